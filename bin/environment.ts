@@ -1,0 +1,50 @@
+import { existsSync } from "node:fs";
+import { ConfigError } from "../lib/read-env.ts";
+import { createLogger, type Logger } from "../lib/logger.ts";
+
+/** Variables from the shell win over `.env`, which only fills the gaps. */
+export function loadDotEnv(path = ".env") {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** Runs the config loaders, and on failure prints every problem at once and exits. */
+export function configOrExit<T>(...loaders: Array<() => T>): T[] {
+  const results: T[] = [];
+  const problems: string[] = [];
+  for (const load of loaders) {
+    try {
+      results.push(load());
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      for (const problem of error.problems) if (!problems.includes(problem)) problems.push(problem);
+    }
+  }
+  if (problems.length > 0) {
+    process.stderr.write(`openwebui-github cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSet them in the environment or in .env (see .env.example).\n`);
+    process.exit(78);
+  }
+  return results;
+}
+
+export function processLogger(debug: boolean, secrets: string[], service: string): Logger {
+  return createLogger({ level: debug ? "debug" : "info", secrets, base: { service } });
+}
+
+/** Stops cleanly on Ctrl-C and on `docker stop`. */
+export function onShutdown(logger: Logger, close: () => Promise<void>) {
+  let closing = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (closing) process.exit(1);
+      closing = true;
+      logger.info("shutting down", { signal });
+      close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error("shutdown failed", { error });
+          process.exit(1);
+        },
+      );
+    });
+  }
+}

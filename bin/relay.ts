@@ -1,0 +1,16 @@
+// The relay alone (docker compose runs it and the tool server as two containers).
+import { loadRelayConfig } from "../relay/load-relay-config.ts";
+import { startRelay } from "../relay/start-relay.ts";
+import { createSqliteStore } from "../store/sqlite-store.ts";
+import { configOrExit, loadDotEnv, onShutdown, processLogger } from "./environment.ts";
+
+loadDotEnv();
+const [config] = configOrExit(() => loadRelayConfig(process.env));
+if (!config) process.exit(78);
+const logger = processLogger(config.debug, [config.webhookSecret, config.github.token, config.openWebUI.apiKey], "relay");
+const store = createSqliteStore({ dataDir: config.dataDir });
+const relay = await startRelay(config, { store, logger });
+onShutdown(logger, async () => {
+  await relay.close();
+  await store.close();
+});

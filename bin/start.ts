@@ -1,0 +1,23 @@
+// Both services in one process, sharing the embedded store: `npm start`.
+import { loadRelayConfig, type RelayConfig } from "../relay/load-relay-config.ts";
+import { startRelay } from "../relay/start-relay.ts";
+import { createSqliteStore } from "../store/sqlite-store.ts";
+import { loadToolServerConfig, type ToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { configOrExit, loadDotEnv, onShutdown, processLogger } from "./environment.ts";
+
+loadDotEnv();
+const [relayConfig, toolConfig] = configOrExit<Readonly<RelayConfig> | Readonly<ToolServerConfig>>(
+  () => loadRelayConfig(process.env),
+  () => loadToolServerConfig(process.env),
+) as [Readonly<RelayConfig>, Readonly<ToolServerConfig>];
+
+const logger = processLogger(relayConfig.debug, [relayConfig.webhookSecret, relayConfig.github.token, relayConfig.openWebUI.apiKey, toolConfig.apiKey], "openwebui-github");
+const store = createSqliteStore({ dataDir: relayConfig.dataDir });
+const toolServer = await startToolServer(toolConfig, { store, logger });
+const relay = await startRelay(relayConfig, { store, logger });
+onShutdown(logger, async () => {
+  await relay.close();
+  await toolServer.close();
+  await store.close();
+});

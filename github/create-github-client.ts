@@ -1,0 +1,50 @@
+import { Octokit } from "@octokit/rest";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import type { Logger } from "../lib/logger.ts";
+
+const GitHubClient = Octokit.plugin(throttling, retry);
+
+export interface GitHubClientOptions {
+  token: string;
+  baseUrl: string;
+  timeoutMs: number;
+  logger: Logger;
+  fetch?: typeof fetch;
+  /** How many times a rate-limited request is retried after waiting. */
+  rateLimitRetries?: number;
+}
+
+/**
+ * Octokit with GitHub's recommended throttling and retries. @octokit/rest has
+ * neither on its own, and no request timeout either, so one is added here.
+ */
+export function createGitHubClient(options: GitHubClientOptions): Octokit {
+  const baseFetch = options.fetch ?? fetch;
+  const retries = options.rateLimitRetries ?? 2;
+  const timedFetch: typeof fetch = (input, init) =>
+    baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs) });
+
+  return new GitHubClient({
+    auth: options.token,
+    baseUrl: options.baseUrl,
+    userAgent: "openwebui-github",
+    request: { fetch: timedFetch },
+    log: {
+      debug: () => {},
+      info: () => {},
+      warn: (message: string) => options.logger.warn(message),
+      error: (message: string) => options.logger.error(message),
+    },
+    throttle: {
+      onRateLimit: (retryAfter, requestOptions, _octokit, retryCount) => {
+        options.logger.warn("GitHub rate limit reached", { retryAfter, method: requestOptions.method, url: requestOptions.url, retryCount });
+        return retryCount < retries;
+      },
+      onSecondaryRateLimit: (retryAfter, requestOptions, _octokit, retryCount) => {
+        options.logger.warn("GitHub secondary rate limit reached", { retryAfter, method: requestOptions.method, url: requestOptions.url, retryCount });
+        return retryCount < retries;
+      },
+    },
+  });
+}

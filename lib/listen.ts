@@ -1,0 +1,31 @@
+import type { RequestListener, Server } from "node:http";
+import { createServer } from "node:http";
+
+export interface Listening {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts an HTTP server with explicit timeouts; port 0 picks a free port. */
+export function listen(handler: RequestListener, port: number, host: string): Promise<Listening> {
+  const server = createServer({ requestTimeout: 60_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, handler);
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      const actualPort = typeof address === "object" && address ? address.port : port;
+      const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+      resolve({
+        server,
+        url: `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${actualPort}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

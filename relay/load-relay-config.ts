@@ -1,0 +1,39 @@
+import { readGitHubConfig, type GitHubConfig } from "../github/read-github-config.ts";
+import { createEnvReader, type Env } from "../lib/read-env.ts";
+
+export interface RelayConfig {
+  port: number;
+  webhookSecret: string;
+  github: GitHubConfig & { botLogin: string | null };
+  openWebUI: { url: string; apiKey: string; model: string; toolServerId: string; timeoutMs: number };
+  concurrency: number;
+  commentFallback: boolean;
+  dataDir: string;
+  debug: boolean;
+}
+
+/** Reads and checks every relay variable; throws a ConfigError naming each bad one. */
+export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
+  const read = createEnvReader(env);
+  const config: RelayConfig = {
+    port: read.integer("PORT", 8086, { min: 0, max: 65_535 }),
+    webhookSecret: read.requiredString("GITHUB_WEBHOOK_SECRET", "set it to the secret entered in the GitHub webhook's settings (e.g. openssl rand -hex 32)"),
+    github: { ...readGitHubConfig(read), botLogin: read.optionalString("GITHUB_BOT_LOGIN", "") || null },
+    openWebUI: {
+      url: read.url("OPENWEBUI_URL", undefined, "set it to Open WebUI's address as the relay reaches it, e.g. http://open-webui:8080"),
+      apiKey: read.requiredString("OPENWEBUI_API_KEY", "create an API key in Open WebUI (Settings > Account > API keys; ENABLE_API_KEYS=true) and set OPENWEBUI_API_KEY"),
+      model: read.optionalString("AI_MODEL", "gpt-5"),
+      toolServerId: read.optionalString("OPENWEBUI_TOOL_SERVER_ID", "github"),
+      timeoutMs: read.integer("OPENWEBUI_TIMEOUT_MS", 600_000, { min: 1_000, max: 3_600_000 }),
+    },
+    concurrency: read.integer("RELAY_CONCURRENCY", 2, { min: 1, max: 64 }),
+    commentFallback: read.boolean("COMMENT_FALLBACK", true),
+    dataDir: read.optionalString("DATA_DIR", "./data"),
+    debug: read.boolean("DEBUG", false),
+  };
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(config.openWebUI.toolServerId)) {
+    read.fail(`OPENWEBUI_TOOL_SERVER_ID must be letters, digits, "_", "-" or "." (got "${config.openWebUI.toolServerId}")`);
+  }
+  read.finish();
+  return Object.freeze(config);
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from "node:crypto";
+import type { Octokit } from "@octokit/rest";
+import { findRunComment, upsertRunComment, type RunTarget } from "../github/run-comment.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { DeliveryOutcome, DeliveryRecord, Store } from "../store/store.ts";
+import { buildIssueMessage, issueFromPayload, systemPrompt } from "./build-prompt.ts";
+import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
+import { finalAnswer, type OpenWebUIClient } from "./open-webui-client.ts";
+
+export interface ProcessorOptions {
+  store: Store;
+  github: Octokit;
+  openWebUI: OpenWebUIClient;
+  model: string;
+  toolServerId: string;
+  commentFallback: boolean;
+  /** Resolves the relay's own login (null when it cannot be known). */
+  ownLogin: () => Promise<string | null>;
+  logger: Logger;
+}
+
+/**
+ * One run for one stored delivery: a chat in Open WebUI, the model with our
+ * tools, and the outcome. The model posts through the tool server; if it does
+ * not, the relay posts the model's answer itself.
+ */
+export function createDeliveryProcessor(options: ProcessorOptions) {
+  const { store, github, openWebUI, logger } = options;
+
+  return async function processDelivery(delivery: DeliveryRecord): Promise<DeliveryOutcome> {
+    const log = { deliveryId: delivery.deliveryId, attempt: delivery.attempts };
+    const payload = JSON.parse(delivery.payload ?? "null") as Record<string, unknown>;
+    const facts = issuesOpenedFacts(payload);
+    if (typeof facts === "string") return { status: "failed", reason: `stored payload is unusable: ${facts}` };
+    const loop = loopReason(facts, await options.ownLogin());
+    if (loop) return { status: "ignored", reason: loop };
+
+    const target: RunTarget = { owner: facts.owner, repo: facts.repo, issueNumber: facts.issueNumber, deliveryId: delivery.deliveryId };
+    if (delivery.attempts > 1) {
+      // An earlier attempt may have posted and then died before recording it.
+      const earlier = await findRunComment(github, target);
+      if (earlier) {
+        logger.info("comment from an earlier attempt found", { ...log, commentUrl: earlier.html_url });
+        return { status: "done", reason: "commented by an earlier attempt", commentUrl: earlier.html_url };
+      }
+    }
+
+    const issue = issueFromPayload(payload);
+    const userMessage = buildIssueMessage(issue);
+    const userMessageId = randomUUID();
+    const assistantMessageId = randomUUID();
+    const chat = await openWebUI.createChat({
+      title: `${facts.owner}/${facts.repo}#${facts.issueNumber}: ${issue.title}`.slice(0, 200),
+      model: options.model,
+      userMessageId,
+      assistantMessageId,
+      userMessage,
+    });
+    // Recorded before the model runs: the tool server scopes the run's tool calls by this chat id.
+    await store.addRun({
+      chatId: chat.id,
+      deliveryKey: delivery.key,
+      deliveryId: delivery.deliveryId,
+      owner: facts.owner,
+      repo: facts.repo,
+      issueNumber: facts.issueNumber,
+      messageId: assistantMessageId,
+    });
+    logger.info("run started", { ...log, chatId: chat.id, model: options.model });
+
+    await openWebUI.complete({
+      model: options.model,
+      system: systemPrompt,
+      userMessage,
+      chatId: chat.id,
+      userMessageId,
+      assistantMessageId,
+      toolIds: [`server:${options.toolServerId}`],
+    });
+
+    const run = await store.getRun(chat.id);
+    if (run?.commentUrl) {
+      logger.info("run finished: the model commented", { ...log, chatId: chat.id, commentUrl: run.commentUrl });
+      return { status: "done", reason: "commented by the model", commentUrl: run.commentUrl };
+    }
+
+    const answer = finalAnswer(await openWebUI.getChat(chat.id), assistantMessageId);
+    if (!answer) {
+      logger.warn("run finished without a comment or an answer", { ...log, chatId: chat.id });
+      return { status: "failed", reason: "the model neither called post_issue_comment nor gave an answer" };
+    }
+    if (!options.commentFallback) {
+      return { status: "failed", reason: "the model did not call post_issue_comment, and COMMENT_FALLBACK is off" };
+    }
+    const posted = await upsertRunComment(github, target, answer);
+    await store.setRunComment(chat.id, { id: posted.id, url: posted.html_url });
+    logger.info("run finished: the relay posted the model's answer", { ...log, chatId: chat.id, commentUrl: posted.html_url });
+    return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };
+  };
+}

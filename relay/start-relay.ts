@@ -1,0 +1,83 @@
+import express from "express";
+import { createGitHubClient } from "../github/create-github-client.ts";
+import { createOwnLogin } from "../github/own-login.ts";
+import { listen } from "../lib/listen.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { Store } from "../store/store.ts";
+import type { RelayConfig } from "./load-relay-config.ts";
+import { createOpenWebUIClient } from "./open-webui-client.ts";
+import { createDeliveryProcessor } from "./process-delivery.ts";
+import { createWebhookHandler } from "./webhook-handler.ts";
+import { createWorker } from "./worker.ts";
+
+export interface RelayDependencies {
+  store: Store;
+  logger: Logger;
+  fetch?: typeof fetch;
+  host?: string;
+  pollIntervalMs?: number;
+}
+
+/** Wires the relay: webhook endpoint, worker and clients. Used by bin/ and by tests. */
+export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDependencies) {
+  const { store, logger } = deps;
+  const github = createGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl, timeoutMs: config.github.timeoutMs, logger, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const ownLogin = createOwnLogin({ github, configured: config.github.botLogin, logger });
+  const openWebUI = createOpenWebUIClient({
+    baseUrl: config.openWebUI.url,
+    apiKey: config.openWebUI.apiKey,
+    completionTimeoutMs: config.openWebUI.timeoutMs,
+    requestTimeoutMs: 30_000,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const worker = createWorker({
+    store,
+    logger,
+    concurrency: config.concurrency,
+    // A run can take the whole completion timeout; the margin covers GitHub calls around it.
+    leaseMs: config.openWebUI.timeoutMs + 120_000,
+    pollIntervalMs: deps.pollIntervalMs ?? 5_000,
+    process: createDeliveryProcessor({
+      store,
+      github,
+      openWebUI,
+      model: config.openWebUI.model,
+      toolServerId: config.openWebUI.toolServerId,
+      commentFallback: config.commentFallback,
+      ownLogin: ownLogin.resolve,
+      logger,
+    }),
+  });
+  const webhookHandler = createWebhookHandler({
+    secret: config.webhookSecret,
+    store,
+    allowList: config.github.allowList,
+    ownLogin: ownLogin.known,
+    onQueued: () => worker.wake(),
+    logger,
+  });
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/health", async (_req, res) => {
+    res.json({ status: "ok", deliveries: await store.countByStatus() });
+  });
+  // Mounted before any body parser: the signature is checked over the raw bytes.
+  app.post("/webhook/github", (req, res) => void webhookHandler(req, res));
+  app.use((_req, res) => {
+    res.status(404).json({ detail: "Not found. GitHub webhooks go to POST /webhook/github." });
+  });
+
+  void ownLogin.resolve();
+  await worker.start();
+  const server = await listen(app, config.port, deps.host ?? "0.0.0.0");
+  logger.info("relay listening", { url: server.url, model: config.openWebUI.model, toolServer: `server:${config.openWebUI.toolServerId}` });
+  return {
+    url: server.url,
+    worker,
+    async close() {
+      await server.close();
+      await worker.stop();
+    },
+  };
+}

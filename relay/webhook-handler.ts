@@ -1,0 +1,120 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Webhooks } from "@octokit/webhooks";
+import type { RepoAllowList } from "../github/repo-allow-list.ts";
+import { HttpError, isHttpError } from "../lib/http-error.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { Store } from "../store/store.ts";
+import { classifyDelivery } from "./classify-delivery.ts";
+import { readRawBody } from "./read-raw-body.ts";
+
+export interface WebhookHandlerOptions {
+  secret: string;
+  store: Store;
+  allowList: RepoAllowList;
+  /** The relay's own GitHub login when known, to ignore its own events. */
+  ownLogin: () => string | null;
+  /** Called after a delivery to work on is durably stored. */
+  onQueued: () => void;
+  logger: Logger;
+  /** GitHub caps payloads at 25 MB. */
+  maxBodyBytes?: number;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
+}
+
+function send(res: ServerResponse, status: number, body: object) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+  res.end(text);
+}
+
+function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
+  let text = raw.toString("utf8");
+  // A hook set to "application/x-www-form-urlencoded" sends the JSON in a `payload` field.
+  if (contentType?.startsWith("application/x-www-form-urlencoded")) {
+    text = new URLSearchParams(text).get("payload") ?? "";
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "The body is not valid JSON.");
+  }
+}
+
+/**
+ * Verify, persist, answer. Nothing slow happens before the answer: GitHub
+ * gives up after 10 s and never retries by itself.
+ */
+export function createWebhookHandler(options: WebhookHandlerOptions) {
+  const verifier = new Webhooks({ secret: options.secret });
+  const maxBodyBytes = options.maxBodyBytes ?? 25 * 1024 * 1024;
+  const { logger, store } = options;
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const deliveryId = header(req, "x-github-delivery");
+    const raw = await readRawBody(req, maxBodyBytes);
+    const signature = header(req, "x-hub-signature-256");
+    if (!signature || !(await verifier.verify(raw.toString("utf8"), signature))) {
+      logger.warn("webhook signature missing or wrong", { deliveryId: deliveryId ?? null });
+      throw new HttpError(401, "Missing or wrong X-Hub-Signature-256. Check that the webhook's secret matches GITHUB_WEBHOOK_SECRET.");
+    }
+    const event = header(req, "x-github-event");
+    if (!event || !deliveryId) throw new HttpError(400, "Missing X-GitHub-Event or X-GitHub-Delivery header.");
+    const payload = parsePayload(raw, header(req, "content-type"));
+
+    const classification = classifyDelivery(event, payload, { allowList: options.allowList, ownLogin: options.ownLogin() });
+    if (classification.kind === "ping") {
+      logger.info("ping received", { deliveryId });
+      send(res, 200, { status: "pong" });
+      return;
+    }
+    if (classification.kind === "invalid") throw new HttpError(400, `Unusable ${event} payload: ${classification.reason}.`);
+
+    const action = typeof (payload as { action?: unknown }).action === "string" ? (payload as { action: string }).action : null;
+    const key = `${header(req, "x-github-hook-id") ?? "-"}:${deliveryId}`;
+    const work = classification.kind === "work";
+    const { inserted } = await store.addDelivery({
+      key,
+      deliveryId,
+      event,
+      action,
+      status: work ? "pending" : "ignored",
+      ...(classification.kind === "ignore" ? { reason: classification.reason } : {}),
+      ...(classification.repository ? { repository: classification.repository } : {}),
+      ...(classification.issueNumber !== undefined ? { issueNumber: classification.issueNumber } : {}),
+      ...(work ? { payload: raw.toString("utf8") } : {}),
+    });
+    if (!inserted) {
+      logger.info("duplicate delivery", { deliveryId, key });
+      send(res, 202, { status: "duplicate", delivery: deliveryId });
+      return;
+    }
+    if (work) {
+      logger.info("delivery queued", { deliveryId, event, action, repository: classification.repository, issue: classification.issueNumber });
+      send(res, 202, { status: "queued", delivery: deliveryId });
+      options.onQueued();
+    } else {
+      logger.info("delivery ignored", { deliveryId, event, action, reason: classification.reason });
+      send(res, 202, { status: "ignored", delivery: deliveryId, reason: classification.reason });
+    }
+  }
+
+  return async function webhookHandler(req: IncomingMessage, res: ServerResponse) {
+    try {
+      await handle(req, res);
+    } catch (error) {
+      if (isHttpError(error)) {
+        // Closing the connection is what stops the rest of an oversized body from being read.
+        if (error.status === 413) res.setHeader("connection", "close");
+        send(res, error.status, { detail: error.detail });
+        return;
+      }
+      // Not acknowledged, so GitHub records a failure and the delivery can be redelivered.
+      logger.error("webhook failed", { deliveryId: header(req, "x-github-delivery") ?? null, error });
+      send(res, 500, { detail: "The delivery could not be stored. Redeliver it from the webhook's Recent Deliveries." });
+    }
+  };
+}

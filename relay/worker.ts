@@ -1,0 +1,99 @@
+import { isHttpError } from "../lib/http-error.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { DeliveryOutcome, DeliveryRecord, Store } from "../store/store.ts";
+
+export interface WorkerOptions {
+  store: Store;
+  process: (delivery: DeliveryRecord) => Promise<DeliveryOutcome>;
+  concurrency: number;
+  /** How long a claimed delivery stays ours; longer than the longest run. */
+  leaseMs: number;
+  /** How often the queue is looked at without being woken. */
+  pollIntervalMs: number;
+  logger: Logger;
+}
+
+function describe(error: unknown): string {
+  if (isHttpError(error)) return error.detail;
+  if (error instanceof Error) {
+    // Octokit errors carry the status; their message is GitHub's own text.
+    const status = (error as { status?: unknown }).status;
+    return typeof status === "number" ? `GitHub answered ${status}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
+
+/** Takes stored deliveries one by one, at most `concurrency` at a time. */
+export function createWorker(options: WorkerOptions) {
+  const { store, logger } = options;
+  const inFlight = new Set<Promise<void>>();
+  let stopped = true;
+  let pumping = false;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function runOne(delivery: DeliveryRecord) {
+    const started = Date.now();
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await options.process(delivery);
+    } catch (error) {
+      outcome = { status: "failed", reason: describe(error) };
+    }
+    await store.finishDelivery(delivery.key, outcome);
+    logger.info("delivery finished", { deliveryId: delivery.deliveryId, status: outcome.status, reason: outcome.reason, commentUrl: outcome.commentUrl, ms: Date.now() - started });
+  }
+
+  async function pump() {
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        while (!stopped && inFlight.size < options.concurrency) {
+          const delivery = await store.claimDelivery(options.leaseMs);
+          if (!delivery) break;
+          logger.info("delivery claimed", { deliveryId: delivery.deliveryId, attempt: delivery.attempts });
+          const task = runOne(delivery)
+            .catch((error) => logger.error("could not record a delivery's outcome", { deliveryId: delivery.deliveryId, error }))
+            .finally(() => {
+              inFlight.delete(task);
+              void pump();
+            });
+          inFlight.add(task);
+        }
+      } while (again && !stopped);
+    } catch (error) {
+      logger.error("worker could not read the queue", { error });
+    } finally {
+      pumping = false;
+    }
+  }
+
+  return {
+    /** Resumes deliveries a previous process left running, then starts taking work. */
+    async start() {
+      const released = await store.releaseRunning();
+      if (released > 0) logger.info("resuming deliveries left unfinished", { count: released });
+      stopped = false;
+      timer = setInterval(() => void pump(), options.pollIntervalMs);
+      timer.unref();
+      void pump();
+    },
+    wake() {
+      if (!stopped) void pump();
+    },
+    /** Stops taking work and waits for runs in progress. */
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await Promise.allSettled([...inFlight]);
+    },
+    get busy() {
+      return inFlight.size;
+    },
+  };
+}

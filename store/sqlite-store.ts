@@ -1,0 +1,221 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { DeliveryOutcome, DeliveryRecord, DeliveryStatus, NewDelivery, RunRecord, Store } from "./store.ts";
+
+// Each entry moves the schema one version on; PRAGMA user_version records where a file stands.
+const migrations = [
+  `CREATE TABLE deliveries (
+     key TEXT PRIMARY KEY,
+     delivery_id TEXT NOT NULL,
+     event TEXT NOT NULL,
+     action TEXT,
+     status TEXT NOT NULL,
+     reason TEXT,
+     repository TEXT,
+     issue_number INTEGER,
+     payload TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     lease_until INTEGER,
+     received_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     chat_id TEXT,
+     comment_url TEXT
+   );
+   CREATE INDEX deliveries_queue ON deliveries (status, received_at);
+   CREATE TABLE runs (
+     chat_id TEXT PRIMARY KEY,
+     delivery_key TEXT NOT NULL REFERENCES deliveries(key),
+     delivery_id TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     repo TEXT NOT NULL,
+     issue_number INTEGER NOT NULL,
+     message_id TEXT NOT NULL,
+     comment_id INTEGER,
+     comment_url TEXT,
+     created_at INTEGER NOT NULL
+   );`,
+];
+
+interface DeliveryRow {
+  key: string;
+  delivery_id: string;
+  event: string;
+  action: string | null;
+  status: DeliveryStatus;
+  reason: string | null;
+  repository: string | null;
+  issue_number: number | null;
+  payload: string | null;
+  attempts: number;
+  received_at: number;
+  updated_at: number;
+  chat_id: string | null;
+  comment_url: string | null;
+}
+
+interface RunRow {
+  chat_id: string;
+  delivery_key: string;
+  delivery_id: string;
+  owner: string;
+  repo: string;
+  issue_number: number;
+  message_id: string;
+  comment_id: number | null;
+  comment_url: string | null;
+  created_at: number;
+}
+
+function toDelivery(row: DeliveryRow): DeliveryRecord {
+  return {
+    key: row.key,
+    deliveryId: row.delivery_id,
+    event: row.event,
+    action: row.action,
+    status: row.status,
+    reason: row.reason,
+    repository: row.repository,
+    issueNumber: row.issue_number,
+    payload: row.payload,
+    attempts: row.attempts,
+    receivedAt: row.received_at,
+    updatedAt: row.updated_at,
+    chatId: row.chat_id,
+    commentUrl: row.comment_url,
+  };
+}
+
+function toRun(row: RunRow): RunRecord {
+  return {
+    chatId: row.chat_id,
+    deliveryKey: row.delivery_key,
+    deliveryId: row.delivery_id,
+    owner: row.owner,
+    repo: row.repo,
+    issueNumber: row.issue_number,
+    messageId: row.message_id,
+    commentId: row.comment_id,
+    commentUrl: row.comment_url,
+    createdAt: row.created_at,
+  };
+}
+
+export function migrate(db: Database.Database) {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(`The store at ${db.name} has schema version ${current}, newer than this code knows (${migrations.length}). Upgrade openwebui-github.`);
+  }
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
+
+/**
+ * The default store: one SQLite file in `dataDir`. WAL with synchronous=FULL
+ * means a delivery that was acknowledged survives a crash of the process and
+ * a power loss. One relay per file: leases are not shared across machines.
+ */
+export function createSqliteStore(options: { dataDir: string; now?: () => number }): Store {
+  const now = options.now ?? Date.now;
+  let db: Database.Database;
+  if (options.dataDir === ":memory:") {
+    db = new Database(":memory:");
+  } else {
+    mkdirSync(options.dataDir, { recursive: true });
+    db = new Database(join(options.dataDir, "openwebui-github.db"));
+  }
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  // The tool server may open the same file from another process.
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  migrate(db);
+
+  const insertDelivery = db.prepare(
+    `INSERT INTO deliveries (key, delivery_id, event, action, status, reason, repository, issue_number, payload, received_at, updated_at)
+     VALUES (@key, @deliveryId, @event, @action, @status, @reason, @repository, @issueNumber, @payload, @now, @now)
+     ON CONFLICT (key) DO NOTHING`,
+  );
+  const selectDelivery = db.prepare(`SELECT * FROM deliveries WHERE key = ?`);
+  const claim = db.prepare(
+    `UPDATE deliveries SET status = 'running', attempts = attempts + 1, lease_until = @leaseUntil, updated_at = @now
+     WHERE key = (
+       SELECT key FROM deliveries
+       WHERE status = 'pending' OR (status = 'running' AND lease_until < @now)
+       ORDER BY received_at, rowid LIMIT 1
+     )
+     RETURNING *`,
+  );
+  const finish = db.prepare(
+    `UPDATE deliveries SET status = @status, reason = @reason, comment_url = COALESCE(@commentUrl, comment_url),
+       lease_until = NULL, updated_at = @now
+     WHERE key = @key`,
+  );
+  const release = db.prepare(`UPDATE deliveries SET status = 'pending', lease_until = NULL, updated_at = ? WHERE status = 'running'`);
+  const counts = db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`);
+  const insertRun = db.prepare(
+    `INSERT INTO runs (chat_id, delivery_key, delivery_id, owner, repo, issue_number, message_id, created_at)
+     VALUES (@chatId, @deliveryKey, @deliveryId, @owner, @repo, @issueNumber, @messageId, @now)`,
+  );
+  const linkRun = db.prepare(`UPDATE deliveries SET chat_id = ? WHERE key = ?`);
+  const selectRun = db.prepare(`SELECT * FROM runs WHERE chat_id = ?`);
+  const updateRunComment = db.prepare(`UPDATE runs SET comment_id = ?, comment_url = ? WHERE chat_id = ?`);
+
+  return {
+    async addDelivery(delivery: NewDelivery) {
+      const result = insertDelivery.run({
+        key: delivery.key,
+        deliveryId: delivery.deliveryId,
+        event: delivery.event,
+        action: delivery.action,
+        status: delivery.status,
+        reason: delivery.reason ?? null,
+        repository: delivery.repository ?? null,
+        issueNumber: delivery.issueNumber ?? null,
+        payload: delivery.payload ?? null,
+        now: now(),
+      });
+      return { inserted: result.changes === 1 };
+    },
+    async getDelivery(key) {
+      const row = selectDelivery.get(key) as DeliveryRow | undefined;
+      return row && toDelivery(row);
+    },
+    async claimDelivery(leaseMs) {
+      const t = now();
+      const row = claim.get({ now: t, leaseUntil: t + leaseMs }) as DeliveryRow | undefined;
+      return row && toDelivery(row);
+    },
+    async finishDelivery(key, outcome: DeliveryOutcome) {
+      finish.run({ key, status: outcome.status, reason: outcome.reason ?? null, commentUrl: outcome.commentUrl ?? null, now: now() });
+    },
+    async releaseRunning() {
+      return release.run(now()).changes;
+    },
+    async countByStatus() {
+      const result: Record<DeliveryStatus, number> = { pending: 0, running: 0, done: 0, failed: 0, ignored: 0 };
+      for (const row of counts.all() as Array<{ status: DeliveryStatus; n: number }>) result[row.status] = row.n;
+      return result;
+    },
+    async addRun(run) {
+      db.transaction(() => {
+        insertRun.run({ ...run, now: now() });
+        linkRun.run(run.chatId, run.deliveryKey);
+      })();
+    },
+    async getRun(chatId) {
+      const row = selectRun.get(chatId) as RunRow | undefined;
+      return row && toRun(row);
+    },
+    async setRunComment(chatId, comment) {
+      updateRunComment.run(comment.id, comment.url, chatId);
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * What the relay and the tool server keep. Every method is async so that a
+ * networked backend can implement the same interface later.
+ */
+export type DeliveryStatus = "pending" | "running" | "done" | "failed" | "ignored";
+
+export interface NewDelivery {
+  /** Dedupe key: hook (or app) id + delivery GUID, since one GUID goes to every hook. */
+  key: string;
+  deliveryId: string;
+  event: string;
+  action: string | null;
+  status: "pending" | "ignored";
+  reason?: string;
+  repository?: string;
+  issueNumber?: number;
+  /** Raw JSON body, kept only for deliveries that will be worked on. */
+  payload?: string;
+}
+
+export interface DeliveryRecord {
+  key: string;
+  deliveryId: string;
+  event: string;
+  action: string | null;
+  status: DeliveryStatus;
+  reason: string | null;
+  repository: string | null;
+  issueNumber: number | null;
+  payload: string | null;
+  attempts: number;
+  receivedAt: number;
+  updatedAt: number;
+  chatId: string | null;
+  commentUrl: string | null;
+}
+
+export interface DeliveryOutcome {
+  status: "done" | "failed" | "ignored";
+  reason?: string;
+  commentUrl?: string;
+}
+
+export interface RunRecord {
+  chatId: string;
+  deliveryKey: string;
+  deliveryId: string;
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  messageId: string;
+  commentId: number | null;
+  commentUrl: string | null;
+  createdAt: number;
+}
+
+export interface Store {
+  /** Durable when the promise resolves. `inserted: false` means the key was seen before. */
+  addDelivery(delivery: NewDelivery): Promise<{ inserted: boolean }>;
+  getDelivery(key: string): Promise<DeliveryRecord | undefined>;
+  /** Takes the oldest pending delivery (or one whose lease ran out) and leases it. */
+  claimDelivery(leaseMs: number): Promise<DeliveryRecord | undefined>;
+  finishDelivery(key: string, outcome: DeliveryOutcome): Promise<void>;
+  /** Puts deliveries left running by a stopped process back in the queue. */
+  releaseRunning(): Promise<number>;
+  countByStatus(): Promise<Record<DeliveryStatus, number>>;
+  addRun(run: Omit<RunRecord, "commentId" | "commentUrl" | "createdAt">): Promise<void>;
+  getRun(chatId: string): Promise<RunRecord | undefined>;
+  setRunComment(chatId: string, comment: { id: number; url: string }): Promise<void>;
+  close(): Promise<void>;
+}

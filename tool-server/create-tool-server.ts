@@ -1,0 +1,98 @@
+import express, { type RequestHandler } from "express";
+import { buildOpenApiDocument } from "../openapi/build-openapi-document.ts";
+import { constantTimeEqual } from "../lib/constant-time-equal.ts";
+import { errorMiddleware } from "../lib/error-middleware.ts";
+import { HttpError } from "../lib/http-error.ts";
+import type { ToolDefinition, ToolDependencies } from "./tool-definition.ts";
+import { validateInput } from "./validate-input.ts";
+
+export interface ToolServerOptions {
+  tools: readonly ToolDefinition[];
+  deps: ToolDependencies;
+  apiKey: string;
+  /** Browser origins allowed to call us directly (user-level tool servers in Open WebUI). */
+  corsOrigins: readonly string[];
+  version: string;
+}
+
+// Header names used by the connection's header templates, and by Open WebUI's
+// own ENABLE_FORWARD_USER_INFO_HEADERS, so either way of sending them works.
+export const chatIdHeader = "x-openwebui-chat-id";
+export const userNameHeader = "x-openwebui-user-name";
+
+function bearerAuth(apiKey: string): RequestHandler {
+  return (req, _res, next) => {
+    const match = /^Bearer (.+)$/i.exec(req.get("authorization") ?? "");
+    if (!match?.[1] || !constantTimeEqual(match[1].trim(), apiKey)) {
+      next(new HttpError(401, "Missing or wrong bearer key. Set the tool server connection's key in Open WebUI to TOOL_SERVER_API_KEY."));
+      return;
+    }
+    next();
+  };
+}
+
+function cors(origins: readonly string[]): RequestHandler {
+  const any = origins.includes("*");
+  return (req, res, next) => {
+    const origin = req.get("origin");
+    if (origin && (any || origins.includes(origin))) {
+      res.set("Access-Control-Allow-Origin", any ? "*" : origin);
+      res.set("Vary", "Origin");
+      res.set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Session-Id, X-OpenWebUI-Chat-Id, X-OpenWebUI-User-Name");
+      res.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+      res.set("Access-Control-Max-Age", "600");
+    }
+    if (req.method === "OPTIONS") {
+      res.status(origin && (any || origins.includes(origin)) ? 204 : 403).end();
+      return;
+    }
+    next();
+  };
+}
+
+function headerValue(value: string | undefined): string | null {
+  // An unexpanded template ("{{CHAT_ID}}") means the connection is set up for an older Open WebUI: treat it as absent.
+  const trimmed = value?.trim();
+  return trimmed && !trimmed.startsWith("{{") ? trimmed : null;
+}
+
+export function createToolServer(options: ToolServerOptions) {
+  const { deps } = options;
+  const document = buildOpenApiDocument(options.tools, {
+    title: "GitHub tools for Open WebUI",
+    version: options.version,
+    description: "Read GitHub issues and comment on them. Part of openwebui-github.",
+  });
+  // Built once; Open WebUI fetches it at startup and whenever the connection is saved.
+  const documentJson = JSON.stringify(document);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.use(cors(options.corsOrigins));
+
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/openapi.json", (_req, res) => {
+    res.type("application/json").send(documentJson);
+  });
+
+  const auth = bearerAuth(options.apiKey);
+  const json = express.json({ limit: "256kb", strict: false });
+  for (const tool of options.tools) {
+    app.post(`/${tool.name}`, auth, json, async (req, res) => {
+      const input = validateInput(tool.input, req.body);
+      const call = { chatId: headerValue(req.get(chatIdHeader)), userName: headerValue(req.get(userNameHeader)) };
+      deps.logger.debug("tool call", { tool: tool.name, chatId: call.chatId, user: call.userName });
+      const result = await tool.handler(input, call, deps);
+      res.json(result);
+    });
+  }
+
+  app.use((req, _res, next) => {
+    next(new HttpError(404, `No such endpoint: ${req.method} ${req.path}. The tools are listed in /openapi.json.`));
+  });
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

@@ -1,0 +1,54 @@
+import type { Octokit } from "@octokit/rest";
+import type { SchemaObject } from "openapi3-ts/oas31";
+import type { RepoAllowList } from "../github/repo-allow-list.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { Store } from "../store/store.ts";
+
+export interface FieldSpec {
+  type: "string" | "integer";
+  description: string;
+  required: boolean;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  example?: string | number;
+}
+
+export type Fields = Record<string, FieldSpec>;
+
+export type InputOf<F extends Fields> = {
+  [K in keyof F as F[K]["required"] extends true ? K : never]: F[K]["type"] extends "integer" ? number : string;
+} & {
+  [K in keyof F as F[K]["required"] extends true ? never : K]?: F[K]["type"] extends "integer" ? number : string;
+};
+
+/** What Open WebUI tells us about the call through the connection's header templates. */
+export interface CallContext {
+  chatId: string | null;
+  userName: string | null;
+}
+
+export interface ToolDependencies {
+  github: Octokit;
+  store: Store;
+  allowList: RepoAllowList;
+  logger: Logger;
+}
+
+export interface ToolDefinition<F extends Fields = Fields> {
+  /** Becomes the route (`POST /<name>`) and the operationId, which Open WebUI uses as the tool name. */
+  name: string;
+  summary: string;
+  /** Written for the model: when to use the tool and what it returns. */
+  description: string;
+  input: F;
+  output: SchemaObject;
+  handler(input: InputOf<F>, call: CallContext, deps: ToolDependencies): Promise<object>;
+}
+
+/** Keeps the field types of one tool tied to its handler's input type. */
+export function defineTool<const F extends Fields>(tool: ToolDefinition<F>): ToolDefinition<F> {
+  return tool;
+}

@@ -1,0 +1,75 @@
+import { toHttpError } from "../../github/github-error.ts";
+import { upsertRunComment } from "../../github/run-comment.ts";
+import { HttpError } from "../../lib/http-error.ts";
+import { defineTool } from "../tool-definition.ts";
+import { assertRepoAllowed, findRun, isRunTarget, runIssue } from "./access.ts";
+import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
+
+// Leaves room under GitHub's 65,536-character limit for the run's header, footer and marker.
+const maxBodyLength = 60_000;
+const chatMarker = "\n\n<!-- openwebui-github:chat -->";
+
+export const postIssueComment = defineTool({
+  name: "post_issue_comment",
+  summary: "Comment on a GitHub issue",
+  description:
+    "Post a comment on a GitHub issue, visible to everyone who can see the repository. Use it once you have read the issue and have a complete answer or analysis to share; write the whole comment in one call (Markdown). In an automated issue analysis, post exactly one comment on the issue you were asked about: calling again replaces that comment instead of adding another.",
+  input: {
+    owner: ownerField,
+    repo: repoField,
+    issue_number: issueNumberField,
+    body: {
+      type: "string",
+      required: true,
+      description: "The comment text in GitHub Markdown. Write the content only; the automated analysis adds its own heading and footer.",
+      minLength: 1,
+      maxLength: maxBodyLength,
+    },
+  },
+  output: {
+    type: "object",
+    properties: {
+      id: { type: "integer", description: "GitHub's id of the comment." },
+      html_url: { type: "string", format: "uri", description: "Link to the comment on GitHub; give it to the user." },
+      updated: { type: "boolean", description: "True when an earlier comment of this run was replaced instead of a new one posted." },
+    },
+  },
+  async handler(input, call, deps) {
+    const what = `issue ${input.owner}/${input.repo}#${input.issue_number}`;
+    const run = await findRun(call, deps);
+    if (!run) {
+      assertRepoAllowed(deps, input.owner, input.repo);
+      try {
+        const { data } = await deps.github.rest.issues.createComment({
+          owner: input.owner,
+          repo: input.repo,
+          issue_number: input.issue_number,
+          body: input.body + chatMarker,
+        });
+        return { id: data.id, html_url: data.html_url, updated: false };
+      } catch (error) {
+        throw toHttpError(error, what);
+      }
+    }
+    if (!isRunTarget(run, input.owner, input.repo, input.issue_number)) {
+      throw new HttpError(
+        403,
+        `This automated run may only comment on ${runIssue(run)}, the issue it was started for. Call post_issue_comment again with owner "${run.owner}", repo "${run.repo}" and issue_number ${run.issueNumber}.`,
+      );
+    }
+    assertRepoAllowed(deps, input.owner, input.repo);
+    try {
+      const posted = await upsertRunComment(
+        deps.github,
+        { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId },
+        input.body,
+        run.commentId ?? undefined,
+      );
+      await deps.store.setRunComment(run.chatId, { id: posted.id, url: posted.html_url });
+      deps.logger.info("run comment posted", { deliveryId: run.deliveryId, chatId: run.chatId, commentId: posted.id, action: posted.action });
+      return { id: posted.id, html_url: posted.html_url, updated: posted.action === "updated" };
+    } catch (error) {
+      throw toHttpError(error, what);
+    }
+  },
+});
