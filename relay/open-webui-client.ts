@@ -32,6 +32,7 @@ interface ChatMessage {
   id?: string;
   role?: string;
   content?: unknown;
+  error?: { content?: unknown } | null;
 }
 
 export interface ChatRecord {
@@ -146,7 +147,9 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
           stream: true,
           chat_id: request.chatId,
           id: request.assistantMessageId,
-          parent_id: request.userMessageId,
+          // Names the user message already in the chat: without it, Open WebUI 0.12 resets the
+          // prepared answer's parentId and the chat page no longer shows the question above it.
+          user_message: { id: request.userMessageId },
           tool_ids: request.toolIds,
           params: { function_calling: "native" },
         },
@@ -164,11 +167,22 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
 
 export type OpenWebUIClient = ReturnType<typeof createOpenWebUIClient>;
 
-/** The model's final words in a chat message, without the tool-call blocks Open WebUI stores in the content. */
+function findMessage(chat: ChatRecord, messageId: string): ChatMessage | undefined {
+  return chat.chat?.history?.messages?.[messageId] ?? chat.chat?.messages?.find((m) => m.id === messageId);
+}
+
+/**
+ * The model's final words in a chat message. Open WebUI 0.12 keeps tool calls in
+ * `output` and the text in `content`; before 0.10 tool calls were `<details>`
+ * blocks inside `content`, which are removed here.
+ */
 export function finalAnswer(chat: ChatRecord, messageId: string): string {
-  const message = chat.chat?.history?.messages?.[messageId] ?? chat.chat?.messages?.find((m) => m.id === messageId);
-  const content = typeof message?.content === "string" ? message.content : "";
-  return content
-    .replace(/<details\b[^>]*>[\s\S]*?<\/details>/g, "")
-    .trim();
+  const content = findMessage(chat, messageId)?.content;
+  return (typeof content === "string" ? content : "").replace(/<details\b[^>]*>[\s\S]*?<\/details>/g, "").trim();
+}
+
+/** The error Open WebUI wrote on the message, if the run failed inside it (e.g. the model was unreachable). */
+export function messageError(chat: ChatRecord, messageId: string): string | null {
+  const error = findMessage(chat, messageId)?.error?.content;
+  return typeof error === "string" && error.trim() ? error.trim().slice(0, 500) : null;
 }

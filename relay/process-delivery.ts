@@ -5,7 +5,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { DeliveryOutcome, DeliveryRecord, Store } from "../store/store.ts";
 import { buildIssueMessage, issueFromPayload, systemPrompt } from "./build-prompt.ts";
 import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
-import { finalAnswer, type OpenWebUIClient } from "./open-webui-client.ts";
+import { finalAnswer, messageError, type OpenWebUIClient } from "./open-webui-client.ts";
 
 export interface ProcessorOptions {
   store: Store;
@@ -84,10 +84,12 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
       return { status: "done", reason: "commented by the model", commentUrl: run.commentUrl };
     }
 
-    const answer = finalAnswer(await openWebUI.getChat(chat.id), assistantMessageId);
+    const record = await openWebUI.getChat(chat.id);
+    const answer = finalAnswer(record, assistantMessageId);
     if (!answer) {
-      logger.warn("run finished without a comment or an answer", { ...log, chatId: chat.id });
-      return { status: "failed", reason: "the model neither called post_issue_comment nor gave an answer" };
+      const error = messageError(record, assistantMessageId);
+      logger.warn("run finished without a comment or an answer", { ...log, chatId: chat.id, error });
+      return { status: "failed", reason: error ? `Open WebUI reported: ${error}` : "the model neither called post_issue_comment nor gave an answer" };
     }
     if (!options.commentFallback) {
       return { status: "failed", reason: "the model did not call post_issue_comment, and COMMENT_FALLBACK is off" };

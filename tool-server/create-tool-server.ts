@@ -53,7 +53,13 @@ function cors(origins: readonly string[]): RequestHandler {
 function headerValue(value: string | undefined): string | null {
   // An unexpanded template ("{{CHAT_ID}}") means the connection is set up for an older Open WebUI: treat it as absent.
   const trimmed = value?.trim();
-  return trimmed && !trimmed.startsWith("{{") ? trimmed : null;
+  if (!trimmed || trimmed.startsWith("{{")) return null;
+  // Open WebUI percent-encodes non-ASCII characters in templated header values (user names).
+  try {
+    return decodeURIComponent(trimmed);
+  } catch {
+    return trimmed;
+  }
 }
 
 export function createToolServer(options: ToolServerOptions) {

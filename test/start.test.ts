@@ -1,0 +1,108 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError } from "../lib/read-env.ts";
+import { loadRelayConfig } from "../relay/load-relay-config.ts";
+import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+
+const root = resolve(import.meta.dirname, "..");
+const tsx = join(root, "node_modules", ".bin", "tsx");
+
+const fullEnv = {
+  GITHUB_WEBHOOK_SECRET: "s3cret-webhook",
+  GITHUB_TOKEN: "ghp_example_token_value",
+  GITHUB_REPOS: "octo/app,acme/*",
+  OPENWEBUI_URL: "http://127.0.0.1:9/",
+  OPENWEBUI_API_KEY: "sk-example",
+  TOOL_SERVER_API_KEY: "tool-server-key-0123456789",
+};
+
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("configuration", () => {
+  it("reads a complete environment with the documented defaults", () => {
+    const relay = loadRelayConfig(fullEnv);
+    expect(relay).toMatchObject({ port: 8086, concurrency: 2, commentFallback: true, dataDir: "./data", debug: false });
+    expect(relay.openWebUI).toEqual({ url: "http://127.0.0.1:9", apiKey: "sk-example", model: "gpt-5", toolServerId: "github", timeoutMs: 600_000 });
+    expect(relay.github.apiUrl).toBe("https://api.github.com");
+    expect(Object.isFrozen(relay)).toBe(true);
+    expect(loadToolServerConfig(fullEnv)).toMatchObject({ port: 8087, corsOrigins: [] });
+  });
+
+  it("names every malformed variable instead of guessing a default", () => {
+    const problems = problemsOf(() =>
+      loadRelayConfig({ ...fullEnv, PORT: "80a", RELAY_CONCURRENCY: "0", OPENWEBUI_URL: "open-webui:8080", COMMENT_FALLBACK: "maybe", GITHUB_REPOS: "octo" }),
+    );
+    expect(problems.map((p) => p.split(" ")[0])).toEqual(["PORT", "GITHUB_REPOS", "OPENWEBUI_URL", "RELAY_CONCURRENCY", "COMMENT_FALLBACK"]);
+    expect(problemsOf(() => loadToolServerConfig({ ...fullEnv, TOOL_SERVER_API_KEY: "short", TOOL_SERVER_CORS_ORIGINS: "https://ok.example,not an origin" }))).toHaveLength(2);
+  });
+});
+
+describe("npm start", () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function start(env: Record<string, string>, cwd: string) {
+    const child = spawn(tsx, [join(root, "bin", "start.ts")], { cwd, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    return { child, exited, output: () => ({ stdout, stderr }) };
+  }
+
+  it("exits non-zero without configuration and names each missing variable with its fix", async () => {
+    dir = mkdtempSync(join(tmpdir(), "start-"));
+    const run = start({}, dir);
+    expect(await run.exited).not.toBe(0);
+    const { stderr } = run.output();
+    for (const name of ["GITHUB_WEBHOOK_SECRET", "GITHUB_TOKEN", "GITHUB_REPOS", "OPENWEBUI_URL", "OPENWEBUI_API_KEY", "TOOL_SERVER_API_KEY"]) {
+      expect(stderr).toContain(`${name} is missing:`);
+    }
+    expect(stderr).toContain(".env.example");
+  });
+
+  it("serves both services from a filled .env, and never logs its secrets", async () => {
+    dir = mkdtempSync(join(tmpdir(), "start-"));
+    const env = { ...fullEnv, PORT: "0", TOOL_SERVER_PORT: "0", DATA_DIR: join(dir, "data"), GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_BOT_LOGIN: "bot" };
+    writeFileSync(join(dir, ".env"), Object.entries(env).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+    const run = start({}, dir);
+    try {
+      const urls = await new Promise<{ relay: string; tools: string }>((done, fail) => {
+        const timer = setInterval(() => {
+          const lines = run.output().stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { msg: string; url?: string });
+          const relay = lines.find((l) => l.msg === "relay listening")?.url;
+          const tools = lines.find((l) => l.msg === "tool server listening")?.url;
+          if (relay && tools) {
+            clearInterval(timer);
+            done({ relay, tools });
+          }
+        }, 50);
+        void run.exited.then((code) => fail(new Error(`exited ${code}: ${run.output().stderr}`)));
+      });
+      expect((await fetch(`${urls.relay}/health`)).status).toBe(200);
+      const spec = (await (await fetch(`${urls.tools}/openapi.json`)).json()) as { openapi: string };
+      expect(spec.openapi).toBe("3.1.0");
+      const unauthorized = await fetch(`${urls.tools}/get_issue`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      expect(unauthorized.status).toBe(401);
+    } finally {
+      run.child.kill("SIGTERM");
+      await run.exited;
+    }
+    const { stdout, stderr } = run.output();
+    for (const secret of [fullEnv.GITHUB_WEBHOOK_SECRET, fullEnv.GITHUB_TOKEN, fullEnv.OPENWEBUI_API_KEY, fullEnv.TOOL_SERVER_API_KEY]) {
+      expect(stdout + stderr).not.toContain(secret);
+    }
+  });
+});
