@@ -13,6 +13,8 @@ export interface GitHubClientOptions {
   fetch?: typeof fetch;
   /** How many times a rate-limited request is retried after waiting. */
   rateLimitRetries?: number;
+  /** Retries of 5xx and network failures; tests shorten the wait. */
+  retry?: { retries: number; baseDelayMs: number };
 }
 
 /**
@@ -30,6 +32,7 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
     baseUrl: options.baseUrl,
     userAgent: "openwebui-github",
     request: { fetch: timedFetch },
+    ...(options.retry ? { retry: { retries: options.retry.retries, retryAfterBaseValue: options.retry.baseDelayMs } } : {}),
     log: {
       debug: () => {},
       info: () => {},

@@ -67,11 +67,21 @@ export async function upsertRunComment(
     });
     return { id: data.id, html_url: data.html_url, action: "updated" };
   }
-  const { data } = await octokit.rest.issues.createComment({
-    owner: target.owner,
-    repo: target.repo,
-    issue_number: target.issueNumber,
-    body,
-  });
-  return { id: data.id, html_url: data.html_url, action: "created" };
+  try {
+    const { data } = await octokit.rest.issues.createComment({
+      owner: target.owner,
+      repo: target.repo,
+      issue_number: target.issueNumber,
+      body,
+      // A 5xx may come after GitHub stored the comment: never re-send blindly, look for it first.
+      request: { retries: 0 },
+    });
+    return { id: data.id, html_url: data.html_url, action: "created" };
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === "number" && status < 500) throw error;
+    const stored = await findRunComment(octokit, target);
+    if (stored) return { id: stored.id, html_url: stored.html_url, action: "created" };
+    throw error;
+  }
 }

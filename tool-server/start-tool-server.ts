@@ -10,12 +10,14 @@ export interface ToolServerDependencies {
   store: Store;
   logger: Logger;
   fetch?: typeof fetch;
+  /** Retries of failed GitHub requests; tests shorten the wait. */
+  githubRetry?: { retries: number; baseDelayMs: number };
   host?: string;
   version?: string;
 }
 
 export async function startToolServer(config: Readonly<ToolServerConfig>, deps: ToolServerDependencies) {
-  const github = createGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl, timeoutMs: config.github.timeoutMs, logger: deps.logger, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const github = createGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl, timeoutMs: config.github.timeoutMs, logger: deps.logger, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.githubRetry ? { retry: deps.githubRetry } : {}) });
   const app = createToolServer({
     tools: toolRegistry,
     deps: { github, store: deps.store, allowList: config.github.allowList, logger: deps.logger },

@@ -45,6 +45,8 @@ export const postIssueComment = defineTool({
           repo: input.repo,
           issue_number: input.issue_number,
           body: input.body + chatMarker,
+          // Not idempotent: after a 5xx the comment may exist, so the model sees the error instead of a silent second post.
+          request: { retries: 0 },
         });
         return { id: data.id, html_url: data.html_url, updated: false };
       } catch (error) {

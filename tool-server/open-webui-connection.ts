@@ -1,0 +1,46 @@
+import { chatIdHeader, userNameHeader } from "./create-tool-server.ts";
+
+export interface ConnectionOptions {
+  /** Where Open WebUI reaches the tool server. */
+  url: string;
+  key: string;
+  id: string;
+  name?: string;
+  /** Open WebUI grants; everyone may read by default. */
+  accessGrants?: Array<{ principal_type: "user" | "group"; principal_id: string; permission: "read" | "write" }>;
+}
+
+/**
+ * The tool server connection as Open WebUI stores it (TOOL_SERVER_CONNECTIONS).
+ * The header templates are how each tool call tells us its chat: the relay's
+ * run scope depends on them.
+ */
+export function openWebUIConnection(options: ConnectionOptions) {
+  return {
+    type: "openapi" as const,
+    url: options.url,
+    path: "openapi.json",
+    spec_type: "url" as const,
+    spec: "",
+    auth_type: "bearer" as const,
+    key: options.key,
+    headers: {
+      [canonical(chatIdHeader)]: "{{CHAT_ID}}",
+      [canonical(userNameHeader)]: "{{USER_NAME}}",
+    },
+    config: {
+      enable: true,
+      function_name_filter_list: "",
+      access_grants: options.accessGrants ?? [{ principal_type: "user" as const, principal_id: "*", permission: "read" as const }],
+    },
+    info: {
+      id: options.id,
+      name: options.name ?? "GitHub",
+      description: "Read GitHub issues and comment on them (openwebui-github).",
+    },
+  };
+}
+
+function canonical(header: string) {
+  return header.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase()).replace("Openwebui", "OpenWebUI");
+}
