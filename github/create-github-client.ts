@@ -1,4 +1,5 @@
 import { Octokit } from "@octokit/rest";
+import Bottleneck from "bottleneck";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import type { Logger } from "../lib/logger.ts";
@@ -15,6 +16,12 @@ export interface GitHubClientOptions {
   rateLimitRetries?: number;
   /** Retries of 5xx and network failures; tests shorten the wait. */
   retry?: { retries: number; baseDelayMs: number };
+  /**
+   * Spacing of writes. GitHub asks for at least 1 s between writes, and the
+   * throttling plugin spaces notification-creating writes (comments) by 3 s;
+   * those defaults apply unless tests shorten them.
+   */
+  pacing?: { writeMs: number; notificationMs: number };
 }
 
 /**
@@ -40,6 +47,12 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
       error: (message: string) => options.logger.error(message),
     },
     throttle: {
+      ...(options.pacing
+        ? {
+            write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.pacing.writeMs }),
+            notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.pacing.notificationMs }),
+          }
+        : {}),
       onRateLimit: (retryAfter, requestOptions, _octokit, retryCount) => {
         options.logger.warn("GitHub rate limit reached", { retryAfter, method: requestOptions.method, url: requestOptions.url, retryCount });
         return retryCount < retries;

@@ -16,6 +16,8 @@ export interface RelayDependencies {
   fetch?: typeof fetch;
   /** Retries of failed GitHub requests; tests shorten the wait. */
   githubRetry?: { retries: number; baseDelayMs: number };
+  /** Spacing of GitHub writes; tests shorten it. */
+  githubPacing?: { writeMs: number; notificationMs: number };
   host?: string;
   pollIntervalMs?: number;
 }
@@ -23,7 +25,7 @@ export interface RelayDependencies {
 /** Wires the relay: webhook endpoint, worker and clients. Used by bin/ and by tests. */
 export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDependencies) {
   const { store, logger } = deps;
-  const github = createGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl, timeoutMs: config.github.timeoutMs, logger, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.githubRetry ? { retry: deps.githubRetry } : {}) });
+  const github = createGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl, timeoutMs: config.github.timeoutMs, logger, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.githubRetry ? { retry: deps.githubRetry } : {}), ...(deps.githubPacing ? { pacing: deps.githubPacing } : {}) });
   const ownLogin = createOwnLogin({ github, configured: config.github.botLogin, logger });
   const openWebUI = createOpenWebUIClient({
     baseUrl: config.openWebUI.url,

@@ -12,12 +12,14 @@ export interface ToolServerDependencies {
   fetch?: typeof fetch;
   /** Retries of failed GitHub requests; tests shorten the wait. */
   githubRetry?: { retries: number; baseDelayMs: number };
+  /** Spacing of GitHub writes; tests shorten it. */
+  githubPacing?: { writeMs: number; notificationMs: number };
   host?: string;
   version?: string;
 }
 
 export async function startToolServer(config: Readonly<ToolServerConfig>, deps: ToolServerDependencies) {
-  const github = createGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl, timeoutMs: config.github.timeoutMs, logger: deps.logger, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.githubRetry ? { retry: deps.githubRetry } : {}) });
+  const github = createGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl, timeoutMs: config.github.timeoutMs, logger: deps.logger, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.githubRetry ? { retry: deps.githubRetry } : {}), ...(deps.githubPacing ? { pacing: deps.githubPacing } : {}) });
   const app = createToolServer({
     tools: toolRegistry,
     deps: { github, store: deps.store, allowList: config.github.allowList, logger: deps.logger },

@@ -1,0 +1,40 @@
+import type { ChatMessage, ModelRequest, ModelScript, ModelTurn } from "./scripted-model.ts";
+
+export interface IssueRef {
+  owner: string;
+  repo: string;
+  issue_number: number;
+}
+
+/** Reads the issue the relay asked about from its user message, as a model would. */
+export function issueAskedAbout(request: ModelRequest): IssueRef {
+  const user = request.messages.find((m) => m.role === "user");
+  const text = typeof user?.content === "string" ? user.content : JSON.stringify(user?.content ?? "");
+  const repo = /owner "([^"]+)", repo "([^"]+)"/.exec(text);
+  const number = /Issue number: (\d+)/.exec(text);
+  if (!repo || !number) throw new Error(`the user message does not name an issue: ${text.slice(0, 200)}`);
+  return { owner: repo[1]!, repo: repo[2]!, issue_number: Number(number[1]) };
+}
+
+export function toolResults(request: ModelRequest): ChatMessage[] {
+  return request.messages.filter((m) => m.role === "tool");
+}
+
+export function lastToolResult(request: ModelRequest): Record<string, unknown> {
+  const last = toolResults(request).at(-1);
+  return JSON.parse(String(last?.content ?? "null")) as Record<string, unknown>;
+}
+
+/**
+ * A well-behaved model: reads the issue, comments on it, then says what it posted.
+ * Each step is decided by what is already in the conversation, as a real model does.
+ */
+export function analystScript(analysis: (issue: Record<string, unknown>) => string): ModelScript {
+  return (request): ModelTurn => {
+    const target = issueAskedAbout(request);
+    const done = toolResults(request).length;
+    if (done === 0) return { toolCalls: [{ name: "get_issue", arguments: { ...target } }] };
+    if (done === 1) return { toolCalls: [{ name: "post_issue_comment", arguments: { ...target, body: analysis(lastToolResult(request)) } }] };
+    return { content: "I posted my analysis on the issue." };
+  };
+}

@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLogger, type Logger } from "../../lib/logger.ts";
+import { loadRelayConfig } from "../../relay/load-relay-config.ts";
+import { startRelay } from "../../relay/start-relay.ts";
+import { createSqliteStore } from "../../store/sqlite-store.ts";
+import type { Store } from "../../store/store.ts";
+import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
+import { openWebUIConnection } from "../../tool-server/open-webui-connection.ts";
+import { startToolServer } from "../../tool-server/start-tool-server.ts";
+import { startGitHubStandIn, type GitHubStandIn } from "./github-stand-in.ts";
+import { startOpenWebUIStandIn, type OpenWebUIStandIn } from "./open-webui-stand-in.ts";
+import { startScriptedModel, type ModelScript, type ScriptedModel } from "./scripted-model.ts";
+
+export const webhookSecret = "whsec-system-tests";
+export const toolServerKey = "tool-server-key-system-tests";
+
+export interface System {
+  github: GitHubStandIn;
+  model: ScriptedModel;
+  openWebUI: OpenWebUIStandIn;
+  store: Store;
+  dataDir: string;
+  toolServerUrl: string;
+  relayUrl: string;
+  webhookUrl: string;
+  logs: string[];
+  startRelay(env?: Record<string, string>): Promise<void>;
+  stopRelay(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything on loopback: our relay and tool server for real, GitHub, the
+ * model and Open WebUI as strict stand-ins. The relay and the tool server
+ * share one SQLite store, as `npm start` does.
+ */
+export async function startSystem(options: { script?: ModelScript; relayEnv?: Record<string, string>; startRelay?: boolean } = {}): Promise<System> {
+  const logs: string[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), "system-"));
+  const github = await startGitHubStandIn();
+  const model = await startScriptedModel(options.script ? { script: options.script } : {});
+  const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey: model.apiKey });
+  const store = createSqliteStore({ dataDir });
+  const env = {
+    GITHUB_WEBHOOK_SECRET: webhookSecret,
+    GITHUB_TOKEN: "ghp_standin_token_0123456789",
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOS: "Codertocat/*,octo/app",
+    OPENWEBUI_URL: openWebUI.url,
+    OPENWEBUI_API_KEY: openWebUI.apiKey,
+    TOOL_SERVER_API_KEY: toolServerKey,
+    TOOL_SERVER_PORT: "0",
+    PORT: "0",
+    DATA_DIR: dataDir,
+  };
+  const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(line), secrets: [webhookSecret, toolServerKey, openWebUI.apiKey] });
+  const githubRetry = { retries: 1, baseDelayMs: 5 };
+  const githubPacing = { writeMs: 5, notificationMs: 5 };
+  const toolServer = await startToolServer(loadToolServerConfig(env), { store, logger, host: "127.0.0.1", githubRetry, githubPacing });
+  await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
+
+  let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
+  const system: System = {
+    github,
+    model,
+    openWebUI,
+    store,
+    dataDir,
+    toolServerUrl: toolServer.url,
+    relayUrl: "",
+    webhookUrl: "",
+    logs,
+    async startRelay(extraEnv = {}) {
+      relay = await startRelay(loadRelayConfig({ ...env, ...options.relayEnv, ...extraEnv }), { store, logger, host: "127.0.0.1", githubRetry, githubPacing, pollIntervalMs: 100 });
+      system.relayUrl = relay.url;
+      system.webhookUrl = `${relay.url}/webhook/github`;
+    },
+    async stopRelay() {
+      await relay?.close();
+      relay = undefined;
+    },
+    async close() {
+      await relay?.close();
+      await toolServer.close();
+      await openWebUI.close();
+      await model.close();
+      await github.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  if (options.startRelay !== false) await system.startRelay();
+  return system;
+}
