@@ -1,0 +1,149 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { analystScript, toolResults } from "./support/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
+import { startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
+
+describe("relay runs under load, timeouts and GitHub trouble", () => {
+  let system: System;
+
+  afterEach(async () => {
+    expect(system.github.unexpected).toEqual([]);
+    expect(system.model.errors).toEqual([]);
+    // No credential of any kind reaches the logs, whatever happened in the test.
+    const logs = system.logs.join("\n");
+    for (const secret of [webhookSecret, toolServerKey, system.openWebUI.apiKey, system.model.apiKey, "ghp_standin_token_0123456789"]) {
+      expect(logs).not.toContain(secret);
+    }
+    await system.close();
+  });
+
+  async function finished(deliveryId: string, timeoutMs = 10_000) {
+    return waitFor(async () => {
+      const record = await system.store.getDelivery(`424242:${deliveryId}`);
+      return record && ["done", "failed", "ignored"].includes(record.status) ? record : undefined;
+    }, `delivery ${deliveryId} to finish`, timeoutMs);
+  }
+
+  it("never runs more deliveries at once than RELAY_CONCURRENCY", async () => {
+    let running = 0;
+    let most = 0;
+    const analyst = analystScript(() => "ok");
+    system = await startSystem({
+      relayEnv: { RELAY_CONCURRENCY: "2" },
+      script: async (request, index) => {
+        if (toolResults(request).length > 0) return analyst(request, index);
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 150));
+        running--;
+        return analyst(request, index);
+      },
+    });
+    const ids: string[] = [];
+    for (const number of [1, 2, 3, 4, 5]) {
+      system.github.addIssueFromPayload(issuesOpened({ number }));
+      ids.push((await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret })).deliveryId);
+    }
+    for (const id of ids) expect((await finished(id)).status).toBe("done");
+    expect(most).toBe(2);
+    for (const number of [1, 2, 3, 4, 5]) expect(system.github.comments("Codertocat", "Hello-World", number)).toHaveLength(1);
+  });
+
+  it("fails a run that takes longer than OPENWEBUI_TIMEOUT_MS, saying so", async () => {
+    system = await startSystem({
+      relayEnv: { OPENWEBUI_TIMEOUT_MS: "1000" },
+      script: async () => {
+        await new Promise((r) => setTimeout(r, 1_500));
+        return { content: "too late" };
+      },
+    });
+    system.github.addIssueFromPayload(issuesOpened());
+    const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    const record = await finished(deliveryId);
+    expect(record.status).toBe("failed");
+    expect(record.reason).toMatch(/did not answer POST \/api\/chat\/completions within 1000 ms/);
+  });
+
+  it("waits out a secondary rate limit on the comment and posts it once", async () => {
+    system = await startSystem({ script: analystScript(() => "Rate limited, still posted.") });
+    system.github.addIssueFromPayload(issuesOpened());
+    system.github.failNext(1, "secondary-rate-limit", { method: "POST", pathIncludes: "/comments" });
+    const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    expect((await finished(deliveryId)).status).toBe("done");
+    expect(system.github.comments("Codertocat", "Hello-World", 1)).toHaveLength(1);
+    const posts = system.github.requests.filter((r) => r.method === "POST" && r.path.endsWith("/comments"));
+    expect(posts.map((r) => r.status)).toEqual([403, 201]);
+  });
+
+  it("after a 502 on creating the comment, looks for it instead of blindly posting again", async () => {
+    system = await startSystem({ script: () => ({ content: "Posted despite a 502." }) });
+    system.github.addIssueFromPayload(issuesOpened());
+    // The stand-in refuses the request; the relay must look, find nothing, and report the failure rather than loop.
+    system.github.failNext(1, "bad-gateway", { method: "POST", pathIncludes: "/comments" });
+    const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    const record = await finished(deliveryId);
+    const posts = system.github.requests.filter((r) => r.method === "POST" && r.path.endsWith("/comments"));
+    expect(posts).toHaveLength(1);
+    expect(system.github.requests.some((r) => r.method === "GET" && r.path.endsWith("/comments"))).toBe(true);
+    expect(record.status).toBe("failed");
+    expect(system.github.allComments()).toHaveLength(0);
+  });
+});
+
+describe("people chatting in Open WebUI with the GitHub tools switched on", () => {
+  let system: System;
+  afterEach(async () => {
+    expect(system.github.unexpected).toEqual([]);
+    await system.close();
+  });
+
+  async function chat(question: string) {
+    const headers = { authorization: `Bearer ${system.openWebUI.apiKey}`, "content-type": "application/json" };
+    const userId = crypto.randomUUID();
+    const answerId = crypto.randomUUID();
+    const created = await fetch(`${system.openWebUI.url}/api/v1/chats/new`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ chat: { title: "Ask", models: ["gpt-5"], history: { currentId: userId, messages: { [userId]: { id: userId, parentId: null, childrenIds: [], role: "user", content: question } } } } }),
+    });
+    const { id: chatId } = (await created.json()) as { id: string };
+    const response = await fetch(`${system.openWebUI.url}/api/chat/completions`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ model: "gpt-5", stream: true, chat_id: chatId, id: answerId, user_message: { id: userId }, tool_ids: ["server:github"], messages: [{ role: "user", content: question }] }),
+    });
+    expect(response.status).toBe(200);
+    return system.openWebUI.chats.get(chatId)!.chat.history!.messages[answerId]!;
+  }
+
+  it("answers from get_issue, and may comment on any allowed issue since no relay run is behind the chat", async () => {
+    system = await startSystem({
+      startRelay: false,
+      script: (request) => {
+        const step = toolResults(request).length;
+        if (step === 0) return { toolCalls: [{ name: "get_issue", arguments: { owner: "octo", repo: "app", issue_number: 3 } }] };
+        if (step === 1) return { toolCalls: [{ name: "post_issue_comment", arguments: { owner: "octo", repo: "app", issue_number: 3, body: "Thanks, looking into it." } }] };
+        const issue = JSON.parse(String(toolResults(request)[0]!.content)) as { title: string };
+        return { content: `The issue is titled "${issue.title}". I commented.` };
+      },
+    });
+    system.github.addIssue({ owner: "octo", repo: "app", number: 3, title: "Login button does nothing", body: "Click, nothing." });
+    const answer = await chat("What is octo/app#3 about? Reply on it.");
+    expect(answer.content).toBe('The issue is titled "Login button does nothing". I commented.');
+    expect(system.github.comments("octo", "app", 3).map((c) => c.body.split("\n")[0])).toEqual(["Thanks, looking into it."]);
+    expect(system.openWebUI.toolCalls.every((c) => c.headers["x-openwebui-user-name"] === system.openWebUI.user.name)).toBe(true);
+  });
+
+  it("cannot reach a repository outside the allow-list", async () => {
+    system = await startSystem({
+      startRelay: false,
+      script: (request) => {
+        if (toolResults(request).length === 0) return { toolCalls: [{ name: "get_issue", arguments: { owner: "torvalds", repo: "linux", issue_number: 1 } }] };
+        return { content: String(JSON.parse(String(toolResults(request)[0]!.content)).error) };
+      },
+    });
+    const answer = await chat("Read torvalds/linux#1");
+    expect(answer.content).toMatch(/HTTP error 403: .*torvalds\/linux is not one this tool server may use/);
+    expect(system.github.requests.filter((r) => r.path.includes("torvalds"))).toEqual([]);
+  });
+});

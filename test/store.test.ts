@@ -1,0 +1,53 @@
+import Database from "better-sqlite3";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createSqliteStore } from "../store/sqlite-store.ts";
+
+describe("SQLite store", () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("creates its schema in a new folder and keeps deliveries across reopening", async () => {
+    dir = mkdtempSync(join(tmpdir(), "store-"));
+    const dataDir = join(dir, "nested", "data");
+    const store = createSqliteStore({ dataDir });
+    expect(await store.addDelivery({ key: "h:1", deliveryId: "1", event: "issues", action: "opened", status: "pending", payload: "{}" })).toEqual({ inserted: true });
+    expect(await store.addDelivery({ key: "h:1", deliveryId: "1", event: "issues", action: "opened", status: "pending", payload: "{}" })).toEqual({ inserted: false });
+    await store.close();
+    const again = createSqliteStore({ dataDir });
+    expect(await again.getDelivery("h:1")).toMatchObject({ status: "pending", attempts: 0, payload: "{}" });
+    await again.close();
+  });
+
+  it("hands each pending delivery to one claimer, oldest first, and counts attempts", async () => {
+    dir = mkdtempSync(join(tmpdir(), "store-"));
+    let now = 1_000;
+    const store = createSqliteStore({ dataDir: dir, now: () => now });
+    await store.addDelivery({ key: "a", deliveryId: "a", event: "issues", action: "opened", status: "pending" });
+    now++;
+    await store.addDelivery({ key: "b", deliveryId: "b", event: "issues", action: "opened", status: "pending" });
+    await store.addDelivery({ key: "c", deliveryId: "c", event: "push", action: null, status: "ignored" });
+    expect((await store.claimDelivery(100))?.key).toBe("a");
+    expect((await store.claimDelivery(100))?.key).toBe("b");
+    expect(await store.claimDelivery(100)).toBeUndefined();
+    // A lease that ran out makes the delivery claimable again, as a new attempt.
+    now += 101;
+    const reclaimed = await store.claimDelivery(100);
+    expect(reclaimed).toMatchObject({ key: "a", attempts: 2 });
+    await store.finishDelivery("a", { status: "done", commentUrl: "https://github.com/x" });
+    expect(await store.countByStatus()).toEqual({ pending: 0, running: 1, done: 1, failed: 0, ignored: 1 });
+    expect(await store.releaseRunning()).toBe(1);
+    expect((await store.getDelivery("b"))?.status).toBe("pending");
+    await store.close();
+  });
+
+  it("refuses a database written by a newer version instead of damaging it", async () => {
+    dir = mkdtempSync(join(tmpdir(), "store-"));
+    const db = new Database(join(dir, "openwebui-github.db"));
+    db.pragma("user_version = 99");
+    db.close();
+    expect(() => createSqliteStore({ dataDir: dir })).toThrow(/schema version 99, newer than this code knows/);
+  });
+});
