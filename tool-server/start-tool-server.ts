@@ -4,6 +4,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { Store } from "../store/store.ts";
 import { createToolServer } from "./create-tool-server.ts";
 import type { ToolServerConfig } from "./load-tool-server-config.ts";
+import type { ToolDefinition } from "./tool-definition.ts";
 import { toolRegistry } from "./tool-registry.ts";
 
 export interface ToolServerDependencies {
@@ -16,12 +17,14 @@ export interface ToolServerDependencies {
   githubPacing?: { writeMs: number; notificationMs: number };
   host?: string;
   version?: string;
+  /** The tools to serve; the registry by default. */
+  tools?: readonly ToolDefinition[];
 }
 
 export async function startToolServer(config: Readonly<ToolServerConfig>, deps: ToolServerDependencies) {
   const github = createGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl, timeoutMs: config.github.timeoutMs, logger: deps.logger, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.githubRetry ? { retry: deps.githubRetry } : {}), ...(deps.githubPacing ? { pacing: deps.githubPacing } : {}) });
   const app = createToolServer({
-    tools: toolRegistry,
+    tools: deps.tools ?? toolRegistry,
     deps: { github, store: deps.store, allowList: config.github.allowList, logger: deps.logger },
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,

@@ -1,0 +1,32 @@
+// `npm run register`: adds or updates our tool server in Open WebUI's admin settings.
+import { isHttpError } from "../lib/http-error.ts";
+import { loadRegisterConfig } from "../tool-server/load-register-config.ts";
+import { openWebUIConnection } from "../tool-server/open-webui-connection.ts";
+import { registerToolServer } from "../tool-server/register-tool-server.ts";
+import { configOrExit, loadDotEnv } from "./environment.ts";
+
+loadDotEnv();
+const [config] = configOrExit(() => loadRegisterConfig(process.env));
+if (!config) process.exit(78);
+
+try {
+  const result = await registerToolServer({
+    openWebUIUrl: config.openWebUIUrl,
+    apiKey: config.apiKey,
+    timeoutMs: 30_000,
+    connection: openWebUIConnection({
+      url: config.toolServerUrl,
+      key: config.toolServerKey,
+      id: config.toolServerId,
+      ...(config.group ? { accessGrants: [{ principal_type: "group" as const, principal_id: config.group, permission: "read" as const }] } : {}),
+    }),
+  });
+  process.stdout.write(
+    `Tool server "${config.toolServerId}" ${result.action} in Open WebUI at ${config.openWebUIUrl}: ${config.toolServerUrl} with tools ${result.tools.join(", ")}. ` +
+      `Access: ${config.group ? `group ${config.group}` : "all users"}. Users switch it on per chat; the relay attaches server:${config.toolServerId}.\n`,
+  );
+} catch (error) {
+  if (!isHttpError(error)) throw error;
+  process.stderr.write(`Registration failed: ${error.detail}\n`);
+  process.exit(1);
+}
