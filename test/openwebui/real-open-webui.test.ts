@@ -153,6 +153,27 @@ describe(`the real Open WebUI ${openWebUIVersion}`, () => {
       expect((await runRegister(system.registerEnv)).code).toBe(0);
     }));
 
+  it("3b. registration explains an unreachable Open WebUI, a key that is not an admin's, and a tool server Open WebUI cannot reach", () =>
+    timed("case 3b: registration errors", async () => {
+      const { freePort } = await import("./support/open-webui-instance.ts");
+      const closed = `http://127.0.0.1:${await freePort()}`;
+      const down = await runRegister({ ...system.registerEnv, OPENWEBUI_URL: closed });
+      expect(down.code).not.toBe(0);
+      expect(down.stderr).toMatch(/Open WebUI is not reachable at http:\/\/127\.0\.0\.1:\d+ .*Check OPENWEBUI_URL/);
+
+      const notAdmin = await runRegister({ ...system.registerEnv, OPENWEBUI_API_KEY: system.user.token });
+      expect(notAdmin.code).not.toBe(0);
+      expect(notAdmin.stderr).toMatch(/needs an admin's API key/);
+
+      const unreachable = await runRegister({ ...system.registerEnv, TOOL_SERVER_URL: closed });
+      expect(unreachable.code).not.toBe(0);
+      expect(unreachable.stderr).toMatch(/Open WebUI cannot reach the tool server at http:\/\/127\.0\.0\.1:\d+\/openapi\.json .*TOOL_SERVER_URL must be the address Open WebUI/);
+      // A failed registration leaves the working one alone.
+      const api = openWebUIApi(system.openWebUI.url);
+      const config = await api.request<{ TOOL_SERVER_CONNECTIONS: Array<{ info?: { id?: string }; url: string }> }>("GET", "/api/v1/configs/tool_servers", system.adminToken);
+      expect(config.TOOL_SERVER_CONNECTIONS.find((c) => c.info?.id === "github")?.url).toBe(system.toolServerUrl);
+    }));
+
   it("4. refuses a steered model's comment on another issue; the triggering issue gets exactly one", () =>
     timed("case 4: injection", async () => {
       system.github.addIssueFromPayload(issuesOpened({ number: 4 }));
@@ -172,5 +193,52 @@ describe(`the real Open WebUI ${openWebUIVersion}`, () => {
       expect(refusals[0]).toMatch(/HTTP error 403: .*may only comment on Codertocat\/Hello-World#4/);
       expect(system.github.comments("octo", "app", 1)).toEqual([]);
       expect(system.github.comments("Codertocat", "Hello-World", 4).map((c) => c.body)).toEqual([seedFormat("Legit analysis.", response.deliveryId)]);
+    }));
+});
+
+describe("the browser", () => {
+  it("5. a user signs in, switches the GitHub tool on, asks, and the page shows the answer built from get_issue", () =>
+    timed("case 5: browser", async () => {
+      const { chromium } = await import("playwright-core");
+      const { mkdirSync } = await import("node:fs");
+      system.github.addIssue({ owner: "octo", repo: "app", number: 5, title: "Dark mode resets after reload", body: "Every reload." });
+      system.model.setScript((request) => {
+        const question = String([...request.messages].reverse().find((m) => m.role === "user")?.content ?? "");
+        const [, owner, repo, number] = /([\w-]+)\/([\w-]+)#(\d+)/.exec(question) ?? [];
+        if (request.messages.at(-1)?.role !== "tool") return { toolCalls: [{ name: "get_issue", arguments: { owner, repo, issue_number: Number(number) } }] };
+        const issue = lastToolResult(request);
+        return { content: `From GitHub: the issue is titled "${String(issue.title)}" and is ${String(issue.state)}.` };
+      });
+      const browser = await chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+        // The machine has no network beyond loopback: stop Chromium from trying to reach Google's services.
+        args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        await page.goto(`${system.openWebUI.url}/auth`);
+        await page.fill("#email", system.user.email);
+        await page.fill("#password", system.user.password);
+        await page.click("button[type=submit]");
+        await page.waitForSelector("#integration-menu-button", { timeout: 30_000 });
+        await page.click("#integration-menu-button");
+        await page.getByRole("menuitem", { name: /Tools/ }).click();
+        const toggle = page.getByRole("menuitemcheckbox", { name: "GitHub" });
+        await toggle.click();
+        expect(await toggle.getAttribute("aria-checked")).toBe("true");
+        await page.keyboard.press("Escape");
+        await page.click("#chat-input");
+        await page.keyboard.type("What is octo/app#5 about?");
+        await page.keyboard.press("Enter");
+        await page.getByText('From GitHub: the issue is titled "Dark mode resets after reload" and is open.').waitFor({ timeout: 60_000 });
+        // Open WebUI shows the executed tool call above the answer.
+        await page.getByText(/Result from get_issue/).first().waitFor({ state: "visible", timeout: 10_000 });
+        mkdirSync("test-artifacts", { recursive: true });
+        await page.screenshot({ path: "test-artifacts/open-webui-chat-with-github-tools.png" });
+      } finally {
+        await browser.close();
+      }
+      const calls = toolCallLogs(null).filter((c) => c.user === system.user.name && c.tool === "get_issue");
+      expect(calls.length).toBeGreaterThanOrEqual(1);
     }));
 });
