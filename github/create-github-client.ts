@@ -3,8 +3,17 @@ import Bottleneck from "bottleneck";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import type { Logger } from "../lib/logger.ts";
+import type { GitHubConfig } from "./read-github-config.ts";
 
 const GitHubClient = Octokit.plugin(throttling, retry);
+
+/** What tests (and only tests) change about the client: the network, and waits shortened. */
+export type GitHubClientTuning = Pick<GitHubClientOptions, "fetch" | "retry" | "pacing">;
+
+/** The client for a service's GitHub settings. */
+export function githubClientFor(config: GitHubConfig, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
+  return createGitHubClient({ token: config.token, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning });
+}
 
 export interface GitHubClientOptions {
   token: string;

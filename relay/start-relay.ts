@@ -1,5 +1,5 @@
 import express from "express";
-import { createGitHubClient } from "../github/create-github-client.ts";
+import { githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
 import { createOwnLogin } from "../github/own-login.ts";
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -13,11 +13,9 @@ import { createWorker } from "./worker.ts";
 export interface RelayDependencies {
   store: Store;
   logger: Logger;
+  /** Open WebUI's client uses it too. */
   fetch?: typeof fetch;
-  /** Retries of failed GitHub requests; tests shorten the wait. */
-  githubRetry?: { retries: number; baseDelayMs: number };
-  /** Spacing of GitHub writes; tests shorten it. */
-  githubPacing?: { writeMs: number; notificationMs: number };
+  github?: GitHubClientTuning;
   host?: string;
   pollIntervalMs?: number;
 }
@@ -25,7 +23,7 @@ export interface RelayDependencies {
 /** Wires the relay: webhook endpoint, worker and clients. Used by bin/ and by tests. */
 export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDependencies) {
   const { store, logger } = deps;
-  const github = createGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl, timeoutMs: config.github.timeoutMs, logger, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.githubRetry ? { retry: deps.githubRetry } : {}), ...(deps.githubPacing ? { pacing: deps.githubPacing } : {}) });
+  const github = githubClientFor(config.github, logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github });
   const ownLogin = createOwnLogin({ github, configured: config.github.botLogin, logger });
   const openWebUI = createOpenWebUIClient({
     baseUrl: config.openWebUI.url,

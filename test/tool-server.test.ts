@@ -37,7 +37,7 @@ describe("tool server", () => {
       GITHUB_REPOS: "octo/app,octo/private",
       TOOL_SERVER_CORS_ORIGINS: "https://chat.example.com",
     });
-    server = await startToolServer(config, { store, logger: silentLogger, host: "127.0.0.1", githubRetry: { retries: 1, baseDelayMs: 5 }, githubPacing: { writeMs: 5, notificationMs: 5 } });
+    server = await startToolServer(config, { store, logger: silentLogger, host: "127.0.0.1", github: { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } } });
     // A relay run for octo/app#7, as the relay records it before calling Open WebUI.
     await store.addDelivery({ key: "1:run-delivery", deliveryId: "run-delivery", event: "issues", action: "opened", status: "pending" });
     await store.addRun({ chatId: "chat-of-run", deliveryKey: "1:run-delivery", deliveryId: "run-delivery", owner: "octo", repo: "app", issueNumber: 7, messageId: "m1" });
@@ -170,7 +170,7 @@ describe("tool server", () => {
 
     it("answers 403 explaining the token lacks permission when GitHub refuses the write", async () => {
       const readOnly = loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_read_only_token", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" });
-      const limited = await startToolServer(readOnly, { store, logger: silentLogger, host: "127.0.0.1", githubPacing: { writeMs: 5, notificationMs: 5 } });
+      const limited = await startToolServer(readOnly, { store, logger: silentLogger, host: "127.0.0.1", github: { pacing: { writeMs: 5, notificationMs: 5 } } });
       try {
         const response = await fetch(`${limited.url}/post_issue_comment`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 8, body: "x" }) });
         expect(response.status).toBe(403);

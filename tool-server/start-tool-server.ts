@@ -1,4 +1,4 @@
-import { createGitHubClient } from "../github/create-github-client.ts";
+import { githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Store } from "../store/store.ts";
@@ -10,11 +10,9 @@ import { toolRegistry } from "./tool-registry.ts";
 export interface ToolServerDependencies {
   store: Store;
   logger: Logger;
+  /** Open WebUI's client uses it too. */
   fetch?: typeof fetch;
-  /** Retries of failed GitHub requests; tests shorten the wait. */
-  githubRetry?: { retries: number; baseDelayMs: number };
-  /** Spacing of GitHub writes; tests shorten it. */
-  githubPacing?: { writeMs: number; notificationMs: number };
+  github?: GitHubClientTuning;
   host?: string;
   version?: string;
   /** The tools to serve; the registry by default. */
@@ -22,7 +20,7 @@ export interface ToolServerDependencies {
 }
 
 export async function startToolServer(config: Readonly<ToolServerConfig>, deps: ToolServerDependencies) {
-  const github = createGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl, timeoutMs: config.github.timeoutMs, logger: deps.logger, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.githubRetry ? { retry: deps.githubRetry } : {}), ...(deps.githubPacing ? { pacing: deps.githubPacing } : {}) });
+  const github = githubClientFor(config.github, deps.logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github });
   const app = createToolServer({
     tools: deps.tools ?? toolRegistry,
     deps: { github, store: deps.store, allowList: config.github.allowList, logger: deps.logger },

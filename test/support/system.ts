@@ -39,14 +39,14 @@ export interface System {
 export async function startSystem(options: { script?: ModelScript; relayEnv?: Record<string, string>; startRelay?: boolean } = {}): Promise<System> {
   const logs: string[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), "system-"));
-  const github = await startGitHubStandIn();
+  const githubStandIn = await startGitHubStandIn();
   const model = await startScriptedModel(options.script ? { script: options.script } : {});
   const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey: model.apiKey });
   const store = createSqliteStore({ dataDir });
   const env = {
     GITHUB_WEBHOOK_SECRET: webhookSecret,
     GITHUB_TOKEN: "ghp_standin_token_0123456789",
-    GITHUB_API_URL: github.url,
+    GITHUB_API_URL: githubStandIn.url,
     GITHUB_REPOS: "Codertocat/*,octo/app",
     OPENWEBUI_URL: openWebUI.url,
     OPENWEBUI_API_KEY: openWebUI.apiKey,
@@ -56,14 +56,14 @@ export async function startSystem(options: { script?: ModelScript; relayEnv?: Re
     DATA_DIR: dataDir,
   };
   const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(line), secrets: [webhookSecret, toolServerKey, openWebUI.apiKey] });
-  const githubRetry = { retries: 1, baseDelayMs: 5 };
-  const githubPacing = { writeMs: 5, notificationMs: 5 };
-  const toolServer = await startToolServer(loadToolServerConfig(env), { store, logger, host: "127.0.0.1", githubRetry, githubPacing });
+  // Shortened waits: retries and write spacing keep their logic, tests do not sit through seconds.
+  const github = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } };
+  const toolServer = await startToolServer(loadToolServerConfig(env), { store, logger, host: "127.0.0.1", github });
   await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
 
   let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
   const system: System = {
-    github,
+    github: githubStandIn,
     model,
     openWebUI,
     store,
@@ -73,7 +73,7 @@ export async function startSystem(options: { script?: ModelScript; relayEnv?: Re
     webhookUrl: "",
     logs,
     async startRelay(extraEnv = {}) {
-      relay = await startRelay(loadRelayConfig({ ...env, ...options.relayEnv, ...extraEnv }), { store, logger, host: "127.0.0.1", githubRetry, githubPacing, pollIntervalMs: 100 });
+      relay = await startRelay(loadRelayConfig({ ...env, ...options.relayEnv, ...extraEnv }), { store, logger, host: "127.0.0.1", github, pollIntervalMs: 100 });
       system.relayUrl = relay.url;
       system.webhookUrl = `${relay.url}/webhook/github`;
     },
@@ -86,7 +86,7 @@ export async function startSystem(options: { script?: ModelScript; relayEnv?: Re
       await toolServer.close();
       await openWebUI.close();
       await model.close();
-      await github.close();
+      await githubStandIn.close();
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -102,11 +102,11 @@ export async function startRealSystem(log: (line: string) => void, options: { op
   };
   const toolPort = await freePort();
   const githubPacing = { writeMs: 5, notificationMs: 5 };
-  let toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: String(toolPort) }), { store, logger, host: "127.0.0.1", githubPacing });
+  let toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: String(toolPort) }), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing } });
   const registerEnv = { OPENWEBUI_URL: openWebUI.url, OPENWEBUI_API_KEY: adminKey, TOOL_SERVER_URL: toolServer.url, TOOL_SERVER_API_KEY: toolServerKey, OPENWEBUI_TOOL_SERVER_ID: "github" };
   const registered = await time("npm run register", () => runRegister(registerEnv));
   if (registered.code !== 0) throw new Error(`npm run register failed: ${registered.stderr}${registered.stdout}`);
-  const relay = await startRelay(loadRelayConfig(env), { store, logger, host: "127.0.0.1", githubPacing, pollIntervalMs: 200 });
+  const relay = await startRelay(loadRelayConfig(env), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing }, pollIntervalMs: 200 });
 
   return {
     openWebUI,
@@ -123,7 +123,7 @@ export async function startRealSystem(log: (line: string) => void, options: { op
     registerEnv,
     async restartToolServer(tools) {
       await toolServer.close();
-      toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: String(toolPort) }), { store, logger, host: "127.0.0.1", githubPacing, ...(tools ? { tools } : {}) });
+      toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: String(toolPort) }), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing }, ...(tools ? { tools } : {}) });
     },
     async close() {
       await relay.close();
