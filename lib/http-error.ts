@@ -5,12 +5,17 @@
 export class HttpError extends Error {
   readonly status: number;
   readonly detail: string;
+  /** True when trying again later may succeed (an outage, a timeout, a rate limit). */
+  readonly transient: boolean;
+  readonly retryAfterMs: number | undefined;
 
-  constructor(status: number, detail: string, options?: { cause?: unknown }) {
+  constructor(status: number, detail: string, options?: { cause?: unknown; transient?: boolean; retryAfterMs?: number }) {
     super(detail, options);
     this.name = "HttpError";
     this.status = status;
     this.detail = detail;
+    this.transient = options?.transient ?? false;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

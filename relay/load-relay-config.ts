@@ -7,6 +7,9 @@ export interface RelayConfig {
   github: GitHubConfig & { botLogin: string | null };
   openWebUI: { url: string; apiKey: string; model: string; toolServerId: string; timeoutMs: number };
   concurrency: number;
+  maxAttempts: number;
+  retry: { baseMs: number; maxMs: number };
+  adminToken: string | null;
   commentFallback: boolean;
   dataDir: string;
   debug: boolean;
@@ -27,6 +30,12 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
       timeoutMs: read.integer("OPENWEBUI_TIMEOUT_MS", 600_000, { min: 1_000, max: 3_600_000 }),
     },
     concurrency: read.integer("RELAY_CONCURRENCY", 2, { min: 1, max: 64 }),
+    maxAttempts: read.integer("RELAY_MAX_ATTEMPTS", 5, { min: 1, max: 100 }),
+    retry: {
+      baseMs: read.integer("RELAY_RETRY_BASE_MS", 30_000, { min: 10, max: 3_600_000 }),
+      maxMs: read.integer("RELAY_RETRY_MAX_MS", 3_600_000, { min: 10, max: 86_400_000 }),
+    },
+    adminToken: read.optionalString("RELAY_ADMIN_TOKEN", "") || null,
     commentFallback: read.boolean("COMMENT_FALLBACK", true),
     dataDir: read.optionalString("DATA_DIR", "./data"),
     debug: read.boolean("DEBUG", false),
@@ -34,6 +43,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(config.openWebUI.toolServerId)) {
     read.fail(`OPENWEBUI_TOOL_SERVER_ID must be letters, digits, "_", "-" or "." (got "${config.openWebUI.toolServerId}")`);
   }
+  if (config.adminToken && config.adminToken.length < 16) read.fail("RELAY_ADMIN_TOKEN is too short: use at least 16 random characters (e.g. openssl rand -hex 32), or leave it empty to turn the admin API off");
   read.finish();
   return Object.freeze(config);
 }

@@ -78,12 +78,17 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
       });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-      throw new HttpError(502, timedOut ? `Open WebUI did not answer ${init.method} ${path} within ${init.timeoutMs} ms` : `Open WebUI could not be reached at ${options.baseUrl}`, { cause: error });
+      throw new HttpError(502, timedOut ? `Open WebUI did not answer ${init.method} ${path} within ${init.timeoutMs} ms` : `Open WebUI could not be reached at ${options.baseUrl}`, { cause: error, transient: true });
     }
     if (!response.ok) {
       const detail = await readDetail(response);
       const hint = response.status === 401 || response.status === 403 ? " (check OPENWEBUI_API_KEY, and that API keys are enabled in Open WebUI)" : "";
-      throw new HttpError(502, `Open WebUI answered ${response.status} to ${init.method} ${path}: ${detail}${hint}`);
+      const retryAfter = Number(response.headers.get("retry-after"));
+      throw new HttpError(502, `Open WebUI answered ${response.status} to ${init.method} ${path}: ${detail}${hint}`, {
+        // Its own outages and its model provider's (which it passes on) may pass; a refused request will not.
+        transient: response.status >= 500 || response.status === 429,
+        ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+      });
     }
     return response;
   }

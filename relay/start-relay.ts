@@ -6,6 +6,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { Store } from "../store/store.ts";
 import type { RelayConfig } from "./load-relay-config.ts";
 import { createOpenWebUIClient } from "./open-webui-client.ts";
+import { createAdminApi } from "./admin-api.ts";
 import { createDeliveryProcessor } from "./process-delivery.ts";
 import { createWebhookHandler } from "./webhook-handler.ts";
 import { createWorker } from "./worker.ts";
@@ -39,6 +40,8 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     // A run can take the whole completion timeout; the margin covers GitHub calls around it.
     leaseMs: config.openWebUI.timeoutMs + 120_000,
     pollIntervalMs: deps.pollIntervalMs ?? 5_000,
+    maxAttempts: config.maxAttempts,
+    retry: config.retry,
     process: createDeliveryProcessor({
       store,
       github,
@@ -66,6 +69,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   });
   // Mounted before any body parser: the signature is checked over the raw bytes.
   app.post("/webhook/github", (req, res) => void webhookHandler(req, res));
+  app.use("/api", createAdminApi({ store, token: config.adminToken, onReplay: () => worker.wake(), logger }));
   app.use((_req, res) => {
     res.status(404).json({ detail: "Not found. GitHub webhooks go to POST /webhook/github." });
   });

@@ -1,5 +1,5 @@
-import { isHttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
+import { backoffMs, classifyError } from "./classify-error.ts";
 import type { DeliveryOutcome, DeliveryRecord, Store } from "../store/store.ts";
 
 export interface WorkerOptions {
@@ -10,22 +10,17 @@ export interface WorkerOptions {
   leaseMs: number;
   /** How often the queue is looked at without being woken. */
   pollIntervalMs: number;
+  /** Attempts before a delivery that keeps failing transiently is dead-lettered. */
+  maxAttempts: number;
+  retry: { baseMs: number; maxMs: number };
   logger: Logger;
-}
-
-function describe(error: unknown): string {
-  if (isHttpError(error)) return error.detail;
-  if (error instanceof Error) {
-    // Octokit errors carry the status; their message is GitHub's own text.
-    const status = (error as { status?: unknown }).status;
-    return typeof status === "number" ? `GitHub answered ${status}: ${error.message}` : error.message;
-  }
-  return String(error);
+  now?: () => number;
 }
 
 /** Takes stored deliveries one by one, at most `concurrency` at a time. */
 export function createWorker(options: WorkerOptions) {
   const { store, logger } = options;
+  const now = options.now ?? Date.now;
   const inFlight = new Set<Promise<void>>();
   let stopped = true;
   let pumping = false;
@@ -33,15 +28,25 @@ export function createWorker(options: WorkerOptions) {
   let timer: NodeJS.Timeout | undefined;
 
   async function runOne(delivery: DeliveryRecord) {
-    const started = Date.now();
+    const started = now();
     let outcome: DeliveryOutcome;
     try {
       outcome = await options.process(delivery);
     } catch (error) {
-      outcome = { status: "failed", reason: describe(error) };
+      const verdict = classifyError(error, now);
+      if (!verdict.transient) {
+        outcome = { status: "failed", reason: verdict.reason };
+      } else if (delivery.attempts >= options.maxAttempts) {
+        outcome = { status: "dead", reason: `gave up after ${delivery.attempts} attempts: ${verdict.reason}` };
+      } else {
+        const wait = Math.max(backoffMs(delivery.attempts, options.retry), verdict.retryAfterMs ?? 0);
+        await store.retryDelivery(delivery.key, { error: verdict.reason, at: now() + wait });
+        logger.warn("delivery will be retried", { deliveryId: delivery.deliveryId, attempt: delivery.attempts, inMs: wait, error: verdict.reason });
+        return;
+      }
     }
     await store.finishDelivery(delivery.key, outcome);
-    logger.info("delivery finished", { deliveryId: delivery.deliveryId, status: outcome.status, reason: outcome.reason, commentUrl: outcome.commentUrl, ms: Date.now() - started });
+    logger.info("delivery finished", { deliveryId: delivery.deliveryId, status: outcome.status, reason: outcome.reason, commentUrl: outcome.commentUrl, attempts: delivery.attempts, ms: now() - started });
   }
 
   async function pump() {

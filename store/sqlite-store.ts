@@ -35,6 +35,9 @@ const migrations = [
      comment_url TEXT,
      created_at INTEGER NOT NULL
    );`,
+  `ALTER TABLE deliveries ADD COLUMN next_attempt_at INTEGER;
+   ALTER TABLE deliveries ADD COLUMN last_error TEXT;
+   CREATE INDEX deliveries_by_delivery_id ON deliveries (delivery_id);`,
 ];
 
 interface DeliveryRow {
@@ -52,6 +55,8 @@ interface DeliveryRow {
   updated_at: number;
   chat_id: string | null;
   comment_url: string | null;
+  last_error: string | null;
+  next_attempt_at: number | null;
 }
 
 interface RunRow {
@@ -83,6 +88,8 @@ function toDelivery(row: DeliveryRow): DeliveryRecord {
     updatedAt: row.updated_at,
     chatId: row.chat_id,
     commentUrl: row.comment_url,
+    lastError: row.last_error,
+    nextAttemptAt: row.next_attempt_at,
   };
 }
 
@@ -141,20 +148,31 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
      ON CONFLICT (key) DO NOTHING`,
   );
   const selectDelivery = db.prepare(`SELECT * FROM deliveries WHERE key = ?`);
+  const selectByDeliveryId = db.prepare(`SELECT * FROM deliveries WHERE delivery_id = ? ORDER BY received_at DESC LIMIT 1`);
   const claim = db.prepare(
     `UPDATE deliveries SET status = 'running', attempts = attempts + 1, lease_until = @leaseUntil, updated_at = @now
      WHERE key = (
        SELECT key FROM deliveries
-       WHERE status = 'pending' OR (status = 'running' AND lease_until < @now)
+       WHERE (status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= @now)) OR (status = 'running' AND lease_until < @now)
        ORDER BY received_at, rowid LIMIT 1
      )
      RETURNING *`,
   );
   const finish = db.prepare(
     `UPDATE deliveries SET status = @status, reason = @reason, comment_url = COALESCE(@commentUrl, comment_url),
-       lease_until = NULL, updated_at = @now
+       last_error = CASE WHEN @status IN ('failed', 'dead') THEN @reason ELSE last_error END,
+       lease_until = NULL, next_attempt_at = NULL, updated_at = @now
      WHERE key = @key`,
   );
+  const retry = db.prepare(
+    `UPDATE deliveries SET status = 'pending', last_error = @error, next_attempt_at = @at, lease_until = NULL, updated_at = @now WHERE key = @key`,
+  );
+  const replay = db.prepare(
+    `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL, lease_until = NULL, reason = NULL, updated_at = @now
+     WHERE key = (SELECT key FROM deliveries WHERE (delivery_id = @id OR key = @id) AND status IN ('failed', 'dead') ORDER BY received_at DESC LIMIT 1)
+     RETURNING *`,
+  );
+  const list = db.prepare(`SELECT * FROM deliveries WHERE (@status IS NULL OR status = @status) ORDER BY received_at DESC, rowid DESC LIMIT @limit`);
   const release = db.prepare(`UPDATE deliveries SET status = 'pending', lease_until = NULL, updated_at = ? WHERE status = 'running'`);
   const counts = db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`);
   const insertRun = db.prepare(
@@ -185,6 +203,10 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
       const row = selectDelivery.get(key) as DeliveryRow | undefined;
       return row && toDelivery(row);
     },
+    async getDeliveryById(deliveryId) {
+      const row = selectByDeliveryId.get(deliveryId) as DeliveryRow | undefined;
+      return row && toDelivery(row);
+    },
     async claimDelivery(leaseMs) {
       const t = now();
       const row = claim.get({ now: t, leaseUntil: t + leaseMs }) as DeliveryRow | undefined;
@@ -193,11 +215,21 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
     async finishDelivery(key, outcome: DeliveryOutcome) {
       finish.run({ key, status: outcome.status, reason: outcome.reason ?? null, commentUrl: outcome.commentUrl ?? null, now: now() });
     },
+    async retryDelivery(key, next) {
+      retry.run({ key, error: next.error, at: next.at, now: now() });
+    },
+    async replayDelivery(deliveryId) {
+      const row = replay.get({ id: deliveryId, now: now() }) as DeliveryRow | undefined;
+      return row && toDelivery(row);
+    },
+    async listDeliveries(filter) {
+      return (list.all({ status: filter.status ?? null, limit: filter.limit }) as DeliveryRow[]).map(toDelivery);
+    },
     async releaseRunning() {
       return release.run(now()).changes;
     },
     async countByStatus() {
-      const result: Record<DeliveryStatus, number> = { pending: 0, running: 0, done: 0, failed: 0, ignored: 0 };
+      const result: Record<DeliveryStatus, number> = { pending: 0, running: 0, done: 0, failed: 0, ignored: 0, dead: 0 };
       for (const row of counts.all() as Array<{ status: DeliveryStatus; n: number }>) result[row.status] = row.n;
       return result;
     },

@@ -2,7 +2,12 @@
  * What the relay and the tool server keep. Every method is async so that a
  * networked backend can implement the same interface later.
  */
-export type DeliveryStatus = "pending" | "running" | "done" | "failed" | "ignored";
+/**
+ * pending: waiting (maybe until `nextAttemptAt`); running: leased by a worker;
+ * done; ignored (nothing to do); failed: a permanent error; dead: transient
+ * errors until RELAY_MAX_ATTEMPTS ran out. failed and dead can be replayed.
+ */
+export type DeliveryStatus = "pending" | "running" | "done" | "failed" | "ignored" | "dead";
 
 export interface NewDelivery {
   /** Dedupe key: hook (or app) id + delivery GUID, since one GUID goes to every hook. */
@@ -33,10 +38,12 @@ export interface DeliveryRecord {
   updatedAt: number;
   chatId: string | null;
   commentUrl: string | null;
+  lastError: string | null;
+  nextAttemptAt: number | null;
 }
 
 export interface DeliveryOutcome {
-  status: "done" | "failed" | "ignored";
+  status: "done" | "failed" | "ignored" | "dead";
   reason?: string;
   commentUrl?: string;
 }
@@ -58,9 +65,16 @@ export interface Store {
   /** Durable when the promise resolves. `inserted: false` means the key was seen before. */
   addDelivery(delivery: NewDelivery): Promise<{ inserted: boolean }>;
   getDelivery(key: string): Promise<DeliveryRecord | undefined>;
+  /** The newest delivery with this GUID (from any hook). */
+  getDeliveryById(deliveryId: string): Promise<DeliveryRecord | undefined>;
   /** Takes the oldest pending delivery (or one whose lease ran out) and leases it. */
   claimDelivery(leaseMs: number): Promise<DeliveryRecord | undefined>;
   finishDelivery(key: string, outcome: DeliveryOutcome): Promise<void>;
+  /** Puts a delivery back in the queue after a transient error, not before `at`. */
+  retryDelivery(key: string, retry: { error: string; at: number }): Promise<void>;
+  /** Queues a failed or dead delivery again with fresh attempts; undefined if there is none in that state. */
+  replayDelivery(deliveryId: string): Promise<DeliveryRecord | undefined>;
+  listDeliveries(filter: { status?: DeliveryStatus; limit: number }): Promise<DeliveryRecord[]>;
   /** Puts deliveries left running by a stopped process back in the queue. */
   releaseRunning(): Promise<number>;
   countByStatus(): Promise<Record<DeliveryStatus, number>>;

@@ -28,7 +28,7 @@ describe("the core loop: an issue opens and the model comments through Open WebU
   async function finished(deliveryId: string) {
     return waitFor(async () => {
       const record = await system.store.getDelivery(`424242:${deliveryId}`);
-      return record && ["done", "failed", "ignored"].includes(record.status) ? record : undefined;
+      return record && ["done", "failed", "ignored", "dead"].includes(record.status) ? record : undefined;
     }, `delivery ${deliveryId} to finish`);
   }
 

@@ -20,7 +20,7 @@ describe("relay runs under load, timeouts and GitHub trouble", () => {
   async function finished(deliveryId: string, timeoutMs = 10_000) {
     return waitFor(async () => {
       const record = await system.store.getDelivery(`424242:${deliveryId}`);
-      return record && ["done", "failed", "ignored"].includes(record.status) ? record : undefined;
+      return record && ["done", "failed", "ignored", "dead"].includes(record.status) ? record : undefined;
     }, `delivery ${deliveryId} to finish`, timeoutMs);
   }
 
@@ -49,9 +49,9 @@ describe("relay runs under load, timeouts and GitHub trouble", () => {
     for (const number of [1, 2, 3, 4, 5]) expect(system.github.comments("Codertocat", "Hello-World", number)).toHaveLength(1);
   });
 
-  it("fails a run that takes longer than OPENWEBUI_TIMEOUT_MS, saying so", async () => {
+  it("retries a run that takes longer than OPENWEBUI_TIMEOUT_MS, then dead-letters it with the reason", async () => {
     system = await startSystem({
-      relayEnv: { OPENWEBUI_TIMEOUT_MS: "1000" },
+      relayEnv: { OPENWEBUI_TIMEOUT_MS: "1000", RELAY_MAX_ATTEMPTS: "2", RELAY_RETRY_BASE_MS: "50" },
       script: async () => {
         await new Promise((r) => setTimeout(r, 1_500));
         return { content: "too late" };
@@ -60,8 +60,9 @@ describe("relay runs under load, timeouts and GitHub trouble", () => {
     system.github.addIssueFromPayload(issuesOpened());
     const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
     const record = await finished(deliveryId);
-    expect(record.status).toBe("failed");
-    expect(record.reason).toMatch(/did not answer POST \/api\/chat\/completions within 1000 ms/);
+    expect(record).toMatchObject({ status: "dead", attempts: 2 });
+    expect(record.reason).toMatch(/^gave up after 2 attempts: Open WebUI did not answer POST \/api\/chat\/completions within 1000 ms/);
+    expect(record.lastError).toBe(record.reason);
   });
 
   it("waits out a secondary rate limit on the comment and posts it once", async () => {
@@ -75,18 +76,52 @@ describe("relay runs under load, timeouts and GitHub trouble", () => {
     expect(posts.map((r) => r.status)).toEqual([403, 201]);
   });
 
-  it("after a 502 on creating the comment, looks for it instead of blindly posting again", async () => {
-    system = await startSystem({ script: () => ({ content: "Posted despite a 502." }) });
+  it("after a 502 on creating the comment, looks for it, and posts once on the next attempt", async () => {
+    system = await startSystem({ script: () => ({ content: "Posted despite a 502." }), relayEnv: { RELAY_RETRY_BASE_MS: "50" } });
     system.github.addIssueFromPayload(issuesOpened());
-    // The stand-in refuses the request; the relay must look, find nothing, and report the failure rather than loop.
     system.github.failNext(1, "bad-gateway", { method: "POST", pathIncludes: "/comments" });
     const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
     const record = await finished(deliveryId);
+    expect(record).toMatchObject({ status: "done", attempts: 2, lastError: expect.stringMatching(/GitHub answered 502/) });
     const posts = system.github.requests.filter((r) => r.method === "POST" && r.path.endsWith("/comments"));
-    expect(posts).toHaveLength(1);
-    expect(system.github.requests.some((r) => r.method === "GET" && r.path.endsWith("/comments"))).toBe(true);
-    expect(record.status).toBe("failed");
-    expect(system.github.allComments()).toHaveLength(0);
+    expect(posts.map((r) => r.status)).toEqual([502, 201]);
+    expect(system.github.comments("Codertocat", "Hello-World", 1).map((c) => c.body)).toEqual([expect.stringContaining("Posted despite a 502.")]);
+  });
+
+  it("does not spend retries on a permanent error: an issue that is gone fails at once", async () => {
+    system = await startSystem({ script: () => ({ content: "An answer for a deleted issue." }), relayEnv: { RELAY_RETRY_BASE_MS: "50", RELAY_MAX_ATTEMPTS: "5" } });
+    // The stand-in has no such issue: GitHub answers 404 to the comment.
+    const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    const record = await finished(deliveryId);
+    expect(record).toMatchObject({ status: "failed", attempts: 1, reason: expect.stringMatching(/GitHub answered 404/) });
+    expect(system.openWebUI.completionRequests).toHaveLength(1);
+  });
+
+  it("dead-letters a delivery while Open WebUI is down, and an admin replays it once it is back", async () => {
+    system = await startSystem({ script: analystScript(() => "Back again."), startRelay: false });
+    system.github.addIssueFromPayload(issuesOpened());
+    const adminToken = "relay-admin-token-0123456789";
+    await system.startRelay({ OPENWEBUI_URL: "http://127.0.0.1:9", RELAY_MAX_ATTEMPTS: "3", RELAY_RETRY_BASE_MS: "20", RELAY_ADMIN_TOKEN: adminToken });
+    const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    const dead = await finished(deliveryId);
+    expect(dead).toMatchObject({ status: "dead", attempts: 3, reason: expect.stringMatching(/^gave up after 3 attempts: Open WebUI could not be reached/) });
+
+    await system.stopRelay();
+    await system.startRelay({ RELAY_ADMIN_TOKEN: adminToken });
+    const listed = await fetch(`${system.relayUrl}/api/deliveries?status=dead`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { deliveries: Array<{ deliveryId: string }> }).deliveries.map((d) => d.deliveryId)).toEqual([deliveryId]);
+    expect((await fetch(`${system.relayUrl}/api/deliveries/${deliveryId}/replay`, { method: "POST" })).status).toBe(401);
+    const replayed = await fetch(`${system.relayUrl}/api/deliveries/${deliveryId}/replay`, { method: "POST", headers: { authorization: `Bearer ${adminToken}` } });
+    expect(replayed.status).toBe(202);
+    const done = await waitFor(async () => {
+      const r = await system.store.getDelivery(`424242:${deliveryId}`);
+      return r?.status === "done" ? r : undefined;
+    }, "the replayed delivery");
+    expect(done.attempts).toBe(1);
+    expect(system.github.comments("Codertocat", "Hello-World", 1)).toHaveLength(1);
+    const again = await fetch(`${system.relayUrl}/api/deliveries/${deliveryId}/replay`, { method: "POST", headers: { authorization: `Bearer ${adminToken}` } });
+    expect(again.status).toBe(409);
   });
 });
 

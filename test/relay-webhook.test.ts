@@ -80,7 +80,7 @@ describe("relay webhook endpoint", () => {
     const response = await deliver(url, { event: "issues", payload: issuesOpened(), secret: "another-secret" });
     expect(response.status).toBe(401);
     expect((await response.json()).detail).toMatch(/GITHUB_WEBHOOK_SECRET/);
-    expect(await stored()).toEqual({ pending: 0, running: 0, done: 0, failed: 0, ignored: 0 });
+    expect(await stored()).toEqual({ pending: 0, running: 0, done: 0, failed: 0, ignored: 0, dead: 0 });
   });
 
   it("rejects a delivery without a signature, or with a body changed after signing", async () => {
@@ -139,7 +139,7 @@ describe("relay webhook endpoint", () => {
   it("answers a ping with 200 and stores nothing", async () => {
     const response = await deliver(url, { event: "ping", payload: examplePayload("ping"), secret });
     expect(response.status).toBe(200);
-    expect(await stored()).toEqual({ pending: 0, running: 0, done: 0, failed: 0, ignored: 0 });
+    expect(await stored()).toEqual({ pending: 0, running: 0, done: 0, failed: 0, ignored: 0, dead: 0 });
   });
 
   it.each([

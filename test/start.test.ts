@@ -106,3 +106,44 @@ describe("npm start", () => {
     }
   });
 });
+
+describe("npm run deliveries", () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function cli(args: string[], env: Record<string, string>) {
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(tsx, [join(root, "bin", "deliveries.ts"), ...args], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env } });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d));
+      child.stderr.on("data", (d: Buffer) => (stderr += d));
+      child.on("exit", (code) => done({ code, stdout, stderr }));
+    });
+  }
+
+  it("lists dead-lettered deliveries and replays one, refusing one that is done", async () => {
+    dir = mkdtempSync(join(tmpdir(), "cli-"));
+    const { createSqliteStore } = await import("../store/sqlite-store.ts");
+    const store = createSqliteStore({ dataDir: dir });
+    for (const id of ["dead-1", "done-1"]) {
+      await store.addDelivery({ key: `h:${id}`, deliveryId: id, event: "issues", action: "opened", status: "pending", repository: "octo/app", issueNumber: 1 });
+      await store.claimDelivery(60_000);
+      await store.finishDelivery(`h:${id}`, id === "dead-1" ? { status: "dead", reason: "gave up after 5 attempts: Open WebUI could not be reached" } : { status: "done" });
+    }
+    await store.close();
+
+    const listed = await cli(["list", "--status", "dead"], { DATA_DIR: dir });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^dead-1 +dead +issues\.opened +octo\/app#1 +attempts 1 +gave up after 5 attempts/);
+    expect(listed.stdout).not.toContain("done-1");
+    const replayed = await cli(["replay", "dead-1"], { DATA_DIR: dir });
+    expect(replayed).toMatchObject({ code: 0, stdout: expect.stringContaining("queued again") });
+    const refused = await cli(["replay", "done-1"], { DATA_DIR: dir });
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining("is done; only failed or dead") });
+
+    const reopened = createSqliteStore({ dataDir: dir });
+    expect(await reopened.getDeliveryById("dead-1")).toMatchObject({ status: "pending", attempts: 0 });
+    await reopened.close();
+  });
+});

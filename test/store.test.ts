@@ -37,7 +37,7 @@ describe("SQLite store", () => {
     const reclaimed = await store.claimDelivery(100);
     expect(reclaimed).toMatchObject({ key: "a", attempts: 2 });
     await store.finishDelivery("a", { status: "done", commentUrl: "https://github.com/x" });
-    expect(await store.countByStatus()).toEqual({ pending: 0, running: 1, done: 1, failed: 0, ignored: 1 });
+    expect(await store.countByStatus()).toEqual({ pending: 0, running: 1, done: 1, failed: 0, ignored: 1, dead: 0 });
     expect(await store.releaseRunning()).toBe(1);
     expect((await store.getDelivery("b"))?.status).toBe("pending");
     await store.close();

@@ -1,0 +1,40 @@
+// `npm run deliveries -- list [--status dead]` and `npm run deliveries -- replay <delivery-id>`.
+// Works on the store in DATA_DIR directly, also while the relay runs; the relay takes
+// a replayed delivery on its next look at the queue (within 5 s).
+import { createSqliteStore } from "../store/sqlite-store.ts";
+import type { DeliveryStatus } from "../store/store.ts";
+import { deliveryView } from "../relay/admin-api.ts";
+import { loadDotEnv } from "./environment.ts";
+
+loadDotEnv();
+const [command, ...rest] = process.argv.slice(2);
+const usage = "usage: npm run deliveries -- list [--status pending|running|done|failed|ignored|dead] [--limit N]\n       npm run deliveries -- replay <delivery-id>\n";
+const store = createSqliteStore({ dataDir: process.env.DATA_DIR?.trim() || "./data" });
+
+try {
+  if (command === "list") {
+    const status = rest.includes("--status") ? rest[rest.indexOf("--status") + 1] : undefined;
+    const limit = rest.includes("--limit") ? Number(rest[rest.indexOf("--limit") + 1]) : 50;
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new Error("--limit must be a whole number");
+    const deliveries = await store.listDeliveries({ ...(status ? { status: status as DeliveryStatus } : {}), limit });
+    for (const d of deliveries.map(deliveryView)) {
+      process.stdout.write(`${d.deliveryId}  ${d.status.padEnd(7)}  ${d.event}${d.action ? `.${d.action}` : ""}  ${d.repository ?? ""}${d.issueNumber ? `#${d.issueNumber}` : ""}  attempts ${d.attempts}  ${d.commentUrl ?? d.lastError ?? d.reason ?? ""}\n`);
+    }
+    if (deliveries.length === 0) process.stdout.write("no deliveries\n");
+  } else if (command === "replay" && rest[0]) {
+    const replayed = await store.replayDelivery(rest[0]);
+    if (!replayed) {
+      const existing = await store.getDeliveryById(rest[0]);
+      throw new Error(existing ? `delivery ${rest[0]} is ${existing.status}; only failed or dead deliveries can be replayed` : `no delivery ${rest[0]}`);
+    }
+    process.stdout.write(`delivery ${rest[0]} queued again; the relay will take it within seconds\n`);
+  } else {
+    process.stderr.write(usage);
+    process.exitCode = 2;
+  }
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exitCode = 1;
+} finally {
+  await store.close();
+}

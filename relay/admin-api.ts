@@ -1,0 +1,62 @@
+import { Router, type RequestHandler } from "express";
+import { constantTimeEqual } from "../lib/constant-time-equal.ts";
+import { errorMiddleware } from "../lib/error-middleware.ts";
+import { HttpError } from "../lib/http-error.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { DeliveryRecord, DeliveryStatus, Store } from "../store/store.ts";
+
+const statuses: DeliveryStatus[] = ["pending", "running", "done", "failed", "ignored", "dead"];
+
+/** A delivery as the admin API shows it: everything but the payload. */
+export function deliveryView(record: DeliveryRecord) {
+  const { payload: _payload, ...rest } = record;
+  return rest;
+}
+
+function adminAuth(token: string | null): RequestHandler {
+  return (req, _res, next) => {
+    if (!token) {
+      next(new HttpError(404, "The admin API is off. Set RELAY_ADMIN_TOKEN to turn it on."));
+      return;
+    }
+    const match = /^Bearer (.+)$/i.exec(req.get("authorization") ?? "");
+    if (!match?.[1] || !constantTimeEqual(match[1].trim(), token)) {
+      next(new HttpError(401, "Missing or wrong bearer token: send Authorization: Bearer <RELAY_ADMIN_TOKEN>."));
+      return;
+    }
+    next();
+  };
+}
+
+/** Lists deliveries and replays failed or dead-lettered ones, behind RELAY_ADMIN_TOKEN. */
+export function createAdminApi(options: { store: Store; token: string | null; onReplay: () => void; logger: Logger }) {
+  const router = Router();
+  router.use(adminAuth(options.token));
+
+  router.get("/deliveries", async (req, res) => {
+    const status = typeof req.query.status === "string" && req.query.status ? req.query.status : undefined;
+    if (status !== undefined && !statuses.includes(status as DeliveryStatus)) {
+      throw new HttpError(400, `status must be one of ${statuses.join(", ")}.`);
+    }
+    const limitText = typeof req.query.limit === "string" ? req.query.limit : "100";
+    if (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 1000) throw new HttpError(400, "limit must be a whole number from 1 to 1000.");
+    const deliveries = await options.store.listDeliveries({ ...(status ? { status: status as DeliveryStatus } : {}), limit: Number(limitText) });
+    res.json({ deliveries: deliveries.map(deliveryView) });
+  });
+
+  router.post("/deliveries/:deliveryId/replay", async (req, res) => {
+    const deliveryId = String(req.params.deliveryId);
+    const replayed = await options.store.replayDelivery(deliveryId);
+    if (!replayed) {
+      const existing = await options.store.getDeliveryById(deliveryId);
+      if (!existing) throw new HttpError(404, `No delivery ${deliveryId}.`);
+      throw new HttpError(409, `Delivery ${deliveryId} is ${existing.status}; only failed or dead deliveries can be replayed.`);
+    }
+    options.logger.info("delivery replayed by an admin", { deliveryId });
+    options.onReplay();
+    res.status(202).json({ delivery: deliveryView(replayed) });
+  });
+
+  router.use(errorMiddleware(options.logger));
+  return router;
+}
