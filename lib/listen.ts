@@ -20,10 +20,15 @@ export function listen(handler: RequestListener, port: number, host: string): Pr
       resolve({
         server,
         url: `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${actualPort}`,
+        // Requests in progress (a webhook being stored) may finish; idle keep-alive connections go now, stragglers after 2 s.
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
+            const force = setTimeout(() => server.closeAllConnections(), 2_000);
+            server.close(() => {
+              clearTimeout(force);
+              done();
+            });
+            server.closeIdleConnections();
           }),
       });
     });

@@ -10,6 +10,7 @@ export interface RelayConfig {
   maxAttempts: number;
   retry: { baseMs: number; maxMs: number };
   adminToken: string | null;
+  shutdownGraceMs: number;
   commentFallback: boolean;
   dataDir: string;
   debug: boolean;
@@ -36,6 +37,8 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
       maxMs: read.integer("RELAY_RETRY_MAX_MS", 3_600_000, { min: 10, max: 86_400_000 }),
     },
     adminToken: read.optionalString("RELAY_ADMIN_TOKEN", "") || null,
+    // Docker sends SIGKILL 10 s after SIGTERM by default.
+    shutdownGraceMs: read.integer("RELAY_SHUTDOWN_GRACE_MS", 8_000, { min: 0, max: 600_000 }),
     commentFallback: read.boolean("COMMENT_FALLBACK", true),
     dataDir: read.optionalString("DATA_DIR", "./data"),
     debug: read.boolean("DEBUG", false),

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Octokit } from "@octokit/rest";
 import { findRunComment, upsertRunComment, type RunTarget } from "../github/run-comment.ts";
 import type { Logger } from "../lib/logger.ts";
+import { withLock } from "../store/with-lock.ts";
 import type { DeliveryOutcome, DeliveryRecord, Store } from "../store/store.ts";
 import { buildIssueMessage, issueFromPayload, systemPrompt } from "./build-prompt.ts";
 import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
@@ -94,7 +95,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     if (!options.commentFallback) {
       return { status: "failed", reason: "the model did not call post_issue_comment, and COMMENT_FALLBACK is off" };
     }
-    const posted = await upsertRunComment(github, target, answer);
+    const posted = await withLock(store, `comment:${delivery.deliveryId}`, () => upsertRunComment(github, target, answer));
     await store.setRunComment(chat.id, { id: posted.id, url: posted.html_url });
     logger.info("run finished: the relay posted the model's answer", { ...log, chatId: chat.id, commentUrl: posted.html_url });
     return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };

@@ -81,9 +81,9 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   return {
     url: server.url,
     worker,
+    /** Stops taking webhooks and work; runs still going after the grace period go back to the queue. */
     async close() {
-      await server.close();
-      await worker.stop();
+      await Promise.all([server.close(), worker.stop(config.shutdownGraceMs)]);
     },
   };
 }

@@ -22,6 +22,7 @@ export function createWorker(options: WorkerOptions) {
   const { store, logger } = options;
   const now = options.now ?? Date.now;
   const inFlight = new Set<Promise<void>>();
+  const running = new Map<string, DeliveryRecord>();
   let stopped = true;
   let pumping = false;
   let again = false;
@@ -62,10 +63,12 @@ export function createWorker(options: WorkerOptions) {
           const delivery = await store.claimDelivery(options.leaseMs);
           if (!delivery) break;
           logger.info("delivery claimed", { deliveryId: delivery.deliveryId, attempt: delivery.attempts });
+          running.set(delivery.key, delivery);
           const task = runOne(delivery)
             .catch((error) => logger.error("could not record a delivery's outcome", { deliveryId: delivery.deliveryId, error }))
             .finally(() => {
               inFlight.delete(task);
+              running.delete(delivery.key);
               void pump();
             });
           inFlight.add(task);
@@ -91,11 +94,26 @@ export function createWorker(options: WorkerOptions) {
     wake() {
       if (!stopped) void pump();
     },
-    /** Stops taking work and waits for runs in progress. */
-    async stop() {
+    /**
+     * Stops taking work and gives runs in progress `graceMs` to finish; the
+     * ones still running then go back to the queue for the next start (their
+     * comment marker keeps a second attempt from posting twice).
+     */
+    async stop(graceMs = Number.POSITIVE_INFINITY) {
       stopped = true;
       if (timer) clearInterval(timer);
-      await Promise.allSettled([...inFlight]);
+      const all = Promise.allSettled([...inFlight]);
+      if (Number.isFinite(graceMs)) {
+        let timeout: NodeJS.Timeout | undefined;
+        await Promise.race([all, new Promise((r) => (timeout = setTimeout(r, graceMs)))]);
+        clearTimeout(timeout);
+      } else {
+        await all;
+      }
+      for (const delivery of running.values()) {
+        await store.releaseDelivery(delivery.key);
+        logger.warn("run unfinished at shutdown; the delivery goes back to the queue", { deliveryId: delivery.deliveryId });
+      }
     },
     get busy() {
       return inFlight.size;

@@ -38,6 +38,7 @@ const migrations = [
   `ALTER TABLE deliveries ADD COLUMN next_attempt_at INTEGER;
    ALTER TABLE deliveries ADD COLUMN last_error TEXT;
    CREATE INDEX deliveries_by_delivery_id ON deliveries (delivery_id);`,
+  `CREATE TABLE locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);`,
 ];
 
 interface DeliveryRow {
@@ -174,7 +175,13 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   );
   const list = db.prepare(`SELECT * FROM deliveries WHERE (@status IS NULL OR status = @status) ORDER BY received_at DESC, rowid DESC LIMIT @limit`);
   const release = db.prepare(`UPDATE deliveries SET status = 'pending', lease_until = NULL, updated_at = ? WHERE status = 'running'`);
+  const releaseOne = db.prepare(`UPDATE deliveries SET status = 'pending', lease_until = NULL, updated_at = ? WHERE key = ? AND status = 'running'`);
   const counts = db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`);
+  const lock = db.prepare(
+    `INSERT INTO locks (name, owner, expires_at) VALUES (@name, @owner, @expires)
+     ON CONFLICT (name) DO UPDATE SET owner = @owner, expires_at = @expires WHERE locks.expires_at < @now OR locks.owner = @owner`,
+  );
+  const unlock = db.prepare(`DELETE FROM locks WHERE name = ? AND owner = ?`);
   const insertRun = db.prepare(
     `INSERT INTO runs (chat_id, delivery_key, delivery_id, owner, repo, issue_number, message_id, created_at)
      VALUES (@chatId, @deliveryKey, @deliveryId, @owner, @repo, @issueNumber, @messageId, @now)`,
@@ -228,10 +235,20 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
     async releaseRunning() {
       return release.run(now()).changes;
     },
+    async releaseDelivery(key) {
+      releaseOne.run(now(), key);
+    },
     async countByStatus() {
       const result: Record<DeliveryStatus, number> = { pending: 0, running: 0, done: 0, failed: 0, ignored: 0, dead: 0 };
       for (const row of counts.all() as Array<{ status: DeliveryStatus; n: number }>) result[row.status] = row.n;
       return result;
+    },
+    async tryLock(name, owner, ttlMs) {
+      const t = now();
+      return lock.run({ name, owner, expires: t + ttlMs, now: t }).changes === 1;
+    },
+    async unlock(name, owner) {
+      unlock.run(name, owner);
     },
     async addRun(run) {
       db.transaction(() => {

@@ -77,7 +77,12 @@ export interface Store {
   listDeliveries(filter: { status?: DeliveryStatus; limit: number }): Promise<DeliveryRecord[]>;
   /** Puts deliveries left running by a stopped process back in the queue. */
   releaseRunning(): Promise<number>;
+  /** Puts one running delivery back in the queue, keeping its attempt count. */
+  releaseDelivery(key: string): Promise<void>;
   countByStatus(): Promise<Record<DeliveryStatus, number>>;
+  /** Takes a named lock for `ttlMs` unless someone else holds it; true when taken. Shared by every process on the store. */
+  tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  unlock(name: string, owner: string): Promise<void>;
   addRun(run: Omit<RunRecord, "commentId" | "commentUrl" | "createdAt">): Promise<void>;
   getRun(chatId: string): Promise<RunRecord | undefined>;
   setRunComment(chatId: string, comment: { id: number; url: string }): Promise<void>;

@@ -1,6 +1,7 @@
 import { toHttpError } from "../../github/github-error.ts";
 import { upsertRunComment } from "../../github/run-comment.ts";
 import { HttpError } from "../../lib/http-error.ts";
+import { withLock } from "../../store/with-lock.ts";
 import { defineTool } from "../tool-definition.ts";
 import { assertRepoAllowed, findRun, isRunTarget, runIssue } from "./access.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
@@ -61,11 +62,9 @@ export const postIssueComment = defineTool({
     }
     assertRepoAllowed(deps, input.owner, input.repo);
     try {
-      const posted = await upsertRunComment(
-        deps.github,
-        { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId },
-        input.body,
-        run.commentId ?? undefined,
+      // Two runs of one delivery (a retry while an abandoned run goes on) must not both create a comment.
+      const posted = await withLock(deps.store, `comment:${run.deliveryId}`, () =>
+        upsertRunComment(deps.github, { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId }, input.body, run.commentId ?? undefined),
       );
       await deps.store.setRunComment(run.chatId, { id: posted.id, url: posted.html_url });
       deps.logger.info("run comment posted", { deliveryId: run.deliveryId, chatId: run.chatId, commentId: posted.id, action: posted.action });

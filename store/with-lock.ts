@@ -1,0 +1,21 @@
+import { randomUUID } from "node:crypto";
+import type { Store } from "./store.ts";
+
+/**
+ * Runs `work` while holding a lock shared through the store, waiting for it up
+ * to `waitMs`. A holder that dies leaves the lock to expire after `ttlMs`.
+ */
+export async function withLock<T>(store: Store, name: string, work: () => Promise<T>, options: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
+  const owner = randomUUID();
+  const ttlMs = options.ttlMs ?? 60_000;
+  const deadline = Date.now() + (options.waitMs ?? 60_000);
+  while (!(await store.tryLock(name, owner, ttlMs))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for lock ${name}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  try {
+    return await work();
+  } finally {
+    await store.unlock(name, owner);
+  }
+}
