@@ -7,7 +7,7 @@ import { configOrExit, loadDotEnv, onShutdown, processLogger } from "./environme
 loadDotEnv();
 const [config] = configOrExit(() => loadRelayConfig(process.env));
 if (!config) process.exit(78);
-const logger = processLogger(config.debug, [config.webhookSecret, config.github.token, config.openWebUI.apiKey], "relay");
+const logger = processLogger(config.debug, config.secrets, "relay");
 const store = createSqliteStore({ dataDir: config.dataDir });
 const relay = await startRelay(config, { store, logger });
 onShutdown(logger, async () => {

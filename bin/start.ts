@@ -12,9 +12,9 @@ const [relayConfig, toolConfig] = configOrExit<Readonly<RelayConfig> | Readonly<
   () => loadToolServerConfig(process.env),
 ) as [Readonly<RelayConfig>, Readonly<ToolServerConfig>];
 
-const logger = processLogger(relayConfig.debug, [relayConfig.webhookSecret, relayConfig.github.token, relayConfig.openWebUI.apiKey, toolConfig.apiKey], "openwebui-github");
+const logger = processLogger(relayConfig.debug, [...relayConfig.secrets, toolConfig.apiKey], "openwebui-github");
 const store = createSqliteStore({ dataDir: relayConfig.dataDir });
-const toolServer = await startToolServer(toolConfig, { store, logger });
+const toolServer = await startToolServer(toolConfig, { store, logger, extraSecrets: relayConfig.secrets });
 const relay = await startRelay(relayConfig, { store, logger });
 onShutdown(logger, async () => {
   await relay.close();

@@ -1,4 +1,5 @@
 import type { Octokit } from "@octokit/rest";
+import { neutralizeMentions } from "./safe-comment.ts";
 
 export interface RunTarget {
   owner: string;
@@ -28,7 +29,7 @@ export function runMarker(deliveryId: string): string {
 /** The seed's comment format, plus the invisible marker that makes retries idempotent. */
 export function formatRunComment(analysis: string, deliveryId: string): string {
   const marker = runMarker(deliveryId);
-  let text = analysis.replace(anyMarker, "").trim();
+  let text = neutralizeMentions(analysis.replace(anyMarker, "").trim());
   const room = maxCommentLength - header.length - footer.length - marker.length;
   if (text.length > room) text = text.slice(0, room - truncatedNote.length) + truncatedNote;
   return header + text + footer + marker;

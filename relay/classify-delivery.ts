@@ -6,6 +6,7 @@ export interface IssuesOpenedFacts {
   issueNumber: number;
   senderLogin: string | null;
   senderType: string | null;
+  body: string;
 }
 
 export type Classification =
@@ -36,13 +37,18 @@ export function issuesOpenedFacts(payload: unknown): IssuesOpenedFacts | string 
     issueNumber: issue.number,
     senderLogin: isObject(sender) && typeof sender.login === "string" ? sender.login : null,
     senderType: isObject(sender) && typeof sender.type === "string" ? sender.type : null,
+    body: typeof issue.body === "string" ? issue.body : "",
   };
 }
 
-/** Our own comments and issues create webhook events too: never answer them. */
-export function loopReason(facts: Pick<IssuesOpenedFacts, "senderLogin" | "senderType">, ownLogin: string | null): string | null {
+/**
+ * Our own comments and issues create webhook events too: never answer them,
+ * whichever identity carried them (our login, a bot, or text with our marker).
+ */
+export function loopReason(facts: Pick<IssuesOpenedFacts, "senderLogin" | "senderType" | "body">, ownLogin: string | null): string | null {
   if (facts.senderType === "Bot") return `sender ${facts.senderLogin ?? "(unknown)"} is a bot`;
   if (ownLogin && facts.senderLogin?.toLowerCase() === ownLogin.toLowerCase()) return `sender ${facts.senderLogin} is this relay's own account`;
+  if (/<!--\s*openwebui-github/.test(facts.body)) return "the text carries this relay's marker (our own output)";
   return null;
 }
 

@@ -10,6 +10,8 @@ export interface RelayConfig {
   maxAttempts: number;
   retry: { baseMs: number; maxMs: number };
   adminToken: string | null;
+  /** Every secret of the deployment this process knows, so none is ever posted. */
+  secrets: string[];
   shutdownGraceMs: number;
   commentFallback: boolean;
   dataDir: string;
@@ -40,12 +42,15 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     // Docker sends SIGKILL 10 s after SIGTERM by default.
     shutdownGraceMs: read.integer("RELAY_SHUTDOWN_GRACE_MS", 8_000, { min: 0, max: 600_000 }),
     commentFallback: read.boolean("COMMENT_FALLBACK", true),
+    secrets: [],
     dataDir: read.optionalString("DATA_DIR", "./data"),
     debug: read.boolean("DEBUG", false),
   };
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(config.openWebUI.toolServerId)) {
     read.fail(`OPENWEBUI_TOOL_SERVER_ID must be letters, digits, "_", "-" or "." (got "${config.openWebUI.toolServerId}")`);
   }
+  // The tool server's key is not the relay's to use, but the relay must never post it either.
+  config.secrets = [config.webhookSecret, config.github.token, config.openWebUI.apiKey, config.adminToken ?? "", read.optionalString("TOOL_SERVER_API_KEY", "")].filter(Boolean);
   if (config.adminToken && config.adminToken.length < 16) read.fail("RELAY_ADMIN_TOKEN is too short: use at least 16 random characters (e.g. openssl rand -hex 32), or leave it empty to turn the admin API off");
   read.finish();
   return Object.freeze(config);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Octokit } from "@octokit/rest";
 import { findRunComment, upsertRunComment, type RunTarget } from "../github/run-comment.ts";
+import { redactCredentials } from "../github/safe-comment.ts";
 import type { Logger } from "../lib/logger.ts";
 import { withLock } from "../store/with-lock.ts";
 import type { DeliveryOutcome, DeliveryRecord, Store } from "../store/store.ts";
@@ -17,6 +18,8 @@ export interface ProcessorOptions {
   commentFallback: boolean;
   /** Resolves the relay's own login (null when it cannot be known). */
   ownLogin: () => Promise<string | null>;
+  /** Never posted: removed from the answer if the model wrote one. */
+  secrets: readonly string[];
   logger: Logger;
 }
 
@@ -95,7 +98,9 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     if (!options.commentFallback) {
       return { status: "failed", reason: "the model did not call post_issue_comment, and COMMENT_FALLBACK is off" };
     }
-    const posted = await withLock(store, `comment:${delivery.deliveryId}`, () => upsertRunComment(github, target, answer));
+    const safe = redactCredentials(answer, options.secrets);
+    if (safe !== answer) logger.warn("credentials removed from the model's answer before posting", { ...log, chatId: chat.id });
+    const posted = await withLock(store, `comment:${delivery.deliveryId}`, () => upsertRunComment(github, target, safe));
     await store.setRunComment(chat.id, { id: posted.id, url: posted.html_url });
     logger.info("run finished: the relay posted the model's answer", { ...log, chatId: chat.id, commentUrl: posted.html_url });
     return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };

@@ -50,6 +50,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
       toolServerId: config.openWebUI.toolServerId,
       commentFallback: config.commentFallback,
       ownLogin: ownLogin.resolve,
+      secrets: config.secrets,
       logger,
     }),
   });

@@ -15,6 +15,8 @@ export interface ToolServerDependencies {
   github?: GitHubClientTuning;
   host?: string;
   version?: string;
+  /** Other deployment secrets that must never be posted (the relay's, when both run in one process). */
+  extraSecrets?: readonly string[];
   /** The tools to serve; the registry by default. */
   tools?: readonly ToolDefinition[];
 }
@@ -23,7 +25,7 @@ export async function startToolServer(config: Readonly<ToolServerConfig>, deps: 
   const github = githubClientFor(config.github, deps.logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github });
   const app = createToolServer({
     tools: deps.tools ?? toolRegistry,
-    deps: { github, store: deps.store, allowList: config.github.allowList, logger: deps.logger },
+    deps: { github, store: deps.store, allowList: config.github.allowList, logger: deps.logger, secrets: [config.github.token, config.apiKey, ...(deps.extraSecrets ?? [])] },
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,
     version: deps.version ?? "0.1.0",

@@ -35,6 +35,8 @@ export interface ToolDependencies {
   store: Store;
   allowList: RepoAllowList;
   logger: Logger;
+  /** Values that must never appear in anything posted (tokens and keys of this deployment). */
+  secrets: readonly string[];
 }
 
 export interface ToolDefinition<F extends Fields = Fields> {

@@ -1,5 +1,6 @@
 import { toHttpError } from "../../github/github-error.ts";
 import { upsertRunComment } from "../../github/run-comment.ts";
+import { findCredentials, neutralizeMentions } from "../../github/safe-comment.ts";
 import { HttpError } from "../../lib/http-error.ts";
 import { withLock } from "../../store/with-lock.ts";
 import { defineTool } from "../tool-definition.ts";
@@ -37,6 +38,11 @@ export const postIssueComment = defineTool({
   },
   async handler(input, call, deps) {
     const what = `issue ${input.owner}/${input.repo}#${input.issue_number}`;
+    const leaked = findCredentials(input.body, deps.secrets);
+    if (leaked.length > 0) {
+      deps.logger.warn("comment refused: it contains a credential", { chatId: call.chatId, found: leaked });
+      throw new HttpError(422, "The comment contains what looks like a key, token or password. Never post credentials: remove it and call post_issue_comment again.");
+    }
     const run = await findRun(call, deps);
     if (!run) {
       assertRepoAllowed(deps, input.owner, input.repo);
@@ -45,7 +51,7 @@ export const postIssueComment = defineTool({
           owner: input.owner,
           repo: input.repo,
           issue_number: input.issue_number,
-          body: input.body + chatMarker,
+          body: neutralizeMentions(input.body) + chatMarker,
           // Not idempotent: after a 5xx the comment may exist, so the model sees the error instead of a silent second post.
           request: { retries: 0 },
         });
