@@ -9,7 +9,8 @@ export interface Listening {
 
 /** Starts an HTTP server with explicit timeouts; port 0 picks a free port. */
 export function listen(handler: RequestListener, port: number, host: string): Promise<Listening> {
-  const server = createServer({ requestTimeout: 60_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, handler);
+  // A slow or stalled client is cut off: headers within 10 s, the whole request (up to 25 MB) within 30 s.
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16_384, connectionsCheckingInterval: 1_000 }, handler);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

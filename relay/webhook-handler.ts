@@ -64,6 +64,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     const event = header(req, "x-github-event");
     if (!event || !deliveryId) throw new HttpError(400, "Missing X-GitHub-Event or X-GitHub-Delivery header.");
     const payload = parsePayload(raw, header(req, "content-type"));
+    if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new HttpError(400, "The payload is not a JSON object.");
 
     const classification = classifyDelivery(event, payload, { allowList: options.allowList, ownLogin: options.ownLogin() });
     if (classification.kind === "ping") {
@@ -73,7 +74,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     }
     if (classification.kind === "invalid") throw new HttpError(400, `Unusable ${event} payload: ${classification.reason}.`);
 
-    const action = typeof (payload as { action?: unknown }).action === "string" ? (payload as { action: string }).action : null;
+    const action = typeof (payload as { action?: unknown }).action === "string" ? String((payload as { action: string }).action) : null;
     const key = `${header(req, "x-github-hook-id") ?? "-"}:${deliveryId}`;
     const work = classification.kind === "work";
     const { inserted } = await store.addDelivery({

@@ -1,0 +1,109 @@
+import fc from "fast-check";
+import { connect } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliver, issuesOpened } from "./support/payloads.ts";
+import { startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
+
+// Counted across the file and printed at the end for the note.
+const counts: Record<string, number> = {};
+const count = (what: string) => (counts[what] = (counts[what] ?? 0) + 1);
+
+let system: System;
+beforeAll(async () => {
+  system = await startSystem({ script: () => ({ content: "" }) });
+});
+afterAll(async () => {
+  process.stdout.write(`fuzz cases: ${JSON.stringify(counts)}\n`);
+  await system.close();
+});
+
+const json = fc.jsonValue({ maxDepth: 6 });
+const header = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 60 }).filter((s) => /^[\x20-\x7e]*$/.test(s)));
+
+describe("the webhook endpoint under hostile input", () => {
+  it("never answers 5xx and stores nothing for unsigned or wrongly signed requests", async () => {
+    const before = await system.store.countByStatus();
+    await fc.assert(
+      fc.asyncProperty(json, header, header, fc.oneof(fc.constant(null), fc.string({ maxLength: 80 }), fc.constant("sha256=" + "0".repeat(64))), async (payload, event, delivery, signature) => {
+        count("webhook, unsigned");
+        const response = await deliver(system.webhookUrl, { event: event ?? "issues", payload, secret: webhookSecret, signature, headers: { "x-github-delivery": delivery ?? null } });
+        expect(response.status).toBe(401);
+        await response.arrayBuffer();
+      }),
+      { numRuns: 150 },
+    );
+    expect(await system.store.countByStatus()).toEqual(before);
+  });
+
+  it("never answers 5xx to signed requests with arbitrary events and JSON", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constantFrom("issues", "ping", "issue_comment", "push"), fc.string({ minLength: 1, maxLength: 30 }).filter((s) => /^[\x21-\x7e]+$/.test(s))), fc.oneof(json, fc.record({ action: fc.constantFrom("opened", "edited"), issue: json, repository: json, sender: json })), async (event, payload) => {
+        count("webhook, signed");
+        const response = await deliver(system.webhookUrl, { event, payload, secret: webhookSecret });
+        expect([200, 202, 400]).toContain(response.status);
+        await response.arrayBuffer();
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("answers 400 to deeply nested JSON without crashing", async () => {
+    const body = "[".repeat(200_000) + "]".repeat(200_000);
+    const response = await deliver(system.webhookUrl, { event: "issues", payload: null, rawBody: body, secret: webhookSecret });
+    expect(response.status).toBe(400);
+    expect((await fetch(`${system.relayUrl}/health`)).status).toBe(200);
+  });
+
+  it("answers 431 to headers over 16 KB", async () => {
+    const response = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret, headers: { "x-padding": "x".repeat(20_000) } });
+    expect(response.status).toBe(431);
+  });
+
+  it("cuts off a client that sends headers too slowly, and keeps serving others", async () => {
+    const url = new URL(system.webhookUrl);
+    const closed = await new Promise<number>((resolve) => {
+      const started = Date.now();
+      const socket = connect(Number(url.port), url.hostname, () => socket.write("POST /webhook/github HTTP/1.1\r\nHost: x\r\n"));
+      socket.on("close", () => resolve(Date.now() - started));
+      socket.on("error", () => {});
+      // Read what the server says (its 408), or the socket never sees the end.
+      socket.resume();
+    });
+    // headersTimeout is 10 s, checked every second.
+    expect(closed).toBeLessThan(13_000);
+    expect((await fetch(`${system.relayUrl}/health`)).status).toBe(200);
+  }, 40_000);
+});
+
+describe("the tool endpoints under hostile input", () => {
+  for (const tool of ["get_issue", "post_issue_comment"]) {
+    it(`never answers 5xx to arbitrary bodies on ${tool}, and writes nothing it should not`, async () => {
+      system.github.addIssue({ owner: "octo", repo: "app", number: 1, title: "t", body: "b" });
+      const field = fc.oneof(json, fc.string({ maxLength: 40 }), fc.integer());
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(json, fc.record({ owner: field, repo: field, issue_number: field, body: field }, { requiredKeys: [] })), async (body) => {
+          count(`tool ${tool}`);
+          const response = await fetch(`${system.toolServerUrl}/${tool}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${toolServerKey}` }, body: JSON.stringify(body) });
+          expect(response.status).toBeLessThan(500);
+          const answer = (await response.json()) as { detail?: unknown };
+          if (response.status >= 400) expect(typeof answer.detail).toBe("string");
+        }),
+        { numRuns: 150 },
+      );
+      // Only octo/app#1 exists and is allowed: nothing can have been written anywhere else.
+      expect(system.github.allComments().every((c) => c.owner === "octo" && c.repo === "app" && c.issue_number === 1)).toBe(true);
+    });
+  }
+
+  it("answers 400, not 5xx, to a body that is not JSON at all", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }), async (text) => {
+        count("tool, raw text");
+        const response = await fetch(`${system.toolServerUrl}/get_issue`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${toolServerKey}` }, body: text });
+        expect(response.status).toBeLessThan(500);
+        await response.arrayBuffer();
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
