@@ -13,10 +13,6 @@ export function cacheDir(): string {
   return process.env.OPENWEBUI_GITHUB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "openwebui-github");
 }
 
-export function venvDir(): string {
-  return join(cacheDir(), `venv-${openWebUIVersion}`);
-}
-
 function run(command: string, args: string[], log: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -31,23 +27,33 @@ function run(command: string, args: string[], log: (line: string) => void): Prom
 }
 
 /**
+ * A virtualenv in the cache folder holding `packages`, created once and reused;
+ * a marker file says the install finished. Returns the venv's bin folder.
+ */
+export async function ensureVenv(name: string, packages: string[][], log: (line: string) => void): Promise<{ bin: string; installed: boolean }> {
+  const venv = join(cacheDir(), name);
+  const bin = join(venv, "bin");
+  const marker = join(venv, ".installed");
+  if (existsSync(marker)) return { bin, installed: false };
+  log(`Installing ${packages.flat().join(" ")} into ${venv} (first use only)...`);
+  rmSync(venv, { recursive: true, force: true });
+  mkdirSync(cacheDir(), { recursive: true });
+  await run("python3", ["-m", "venv", venv], log);
+  for (const step of packages) await run(join(bin, "pip"), ["install", "--progress-bar", "off", ...step], log);
+  await run("touch", [marker], log);
+  return { bin, installed: true };
+}
+
+/** The pinned Schemathesis, for fuzzing the tool server from its OpenAPI document. */
+export const schemathesisVersion = "4.32.5";
+
+/**
  * Installs the pinned Open WebUI into a virtualenv outside the repository,
  * once; later runs reuse it. Returns the path of the `open-webui` command.
  */
 export async function ensureOpenWebUI(log: (line: string) => void = () => {}): Promise<{ command: string; installed: boolean }> {
-  const venv = venvDir();
-  const command = join(venv, "bin", "open-webui");
-  const marker = join(venv, ".installed");
-  if (existsSync(marker) && existsSync(command)) return { command, installed: false };
-  log(`Installing Open WebUI ${openWebUIVersion} into ${venv} (first use only; this takes several minutes)...`);
-  rmSync(venv, { recursive: true, force: true });
-  mkdirSync(cacheDir(), { recursive: true });
-  await run("python3", ["-m", "venv", venv], log);
-  const pip = join(venv, "bin", "pip");
-  await run(pip, ["install", "--progress-bar", "off", `torch==${torchVersion}`], log);
-  await run(pip, ["install", "--progress-bar", "off", `open-webui==${openWebUIVersion}`], log);
-  await run("touch", [marker], log);
-  return { command, installed: true };
+  const { bin, installed } = await ensureVenv(`venv-${openWebUIVersion}`, [[`torch==${torchVersion}`], [`open-webui==${openWebUIVersion}`]], log);
+  return { command: join(bin, "open-webui"), installed };
 }
 
 export function freePort(): Promise<number> {
