@@ -55,7 +55,8 @@ export async function startSystem(options: { script?: ModelScript; relayEnv?: Re
     PORT: "0",
     DATA_DIR: dataDir,
   };
-  const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(line), secrets: [webhookSecret, toolServerKey, openWebUI.apiKey] });
+  // No redaction here: tests must see a secret that reaches a log line, not have it masked.
+  const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(line) });
   // Shortened waits: retries and write spacing keep their logic, tests do not sit through seconds.
   const github = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } };
   const toolServer = await startToolServer(loadToolServerConfig(env), { store, logger, host: "127.0.0.1", github });
