@@ -6,6 +6,8 @@ export interface GitHubConfig {
   apiUrl: string;
   allowList: RepoAllowList;
   timeoutMs: number;
+  /** GitHub's content-creation limits per token; every comment takes one slot. */
+  commentLimits: Array<{ max: number; windowMs: number }>;
 }
 
 /** The GitHub variables both services share, read the same way in both. */
@@ -17,5 +19,9 @@ export function readGitHubConfig(read: ReturnType<typeof createEnvReader>): GitH
   const { allowList, problems } = parseRepoAllowList(entries);
   for (const problem of problems) read.fail(`GITHUB_REPOS has an invalid entry: ${problem}; use owner/repo or owner/*, comma-separated`);
   const timeoutMs = read.integer("GITHUB_TIMEOUT_MS", 30_000, { min: 1_000, max: 600_000 });
-  return { token, apiUrl, allowList, timeoutMs };
+  const commentLimits = [
+    { max: read.integer("GITHUB_COMMENTS_PER_MINUTE", 80, { min: 1, max: 10_000 }), windowMs: 60_000 },
+    { max: read.integer("GITHUB_COMMENTS_PER_HOUR", 500, { min: 1, max: 100_000 }), windowMs: 3_600_000 },
+  ];
+  return { token, apiUrl, allowList, timeoutMs, commentLimits };
 }

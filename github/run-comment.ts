@@ -56,6 +56,8 @@ export async function upsertRunComment(
   target: RunTarget,
   analysis: string,
   knownCommentId?: number,
+  /** Runs right before a new comment is created (edits do not count as content creation). */
+  beforeCreate: () => Promise<void> = async () => {},
 ): Promise<PostedComment> {
   const body = formatRunComment(analysis, target.deliveryId);
   const existingId = knownCommentId ?? (await findRunComment(octokit, target))?.id;
@@ -68,6 +70,7 @@ export async function upsertRunComment(
     });
     return { id: data.id, html_url: data.html_url, action: "updated" };
   }
+  await beforeCreate();
   try {
     const { data } = await octokit.rest.issues.createComment({
       owner: target.owner,

@@ -4,7 +4,8 @@ import { findRunComment, upsertRunComment, type RunTarget } from "../github/run-
 import { redactCredentials } from "../github/safe-comment.ts";
 import type { Logger } from "../lib/logger.ts";
 import { withLock } from "../store/with-lock.ts";
-import type { DeliveryOutcome, DeliveryRecord, Store } from "../store/store.ts";
+import type { DeliveryOutcome, DeliveryRecord, Store, WriteLimit } from "../store/store.ts";
+import { waitForWriteSlot } from "../store/wait-for-write-slot.ts";
 import { buildIssueMessage, issueFromPayload, systemPrompt } from "./build-prompt.ts";
 import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
 import { finalAnswer, messageError, type OpenWebUIClient } from "./open-webui-client.ts";
@@ -18,6 +19,7 @@ export interface ProcessorOptions {
   commentFallback: boolean;
   /** Resolves the relay's own login (null when it cannot be known). */
   ownLogin: () => Promise<string | null>;
+  commentLimits: readonly WriteLimit[];
   /** Never posted: removed from the answer if the model wrote one. */
   secrets: readonly string[];
   logger: Logger;
@@ -100,7 +102,10 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     }
     const safe = redactCredentials(answer, options.secrets);
     if (safe !== answer) logger.warn("credentials removed from the model's answer before posting", { ...log, chatId: chat.id });
-    const posted = await withLock(store, `comment:${delivery.deliveryId}`, () => upsertRunComment(github, target, safe));
+    const posted = await withLock(store, `comment:${delivery.deliveryId}`, () =>
+      upsertRunComment(github, target, safe, undefined, () => waitForWriteSlot(store, options.commentLimits, 15 * 60_000)),
+      { ttlMs: 20 * 60_000, waitMs: 20 * 60_000 },
+    );
     await store.setRunComment(chat.id, { id: posted.id, url: posted.html_url });
     logger.info("run finished: the relay posted the model's answer", { ...log, chatId: chat.id, commentUrl: posted.html_url });
     return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };

@@ -3,7 +3,7 @@ import { githubClientFor, type GitHubClientTuning } from "../github/create-githu
 import { createOwnLogin } from "../github/own-login.ts";
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { Store } from "../store/store.ts";
+import type { Store, WriteLimit } from "../store/store.ts";
 import type { RelayConfig } from "./load-relay-config.ts";
 import { createOpenWebUIClient } from "./open-webui-client.ts";
 import { createAdminApi } from "./admin-api.ts";
@@ -19,6 +19,8 @@ export interface RelayDependencies {
   github?: GitHubClientTuning;
   host?: string;
   pollIntervalMs?: number;
+  /** GitHub's comment limits with shorter windows, for tests. */
+  commentLimits?: readonly WriteLimit[];
 }
 
 /** Wires the relay: webhook endpoint, worker and clients. Used by bin/ and by tests. */
@@ -42,6 +44,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     pollIntervalMs: deps.pollIntervalMs ?? 5_000,
     maxAttempts: config.maxAttempts,
     retry: config.retry,
+    writeLimits: deps.commentLimits ?? config.github.commentLimits,
     process: createDeliveryProcessor({
       store,
       github,
@@ -51,6 +54,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
       commentFallback: config.commentFallback,
       ownLogin: ownLogin.resolve,
       secrets: config.secrets,
+      commentLimits: deps.commentLimits ?? config.github.commentLimits,
       logger,
     }),
   });

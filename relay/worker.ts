@@ -1,6 +1,6 @@
 import type { Logger } from "../lib/logger.ts";
 import { backoffMs, classifyError } from "./classify-error.ts";
-import type { DeliveryOutcome, DeliveryRecord, Store } from "../store/store.ts";
+import type { DeliveryOutcome, DeliveryRecord, Store, WriteLimit } from "../store/store.ts";
 
 export interface WorkerOptions {
   store: Store;
@@ -13,6 +13,8 @@ export interface WorkerOptions {
   /** Attempts before a delivery that keeps failing transiently is dead-lettered. */
   maxAttempts: number;
   retry: { baseMs: number; maxMs: number };
+  /** GitHub's comment budget: runs wait while it is used up (the slot itself is taken when the comment is posted). */
+  writeLimits: readonly WriteLimit[];
   logger: Logger;
   now?: () => number;
 }
@@ -27,6 +29,7 @@ export function createWorker(options: WorkerOptions) {
   let pumping = false;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
+  let budgetTimer: NodeJS.Timeout | undefined;
 
   async function runOne(delivery: DeliveryRecord) {
     const started = now();
@@ -62,6 +65,16 @@ export function createWorker(options: WorkerOptions) {
         while (!stopped && inFlight.size < options.concurrency) {
           const delivery = await store.claimDelivery(options.leaseMs);
           if (!delivery) break;
+          // Queue rather than let GitHub refuse the comment: no run starts while the token's budget is used up.
+          const slot = await store.reserveWrite(options.writeLimits, { peek: true });
+          if (!slot.ok) {
+            await store.deferDelivery(delivery.key, now() + slot.retryInMs);
+            logger.info("comment budget used up; the delivery waits", { deliveryId: delivery.deliveryId, inMs: slot.retryInMs });
+            clearTimeout(budgetTimer);
+            budgetTimer = setTimeout(() => void pump(), slot.retryInMs);
+            budgetTimer.unref();
+            break;
+          }
           logger.info("delivery claimed", { deliveryId: delivery.deliveryId, attempt: delivery.attempts });
           running.set(delivery.key, delivery);
           const task = runOne(delivery)
@@ -102,6 +115,7 @@ export function createWorker(options: WorkerOptions) {
     async stop(graceMs = Number.POSITIVE_INFINITY) {
       stopped = true;
       if (timer) clearInterval(timer);
+      clearTimeout(budgetTimer);
       const all = Promise.allSettled([...inFlight]);
       if (Number.isFinite(graceMs)) {
         let timeout: NodeJS.Timeout | undefined;

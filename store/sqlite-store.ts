@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { DeliveryOutcome, DeliveryRecord, DeliveryStatus, NewDelivery, RunRecord, Store } from "./store.ts";
+import type { DeliveryOutcome, DeliveryRecord, DeliveryStatus, NewDelivery, RunRecord, Store, WriteLimit } from "./store.ts";
 
 // Each entry moves the schema one version on; PRAGMA user_version records where a file stands.
 const migrations = [
@@ -39,6 +39,8 @@ const migrations = [
    ALTER TABLE deliveries ADD COLUMN last_error TEXT;
    CREATE INDEX deliveries_by_delivery_id ON deliveries (delivery_id);`,
   `CREATE TABLE locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);`,
+  `CREATE TABLE write_slots (at INTEGER NOT NULL);
+   CREATE INDEX write_slots_at ON write_slots (at);`,
 ];
 
 interface DeliveryRow {
@@ -177,6 +179,24 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   const release = db.prepare(`UPDATE deliveries SET status = 'pending', lease_until = NULL, updated_at = ? WHERE status = 'running'`);
   const releaseOne = db.prepare(`UPDATE deliveries SET status = 'pending', lease_until = NULL, updated_at = ? WHERE key = ? AND status = 'running'`);
   const counts = db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`);
+  const slotsSince = db.prepare(`SELECT at FROM write_slots WHERE at > ? ORDER BY at`);
+  const addSlot = db.prepare(`INSERT INTO write_slots (at) VALUES (?)`);
+  const pruneSlots = db.prepare(`DELETE FROM write_slots WHERE at <= ?`);
+  const defer = db.prepare(`UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0), next_attempt_at = @at, lease_until = NULL, updated_at = @now WHERE key = @key`);
+  // One transaction, so two processes cannot both take the last slot.
+  const reserve = db.transaction((limits: readonly WriteLimit[], t: number, peek: boolean): { ok: true } | { ok: false; retryInMs: number } => {
+    const longest = Math.max(...limits.map((l) => l.windowMs));
+    pruneSlots.run(t - longest);
+    const recent = (slotsSince.all(t - longest) as Array<{ at: number }>).map((r) => r.at);
+    let wait = 0;
+    for (const limit of limits) {
+      const inWindow = recent.filter((at) => at > t - limit.windowMs);
+      if (inWindow.length >= limit.max) wait = Math.max(wait, inWindow[inWindow.length - limit.max]! + limit.windowMs - t + 1);
+    }
+    if (wait > 0) return { ok: false, retryInMs: wait };
+    if (!peek) addSlot.run(t);
+    return { ok: true };
+  });
   const lock = db.prepare(
     `INSERT INTO locks (name, owner, expires_at) VALUES (@name, @owner, @expires)
      ON CONFLICT (name) DO UPDATE SET owner = @owner, expires_at = @expires WHERE locks.expires_at < @now OR locks.owner = @owner`,
@@ -242,6 +262,12 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
       const result: Record<DeliveryStatus, number> = { pending: 0, running: 0, done: 0, failed: 0, ignored: 0, dead: 0 };
       for (const row of counts.all() as Array<{ status: DeliveryStatus; n: number }>) result[row.status] = row.n;
       return result;
+    },
+    async reserveWrite(limits, options) {
+      return limits.length === 0 ? { ok: true } : reserve(limits, now(), options?.peek ?? false);
+    },
+    async deferDelivery(key, at) {
+      defer.run({ key, at, now: now() });
     },
     async tryLock(name, owner, ttlMs) {
       const t = now();

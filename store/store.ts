@@ -48,6 +48,11 @@ export interface DeliveryOutcome {
   commentUrl?: string;
 }
 
+export interface WriteLimit {
+  max: number;
+  windowMs: number;
+}
+
 export interface RunRecord {
   chatId: string;
   deliveryKey: string;
@@ -80,6 +85,13 @@ export interface Store {
   /** Puts one running delivery back in the queue, keeping its attempt count. */
   releaseDelivery(key: string): Promise<void>;
   countByStatus(): Promise<Record<DeliveryStatus, number>>;
+  /**
+   * Takes one slot of a write budget shared by every process on the store
+   * (GitHub counts content creation per token), or says when one frees up.
+   */
+  reserveWrite(limits: readonly WriteLimit[], options?: { peek?: boolean }): Promise<{ ok: true } | { ok: false; retryInMs: number }>;
+  /** Puts a claimed delivery back until `at` without counting the attempt (it never started). */
+  deferDelivery(key: string, at: number): Promise<void>;
   /** Takes a named lock for `ttlMs` unless someone else holds it; true when taken. Shared by every process on the store. */
   tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
   unlock(name: string, owner: string): Promise<void>;

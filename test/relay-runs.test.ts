@@ -49,6 +49,25 @@ describe("relay runs under load, timeouts and GitHub trouble", () => {
     for (const number of [1, 2, 3, 4, 5]) expect(system.github.comments("Codertocat", "Hello-World", number)).toHaveLength(1);
   });
 
+  it("queues comments within GitHub's content-creation limits: a burst, no rate-limit error, every issue commented", async () => {
+    // GitHub's 80 a minute and 500 an hour, shrunk to 4 a second and 10 in 4 seconds.
+    const limits = [{ max: 4, windowMs: 1_000 }, { max: 10, windowMs: 4_000 }];
+    system = await startSystem({ script: analystScript((issue) => `Analysis of #${String(issue.number)}.`), githubOptions: { contentLimits: limits }, commentLimits: limits, relayEnv: { RELAY_CONCURRENCY: "4" } });
+    const numbers = Array.from({ length: 14 }, (_, i) => i + 1);
+    const ids: string[] = [];
+    const started = Date.now();
+    for (const number of numbers) {
+      system.github.addIssueFromPayload(issuesOpened({ number }));
+      ids.push((await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret })).deliveryId);
+    }
+    for (const id of ids) expect((await finished(id, 20_000)).status).toBe("done");
+    const elapsed = Date.now() - started;
+    expect(system.github.contentLimitHits).toBe(0);
+    for (const number of numbers) expect(system.github.comments("Codertocat", "Hello-World", number)).toHaveLength(1);
+    // 14 comments with at most 10 in any 4 s cannot all land in under 4 s.
+    expect(elapsed).toBeGreaterThan(4_000);
+  });
+
   it("retries a run that takes longer than OPENWEBUI_TIMEOUT_MS, then dead-letters it with the reason", async () => {
     system = await startSystem({
       relayEnv: { OPENWEBUI_TIMEOUT_MS: "1000", RELAY_MAX_ATTEMPTS: "2", RELAY_RETRY_BASE_MS: "50" },

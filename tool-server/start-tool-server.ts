@@ -1,7 +1,7 @@
 import { githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { Store } from "../store/store.ts";
+import type { Store, WriteLimit } from "../store/store.ts";
 import { createToolServer } from "./create-tool-server.ts";
 import type { ToolServerConfig } from "./load-tool-server-config.ts";
 import type { ToolDefinition } from "./tool-definition.ts";
@@ -17,6 +17,8 @@ export interface ToolServerDependencies {
   version?: string;
   /** Other deployment secrets that must never be posted (the relay's, when both run in one process). */
   extraSecrets?: readonly string[];
+  /** GitHub's comment limits with shorter windows, for tests. */
+  commentLimits?: readonly WriteLimit[];
   /** The tools to serve; the registry by default. */
   tools?: readonly ToolDefinition[];
 }
@@ -25,7 +27,7 @@ export async function startToolServer(config: Readonly<ToolServerConfig>, deps: 
   const github = githubClientFor(config.github, deps.logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github });
   const app = createToolServer({
     tools: deps.tools ?? toolRegistry,
-    deps: { github, store: deps.store, allowList: config.github.allowList, logger: deps.logger, secrets: [config.github.token, config.apiKey, ...(deps.extraSecrets ?? [])] },
+    deps: { github, store: deps.store, allowList: config.github.allowList, logger: deps.logger, secrets: [config.github.token, config.apiKey, ...(deps.extraSecrets ?? [])], commentLimits: deps.commentLimits ?? config.github.commentLimits },
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,
     version: deps.version ?? "0.1.0",

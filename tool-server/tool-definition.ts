@@ -2,7 +2,7 @@ import type { Octokit } from "@octokit/rest";
 import type { SchemaObject } from "openapi3-ts/oas31";
 import type { RepoAllowList } from "../github/repo-allow-list.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { Store } from "../store/store.ts";
+import type { Store, WriteLimit } from "../store/store.ts";
 
 export interface FieldSpec {
   type: "string" | "integer";
@@ -37,6 +37,8 @@ export interface ToolDependencies {
   logger: Logger;
   /** Values that must never appear in anything posted (tokens and keys of this deployment). */
   secrets: readonly string[];
+  /** GitHub's comment budget per token, shared with the relay through the store. */
+  commentLimits: readonly WriteLimit[];
 }
 
 export interface ToolDefinition<F extends Fields = Fields> {

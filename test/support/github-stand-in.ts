@@ -84,6 +84,8 @@ export interface GitHubStandIn {
   unexpected: RecordedRequest[];
   /** The next `count` requests matching the filter (method, and a substring of the path with its query) get the fault. */
   failNext(count: number, kind: FaultKind, filter?: { method?: string; pathIncludes?: string }): void;
+  /** Comments refused for going past `contentLimits`. */
+  readonly contentLimitHits: number;
   close(): Promise<void>;
 }
 
@@ -94,6 +96,12 @@ export interface GitHubStandInOptions {
   readOnlyTokens?: string[];
   /** More tokens, each acting as another user: token → login. */
   otherTokens?: Record<string, string>;
+  /**
+   * GitHub's content-creation limits (80 a minute, 500 an hour per token),
+   * with windows a test can shorten. Comments past a limit get the secondary
+   * rate limit 403. Off unless given.
+   */
+  contentLimits?: Array<{ max: number; windowMs: number }>;
 }
 
 interface User {
@@ -224,6 +232,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   let nextRepoId = 700_000_001;
   let nextIssueId = 2_000_000_001;
   let nextCommentId = 1_000_001;
+  const contentCreated: number[] = [];
+  let contentLimitHits = 0;
   let nextUserId = 1;
   let base = "";
 
@@ -532,6 +542,13 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     if (typeof text !== "string") return text;
     const issue = findIssue(owner, repoName, number);
     if (!issue) return notFound(docs.createComment);
+    const at = Date.now();
+    const limited = (options.contentLimits ?? []).some((limit) => contentCreated.filter((t) => t > at - limit.windowMs).length >= limit.max);
+    if (limited) {
+      contentLimitHits++;
+      return { ...githubError(403, "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.", docs.secondary), headers: { "retry-after": "1" } };
+    }
+    contentCreated.push(at);
     const stamp = now();
     const comment: Comment = { id: nextCommentId++, issue, body: text, user: caller.user, created_at: stamp, updated_at: stamp };
     comments.set(comment.id, comment);
@@ -653,6 +670,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     login,
     requests,
     unexpected,
+    get contentLimitHits() {
+      return contentLimitHits;
+    },
     addIssue(issue) {
       seed({
         owner: issue.owner,

@@ -5,11 +5,11 @@ import { createLogger, type Logger } from "../../lib/logger.ts";
 import { loadRelayConfig } from "../../relay/load-relay-config.ts";
 import { startRelay } from "../../relay/start-relay.ts";
 import { createSqliteStore } from "../../store/sqlite-store.ts";
-import type { Store } from "../../store/store.ts";
+import type { Store, WriteLimit } from "../../store/store.ts";
 import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
 import { openWebUIConnection } from "../../tool-server/open-webui-connection.ts";
 import { startToolServer } from "../../tool-server/start-tool-server.ts";
-import { startGitHubStandIn, type GitHubStandIn } from "./github-stand-in.ts";
+import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from "./github-stand-in.ts";
 import { startOpenWebUIStandIn, type OpenWebUIStandIn } from "./open-webui-stand-in.ts";
 import { startScriptedModel, type ModelScript, type ScriptedModel } from "./scripted-model.ts";
 
@@ -36,10 +36,12 @@ export interface System {
  * model and Open WebUI as strict stand-ins. The relay and the tool server
  * share one SQLite store, as `npm start` does.
  */
-export async function startSystem(options: { script?: ModelScript; relayEnv?: Record<string, string>; startRelay?: boolean } = {}): Promise<System> {
+export async function startSystem(
+  options: { script?: ModelScript; relayEnv?: Record<string, string>; startRelay?: boolean; githubOptions?: GitHubStandInOptions; commentLimits?: WriteLimit[] } = {},
+): Promise<System> {
   const logs: string[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), "system-"));
-  const githubStandIn = await startGitHubStandIn();
+  const githubStandIn = await startGitHubStandIn(options.githubOptions);
   const model = await startScriptedModel(options.script ? { script: options.script } : {});
   const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey: model.apiKey });
   const store = createSqliteStore({ dataDir });
@@ -59,7 +61,7 @@ export async function startSystem(options: { script?: ModelScript; relayEnv?: Re
   const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(line) });
   // Shortened waits: retries and write spacing keep their logic, tests do not sit through seconds.
   const github = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } };
-  const toolServer = await startToolServer(loadToolServerConfig(env), { store, logger, host: "127.0.0.1", github });
+  const toolServer = await startToolServer(loadToolServerConfig(env), { store, logger, host: "127.0.0.1", github, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}) });
   await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
 
   let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
@@ -74,7 +76,7 @@ export async function startSystem(options: { script?: ModelScript; relayEnv?: Re
     webhookUrl: "",
     logs,
     async startRelay(extraEnv = {}) {
-      relay = await startRelay(loadRelayConfig({ ...env, ...options.relayEnv, ...extraEnv }), { store, logger, host: "127.0.0.1", github, pollIntervalMs: 100 });
+      relay = await startRelay(loadRelayConfig({ ...env, ...options.relayEnv, ...extraEnv }), { store, logger, host: "127.0.0.1", github, pollIntervalMs: 100, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}) });
       system.relayUrl = relay.url;
       system.webhookUrl = `${relay.url}/webhook/github`;
     },

@@ -2,6 +2,7 @@ import { toHttpError } from "../../github/github-error.ts";
 import { upsertRunComment } from "../../github/run-comment.ts";
 import { findCredentials, neutralizeMentions } from "../../github/safe-comment.ts";
 import { HttpError } from "../../lib/http-error.ts";
+import { waitForWriteSlot } from "../../store/wait-for-write-slot.ts";
 import { withLock } from "../../store/with-lock.ts";
 import { defineTool } from "../tool-definition.ts";
 import { assertRepoAllowed, findRun, isRunTarget, runIssue } from "./access.ts";
@@ -46,6 +47,12 @@ export const postIssueComment = defineTool({
     const run = await findRun(call, deps);
     if (!run) {
       assertRepoAllowed(deps, input.owner, input.repo);
+      // A person waits a little for the token's comment budget, then hears when to try again.
+      try {
+        await waitForWriteSlot(deps.store, deps.commentLimits, 10_000);
+      } catch (error) {
+        throw new HttpError(429, `${(error as Error).message} Tell the user to try again later; do not retry right away.`);
+      }
       try {
         const { data } = await deps.github.rest.issues.createComment({
           owner: input.owner,
@@ -70,7 +77,16 @@ export const postIssueComment = defineTool({
     try {
       // Two runs of one delivery (a retry while an abandoned run goes on) must not both create a comment.
       const posted = await withLock(deps.store, `comment:${run.deliveryId}`, () =>
-        upsertRunComment(deps.github, { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId }, input.body, run.commentId ?? undefined),
+        upsertRunComment(
+          deps.github,
+          { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId },
+          input.body,
+          run.commentId ?? undefined,
+          // A run's comment is queued for the budget rather than refused.
+          () => waitForWriteSlot(deps.store, deps.commentLimits, 15 * 60_000),
+        ),
+        // Held while waiting for the comment budget, so it outlives that wait.
+        { ttlMs: 20 * 60_000, waitMs: 20 * 60_000 },
       );
       await deps.store.setRunComment(run.chatId, { id: posted.id, url: posted.html_url });
       deps.logger.info("run comment posted", { deliveryId: run.deliveryId, chatId: run.chatId, commentId: posted.id, action: posted.action });
