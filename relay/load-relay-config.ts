@@ -13,6 +13,8 @@ export interface RelayConfig {
   /** Every secret of the deployment this process knows, so none is ever posted. */
   secrets: string[];
   shutdownGraceMs: number;
+  /** The repository webhook whose failed deliveries are redelivered, when set. */
+  reconcile: { hook: { owner: string; repo: string; id: number }; intervalMs: number; windowMs: number } | null;
   commentFallback: boolean;
   dataDir: string;
   debug: boolean;
@@ -43,11 +45,25 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     shutdownGraceMs: read.integer("RELAY_SHUTDOWN_GRACE_MS", 8_000, { min: 0, max: 600_000 }),
     commentFallback: read.boolean("COMMENT_FALLBACK", true),
     secrets: [],
+    reconcile: null,
     dataDir: read.optionalString("DATA_DIR", "./data"),
     debug: read.boolean("DEBUG", false),
   };
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(config.openWebUI.toolServerId)) {
     read.fail(`OPENWEBUI_TOOL_SERVER_ID must be letters, digits, "_", "-" or "." (got "${config.openWebUI.toolServerId}")`);
+  }
+  const hookId = read.optionalString("GITHUB_HOOK_ID", "");
+  const hookRepo = read.optionalString("GITHUB_HOOK_REPO", "");
+  if (hookId || hookRepo) {
+    const [owner, repo, extra] = hookRepo.split("/");
+    if (!/^\d{1,15}$/.test(hookId)) read.fail(`GITHUB_HOOK_ID must be the webhook's numeric id (in its settings URL), got "${hookId}"`);
+    if (!owner || !repo || extra !== undefined) read.fail(`GITHUB_HOOK_REPO must be the owner/repo the webhook belongs to, got "${hookRepo}"`);
+    config.reconcile = {
+      hook: { owner: owner ?? "", repo: repo ?? "", id: Number(hookId) },
+      intervalMs: read.integer("RELAY_RECONCILE_INTERVAL_MS", 300_000, { min: 1_000, max: 86_400_000 }),
+      // GitHub keeps delivery logs, and allows redelivery, for 3 days.
+      windowMs: read.integer("RELAY_RECONCILE_WINDOW_HOURS", 24, { min: 1, max: 72 }) * 3_600_000,
+    };
   }
   // The tool server's key is not the relay's to use, but the relay must never post it either.
   config.secrets = [config.webhookSecret, config.github.token, config.openWebUI.apiKey, config.adminToken ?? "", read.optionalString("TOOL_SERVER_API_KEY", "")].filter(Boolean);

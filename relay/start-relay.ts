@@ -8,6 +8,7 @@ import type { RelayConfig } from "./load-relay-config.ts";
 import { createOpenWebUIClient } from "./open-webui-client.ts";
 import { createAdminApi } from "./admin-api.ts";
 import { createDeliveryProcessor } from "./process-delivery.ts";
+import { reconcileDeliveries } from "./reconcile-deliveries.ts";
 import { createWebhookHandler } from "./webhook-handler.ts";
 import { createWorker } from "./worker.ts";
 
@@ -81,6 +82,17 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
 
   void ownLogin.resolve();
   await worker.start();
+  let reconciler: NodeJS.Timeout | undefined;
+  const { reconcile } = config;
+  if (reconcile) {
+    const round = () =>
+      reconcileDeliveries({ github, hook: reconcile.hook, store, windowMs: reconcile.windowMs, logger }).then(
+        (result) => logger.info("reconciled the webhook's deliveries", { checked: result.checked, failed: result.failed, redelivered: result.redelivered.length }),
+        (error: unknown) => logger.warn("could not reconcile the webhook's deliveries", { error: error instanceof Error ? error.message : String(error) }),
+      );
+    reconciler = setInterval(() => void round(), reconcile.intervalMs);
+    reconciler.unref();
+  }
   const server = await listen(app, config.port, deps.host ?? "0.0.0.0");
   logger.info("relay listening", { url: server.url, model: config.openWebUI.model, toolServer: `server:${config.openWebUI.toolServerId}` });
   return {
@@ -88,6 +100,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     worker,
     /** Stops taking webhooks and work; runs still going after the grace period go back to the queue. */
     async close() {
+      clearInterval(reconciler);
       await Promise.all([server.close(), worker.stop(config.shutdownGraceMs)]);
     },
   };

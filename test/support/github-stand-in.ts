@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 
 /**
  * A stand-in for the few GitHub REST endpoints this project calls, as a real
@@ -86,6 +86,12 @@ export interface GitHubStandIn {
   failNext(count: number, kind: FaultKind, filter?: { method?: string; pathIncludes?: string }): void;
   /** Comments refused for going past `contentLimits`. */
   readonly contentLimitHits: number;
+  /** A repository webhook that sends to `url`, signed with `secret`; returns its id. */
+  addHook(hook: { owner: string; repo: string; url: string; secret: string }): number;
+  /** GitHub sending one event to the hook now: signed, logged as OK or failed as GitHub logs it. */
+  sendHookDelivery(hookId: number, event: string, payload: unknown): Promise<HookDelivery>;
+  /** The hook's delivery log, newest first. */
+  hookDeliveries(hookId: number): HookDelivery[];
   close(): Promise<void>;
 }
 
@@ -102,6 +108,29 @@ export interface GitHubStandInOptions {
    * rate limit 403. Off unless given.
    */
   contentLimits?: Array<{ max: number; windowMs: number }>;
+}
+
+interface Hook {
+  id: number;
+  owner: string;
+  repo: string;
+  url: string;
+  secret: string;
+}
+
+/** One attempt GitHub made to deliver to a hook, as its delivery log shows it. */
+export interface HookDelivery {
+  id: number;
+  guid: string;
+  hookId: number;
+  delivered_at: string;
+  redelivery: boolean;
+  duration: number;
+  status: string;
+  status_code: number;
+  event: string;
+  action: string | null;
+  payload: string;
 }
 
 interface User {
@@ -234,6 +263,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   let nextCommentId = 1_000_001;
   const contentCreated: number[] = [];
   let contentLimitHits = 0;
+  const hooks = new Map<number, Hook>();
+  const hookDeliveries: HookDelivery[] = [];
+  let nextHookId = 480_000_001;
+  let nextHookDeliveryId = 9_000_000_001;
   let nextUserId = 1;
   let base = "";
 
@@ -503,6 +536,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     if (method === "GET" && segments.length === 1 && first === "user") {
       return { status: 200, body: { ...userJson(caller.user), name: null, company: null, blog: "", location: null, email: null, bio: null, public_repos: 0, followers: 0, following: 0, created_at: "2024-01-01T00:00:00Z", updated_at: "2024-01-01T00:00:00Z" }, headers: { "x-oauth-scopes": caller.canWrite ? "repo" : "" } };
     }
+    if (first === "repos" && kind === "hooks" && fifth === "deliveries") return hookRoute(method, owner, repoName, fourth, rest, url);
     if (first !== "repos" || kind !== "issues" || rest.length > 0 || owner === "" || repoName === "") return undefined;
 
     // PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}
@@ -555,6 +589,74 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     issue.updated_at = stamp;
     const body = commentJson(comment);
     return { status: 201, body, headers: { location: body.url } };
+  }
+
+  // GET /repos/{o}/{r}/hooks/{id}/deliveries and POST .../deliveries/{delivery_id}/attempts
+  function hookRoute(method: string, owner: string, repoName: string, hookIdText: string | undefined, rest: string[], url: URL): Answer | undefined {
+    const hookId = hookIdText === undefined ? undefined : parseId(hookIdText);
+    const hook = hookId === undefined ? undefined : hooks.get(hookId);
+    const docsUrl = "https://docs.github.com/rest/repos/webhooks#list-deliveries-for-a-repository-webhook";
+    if (!hook || hook.owner.toLowerCase() !== owner.toLowerCase() || hook.repo.toLowerCase() !== repoName.toLowerCase()) {
+      return method === "GET" || method === "POST" ? notFound(docsUrl) : undefined;
+    }
+    if (method === "GET" && rest.length === 0) {
+      const perPage = Math.min(Math.max(Number(url.searchParams.get("per_page") ?? 30) || 30, 1), 100);
+      const cursor = url.searchParams.get("cursor");
+      const log = hookDeliveries.filter((d) => d.hookId === hook.id).sort((a, b) => b.id - a.id).filter((d) => cursor === null || d.id < Number(cursor));
+      const page = log.slice(0, perPage);
+      const headers: Record<string, string> = {};
+      if (log.length > perPage) headers.link = `<${base}/repos/${hook.owner}/${hook.repo}/hooks/${hook.id}/deliveries?per_page=${perPage}&cursor=${page.at(-1)!.id}>; rel="next"`;
+      return { status: 200, body: page.map(({ payload: _payload, hookId: _hook, ...entry }) => ({ ...entry, installation_id: null, repository_id: 186853002, throttled_at: null })), headers };
+    }
+    if (method === "POST" && rest.length === 2 && rest[1] === "attempts") {
+      const original = hookDeliveries.find((d) => d.hookId === hook.id && d.id === parseId(rest[0]!));
+      if (!original) return notFound("https://docs.github.com/rest/repos/webhooks#redeliver-a-delivery-for-a-repository-webhook");
+      void send(hook, original.event, original.payload, original.guid, true);
+      return { status: 202, body: {} };
+    }
+    return undefined;
+  }
+
+  async function send(hook: Hook, event: string, payload: string, guid: string, redelivery: boolean): Promise<HookDelivery> {
+    const started = Date.now();
+    let status = "OK";
+    let statusCode = 0;
+    try {
+      const response = await fetch(hook.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "GitHub-Hookshot/stand-in",
+          "x-github-event": event,
+          "x-github-delivery": guid,
+          "x-github-hook-id": String(hook.id),
+          "x-hub-signature-256": "sha256=" + createHmac("sha256", hook.secret).update(payload).digest("hex"),
+        },
+        body: payload,
+        signal: AbortSignal.timeout(10_000),
+      });
+      statusCode = response.status;
+      await response.arrayBuffer();
+      if (!response.ok) status = `Invalid HTTP Response: ${response.status}`;
+    } catch {
+      status = "failed to connect to host";
+    }
+    const parsed = JSON.parse(payload) as { action?: unknown };
+    const entry: HookDelivery = {
+      id: nextHookDeliveryId++,
+      guid,
+      hookId: hook.id,
+      delivered_at: new Date().toISOString(),
+      redelivery,
+      duration: (Date.now() - started) / 1000,
+      status,
+      status_code: statusCode,
+      event,
+      action: typeof parsed.action === "string" ? parsed.action : null,
+      payload,
+    };
+    hookDeliveries.push(entry);
+    return entry;
   }
 
   // Resolved against our base even when the path starts with "//".
@@ -672,6 +774,19 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     unexpected,
     get contentLimitHits() {
       return contentLimitHits;
+    },
+    addHook(hook) {
+      const id = nextHookId++;
+      hooks.set(id, { id, ...hook });
+      return id;
+    },
+    sendHookDelivery(hookId, event, payload) {
+      const hook = hooks.get(hookId);
+      if (!hook) throw new Error(`no hook ${hookId}`);
+      return send(hook, event, JSON.stringify(payload), randomUUID(), false);
+    },
+    hookDeliveries(hookId) {
+      return hookDeliveries.filter((d) => d.hookId === hookId).sort((a, b) => b.id - a.id);
     },
     addIssue(issue) {
       seed({

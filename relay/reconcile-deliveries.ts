@@ -1,0 +1,59 @@
+import type { Octokit } from "@octokit/rest";
+import type { Logger } from "../lib/logger.ts";
+import type { Store } from "../store/store.ts";
+
+export interface HookRef {
+  owner: string;
+  repo: string;
+  id: number;
+}
+
+export interface ReconcileResult {
+  checked: number;
+  failed: number;
+  redelivered: string[];
+}
+
+interface LoggedDelivery {
+  id: number;
+  guid: string;
+  delivered_at: string;
+  status: string;
+  status_code: number;
+}
+
+/**
+ * GitHub never redelivers on its own. This reads the hook's delivery log for
+ * the last `windowMs`, finds deliveries that never got through (no attempt with
+ * status OK, and not in our store), and asks GitHub to redeliver each once,
+ * with the same GUID, so our dedupe still holds.
+ */
+export async function reconcileDeliveries(options: { github: Octokit; hook: HookRef; store: Store; windowMs: number; logger: Logger; now?: () => number }): Promise<ReconcileResult> {
+  const { github, hook, store, logger } = options;
+  const since = (options.now ?? Date.now)() - options.windowMs;
+  const byGuid = new Map<string, LoggedDelivery[]>();
+  let checked = 0;
+  const pages = github.paginate.iterator("GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries", { owner: hook.owner, repo: hook.repo, hook_id: hook.id, per_page: 100 });
+  outer: for await (const page of pages) {
+    // Newest first: stop at the first one older than the window.
+    for (const delivery of page.data as LoggedDelivery[]) {
+      if (Date.parse(delivery.delivered_at) < since) break outer;
+      checked++;
+      byGuid.set(delivery.guid, [...(byGuid.get(delivery.guid) ?? []), delivery]);
+    }
+  }
+
+  const redelivered: string[] = [];
+  let failed = 0;
+  for (const [guid, attempts] of byGuid) {
+    if (attempts.some((a) => a.status === "OK")) continue;
+    failed++;
+    // We may have stored it and still been logged as failed (an answer after GitHub's 10 s).
+    if (await store.getDelivery(`${hook.id}:${guid}`)) continue;
+    const latest = attempts.reduce((a, b) => (b.id > a.id ? b : a));
+    await github.request("POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts", { owner: hook.owner, repo: hook.repo, hook_id: hook.id, delivery_id: latest.id });
+    logger.info("asked GitHub to redeliver a failed delivery", { deliveryId: guid, githubDeliveryId: latest.id, lastStatus: latest.status });
+    redelivered.push(guid);
+  }
+  return { checked, failed, redelivered };
+}

@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { analystScript } from "./support/model-scripts.ts";
+import { issuesOpened, waitFor } from "./support/payloads.ts";
+import { startSystem, webhookSecret, type System } from "./support/system.ts";
+import { freePort } from "./openwebui/support/open-webui-instance.ts";
+
+describe("reconciling GitHub's delivery log", () => {
+  let system: System;
+  afterEach(async () => {
+    expect(system.github.unexpected).toEqual([]);
+    await system.close();
+  });
+
+  it("asks GitHub to redeliver what failed while the relay was down, once each, and every issue gets its comment", async () => {
+    system = await startSystem({ script: analystScript((issue) => `Analysis of #${String(issue.number)}.`), startRelay: false });
+    const port = String(await freePort());
+    const hookId = system.github.addHook({ owner: "Codertocat", repo: "Hello-World", url: `http://127.0.0.1:${port}/webhook/github`, secret: webhookSecret });
+    for (const number of [1, 2, 3, 4]) system.github.addIssueFromPayload(issuesOpened({ number }));
+
+    // The relay is down: GitHub logs three failures and, as always, retries nothing.
+    for (const number of [1, 2, 3]) expect((await system.github.sendHookDelivery(hookId, "issues", issuesOpened({ number }))).status).toBe("failed to connect to host");
+
+    await system.startRelay({ PORT: port, GITHUB_HOOK_ID: String(hookId), GITHUB_HOOK_REPO: "Codertocat/Hello-World", RELAY_RECONCILE_INTERVAL_MS: "1000" });
+    expect((await system.github.sendHookDelivery(hookId, "issues", issuesOpened({ number: 4 }))).status).toBe("OK");
+
+    await waitFor(() => [1, 2, 3, 4].every((n) => system.github.comments("Codertocat", "Hello-World", n).length === 1), "every issue to be commented", 20_000);
+    // A few more rounds: nothing is asked twice.
+    await new Promise((r) => setTimeout(r, 2_500));
+    const asked = system.github.requests.filter((r) => r.method === "POST" && r.path.endsWith("/attempts"));
+    expect(asked).toHaveLength(3);
+    const log = system.github.hookDeliveries(hookId);
+    expect(log.filter((d) => d.redelivery).map((d) => d.status)).toEqual(["OK", "OK", "OK"]);
+    for (const n of [1, 2, 3, 4]) expect(system.github.comments("Codertocat", "Hello-World", n)).toHaveLength(1);
+  });
+
+  it("refuses a half-configured hook at startup, naming both variables", async () => {
+    const { loadRelayConfig } = await import("../relay/load-relay-config.ts");
+    system = await startSystem({ startRelay: false });
+    expect(() => loadRelayConfig({ GITHUB_WEBHOOK_SECRET: "s", GITHUB_TOKEN: "t", GITHUB_REPOS: "a/b", OPENWEBUI_URL: "http://x", OPENWEBUI_API_KEY: "k", GITHUB_HOOK_ID: "12" })).toThrowError(/GITHUB_HOOK_REPO must be the owner\/repo/);
+  });
+});
