@@ -1,5 +1,6 @@
 import { Octokit } from "@octokit/rest";
 import Bottleneck from "bottleneck";
+import { createAppAuth } from "@octokit/auth-app";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import type { Logger } from "../lib/logger.ts";
@@ -9,6 +10,11 @@ const GitHubClient = Octokit.plugin(throttling, retry);
 
 /** What tests (and only tests) change about the client: the network, and waits shortened. */
 export type GitHubClientTuning = Pick<GitHubClientOptions, "fetch" | "retry" | "pacing">;
+
+/** A client that authenticates as the GitHub App itself (a JWT per request), for /app endpoints. */
+export function appClientFor(config: GitHubConfig, app: { id: number; privateKey: string }, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
+  return createGitHubClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning, app });
+}
 
 /** The client for a service's GitHub settings. */
 export function githubClientFor(config: GitHubConfig, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
@@ -31,6 +37,8 @@ export interface GitHubClientOptions {
    * those defaults apply unless tests shorten them.
    */
   pacing?: { writeMs: number; notificationMs: number };
+  /** Authenticate as a GitHub App (JWT) instead of with the token. */
+  app?: { id: number; privateKey: string };
 }
 
 /**
@@ -44,7 +52,7 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
     baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs) });
 
   return new GitHubClient({
-    auth: options.token,
+    ...(options.app ? { authStrategy: createAppAuth, auth: { appId: options.app.id, privateKey: options.app.privateKey } } : { auth: options.token }),
     baseUrl: options.baseUrl,
     userAgent: "openwebui-github",
     request: { fetch: timedFetch },

@@ -1,5 +1,6 @@
 import { readGitHubConfig, type GitHubConfig } from "../github/read-github-config.ts";
 import { createEnvReader, type Env } from "../lib/read-env.ts";
+import type { HookRef } from "./reconcile-deliveries.ts";
 
 export interface RelayConfig {
   port: number;
@@ -14,7 +15,9 @@ export interface RelayConfig {
   secrets: string[];
   shutdownGraceMs: number;
   /** The repository webhook whose failed deliveries are redelivered, when set. */
-  reconcile: { hook: { owner: string; repo: string; id: number }; intervalMs: number; windowMs: number } | null;
+  reconcile: { hook: HookRef; intervalMs: number; windowMs: number } | null;
+  /** GitHub App credentials; for now used to read and redeliver the app's own webhook deliveries. */
+  app: { id: number; privateKey: string } | null;
   commentFallback: boolean;
   dataDir: string;
   debug: boolean;
@@ -46,27 +49,37 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     commentFallback: read.boolean("COMMENT_FALLBACK", true),
     secrets: [],
     reconcile: null,
+    app: null,
     dataDir: read.optionalString("DATA_DIR", "./data"),
     debug: read.boolean("DEBUG", false),
   };
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(config.openWebUI.toolServerId)) {
     read.fail(`OPENWEBUI_TOOL_SERVER_ID must be letters, digits, "_", "-" or "." (got "${config.openWebUI.toolServerId}")`);
   }
+  const appId = read.optionalString("GITHUB_APP_ID", "");
+  // Environment files often hold the PEM on one line with \n escapes.
+  const appKey = read.optionalString("GITHUB_APP_PRIVATE_KEY", "").replace(/\\n/g, "\n");
+  if (appId || appKey) {
+    if (!/^\d{1,12}$/.test(appId)) read.fail(`GITHUB_APP_ID must be the app's numeric id (on its settings page), got "${appId}"`);
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(appKey)) read.fail("GITHUB_APP_PRIVATE_KEY must be the app's private key in PEM form (the .pem file GitHub generated; \\n escapes allowed)");
+    config.app = { id: Number(appId), privateKey: appKey };
+  }
   const hookId = read.optionalString("GITHUB_HOOK_ID", "");
   const hookRepo = read.optionalString("GITHUB_HOOK_REPO", "");
-  if (hookId || hookRepo) {
+  if (hookId || hookRepo || config.app) {
     const [owner, repo, extra] = hookRepo.split("/");
-    if (!/^\d{1,15}$/.test(hookId)) read.fail(`GITHUB_HOOK_ID must be the webhook's numeric id (in its settings URL), got "${hookId}"`);
-    if (!owner || !repo || extra !== undefined) read.fail(`GITHUB_HOOK_REPO must be the owner/repo the webhook belongs to, got "${hookRepo}"`);
+    const repositoryHook = Boolean(hookId || hookRepo);
+    if (repositoryHook && !/^\d{1,15}$/.test(hookId)) read.fail(`GITHUB_HOOK_ID must be the webhook's numeric id (in its settings URL), got "${hookId}"`);
+    if (repositoryHook && (!owner || !repo || extra !== undefined)) read.fail(`GITHUB_HOOK_REPO must be the owner/repo the webhook belongs to, got "${hookRepo}"`);
     config.reconcile = {
-      hook: { owner: owner ?? "", repo: repo ?? "", id: Number(hookId) },
+      hook: repositoryHook ? { kind: "repository", owner: owner ?? "", repo: repo ?? "", id: Number(hookId) } : { kind: "app" },
       intervalMs: read.integer("RELAY_RECONCILE_INTERVAL_MS", 300_000, { min: 1_000, max: 86_400_000 }),
       // GitHub keeps delivery logs, and allows redelivery, for 3 days.
       windowMs: read.integer("RELAY_RECONCILE_WINDOW_HOURS", 24, { min: 1, max: 72 }) * 3_600_000,
     };
   }
   // The tool server's key is not the relay's to use, but the relay must never post it either.
-  config.secrets = [config.webhookSecret, config.github.token, config.openWebUI.apiKey, config.adminToken ?? "", read.optionalString("TOOL_SERVER_API_KEY", "")].filter(Boolean);
+  config.secrets = [config.webhookSecret, config.github.token, config.openWebUI.apiKey, config.adminToken ?? "", read.optionalString("TOOL_SERVER_API_KEY", ""), config.app?.privateKey ?? ""].filter(Boolean);
   if (config.adminToken && config.adminToken.length < 16) read.fail("RELAY_ADMIN_TOKEN is too short: use at least 16 random characters (e.g. openssl rand -hex 32), or leave it empty to turn the admin API off");
   read.finish();
   return Object.freeze(config);

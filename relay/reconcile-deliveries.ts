@@ -2,11 +2,8 @@ import type { Octokit } from "@octokit/rest";
 import type { Logger } from "../lib/logger.ts";
 import type { Store } from "../store/store.ts";
 
-export interface HookRef {
-  owner: string;
-  repo: string;
-  id: number;
-}
+/** A repository webhook, or a GitHub App's own webhook (whose log needs the app's JWT). */
+export type HookRef = { kind: "repository"; owner: string; repo: string; id: number } | { kind: "app" };
 
 export interface ReconcileResult {
   checked: number;
@@ -33,7 +30,10 @@ export async function reconcileDeliveries(options: { github: Octokit; hook: Hook
   const since = (options.now ?? Date.now)() - options.windowMs;
   const byGuid = new Map<string, LoggedDelivery[]>();
   let checked = 0;
-  const pages = github.paginate.iterator("GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries", { owner: hook.owner, repo: hook.repo, hook_id: hook.id, per_page: 100 });
+  const pages =
+    hook.kind === "app"
+      ? github.paginate.iterator("GET /app/hook/deliveries", { per_page: 100 })
+      : github.paginate.iterator("GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries", { owner: hook.owner, repo: hook.repo, hook_id: hook.id, per_page: 100 });
   outer: for await (const page of pages) {
     // Newest first: stop at the first one older than the window.
     for (const delivery of page.data as LoggedDelivery[]) {
@@ -49,9 +49,10 @@ export async function reconcileDeliveries(options: { github: Octokit; hook: Hook
     if (attempts.some((a) => a.status === "OK")) continue;
     failed++;
     // We may have stored it and still been logged as failed (an answer after GitHub's 10 s).
-    if (await store.getDelivery(`${hook.id}:${guid}`)) continue;
+    if (await store.getDeliveryById(guid)) continue;
     const latest = attempts.reduce((a, b) => (b.id > a.id ? b : a));
-    await github.request("POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts", { owner: hook.owner, repo: hook.repo, hook_id: hook.id, delivery_id: latest.id });
+    if (hook.kind === "app") await github.request("POST /app/hook/deliveries/{delivery_id}/attempts", { delivery_id: latest.id });
+    else await github.request("POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts", { owner: hook.owner, repo: hook.repo, hook_id: hook.id, delivery_id: latest.id });
     logger.info("asked GitHub to redeliver a failed delivery", { deliveryId: guid, githubDeliveryId: latest.id, lastStatus: latest.status });
     redelivered.push(guid);
   }

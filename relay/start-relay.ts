@@ -1,5 +1,5 @@
 import express from "express";
-import { githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
+import { appClientFor, githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
 import { createOwnLogin } from "../github/own-login.ts";
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -85,8 +85,10 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   let reconciler: NodeJS.Timeout | undefined;
   const { reconcile } = config;
   if (reconcile) {
+    // An app's own webhook log is read with the app's JWT, not the token.
+    const reader = reconcile.hook.kind === "app" && config.app ? appClientFor(config.github, config.app, logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github }) : github;
     const round = () =>
-      reconcileDeliveries({ github, hook: reconcile.hook, store, windowMs: reconcile.windowMs, logger }).then(
+      reconcileDeliveries({ github: reader, hook: reconcile.hook, store, windowMs: reconcile.windowMs, logger }).then(
         (result) => logger.info("reconciled the webhook's deliveries", { checked: result.checked, failed: result.failed, redelivered: result.redelivered.length }),
         (error: unknown) => logger.warn("could not reconcile the webhook's deliveries", { error: error instanceof Error ? error.message : String(error) }),
       );

@@ -39,3 +39,30 @@ describe("reconciling GitHub's delivery log", () => {
     expect(() => loadRelayConfig({ GITHUB_WEBHOOK_SECRET: "s", GITHUB_TOKEN: "t", GITHUB_REPOS: "a/b", OPENWEBUI_URL: "http://x", OPENWEBUI_API_KEY: "k", GITHUB_HOOK_ID: "12" })).toThrowError(/GITHUB_HOOK_REPO must be the owner\/repo/);
   });
 });
+
+describe("reconciling a GitHub App's webhook", () => {
+  let system: System;
+  afterEach(async () => {
+    expect(system.github.unexpected).toEqual([]);
+    await system.close();
+  });
+
+  it("reads the app's delivery log with the app's JWT and redelivers what failed", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+    system = await startSystem({ script: analystScript(() => "App delivery analysed."), startRelay: false, githubOptions: { app: { id: 424242, publicKey } } });
+    const port = String(await freePort());
+    const hookId = system.github.addAppHook({ url: `http://127.0.0.1:${port}/webhook/github`, secret: webhookSecret });
+    system.github.addIssueFromPayload(issuesOpened());
+    expect((await system.github.sendHookDelivery(hookId, "issues", issuesOpened())).status).toBe("failed to connect to host");
+
+    // The key as an .env file holds it: one line, \n escaped.
+    await system.startRelay({ PORT: port, GITHUB_APP_ID: "424242", GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, "\\n"), RELAY_RECONCILE_INTERVAL_MS: "1000" });
+    await waitFor(() => system.github.comments("Codertocat", "Hello-World", 1).length === 1, "the redelivered issue to be commented", 20_000);
+    const asked = system.github.requests.filter((r) => r.path === "/app/hook/deliveries" || r.path.endsWith("/attempts"));
+    expect(asked.every((r) => r.status < 300)).toBe(true);
+    expect(asked.filter((r) => r.method === "POST")).toHaveLength(1);
+    expect(String(asked[0]!.headers.authorization)).toMatch(/^bearer eyJ/i);
+    expect(system.logs.join("\n")).not.toContain("PRIVATE KEY");
+  });
+});

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { createHmac, createVerify, randomBytes, randomUUID } from "node:crypto";
 
 /**
  * A stand-in for the few GitHub REST endpoints this project calls, as a real
@@ -88,6 +88,8 @@ export interface GitHubStandIn {
   readonly contentLimitHits: number;
   /** A repository webhook that sends to `url`, signed with `secret`; returns its id. */
   addHook(hook: { owner: string; repo: string; url: string; secret: string }): number;
+  /** The GitHub App's own webhook (needs the `app` option); returns its id. */
+  addAppHook(hook: { url: string; secret: string }): number;
   /** GitHub sending one event to the hook now: signed, logged as OK or failed as GitHub logs it. */
   sendHookDelivery(hookId: number, event: string, payload: unknown): Promise<HookDelivery>;
   /** The hook's delivery log, newest first. */
@@ -108,6 +110,8 @@ export interface GitHubStandInOptions {
    * rate limit 403. Off unless given.
    */
   contentLimits?: Array<{ max: number; windowMs: number }>;
+  /** A GitHub App whose JWTs (RS256, signed with the private key of `publicKey`) are accepted. */
+  app?: { id: number; publicKey: string };
 }
 
 interface Hook {
@@ -116,6 +120,7 @@ interface Hook {
   repo: string;
   url: string;
   secret: string;
+  app?: boolean;
 }
 
 /** One attempt GitHub made to deliver to a hook, as its delivery log shows it. */
@@ -175,6 +180,8 @@ interface Caller {
   user: User;
   canWrite: boolean;
   token: string;
+  /** Authenticated as the GitHub App itself (a JWT), which may use only /app endpoints. */
+  app?: boolean;
 }
 
 interface Answer {
@@ -462,8 +469,29 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const header = headers.authorization;
     if (header === undefined || header.trim() === "") return githubError(401, "Requires authentication", docs.authenticated);
     const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header);
+    if (match?.[1] !== undefined && options.app && match[1].split(".").length === 3) return appCaller(match[1]);
     const caller = match?.[1] === undefined ? undefined : tokens.get(match[1]);
     return caller ?? githubError(401, "Bad credentials", docs.root);
+  }
+
+  /** Checks an app JWT as GitHub does: RS256 signature, iss = app id, not expired, at most 10 minutes long. */
+  function appCaller(jwt: string): Caller | Answer {
+    const app = options.app!;
+    const [head, claims, signature] = jwt.split(".") as [string, string, string];
+    const refuse = (why: string) => githubError(401, `A JSON web token could not be decoded (stand-in: ${why})`, docs.root);
+    try {
+      const header = JSON.parse(Buffer.from(head, "base64url").toString()) as { alg?: string };
+      if (header.alg !== "RS256") return refuse("alg must be RS256");
+      if (!createVerify("RSA-SHA256").update(`${head}.${claims}`).verify(app.publicKey, Buffer.from(signature, "base64url"))) return refuse("bad signature");
+      const body = JSON.parse(Buffer.from(claims, "base64url").toString()) as { iss?: unknown; exp?: number; iat?: number };
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      if (String(body.iss) !== String(app.id)) return refuse("iss is not the app id");
+      if (typeof body.exp !== "number" || body.exp <= nowSeconds) return refuse("expired");
+      if (typeof body.iat !== "number" || body.exp - body.iat > 600 || body.iat > nowSeconds + 60) return refuse("iat/exp out of range");
+    } catch {
+      return refuse("malformed");
+    }
+    return { user: user(`app-${app.id}[bot]`, "Bot"), canWrite: false, token: "app-jwt", app: true };
   }
 
   /** Checks a comment write's body as GitHub does; answers the error, or the text. */
@@ -536,7 +564,13 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     if (method === "GET" && segments.length === 1 && first === "user") {
       return { status: 200, body: { ...userJson(caller.user), name: null, company: null, blog: "", location: null, email: null, bio: null, public_repos: 0, followers: 0, following: 0, created_at: "2024-01-01T00:00:00Z", updated_at: "2024-01-01T00:00:00Z" }, headers: { "x-oauth-scopes": caller.canWrite ? "repo" : "" } };
     }
-    if (first === "repos" && kind === "hooks" && fifth === "deliveries") return hookRoute(method, owner, repoName, fourth, rest, url);
+    if (first === "repos" && kind === "hooks" && fifth === "deliveries") return caller.app ? githubError(403, "Apps must use an installation token here", docs.root) : hookRoute(method, owner, repoName, fourth, rest, url);
+    // GET /app/hook/deliveries and POST /app/hook/deliveries/{id}/attempts: the app's own hook, JWT only.
+    if (first === "app" && owner === "hook" && repoName === "deliveries") {
+      if (!caller.app) return githubError(401, "A JSON web token could not be decoded", docs.root);
+      const appHook = [...hooks.values()].find((h) => h.app);
+      return appHook ? hookRoute(method, "", "", String(appHook.id), [kind, fourth].filter((x): x is string => x !== undefined), url) : notFound(docs.root);
+    }
     if (first !== "repos" || kind !== "issues" || rest.length > 0 || owner === "" || repoName === "") return undefined;
 
     // PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}
@@ -605,7 +639,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       const log = hookDeliveries.filter((d) => d.hookId === hook.id).sort((a, b) => b.id - a.id).filter((d) => cursor === null || d.id < Number(cursor));
       const page = log.slice(0, perPage);
       const headers: Record<string, string> = {};
-      if (log.length > perPage) headers.link = `<${base}/repos/${hook.owner}/${hook.repo}/hooks/${hook.id}/deliveries?per_page=${perPage}&cursor=${page.at(-1)!.id}>; rel="next"`;
+      const path = hook.app ? "/app/hook/deliveries" : `/repos/${hook.owner}/${hook.repo}/hooks/${hook.id}/deliveries`;
+      if (log.length > perPage) headers.link = `<${base}${path}?per_page=${perPage}&cursor=${page.at(-1)!.id}>; rel="next"`;
       return { status: 200, body: page.map(({ payload: _payload, hookId: _hook, ...entry }) => ({ ...entry, installation_id: null, repository_id: 186853002, throttled_at: null })), headers };
     }
     if (method === "POST" && rest.length === 2 && rest[1] === "attempts") {
@@ -778,6 +813,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     addHook(hook) {
       const id = nextHookId++;
       hooks.set(id, { id, ...hook });
+      return id;
+    },
+    addAppHook(hook) {
+      if (!options.app) throw new Error("addAppHook needs the app option");
+      const id = nextHookId++;
+      hooks.set(id, { id, owner: "", repo: "", app: true, ...hook });
       return id;
     },
     sendHookDelivery(hookId, event, payload) {
