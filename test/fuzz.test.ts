@@ -95,6 +95,11 @@ describe("the tool endpoints under hostile input", () => {
     });
   }
 
+  it("answers 413 to a tool call body over 256 KB", async () => {
+    const response = await fetch(`${system.toolServerUrl}/get_issue`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${toolServerKey}` }, body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 1, pad: "x".repeat(300_000) }) });
+    expect(response.status).toBe(413);
+  });
+
   it("answers 400, not 5xx, to a body that is not JSON at all", async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 200 }), async (text) => {
