@@ -8,6 +8,8 @@ export interface RelayConfig {
   github: GitHubConfig & { botLogin: string | null };
   openWebUI: { url: string; apiKey: string; model: string; toolServerId: string; timeoutMs: number };
   concurrency: number;
+  /** Off: this relay only receives and stores; another process works the queue. */
+  workerEnabled: boolean;
   maxAttempts: number;
   retry: { baseMs: number; maxMs: number };
   adminToken: string | null;
@@ -38,6 +40,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
       timeoutMs: read.integer("OPENWEBUI_TIMEOUT_MS", 600_000, { min: 1_000, max: 3_600_000 }),
     },
     concurrency: read.integer("RELAY_CONCURRENCY", 2, { min: 1, max: 64 }),
+    workerEnabled: read.boolean("RELAY_WORKER", true),
     maxAttempts: read.integer("RELAY_MAX_ATTEMPTS", 5, { min: 1, max: 100 }),
     retry: {
       baseMs: read.integer("RELAY_RETRY_BASE_MS", 30_000, { min: 10, max: 3_600_000 }),

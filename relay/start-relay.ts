@@ -73,15 +73,13 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   app.get("/health", async (_req, res) => {
     res.json({ status: "ok", deliveries: await store.countByStatus() });
   });
-  // Mounted before any body parser: the signature is checked over the raw bytes.
-  app.post("/webhook/github", (req, res) => void webhookHandler(req, res));
   app.use("/api", createAdminApi({ store, token: config.adminToken, onReplay: () => worker.wake(), logger }));
   app.use((_req, res) => {
     res.status(404).json({ detail: "Not found. GitHub webhooks go to POST /webhook/github." });
   });
 
   void ownLogin.resolve();
-  await worker.start();
+  if (config.workerEnabled) await worker.start();
   let reconciler: NodeJS.Timeout | undefined;
   const { reconcile } = config;
   if (reconcile) {
@@ -95,7 +93,13 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     reconciler = setInterval(() => void round(), reconcile.intervalMs);
     reconciler.unref();
   }
-  const server = await listen(app, config.port, deps.host ?? "0.0.0.0");
+  // The webhook bypasses express: it reads the raw bytes itself (the signature is over them), and
+  // express's per-request work would cost much of the acknowledgement path's throughput.
+  const server = await listen(
+    (req, res) => (req.method === "POST" && req.url === "/webhook/github" ? void webhookHandler(req, res) : app(req, res)),
+    config.port,
+    deps.host ?? "0.0.0.0",
+  );
   logger.info("relay listening", { url: server.url, model: config.openWebUI.model, toolServer: `server:${config.openWebUI.toolServerId}` });
   return {
     url: server.url,

@@ -31,14 +31,12 @@ function send(res: ServerResponse, status: number, body: object) {
   res.end(text);
 }
 
-function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
-  let text = raw.toString("utf8");
+/** The payload and its JSON text (what the worker will read back). */
+function parsePayload(body: string, contentType: string | undefined): { payload: unknown; json: string } {
   // A hook set to "application/x-www-form-urlencoded" sends the JSON in a `payload` field.
-  if (contentType?.startsWith("application/x-www-form-urlencoded")) {
-    text = new URLSearchParams(text).get("payload") ?? "";
-  }
+  const json = contentType?.startsWith("application/x-www-form-urlencoded") ? (new URLSearchParams(body).get("payload") ?? "") : body;
   try {
-    return JSON.parse(text);
+    return { payload: JSON.parse(json), json };
   } catch {
     throw new HttpError(400, "The body is not valid JSON.");
   }
@@ -56,14 +54,18 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const deliveryId = header(req, "x-github-delivery");
     const raw = await readRawBody(req, maxBodyBytes);
+    // The verifier throws on an empty body; GitHub never sends one.
+    if (raw.length === 0) throw new HttpError(400, "The body is empty.");
+    // Decoded once: verified, parsed and stored as the same text.
+    const text = raw.toString("utf8");
     const signature = header(req, "x-hub-signature-256");
-    if (!signature || !(await verifier.verify(raw.toString("utf8"), signature))) {
+    if (!signature || !(await verifier.verify(text, signature))) {
       logger.warn("webhook signature missing or wrong", { deliveryId: deliveryId ?? null });
       throw new HttpError(401, "Missing or wrong X-Hub-Signature-256. Check that the webhook's secret matches GITHUB_WEBHOOK_SECRET.");
     }
     const event = header(req, "x-github-event");
     if (!event || !deliveryId) throw new HttpError(400, "Missing X-GitHub-Event or X-GitHub-Delivery header.");
-    const payload = parsePayload(raw, header(req, "content-type"));
+    const { payload, json } = parsePayload(text, header(req, "content-type"));
     if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new HttpError(400, "The payload is not a JSON object.");
 
     const classification = classifyDelivery(event, payload, { allowList: options.allowList, ownLogin: options.ownLogin() });
@@ -86,7 +88,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       ...(classification.kind === "ignore" ? { reason: classification.reason } : {}),
       ...(classification.repository ? { repository: classification.repository } : {}),
       ...(classification.issueNumber !== undefined ? { issueNumber: classification.issueNumber } : {}),
-      ...(work ? { payload: raw.toString("utf8") } : {}),
+      ...(work ? { payload: json } : {}),
     });
     if (!inserted) {
       logger.info("duplicate delivery", { deliveryId, key });

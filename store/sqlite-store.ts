@@ -210,9 +210,13 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   const selectRun = db.prepare(`SELECT * FROM runs WHERE chat_id = ?`);
   const updateRunComment = db.prepare(`UPDATE runs SET comment_id = ?, comment_url = ? WHERE chat_id = ?`);
 
-  return {
-    async addDelivery(delivery: NewDelivery) {
-      const result = insertDelivery.run({
+  // Group commit: deliveries that arrive in the same turn of the event loop share one transaction
+  // (one fsync), and each caller is answered only after that commit.
+  let batch: Array<{ delivery: NewDelivery; resolve: (r: { inserted: boolean }) => void; reject: (e: unknown) => void }> = [];
+  const insertBatch = db.transaction((items: NewDelivery[], t: number) => items.map((delivery) => insertOne(delivery, t)));
+  function insertOne(delivery: NewDelivery, t: number): boolean {
+    return (
+      insertDelivery.run({
         key: delivery.key,
         deliveryId: delivery.deliveryId,
         event: delivery.event,
@@ -222,9 +226,30 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
         repository: delivery.repository ?? null,
         issueNumber: delivery.issueNumber ?? null,
         payload: delivery.payload ?? null,
-        now: now(),
+        now: t,
+      }).changes === 1
+    );
+  }
+  function flush() {
+    const items = batch;
+    batch = [];
+    try {
+      const inserted = insertBatch(
+        items.map((i) => i.delivery),
+        now(),
+      );
+      items.forEach((item, index) => item.resolve({ inserted: inserted[index]! }));
+    } catch (error) {
+      for (const item of items) item.reject(error);
+    }
+  }
+
+  return {
+    addDelivery(delivery: NewDelivery) {
+      return new Promise<{ inserted: boolean }>((resolve, reject) => {
+        batch.push({ delivery, resolve, reject });
+        if (batch.length === 1) setImmediate(flush);
       });
-      return { inserted: result.changes === 1 };
     },
     async getDelivery(key) {
       const row = selectDelivery.get(key) as DeliveryRow | undefined;

@@ -97,6 +97,11 @@ describe("relay webhook endpoint", () => {
     expect((await stored()).pending).toBe(0);
   });
 
+  it("answers 400 to an empty body, signed or not", async () => {
+    expect((await deliver(url, { event: "issues", payload: null, rawBody: "", secret })).status).toBe(400);
+    expect((await deliver(url, { event: "issues", payload: null, rawBody: "", secret, signature: null })).status).toBe(400);
+  });
+
   it("answers 400 to a signed body that is not JSON", async () => {
     const response = await deliver(url, { event: "issues", payload: null, rawBody: "{not json", secret });
     expect(response.status).toBe(400);
@@ -108,6 +113,8 @@ describe("relay webhook endpoint", () => {
     const response = await deliver(url, { event: "issues", payload: null, rawBody: form, secret, headers: { "content-type": "application/x-www-form-urlencoded" } });
     expect(response.status).toBe(202);
     expect((await stored()).pending).toBe(1);
+    // Stored as the JSON itself, which is what the worker reads back.
+    expect(JSON.parse((await store.getDelivery(`424242:${response.deliveryId}`))!.payload!)).toEqual(issuesOpened());
   });
 
   it("answers 413 from Content-Length alone, without waiting for the body", async () => {

@@ -1,0 +1,176 @@
+// `npm run bench`: speed and memory figures, measured side by side in one run on this machine.
+// Ratios and medians matter more than absolute numbers: the machine is shared and noisy.
+import autocannon from "autocannon";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { silentLogger } from "../lib/logger.ts";
+import { createGitHubClient } from "../github/create-github-client.ts";
+import { createSqliteStore } from "../store/sqlite-store.ts";
+import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { startGitHubStandIn } from "../test/support/github-stand-in.ts";
+import { examplePayload } from "../test/support/payloads.ts";
+
+const root = resolve(import.meta.dirname, "..");
+const secret = "bench-webhook-secret";
+const quick = process.argv.includes("--quick");
+const seconds = quick ? 3 : 8;
+const rows: Array<[string, string]> = [];
+const say = (line: string) => process.stdout.write(line + "\n");
+const report = (what: string, value: string) => {
+  rows.push([what, value]);
+  say(`  ${what}: ${value}`);
+};
+
+// GitHub's recorded issues.opened payload with the longest body, padded to about 20 KB as a long issue would be.
+const payload = examplePayload("issues", "opened") as { issue: { body: string | null } };
+payload.issue.body = (payload.issue.body ?? "") + "\n\nSteps to reproduce:\n" + "1. Open the README and read the paragraph about commits.\n".repeat(40);
+const body = JSON.stringify(payload);
+const signature = "sha256=" + createHmac("sha256", secret).update(body).digest("hex");
+
+function startProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((done, fail) => {
+    const onData = (d: Buffer) => {
+      output += d;
+      const match = ready.exec(output);
+      if (match) {
+        child.stdout!.off("data", onData);
+        child.stdout!.resume();
+        child.stderr!.resume();
+        done({ child, match });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (d: Buffer) => (output += d));
+    child.on("exit", (code) => fail(new Error(`exited ${code}: ${output}`)));
+  });
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+let deliveryCounter = 0;
+let relayAcked = 0;
+let relayPort = "unset";
+async function load(url: string, options: { connections: number; duration?: number; amount?: number; rate?: number }) {
+  const result = await autocannon({
+    url,
+    method: "POST",
+    connections: options.connections,
+    ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? seconds }),
+    ...(options.rate ? { overallRate: options.rate } : {}),
+    headers: { "content-type": "application/json", "x-github-event": "issues", "x-github-hook-id": "1", "x-hub-signature-256": signature, "user-agent": "GitHub-Hookshot/bench" },
+    body,
+    requests: [
+      {
+        setupRequest: (request) => {
+          request.headers = { ...request.headers, "x-github-delivery": `bench-${process.pid}-${deliveryCounter++}` };
+          return request;
+        },
+      },
+    ],
+  });
+  if (url.includes(relayPort)) relayAcked += result["2xx"];
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok: result["2xx"], other: result.non2xx + result.errors + result.timeouts };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+say(`openwebui-github bench (${quick ? "quick" : "full"}), payload ${fmt(body.length / 1024, 1)} KB, node ${process.version}`);
+
+// 1. The acknowledgement path.
+const dataDir = mkdtempSync(join(tmpdir(), "bench-relay-"));
+const baseline = await startProcess(["bench/baseline-server.ts"], { BENCH_SECRET: secret }, /listening (\d+)/);
+const relay = await startProcess(
+  ["bin/relay.ts"],
+  {
+    GITHUB_WEBHOOK_SECRET: secret,
+    GITHUB_TOKEN: "ghp_bench",
+    GITHUB_REPOS: "Codertocat/*",
+    GITHUB_BOT_LOGIN: "bench-bot",
+    GITHUB_API_URL: "http://127.0.0.1:9",
+    OPENWEBUI_URL: "http://127.0.0.1:9",
+    OPENWEBUI_API_KEY: "sk-bench",
+    PORT: "0",
+    DATA_DIR: dataDir,
+    // Receive and store only: the worker's runs are measured separately.
+    RELAY_WORKER: "false",
+  },
+  /"msg":"relay listening","url":"([^"]+)"/,
+);
+const baselineUrl = `http://127.0.0.1:${baseline.match[1]}/webhook/github`;
+const relayUrl = `${relay.match[1]}/webhook/github`;
+relayPort = new URL(relayUrl).port;
+
+say("\nAcknowledgement path (saturation, 32 connections):");
+await load(baselineUrl, { connections: 32, duration: 2 });
+await load(relayUrl, { connections: 32, duration: 2 });
+const floor = await load(baselineUrl, { connections: 32 });
+const ours = await load(relayUrl, { connections: 32 });
+report("baseline requests/s", fmt(floor.rps));
+report("relay requests/s", fmt(ours.rps));
+report("ratio relay/baseline", fmt(ours.rps / floor.rps, 2));
+report("saturation latency p50/p99 baseline", `${floor.p50} / ${floor.p99} ms`);
+report("saturation latency p50/p99 relay", `${ours.p50} / ${ours.p99} ms`);
+for (const rate of [500, 1000]) {
+  const atRate = await load(relayUrl, { connections: 16, rate });
+  const base = await load(baselineUrl, { connections: 16, rate });
+  report(`p50/p99 at ${rate}/s relay (baseline)`, `${atRate.p50} / ${atRate.p99} ms (${base.p50} / ${base.p99} ms)`);
+}
+
+// 2. A burst of 10,000 deliveries, memory sampled while it lasts.
+say("\nBurst of 10,000 deliveries:");
+let peak = 0;
+const sampler = setInterval(() => (peak = Math.max(peak, rssMb(relay.child.pid!))), 50);
+const burstStarted = Date.now();
+const burst = await load(relayUrl, { connections: 64, amount: 10_000 });
+clearInterval(sampler);
+report("burst answered 2xx", `${fmt(burst.ok)} of 10,000 (${fmt(burst.other)} other) in ${fmt((Date.now() - burstStarted) / 1000, 1)} s`);
+report("relay peak resident memory", `${fmt(peak)} MB`);
+relay.child.kill("SIGTERM");
+baseline.child.kill("SIGTERM");
+await new Promise((r) => relay.child.once("exit", r));
+
+const store = createSqliteStore({ dataDir });
+const stored = await store.countByStatus();
+await store.close();
+report("relay 2xx answers / deliveries on disk", `${fmt(relayAcked)} / ${fmt(stored.pending)}${relayAcked === stored.pending ? " (every 2xx durable)" : " (MISMATCH)"}`);
+rmSync(dataDir, { recursive: true, force: true });
+
+// 3. The tool server's own cost over a direct GitHub call (both against the stand-in).
+say("\nTool server overhead (get_issue, 400 calls each, sequential):");
+const github = await startGitHubStandIn();
+github.addIssue({ owner: "octo", repo: "app", number: 1, title: "Bench", body: "x".repeat(2000) });
+const toolStore = createSqliteStore({ dataDir: ":memory:" });
+const toolServer = await startToolServer(
+  loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: "bench-tool-key-0123456789", GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" }),
+  { store: toolStore, logger: silentLogger, host: "127.0.0.1" },
+);
+const direct = createGitHubClient({ token: "ghp_standin_token_0123456789", baseUrl: github.url, timeoutMs: 10_000, logger: silentLogger });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const directTimes: number[] = [];
+const viaTimes: number[] = [];
+for (let i = 0; i < 400; i++) {
+  let t = performance.now();
+  await direct.rest.issues.get({ owner: "octo", repo: "app", issue_number: 1 });
+  directTimes.push(performance.now() - t);
+  t = performance.now();
+  const response = await fetch(`${toolServer.url}/get_issue`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer bench-tool-key-0123456789" }, body: '{"owner":"octo","repo":"app","issue_number":1}' });
+  await response.arrayBuffer();
+  viaTimes.push(performance.now() - t);
+}
+report("get_issue p50 direct / via tool server", `${fmt(median(directTimes), 2)} / ${fmt(median(viaTimes), 2)} ms`);
+report("tool server overhead p50", `${fmt(median(viaTimes) - median(directTimes), 2)} ms`);
+await toolServer.close();
+await toolStore.close();
+await github.close();
+
+say("\n| figure | value |\n| --- | --- |");
+for (const [what, value] of rows) say(`| ${what} | ${value} |`);
