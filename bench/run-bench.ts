@@ -141,7 +141,11 @@ await new Promise((r) => relay.child.once("exit", r));
 const store = createSqliteStore({ dataDir });
 const stored = await store.countByStatus();
 await store.close();
-report("relay 2xx answers / deliveries on disk", `${fmt(relayAcked)} / ${fmt(stored.pending)}${relayAcked === stored.pending ? " (every 2xx durable)" : " (MISMATCH)"}`);
+// Timed runs end with requests in flight: those are stored but their answers are not counted, so disk may hold a few more.
+report(
+  "relay 2xx answers / deliveries on disk",
+  `${fmt(relayAcked)} / ${fmt(stored.pending)}${stored.pending >= relayAcked ? " (every 2xx on disk)" : " (FEWER ON DISK THAN ACKNOWLEDGED)"}`,
+);
 rmSync(dataDir, { recursive: true, force: true });
 
 // 3. The tool server's own cost over a direct GitHub call (both against the stand-in).
