@@ -12,7 +12,8 @@ import { createSqliteStore } from "../store/sqlite-store.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
 import { startGitHubStandIn } from "../test/support/github-stand-in.ts";
-import { examplePayload } from "../test/support/payloads.ts";
+import { deliver, examplePayload, issuesOpened, waitFor } from "../test/support/payloads.ts";
+import { startSystem, webhookSecret } from "../test/support/system.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const secret = "bench-webhook-secret";
@@ -81,6 +82,7 @@ async function load(url: string, options: { connections: number; duration?: numb
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok: result["2xx"], other: result.non2xx + result.errors + result.timeouts };
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 say(`openwebui-github bench (${quick ? "quick" : "full"}), payload ${fmt(body.length / 1024, 1)} KB, node ${process.version}`);
@@ -148,7 +150,52 @@ report(
 );
 rmSync(dataDir, { recursive: true, force: true });
 
-// 3. The tool server's own cost over a direct GitHub call (both against the stand-in).
+// 3. Draining the queue: runs against a model that answers in a fixed time T, C at a time.
+say(`\nDrain (scripted model answers in T = 1.5 s, like a real model's seconds; RELAY_CONCURRENCY C = 8; ${quick ? 32 : 64} deliveries):`);
+{
+  const T = 1500;
+  const C = 8;
+  const N = quick ? 32 : 64;
+  const firstByte = new Map<number, number>();
+  const system = await startSystem({
+    script: () => ({ content: "Drained." }),
+    modelDelayMs: T,
+    relayEnv: { RELAY_CONCURRENCY: String(C) },
+    // The relay's first request of a run is the chat it creates; its title names the issue.
+    relayFetch: (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.endsWith("/api/v1/chats/new")) {
+        const number = Number(/#(\d+):/.exec(String(init?.body ?? ""))?.[1]);
+        if (!firstByte.has(number)) firstByte.set(number, performance.now());
+      }
+      return fetch(input, init);
+    },
+  });
+  const acked = new Map<number, number>();
+  for (let number = 1; number <= N; number++) system.github.addIssueFromPayload(issuesOpened({ number }));
+  // Idle overhead first: one delivery at a time, waiting for each run to finish.
+  for (let number = 1; number <= 8; number++) {
+    // From sending the delivery: an upper bound of ack-to-first-byte (it includes the ack itself).
+    acked.set(number, performance.now());
+    await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret });
+    await waitFor(() => system.github.comments("Codertocat", "Hello-World", number).length === 1, "the idle run", 30_000);
+  }
+  const idle = [...Array(8).keys()].map((i) => firstByte.get(i + 1)! - acked.get(i + 1)!);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: N - 8 }, (_, i) => i + 9).map(async (number) => {
+      await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret });
+    }),
+  );
+  await waitFor(() => system.github.allComments().length === N, "the drain", 120_000);
+  const elapsed = (performance.now() - started) / 1000;
+  const throughput = (N - 8) / elapsed;
+  report("drain throughput (runs/s) vs C/T", `${fmt(throughput, 2)} vs ${fmt(C / (T / 1000), 2)} (${fmt((throughput / (C / (T / 1000))) * 100, 1)} %)`);
+  report("idle overhead, delivery sent to first byte to Open WebUI, p50", `${fmt(median(idle), 2)} ms`);
+  await system.close();
+}
+
+// 4. The tool server's own cost over a direct GitHub call (both against the stand-in).
 say("\nTool server overhead (get_issue, 400 calls each, sequential):");
 const github = await startGitHubStandIn();
 github.addIssue({ owner: "octo", repo: "app", number: 1, title: "Bench", body: "x".repeat(2000) });
@@ -158,7 +205,6 @@ const toolServer = await startToolServer(
   { store: toolStore, logger: silentLogger, host: "127.0.0.1" },
 );
 const direct = createGitHubClient({ token: "ghp_standin_token_0123456789", baseUrl: github.url, timeoutMs: 10_000, logger: silentLogger });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const directTimes: number[] = [];
 const viaTimes: number[] = [];
 for (let i = 0; i < 400; i++) {

@@ -37,12 +37,21 @@ export interface System {
  * share one SQLite store, as `npm start` does.
  */
 export async function startSystem(
-  options: { script?: ModelScript; relayEnv?: Record<string, string>; startRelay?: boolean; githubOptions?: GitHubStandInOptions; commentLimits?: WriteLimit[] } = {},
+  options: {
+    script?: ModelScript;
+    relayEnv?: Record<string, string>;
+    startRelay?: boolean;
+    githubOptions?: GitHubStandInOptions;
+    commentLimits?: WriteLimit[];
+    /** Sees every request the relay makes (to Open WebUI and GitHub). */
+    relayFetch?: typeof fetch;
+    modelDelayMs?: number;
+  } = {},
 ): Promise<System> {
   const logs: string[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), "system-"));
   const githubStandIn = await startGitHubStandIn(options.githubOptions);
-  const model = await startScriptedModel(options.script ? { script: options.script } : {});
+  const model = await startScriptedModel({ ...(options.script ? { script: options.script } : {}), ...(options.modelDelayMs ? { delayMs: options.modelDelayMs } : {}) });
   const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey: model.apiKey });
   const store = createSqliteStore({ dataDir });
   const env = {
@@ -76,7 +85,7 @@ export async function startSystem(
     webhookUrl: "",
     logs,
     async startRelay(extraEnv = {}) {
-      relay = await startRelay(loadRelayConfig({ ...env, ...options.relayEnv, ...extraEnv }), { store, logger, host: "127.0.0.1", github, pollIntervalMs: 100, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}) });
+      relay = await startRelay(loadRelayConfig({ ...env, ...options.relayEnv, ...extraEnv }), { store, logger, host: "127.0.0.1", github, pollIntervalMs: 100, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}), ...(options.relayFetch ? { fetch: options.relayFetch } : {}) });
       system.relayUrl = relay.url;
       system.webhookUrl = `${relay.url}/webhook/github`;
     },
