@@ -48,6 +48,8 @@ export async function reconcileDeliveries(options: { github: Octokit; hook: Hook
   for (const [guid, attempts] of byGuid) {
     if (attempts.some((a) => a.status === "OK")) continue;
     failed++;
+    // A 4xx was our own refusal (bad signature, bad payload): redelivering it would only be refused again, every round.
+    if (attempts.some((a) => a.status_code >= 400 && a.status_code < 500)) continue;
     // We may have stored it and still been logged as failed (an answer after GitHub's 10 s).
     if (await store.getDeliveryById(guid)) continue;
     const latest = attempts.reduce((a, b) => (b.id > a.id ? b : a));

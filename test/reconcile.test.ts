@@ -21,6 +21,8 @@ describe("reconciling GitHub's delivery log", () => {
     for (const number of [1, 2, 3]) expect((await system.github.sendHookDelivery(hookId, "issues", issuesOpened({ number }))).status).toBe("failed to connect to host");
 
     await system.startRelay({ PORT: port, GITHUB_HOOK_ID: String(hookId), GITHUB_HOOK_REPO: "Codertocat/Hello-World", RELAY_RECONCILE_INTERVAL_MS: "1000" });
+    // One the relay refused on purpose (not a JSON object: 400) is not worth redelivering.
+    expect((await system.github.sendHookDelivery(hookId, "issues", [1, 2])).status).toBe("Invalid HTTP Response: 400");
     expect((await system.github.sendHookDelivery(hookId, "issues", issuesOpened({ number: 4 }))).status).toBe("OK");
 
     await waitFor(() => [1, 2, 3, 4].every((n) => system.github.comments("Codertocat", "Hello-World", n).length === 1), "every issue to be commented", 20_000);
