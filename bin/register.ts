@@ -14,6 +14,7 @@ try {
     openWebUIUrl: config.openWebUIUrl,
     apiKey: config.apiKey,
     timeoutMs: 30_000,
+    keepAccess: !config.group,
     connection: openWebUIConnection({
       url: config.toolServerUrl,
       key: config.toolServerKey,
@@ -23,7 +24,7 @@ try {
   });
   process.stdout.write(
     `Tool server "${config.toolServerId}" ${result.action} in Open WebUI at ${config.openWebUIUrl}: ${config.toolServerUrl} with tools ${result.tools.join(", ")}. ` +
-      `Access: ${config.group ? `group ${config.group}` : "all users"}. Users switch it on per chat; the relay attaches server:${config.toolServerId}.\n`,
+      `Access: ${config.group ? `group ${config.group}` : result.action === "created" ? "all users" : "as set in Open WebUI"}. Users switch it on per chat; the relay attaches server:${config.toolServerId}.\n`,
   );
 } catch (error) {
   if (!isHttpError(error)) throw error;

@@ -3,7 +3,8 @@ export interface RepoAllowList {
   readonly entries: readonly string[];
 }
 
-const namePart = /^[A-Za-z0-9_.-]{1,100}$/;
+// "." and ".." are not names GitHub allows, and would walk the API path up a level.
+const namePart = /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,100}$/;
 
 /**
  * Parses `owner/repo` and `owner/*` entries. Returns the problems instead of
@@ -28,6 +29,7 @@ export function parseRepoAllowList(entries: string[]): { allowList: RepoAllowLis
     allowList: {
       entries: Object.freeze([...entries]),
       allows(owner, repo) {
+        if (!namePart.test(owner) || !namePart.test(repo)) return false;
         return owners.has(owner.toLowerCase()) || exact.has(`${owner}/${repo}`.toLowerCase());
       },
     },

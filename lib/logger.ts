@@ -21,7 +21,8 @@ export function createLogger(options: {
   base?: LogFields;
 }): Logger {
   const threshold = levels[options.level ?? "info"];
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
+  // Lines are JSON: a secret with newlines or quotes (a PEM key) appears escaped in them.
+  const secrets = (options.secrets ?? []).filter((s) => s.length >= 4).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]);
   const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
 
   function log(level: Level, message: string, fields?: LogFields) {

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Octokit } from "@octokit/rest";
 import { findRunComment, upsertRunComment, type RunTarget } from "../github/run-comment.ts";
 import { redactCredentials } from "../github/safe-comment.ts";
+import type { RepoAllowList } from "../github/repo-allow-list.ts";
+import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import { withLock } from "../store/with-lock.ts";
 import type { DeliveryOutcome, DeliveryRecord, Store, WriteLimit } from "../store/store.ts";
@@ -20,6 +22,7 @@ export interface ProcessorOptions {
   /** Resolves the relay's own login (null when it cannot be known). */
   ownLogin: () => Promise<string | null>;
   commentLimits: readonly WriteLimit[];
+  allowList: RepoAllowList;
   /** Never posted: removed from the answer if the model wrote one. */
   secrets: readonly string[];
   logger: Logger;
@@ -40,6 +43,8 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     if (typeof facts === "string") return { status: "failed", reason: `stored payload is unusable: ${facts}` };
     const loop = loopReason(facts, await options.ownLogin());
     if (loop) return { status: "ignored", reason: loop };
+    // GITHUB_REPOS may have narrowed since the delivery was stored (a replay, a long queue).
+    if (!options.allowList.allows(facts.owner, facts.repo)) return { status: "ignored", reason: `${facts.owner}/${facts.repo} is not in GITHUB_REPOS` };
 
     const target: RunTarget = { owner: facts.owner, repo: facts.repo, issueNumber: facts.issueNumber, deliveryId: delivery.deliveryId };
     if (delivery.attempts > 1) {
@@ -95,7 +100,9 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     if (!answer) {
       const error = messageError(record, assistantMessageId);
       logger.warn("run finished without a comment or an answer", { ...log, chatId: chat.id, error });
-      return { status: "failed", reason: error ? `Open WebUI reported: ${error}` : "the model neither called post_issue_comment nor gave an answer" };
+      // Open WebUI answers 200 and writes the model provider's failure on the message: an outage, worth retrying.
+      if (error) throw new HttpError(502, `Open WebUI reported: ${error}`, { transient: true });
+      return { status: "failed", reason: "the model neither called post_issue_comment nor gave an answer" };
     }
     if (!options.commentFallback) {
       return { status: "failed", reason: "the model did not call post_issue_comment, and COMMENT_FALLBACK is off" };

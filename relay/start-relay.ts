@@ -1,6 +1,7 @@
 import express from "express";
 import { appClientFor, githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
 import { createOwnLogin } from "../github/own-login.ts";
+import { errorMiddleware } from "../lib/error-middleware.ts";
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Store, WriteLimit } from "../store/store.ts";
@@ -22,6 +23,12 @@ export interface RelayDependencies {
   pollIntervalMs?: number;
   /** GitHub's comment limits with shorter windows, for tests. */
   commentLimits?: readonly WriteLimit[];
+}
+
+/** The hook's URL may carry a query string or a trailing slash. */
+function isWebhookPath(url: string | undefined): boolean {
+  const path = (url ?? "").split("?")[0]!;
+  return path === "/webhook/github" || path === "/webhook/github/";
 }
 
 /** Wires the relay: webhook endpoint, worker and clients. Used by bin/ and by tests. */
@@ -56,6 +63,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
       ownLogin: ownLogin.resolve,
       secrets: config.secrets,
       commentLimits: deps.commentLimits ?? config.github.commentLimits,
+      allowList: config.github.allowList,
       logger,
     }),
   });
@@ -77,6 +85,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   app.use((_req, res) => {
     res.status(404).json({ detail: "Not found. GitHub webhooks go to POST /webhook/github." });
   });
+  app.use(errorMiddleware(logger));
 
   void ownLogin.resolve();
   if (config.workerEnabled) await worker.start();
@@ -96,7 +105,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   // The webhook bypasses express: it reads the raw bytes itself (the signature is over them), and
   // express's per-request work would cost much of the acknowledgement path's throughput.
   const server = await listen(
-    (req, res) => (req.method === "POST" && req.url === "/webhook/github" ? void webhookHandler(req, res) : app(req, res)),
+    (req, res) => (req.method === "POST" && isWebhookPath(req.url) ? void webhookHandler(req, res) : app(req, res)),
     config.port,
     deps.host ?? "0.0.0.0",
   );

@@ -91,6 +91,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       ...(work ? { payload: json } : {}),
     });
     if (!inserted) {
+      // GitHub's Redeliver reuses the GUID: for one that failed or was dead-lettered, that is a request to try again.
+      const replayed = work ? await store.replayDelivery(key) : undefined;
+      if (replayed) {
+        logger.info("redelivered delivery queued again", { deliveryId, key });
+        send(res, 202, { status: "queued", delivery: deliveryId, redelivered: true });
+        options.onQueued();
+        return;
+      }
       logger.info("duplicate delivery", { deliveryId, key });
       send(res, 202, { status: "duplicate", delivery: deliveryId });
       return;

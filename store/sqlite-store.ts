@@ -112,16 +112,18 @@ function toRun(row: RunRow): RunRecord {
 }
 
 export function migrate(db: Database.Database) {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > migrations.length) {
-    throw new Error(`The store at ${db.name} has schema version ${current}, newer than this code knows (${migrations.length}). Upgrade openwebui-github.`);
-  }
-  for (let version = current; version < migrations.length; version++) {
-    db.transaction(() => {
+  // IMMEDIATE takes the write lock before reading the version: the relay and the tool server may
+  // open a new file at the same moment, and only one of them must run each step.
+  db.transaction(() => {
+    const current = db.pragma("user_version", { simple: true }) as number;
+    if (current > migrations.length) {
+      throw new Error(`The store at ${db.name} has schema version ${current}, newer than this code knows (${migrations.length}). Upgrade openwebui-github.`);
+    }
+    for (let version = current; version < migrations.length; version++) {
       db.exec(migrations[version]!);
       db.pragma(`user_version = ${version + 1}`);
-    })();
-  }
+    }
+  }).immediate();
 }
 
 /**
@@ -138,10 +140,10 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
     mkdirSync(options.dataDir, { recursive: true });
     db = new Database(join(options.dataDir, "openwebui-github.db"));
   }
+  // The tool server may open the same file from another process: wait for its locks, from the first statement on.
+  db.pragma("busy_timeout = 5000");
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
-  // The tool server may open the same file from another process.
-  db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   migrate(db);
 
@@ -183,8 +185,12 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   const addSlot = db.prepare(`INSERT INTO write_slots (at) VALUES (?)`);
   const pruneSlots = db.prepare(`DELETE FROM write_slots WHERE at <= ?`);
   const defer = db.prepare(`UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0), next_attempt_at = @at, lease_until = NULL, updated_at = @now WHERE key = @key`);
-  // One transaction, so two processes cannot both take the last slot.
-  const reserve = db.transaction((limits: readonly WriteLimit[], t: number, peek: boolean): { ok: true } | { ok: false; retryInMs: number } => {
+  // One transaction, so two processes cannot both take the last slot. A slot is taken just before
+  // the request leaves, but GitHub counts it when it arrives: windows are stretched by a fifth so
+  // that delay (and the queueing in octokit's throttle) can never push two requests into one window.
+  const windowSlack = 1.2;
+  const reserve = db.transaction((given: readonly WriteLimit[], t: number, peek: boolean): { ok: true } | { ok: false; retryInMs: number } => {
+    const limits = given.map((l) => ({ max: l.max, windowMs: Math.ceil(l.windowMs * windowSlack) }));
     const longest = Math.max(...limits.map((l) => l.windowMs));
     pruneSlots.run(t - longest);
     const recent = (slotsSince.all(t - longest) as Array<{ at: number }>).map((r) => r.at);

@@ -70,6 +70,17 @@ describe("relay webhook endpoint", () => {
     expect(queued).toBe(1);
   });
 
+  it("queues a failed or dead-lettered delivery again when GitHub redelivers it", async () => {
+    const first = await deliver(url, { event: "issues", payload: issuesOpened(), secret });
+    const key = `424242:${first.deliveryId}`;
+    await store.claimDelivery(60_000);
+    await store.finishDelivery(key, { status: "dead", reason: "gave up" });
+    const again = await deliver(url, { event: "issues", payload: issuesOpened(), secret, deliveryId: first.deliveryId });
+    expect(await again.json()).toMatchObject({ status: "queued", redelivered: true });
+    expect(await store.getDelivery(key)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(queued).toBe(2);
+  });
+
   it("treats the same GUID sent to another hook as another delivery", async () => {
     const first = await deliver(url, { event: "issues", payload: issuesOpened(), secret, hookId: "1" });
     await deliver(url, { event: "issues", payload: issuesOpened(), secret, hookId: "2", deliveryId: first.deliveryId });

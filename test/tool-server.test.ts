@@ -140,11 +140,19 @@ describe("tool server", () => {
 
   describe("post_issue_comment", () => {
     it("posts a person's comment as written and returns its id and link", async () => {
-      const { status, body } = await call("post_issue_comment", { owner: "octo", repo: "app", issue_number: 8, body: "Looks like a duplicate of #7." }, { "x-openwebui-user-name": "Ada%20L%C3%B6we" });
+      const { status, body } = await call("post_issue_comment", { owner: "octo", repo: "app", issue_number: 8, body: "Looks like a duplicate of #7." }, { "x-openwebui-user-name": "Ada%20L%C3%B6we", "x-openwebui-chat-id": "a-users-chat" });
       expect(status).toBe(200);
       const [comment] = github.comments("octo", "app", 8);
       expect(comment!.body).toMatch(/^Looks like a duplicate of #7\./);
       expect(body).toEqual({ id: comment!.id, html_url: comment!.html_url, updated: false });
+    });
+
+    it("refuses to comment without a chat id, since a relay run could not be told apart", async () => {
+      const before = github.allComments().length;
+      const { status, body } = await call("post_issue_comment", { owner: "octo", repo: "app", issue_number: 8, body: "hi" });
+      expect(status).toBe(403);
+      expect(body.detail).toMatch(/X-OpenWebUI-Chat-Id: \{\{CHAT_ID\}\}/);
+      expect(github.allComments().length).toBe(before);
     });
 
     it("in a relay run, refuses another issue and says which one it may comment on", async () => {
@@ -172,7 +180,7 @@ describe("tool server", () => {
       const readOnly = loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_read_only_token", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" });
       const limited = await startToolServer(readOnly, { store, logger: silentLogger, host: "127.0.0.1", github: { pacing: { writeMs: 5, notificationMs: 5 } } });
       try {
-        const response = await fetch(`${limited.url}/post_issue_comment`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 8, body: "x" }) });
+        const response = await fetch(`${limited.url}/post_issue_comment`, { method: "POST", body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 8, body: "x" }), headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, "x-openwebui-chat-id": "a-users-chat" } });
         expect(response.status).toBe(403);
         expect(((await response.json()) as { detail: string }).detail).toMatch(/token lacks permission/);
       } finally {

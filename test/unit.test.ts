@@ -50,7 +50,15 @@ describe("repository allow-list", () => {
   });
 
   it("reports entries that are not owner/repo", () => {
-    expect(parseRepoAllowList(["octo", "a/b/c", "*/*", "ok/fine"]).problems).toHaveLength(3);
+    expect(parseRepoAllowList(["octo", "a/b/c", "*/*", "ok/fine", "octo/.."]).problems).toHaveLength(4);
+  });
+
+  it("never lets '.' or '..' through an owner/* entry, which would walk the API path up", () => {
+    const { allowList } = parseRepoAllowList(["octo/*"]);
+    expect(allowList.allows("octo", "..")).toBe(false);
+    expect(allowList.allows("octo", ".")).toBe(false);
+    expect(allowList.allows("octo", ".github")).toBe(true);
+    expect(() => validateInput(postIssueComment.input, { owner: "octo", repo: "..", issue_number: 1, body: "x" })).toThrowError(/"repo" has an invalid value/);
   });
 });
 

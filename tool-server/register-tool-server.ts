@@ -9,6 +9,8 @@ export interface RegisterOptions {
   connection: Connection;
   timeoutMs: number;
   fetch?: typeof fetch;
+  /** false: overwrite the connection's access settings (a group was given). */
+  keepAccess?: boolean;
 }
 
 export interface RegisterResult {
@@ -71,7 +73,13 @@ export async function registerToolServer(options: RegisterOptions): Promise<Regi
   const id = options.connection.info.id;
   const index = current.findIndex((c) => (c.info as { id?: unknown } | undefined)?.id === id);
   const next = [...current];
-  if (index >= 0) next[index] = { ...current[index], ...options.connection };
+  if (index >= 0) {
+    // Keep what an admin may have changed in Open WebUI (who may use it, whether it is on, filters)
+    // unless this run sets access explicitly.
+    const existing = current[index]!;
+    const keptConfig = { ...options.connection.config, ...((existing.config as Record<string, unknown> | undefined) ?? {}) };
+    next[index] = { ...existing, ...options.connection, config: options.keepAccess === false ? options.connection.config : keptConfig };
+  }
   else next.push(options.connection);
 
   const saved = await call("POST", "/api/v1/configs/tool_servers", { TOOL_SERVER_CONNECTIONS: next });

@@ -4,7 +4,7 @@ export const ownerField = {
   type: "string",
   required: true,
   description: "Owner of the repository: the user or organization name before the slash in owner/repo, e.g. \"octocat\".",
-  pattern: "^[A-Za-z0-9_.-]{1,100}$",
+  pattern: "^(?!\\.{1,2}$)[A-Za-z0-9_.-]{1,100}$",
   example: "octocat",
 } as const satisfies FieldSpec;
 
@@ -12,7 +12,7 @@ export const repoField = {
   type: "string",
   required: true,
   description: "Name of the repository: the part after the slash in owner/repo, e.g. \"Hello-World\".",
-  pattern: "^[A-Za-z0-9_.-]{1,100}$",
+  pattern: "^(?!\\.{1,2}$)[A-Za-z0-9_.-]{1,100}$",
   example: "Hello-World",
 } as const satisfies FieldSpec;
 

@@ -44,6 +44,11 @@ export const postIssueComment = defineTool({
       deps.logger.warn("comment refused: it contains a credential", { chatId: call.chatId, found: leaked });
       throw new HttpError(422, "The comment contains what looks like a key, token or password. Never post credentials: remove it and call post_issue_comment again.");
     }
+    // Without a chat id, a relay run cannot be told from a person's chat, so its scope could not be
+    // enforced: refuse the write rather than let it through unscoped.
+    if (!call.chatId) {
+      throw new HttpError(403, "Commenting needs the chat id header from Open WebUI, and it is missing: an administrator must add the header X-OpenWebUI-Chat-Id: {{CHAT_ID}} to the tool server connection (npm run register does). Do not retry.");
+    }
     const run = await findRun(call, deps);
     if (!run) {
       assertRepoAllowed(deps, input.owner, input.repo);
