@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Octokit } from "@octokit/rest";
-import { findRunComment, upsertRunComment, type RunTarget } from "../github/run-comment.ts";
+import { postRunComment } from "../github/post-run-comment.ts";
+import { findRunComment, type RunTarget } from "../github/run-comment.ts";
 import { redactCredentials } from "../github/safe-comment.ts";
 import type { RepoAllowList } from "../github/repo-allow-list.ts";
 import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
-import { withLock } from "../store/with-lock.ts";
 import type { DeliveryOutcome, DeliveryRecord, Store, WriteLimit } from "../store/store.ts";
-import { waitForWriteSlot } from "../store/wait-for-write-slot.ts";
 import { buildIssueMessage, issueFromPayload, systemPrompt } from "./build-prompt.ts";
 import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
 import { finalAnswer, messageError, type OpenWebUIClient } from "./open-webui-client.ts";
@@ -109,10 +108,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     }
     const safe = redactCredentials(answer, options.secrets);
     if (safe !== answer) logger.warn("credentials removed from the model's answer before posting", { ...log, chatId: chat.id });
-    const posted = await withLock(store, `comment:${delivery.deliveryId}`, () =>
-      upsertRunComment(github, target, safe, undefined, () => waitForWriteSlot(store, options.commentLimits, 15 * 60_000)),
-      { ttlMs: 20 * 60_000, waitMs: 20 * 60_000 },
-    );
+    const posted = await postRunComment({ github, store, commentLimits: options.commentLimits }, target, safe);
     await store.setRunComment(chat.id, { id: posted.id, url: posted.html_url });
     logger.info("run finished: the relay posted the model's answer", { ...log, chatId: chat.id, commentUrl: posted.html_url });
     return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };

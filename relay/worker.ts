@@ -65,6 +65,12 @@ export function createWorker(options: WorkerOptions) {
         while (!stopped && inFlight.size < options.concurrency) {
           const delivery = await store.claimDelivery(options.leaseMs);
           if (!delivery) break;
+          // Attempts are counted at claim: one that took the process down each time ends here too.
+          if (delivery.attempts > options.maxAttempts) {
+            await store.finishDelivery(delivery.key, { status: "dead", reason: `gave up after ${options.maxAttempts} attempts: ${delivery.lastError ?? "the process stopped during each attempt"}` });
+            logger.warn("delivery dead-lettered at claim", { deliveryId: delivery.deliveryId, attempts: delivery.attempts });
+            continue;
+          }
           // Queue rather than let GitHub refuse the comment: no run starts while the token's budget is used up.
           const slot = await store.reserveWrite(options.writeLimits, { peek: true });
           if (!slot.ok) {

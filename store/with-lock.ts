@@ -9,9 +9,10 @@ export async function withLock<T>(store: Store, name: string, work: () => Promis
   const owner = randomUUID();
   const ttlMs = options.ttlMs ?? 60_000;
   const deadline = Date.now() + (options.waitMs ?? 60_000);
-  while (!(await store.tryLock(name, owner, ttlMs))) {
+  // Each try is a write on the shared store: back off from 25 ms to 1 s.
+  for (let pause = 25; !(await store.tryLock(name, owner, ttlMs)); pause = Math.min(pause * 2, 1_000)) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for lock ${name}`);
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, pause));
   }
   try {
     return await work();

@@ -51,3 +51,28 @@ describe("SQLite store", () => {
     expect(() => createSqliteStore({ dataDir: dir })).toThrow(/schema version 99, newer than this code knows/);
   });
 });
+
+describe("a delivery that takes the process down on every attempt", () => {
+  it("is dead-lettered at its next claim once its attempts are used up", async () => {
+    const { mkdtempSync: mk, rmSync: rm } = await import("node:fs");
+    const dir = mk(join(tmpdir(), "store-"));
+    const { createWorker } = await import("../relay/worker.ts");
+    const { silentLogger } = await import("../lib/logger.ts");
+    const store = createSqliteStore({ dataDir: dir });
+    await store.addDelivery({ key: "k", deliveryId: "d", event: "issues", action: "opened", status: "pending" });
+    // Two attempts that never finished (the process died during each).
+    await store.claimDelivery(60_000);
+    await store.releaseRunning();
+    await store.claimDelivery(60_000);
+    await store.releaseRunning();
+    let ran = 0;
+    const worker = createWorker({ store, process: async () => (ran++, { status: "done" }), concurrency: 1, leaseMs: 60_000, pollIntervalMs: 50, maxAttempts: 2, retry: { baseMs: 10, maxMs: 10 }, writeLimits: [], logger: silentLogger });
+    await worker.start();
+    for (let i = 0; i < 40 && (await store.getDelivery("k"))?.status !== "dead"; i++) await new Promise((r) => setTimeout(r, 25));
+    await worker.stop();
+    expect(await store.getDelivery("k")).toMatchObject({ status: "dead", reason: expect.stringMatching(/gave up after 2 attempts/) });
+    expect(ran).toBe(0);
+    await store.close();
+    rm(dir, { recursive: true, force: true });
+  });
+});

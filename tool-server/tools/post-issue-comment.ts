@@ -1,9 +1,8 @@
 import { toHttpError } from "../../github/github-error.ts";
-import { upsertRunComment } from "../../github/run-comment.ts";
+import { postRunComment } from "../../github/post-run-comment.ts";
 import { findCredentials, neutralizeMentions } from "../../github/safe-comment.ts";
 import { HttpError } from "../../lib/http-error.ts";
 import { waitForWriteSlot } from "../../store/wait-for-write-slot.ts";
-import { withLock } from "../../store/with-lock.ts";
 import { defineTool } from "../tool-definition.ts";
 import { assertRepoAllowed, findRun, isRunTarget, runIssue } from "./access.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
@@ -80,19 +79,7 @@ export const postIssueComment = defineTool({
     }
     assertRepoAllowed(deps, input.owner, input.repo);
     try {
-      // Two runs of one delivery (a retry while an abandoned run goes on) must not both create a comment.
-      const posted = await withLock(deps.store, `comment:${run.deliveryId}`, () =>
-        upsertRunComment(
-          deps.github,
-          { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId },
-          input.body,
-          run.commentId ?? undefined,
-          // A run's comment is queued for the budget rather than refused.
-          () => waitForWriteSlot(deps.store, deps.commentLimits, 15 * 60_000),
-        ),
-        // Held while waiting for the comment budget, so it outlives that wait.
-        { ttlMs: 20 * 60_000, waitMs: 20 * 60_000 },
-      );
+      const posted = await postRunComment(deps, { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId }, input.body, run.commentId ?? undefined);
       await deps.store.setRunComment(run.chatId, { id: posted.id, url: posted.html_url });
       deps.logger.info("run comment posted", { deliveryId: run.deliveryId, chatId: run.chatId, commentId: posted.id, action: posted.action });
       return { id: posted.id, html_url: posted.html_url, updated: posted.action === "updated" };

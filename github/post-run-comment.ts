@@ -1,0 +1,29 @@
+import type { Octokit } from "@octokit/rest";
+import type { Store, WriteLimit } from "../store/store.ts";
+import { waitForWriteSlot } from "../store/wait-for-write-slot.ts";
+import { withLock } from "../store/with-lock.ts";
+import { upsertRunComment, type PostedComment, type RunTarget } from "./run-comment.ts";
+
+// A run's comment waits for the token's comment budget rather than being refused; the lock outlives that wait.
+const budgetWaitMs = 15 * 60_000;
+const lockMs = 20 * 60_000;
+
+/**
+ * Posts (or edits) the one comment of a delivery, whoever posts it: the tool
+ * server for the model, or the relay's fallback. Two runs of one delivery (a
+ * retry while an abandoned run goes on) take turns through a lock in the
+ * shared store, so the second finds the first's comment by its marker.
+ */
+export function postRunComment(
+  deps: { github: Octokit; store: Store; commentLimits: readonly WriteLimit[] },
+  target: RunTarget,
+  analysis: string,
+  knownCommentId?: number,
+): Promise<PostedComment> {
+  return withLock(
+    deps.store,
+    `comment:${target.deliveryId}`,
+    () => upsertRunComment(deps.github, target, analysis, knownCommentId, () => waitForWriteSlot(deps.store, deps.commentLimits, budgetWaitMs)),
+    { ttlMs: lockMs, waitMs: lockMs },
+  );
+}
