@@ -90,17 +90,29 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   void ownLogin.resolve();
   if (config.workerEnabled) await worker.start();
   let reconciler: NodeJS.Timeout | undefined;
+  let firstRound: NodeJS.Timeout | undefined;
   const { reconcile } = config;
   if (reconcile) {
     // An app's own webhook log is read with the app's JWT, not the token.
     const reader = reconcile.hook.kind === "app" && config.app ? appClientFor(config.github, config.app, logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github }) : github;
-    const round = () =>
-      reconcileDeliveries({ github: reader, hook: reconcile.hook, store, windowMs: reconcile.windowMs, logger }).then(
-        (result) => logger.info("reconciled the webhook's deliveries", { checked: result.checked, failed: result.failed, redelivered: result.redelivered.length }),
-        (error: unknown) => logger.warn("could not reconcile the webhook's deliveries", { error: error instanceof Error ? error.message : String(error) }),
-      );
+    let busy = false;
+    // One round at a time; the first right after startup, when the last outage's failures are fresh.
+    const round = async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        const result = await reconcileDeliveries({ github: reader, hook: reconcile.hook, store, windowMs: reconcile.windowMs, logger });
+        logger.info("reconciled the webhook's deliveries", { checked: result.checked, failed: result.failed, redelivered: result.redelivered.length });
+      } catch (error) {
+        logger.warn("could not reconcile the webhook's deliveries", { error: error instanceof Error ? error.message : String(error) });
+      } finally {
+        busy = false;
+      }
+    };
     reconciler = setInterval(() => void round(), reconcile.intervalMs);
     reconciler.unref();
+    firstRound = setTimeout(() => void round(), 1_000);
+    firstRound.unref();
   }
   // The webhook bypasses express: it reads the raw bytes itself (the signature is over them), and
   // express's per-request work would cost much of the acknowledgement path's throughput.
@@ -116,6 +128,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     /** Stops taking webhooks and work; runs still going after the grace period go back to the queue. */
     async close() {
       clearInterval(reconciler);
+      clearTimeout(firstRound);
       await Promise.all([server.close(), worker.stop(config.shutdownGraceMs)]);
     },
   };
