@@ -1,13 +1,15 @@
 import { HttpError } from "../lib/http-error.ts";
 
-interface RequestErrorLike {
+/** What Octokit throws for an answer GitHub gave (and, with status 500, for no answer at all). */
+export interface RequestErrorLike {
+  name: string;
   status: number;
   message: string;
-  response?: { data?: unknown };
+  response?: { data?: unknown; headers?: Record<string, string | number | undefined> };
 }
 
-function isRequestError(error: unknown): error is RequestErrorLike {
-  return typeof error === "object" && error !== null && typeof (error as { status?: unknown }).status === "number" && (error as { name?: unknown }).name === "HttpError";
+export function isRequestError(error: unknown): error is RequestErrorLike {
+  return error instanceof Error && error.name === "HttpError" && typeof (error as { status?: unknown }).status === "number";
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from "express";
-import { constantTimeEqual } from "../lib/constant-time-equal.ts";
+import { requireBearer } from "../lib/require-bearer.ts";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -14,18 +14,8 @@ export function deliveryView(record: DeliveryRecord) {
 }
 
 function adminAuth(token: string | null): RequestHandler {
-  return (req, _res, next) => {
-    if (!token) {
-      next(new HttpError(404, "The admin API is off. Set RELAY_ADMIN_TOKEN to turn it on."));
-      return;
-    }
-    const match = /^Bearer (.+)$/i.exec(req.get("authorization") ?? "");
-    if (!match?.[1] || !constantTimeEqual(match[1].trim(), token)) {
-      next(new HttpError(401, "Missing or wrong bearer token: send Authorization: Bearer <RELAY_ADMIN_TOKEN>."));
-      return;
-    }
-    next();
-  };
+  if (!token) return (_req, _res, next) => next(new HttpError(404, "The admin API is off. Set RELAY_ADMIN_TOKEN to turn it on."));
+  return requireBearer(token, "Missing or wrong bearer token: send Authorization: Bearer <RELAY_ADMIN_TOKEN>.");
 }
 
 /** Lists deliveries and replays failed or dead-lettered ones, behind RELAY_ADMIN_TOKEN. */

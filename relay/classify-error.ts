@@ -1,3 +1,4 @@
+import { isRequestError } from "../github/github-error.ts";
 import { isHttpError } from "../lib/http-error.ts";
 
 export interface ErrorVerdict {
@@ -5,17 +6,6 @@ export interface ErrorVerdict {
   reason: string;
   /** The least wait the other side asked for. */
   retryAfterMs?: number;
-}
-
-interface OctokitError {
-  name: string;
-  status: number;
-  message: string;
-  response?: { headers?: Record<string, string | number | undefined> };
-}
-
-function isOctokitError(error: unknown): error is OctokitError {
-  return error instanceof Error && error.name === "HttpError" && typeof (error as { status?: unknown }).status === "number";
 }
 
 /**
@@ -27,7 +17,7 @@ export function classifyError(error: unknown, now: () => number = Date.now): Err
   if (isHttpError(error)) {
     return { transient: error.transient, reason: error.detail, ...(error.retryAfterMs ? { retryAfterMs: error.retryAfterMs } : {}) };
   }
-  if (isOctokitError(error)) {
+  if (isRequestError(error)) {
     const headers = error.response?.headers ?? {};
     const reason = `GitHub answered ${error.status}: ${error.message}`;
     const retryAfter = Number(headers["retry-after"]);

@@ -1,8 +1,8 @@
 import express, { type RequestHandler } from "express";
 import { buildOpenApiDocument } from "../openapi/build-openapi-document.ts";
-import { constantTimeEqual } from "../lib/constant-time-equal.ts";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
+import { requireBearer } from "../lib/require-bearer.ts";
 import type { ToolDefinition, ToolDependencies } from "./tool-definition.ts";
 import { validateInput } from "./validate-input.ts";
 
@@ -19,17 +19,6 @@ export interface ToolServerOptions {
 // own ENABLE_FORWARD_USER_INFO_HEADERS, so either way of sending them works.
 export const chatIdHeader = "x-openwebui-chat-id";
 export const userNameHeader = "x-openwebui-user-name";
-
-function bearerAuth(apiKey: string): RequestHandler {
-  return (req, _res, next) => {
-    const match = /^Bearer (.+)$/i.exec(req.get("authorization") ?? "");
-    if (!match?.[1] || !constantTimeEqual(match[1].trim(), apiKey)) {
-      next(new HttpError(401, "Missing or wrong bearer key. Set the tool server connection's key in Open WebUI to TOOL_SERVER_API_KEY."));
-      return;
-    }
-    next();
-  };
-}
 
 function cors(origins: readonly string[]): RequestHandler {
   const any = origins.includes("*");
@@ -84,7 +73,7 @@ export function createToolServer(options: ToolServerOptions) {
     res.type("application/json").send(documentJson);
   });
 
-  const auth = bearerAuth(options.apiKey);
+  const auth = requireBearer(options.apiKey, "Missing or wrong bearer key. Set the tool server connection's key in Open WebUI to TOOL_SERVER_API_KEY.");
   const json = express.json({ limit: "256kb", strict: false });
   for (const tool of options.tools) {
     app.post(`/${tool.name}`, auth, json, async (req, res) => {
