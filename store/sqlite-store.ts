@@ -41,6 +41,8 @@ const migrations = [
   `CREATE TABLE locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);`,
   `CREATE TABLE write_slots (at INTEGER NOT NULL);
    CREATE INDEX write_slots_at ON write_slots (at);`,
+  `ALTER TABLE deliveries ADD COLUMN started_at INTEGER;
+   ALTER TABLE deliveries ADD COLUMN finished_at INTEGER;`,
 ];
 
 interface DeliveryRow {
@@ -60,6 +62,8 @@ interface DeliveryRow {
   comment_url: string | null;
   last_error: string | null;
   next_attempt_at: number | null;
+  started_at: number | null;
+  finished_at: number | null;
 }
 
 interface RunRow {
@@ -93,6 +97,8 @@ function toDelivery(row: DeliveryRow): DeliveryRecord {
     commentUrl: row.comment_url,
     lastError: row.last_error,
     nextAttemptAt: row.next_attempt_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
   };
 }
 
@@ -155,7 +161,7 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   const selectDelivery = db.prepare(`SELECT * FROM deliveries WHERE key = ?`);
   const selectByDeliveryId = db.prepare(`SELECT * FROM deliveries WHERE delivery_id = ? ORDER BY received_at DESC LIMIT 1`);
   const claim = db.prepare(
-    `UPDATE deliveries SET status = 'running', attempts = attempts + 1, lease_until = @leaseUntil, updated_at = @now
+    `UPDATE deliveries SET status = 'running', attempts = attempts + 1, lease_until = @leaseUntil, updated_at = @now, started_at = @now, finished_at = NULL
      WHERE key = (
        SELECT key FROM deliveries
        WHERE (status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= @now)) OR (status = 'running' AND lease_until < @now)
@@ -166,7 +172,7 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   const finish = db.prepare(
     `UPDATE deliveries SET status = @status, reason = @reason, comment_url = COALESCE(@commentUrl, comment_url),
        last_error = CASE WHEN @status IN ('failed', 'dead') THEN @reason ELSE last_error END,
-       lease_until = NULL, next_attempt_at = NULL, updated_at = @now
+       lease_until = NULL, next_attempt_at = NULL, updated_at = @now, finished_at = @now
      WHERE key = @key`,
   );
   const retry = db.prepare(

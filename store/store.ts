@@ -40,6 +40,13 @@ export interface DeliveryRecord {
   commentUrl: string | null;
   lastError: string | null;
   nextAttemptAt: number | null;
+  /**
+   * When the latest attempt was claimed, and when the delivery was last finished (done, failed,
+   * ignored or dead by a worker). Optional so a backend may leave them out; the deliveries page
+   * then shows no duration.
+   */
+  startedAt?: number | null;
+  finishedAt?: number | null;
 }
 
 export interface DeliveryOutcome {

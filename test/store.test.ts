@@ -43,6 +43,47 @@ describe("SQLite store", () => {
     await store.close();
   });
 
+  it("records when the latest attempt started and when the delivery finished, for the page's duration", async () => {
+    dir = mkdtempSync(join(tmpdir(), "store-"));
+    let now = 5_000;
+    const store = createSqliteStore({ dataDir: dir, now: () => now });
+    await store.addDelivery({ key: "t", deliveryId: "t", event: "issues", action: "opened", status: "pending" });
+    expect(await store.getDelivery("t")).toMatchObject({ startedAt: null, finishedAt: null });
+    now = 6_000;
+    await store.claimDelivery(10_000);
+    await store.retryDelivery("t", { error: "Open WebUI answered 502", at: 0 });
+    now = 7_000;
+    await store.claimDelivery(10_000);
+    expect(await store.getDelivery("t")).toMatchObject({ status: "running", startedAt: 7_000, finishedAt: null });
+    now = 9_500;
+    await store.finishDelivery("t", { status: "failed", reason: "GitHub answered 404" });
+    expect(await store.getDelivery("t")).toMatchObject({ startedAt: 7_000, finishedAt: 9_500 });
+    // A replayed delivery starts over: its next claim clears the old finish.
+    await store.replayDelivery("t");
+    now = 10_000;
+    await store.claimDelivery(10_000);
+    expect(await store.getDelivery("t")).toMatchObject({ status: "running", startedAt: 10_000, finishedAt: null });
+    await store.close();
+  });
+
+  it("moves a store of the previous version on, keeping its deliveries", async () => {
+    dir = mkdtempSync(join(tmpdir(), "store-"));
+    const { migrate } = await import("../store/sqlite-store.ts");
+    const old = createSqliteStore({ dataDir: dir });
+    await old.addDelivery({ key: "old", deliveryId: "old", event: "issues", action: "opened", status: "pending" });
+    await old.close();
+    // Back to version 4, as the release before the timing columns left the file.
+    const raw = new Database(join(dir, "openwebui-github.db"));
+    raw.exec("ALTER TABLE deliveries DROP COLUMN started_at; ALTER TABLE deliveries DROP COLUMN finished_at;");
+    raw.pragma("user_version = 4");
+    migrate(raw);
+    expect(raw.pragma("user_version", { simple: true })).toBe(5);
+    raw.close();
+    const reopened = createSqliteStore({ dataDir: dir });
+    expect(await reopened.getDelivery("old")).toMatchObject({ status: "pending", startedAt: null, finishedAt: null });
+    await reopened.close();
+  });
+
   it("refuses a database written by a newer version instead of damaging it", async () => {
     dir = mkdtempSync(join(tmpdir(), "store-"));
     const db = new Database(join(dir, "openwebui-github.db"));
