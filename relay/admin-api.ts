@@ -7,11 +7,39 @@ import type { DeliveryRecord, DeliveryStatus, Store } from "../store/store.ts";
 
 const statuses: DeliveryStatus[] = ["pending", "running", "done", "failed", "ignored", "dead"];
 
-/** A delivery as the admin API shows it: everything but the payload. */
-export function deliveryView(record: DeliveryRecord) {
-  const { payload: _payload, ...rest } = record;
-  return rest;
+/** Only http(s) links are shown, so a stored value can never become a `javascript:` link. */
+function httpUrl(value: unknown): string | null {
+  if (typeof value !== "string") return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
 }
+
+function issueOf(payload: string | null): { title: string | null; url: string | null } {
+  if (!payload) return { title: null, url: null };
+  try {
+    const issue = (JSON.parse(payload) as { issue?: { title?: unknown; html_url?: unknown } }).issue;
+    return { title: typeof issue?.title === "string" ? issue.title : null, url: httpUrl(issue?.html_url) };
+  } catch {
+    return { title: null, url: null };
+  }
+}
+
+/**
+ * A delivery as the admin API and the deliveries page show it: everything but the payload, plus the
+ * issue's title and link from it, and `durationMs`, the latest attempt's time from claim to finish.
+ */
+export function deliveryView(record: DeliveryRecord) {
+  const { payload, ...rest } = record;
+  const issue = issueOf(payload);
+  const durationMs = record.startedAt != null && record.finishedAt != null && record.finishedAt >= record.startedAt ? record.finishedAt - record.startedAt : null;
+  return { ...rest, commentUrl: httpUrl(record.commentUrl), issueTitle: issue.title, issueUrl: issue.url, durationMs };
+}
+
+export type DeliveryView = ReturnType<typeof deliveryView>;
 
 function adminAuth(token: string | null): RequestHandler {
   if (!token) return (_req, _res, next) => next(new HttpError(404, "The admin API is off. Set RELAY_ADMIN_TOKEN to turn it on."));

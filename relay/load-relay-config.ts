@@ -6,7 +6,8 @@ export interface RelayConfig {
   port: number;
   webhookSecret: string;
   github: GitHubConfig & { botLogin: string | null };
-  openWebUI: { url: string; apiKey: string; model: string; toolServerId: string; timeoutMs: number };
+  /** `publicUrl`: where people's browsers reach Open WebUI, for links to a run's chat. */
+  openWebUI: { url: string; publicUrl: string; apiKey: string; model: string; toolServerId: string; timeoutMs: number };
   concurrency: number;
   /** Off: this relay only receives and stores; another process works the queue. */
   workerEnabled: boolean;
@@ -34,6 +35,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     github: { ...readGitHubConfig(read), botLogin: read.optionalString("GITHUB_BOT_LOGIN", "") || null },
     openWebUI: {
       url: read.url("OPENWEBUI_URL", undefined, "set it to Open WebUI's address as the relay reaches it, e.g. http://open-webui:8080"),
+      publicUrl: "",
       apiKey: read.requiredString("OPENWEBUI_API_KEY", "create an API key in Open WebUI (Settings > Account > API keys; ENABLE_API_KEYS=true) and set OPENWEBUI_API_KEY"),
       model: read.optionalString("AI_MODEL", "gpt-5"),
       toolServerId: read.optionalString("OPENWEBUI_TOOL_SERVER_ID", "github"),
@@ -56,6 +58,8 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     dataDir: read.optionalString("DATA_DIR", "./data"),
     debug: read.boolean("DEBUG", false),
   };
+  // The relay's own address for Open WebUI (http://open-webui:8080 in compose) is often not one a browser can open.
+  config.openWebUI.publicUrl = read.optionalString("OPENWEBUI_PUBLIC_URL", "") ? read.url("OPENWEBUI_PUBLIC_URL", undefined, "set it to Open WebUI's address as people open it in a browser, e.g. https://chat.example.com, or leave it empty to use OPENWEBUI_URL") : config.openWebUI.url;
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(config.openWebUI.toolServerId)) {
     read.fail(`OPENWEBUI_TOOL_SERVER_ID must be letters, digits, "_", "-" or "." (got "${config.openWebUI.toolServerId}")`);
   }

@@ -8,6 +8,7 @@ import type { Store, WriteLimit } from "../store/store.ts";
 import type { RelayConfig } from "./load-relay-config.ts";
 import { createOpenWebUIClient } from "./open-webui-client.ts";
 import { createAdminApi } from "./admin-api.ts";
+import { createDeliveriesPage } from "./deliveries-page.ts";
 import { createDeliveryProcessor } from "./process-delivery.ts";
 import { reconcileDeliveries } from "./reconcile-deliveries.ts";
 import { createWebhookHandler } from "./webhook-handler.ts";
@@ -82,6 +83,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     res.json({ status: "ok", deliveries: await store.countByStatus() });
   });
   app.use("/api", createAdminApi({ store, token: config.adminToken, onReplay: () => worker.wake(), logger }));
+  app.use(createDeliveriesPage({ store, token: config.adminToken, openWebUIUrl: config.openWebUI.publicUrl, onReplay: () => worker.wake(), logger }));
   app.use((_req, res) => {
     res.status(404).json({ detail: "Not found. GitHub webhooks go to POST /webhook/github." });
   });

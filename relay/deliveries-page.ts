@@ -1,0 +1,132 @@
+import express, { Router, type Request, type RequestHandler, type Response } from "express";
+import { constantTimeEqual } from "../lib/constant-time-equal.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { DeliveryStatus, Store } from "../store/store.ts";
+import { deliveryView } from "./admin-api.ts";
+import { createAdminSession } from "./admin-session.ts";
+import { deliveryStatuses, renderDeliveries, renderSignIn, styleHash } from "./render-deliveries-page.ts";
+
+const cookieName = "owg_admin";
+const sessionLifetimeMs = 12 * 3_600_000;
+const pageLimit = 100;
+
+export interface DeliveriesPageOptions {
+  store: Store;
+  token: string | null;
+  /** Open WebUI as people's browsers reach it, for links to a run's chat. */
+  openWebUIUrl: string;
+  onReplay: () => void;
+  logger: Logger;
+  now?: () => number;
+}
+
+// No script may run on these pages at all; the one inline stylesheet is admitted by its hash.
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    "Content-Security-Policy": `default-src 'none'; style-src ${styleHash}; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+  });
+  next();
+};
+
+function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.get("cookie") ?? "").split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return value.join("=");
+  }
+  return undefined;
+}
+
+/** Secure when the browser came over https, directly or through a TLS-terminating proxy. */
+function cookieFlags(req: Request): string {
+  const https = req.protocol === "https" || req.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
+  return `Path=/deliveries; HttpOnly; SameSite=Strict${https ? "; Secure" : ""}`;
+}
+
+function html(res: Response, status: number, body: string) {
+  res.status(status).type("html").send(body);
+}
+
+function statusFilter(value: unknown): DeliveryStatus | undefined | null {
+  if (value === undefined || value === "") return undefined;
+  return typeof value === "string" && deliveryStatuses.includes(value as DeliveryStatus) ? (value as DeliveryStatus) : null;
+}
+
+/**
+ * The deliveries page, for people in a browser: GET /deliveries behind a sign-in with
+ * RELAY_ADMIN_TOKEN. Rendered on the server, so the page runs no script and its CSP forbids all.
+ */
+export function createDeliveriesPage(options: DeliveriesPageOptions) {
+  const router = Router();
+  const now = options.now ?? Date.now;
+  router.use("/deliveries", securityHeaders);
+  const { token } = options;
+  if (!token) {
+    router.use("/deliveries", (_req, res) => {
+      res.status(404).type("text").send("The deliveries page is off. Set RELAY_ADMIN_TOKEN to turn it on.\n");
+    });
+    return router;
+  }
+  const session = createAdminSession(token, { lifetimeMs: sessionLifetimeMs, now });
+  const form = express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 10 });
+
+  async function listPage(res: Response, httpStatus: number, sessionValue: string, status: DeliveryStatus | undefined, notice?: string) {
+    const deliveries = await options.store.listDeliveries({ ...(status ? { status } : {}), limit: pageLimit });
+    html(
+      res,
+      httpStatus,
+      renderDeliveries({ deliveries: deliveries.map(deliveryView), status, limit: pageLimit, csrf: session.csrfFor(sessionValue), openWebUIUrl: options.openWebUIUrl, now: now(), ...(notice ? { notice } : {}) }),
+    );
+  }
+
+  router.get("/deliveries", async (req, res) => {
+    const current = readCookie(req, cookieName);
+    if (!current || !session.verify(current)) return html(res, 401, renderSignIn());
+    const status = statusFilter(req.query.status);
+    if (status === null) return listPage(res, 400, current, undefined, `Unknown status. Pick one of: ${deliveryStatuses.join(", ")}.`);
+    return listPage(res, 200, current, status);
+  });
+
+  router.post("/deliveries/sign-in", form, (req, res) => {
+    const given = typeof req.body?.token === "string" ? req.body.token.trim() : "";
+    if (!given || !constantTimeEqual(given, token)) {
+      options.logger.warn("deliveries page: sign-in with a wrong token", { ip: req.ip });
+      return html(res, 401, renderSignIn({ error: "That is not the admin token. It is the value of RELAY_ADMIN_TOKEN." }));
+    }
+    options.logger.info("deliveries page: admin signed in", { ip: req.ip });
+    res.set("Set-Cookie", `${cookieName}=${session.issue()}; Max-Age=${sessionLifetimeMs / 1000}; ${cookieFlags(req)}`);
+    res.redirect(303, "/deliveries");
+  });
+
+  router.post("/deliveries/sign-out", (req, res) => {
+    res.set("Set-Cookie", `${cookieName}=; Max-Age=0; ${cookieFlags(req)}`);
+    res.redirect(303, "/deliveries");
+  });
+
+  router.post("/deliveries/:key/replay", form, async (req, res) => {
+    const current = readCookie(req, cookieName);
+    if (!current || !session.verify(current)) return html(res, 401, renderSignIn({ error: "Your session has ended. Sign in again, then replay." }));
+    // SameSite=Strict already keeps the cookie off cross-site requests; the form token and the
+    // browser's own Sec-Fetch-Site are two more locks on the only action that changes anything.
+    const site = req.get("sec-fetch-site");
+    const csrf = typeof req.body?.csrf === "string" ? req.body.csrf : "";
+    if ((site && site !== "same-origin") || !constantTimeEqual(csrf, session.csrfFor(current))) {
+      return html(res, 403, "<!doctype html><title>Refused</title><p>This replay did not come from the deliveries page. Open /deliveries and press Replay there.</p>");
+    }
+    const key = String(req.params.key);
+    const replayed = await options.store.replayDelivery(key);
+    if (!replayed) {
+      const existing = (await options.store.getDelivery(key)) ?? (await options.store.getDeliveryById(key));
+      return listPage(res, existing ? 409 : 404, current, undefined, existing ? `Delivery ${existing.deliveryId} is ${existing.status}; only failed or dead deliveries can be replayed.` : `No delivery ${key}.`);
+    }
+    options.logger.info("delivery replayed by an admin", { deliveryId: replayed.deliveryId, via: "deliveries page" });
+    options.onReplay();
+    // Unfiltered: under "failed" the replayed row would vanish instead of showing pending, then done.
+    res.redirect(303, "/deliveries");
+  });
+
+  return router;
+}
