@@ -90,8 +90,10 @@ function row(d: DeliveryView, input: DeliveriesPageInput): string {
     d.commentUrl ? link(d.commentUrl, "comment") : "",
     d.chatId ? link(`${input.openWebUIUrl}/c/${encodeURIComponent(d.chatId)}`, "chat") : "",
   ].filter(Boolean);
+  // A done or retrying delivery keeps the error of an earlier attempt: say so, or it reads as current.
+  const finalError = d.status === "failed" || d.status === "dead";
   const replay =
-    d.status === "failed" || d.status === "dead"
+    finalError
       ? `<form class="inline" method="post" action="/deliveries/${e(encodeURIComponent(d.key))}/replay">
 <input type="hidden" name="csrf" value="${e(input.csrf)}">
 <button type="submit">Replay</button></form>`
@@ -100,11 +102,11 @@ function row(d: DeliveryView, input: DeliveriesPageInput): string {
 <td>${e(formatTime(d.receivedAt))}<br><span class="muted">${e(d.deliveryId)}</span></td>
 <td>${e(d.event)}${d.action ? `.${e(d.action)}` : ""}</td>
 <td>${issueCell}</td>
-<td><span class="status status-${e(d.status)}">${e(d.status)}</span>${d.reason && !d.lastError ? `<br><span class="muted">${e(d.reason)}</span>` : ""}</td>
+<td><span class="status status-${e(d.status)}">${e(d.status)}</span>${d.reason && d.reason !== d.lastError ? `<br><span class="muted">${e(d.reason)}</span>` : ""}</td>
 <td>${d.attempts}</td>
 <td>${e(duration)}</td>
 <td>${links.join(" ") || `<span class="muted">—</span>`}</td>
-<td class="error">${d.lastError ? e(d.lastError) : ""}</td>
+<td class="error">${d.lastError ? `${finalError ? "" : `<span class="muted">earlier attempt: </span>`}${e(d.lastError)}` : ""}</td>
 <td>${replay}</td>
 </tr>`;
 }

@@ -3,6 +3,7 @@ import { buildOpenApiDocument } from "../openapi/build-openapi-document.ts";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import { requireBearer } from "../lib/require-bearer.ts";
+import { createSwaggerDocs } from "./swagger-docs.ts";
 import type { ToolDefinition, ToolDependencies } from "./tool-definition.ts";
 import { validateInput } from "./validate-input.ts";
 
@@ -72,6 +73,7 @@ export function createToolServer(options: ToolServerOptions) {
   app.get("/openapi.json", (_req, res) => {
     res.type("application/json").send(documentJson);
   });
+  app.use(createSwaggerDocs({ title: document.info.title }));
 
   const auth = requireBearer(options.apiKey, "Missing or wrong bearer key. Set the tool server connection's key in Open WebUI to TOOL_SERVER_API_KEY.");
   const json = express.json({ limit: "256kb", strict: false });
