@@ -33,10 +33,18 @@ describe("configuration", () => {
   it("reads a complete environment with the documented defaults", () => {
     const relay = loadRelayConfig(fullEnv);
     expect(relay).toMatchObject({ port: 8086, concurrency: 2, commentFallback: true, dataDir: "./data", debug: false });
-    expect(relay.openWebUI).toEqual({ url: "http://127.0.0.1:9", apiKey: "sk-example", model: "gpt-5", toolServerId: "github", timeoutMs: 600_000 });
+    expect(relay.openWebUI).toEqual({ url: "http://127.0.0.1:9", publicUrl: "http://127.0.0.1:9", apiKey: "sk-example", model: "gpt-5", toolServerId: "github", timeoutMs: 600_000 });
     expect(relay.github.apiUrl).toBe("https://api.github.com");
     expect(Object.isFrozen(relay)).toBe(true);
     expect(loadToolServerConfig(fullEnv)).toMatchObject({ port: 8087, corsOrigins: [] });
+  });
+
+  it("links to Open WebUI at OPENWEBUI_PUBLIC_URL when the relay reaches it at another address", () => {
+    const relay = loadRelayConfig({ ...fullEnv, OPENWEBUI_URL: "http://open-webui:8080", OPENWEBUI_PUBLIC_URL: "https://chat.example.com/" });
+    expect(relay.openWebUI).toMatchObject({ url: "http://open-webui:8080", publicUrl: "https://chat.example.com" });
+    expect(problemsOf(() => loadRelayConfig({ ...fullEnv, OPENWEBUI_PUBLIC_URL: "chat.example.com" }))).toEqual([
+      expect.stringMatching(/^OPENWEBUI_PUBLIC_URL is not a URL \("chat.example.com"\): set it to Open WebUI's address as people open it in a browser/),
+    ]);
   });
 
   it("names every malformed variable instead of guessing a default", () => {
