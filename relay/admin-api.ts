@@ -3,6 +3,7 @@ import { requireBearer } from "../lib/require-bearer.ts";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
+import { replayDelivery } from "./replay-delivery.ts";
 import type { DeliveryRecord, DeliveryStatus, Store } from "../store/store.ts";
 
 const statuses: DeliveryStatus[] = ["pending", "running", "done", "failed", "ignored", "dead"];
@@ -35,7 +36,9 @@ function issueOf(payload: string | null): { title: string | null; url: string | 
 export function deliveryView(record: DeliveryRecord) {
   const { payload, ...rest } = record;
   const issue = issueOf(payload);
-  const durationMs = record.startedAt != null && record.finishedAt != null && record.finishedAt >= record.startedAt ? record.finishedAt - record.startedAt : null;
+  // Only a finished delivery has a duration: a replayed one keeps its last run's times until it is taken again.
+  const finished = record.status === "done" || record.status === "failed" || record.status === "dead" || record.status === "ignored";
+  const durationMs = finished && record.startedAt != null && record.finishedAt != null && record.finishedAt >= record.startedAt ? record.finishedAt - record.startedAt : null;
   return { ...rest, commentUrl: httpUrl(record.commentUrl), issueTitle: issue.title, issueUrl: issue.url, durationMs };
 }
 
@@ -63,14 +66,8 @@ export function createAdminApi(options: { store: Store; token: string | null; on
   });
 
   router.post("/deliveries/:deliveryId/replay", async (req, res) => {
-    const deliveryId = String(req.params.deliveryId);
-    const replayed = await options.store.replayDelivery(deliveryId);
-    if (!replayed) {
-      const existing = await options.store.getDeliveryById(deliveryId);
-      if (!existing) throw new HttpError(404, `No delivery ${deliveryId}.`);
-      throw new HttpError(409, `Delivery ${deliveryId} is ${existing.status}; only failed or dead deliveries can be replayed.`);
-    }
-    options.logger.info("delivery replayed by an admin", { deliveryId });
+    const replayed = await replayDelivery(options.store, String(req.params.deliveryId));
+    options.logger.info("delivery replayed by an admin", { deliveryId: replayed.deliveryId });
     options.onReplay();
     res.status(202).json({ delivery: deliveryView(replayed) });
   });

@@ -1,9 +1,11 @@
 import express, { Router, type Request, type RequestHandler, type Response } from "express";
 import { constantTimeEqual } from "../lib/constant-time-equal.ts";
+import { isHttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { DeliveryStatus, Store } from "../store/store.ts";
 import { deliveryView } from "./admin-api.ts";
 import { createAdminSession } from "./admin-session.ts";
+import { replayDelivery } from "./replay-delivery.ts";
 import { deliveryStatuses, renderDeliveries, renderSignIn, styleHash } from "./render-deliveries-page.ts";
 
 const cookieName = "owg_admin";
@@ -116,11 +118,12 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
     if ((site && site !== "same-origin") || !constantTimeEqual(csrf, session.csrfFor(current))) {
       return html(res, 403, "<!doctype html><title>Refused</title><p>This replay did not come from the deliveries page. Open /deliveries and press Replay there.</p>");
     }
-    const key = String(req.params.key);
-    const replayed = await options.store.replayDelivery(key);
-    if (!replayed) {
-      const existing = (await options.store.getDelivery(key)) ?? (await options.store.getDeliveryById(key));
-      return listPage(res, existing ? 409 : 404, current, undefined, existing ? `Delivery ${existing.deliveryId} is ${existing.status}; only failed or dead deliveries can be replayed.` : `No delivery ${key}.`);
+    let replayed;
+    try {
+      replayed = await replayDelivery(options.store, String(req.params.key));
+    } catch (error) {
+      if (!isHttpError(error)) throw error;
+      return listPage(res, error.status, current, undefined, error.detail);
     }
     options.logger.info("delivery replayed by an admin", { deliveryId: replayed.deliveryId, via: "deliveries page" });
     options.onReplay();

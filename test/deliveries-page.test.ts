@@ -148,6 +148,12 @@ describe("the deliveries page", () => {
     expect(accepted.status).toBe(303);
     expect(accepted.headers.get("location")).toBe("/deliveries");
     expect(await system.store.getDelivery(key)).toMatchObject({ status: "pending", attempts: 0 });
+    // Until a worker takes it again, the old run's time is not shown as this one's.
+    const api = await fetch(`${system.relayUrl}/api/deliveries`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(((await api.json()) as { deliveries: unknown[] }).deliveries).toEqual([expect.objectContaining({ deliveryId, status: "pending", durationMs: null })]);
+    const unknown = await fetch(`${system.relayUrl}/deliveries/424242%3Anope/replay`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", cookie }, body: new URLSearchParams({ csrf }) });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain("No delivery 424242:nope.");
     const again = await replay({ cookie }, { csrf });
     expect(again.status).toBe(409);
     expect(await again.text()).toContain(`Delivery ${deliveryId} is pending; only failed or dead deliveries can be replayed.`);
