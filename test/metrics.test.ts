@@ -53,7 +53,7 @@ describe("GET /metrics", () => {
   it("counts deliveries by event and outcome, the queue, run durations, model errors and GitHub's rate limit", async () => {
     const analyst = analystScript(() => "A typo in README.");
     // Issue 1: the model comments through the tools. Issue 2: it says nothing at all.
-    system = await startSystem({ script: (request) => (issueAskedAbout(request).issue_number === 1 ? analyst(request) : { content: "" }), startRelay: false });
+    system = await startSystem({ script: (request, index) => (issueAskedAbout(request).issue_number === 1 ? analyst(request, index) : { content: "" }), startRelay: false });
     system.github.reportRateLimitRemaining(4321);
     await system.startRelay();
     system.github.addIssueFromPayload(issuesOpened());
