@@ -71,14 +71,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     const { payload, json } = parsePayload(text, header(req, "content-type"));
     if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new HttpError(400, "The payload is not a JSON object.");
 
-    observer.delivery(event, "received");
     const classification = classifyDelivery(event, payload, { allowList: options.allowList, ownLogin: options.ownLogin() });
+    if (classification.kind === "invalid") throw new HttpError(400, `Unusable ${event} payload: ${classification.reason}.`);
+    observer.delivery(event, "received");
     if (classification.kind === "ping") {
       logger.info("ping received", { deliveryId });
       send(res, 200, { status: "pong" });
       return;
     }
-    if (classification.kind === "invalid") throw new HttpError(400, `Unusable ${event} payload: ${classification.reason}.`);
 
     const action = typeof (payload as { action?: unknown }).action === "string" ? String((payload as { action: string }).action) : null;
     const key = `${header(req, "x-github-hook-id") ?? "-"}:${deliveryId}`;

@@ -67,14 +67,17 @@ describe("GET /metrics", () => {
     expect(await duplicate.json()).toMatchObject({ status: "duplicate" });
     const ignored = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ senderLogin: "renovate[bot]", senderType: "Bot" }), secret: webhookSecret });
     expect(await ignored.json()).toMatchObject({ status: "ignored" });
-    // Refused before it is read: not a delivery, so not counted.
+    // Refused, for a wrong signature or an unusable payload: not counted as received.
     expect((await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: "not-the-secret" })).status).toBe(401);
+    expect((await deliver(system.webhookUrl, { event: "issues", payload: { action: "opened" }, secret: webhookSecret })).status).toBe(400);
+    expect((await deliver(system.webhookUrl, { event: "ping", payload: { zen: "Keep it logically awesome.", hook_id: 1 }, secret: webhookSecret })).status).toBe(200);
 
     const relay = await scrape(system.relayUrl);
     expect(relay.status).toBe(200);
     expect(relay.type).toMatch(/^text\/plain; version=0\.0\.4/);
     const deliveries = (outcome: string) => sample(relay.text, `${p}deliveries_total`, { event: "issues", outcome });
     expect(deliveries("received")).toBe(4);
+    expect(sample(relay.text, `${p}deliveries_total`, { event: "ping", outcome: "received" })).toBe(1);
     expect(deliveries("queued")).toBe(2);
     expect(deliveries("duplicate")).toBe(1);
     expect(deliveries("ignored")).toBe(1);
