@@ -9,7 +9,7 @@ import type { GitHubConfig } from "./read-github-config.ts";
 const GitHubClient = Octokit.plugin(throttling, retry);
 
 /** What tests (and only tests) change about the client: the network, and waits shortened. */
-export type GitHubClientTuning = Pick<GitHubClientOptions, "fetch" | "retry" | "pacing">;
+export type GitHubClientTuning = Pick<GitHubClientOptions, "fetch" | "retry" | "pacing" | "onRateLimit">;
 
 /** A client that authenticates as the GitHub App itself (a JWT per request), for /app endpoints. */
 export function appClientFor(config: GitHubConfig, app: { id: number; privateKey: string }, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
@@ -39,6 +39,8 @@ export interface GitHubClientOptions {
   pacing?: { writeMs: number; notificationMs: number };
   /** Authenticate as a GitHub App (JWT) instead of with the token. */
   app?: { id: number; privateKey: string };
+  /** Told GitHub's `x-ratelimit-remaining` (and its resource) on every response that has it, for the metrics. */
+  onRateLimit?: (resource: string, remaining: number) => void;
 }
 
 /**
@@ -51,7 +53,7 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
   const timedFetch: typeof fetch = (input, init) =>
     baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs) });
 
-  return new GitHubClient({
+  const octokit = new GitHubClient({
     ...(options.app ? { authStrategy: createAppAuth, auth: { appId: options.app.id, privateKey: options.app.privateKey } } : { auth: options.token }),
     baseUrl: options.baseUrl,
     userAgent: "openwebui-github",
@@ -80,4 +82,19 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
       },
     },
   });
+  const seen = (headers: Record<string, unknown> | undefined, method: string, url: string, status: number) => {
+    const remaining = Number(headers?.["x-ratelimit-remaining"]);
+    options.logger.debug("GitHub answered", { method, url, status, rateLimitRemaining: Number.isFinite(remaining) ? remaining : null });
+    if (!options.onRateLimit || headers?.["x-ratelimit-remaining"] === undefined || !Number.isFinite(remaining)) return;
+    const resource = String(headers["x-ratelimit-resource"] ?? "core");
+    // GitHub's resources are a short fixed list; anything else would only add series.
+    options.onRateLimit(/^[a-z_]{1,40}$/.test(resource) ? resource : "other", remaining);
+  };
+  octokit.hook.after("request", (response, request) => seen(response.headers, request.method, request.url, response.status));
+  octokit.hook.error("request", (error, request) => {
+    const response = (error as { response?: { headers?: Record<string, unknown>; status?: number } }).response;
+    if (response) seen(response.headers, request.method, request.url, response.status ?? 0);
+    throw error;
+  });
+  return octokit;
 }

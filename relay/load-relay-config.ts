@@ -14,6 +14,8 @@ export interface RelayConfig {
   maxAttempts: number;
   retry: { baseMs: number; maxMs: number };
   adminToken: string | null;
+  /** Bearer token for GET /metrics; open without one. */
+  metricsToken: string | null;
   /** Every secret of the deployment this process knows, so none is ever posted. */
   secrets: string[];
   shutdownGraceMs: number;
@@ -49,6 +51,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
       maxMs: read.integer("RELAY_RETRY_MAX_MS", 3_600_000, { min: 10, max: 86_400_000 }),
     },
     adminToken: read.optionalString("RELAY_ADMIN_TOKEN", "") || null,
+    metricsToken: read.optionalString("METRICS_TOKEN", "") || null,
     // Docker sends SIGKILL 10 s after SIGTERM by default.
     shutdownGraceMs: read.integer("RELAY_SHUTDOWN_GRACE_MS", 8_000, { min: 0, max: 600_000 }),
     commentFallback: read.boolean("COMMENT_FALLBACK", true),
@@ -86,8 +89,9 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     };
   }
   // The tool server's key is not the relay's to use, but the relay must never post it either.
-  config.secrets = [config.webhookSecret, config.github.token, config.openWebUI.apiKey, config.adminToken ?? "", read.optionalString("TOOL_SERVER_API_KEY", ""), config.app?.privateKey ?? ""].filter(Boolean);
+  config.secrets = [config.webhookSecret, config.github.token, config.openWebUI.apiKey, config.adminToken ?? "", config.metricsToken ?? "", read.optionalString("TOOL_SERVER_API_KEY", ""), config.app?.privateKey ?? ""].filter(Boolean);
   if (config.adminToken && config.adminToken.length < 16) read.fail("RELAY_ADMIN_TOKEN is too short: use at least 16 random characters (e.g. openssl rand -hex 32), or leave it empty to turn the admin API off");
+  if (config.metricsToken && config.metricsToken.length < 16) read.fail("METRICS_TOKEN is too short: use at least 16 random characters (e.g. openssl rand -hex 32), or leave it empty to serve /metrics without a token");
   read.finish();
   return Object.freeze(config);
 }

@@ -1,4 +1,5 @@
 import { HttpError } from "../lib/http-error.ts";
+import type { ModelErrorKind } from "./relay-metrics.ts";
 
 export interface OpenWebUIClientOptions {
   baseUrl: string;
@@ -8,6 +9,8 @@ export interface OpenWebUIClientOptions {
   /** For everything else. */
   requestTimeoutMs: number;
   fetch?: typeof fetch;
+  /** Told about each failed call, for the metrics. */
+  onError?: (kind: ModelErrorKind) => void;
 }
 
 export interface NewRunChat {
@@ -61,6 +64,7 @@ async function readDetail(response: Response): Promise<string> {
  */
 export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
   const doFetch = options.fetch ?? fetch;
+  const onError = options.onError ?? (() => {});
 
   async function call(path: string, init: { method: string; body?: unknown; timeoutMs: number }): Promise<Response> {
     let response: Response;
@@ -78,12 +82,14 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
       });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      onError(timedOut ? "timeout" : "unreachable");
       throw new HttpError(502, timedOut ? `Open WebUI did not answer ${init.method} ${path} within ${init.timeoutMs} ms` : `Open WebUI could not be reached at ${options.baseUrl}`, { cause: error, transient: true });
     }
     if (!response.ok) {
       const detail = await readDetail(response);
       const hint = response.status === 401 || response.status === 403 ? " (check OPENWEBUI_API_KEY, and that API keys are enabled in Open WebUI)" : "";
       const retryAfter = Number(response.headers.get("retry-after"));
+      onError(response.status === 401 || response.status === 403 ? "refused" : response.status === 429 ? "rate_limited" : response.status >= 500 ? "server_error" : "client_error");
       throw new HttpError(502, `Open WebUI answered ${response.status} to ${init.method} ${path}: ${detail}${hint}`, {
         // Its own outages and its model provider's (which it passes on) may pass; a refused request will not.
         transient: response.status >= 500 || response.status === 429,
@@ -134,7 +140,10 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
         },
       });
       const record = (await response.json()) as ChatRecord | null;
-      if (!record || typeof record.id !== "string") throw new HttpError(502, "Open WebUI created a chat but returned no id.");
+      if (!record || typeof record.id !== "string") {
+        onError("bad_response");
+        throw new HttpError(502, "Open WebUI created a chat but returned no id.");
+      }
       return record;
     },
 
@@ -160,7 +169,14 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
         },
       });
       // Whether Open WebUI answers `null` or streams, the run is over only when the body ends.
-      await response.arrayBuffer();
+      try {
+        await response.arrayBuffer();
+      } catch (error) {
+        // The timeout covers the streamed body too, which can stop after the headers came.
+        const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+        onError(timedOut ? "timeout" : "unreachable");
+        throw new HttpError(502, timedOut ? `Open WebUI did not answer POST /api/chat/completions within ${options.completionTimeoutMs} ms` : "Open WebUI's answer to POST /api/chat/completions broke off", { cause: error, transient: true });
+      }
     },
 
     async getChat(chatId: string): Promise<ChatRecord> {

@@ -10,6 +10,7 @@ import type { DeliveryOutcome, DeliveryRecord, Store, WriteLimit } from "../stor
 import { buildIssueMessage, issueFromPayload, systemPrompt } from "./build-prompt.ts";
 import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
 import { finalAnswer, messageError, type OpenWebUIClient } from "./open-webui-client.ts";
+import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 
 export interface ProcessorOptions {
   store: Store;
@@ -25,6 +26,7 @@ export interface ProcessorOptions {
   /** Never posted: removed from the answer if the model wrote one. */
   secrets: readonly string[];
   logger: Logger;
+  observer?: RelayObserver;
 }
 
 /**
@@ -34,9 +36,10 @@ export interface ProcessorOptions {
  */
 export function createDeliveryProcessor(options: ProcessorOptions) {
   const { store, github, openWebUI, logger } = options;
+  const observer = options.observer ?? noObserver;
 
   return async function processDelivery(delivery: DeliveryRecord): Promise<DeliveryOutcome> {
-    const log = { deliveryId: delivery.deliveryId, attempt: delivery.attempts };
+    const log: Record<string, unknown> = { deliveryId: delivery.deliveryId, attempt: delivery.attempts };
     const payload = JSON.parse(delivery.payload ?? "null") as Record<string, unknown>;
     const facts = issuesOpenedFacts(payload);
     if (typeof facts === "string") return { status: "failed", reason: `stored payload is unusable: ${facts}` };
@@ -44,6 +47,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     if (loop) return { status: "ignored", reason: loop };
     // GITHUB_REPOS may have narrowed since the delivery was stored (a replay, a long queue).
     if (!options.allowList.allows(facts.owner, facts.repo)) return { status: "ignored", reason: `${facts.owner}/${facts.repo} is not in GITHUB_REPOS` };
+    Object.assign(log, { repository: `${facts.owner}/${facts.repo}`, issue: facts.issueNumber });
 
     const target: RunTarget = { owner: facts.owner, repo: facts.repo, issueNumber: facts.issueNumber, deliveryId: delivery.deliveryId };
     if (delivery.attempts > 1) {
@@ -76,8 +80,10 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
       issueNumber: facts.issueNumber,
       messageId: assistantMessageId,
     });
-    logger.info("run started", { ...log, chatId: chat.id, model: options.model });
+    logger.info("chat created", { ...log, chatId: chat.id, model: options.model });
 
+    const completionStarted = Date.now();
+    logger.info("completion started", { ...log, chatId: chat.id, toolServer: `server:${options.toolServerId}` });
     await openWebUI.complete({
       model: options.model,
       system: systemPrompt,
@@ -88,9 +94,11 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
       toolIds: [`server:${options.toolServerId}`],
     });
 
+    logger.info("completion finished", { ...log, chatId: chat.id, ms: Date.now() - completionStarted });
+
     const run = await store.getRun(chat.id);
     if (run?.commentUrl) {
-      logger.info("run finished: the model commented", { ...log, chatId: chat.id, commentUrl: run.commentUrl });
+      logger.info("comment posted by the model", { ...log, chatId: chat.id, commentUrl: run.commentUrl });
       return { status: "done", reason: "commented by the model", commentUrl: run.commentUrl };
     }
 
@@ -98,19 +106,21 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     const answer = finalAnswer(record, assistantMessageId);
     if (!answer) {
       const error = messageError(record, assistantMessageId);
+      observer.modelError(error ? "message_error" : "no_answer");
       logger.warn("run finished without a comment or an answer", { ...log, chatId: chat.id, error });
       // Open WebUI answers 200 and writes the model provider's failure on the message: an outage, worth retrying.
       if (error) throw new HttpError(502, `Open WebUI reported: ${error}`, { transient: true });
       return { status: "failed", reason: "the model neither called post_issue_comment nor gave an answer" };
     }
     if (!options.commentFallback) {
+      logger.warn("the model answered without commenting, and COMMENT_FALLBACK is off", { ...log, chatId: chat.id });
       return { status: "failed", reason: "the model did not call post_issue_comment, and COMMENT_FALLBACK is off" };
     }
     const safe = redactCredentials(answer, options.secrets);
     if (safe !== answer) logger.warn("credentials removed from the model's answer before posting", { ...log, chatId: chat.id });
     const posted = await postRunComment({ github, store, commentLimits: options.commentLimits }, target, safe);
     await store.setRunComment(chat.id, { id: posted.id, url: posted.html_url });
-    logger.info("run finished: the relay posted the model's answer", { ...log, chatId: chat.id, commentUrl: posted.html_url });
+    logger.info("fallback: the relay posted the model's answer", { ...log, chatId: chat.id, commentUrl: posted.html_url });
     return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };
   };
 }

@@ -3,6 +3,7 @@ import { appClientFor, githubClientFor, type GitHubClientTuning } from "../githu
 import { createOwnLogin } from "../github/own-login.ts";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { listen } from "../lib/listen.ts";
+import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Store, WriteLimit } from "../store/store.ts";
 import type { RelayConfig } from "./load-relay-config.ts";
@@ -11,6 +12,7 @@ import { createAdminApi } from "./admin-api.ts";
 import { createDeliveriesPage } from "./deliveries-page.ts";
 import { createDeliveryProcessor } from "./process-delivery.ts";
 import { reconcileDeliveries } from "./reconcile-deliveries.ts";
+import { createRelayMetrics } from "./relay-metrics.ts";
 import { createWebhookHandler } from "./webhook-handler.ts";
 import { createWorker } from "./worker.ts";
 
@@ -35,13 +37,16 @@ function isWebhookPath(url: string | undefined): boolean {
 /** Wires the relay: webhook endpoint, worker and clients. Used by bin/ and by tests. */
 export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDependencies) {
   const { store, logger } = deps;
-  const github = githubClientFor(config.github, logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github });
+  const { registry, observer } = createRelayMetrics({ store, processMetrics: true });
+  // The token's budget; the app client's JWT requests (reconciling) count against the app, not the token.
+  const github = githubClientFor(config.github, logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github, onRateLimit: observer.githubRateLimit });
   const ownLogin = createOwnLogin({ github, configured: config.github.botLogin, logger });
   const openWebUI = createOpenWebUIClient({
     baseUrl: config.openWebUI.url,
     apiKey: config.openWebUI.apiKey,
     completionTimeoutMs: config.openWebUI.timeoutMs,
     requestTimeoutMs: 30_000,
+    onError: observer.modelError,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   const worker = createWorker({
@@ -54,6 +59,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     maxAttempts: config.maxAttempts,
     retry: config.retry,
     writeLimits: deps.commentLimits ?? config.github.commentLimits,
+    observer,
     process: createDeliveryProcessor({
       store,
       github,
@@ -66,6 +72,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
       commentLimits: deps.commentLimits ?? config.github.commentLimits,
       allowList: config.github.allowList,
       logger,
+      observer,
     }),
   });
   const webhookHandler = createWebhookHandler({
@@ -75,6 +82,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     ownLogin: ownLogin.known,
     onQueued: () => worker.wake(),
     logger,
+    observer,
   });
 
   const app = express();
@@ -82,6 +90,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   app.get("/health", async (_req, res) => {
     res.json({ status: "ok", deliveries: await store.countByStatus() });
   });
+  app.use(metricsEndpoint(registry, config.metricsToken));
   app.use("/api", createAdminApi({ store, token: config.adminToken, onReplay: () => worker.wake(), logger }));
   app.use(createDeliveriesPage({ store, token: config.adminToken, openWebUIUrl: config.openWebUI.publicUrl, onReplay: () => worker.wake(), logger }));
   app.use((_req, res) => {
@@ -127,6 +136,8 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   return {
     url: server.url,
     worker,
+    /** The relay's metrics, as GET /metrics serves them. */
+    registry,
     /** Stops taking webhooks and work; runs still going after the grace period go back to the queue. */
     async close() {
       clearInterval(reconciler);

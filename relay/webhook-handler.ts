@@ -6,6 +6,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { Store } from "../store/store.ts";
 import { classifyDelivery } from "./classify-delivery.ts";
 import { readRawBody } from "./read-raw-body.ts";
+import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 
 export interface WebhookHandlerOptions {
   secret: string;
@@ -16,6 +17,7 @@ export interface WebhookHandlerOptions {
   /** Called after a delivery to work on is durably stored. */
   onQueued: () => void;
   logger: Logger;
+  observer?: RelayObserver;
   /** GitHub caps payloads at 25 MB. */
   maxBodyBytes?: number;
 }
@@ -50,6 +52,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
   const verifier = new Webhooks({ secret: options.secret });
   const maxBodyBytes = options.maxBodyBytes ?? 25 * 1024 * 1024;
   const { logger, store } = options;
+  const observer = options.observer ?? noObserver;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const deliveryId = header(req, "x-github-delivery");
@@ -69,12 +72,13 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new HttpError(400, "The payload is not a JSON object.");
 
     const classification = classifyDelivery(event, payload, { allowList: options.allowList, ownLogin: options.ownLogin() });
+    if (classification.kind === "invalid") throw new HttpError(400, `Unusable ${event} payload: ${classification.reason}.`);
+    observer.delivery(event, "received");
     if (classification.kind === "ping") {
       logger.info("ping received", { deliveryId });
       send(res, 200, { status: "pong" });
       return;
     }
-    if (classification.kind === "invalid") throw new HttpError(400, `Unusable ${event} payload: ${classification.reason}.`);
 
     const action = typeof (payload as { action?: unknown }).action === "string" ? String((payload as { action: string }).action) : null;
     const key = `${header(req, "x-github-hook-id") ?? "-"}:${deliveryId}`;
@@ -94,15 +98,18 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       // GitHub's Redeliver reuses the GUID: for one that failed or was dead-lettered, that is a request to try again.
       const replayed = work ? await store.replayDelivery(key) : undefined;
       if (replayed) {
-        logger.info("redelivered delivery queued again", { deliveryId, key });
+        observer.delivery(event, "queued");
+        logger.info("redelivered delivery queued again", { deliveryId, key, event, action });
         send(res, 202, { status: "queued", delivery: deliveryId, redelivered: true });
         options.onQueued();
         return;
       }
-      logger.info("duplicate delivery", { deliveryId, key });
+      observer.delivery(event, "duplicate");
+      logger.info("duplicate delivery", { deliveryId, key, event, action });
       send(res, 202, { status: "duplicate", delivery: deliveryId });
       return;
     }
+    observer.delivery(event, work ? "queued" : "ignored");
     if (work) {
       logger.info("delivery queued", { deliveryId, event, action, repository: classification.repository, issue: classification.issueNumber });
       send(res, 202, { status: "queued", delivery: deliveryId });
@@ -120,6 +127,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       if (isHttpError(error)) {
         // Closing the connection is what stops the rest of an oversized body from being read.
         if (error.status === 413) res.setHeader("connection", "close");
+        // A 401 is logged where it is found; the others say here why GitHub's delivery was refused.
+        if (error.status !== 401) logger.warn("webhook refused", { deliveryId: header(req, "x-github-delivery") ?? null, status: error.status, reason: error.detail });
         send(res, error.status, { detail: error.detail });
         return;
       }

@@ -1,6 +1,7 @@
 import type { Logger } from "../lib/logger.ts";
 import { backoffMs, classifyError } from "./classify-error.ts";
 import type { DeliveryOutcome, DeliveryRecord, Store, WriteLimit } from "../store/store.ts";
+import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 
 export interface WorkerOptions {
   store: Store;
@@ -16,6 +17,7 @@ export interface WorkerOptions {
   /** GitHub's comment budget: runs wait while it is used up (the slot itself is taken when the comment is posted). */
   writeLimits: readonly WriteLimit[];
   logger: Logger;
+  observer?: RelayObserver;
   now?: () => number;
 }
 
@@ -23,6 +25,7 @@ export interface WorkerOptions {
 export function createWorker(options: WorkerOptions) {
   const { store, logger } = options;
   const now = options.now ?? Date.now;
+  const observer = options.observer ?? noObserver;
   const inFlight = new Set<Promise<void>>();
   const running = new Map<string, DeliveryRecord>();
   let stopped = true;
@@ -33,6 +36,7 @@ export function createWorker(options: WorkerOptions) {
 
   async function runOne(delivery: DeliveryRecord) {
     const started = now();
+    const log = { deliveryId: delivery.deliveryId, attempt: delivery.attempts };
     let outcome: DeliveryOutcome;
     try {
       outcome = await options.process(delivery);
@@ -45,12 +49,19 @@ export function createWorker(options: WorkerOptions) {
       } else {
         const wait = Math.max(backoffMs(delivery.attempts, options.retry), verdict.retryAfterMs ?? 0);
         await store.retryDelivery(delivery.key, { error: verdict.reason, at: now() + wait });
-        logger.warn("delivery will be retried", { deliveryId: delivery.deliveryId, attempt: delivery.attempts, inMs: wait, error: verdict.reason });
+        observer.delivery(delivery.event, "retried");
+        observer.run("retried", (now() - started) / 1000);
+        logger.warn("delivery will be retried", { ...log, inMs: wait, error: verdict.reason, ms: now() - started });
         return;
       }
     }
     await store.finishDelivery(delivery.key, outcome);
-    logger.info("delivery finished", { deliveryId: delivery.deliveryId, status: outcome.status, reason: outcome.reason, commentUrl: outcome.commentUrl, attempts: delivery.attempts, ms: now() - started });
+    observer.delivery(delivery.event, outcome.status);
+    observer.run(outcome.status, (now() - started) / 1000);
+    const fields = { ...log, status: outcome.status, reason: outcome.reason, commentUrl: outcome.commentUrl, ms: now() - started };
+    if (outcome.status === "dead") logger.error("delivery dead-lettered", fields);
+    else if (outcome.status === "failed") logger.warn("delivery failed", fields);
+    else logger.info("delivery finished", fields);
   }
 
   async function pump() {
@@ -67,8 +78,10 @@ export function createWorker(options: WorkerOptions) {
           if (!delivery) break;
           // Attempts are counted at claim: one that took the process down each time ends here too.
           if (delivery.attempts > options.maxAttempts) {
-            await store.finishDelivery(delivery.key, { status: "dead", reason: `gave up after ${options.maxAttempts} attempts: ${delivery.lastError ?? "the process stopped during each attempt"}` });
-            logger.warn("delivery dead-lettered at claim", { deliveryId: delivery.deliveryId, attempts: delivery.attempts });
+            const reason = `gave up after ${options.maxAttempts} attempts: ${delivery.lastError ?? "the process stopped during each attempt"}`;
+            await store.finishDelivery(delivery.key, { status: "dead", reason });
+            observer.delivery(delivery.event, "dead");
+            logger.error("delivery dead-lettered at claim", { deliveryId: delivery.deliveryId, attempts: delivery.attempts, reason });
             continue;
           }
           // Queue rather than let GitHub refuse the comment: no run starts while the token's budget is used up.

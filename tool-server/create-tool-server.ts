@@ -2,9 +2,11 @@ import express, { type RequestHandler } from "express";
 import { buildOpenApiDocument } from "../openapi/build-openapi-document.ts";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
+import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
 import { requireBearer } from "../lib/require-bearer.ts";
 import { createSwaggerDocs } from "./swagger-docs.ts";
 import type { ToolDefinition, ToolDependencies } from "./tool-definition.ts";
+import type { ToolServerMetrics } from "./tool-server-metrics.ts";
 import { validateInput } from "./validate-input.ts";
 
 export interface ToolServerOptions {
@@ -14,6 +16,9 @@ export interface ToolServerOptions {
   /** Browser origins allowed to call us directly (user-level tool servers in Open WebUI). */
   corsOrigins: readonly string[];
   version: string;
+  /** Served on GET /metrics (behind `metricsToken` when set) and told about every tool call. */
+  metrics?: ToolServerMetrics;
+  metricsToken?: string | null;
 }
 
 // Header names used by the connection's header templates, and by Open WebUI's
@@ -75,13 +80,23 @@ export function createToolServer(options: ToolServerOptions) {
   });
   app.use(createSwaggerDocs({ title: document.info.title }));
 
+  if (options.metrics) app.use(metricsEndpoint(options.metrics.registry, options.metricsToken ?? null));
+
   const auth = requireBearer(options.apiKey, "Missing or wrong bearer key. Set the tool server connection's key in Open WebUI to TOOL_SERVER_API_KEY.");
   const json = express.json({ limit: "256kb", strict: false });
   for (const tool of options.tools) {
-    app.post(`/${tool.name}`, auth, json, async (req, res) => {
+    // Counted as answered, refusals included: a wrong key or a refused write is what an operator looks for.
+    const counted: RequestHandler = (_req, res, next) => {
+      const started = process.hrtime.bigint();
+      res.on("finish", () => options.metrics?.toolCall(tool.name, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+      next();
+    };
+    app.post(`/${tool.name}`, counted, auth, json, async (req, res) => {
       const input = validateInput(tool.input, req.body);
       const call = { chatId: headerValue(req.get(chatIdHeader)), userName: headerValue(req.get(userNameHeader)) };
-      deps.logger.debug("tool call", { tool: tool.name, chatId: call.chatId, user: call.userName });
+      // A relay run's calls carry its delivery id, so the delivery's lines read in one search.
+      const run = call.chatId ? await deps.store.getRun(call.chatId) : undefined;
+      deps.logger.info("tool call", { tool: tool.name, deliveryId: run?.deliveryId, chatId: call.chatId, user: call.userName });
       const result = await tool.handler(input, call, deps);
       res.json(result);
     });

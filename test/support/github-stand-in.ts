@@ -86,6 +86,8 @@ export interface GitHubStandIn {
   failNext(count: number, kind: FaultKind, filter?: { method?: string; pathIncludes?: string }): void;
   /** Comments refused for going past `contentLimits`. */
   readonly contentLimitHits: number;
+  /** Reports this x-ratelimit-remaining to authenticated callers from now on (null: 5000 minus their requests this hour). */
+  reportRateLimitRemaining(remaining: number | null): void;
   /** A repository webhook that sends to `url`, signed with `secret`; returns its id. */
   addHook(hook: { owner: string; repo: string; url: string; secret: string }): number;
   /** The GitHub App's own webhook (needs the `app` option); returns its id. */
@@ -265,6 +267,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const unexpected: RecordedRequest[] = [];
   const used = new Map<string, number>();
   const resetAt = Math.floor(Date.now() / 1000) + 3600;
+  let reportedRemaining: number | null = null;
   let nextRepoId = 700_000_001;
   let nextIssueId = 2_000_000_001;
   let nextCommentId = 1_000_001;
@@ -422,7 +425,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const limit = caller ? hourlyLimit : 60;
     return {
       "x-ratelimit-limit": String(limit),
-      "x-ratelimit-remaining": String(Math.max(limit - count, 0)),
+      "x-ratelimit-remaining": String(caller && reportedRemaining !== null ? reportedRemaining : Math.max(limit - count, 0)),
       "x-ratelimit-reset": String(resetAt),
       "x-ratelimit-used": String(count),
       "x-ratelimit-resource": "core",
@@ -883,6 +886,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     },
     allComments() {
       return [...comments.values()].map(copyComment);
+    },
+    reportRateLimitRemaining(remaining) {
+      reportedRemaining = remaining;
     },
     failNext(count, kind, filter = {}) {
       if (!Number.isInteger(count) || count < 1) throw new Error(`github stand-in: failNext count must be a positive integer, got ${count}`);

@@ -1,0 +1,83 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { DeliveryStatus, Store } from "../store/store.ts";
+
+/** What happened to a delivery: at the webhook (received, queued, duplicate, ignored) or in the worker. */
+export type DeliveryOutcomeLabel = "received" | "queued" | "duplicate" | "ignored" | "done" | "failed" | "dead" | "retried";
+
+/** Why a call to Open WebUI, or the run inside it, went wrong. */
+export type ModelErrorKind = "unreachable" | "timeout" | "refused" | "rate_limited" | "server_error" | "client_error" | "bad_response" | "message_error" | "no_answer";
+
+/** What the webhook handler, the worker and the clients report; no-ops where no registry is wired. */
+export interface RelayObserver {
+  delivery(event: string, outcome: DeliveryOutcomeLabel): void;
+  run(outcome: "done" | "failed" | "dead" | "retried" | "ignored", seconds: number): void;
+  modelError(kind: ModelErrorKind): void;
+  githubRateLimit(resource: string, remaining: number): void;
+}
+
+export const noObserver: RelayObserver = { delivery() {}, run() {}, modelError() {}, githubRateLimit() {} };
+
+const statuses: DeliveryStatus[] = ["pending", "running", "done", "failed", "ignored", "dead"];
+
+/**
+ * GitHub names events in lower case with underscores. The event header is not
+ * covered by the signature, so anything else is one label value, not a new series.
+ */
+export function eventLabel(event: string): string {
+  return /^[a-z_]{1,50}$/.test(event) ? event : "other";
+}
+
+/**
+ * The relay's Prometheus metrics, in a registry of its own: tests run several
+ * relays in one process, and the global registry would mix them.
+ */
+export function createRelayMetrics(options: { store: Store; prefix?: string; processMetrics?: boolean }) {
+  const prefix = options.prefix ?? "openwebui_github_";
+  const registry = new Registry();
+  const deliveries = new Counter({
+    name: `${prefix}deliveries_total`,
+    help: "Webhook deliveries by event and outcome: received (signed and well-formed), queued, duplicate, ignored at the webhook; done, failed, dead, retried, ignored in the worker.",
+    labelNames: ["event", "outcome"] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: `${prefix}queue_deliveries`,
+    help: "Stored deliveries by status, read from the store at scrape time.",
+    labelNames: ["status"] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await options.store.countByStatus();
+      for (const status of statuses) this.set({ status }, counts[status] ?? 0);
+    },
+  });
+  const runDuration = new Histogram({
+    name: `${prefix}run_duration_seconds`,
+    help: "Time from claiming a delivery to its outcome (chat, model, tool calls, comment), by outcome.",
+    labelNames: ["outcome"] as const,
+    // Models answer in seconds to minutes; OPENWEBUI_TIMEOUT_MS defaults to 10 minutes.
+    buckets: [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600],
+    registers: [registry],
+  });
+  const modelErrors = new Counter({
+    name: `${prefix}model_errors_total`,
+    help: "Failed calls to Open WebUI and runs without a result, by kind.",
+    labelNames: ["kind"] as const,
+    registers: [registry],
+  });
+  const rateLimit = new Gauge({
+    name: `${prefix}github_rate_limit_remaining`,
+    help: "GitHub's x-ratelimit-remaining on the relay's latest response, by x-ratelimit-resource.",
+    labelNames: ["resource"] as const,
+    registers: [registry],
+  });
+  // Under their usual names (process_cpu_seconds_total, nodejs_heap_size_used_bytes, ...), which dashboards expect.
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+
+  const observer: RelayObserver = {
+    delivery: (event, outcome) => deliveries.inc({ event: eventLabel(event), outcome }),
+    run: (outcome, seconds) => runDuration.observe({ outcome }, seconds),
+    modelError: (kind) => modelErrors.inc({ kind }),
+    githubRateLimit: (resource, remaining) => rateLimit.set({ resource }, remaining),
+  };
+  return { registry, observer };
+}
