@@ -59,6 +59,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     maxAttempts: config.maxAttempts,
     retry: config.retry,
     writeLimits: deps.commentLimits ?? config.github.commentLimits,
+    secrets: config.secrets,
     observer,
     process: createDeliveryProcessor({
       store,

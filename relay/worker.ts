@@ -1,3 +1,4 @@
+import { redactCredentials } from "../github/safe-comment.ts";
 import type { Logger } from "../lib/logger.ts";
 import { backoffMs, classifyError } from "./classify-error.ts";
 import type { DeliveryOutcome, DeliveryRecord, Store, WriteLimit } from "../store/store.ts";
@@ -17,6 +18,8 @@ export interface WorkerOptions {
   /** GitHub's comment budget: runs wait while it is used up (the slot itself is taken when the comment is posted). */
   writeLimits: readonly WriteLimit[];
   logger: Logger;
+  /** Masked in the errors kept with a delivery: an upstream may quote a key it refused, and the page and API show them. */
+  secrets?: readonly string[];
   observer?: RelayObserver;
   now?: () => number;
 }
@@ -26,6 +29,7 @@ export function createWorker(options: WorkerOptions) {
   const { store, logger } = options;
   const now = options.now ?? Date.now;
   const observer = options.observer ?? noObserver;
+  const secrets = options.secrets ?? [];
   const inFlight = new Set<Promise<void>>();
   const running = new Map<string, DeliveryRecord>();
   let stopped = true;
@@ -41,7 +45,8 @@ export function createWorker(options: WorkerOptions) {
     try {
       outcome = await options.process(delivery);
     } catch (error) {
-      const verdict = classifyError(error, now);
+      const classified = classifyError(error, now);
+      const verdict = { ...classified, reason: redactCredentials(classified.reason, secrets) };
       if (!verdict.transient) {
         outcome = { status: "failed", reason: verdict.reason };
       } else if (delivery.attempts >= options.maxAttempts) {
@@ -55,6 +60,7 @@ export function createWorker(options: WorkerOptions) {
         return;
       }
     }
+    if (outcome.reason) outcome = { ...outcome, reason: redactCredentials(outcome.reason, secrets) };
     await store.finishDelivery(delivery.key, outcome);
     observer.delivery(delivery.event, outcome.status);
     observer.run(outcome.status, (now() - started) / 1000);

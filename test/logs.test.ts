@@ -164,6 +164,11 @@ describe("structured logs", () => {
       await deliver(`${relay.url}/webhook/github`, { event: "issues", payload: issuesOpened({ owner: "octo", repo: "app" }), secret: webhookSecret });
       const failed = await waitFor(() => outputLines(relay).find((l) => l.msg === "delivery failed"), "the failed delivery's line");
       expect(failed.reason).toMatch(/Open WebUI answered 401 to POST \/api\/v1\/chats\/new: Incorrect API key provided: \[redacted\]/);
+      // What the delivery keeps (shown by the page, the API and `npm run deliveries`) is masked too.
+      const listed = await fetch(`${relay.url}/api/deliveries`, { headers: { authorization: `Bearer ${secrets.RELAY_ADMIN_TOKEN}` } });
+      const kept = await listed.text();
+      expect(kept).toContain("Incorrect API key provided: [redacted]");
+      for (const value of Object.values(secrets)) expect(kept).not.toContain(value);
       const output = relay.output();
       for (const value of Object.values(secrets)) expect(output).not.toContain(value);
       const keyBody = privateKey.split("\n")[1]!;
