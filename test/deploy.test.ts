@@ -199,7 +199,7 @@ describe("docker-compose.yml", () => {
       expect(Array.isArray(service.depends_on), `${name}: depends_on needs conditions, not a list`).toBe(false);
       return Object.entries(service.depends_on ?? {}).map(([target, options]) => ({ name, target, condition: (options as { condition?: string }).condition }));
     });
-    expect(edges.map((e) => `${e.name} -> ${e.target}`).sort()).toEqual(["caddy -> open-webui", "caddy -> relay", "relay -> open-webui", "relay -> tool-server"]);
+    expect(edges.map((e) => `${e.name} -> ${e.target}`).sort()).toEqual(["caddy -> open-webui", "relay -> open-webui", "relay -> tool-server"]);
     for (const edge of edges) {
       expect(hasHealthcheck(edge.target), `${edge.target} has a healthcheck`).toBe(true);
       expect(edge.condition, `${edge.name} -> ${edge.target}`).toBe("service_healthy");
