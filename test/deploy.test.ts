@@ -229,7 +229,8 @@ describe("docker-compose.yml", () => {
     // Addresses that must agree: the ports each service listens on, what the healthcheck probes,
     // where Caddy and Open WebUI send requests.
     expect(relay.environment?.PORT).toBe("8086");
-    expect(relay.environment?.HEALTHCHECK_SERVICE ?? "relay").toBe("relay");
+    // Both set, so a HEALTHCHECK_SERVICE in .env cannot point either container at the other port.
+    expect(relay.environment?.HEALTHCHECK_SERVICE).toBe("relay");
     expect(toolServer.environment?.TOOL_SERVER_PORT).toBe("8087");
     expect(toolServer.environment?.HEALTHCHECK_SERVICE).toBe("tool-server");
     expect(relay.environment?.OPENWEBUI_URL).toBe("http://open-webui:8080");
