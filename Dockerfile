@@ -1,18 +1,34 @@
-# One image for both services; docker-compose.yml picks the command.
-FROM node:20-bookworm-slim
+# One image for both services; docker-compose.yml picks the command (bin/relay.ts or bin/tool-server.ts).
+# Node 20.20 is the version the project is tested on.
+
+# --- build: production dependencies, with the one native module compiled ---------------------------
+FROM node:20.20-bookworm-slim AS build
+# better-sqlite3 fetches a prebuilt binary when one exists for this Node and libc, and compiles
+# itself otherwise; the toolchain makes the second way work without network access to GitHub.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY bin ./bin
-COPY relay ./relay
-COPY tool-server ./tool-server
-COPY openapi ./openapi
-COPY github ./github
-COPY store ./store
-COPY lib ./lib
-COPY tsconfig.json ./
-ENV DATA_DIR=/data NODE_ENV=production
+# Install scripts run only for the packages package.json's allowScripts trusts (the same rule as on
+# a developer's machine): swagger-ui's analytics postinstall, for one, never runs.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm rebuild better-sqlite3 esbuild \
+ && npm cache clean --force
+
+# --- runtime: no compiler, no dev dependencies, not root --------------------------------------------
+FROM node:20.20-bookworm-slim
+ENV NODE_ENV=production DATA_DIR=/data
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+# What goes in is decided by .dockerignore (no tests, data, .env or caches); the code stays owned by
+# root, so the service user can read it but not change it.
+COPY . .
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-CMD ["npx", "tsx", "bin/start.ts"]
+EXPOSE 8086 8087
+# node with tsx's loader rather than npx/tsx wrappers: node is PID 1 then, so `docker stop`'s SIGTERM
+# reaches the service's own shutdown (runs finish or go back to the queue) instead of a wrapper.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["node", "--import", "tsx", "bin/healthcheck.ts"]
+CMD ["node", "--import", "tsx", "bin/start.ts"]

