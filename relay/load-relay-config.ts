@@ -1,5 +1,6 @@
 import { readGitHubConfig, type GitHubConfig } from "../github/read-github-config.ts";
 import { createEnvReader, type Env } from "../lib/read-env.ts";
+import { readRedisConfig, redisPassword, type RedisConfig } from "../store/read-redis-config.ts";
 import type { HookRef } from "./reconcile-deliveries.ts";
 
 export interface RelayConfig {
@@ -22,6 +23,8 @@ export interface RelayConfig {
   app: { id: number; privateKey: string } | null;
   commentFallback: boolean;
   dataDir: string;
+  /** Set: the shared store in Redis instead of SQLite in dataDir. */
+  redis: RedisConfig | null;
   debug: boolean;
 }
 
@@ -54,6 +57,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     reconcile: null,
     app: null,
     dataDir: read.optionalString("DATA_DIR", "./data"),
+    redis: readRedisConfig(read),
     debug: read.boolean("DEBUG", false),
   };
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(config.openWebUI.toolServerId)) {
@@ -82,7 +86,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     };
   }
   // The tool server's key is not the relay's to use, but the relay must never post it either.
-  config.secrets = [config.webhookSecret, config.github.token, config.openWebUI.apiKey, config.adminToken ?? "", read.optionalString("TOOL_SERVER_API_KEY", ""), config.app?.privateKey ?? ""].filter(Boolean);
+  config.secrets = [config.webhookSecret, config.github.token, config.openWebUI.apiKey, config.adminToken ?? "", read.optionalString("TOOL_SERVER_API_KEY", ""), config.app?.privateKey ?? "", redisPassword(config.redis)].filter(Boolean);
   if (config.adminToken && config.adminToken.length < 16) read.fail("RELAY_ADMIN_TOKEN is too short: use at least 16 random characters (e.g. openssl rand -hex 32), or leave it empty to turn the admin API off");
   read.finish();
   return Object.freeze(config);
