@@ -29,11 +29,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A throwaway redis-server on loopback, persistence off, in its own folder. */
-export async function startRedisServer(): Promise<RedisServer> {
+/** A throwaway redis-server on loopback, persistence off unless `args` turn it on, in its own folder. */
+export async function startRedisServer(args: string[] = []): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), "redis-"));
   const port = await freePort();
-  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d));
   child.stderr!.on("data", (d: Buffer) => (output += d));
