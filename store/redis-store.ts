@@ -159,7 +159,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
   return {
     persistence,
     async addDelivery(delivery) {
-      return { inserted: (await run<number>("addDelivery", JSON.stringify(delivery))) === 1 };
+      const { payload, ...rest } = delivery;
+      return { inserted: (await run<number>("addDelivery", JSON.stringify(rest), payload ?? "")) === 1 };
     },
     async getDelivery(key) {
       return toDelivery(await redis.hgetall(`${p}:d:${key}`).then((h) => Object.entries(h).flat()));
