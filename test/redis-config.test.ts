@@ -71,6 +71,32 @@ describe("choosing the store", () => {
     expect(run.output()).not.toContain("hunter2");
   });
 
+  it.skipIf(!withRedis)("lists and replays dead deliveries in Redis with npm run deliveries", async () => {
+    const redis = await startRedisServer();
+    try {
+      const env = { PATH: process.env.PATH ?? "", REDIS_URL: redis.url, REDIS_PREFIX: "cli" };
+      const store = await createRedisStore({ url: redis.url, prefix: "cli", connectTimeoutMs: 2_000, commandTimeoutMs: 2_000, livenessMs: 2_000 });
+      await store.addDelivery({ key: "h:dead-1", deliveryId: "dead-1", event: "issues", action: "opened", status: "pending", repository: "octo/app", issueNumber: 1 });
+      await store.claimDelivery(60_000);
+      await store.finishDelivery("h:dead-1", { status: "dead", reason: "gave up after 5 attempts: Open WebUI could not be reached" });
+      const cli = (args: string[]) =>
+        new Promise<{ code: number | null; stdout: string }>((done) => {
+          const child = spawn(process.execPath, ["--import", "tsx", join(root, "bin", "deliveries.ts"), ...args], { cwd: root, env });
+          let stdout = "";
+          child.stdout.on("data", (d: Buffer) => (stdout += d));
+          child.on("exit", (code) => done({ code, stdout }));
+        });
+      const listed = await cli(["list", "--status", "dead"]);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(/^dead-1 +dead +issues\.opened +octo\/app#1 +attempts 1 +gave up after 5 attempts/);
+      expect(await cli(["replay", "dead-1"])).toMatchObject({ code: 0, stdout: expect.stringContaining("queued again") });
+      expect(await store.getDeliveryById("dead-1")).toMatchObject({ status: "pending", attempts: 0 });
+      await store.close();
+    } finally {
+      await redis.close();
+    }
+  });
+
   it.skipIf(!withRedis)("runs npm start on Redis: both services share it, and Redis without persistence is warned about", async () => {
     const redis = await startRedisServer();
     const prefix = "npm-start";
