@@ -1,18 +1,21 @@
 // `npm run bench`: speed and memory figures, measured side by side in one run on this machine.
 // Ratios and medians matter more than absolute numbers: the machine is shared and noisy.
 import autocannon from "autocannon";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { silentLogger } from "../lib/logger.ts";
 import { createGitHubClient } from "../github/create-github-client.ts";
+import { createRedisStore } from "../store/redis-store.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
+import type { Store } from "../store/store.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
 import { startGitHubStandIn } from "../test/support/github-stand-in.ts";
 import { deliver, examplePayload, issuesOpened, waitFor } from "../test/support/payloads.ts";
+import { startRedisServer } from "../test/support/redis-server.ts";
 import { startSystem, webhookSecret } from "../test/support/system.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -58,8 +61,6 @@ function rssMb(pid: number): number {
 }
 
 let deliveryCounter = 0;
-let relayAcked = 0;
-let relayPort = "unset";
 async function load(url: string, options: { connections: number; duration?: number; amount?: number; rate?: number }) {
   const result = await autocannon({
     url,
@@ -78,7 +79,6 @@ async function load(url: string, options: { connections: number; duration?: numb
       },
     ],
   });
-  if (url.includes(relayPort)) relayAcked += result["2xx"];
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok: result["2xx"], other: result.non2xx + result.errors + result.timeouts };
 }
 
@@ -87,80 +87,105 @@ const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFracti
 
 say(`openwebui-github bench (${quick ? "quick" : "full"}), payload ${fmt(body.length / 1024, 1)} KB, node ${process.version}`);
 
-// 1. The acknowledgement path.
+/**
+ * The backends, each as durable as it can be: SQLite with synchronous=FULL, and
+ * a temporary redis-server with appendonly yes and appendfsync always (a 2xx
+ * only after the write is fsynced). Redis is skipped without redis-server.
+ */
+interface Backend {
+  name: string;
+  env: Record<string, string>;
+  openStore(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+const backends: Backend[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), "bench-relay-"));
-const baseline = await startProcess(["bench/baseline-server.ts"], { BENCH_SECRET: secret }, /listening (\d+)/);
-const relay = await startProcess(
-  ["bin/relay.ts"],
-  {
-    GITHUB_WEBHOOK_SECRET: secret,
-    GITHUB_TOKEN: "ghp_bench",
-    GITHUB_REPOS: "Codertocat/*",
-    GITHUB_BOT_LOGIN: "bench-bot",
-    GITHUB_API_URL: "http://127.0.0.1:9",
-    OPENWEBUI_URL: "http://127.0.0.1:9",
-    OPENWEBUI_API_KEY: "sk-bench",
-    PORT: "0",
-    DATA_DIR: dataDir,
-    // Receive and store only: the worker's runs are measured separately.
-    RELAY_WORKER: "false",
-  },
-  /"msg":"relay listening","url":"([^"]+)"/,
-);
-const baselineUrl = `http://127.0.0.1:${baseline.match[1]}/webhook/github`;
-const relayUrl = `${relay.match[1]}/webhook/github`;
-relayPort = new URL(relayUrl).port;
-
-say("\nAcknowledgement path (saturation, 32 connections):");
-await load(baselineUrl, { connections: 32, duration: 2 });
-await load(relayUrl, { connections: 32, duration: 2 });
-const floor = await load(baselineUrl, { connections: 32 });
-const ours = await load(relayUrl, { connections: 32 });
-report("baseline requests/s", fmt(floor.rps));
-report("relay requests/s", fmt(ours.rps));
-report("ratio relay/baseline", fmt(ours.rps / floor.rps, 2));
-report("saturation latency p50/p99 baseline", `${floor.p50} / ${floor.p99} ms`);
-report("saturation latency p50/p99 relay", `${ours.p50} / ${ours.p99} ms`);
-for (const rate of [500, 1000]) {
-  const atRate = await load(relayUrl, { connections: 16, rate });
-  const base = await load(baselineUrl, { connections: 16, rate });
-  report(`p50/p99 at ${rate}/s relay (baseline)`, `${atRate.p50} / ${atRate.p99} ms (${base.p50} / ${base.p99} ms)`);
+backends.push({ name: "SQLite", env: { DATA_DIR: dataDir }, openStore: async () => createSqliteStore({ dataDir }), cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) });
+if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0) {
+  const redis = await startRedisServer(["--appendonly", "yes", "--appendfsync", "always"]);
+  const redisStore = { url: redis.url, prefix: "bench", connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 15_000 };
+  backends.push({ name: "Redis", env: { REDIS_URL: redis.url, REDIS_PREFIX: "bench" }, openStore: () => createRedisStore(redisStore), cleanup: () => redis.close() });
+} else {
+  say("redis-server is not on PATH: the Redis backend is not measured (apt-get install redis-server)");
 }
 
-// 2. A burst of 10,000 deliveries, memory sampled while it lasts.
-say("\nBurst of 10,000 deliveries:");
-let peak = 0;
-const sampler = setInterval(() => (peak = Math.max(peak, rssMb(relay.child.pid!))), 50);
-const burstStarted = Date.now();
-const burst = await load(relayUrl, { connections: 64, amount: 10_000 });
-clearInterval(sampler);
-report("burst answered 2xx", `${fmt(burst.ok)} of 10,000 (${fmt(burst.other)} other) in ${fmt((Date.now() - burstStarted) / 1000, 1)} s`);
-report("relay peak resident memory", `${fmt(peak)} MB`);
-relay.child.kill("SIGTERM");
-baseline.child.kill("SIGTERM");
-await new Promise((r) => relay.child.once("exit", r));
+// 1. The acknowledgement path, and 2. a burst of 10,000 deliveries with memory sampled, per backend.
+const baseline = await startProcess(["bench/baseline-server.ts"], { BENCH_SECRET: secret }, /listening (\d+)/);
+const baselineUrl = `http://127.0.0.1:${baseline.match[1]}/webhook/github`;
+const baselineAtRate = new Map<number, { p50: number; p99: number }>();
+for (const backend of backends) {
+  const relay = await startProcess(
+    ["bin/relay.ts"],
+    {
+      GITHUB_WEBHOOK_SECRET: secret,
+      GITHUB_TOKEN: "ghp_bench",
+      GITHUB_REPOS: "Codertocat/*",
+      GITHUB_BOT_LOGIN: "bench-bot",
+      GITHUB_API_URL: "http://127.0.0.1:9",
+      OPENWEBUI_URL: "http://127.0.0.1:9",
+      OPENWEBUI_API_KEY: "sk-bench",
+      PORT: "0",
+      ...backend.env,
+      // Receive and store only: the worker's runs are measured separately.
+      RELAY_WORKER: "false",
+    },
+    /"msg":"relay listening","url":"([^"]+)"/,
+  );
+  const relayUrl = `${relay.match[1]}/webhook/github`;
+  let acked = 0;
+  const relayLoad = async (options: Parameters<typeof load>[1]) => {
+    const result = await load(relayUrl, options);
+    acked += result.ok;
+    return result;
+  };
 
-const store = createSqliteStore({ dataDir });
-const stored = await store.countByStatus();
-await store.close();
-// Timed runs end with requests in flight: those are stored but their answers are not counted, so disk may hold a few more.
-report(
-  "relay 2xx answers / deliveries on disk",
-  `${fmt(relayAcked)} / ${fmt(stored.pending)}${stored.pending >= relayAcked ? " (every 2xx on disk)" : " (FEWER ON DISK THAN ACKNOWLEDGED)"}`,
-);
-rmSync(dataDir, { recursive: true, force: true });
+  say(`\nAcknowledgement path, ${backend.name} store (saturation, 32 connections):`);
+  await load(baselineUrl, { connections: 32, duration: 2 });
+  await relayLoad({ connections: 32, duration: 2 });
+  const floor = await load(baselineUrl, { connections: 32 });
+  const ours = await relayLoad({ connections: 32 });
+  report(`${backend.name}: requests/s baseline / relay`, `${fmt(floor.rps)} / ${fmt(ours.rps)} (ratio ${fmt(ours.rps / floor.rps, 2)})`);
+  report(`${backend.name}: saturation latency p50/p99 baseline / relay`, `${floor.p50} / ${floor.p99} ms, ${ours.p50} / ${ours.p99} ms`);
+  for (const rate of [500, 1000]) {
+    const atRate = await relayLoad({ connections: 16, rate });
+    if (!baselineAtRate.has(rate)) baselineAtRate.set(rate, await load(baselineUrl, { connections: 16, rate }));
+    const base = baselineAtRate.get(rate)!;
+    report(`${backend.name}: p50/p99 at ${rate}/s relay (baseline)`, `${atRate.p50} / ${atRate.p99} ms (${base.p50} / ${base.p99} ms)`);
+  }
+
+  say(`\nBurst of 10,000 deliveries, ${backend.name} store:`);
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(relay.child.pid!))), 50);
+  const burstStarted = Date.now();
+  const burst = await relayLoad({ connections: 64, amount: 10_000 });
+  clearInterval(sampler);
+  report(`${backend.name}: burst answered 2xx`, `${fmt(burst.ok)} of 10,000 (${fmt(burst.other)} other) in ${fmt((Date.now() - burstStarted) / 1000, 1)} s, relay peak RSS ${fmt(peak)} MB`);
+  relay.child.kill("SIGTERM");
+  await new Promise((r) => relay.child.once("exit", r));
+
+  const store = await backend.openStore();
+  const stored = await store.countByStatus();
+  await store.close();
+  // Timed runs end with requests in flight: those are stored but their answers are not counted, so the store may hold a few more.
+  report(
+    `${backend.name}: relay 2xx answers / deliveries stored`,
+    `${fmt(acked)} / ${fmt(stored.pending)}${stored.pending >= acked ? " (every 2xx stored)" : " (FEWER STORED THAN ACKNOWLEDGED)"}`,
+  );
+}
+baseline.child.kill("SIGTERM");
 
 // 3. Draining the queue: runs against a model that answers in a fixed time T, C at a time.
-say(`\nDrain (scripted model answers in T = 1.5 s, like a real model's seconds; RELAY_CONCURRENCY C = 8; ${quick ? 32 : 64} deliveries):`);
-{
+for (const backend of backends) {
   const T = 1500;
   const C = 8;
   const N = quick ? 32 : 64;
+  say(`\nDrain, ${backend.name} store (scripted model answers in T = 1.5 s, like a real model's seconds; RELAY_CONCURRENCY C = 8; ${N} deliveries):`);
   const firstByte = new Map<number, number>();
   const system = await startSystem({
     script: () => ({ content: "Drained." }),
     modelDelayMs: T,
     relayEnv: { RELAY_CONCURRENCY: String(C) },
+    ...(backend.env.REDIS_URL ? { redisUrl: backend.env.REDIS_URL } : {}),
     // The relay's first request of a run is the chat it creates; its title names the issue.
     relayFetch: (input, init) => {
       const url = String(input instanceof Request ? input.url : input);
@@ -190,10 +215,11 @@ say(`\nDrain (scripted model answers in T = 1.5 s, like a real model's seconds; 
   await waitFor(() => system.github.allComments().length === N, "the drain", 120_000);
   const elapsed = (performance.now() - started) / 1000;
   const throughput = (N - 8) / elapsed;
-  report("drain throughput (runs/s) vs C/T", `${fmt(throughput, 2)} vs ${fmt(C / (T / 1000), 2)} (${fmt((throughput / (C / (T / 1000))) * 100, 1)} %)`);
-  report("idle overhead, delivery sent to first byte to Open WebUI, p50", `${fmt(median(idle), 2)} ms`);
+  report(`${backend.name}: drain throughput (runs/s) vs C/T`, `${fmt(throughput, 2)} vs ${fmt(C / (T / 1000), 2)} (${fmt((throughput / (C / (T / 1000))) * 100, 1)} %)`);
+  report(`${backend.name}: idle overhead, delivery sent to first byte to Open WebUI, p50`, `${fmt(median(idle), 2)} ms`);
   await system.close();
 }
+for (const backend of backends) await backend.cleanup();
 
 // 4. The tool server's own cost over a direct GitHub call (both against the stand-in).
 say("\nTool server overhead (get_issue, 400 calls each, sequential):");

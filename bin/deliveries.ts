@@ -1,15 +1,24 @@
 // `npm run deliveries -- list [--status dead]` and `npm run deliveries -- replay <delivery-id>`.
-// Works on the store in DATA_DIR directly, also while the relay runs; the relay takes
+// Works on the store (DATA_DIR, or Redis with REDIS_URL) directly, also while the relay runs; the relay takes
 // a replayed delivery on its next look at the queue (within 5 s).
-import { createSqliteStore } from "../store/sqlite-store.ts";
+import { createEnvReader } from "../lib/read-env.ts";
+import { silentLogger } from "../lib/logger.ts";
+import { readRedisConfig } from "../store/read-redis-config.ts";
 import type { DeliveryStatus } from "../store/store.ts";
 import { deliveryView } from "../relay/admin-api.ts";
-import { loadDotEnv } from "./environment.ts";
+import { configOrExit, loadDotEnv } from "./environment.ts";
+import { openStore } from "./open-store.ts";
 
 loadDotEnv();
 const [command, ...rest] = process.argv.slice(2);
 const usage = "usage: npm run deliveries -- list [--status pending|running|done|failed|ignored|dead] [--limit N]\n       npm run deliveries -- replay <delivery-id>\n";
-const store = createSqliteStore({ dataDir: process.env.DATA_DIR?.trim() || "./data" });
+const [storeConfig] = configOrExit(() => {
+  const read = createEnvReader(process.env);
+  const config = { dataDir: read.optionalString("DATA_DIR", "./data"), redis: readRedisConfig(read) };
+  read.finish();
+  return config;
+});
+const store = await openStore(storeConfig!, silentLogger);
 
 try {
   if (command === "list") {

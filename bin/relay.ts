@@ -1,14 +1,14 @@
 // The relay alone (docker compose runs it and the tool server as two containers).
 import { loadRelayConfig } from "../relay/load-relay-config.ts";
 import { startRelay } from "../relay/start-relay.ts";
-import { createSqliteStore } from "../store/sqlite-store.ts";
+import { openStore } from "./open-store.ts";
 import { configOrExit, loadDotEnv, onShutdown, processLogger } from "./environment.ts";
 
 loadDotEnv();
 const [config] = configOrExit(() => loadRelayConfig(process.env));
 if (!config) process.exit(78);
 const logger = processLogger(config.debug, config.secrets, "relay");
-const store = createSqliteStore({ dataDir: config.dataDir });
+const store = await openStore(config, logger);
 const relay = await startRelay(config, { store, logger });
 onShutdown(logger, async () => {
   await relay.close();

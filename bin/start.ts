@@ -1,9 +1,9 @@
-// Both services in one process, sharing the embedded store: `npm start`.
+// Both services in one process, sharing one store (SQLite in DATA_DIR, or Redis with REDIS_URL): `npm start`.
 import { loadRelayConfig, type RelayConfig } from "../relay/load-relay-config.ts";
 import { startRelay } from "../relay/start-relay.ts";
-import { createSqliteStore } from "../store/sqlite-store.ts";
 import { loadToolServerConfig, type ToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { openStore } from "./open-store.ts";
 import { configOrExit, loadDotEnv, onShutdown, processLogger } from "./environment.ts";
 
 loadDotEnv();
@@ -13,7 +13,7 @@ const [relayConfig, toolConfig] = configOrExit<Readonly<RelayConfig> | Readonly<
 ) as [Readonly<RelayConfig>, Readonly<ToolServerConfig>];
 
 const logger = processLogger(relayConfig.debug, [...relayConfig.secrets, toolConfig.apiKey], "openwebui-github");
-const store = createSqliteStore({ dataDir: relayConfig.dataDir });
+const store = await openStore(relayConfig, logger);
 const toolServer = await startToolServer(toolConfig, { store, logger, extraSecrets: relayConfig.secrets });
 const relay = await startRelay(relayConfig, { store, logger });
 onShutdown(logger, async () => {

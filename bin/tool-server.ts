@@ -1,14 +1,15 @@
-// The tool server alone. It reads the relay's run records from the same DATA_DIR.
-import { createSqliteStore } from "../store/sqlite-store.ts";
+// The tool server alone. It reads the relay's run records from the same store (DATA_DIR, or REDIS_URL).
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { redisPassword } from "../store/read-redis-config.ts";
+import { openStore } from "./open-store.ts";
 import { configOrExit, loadDotEnv, onShutdown, processLogger } from "./environment.ts";
 
 loadDotEnv();
 const [config] = configOrExit(() => loadToolServerConfig(process.env));
 if (!config) process.exit(78);
-const logger = processLogger(config.debug, [config.github.token, config.apiKey, config.metricsToken ?? ""], "tool-server");
-const store = createSqliteStore({ dataDir: config.dataDir });
+const logger = processLogger(config.debug, [config.github.token, config.apiKey, config.metricsToken ?? "", redisPassword(config.redis)], "tool-server");
+const store = await openStore(config, logger);
 const toolServer = await startToolServer(config, { store, logger });
 onShutdown(logger, async () => {
   await toolServer.close();

@@ -1,5 +1,6 @@
 import { readGitHubConfig, type GitHubConfig } from "../github/read-github-config.ts";
 import { createEnvReader, type Env } from "../lib/read-env.ts";
+import { readRedisConfig, redisPassword, type RedisConfig } from "../store/read-redis-config.ts";
 import type { HookRef } from "./reconcile-deliveries.ts";
 
 export interface RelayConfig {
@@ -25,6 +26,8 @@ export interface RelayConfig {
   app: { id: number; privateKey: string } | null;
   commentFallback: boolean;
   dataDir: string;
+  /** Set: the shared store in Redis instead of SQLite in dataDir. */
+  redis: RedisConfig | null;
   debug: boolean;
 }
 
@@ -59,6 +62,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     reconcile: null,
     app: null,
     dataDir: read.optionalString("DATA_DIR", "./data"),
+    redis: readRedisConfig(read),
     debug: read.boolean("DEBUG", false),
   };
   // The relay's own address for Open WebUI (http://open-webui:8080 in compose) is often not one a browser can open.
@@ -89,7 +93,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     };
   }
   // The tool server's key is not the relay's to use, but the relay must never post it either.
-  config.secrets = [config.webhookSecret, config.github.token, config.openWebUI.apiKey, config.adminToken ?? "", config.metricsToken ?? "", read.optionalString("TOOL_SERVER_API_KEY", ""), config.app?.privateKey ?? ""].filter(Boolean);
+  config.secrets = [config.webhookSecret, config.github.token, config.openWebUI.apiKey, config.adminToken ?? "", config.metricsToken ?? "", read.optionalString("TOOL_SERVER_API_KEY", ""), config.app?.privateKey ?? "", redisPassword(config.redis)].filter(Boolean);
   if (config.adminToken && config.adminToken.length < 16) read.fail("RELAY_ADMIN_TOKEN is too short: use at least 16 random characters (e.g. openssl rand -hex 32), or leave it empty to turn the admin API off");
   if (config.metricsToken && config.metricsToken.length < 16) read.fail("METRICS_TOKEN is too short: use at least 16 random characters (e.g. openssl rand -hex 32), or leave it empty to serve /metrics without a token");
   read.finish();

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import express from "express";
 import { appClientFor, githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
 import { createOwnLogin } from "../github/own-login.ts";
@@ -108,11 +109,14 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     // An app's own webhook log is read with the app's JWT, not the token.
     const reader = reconcile.hook.kind === "app" && config.app ? appClientFor(config.github, config.app, logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github }) : github;
     let busy = false;
+    const roundOwner = randomUUID();
     // One round at a time; the first right after startup, when the last outage's failures are fresh.
     const round = async () => {
       if (busy) return;
       busy = true;
       try {
+        // Replicas sharing a store take turns: one round per interval for all, not one each. Never unlocked, it lapses.
+        if (!(await store.tryLock("reconcile", roundOwner, Math.floor(reconcile.intervalMs * 0.9)))) return;
         const result = await reconcileDeliveries({ github: reader, hook: reconcile.hook, store, windowMs: reconcile.windowMs, logger });
         logger.info("reconciled the webhook's deliveries", { checked: result.checked, failed: result.failed, redelivered: result.redelivered.length });
       } catch (error) {

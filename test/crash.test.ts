@@ -2,6 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { analystScript } from "./support/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
+import { storeBackends } from "./support/store-backends.ts";
 import { startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 
 // Figures from every run, printed at the end so the note can quote them.
@@ -18,14 +19,16 @@ function relayEnv(system: System, extra: Record<string, string> = {}) {
     OPENWEBUI_API_KEY: system.openWebUI.apiKey,
     TOOL_SERVER_API_KEY: toolServerKey,
     PORT: "0",
-    DATA_DIR: system.dataDir,
+    ...system.storeEnv,
     RELAY_CONCURRENCY: "3",
     RELAY_RETRY_BASE_MS: "50",
     ...extra,
   };
 }
 
-describe("a relay process killed and restarted", () => {
+const backends = storeBackends();
+
+describe.each(backends)("a relay process killed and restarted ($name store)", (backend) => {
   let system: System;
   let relay: RelayProcess | undefined;
 
@@ -47,7 +50,7 @@ describe("a relay process killed and restarted", () => {
   ])("with SIGKILL after $killAfterAcks of $total deliveries: every acknowledged delivery is processed, every issue has exactly one comment", async ({ killAfterAcks, total }) => {
     const analyst = analystScript((issue) => `Analysis of #${String(issue.number)}.`);
     // Slow enough that runs are in flight when the kill comes.
-    system = await startSystem({ startRelay: false, script: async (request, index) => {
+    system = await startSystem({ ...backend.options(), startRelay: false, script: async (request, index) => {
       await new Promise((r) => setTimeout(r, 60));
       return analyst(request, index);
     } });
@@ -61,9 +64,10 @@ describe("a relay process killed and restarted", () => {
     await Promise.all(
       numbers.map(async (number, i) => {
         await new Promise((r) => setTimeout(r, i * 15));
+        // GitHub picks the GUID before sending and redelivers with it, answered or not.
+        ids.set(number, crypto.randomUUID());
         try {
-          const response = await deliver(`${relay!.url}/webhook/github`, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret });
-          ids.set(number, response.deliveryId);
+          const response = await deliver(`${relay!.url}/webhook/github`, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret, deliveryId: ids.get(number)! });
           if (response.status === 202) acked.add(number);
         } catch {
           // The relay died before answering: GitHub records a failed delivery.
@@ -89,7 +93,7 @@ describe("a relay process killed and restarted", () => {
     // What was not acknowledged is redelivered with the same GUID, as GitHub's redelivery does; one acknowledged one is sent again too.
     const redelivered = numbers.filter((n) => !acked.has(n));
     for (const number of [...redelivered, [...acked][0]!]) {
-      const response = await deliver(`${relay.url}/webhook/github`, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret, deliveryId: ids.get(number) ?? crypto.randomUUID() });
+      const response = await deliver(`${relay.url}/webhook/github`, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret, deliveryId: ids.get(number)! });
       expect(response.status).toBe(202);
     }
 
@@ -100,7 +104,7 @@ describe("a relay process killed and restarted", () => {
     const perIssue = numbers.map((n) => system.github.comments("Codertocat", "Hello-World", n).length);
     const duplicated = perIssue.filter((c) => c > 1).length;
     const lost = perIssue.filter((c) => c === 0).length;
-    figures.push(`kill after ${killAfterAcks} acks: sent ${total}, acknowledged before the kill ${acked.size}, redelivered ${redelivered.length}, runs started before the first kill ${runsInFlightAtKill} and the second ${runsAtSecondKill}, processed ${total}, duplicated ${duplicated}, lost ${lost}, model runs in all ${system.openWebUI.completionRequests.length}`);
+    figures.push(`${backend.name}: kill after ${killAfterAcks} acks: sent ${total}, acknowledged before the kill ${acked.size}, redelivered ${redelivered.length}, runs started before the first kill ${runsInFlightAtKill} and the second ${runsAtSecondKill}, processed ${total}, duplicated ${duplicated}, lost ${lost}, model runs in all ${system.openWebUI.completionRequests.length}`);
     expect(perIssue).toEqual(numbers.map(() => 1));
     for (const n of numbers) expect(system.github.comments("Codertocat", "Hello-World", n)[0]!.body).toContain(`Analysis of #${n}.`);
   });
@@ -108,7 +112,7 @@ describe("a relay process killed and restarted", () => {
   it("on SIGTERM stops taking work, puts an unfinished run back in the queue and exits; the next start finishes it once", async () => {
     const analyst = analystScript(() => "After a restart.");
     let slow = true;
-    system = await startSystem({ startRelay: false, script: async (request, index) => {
+    system = await startSystem({ ...backend.options(), startRelay: false, script: async (request, index) => {
       if (slow) await new Promise((r) => setTimeout(r, 3_000));
       return analyst(request, index);
     } });

@@ -1,33 +1,107 @@
 import Database from "better-sqlite3";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../lib/logger.ts";
+import { createWorker } from "../relay/worker.ts";
+import { createRedisStore } from "../store/redis-store.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
+import type { NewDelivery, Store } from "../store/store.ts";
+import { redisServerAvailable, startRedisServer, type RedisServer } from "./support/redis-server.ts";
 
-describe("SQLite store", () => {
-  let dir: string;
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const withRedis = redisServerAvailable();
+let redis: RedisServer | undefined;
+beforeAll(async () => {
+  if (withRedis) redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.close();
+});
 
-  it("creates its schema in a new folder and keeps deliveries across reopening", async () => {
-    dir = mkdtempSync(join(tmpdir(), "store-"));
-    const dataDir = join(dir, "nested", "data");
-    const store = createSqliteStore({ dataDir });
-    expect(await store.addDelivery({ key: "h:1", deliveryId: "1", event: "issues", action: "opened", status: "pending", payload: "{}" })).toEqual({ inserted: true });
-    expect(await store.addDelivery({ key: "h:1", deliveryId: "1", event: "issues", action: "opened", status: "pending", payload: "{}" })).toEqual({ inserted: false });
-    await store.close();
-    const again = createSqliteStore({ dataDir });
-    expect(await again.getDelivery("h:1")).toMatchObject({ status: "pending", attempts: 0, payload: "{}" });
-    await again.close();
+/** Opens the same shared state again, as another process (or replica) would. */
+interface Backend {
+  name: string;
+  open(now?: () => number): Promise<{ store: Store; another: () => Promise<Store>; cleanup: () => void }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: "SQLite",
+    async open(now) {
+      const dir = mkdtempSync(join(tmpdir(), "store-"));
+      return {
+        store: createSqliteStore({ dataDir: dir, ...(now ? { now } : {}) }),
+        another: async () => createSqliteStore({ dataDir: dir, ...(now ? { now } : {}) }),
+        cleanup: () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+  ...(withRedis
+    ? [
+        {
+          name: "Redis",
+          async open(now?: () => number) {
+            // A prefix per test: one redis-server serves the whole file without tests seeing each other.
+            const options = { url: redis!.url, prefix: `test-${randomUUID()}`, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 2_000, ...(now ? { now } : {}) };
+            return { store: await createRedisStore(options), another: () => createRedisStore(options), cleanup: () => {} };
+          },
+        },
+      ]
+    : []),
+];
+
+const delivery = (key: string, extra: Partial<NewDelivery> = {}): NewDelivery => ({ key, deliveryId: key, event: "issues", action: "opened", status: "pending", payload: `{"n":"${key}"}`, ...extra });
+
+describe.each(backends)("the $name store", (backend) => {
+  const opened: Store[] = [];
+  let cleanup = () => {};
+  async function open(now?: () => number) {
+    const made = await backend.open(now);
+    cleanup = made.cleanup;
+    opened.push(made.store);
+    return {
+      store: made.store,
+      another: async () => {
+        const other = await made.another();
+        opened.push(other);
+        return other;
+      },
+    };
+  }
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    cleanup();
+  });
+
+  it("stores a delivery once per key, with every field, and finds it by key and by GUID", async () => {
+    const { store, another } = await open();
+    expect(await store.addDelivery(delivery("h:1", { deliveryId: "g1", repository: "o/r", issueNumber: 7 }))).toEqual({ inserted: true });
+    expect(await store.addDelivery(delivery("h:1", { deliveryId: "g1" }))).toEqual({ inserted: false });
+    // Another process sees it, and its duplicate is a duplicate too.
+    const other = await another();
+    expect(await other.addDelivery(delivery("h:1", { deliveryId: "g1" }))).toEqual({ inserted: false });
+    expect(await other.getDelivery("h:1")).toMatchObject({ key: "h:1", deliveryId: "g1", event: "issues", action: "opened", status: "pending", reason: null, repository: "o/r", issueNumber: 7, payload: '{"n":"h:1"}', attempts: 0, chatId: null, commentUrl: null, lastError: null, nextAttemptAt: null });
+    expect(await store.getDelivery("nope")).toBeUndefined();
+    await store.addDelivery({ key: "h:2", deliveryId: "g2", event: "push", action: null, status: "ignored", reason: "not an issue" });
+    expect(await store.getDeliveryById("g2")).toMatchObject({ key: "h:2", status: "ignored", action: null, reason: "not an issue", payload: null });
+    expect(await store.getDeliveryById("missing")).toBeUndefined();
+  });
+
+  it("lets exactly one of many concurrent writers of the same key store it", async () => {
+    const { store, another } = await open();
+    const other = await another();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).addDelivery(delivery("race"))));
+    expect(results.filter((r) => r.inserted)).toHaveLength(1);
   });
 
   it("hands each pending delivery to one claimer, oldest first, and counts attempts", async () => {
-    dir = mkdtempSync(join(tmpdir(), "store-"));
     let now = 1_000;
-    const store = createSqliteStore({ dataDir: dir, now: () => now });
-    await store.addDelivery({ key: "a", deliveryId: "a", event: "issues", action: "opened", status: "pending" });
+    const { store } = await open(() => now);
+    await store.addDelivery(delivery("a"));
     now++;
-    await store.addDelivery({ key: "b", deliveryId: "b", event: "issues", action: "opened", status: "pending" });
+    await store.addDelivery(delivery("b"));
     await store.addDelivery({ key: "c", deliveryId: "c", event: "push", action: null, status: "ignored" });
     expect((await store.claimDelivery(100))?.key).toBe("a");
     expect((await store.claimDelivery(100))?.key).toBe("b");
@@ -35,19 +109,126 @@ describe("SQLite store", () => {
     // A lease that ran out makes the delivery claimable again, as a new attempt.
     now += 101;
     const reclaimed = await store.claimDelivery(100);
-    expect(reclaimed).toMatchObject({ key: "a", attempts: 2 });
-    await store.finishDelivery("a", { status: "done", commentUrl: "https://github.com/x" });
+    expect(reclaimed).toMatchObject({ key: "a", attempts: 2, status: "running" });
+    await store.finishDelivery("a", { status: "done", reason: "commented", commentUrl: "https://github.com/x" });
+    expect(await store.getDelivery("a")).toMatchObject({ status: "done", reason: "commented", commentUrl: "https://github.com/x", lastError: null });
     expect(await store.countByStatus()).toEqual({ pending: 0, running: 1, done: 1, failed: 0, ignored: 1, dead: 0 });
     expect(await store.releaseRunning()).toBe(1);
     expect((await store.getDelivery("b"))?.status).toBe("pending");
-    await store.close();
+    expect((await store.claimDelivery(100))?.key).toBe("b");
+  });
+
+  it("never gives one delivery to two processes at once", async () => {
+    const { store, another } = await open();
+    const other = await another();
+    for (let i = 0; i < 10; i++) await store.addDelivery(delivery(`k${i}`));
+    const claims = await Promise.all(Array.from({ length: 14 }, (_, i) => (i % 2 ? store : other).claimDelivery(60_000)));
+    const keys = claims.filter((c) => c !== undefined).map((c) => c.key);
+    expect(keys.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `k${i}`).sort());
+  });
+
+  it("retries not before the given time, defers without counting the attempt, and releases one delivery", async () => {
+    let now = 5_000;
+    const { store } = await open(() => now);
+    await store.addDelivery(delivery("r"));
+    await store.claimDelivery(60_000);
+    await store.retryDelivery("r", { error: "Open WebUI answered 502", at: 6_000 });
+    expect(await store.getDelivery("r")).toMatchObject({ status: "pending", attempts: 1, lastError: "Open WebUI answered 502", nextAttemptAt: 6_000 });
+    expect(await store.claimDelivery(60_000)).toBeUndefined();
+    now = 6_000;
+    expect(await store.claimDelivery(60_000)).toMatchObject({ key: "r", attempts: 2 });
+    await store.deferDelivery("r", 7_000);
+    expect(await store.getDelivery("r")).toMatchObject({ status: "pending", attempts: 1, nextAttemptAt: 7_000 });
+    expect(await store.claimDelivery(60_000)).toBeUndefined();
+    now = 7_000;
+    expect(await store.claimDelivery(60_000)).toMatchObject({ key: "r", attempts: 2 });
+    await store.releaseDelivery("r");
+    expect(await store.getDelivery("r")).toMatchObject({ status: "pending", attempts: 2 });
+    // Releasing what is not running changes nothing.
+    await store.finishDelivery("r", { status: "failed", reason: "issue gone" });
+    await store.releaseDelivery("r");
+    expect(await store.getDelivery("r")).toMatchObject({ status: "failed", reason: "issue gone", lastError: "issue gone" });
+  });
+
+  it("replays a failed or dead delivery by GUID or key with fresh attempts, and nothing else", async () => {
+    const { store } = await open();
+    await store.addDelivery(delivery("h:dead", { deliveryId: "g" }));
+    await store.addDelivery(delivery("h:done", { deliveryId: "g2" }));
+    await store.claimDelivery(60_000);
+    await store.finishDelivery("h:dead", { status: "dead", reason: "gave up after 1 attempts: 502" });
+    await store.claimDelivery(60_000);
+    await store.finishDelivery("h:done", { status: "done" });
+    expect(await store.replayDelivery("g2")).toBeUndefined();
+    expect(await store.replayDelivery("missing")).toBeUndefined();
+    expect(await store.replayDelivery("g")).toMatchObject({ key: "h:dead", status: "pending", attempts: 0, reason: null, lastError: "gave up after 1 attempts: 502" });
+    expect(await store.replayDelivery("g")).toBeUndefined();
+    expect((await store.claimDelivery(60_000))?.key).toBe("h:dead");
+    await store.finishDelivery("h:dead", { status: "failed", reason: "refused" });
+    expect(await store.replayDelivery("h:dead")).toMatchObject({ key: "h:dead", status: "pending" });
+  });
+
+  it("lists deliveries newest first, by status, and counts them", async () => {
+    let now = 1;
+    const { store } = await open(() => now);
+    for (const key of ["x1", "x2", "x3"]) {
+      await store.addDelivery(delivery(key));
+      now++;
+    }
+    await store.addDelivery({ key: "i1", deliveryId: "i1", event: "push", action: null, status: "ignored" });
+    expect((await store.listDeliveries({ limit: 10 })).map((d) => d.key)).toEqual(["i1", "x3", "x2", "x1"]);
+    expect((await store.listDeliveries({ limit: 2 })).map((d) => d.key)).toEqual(["i1", "x3"]);
+    expect((await store.listDeliveries({ status: "pending", limit: 10 })).map((d) => d.key)).toEqual(["x3", "x2", "x1"]);
+    expect(await store.listDeliveries({ status: "dead", limit: 10 })).toEqual([]);
+    expect(await store.countByStatus()).toEqual({ pending: 3, running: 0, done: 0, failed: 0, ignored: 1, dead: 0 });
+  });
+
+  it("shares the comment budget between processes, and says when a slot frees up", async () => {
+    let now = 10_000;
+    const { store, another } = await open(() => now);
+    const other = await another();
+    const limits = [{ max: 2, windowMs: 1_000 }];
+    expect(await store.reserveWrite([])).toEqual({ ok: true });
+    expect(await store.reserveWrite(limits)).toEqual({ ok: true });
+    now += 100;
+    expect(await other.reserveWrite(limits, { peek: true })).toEqual({ ok: true });
+    expect(await other.reserveWrite(limits)).toEqual({ ok: true });
+    // Windows are stretched by a fifth: the first slot frees 1,200 ms after it was taken.
+    expect(await store.reserveWrite(limits)).toEqual({ ok: false, retryInMs: 1_101 });
+    now = 11_201;
+    expect(await store.reserveWrite(limits)).toEqual({ ok: true });
+  });
+
+  it("gives a named lock to one owner until it is unlocked or expires", async () => {
+    const { store, another } = await open();
+    const other = await another();
+    expect(await store.tryLock("comment:o/r#1", "a", 60_000)).toBe(true);
+    expect(await other.tryLock("comment:o/r#1", "b", 60_000)).toBe(false);
+    expect(await store.tryLock("comment:o/r#1", "a", 60_000)).toBe(true);
+    await other.unlock("comment:o/r#1", "b");
+    expect(await other.tryLock("comment:o/r#1", "b", 60_000)).toBe(false);
+    await store.unlock("comment:o/r#1", "a");
+    expect(await other.tryLock("comment:o/r#1", "b", 150)).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await store.tryLock("comment:o/r#1", "a", 60_000)).toBe(true);
+  });
+
+  it("records a run, links it to its delivery, and keeps its comment", async () => {
+    const { store, another } = await open();
+    await store.addDelivery(delivery("h:run", { deliveryId: "gr" }));
+    await store.addRun({ chatId: "chat-1", deliveryKey: "h:run", deliveryId: "gr", owner: "o", repo: "r", issueNumber: 3, messageId: "m" });
+    await expect(store.addRun({ chatId: "chat-1", deliveryKey: "h:run", deliveryId: "gr", owner: "o", repo: "r", issueNumber: 3, messageId: "m" })).rejects.toThrow();
+    const other = await another();
+    expect(await other.getRun("chat-1")).toMatchObject({ chatId: "chat-1", deliveryKey: "h:run", deliveryId: "gr", owner: "o", repo: "r", issueNumber: 3, messageId: "m", commentId: null, commentUrl: null });
+    expect((await other.getDelivery("h:run"))?.chatId).toBe("chat-1");
+    await other.setRunComment("chat-1", { id: 42, url: "https://github.com/o/r/issues/3#issuecomment-42" });
+    expect(await store.getRun("chat-1")).toMatchObject({ commentId: 42, commentUrl: "https://github.com/o/r/issues/3#issuecomment-42" });
+    expect(await store.getRun("chat-2")).toBeUndefined();
   });
 
   it("records when the latest attempt started and when the delivery finished, for the page's duration", async () => {
-    dir = mkdtempSync(join(tmpdir(), "store-"));
     let now = 5_000;
-    const store = createSqliteStore({ dataDir: dir, now: () => now });
-    await store.addDelivery({ key: "t", deliveryId: "t", event: "issues", action: "opened", status: "pending" });
+    const { store } = await open(() => now);
+    await store.addDelivery(delivery("t"));
     expect(await store.getDelivery("t")).toMatchObject({ startedAt: null, finishedAt: null });
     now = 6_000;
     await store.claimDelivery(10_000);
@@ -63,14 +244,46 @@ describe("SQLite store", () => {
     now = 10_000;
     await store.claimDelivery(10_000);
     expect(await store.getDelivery("t")).toMatchObject({ status: "running", startedAt: 10_000, finishedAt: null });
+  });
+
+  it("dead-letters at its next claim a delivery that took the process down on every attempt", async () => {
+    const { store } = await open();
+    await store.addDelivery(delivery("k", { deliveryId: "d" }));
+    // Two attempts that never finished (the process died during each).
+    await store.claimDelivery(60_000);
+    await store.releaseRunning();
+    await store.claimDelivery(60_000);
+    await store.releaseRunning();
+    let ran = 0;
+    const worker = createWorker({ store, process: async () => (ran++, { status: "done" }), concurrency: 1, leaseMs: 60_000, pollIntervalMs: 50, maxAttempts: 2, retry: { baseMs: 10, maxMs: 10 }, writeLimits: [], logger: silentLogger });
+    await worker.start();
+    for (let i = 0; i < 40 && (await store.getDelivery("k"))?.status !== "dead"; i++) await new Promise((r) => setTimeout(r, 25));
+    await worker.stop();
+    expect(await store.getDelivery("k")).toMatchObject({ status: "dead", reason: expect.stringMatching(/gave up after 2 attempts/) });
+    expect(ran).toBe(0);
+  });
+});
+
+describe("the SQLite store's file", () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("creates its schema in a new folder and keeps deliveries across reopening", async () => {
+    dir = mkdtempSync(join(tmpdir(), "store-"));
+    const dataDir = join(dir, "nested", "data");
+    const store = createSqliteStore({ dataDir });
+    expect(await store.addDelivery(delivery("h:1"))).toEqual({ inserted: true });
     await store.close();
+    const again = createSqliteStore({ dataDir });
+    expect(await again.getDelivery("h:1")).toMatchObject({ status: "pending", attempts: 0, payload: '{"n":"h:1"}' });
+    await again.close();
   });
 
   it("moves a store of the previous version on, keeping its deliveries", async () => {
     dir = mkdtempSync(join(tmpdir(), "store-"));
     const { migrate } = await import("../store/sqlite-store.ts");
     const old = createSqliteStore({ dataDir: dir });
-    await old.addDelivery({ key: "old", deliveryId: "old", event: "issues", action: "opened", status: "pending" });
+    await old.addDelivery(delivery("old"));
     await old.close();
     // Back to version 4, as the release before the timing columns left the file.
     const raw = new Database(join(dir, "openwebui-github.db"));
@@ -93,27 +306,27 @@ describe("SQLite store", () => {
   });
 });
 
-describe("a delivery that takes the process down on every attempt", () => {
-  it("is dead-lettered at its next claim once its attempts are used up", async () => {
-    const { mkdtempSync: mk, rmSync: rm } = await import("node:fs");
-    const dir = mk(join(tmpdir(), "store-"));
-    const { createWorker } = await import("../relay/worker.ts");
-    const { silentLogger } = await import("../lib/logger.ts");
-    const store = createSqliteStore({ dataDir: dir });
-    await store.addDelivery({ key: "k", deliveryId: "d", event: "issues", action: "opened", status: "pending" });
-    // Two attempts that never finished (the process died during each).
-    await store.claimDelivery(60_000);
-    await store.releaseRunning();
-    await store.claimDelivery(60_000);
-    await store.releaseRunning();
-    let ran = 0;
-    const worker = createWorker({ store, process: async () => (ran++, { status: "done" }), concurrency: 1, leaseMs: 60_000, pollIntervalMs: 50, maxAttempts: 2, retry: { baseMs: 10, maxMs: 10 }, writeLimits: [], logger: silentLogger });
-    await worker.start();
-    for (let i = 0; i < 40 && (await store.getDelivery("k"))?.status !== "dead"; i++) await new Promise((r) => setTimeout(r, 25));
-    await worker.stop();
-    expect(await store.getDelivery("k")).toMatchObject({ status: "dead", reason: expect.stringMatching(/gave up after 2 attempts/) });
-    expect(ran).toBe(0);
-    await store.close();
-    rm(dir, { recursive: true, force: true });
+describe.skipIf(!withRedis)("the Redis store across replicas", () => {
+  it("gives the deliveries a stopped replica was running to another, but never a live replica's", async () => {
+    const options = { url: redis?.url ?? "", prefix: `test-${randomUUID()}`, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 2_000 };
+    const first = await createRedisStore(options);
+    const second = await createRedisStore(options);
+    await first.addDelivery(delivery("busy"));
+    expect((await first.claimDelivery(600_000))?.key).toBe("busy");
+    // The second replica starting up must not take what the first is running.
+    expect(await second.releaseRunning()).toBe(0);
+    expect(await second.claimDelivery(600_000)).toBeUndefined();
+    // Its heartbeat gone, the first one's delivery goes to the second long before the lease ends.
+    await first.close();
+    expect(await second.claimDelivery(600_000)).toMatchObject({ key: "busy", attempts: 2 });
+    await second.close();
+  });
+
+  it("fails with a clear message, without the password, when Redis cannot be reached", async () => {
+    const started = Date.now();
+    await expect(createRedisStore({ url: "redis://:hunter2-secret@127.0.0.1:9/0", prefix: "x", connectTimeoutMs: 600, commandTimeoutMs: 500, livenessMs: 2_000 })).rejects.toThrow(
+      /^cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:9\/0 within 1 s: .*ECONNREFUSED/,
+    );
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 });

@@ -1,5 +1,6 @@
 import { readGitHubConfig, type GitHubConfig } from "../github/read-github-config.ts";
 import { createEnvReader, type Env } from "../lib/read-env.ts";
+import { readRedisConfig, type RedisConfig } from "../store/read-redis-config.ts";
 
 export interface ToolServerConfig {
   port: number;
@@ -9,6 +10,8 @@ export interface ToolServerConfig {
   github: GitHubConfig;
   corsOrigins: string[];
   dataDir: string;
+  /** Set: the shared store in Redis instead of SQLite in dataDir. */
+  redis: RedisConfig | null;
   debug: boolean;
 }
 
@@ -22,6 +25,7 @@ export function loadToolServerConfig(env: Env): Readonly<ToolServerConfig> {
     github: readGitHubConfig(read),
     corsOrigins: read.list("TOOL_SERVER_CORS_ORIGINS"),
     dataDir: read.optionalString("DATA_DIR", "./data"),
+    redis: readRedisConfig(read),
     debug: read.boolean("DEBUG", false),
   };
   if (config.apiKey && config.apiKey.length < 16) read.fail("TOOL_SERVER_API_KEY is too short: use at least 16 random characters (e.g. openssl rand -hex 32)");

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { createLogger, type Logger } from "../../lib/logger.ts";
 import { loadRelayConfig } from "../../relay/load-relay-config.ts";
 import { startRelay } from "../../relay/start-relay.ts";
+import { randomUUID } from "node:crypto";
+import { createRedisStore } from "../../store/redis-store.ts";
 import { createSqliteStore } from "../../store/sqlite-store.ts";
 import type { Store, WriteLimit } from "../../store/store.ts";
 import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
@@ -22,6 +24,8 @@ export interface System {
   openWebUI: OpenWebUIStandIn;
   store: Store;
   dataDir: string;
+  /** What points a relay process at this system's store: DATA_DIR, or REDIS_URL and REDIS_PREFIX. */
+  storeEnv: Record<string, string>;
   toolServerUrl: string;
   relayUrl: string;
   webhookUrl: string;
@@ -34,7 +38,7 @@ export interface System {
 /**
  * Everything on loopback: our relay and tool server for real, GitHub, the
  * model and Open WebUI as strict stand-ins. The relay and the tool server
- * share one SQLite store, as `npm start` does.
+ * share one store (SQLite, or Redis with `redisUrl`), as `npm start` does.
  */
 export async function startSystem(
   options: {
@@ -46,6 +50,8 @@ export async function startSystem(
     /** Sees every request the relay makes (to Open WebUI and GitHub). */
     relayFetch?: typeof fetch;
     modelDelayMs?: number;
+    /** A Redis to keep the store in (under a fresh prefix) instead of SQLite. */
+    redisUrl?: string;
   } = {},
 ): Promise<System> {
   const logs: string[] = [];
@@ -53,7 +59,10 @@ export async function startSystem(
   const githubStandIn = await startGitHubStandIn(options.githubOptions);
   const model = await startScriptedModel({ ...(options.script ? { script: options.script } : {}), ...(options.modelDelayMs ? { delayMs: options.modelDelayMs } : {}) });
   const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey: model.apiKey });
-  const store = createSqliteStore({ dataDir });
+  const storeEnv: Record<string, string> = options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `test-${randomUUID()}`, REDIS_LIVENESS_MS: "1500" } : { DATA_DIR: dataDir };
+  const store = options.redisUrl
+    ? await createRedisStore({ url: options.redisUrl, prefix: storeEnv.REDIS_PREFIX!, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 1_500 })
+    : createSqliteStore({ dataDir });
   const env = {
     GITHUB_WEBHOOK_SECRET: webhookSecret,
     GITHUB_TOKEN: "ghp_standin_token_0123456789",
@@ -65,6 +74,7 @@ export async function startSystem(
     TOOL_SERVER_PORT: "0",
     PORT: "0",
     DATA_DIR: dataDir,
+    ...storeEnv,
   };
   // No redaction here: tests must see a secret that reaches a log line, not have it masked.
   const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(line) });
@@ -80,6 +90,7 @@ export async function startSystem(
     openWebUI,
     store,
     dataDir,
+    storeEnv,
     toolServerUrl: toolServer.url,
     relayUrl: "",
     webhookUrl: "",
