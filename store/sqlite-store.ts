@@ -133,9 +133,15 @@ export function migrate(db: Database.Database) {
 }
 
 /**
- * The default store: one SQLite file in `dataDir`. WAL with synchronous=FULL
- * means a delivery that was acknowledged survives a crash of the process and
- * a power loss. One relay per file: leases are not shared across machines.
+ * The default store: one SQLite file in `dataDir`, in WAL mode. What GitHub is
+ * answered on (a delivery stored, a redelivery queued again) commits with
+ * synchronous=FULL: it survives a crash of the process and a power loss. The
+ * worker's bookkeeping (claims, outcomes, runs, locks, the comment budget)
+ * commits with synchronous=NORMAL: it survives a crash of the process, and a
+ * power loss can undo its last moments, which at worst runs a delivery again,
+ * and the comment marker keeps that to one comment. The next FULL commit
+ * syncs the whole log, NORMAL commits before it included. One relay per file:
+ * leases are not shared across machines.
  */
 export function createSqliteStore(options: { dataDir: string; now?: () => number }): Store {
   const now = options.now ?? Date.now;
@@ -149,7 +155,18 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   // The tool server may open the same file from another process: wait for its locks, from the first statement on.
   db.pragma("busy_timeout = 5000");
   db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
+  db.pragma("synchronous = NORMAL");
+  // Without this, each worker write waits for the disk on the thread that answers GitHub.
+  const syncFull = db.prepare("PRAGMA synchronous = FULL");
+  const syncNormal = db.prepare("PRAGMA synchronous = NORMAL");
+  function durably<T>(work: () => T): T {
+    syncFull.run();
+    try {
+      return work();
+    } finally {
+      syncNormal.run();
+    }
+  }
   db.pragma("foreign_keys = ON");
   migrate(db);
 
@@ -246,9 +263,11 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
     const items = batch;
     batch = [];
     try {
-      const inserted = insertBatch(
-        items.map((i) => i.delivery),
-        now(),
+      const inserted = durably(() =>
+        insertBatch(
+          items.map((i) => i.delivery),
+          now(),
+        ),
       );
       items.forEach((item, index) => item.resolve({ inserted: inserted[index]! }));
     } catch (error) {
@@ -283,7 +302,7 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
       retry.run({ key, error: next.error, at: next.at, now: now() });
     },
     async replayDelivery(deliveryId) {
-      const row = replay.get({ id: deliveryId, now: now() }) as DeliveryRow | undefined;
+      const row = durably(() => replay.get({ id: deliveryId, now: now() }) as DeliveryRow | undefined);
       return row && toDelivery(row);
     },
     async listDeliveries(filter) {
