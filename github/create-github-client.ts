@@ -4,6 +4,7 @@ import { createAppAuth } from "@octokit/auth-app";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import type { Logger } from "../lib/logger.ts";
+import { actAsInstallations } from "./act-as-installations.ts";
 import type { GitHubConfig } from "./read-github-config.ts";
 
 const GitHubClient = Octokit.plugin(throttling, retry);
@@ -16,9 +17,15 @@ export function appClientFor(config: GitHubConfig, app: { id: number; privateKey
   return createGitHubClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning, app });
 }
 
-/** The client for a service's GitHub settings. */
+/**
+ * The client for a service's GitHub settings: with the token, or as the GitHub
+ * App's installation on whichever repository a request names.
+ */
 export function githubClientFor(config: GitHubConfig, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
-  return createGitHubClient({ token: config.token, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning });
+  const client = createGitHubClient({ token: config.token, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning });
+  if (!config.app) return client;
+  const { onRateLimit: _countedOnTheInstallations, ...appTuning } = tuning;
+  return actAsInstallations(client, appClientFor(config, config.app, logger, appTuning));
 }
 
 export interface GitHubClientOptions {
