@@ -4,7 +4,6 @@ import { createAppAuth } from "@octokit/auth-app";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import type { Logger } from "../lib/logger.ts";
-import { actAsInstallations } from "./act-as-installations.ts";
 import type { GitHubConfig } from "./read-github-config.ts";
 
 const GitHubClient = Octokit.plugin(throttling, retry);
@@ -17,15 +16,9 @@ export function appClientFor(config: GitHubConfig, app: { id: number; privateKey
   return createGitHubClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning, app });
 }
 
-/**
- * The client for a service's GitHub settings: with the token, or as the GitHub
- * App's installation on whichever repository a request names.
- */
+/** The client for a service's GitHub settings. */
 export function githubClientFor(config: GitHubConfig, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
-  const client = createGitHubClient({ token: config.token, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning });
-  if (!config.app) return client;
-  const { onRateLimit: _countedOnTheInstallations, ...appTuning } = tuning;
-  return actAsInstallations(client, appClientFor(config, config.app, logger, appTuning));
+  return createGitHubClient({ token: config.token, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning });
 }
 
 export interface GitHubClientOptions {

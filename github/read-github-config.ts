@@ -2,10 +2,7 @@ import type { createEnvReader } from "../lib/read-env.ts";
 import { parseRepoAllowList, type RepoAllowList } from "./repo-allow-list.ts";
 
 export interface GitHubConfig {
-  /** The personal token, or "" when the services act as a GitHub App. */
   token: string;
-  /** The GitHub App to act as (an installation token per repository), instead of the token. */
-  app: { id: number; privateKey: string } | null;
   apiUrl: string;
   allowList: RepoAllowList;
   timeoutMs: number;
@@ -15,19 +12,7 @@ export interface GitHubConfig {
 
 /** The GitHub variables both services share, read the same way in both. */
 export function readGitHubConfig(read: ReturnType<typeof createEnvReader>): GitHubConfig {
-  const appId = read.optionalString("GITHUB_APP_ID", "");
-  // Environment files often hold the PEM on one line with \n escapes.
-  const appKey = read.optionalString("GITHUB_APP_PRIVATE_KEY", "").replace(/\\n/g, "\n");
-  let app: GitHubConfig["app"] = null;
-  let token = "";
-  if (appId || appKey) {
-    if (!/^\d{1,12}$/.test(appId)) read.fail(`GITHUB_APP_ID must be the app's numeric id (on its settings page), got "${appId}"`);
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(appKey)) read.fail("GITHUB_APP_PRIVATE_KEY must be the app's private key in PEM form (the .pem file GitHub generated; \\n escapes allowed)");
-    if (read.optionalString("GITHUB_TOKEN", "")) read.fail("GITHUB_TOKEN and GITHUB_APP_ID are both set: act either with a token or as a GitHub App, so leave one of them empty");
-    app = { id: Number(appId), privateKey: appKey };
-  } else {
-    token = read.requiredString("GITHUB_TOKEN", "create a fine-grained token with Issues read/write on the chosen repositories and set GITHUB_TOKEN, or set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY to act as a GitHub App");
-  }
+  const token = read.requiredString("GITHUB_TOKEN", "create a fine-grained token with Issues read/write on the chosen repositories and set GITHUB_TOKEN");
   const apiUrl = read.url("GITHUB_API_URL", "https://api.github.com", "use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server");
   const entries = read.list("GITHUB_REPOS");
   if (entries.length === 0) read.fail("GITHUB_REPOS is missing: list the repositories the AI may act on, e.g. GITHUB_REPOS=my-org/app,my-org/*");
@@ -38,5 +23,5 @@ export function readGitHubConfig(read: ReturnType<typeof createEnvReader>): GitH
     { max: read.integer("GITHUB_COMMENTS_PER_MINUTE", 80, { min: 1, max: 10_000 }), windowMs: 60_000 },
     { max: read.integer("GITHUB_COMMENTS_PER_HOUR", 500, { min: 1, max: 100_000 }), windowMs: 3_600_000 },
   ];
-  return { token, app, apiUrl, allowList, timeoutMs, commentLimits };
+  return { token, apiUrl, allowList, timeoutMs, commentLimits };
 }

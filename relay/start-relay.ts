@@ -41,9 +41,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   const { registry, observer } = createRelayMetrics({ store, processMetrics: true });
   // The token's budget; the app client's JWT requests (reconciling) count against the app, not the token.
   const github = githubClientFor(config.github, logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github, onRateLimit: observer.githubRateLimit });
-  // The app itself (its JWT): who it is, and its own webhook's delivery log.
-  const appClient = config.github.app ? appClientFor(config.github, config.github.app, logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github }) : null;
-  const ownLogin = createOwnLogin({ github, app: appClient, configured: config.github.botLogin, logger });
+  const ownLogin = createOwnLogin({ github, configured: config.github.botLogin, logger });
   const openWebUI = createOpenWebUIClient({
     baseUrl: config.openWebUI.url,
     apiKey: config.openWebUI.apiKey,
@@ -109,7 +107,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   const { reconcile } = config;
   if (reconcile) {
     // An app's own webhook log is read with the app's JWT, not the token.
-    const reader = reconcile.hook.kind === "app" && appClient ? appClient : github;
+    const reader = reconcile.hook.kind === "app" && config.app ? appClientFor(config.github, config.app, logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github }) : github;
     let busy = false;
     const roundOwner = randomUUID();
     // One round at a time; the first right after startup, when the last outage's failures are fresh.

@@ -29,7 +29,7 @@ export async function startToolServer(config: Readonly<ToolServerConfig>, deps: 
   const github = githubClientFor(config.github, deps.logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github, onRateLimit: metrics.githubRateLimit });
   const app = createToolServer({
     tools: deps.tools ?? toolRegistry,
-    deps: { github, store: deps.store, allowList: config.github.allowList, logger: deps.logger, secrets: [config.github.token, config.github.app?.privateKey ?? "", config.apiKey, ...(deps.extraSecrets ?? [])].filter(Boolean), commentLimits: deps.commentLimits ?? config.github.commentLimits },
+    deps: { github, store: deps.store, allowList: config.github.allowList, logger: deps.logger, secrets: [config.github.token, config.apiKey, ...(deps.extraSecrets ?? [])], commentLimits: deps.commentLimits ?? config.github.commentLimits },
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,
     version: deps.version ?? "0.1.0",

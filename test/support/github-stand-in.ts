@@ -88,8 +88,6 @@ export interface GitHubStandIn {
   readonly contentLimitHits: number;
   /** Reports this x-ratelimit-remaining to authenticated callers from now on (null: 5000 minus their requests this hour). */
   reportRateLimitRemaining(remaining: number | null): void;
-  /** Installation tokens the app was given, with what each was narrowed to. */
-  installationTokens(): Array<{ installationId: number; repositories: string[]; permissions: unknown }>;
   /** A repository webhook that sends to `url`, signed with `secret`; returns its id. */
   addHook(hook: { owner: string; repo: string; url: string; secret: string }): number;
   /** The GitHub App's own webhook (needs the `app` option); returns its id. */
@@ -115,16 +113,7 @@ export interface GitHubStandInOptions {
    */
   contentLimits?: Array<{ max: number; windowMs: number }>;
   /** A GitHub App whose JWTs (RS256, signed with the private key of `publicKey`) are accepted. */
-  app?: {
-    id: number;
-    publicKey: string;
-    /** The app's slug: its installation tokens act as `<slug>[bot]`. */
-    slug?: string;
-    /** Where it is installed: each installation covers the listed `owner/repo` names. */
-    installations?: Array<{ id: number; repositories: string[] }>;
-    /** Lifetime of installation tokens (GitHub: one hour). */
-    tokenTtlMs?: number;
-  };
+  app?: { id: number; publicKey: string };
 }
 
 interface Hook {
@@ -195,8 +184,6 @@ interface Caller {
   token: string;
   /** Authenticated as the GitHub App itself (a JWT), which may use only /app endpoints. */
   app?: boolean;
-  /** An installation token: the repositories it may touch, and when it stops working. */
-  installation?: { id: number; repositories: string[]; expiresAt: number };
 }
 
 interface Answer {
@@ -487,7 +474,6 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] !== undefined && options.app && match[1].split(".").length === 3) return appCaller(match[1]);
     const caller = match?.[1] === undefined ? undefined : tokens.get(match[1]);
-    if (caller?.installation && caller.installation.expiresAt <= Date.now()) return githubError(401, "Bad credentials", docs.root);
     return caller ?? githubError(401, "Bad credentials", docs.root);
   }
 
@@ -568,55 +554,6 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     return { status: 200, body: all.slice((page - 1) * perPage, page * perPage).map(commentJson), headers };
   }
 
-  let nextInstallationToken = 1;
-  const installationTokensIssued: Array<{ installationId: number; repositories: string[]; permissions: unknown }> = [];
-
-  /** GET /app, GET /repos/{o}/{r}/installation and POST /app/installations/{id}/access_tokens: JWT only. */
-  function appRoute(method: string, segments: string[], raw: string, caller: Caller): Answer | undefined {
-    const app = options.app;
-    const [first, second, third, fourth] = segments;
-    const isAppRoute =
-      (method === "GET" && segments.length === 1 && first === "app") ||
-      (method === "GET" && segments.length === 4 && first === "repos" && fourth === "installation") ||
-      (method === "POST" && segments.length === 4 && first === "app" && second === "installations" && fourth === "access_tokens");
-    if (!isAppRoute || !app) return undefined;
-    if (!caller.app) return githubError(401, "A JSON web token could not be decoded", docs.root);
-    const slug = app.slug ?? `app-${app.id}`;
-    const installations = app.installations ?? [];
-    if (first === "app" && segments.length === 1) {
-      return { status: 200, body: { id: app.id, slug, name: slug, owner: userJson(user("octo")), permissions: { issues: "write", metadata: "read" }, events: ["issues"] } };
-    }
-    if (first === "repos") {
-      const full = `${second}/${third}`.toLowerCase();
-      const found = installations.find((i) => i.repositories.some((r) => r.toLowerCase() === full));
-      if (!found) return notFound("https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app");
-      return { status: 200, body: { id: found.id, app_id: app.id, app_slug: slug, account: userJson(user(second ?? "")), repository_selection: "selected", permissions: { issues: "write", metadata: "read" } } };
-    }
-    const installation = installations.find((i) => String(i.id) === third);
-    if (!installation) return notFound("https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app");
-    let asked: { repositories?: unknown; permissions?: unknown } = {};
-    if (raw.trim() !== "") {
-      try {
-        asked = JSON.parse(raw) as typeof asked;
-      } catch {
-        return githubError(400, "Problems parsing JSON", docs.root);
-      }
-    }
-    let repositories = installation.repositories;
-    if (asked.repositories !== undefined) {
-      if (!Array.isArray(asked.repositories) || asked.repositories.some((r) => typeof r !== "string")) return githubError(422, "Invalid request.\n\nFor 'properties/repositories', is not an array of strings.", docs.root);
-      const names = asked.repositories as string[];
-      const unknown = names.filter((n) => !installation.repositories.some((r) => r.split("/")[1]!.toLowerCase() === n.toLowerCase()));
-      if (unknown.length > 0) return githubError(422, `There is at least one repository that does not exist or is not accessible to the parent installation.`, docs.root);
-      repositories = installation.repositories.filter((r) => names.some((n) => n.toLowerCase() === r.split("/")[1]!.toLowerCase()));
-    }
-    const expiresAt = Date.now() + (app.tokenTtlMs ?? 3_600_000);
-    const token = `ghs_standin${String(nextInstallationToken++).padStart(26, "0")}`;
-    tokens.set(token, { user: user(`${slug}[bot]`, "Bot"), canWrite: true, token, installation: { id: installation.id, repositories, expiresAt } });
-    installationTokensIssued.push({ installationId: installation.id, repositories, permissions: asked.permissions ?? null });
-    return { status: 201, body: { token, expires_at: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z"), permissions: asked.permissions ?? { issues: "write", metadata: "read" }, repository_selection: "selected" } };
-  }
-
   /** Answers a routed request; undefined when no route this stand-in implements matches. */
   function route(method: string, url: URL, headers: IncomingHttpHeaders, raw: string, caller: Caller): Answer | undefined {
     let segments: string[];
@@ -627,14 +564,6 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     }
     const [first, owner = "", repoName = "", kind, fourth, fifth, ...rest] = segments;
 
-    const appAnswer = appRoute(method, segments, raw, caller);
-    if (appAnswer) return appAnswer;
-    if (caller.app && first === "repos") return githubError(401, "A JSON web token could not be decoded (stand-in: repository endpoints need an installation token)", docs.root);
-    if (caller.installation && first === "user") return githubError(403, "Resource not accessible by integration", docs.authenticated);
-    if (caller.installation && first === "repos" && !caller.installation.repositories.some((r) => r.toLowerCase() === `${owner}/${repoName}`.toLowerCase())) {
-      // GitHub hides what a token cannot see.
-      return notFound(docs.root);
-    }
     if (method === "GET" && segments.length === 1 && first === "user") {
       return { status: 200, body: { ...userJson(caller.user), name: null, company: null, blog: "", location: null, email: null, bio: null, public_repos: 0, followers: 0, following: 0, created_at: "2024-01-01T00:00:00Z", updated_at: "2024-01-01T00:00:00Z" }, headers: { "x-oauth-scopes": caller.canWrite ? "repo" : "" } };
     }
@@ -957,9 +886,6 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     },
     allComments() {
       return [...comments.values()].map(copyComment);
-    },
-    installationTokens() {
-      return installationTokensIssued.map((t) => ({ ...t, repositories: [...t.repositories] }));
     },
     reportRateLimitRemaining(remaining) {
       reportedRemaining = remaining;

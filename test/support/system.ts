@@ -52,8 +52,6 @@ export async function startSystem(
     modelDelayMs?: number;
     /** A Redis to keep the store in (under a fresh prefix) instead of SQLite. */
     redisUrl?: string;
-    /** Both services act as the stand-in's GitHub App (`githubOptions.app`), signing with this key, instead of with a token. */
-    appPrivateKey?: string;
   } = {},
 ): Promise<System> {
   const logs: string[] = [];
@@ -67,10 +65,7 @@ export async function startSystem(
     : createSqliteStore({ dataDir });
   const env = {
     GITHUB_WEBHOOK_SECRET: webhookSecret,
-    ...(options.appPrivateKey
-      ? // The key as an .env file holds it: one line, \n escaped.
-        { GITHUB_TOKEN: "", GITHUB_APP_ID: String(options.githubOptions?.app?.id), GITHUB_APP_PRIVATE_KEY: options.appPrivateKey.replace(/\n/g, "\\n") }
-      : { GITHUB_TOKEN: "ghp_standin_token_0123456789" }),
+    GITHUB_TOKEN: "ghp_standin_token_0123456789",
     GITHUB_API_URL: githubStandIn.url,
     GITHUB_REPOS: "Codertocat/*,octo/app",
     OPENWEBUI_URL: openWebUI.url,
