@@ -7,7 +7,7 @@ import { configOrExit, loadDotEnv, onShutdown, processLogger } from "./environme
 loadDotEnv();
 const [config] = configOrExit(() => loadToolServerConfig(process.env));
 if (!config) process.exit(78);
-const logger = processLogger(config.debug, [config.github.token, config.apiKey], "tool-server");
+const logger = processLogger(config.debug, [config.github.token, config.github.app?.privateKey ?? "", config.apiKey].filter(Boolean), "tool-server");
 const store = createSqliteStore({ dataDir: config.dataDir });
 const toolServer = await startToolServer(config, { store, logger });
 onShutdown(logger, async () => {

@@ -4,6 +4,7 @@ import { createAppAuth } from "@octokit/auth-app";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import type { Logger } from "../lib/logger.ts";
+import { createInstallationAuth } from "./installation-auth.ts";
 import type { GitHubConfig } from "./read-github-config.ts";
 
 const GitHubClient = Octokit.plugin(throttling, retry);
@@ -16,9 +17,15 @@ export function appClientFor(config: GitHubConfig, app: { id: number; privateKey
   return createGitHubClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning, app });
 }
 
-/** The client for a service's GitHub settings. */
+/**
+ * The client for a service's GitHub settings: with GITHUB_TOKEN, that token;
+ * as a GitHub App, each repository's installation token (see installation-auth.ts).
+ */
 export function githubClientFor(config: GitHubConfig, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
-  return createGitHubClient({ token: config.token, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning });
+  if (!config.app) return createGitHubClient({ token: config.token, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning });
+  const appClient = appClientFor(config, config.app, logger, tuning);
+  const installations = createInstallationAuth({ app: config.app, appClient, logger });
+  return createGitHubClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning, authStrategy: installations.strategy });
 }
 
 export interface GitHubClientOptions {
@@ -39,6 +46,8 @@ export interface GitHubClientOptions {
   pacing?: { writeMs: number; notificationMs: number };
   /** Authenticate as a GitHub App (JWT) instead of with the token. */
   app?: { id: number; privateKey: string };
+  /** Another Octokit auth strategy (a GitHub App's installation tokens) instead of the token. */
+  authStrategy?: () => unknown;
 }
 
 /**
@@ -52,7 +61,11 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
     baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs) });
 
   return new GitHubClient({
-    ...(options.app ? { authStrategy: createAppAuth, auth: { appId: options.app.id, privateKey: options.app.privateKey } } : { auth: options.token }),
+    ...(options.authStrategy
+      ? { authStrategy: options.authStrategy }
+      : options.app
+        ? { authStrategy: createAppAuth, auth: { appId: options.app.id, privateKey: options.app.privateKey } }
+        : { auth: options.token }),
     baseUrl: options.baseUrl,
     userAgent: "openwebui-github",
     request: { fetch: timedFetch },

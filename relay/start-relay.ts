@@ -34,8 +34,11 @@ function isWebhookPath(url: string | undefined): boolean {
 /** Wires the relay: webhook endpoint, worker and clients. Used by bin/ and by tests. */
 export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDependencies) {
   const { store, logger } = deps;
-  const github = githubClientFor(config.github, logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github });
-  const ownLogin = createOwnLogin({ github, configured: config.github.botLogin, logger });
+  const tuning = { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github };
+  const github = githubClientFor(config.github, logger, tuning);
+  // As a GitHub App, the JWT client reads the app's slug (its bot login) and the app's own webhook log.
+  const appClient = config.github.app ? appClientFor(config.github, config.github.app, logger, tuning) : undefined;
+  const ownLogin = createOwnLogin({ github, configured: config.github.botLogin, logger, ...(appClient ? { app: appClient } : {}) });
   const openWebUI = createOpenWebUIClient({
     baseUrl: config.openWebUI.url,
     apiKey: config.openWebUI.apiKey,
@@ -94,7 +97,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   const { reconcile } = config;
   if (reconcile) {
     // An app's own webhook log is read with the app's JWT, not the token.
-    const reader = reconcile.hook.kind === "app" && config.app ? appClientFor(config.github, config.app, logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github }) : github;
+    const reader = reconcile.hook.kind === "app" && appClient ? appClient : github;
     let busy = false;
     // One round at a time; the first right after startup, when the last outage's failures are fresh.
     const round = async () => {

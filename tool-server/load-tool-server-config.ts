@@ -4,7 +4,7 @@ import { createEnvReader, type Env } from "../lib/read-env.ts";
 export interface ToolServerConfig {
   port: number;
   apiKey: string;
-  github: GitHubConfig;
+  github: GitHubConfig & { botLogin: string | null };
   corsOrigins: string[];
   dataDir: string;
   debug: boolean;
@@ -16,7 +16,7 @@ export function loadToolServerConfig(env: Env): Readonly<ToolServerConfig> {
   const config: ToolServerConfig = {
     port: read.integer("TOOL_SERVER_PORT", 8087, { min: 0, max: 65_535 }),
     apiKey: read.requiredString("TOOL_SERVER_API_KEY", "set a long random key (e.g. openssl rand -hex 32) and give the same key to the tool server connection in Open WebUI"),
-    github: readGitHubConfig(read),
+    github: { ...readGitHubConfig(read), botLogin: read.optionalString("GITHUB_BOT_LOGIN", "") || null },
     corsOrigins: read.list("TOOL_SERVER_CORS_ORIGINS"),
     dataDir: read.optionalString("DATA_DIR", "./data"),
     debug: read.boolean("DEBUG", false),

@@ -40,6 +40,8 @@ export async function startSystem(
   options: {
     script?: ModelScript;
     relayEnv?: Record<string, string>;
+    /** Variables for both services (e.g. a GitHub App's instead of GITHUB_TOKEN: give GITHUB_TOKEN ""). */
+    env?: Record<string, string>;
     startRelay?: boolean;
     githubOptions?: GitHubStandInOptions;
     commentLimits?: WriteLimit[];
@@ -65,6 +67,7 @@ export async function startSystem(
     TOOL_SERVER_PORT: "0",
     PORT: "0",
     DATA_DIR: dataDir,
+    ...options.env,
   };
   // No redaction here: tests must see a secret that reaches a log line, not have it masked.
   const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(line) });
