@@ -81,7 +81,15 @@ export function createInstallationAuth(options: InstallationAuthOptions) {
     const repo = decodeURIComponent(match[2]!);
     const installationId = await installationFor(owner, repo);
     const send = async (refresh: boolean) => {
-      endpoint.headers.authorization = `token ${await tokenFor(installationId, repo, refresh)}`;
+      let token: string;
+      try {
+        token = await tokenFor(installationId, repo, refresh);
+      } catch (error) {
+        // Uninstalled (or reinstalled under a new id) since the lookup: look it up again next time.
+        if (isRequestError(error) && (error.status === 404 || error.status === 422)) installations.delete(`${owner}/${repo}`.toLowerCase());
+        throw error;
+      }
+      endpoint.headers.authorization = `token ${token}`;
       return request(endpoint as unknown as string);
     };
     try {

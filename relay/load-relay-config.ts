@@ -65,6 +65,8 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
   if (hookId || hookRepo || config.app) {
     const [owner, repo, extra] = hookRepo.split("/");
     const repositoryHook = Boolean(hookId || hookRepo);
+    // An installation token is narrowed to issues, and a repository webhook's log needs a token with webhook access.
+    if (repositoryHook && config.app) read.fail("GITHUB_HOOK_ID and GITHUB_HOOK_REPO are for a repository webhook with GITHUB_TOKEN; as a GitHub App the relay reconciles the app's own webhook, so leave them empty");
     if (repositoryHook && !/^\d{1,15}$/.test(hookId)) read.fail(`GITHUB_HOOK_ID must be the webhook's numeric id (in its settings URL), got "${hookId}"`);
     if (repositoryHook && (!owner || !repo || extra !== undefined)) read.fail(`GITHUB_HOOK_REPO must be the owner/repo the webhook belongs to, got "${hookRepo}"`);
     config.reconcile = {

@@ -209,6 +209,7 @@ describe("GitHub App configuration", () => {
     expect(problems({ GITHUB_APP_ID: "12" })).toMatch(/GITHUB_APP_PRIVATE_KEY is missing/);
     expect(problems({ GITHUB_APP_ID: "12", GITHUB_APP_PRIVATE_KEY_FILE: "/nonexistent/app.pem" })).toMatch(/GITHUB_APP_PRIVATE_KEY_FILE cannot be read \(ENOENT\)/);
     expect(problems({ ...appEnv, GITHUB_TOKEN: "ghp_x" })).toMatch(/GITHUB_TOKEN and GITHUB_APP_ID are both set/);
+    expect(problems({ ...appEnv, GITHUB_HOOK_ID: "7", GITHUB_HOOK_REPO: "a/b" })).toMatch(/GITHUB_HOOK_ID and GITHUB_HOOK_REPO are for a repository webhook with GITHUB_TOKEN/);
     expect(problems({})).toMatch(/GITHUB_TOKEN is missing: .* or run as a GitHub App with GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY/);
     expect(() => loadToolServerConfig({ ...base })).toThrowError(/GITHUB_TOKEN is missing/);
   });
