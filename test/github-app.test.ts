@@ -133,6 +133,23 @@ describe("running as a GitHub App", () => {
     expect(system.github.requests.filter((r) => r.status === 401)).toEqual([]);
   });
 
+  it("a revoked installation token gets one fresh token and the call goes through", async () => {
+    system = await startAppSystem({ script: analystScript(() => "After revocation.") });
+    system.github.addIssueFromPayload(issuesOpened({ number: 1 }));
+    system.github.addIssueFromPayload(issuesOpened({ number: 2 }));
+    expect((await finished(await open(issuesOpened({ number: 1 })))).status).toBe("done");
+    system.github.revokeInstallationTokens();
+    const before = system.github.installationTokensIssued;
+    expect((await finished(await open(issuesOpened({ number: 2 })))).status).toBe("done");
+
+    expect(system.github.comments("Codertocat", "Hello-World", 2).map((c) => c.user.login)).toEqual([bot]);
+    // Each service met the revoked token once at most, then asked for a fresh one.
+    const refused = system.github.requests.filter((r) => r.status === 401);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(refused.length).toBeLessThanOrEqual(2);
+    expect(system.github.installationTokensIssued - before).toBe(refused.length);
+  });
+
   it("a repository where the app is not installed: the tool says to install the app there, and the fallback fails with that message", async () => {
     const script: ModelScript = (request) => {
       const target = issueAskedAbout(request);

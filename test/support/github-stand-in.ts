@@ -86,6 +86,8 @@ export interface GitHubStandIn {
   failNext(count: number, kind: FaultKind, filter?: { method?: string; pathIncludes?: string }): void;
   /** Installation tokens handed out (POST /app/installations/{id}/access_tokens). */
   readonly installationTokensIssued: number;
+  /** Revokes every installation token handed out so far (as DELETE /installation/token does); they answer 401 from now on. */
+  revokeInstallationTokens(): void;
   /** Comments refused for going past `contentLimits`. */
   readonly contentLimitHits: number;
   /** A repository webhook that sends to `url`, signed with `secret`; returns its id. */
@@ -894,6 +896,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     },
     get installationTokensIssued() {
       return installationTokensIssued;
+    },
+    revokeInstallationTokens() {
+      for (const [issued, caller] of tokens) if (caller.installation) tokens.delete(issued);
     },
     addHook(hook) {
       const id = nextHookId++;
