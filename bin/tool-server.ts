@@ -8,7 +8,7 @@ import { configOrExit, loadDotEnv, onShutdown, processLogger } from "./environme
 loadDotEnv();
 const [config] = configOrExit(() => loadToolServerConfig(process.env));
 if (!config) process.exit(78);
-const logger = processLogger(config.debug, [config.github.token, config.apiKey, config.metricsToken ?? "", redisPassword(config.redis)], "tool-server");
+const logger = processLogger(config.debug, [config.github.token, config.github.app?.privateKey ?? "", config.apiKey, config.metricsToken ?? "", redisPassword(config.redis)].filter(Boolean), "tool-server");
 const store = await openStore(config, logger);
 const toolServer = await startToolServer(config, { store, logger });
 onShutdown(logger, async () => {

@@ -4,6 +4,7 @@ import { createAppAuth } from "@octokit/auth-app";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import type { Logger } from "../lib/logger.ts";
+import { createInstallationAuth } from "./installation-auth.ts";
 import type { GitHubConfig } from "./read-github-config.ts";
 
 const GitHubClient = Octokit.plugin(throttling, retry);
@@ -16,9 +17,17 @@ export function appClientFor(config: GitHubConfig, app: { id: number; privateKey
   return createGitHubClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning, app });
 }
 
-/** The client for a service's GitHub settings. */
+/**
+ * The client for a service's GitHub settings: with GITHUB_TOKEN, that token;
+ * as a GitHub App, each repository's installation token (see installation-auth.ts).
+ */
 export function githubClientFor(config: GitHubConfig, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
-  return createGitHubClient({ token: config.token, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning });
+  if (!config.app) return createGitHubClient({ token: config.token, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning });
+  // The app's own JWT requests count against the app, not against the installations the metrics follow.
+  const { onRateLimit: _installationsOnly, ...appTuning } = tuning;
+  const appClient = appClientFor(config, config.app, logger, appTuning);
+  const installations = createInstallationAuth({ app: config.app, appClient, logger });
+  return createGitHubClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning, authStrategy: installations.strategy });
 }
 
 export interface GitHubClientOptions {
@@ -41,6 +50,8 @@ export interface GitHubClientOptions {
   app?: { id: number; privateKey: string };
   /** Told GitHub's `x-ratelimit-remaining` (and its resource) on every response that has it, for the metrics. */
   onRateLimit?: (resource: string, remaining: number) => void;
+  /** Another Octokit auth strategy (a GitHub App's installation tokens) instead of the token. */
+  authStrategy?: () => unknown;
 }
 
 /**
@@ -54,7 +65,11 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
     baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs) });
 
   const octokit = new GitHubClient({
-    ...(options.app ? { authStrategy: createAppAuth, auth: { appId: options.app.id, privateKey: options.app.privateKey } } : { auth: options.token }),
+    ...(options.authStrategy
+      ? { authStrategy: options.authStrategy }
+      : options.app
+        ? { authStrategy: createAppAuth, auth: { appId: options.app.id, privateKey: options.app.privateKey } }
+        : { auth: options.token }),
     baseUrl: options.baseUrl,
     userAgent: "openwebui-github",
     request: { fetch: timedFetch },

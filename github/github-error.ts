@@ -29,7 +29,7 @@ export function toHttpError(error: unknown, what: string): HttpError {
     case 410:
       return new HttpError(410, `GitHub says ${what} is gone (issues may be disabled on that repository).`, { cause: error });
     case 401:
-      return new HttpError(502, `GitHub rejected the tool server's token (401). An administrator must fix GITHUB_TOKEN; retrying will not help.`, { cause: error });
+      return new HttpError(502, `GitHub rejected the tool server's token (401). An administrator must fix GITHUB_TOKEN (or the GitHub App's credentials); retrying will not help.`, { cause: error });
     case 403:
     case 429:
       if (/rate limit/i.test(githubMessage) || error.status === 429) {

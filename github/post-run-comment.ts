@@ -15,7 +15,7 @@ const lockMs = 20 * 60_000;
  * shared store, so the second finds the first's comment by its marker.
  */
 export function postRunComment(
-  deps: { github: Octokit; store: Store; commentLimits: readonly WriteLimit[] },
+  deps: { github: Octokit; store: Store; commentLimits: readonly WriteLimit[]; ownLogin?: () => Promise<string | null> },
   target: RunTarget,
   analysis: string,
   knownCommentId?: number,
@@ -23,7 +23,7 @@ export function postRunComment(
   return withLock(
     deps.store,
     `comment:${target.deliveryId}`,
-    () => upsertRunComment(deps.github, target, analysis, knownCommentId, () => waitForWriteSlot(deps.store, deps.commentLimits, budgetWaitMs)),
+    async () => upsertRunComment(deps.github, { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null }, analysis, knownCommentId, () => waitForWriteSlot(deps.store, deps.commentLimits, budgetWaitMs)),
     { ttlMs: lockMs, waitMs: lockMs },
   );
 }

@@ -6,6 +6,11 @@ export interface RunTarget {
   repo: string;
   issueNumber: number;
   deliveryId: string;
+  /**
+   * The login we post as, when known: only its comments count as the run's,
+   * so someone else's comment carrying a copied marker is never taken for ours.
+   */
+  ownLogin?: string | null;
 }
 
 export interface PostedComment {
@@ -43,7 +48,8 @@ export async function findRunComment(octokit: Octokit, target: RunTarget) {
     issue_number: target.issueNumber,
     per_page: 100,
   });
-  return comments.find((comment) => comment.body?.includes(marker));
+  const own = target.ownLogin?.toLowerCase();
+  return comments.find((comment) => comment.body?.includes(marker) && (!own || comment.user?.login.toLowerCase() === own));
 }
 
 /**

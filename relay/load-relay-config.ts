@@ -22,7 +22,7 @@ export interface RelayConfig {
   shutdownGraceMs: number;
   /** The repository webhook whose failed deliveries are redelivered, when set. */
   reconcile: { hook: HookRef; intervalMs: number; windowMs: number } | null;
-  /** GitHub App credentials; for now used to read and redeliver the app's own webhook deliveries. */
+  /** GitHub App credentials (the same as github.app): the relay acts as the app, and reconciles its webhook. */
   app: { id: number; privateKey: string } | null;
   commentFallback: boolean;
   dataDir: string;
@@ -70,19 +70,14 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(config.openWebUI.toolServerId)) {
     read.fail(`OPENWEBUI_TOOL_SERVER_ID must be letters, digits, "_", "-" or "." (got "${config.openWebUI.toolServerId}")`);
   }
-  const appId = read.optionalString("GITHUB_APP_ID", "");
-  // Environment files often hold the PEM on one line with \n escapes.
-  const appKey = read.optionalString("GITHUB_APP_PRIVATE_KEY", "").replace(/\\n/g, "\n");
-  if (appId || appKey) {
-    if (!/^\d{1,12}$/.test(appId)) read.fail(`GITHUB_APP_ID must be the app's numeric id (on its settings page), got "${appId}"`);
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(appKey)) read.fail("GITHUB_APP_PRIVATE_KEY must be the app's private key in PEM form (the .pem file GitHub generated; \\n escapes allowed)");
-    config.app = { id: Number(appId), privateKey: appKey };
-  }
+  config.app = config.github.app;
   const hookId = read.optionalString("GITHUB_HOOK_ID", "");
   const hookRepo = read.optionalString("GITHUB_HOOK_REPO", "");
   if (hookId || hookRepo || config.app) {
     const [owner, repo, extra] = hookRepo.split("/");
     const repositoryHook = Boolean(hookId || hookRepo);
+    // An installation token is narrowed to issues, and a repository webhook's log needs a token with webhook access.
+    if (repositoryHook && config.app) read.fail("GITHUB_HOOK_ID and GITHUB_HOOK_REPO are for a repository webhook with GITHUB_TOKEN; as a GitHub App the relay reconciles the app's own webhook, so leave them empty");
     if (repositoryHook && !/^\d{1,15}$/.test(hookId)) read.fail(`GITHUB_HOOK_ID must be the webhook's numeric id (in its settings URL), got "${hookId}"`);
     if (repositoryHook && (!owner || !repo || extra !== undefined)) read.fail(`GITHUB_HOOK_REPO must be the owner/repo the webhook belongs to, got "${hookRepo}"`);
     config.reconcile = {

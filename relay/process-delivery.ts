@@ -43,13 +43,14 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     const payload = JSON.parse(delivery.payload ?? "null") as Record<string, unknown>;
     const facts = issuesOpenedFacts(payload);
     if (typeof facts === "string") return { status: "failed", reason: `stored payload is unusable: ${facts}` };
-    const loop = loopReason(facts, await options.ownLogin());
+    const ownLogin = await options.ownLogin();
+    const loop = loopReason(facts, ownLogin);
     if (loop) return { status: "ignored", reason: loop };
     // GITHUB_REPOS may have narrowed since the delivery was stored (a replay, a long queue).
     if (!options.allowList.allows(facts.owner, facts.repo)) return { status: "ignored", reason: `${facts.owner}/${facts.repo} is not in GITHUB_REPOS` };
     Object.assign(log, { repository: `${facts.owner}/${facts.repo}`, issue: facts.issueNumber });
 
-    const target: RunTarget = { owner: facts.owner, repo: facts.repo, issueNumber: facts.issueNumber, deliveryId: delivery.deliveryId };
+    const target: RunTarget = { owner: facts.owner, repo: facts.repo, issueNumber: facts.issueNumber, deliveryId: delivery.deliveryId, ownLogin };
     if (delivery.attempts > 1) {
       // An earlier attempt may have posted and then died before recording it.
       const earlier = await findRunComment(github, target);

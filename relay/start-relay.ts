@@ -39,9 +39,12 @@ function isWebhookPath(url: string | undefined): boolean {
 export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDependencies) {
   const { store, logger } = deps;
   const { registry, observer } = createRelayMetrics({ store, processMetrics: true });
-  // The token's budget; the app client's JWT requests (reconciling) count against the app, not the token.
-  const github = githubClientFor(config.github, logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github, onRateLimit: observer.githubRateLimit });
-  const ownLogin = createOwnLogin({ github, configured: config.github.botLogin, logger });
+  const tuning = { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github };
+  // The installations' budget; the app client's JWT requests (its slug, reconciling) count against the app.
+  const github = githubClientFor(config.github, logger, { ...tuning, onRateLimit: observer.githubRateLimit });
+  // As a GitHub App, the JWT client reads the app's slug (its bot login) and the app's own webhook log.
+  const appClient = config.github.app ? appClientFor(config.github, config.github.app, logger, tuning) : undefined;
+  const ownLogin = createOwnLogin({ github, configured: config.github.botLogin, logger, ...(appClient ? { app: appClient } : {}) });
   const openWebUI = createOpenWebUIClient({
     baseUrl: config.openWebUI.url,
     apiKey: config.openWebUI.apiKey,
@@ -107,7 +110,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   const { reconcile } = config;
   if (reconcile) {
     // An app's own webhook log is read with the app's JWT, not the token.
-    const reader = reconcile.hook.kind === "app" && config.app ? appClientFor(config.github, config.app, logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github }) : github;
+    const reader = reconcile.hook.kind === "app" && appClient ? appClient : github;
     let busy = false;
     const roundOwner = randomUUID();
     // One round at a time; the first right after startup, when the last outage's failures are fresh.

@@ -131,8 +131,8 @@ describe("structured logs", () => {
         await github.close();
         rmSync(dataDir, { recursive: true, force: true });
       });
-      // At startup the relay asks GitHub for its own login: one response to log.
-      await waitFor(() => github.requests.some((r) => r.path === "/user"), "the relay to ask GitHub for its login");
+      // At startup the relay asks GitHub for its own login (as an app: its slug): one response to log.
+      await waitFor(() => github.requests.some((r) => r.path === "/user" || r.path === "/app"), "the relay to ask GitHub for its login");
       return relay;
     }
 
@@ -152,13 +152,13 @@ describe("structured logs", () => {
 
     it("never writes the deployment's secrets, a PEM key included, even inside error messages", async () => {
       const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-      const secrets = { GITHUB_WEBHOOK_SECRET: webhookSecret, GITHUB_TOKEN: "ghp_standin_token_0123456789", OPENWEBUI_API_KEY: "sk-openwebui-key-for-log-tests", TOOL_SERVER_API_KEY: "tool-server-key-for-log-tests", RELAY_ADMIN_TOKEN: "admin-token-for-log-tests-0123", METRICS_TOKEN: "metrics-token-for-log-tests-0123" };
+      const secrets = { GITHUB_WEBHOOK_SECRET: webhookSecret, OPENWEBUI_API_KEY: "sk-openwebui-key-for-log-tests", TOOL_SERVER_API_KEY: "tool-server-key-for-log-tests", RELAY_ADMIN_TOKEN: "admin-token-for-log-tests-0123", METRICS_TOKEN: "metrics-token-for-log-tests-0123" };
       // The stand-in knows no app: the reconciler's JWT is refused, and that failure is logged.
       const echo = await listen((req, res) => {
         res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ detail: `Incorrect API key provided: ${(req.headers.authorization ?? "").replace(/^Bearer /, "")}` }));
       }, 0, "127.0.0.1");
       cleanups.push(() => echo.close());
-      const relay = await run({ ...secrets, OPENWEBUI_URL: echo.url, DEBUG: "true", GITHUB_APP_ID: "12345", GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, "\\n"), RELAY_RECONCILE_INTERVAL_MS: "1000" });
+      const relay = await run({ ...secrets, GITHUB_TOKEN: "", OPENWEBUI_URL: echo.url, DEBUG: "true", GITHUB_APP_ID: "12345", GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, "\\n"), RELAY_RECONCILE_INTERVAL_MS: "1000" });
       await waitFor(() => outputLines(relay).find((l) => l.msg === "could not reconcile the webhook's deliveries"), "a reconcile failure", 5_000);
       // Some APIs echo a refused key in their error ("Incorrect API key provided: sk-..."), which the relay records and logs.
       await deliver(`${relay.url}/webhook/github`, { event: "issues", payload: issuesOpened({ owner: "octo", repo: "app" }), secret: webhookSecret });

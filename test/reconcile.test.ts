@@ -52,14 +52,21 @@ describe("reconciling a GitHub App's webhook", () => {
   it("reads the app's delivery log with the app's JWT and redelivers what failed", async () => {
     const { generateKeyPairSync } = await import("node:crypto");
     const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
-    system = await startSystem({ script: analystScript(() => "App delivery analysed."), startRelay: false, githubOptions: { app: { id: 424242, publicKey } } });
+    // Exactly one mode: as an app, without GITHUB_TOKEN, installed on the repository.
+    const appEnv = { GITHUB_TOKEN: "", GITHUB_APP_ID: "424242", GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, "\\n") };
+    system = await startSystem({
+      script: analystScript(() => "App delivery analysed."),
+      startRelay: false,
+      env: appEnv,
+      githubOptions: { app: { id: 424242, publicKey, installations: [{ id: 5, account: "Codertocat", repositories: ["Codertocat/Hello-World"] }] } },
+    });
     const port = String(await freePort());
     const hookId = system.github.addAppHook({ url: `http://127.0.0.1:${port}/webhook/github`, secret: webhookSecret });
     system.github.addIssueFromPayload(issuesOpened());
     expect((await system.github.sendHookDelivery(hookId, "issues", issuesOpened())).status).toBe("failed to connect to host");
 
-    // The key as an .env file holds it: one line, \n escaped.
-    await system.startRelay({ PORT: port, GITHUB_APP_ID: "424242", GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, "\\n"), RELAY_RECONCILE_INTERVAL_MS: "1000" });
+    // The key as an .env file holds it: one line, \n escaped (appEnv above).
+    await system.startRelay({ PORT: port, RELAY_RECONCILE_INTERVAL_MS: "1000" });
     await waitFor(() => system.github.comments("Codertocat", "Hello-World", 1).length === 1, "the redelivered issue to be commented", 20_000);
     const asked = system.github.requests.filter((r) => r.path === "/app/hook/deliveries" || r.path.endsWith("/attempts"));
     expect(asked.every((r) => r.status < 300)).toBe(true);

@@ -114,7 +114,7 @@ describe("GitHub errors as answers for the model", () => {
 
   it.each([
     [404, "Not Found", 404, /does not exist/],
-    [401, "Bad credentials", 502, /GITHUB_TOKEN; retrying will not help/],
+    [401, "Bad credentials", 502, /GITHUB_TOKEN \(or the GitHub App.s credentials\); retrying will not help/],
     [403, "Resource not accessible by personal access token", 403, /token lacks permission \(Resource not accessible/],
     [403, "You have exceeded a secondary rate limit", 429, /rate limit/],
     [422, "Validation Failed", 422, /rejected the request .* as invalid: Validation Failed/],

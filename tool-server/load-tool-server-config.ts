@@ -7,7 +7,7 @@ export interface ToolServerConfig {
   apiKey: string;
   /** Bearer token for GET /metrics; open without one. */
   metricsToken: string | null;
-  github: GitHubConfig;
+  github: GitHubConfig & { botLogin: string | null };
   corsOrigins: string[];
   dataDir: string;
   /** Set: the shared store in Redis instead of SQLite in dataDir. */
@@ -22,7 +22,7 @@ export function loadToolServerConfig(env: Env): Readonly<ToolServerConfig> {
     port: read.integer("TOOL_SERVER_PORT", 8087, { min: 0, max: 65_535 }),
     apiKey: read.requiredString("TOOL_SERVER_API_KEY", "set a long random key (e.g. openssl rand -hex 32) and give the same key to the tool server connection in Open WebUI"),
     metricsToken: read.optionalString("METRICS_TOKEN", "") || null,
-    github: readGitHubConfig(read),
+    github: { ...readGitHubConfig(read), botLogin: read.optionalString("GITHUB_BOT_LOGIN", "") || null },
     corsOrigins: read.list("TOOL_SERVER_CORS_ORIGINS"),
     dataDir: read.optionalString("DATA_DIR", "./data"),
     redis: readRedisConfig(read),

@@ -1,4 +1,5 @@
-import { githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
+import { appClientFor, githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
+import { createOwnLogin } from "../github/own-login.ts";
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Store, WriteLimit } from "../store/store.ts";
@@ -26,17 +27,29 @@ export interface ToolServerDependencies {
 
 export async function startToolServer(config: Readonly<ToolServerConfig>, deps: ToolServerDependencies) {
   const metrics = createToolServerMetrics({ processMetrics: true });
-  const github = githubClientFor(config.github, deps.logger, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github, onRateLimit: metrics.githubRateLimit });
-  const app = createToolServer({
+  const tuning = { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github };
+  const github = githubClientFor(config.github, deps.logger, { ...tuning, onRateLimit: metrics.githubRateLimit });
+  // Run comments are found by their marker and by who posted them: the token's user or the app's bot.
+  const app = config.github.app ? appClientFor(config.github, config.github.app, deps.logger, tuning) : undefined;
+  const ownLogin = createOwnLogin({ github, configured: config.github.botLogin, logger: deps.logger, ...(app ? { app } : {}) });
+  const server = createToolServer({
     tools: deps.tools ?? toolRegistry,
-    deps: { github, store: deps.store, allowList: config.github.allowList, logger: deps.logger, secrets: [config.github.token, config.apiKey, ...(deps.extraSecrets ?? [])], commentLimits: deps.commentLimits ?? config.github.commentLimits },
+    deps: {
+      github,
+      store: deps.store,
+      allowList: config.github.allowList,
+      logger: deps.logger,
+      secrets: [config.github.token, config.github.app?.privateKey ?? "", config.apiKey, ...(deps.extraSecrets ?? [])].filter(Boolean),
+      commentLimits: deps.commentLimits ?? config.github.commentLimits,
+      ownLogin: ownLogin.resolve,
+    },
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,
     version: deps.version ?? "0.1.0",
     metrics,
     metricsToken: config.metricsToken,
   });
-  const server = await listen(app, config.port, deps.host ?? "0.0.0.0");
-  deps.logger.info("tool server listening", { url: server.url, openapi: `${server.url}/openapi.json` });
-  return { url: server.url, close: () => server.close() };
+  const listening = await listen(server, config.port, deps.host ?? "0.0.0.0");
+  deps.logger.info("tool server listening", { url: listening.url, openapi: `${listening.url}/openapi.json` });
+  return { url: listening.url, close: () => listening.close() };
 }

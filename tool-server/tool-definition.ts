@@ -39,6 +39,8 @@ export interface ToolDependencies {
   secrets: readonly string[];
   /** GitHub's comment budget per token, shared with the relay through the store. */
   commentLimits: readonly WriteLimit[];
+  /** The login our comments are posted as (a user, or a GitHub App's `<slug>[bot]`); null when unknown. */
+  ownLogin?: () => Promise<string | null>;
 }
 
 export interface ToolDefinition<F extends Fields = Fields> {

@@ -84,6 +84,10 @@ export interface GitHubStandIn {
   unexpected: RecordedRequest[];
   /** The next `count` requests matching the filter (method, and a substring of the path with its query) get the fault. */
   failNext(count: number, kind: FaultKind, filter?: { method?: string; pathIncludes?: string }): void;
+  /** Installation tokens handed out (POST /app/installations/{id}/access_tokens). */
+  readonly installationTokensIssued: number;
+  /** Revokes every installation token handed out so far (as DELETE /installation/token does); they answer 401 from now on. */
+  revokeInstallationTokens(): void;
   /** Comments refused for going past `contentLimits`. */
   readonly contentLimitHits: number;
   /** Reports this x-ratelimit-remaining to authenticated callers from now on (null: 5000 minus their requests this hour). */
@@ -113,7 +117,18 @@ export interface GitHubStandInOptions {
    */
   contentLimits?: Array<{ max: number; windowMs: number }>;
   /** A GitHub App whose JWTs (RS256, signed with the private key of `publicKey`) are accepted. */
-  app?: { id: number; publicKey: string };
+  app?: StandInApp;
+}
+
+export interface StandInApp {
+  id: number;
+  publicKey: string;
+  /** The app's slug; its bot posts as `<slug>[bot]`. */
+  slug?: string;
+  /** Where the app is installed: each installation covers these owner/repo names. */
+  installations?: Array<{ id: number; account: string; repositories: string[] }>;
+  /** How long an installation token lives (GitHub: one hour); tests shorten it. */
+  tokenTtlMs?: number;
 }
 
 interface Hook {
@@ -184,6 +199,8 @@ interface Caller {
   token: string;
   /** Authenticated as the GitHub App itself (a JWT), which may use only /app endpoints. */
   app?: boolean;
+  /** An installation token: the repositories (owner/repo, lower case) it may touch, and when it expires. */
+  installation?: { id: number; repositories: Set<string>; expiresAt: number };
 }
 
 interface Answer {
@@ -273,6 +290,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   let nextCommentId = 1_000_001;
   const contentCreated: number[] = [];
   let contentLimitHits = 0;
+  let installationTokensIssued = 0;
   const hooks = new Map<number, Hook>();
   const hookDeliveries: HookDelivery[] = [];
   let nextHookId = 480_000_001;
@@ -474,6 +492,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] !== undefined && options.app && match[1].split(".").length === 3) return appCaller(match[1]);
     const caller = match?.[1] === undefined ? undefined : tokens.get(match[1]);
+    if (caller?.installation && caller.installation.expiresAt <= Date.now()) return githubError(401, "Bad credentials", docs.root);
     return caller ?? githubError(401, "Bad credentials", docs.root);
   }
 
@@ -494,7 +513,63 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     } catch {
       return refuse("malformed");
     }
-    return { user: user(`app-${app.id}[bot]`, "Bot"), canWrite: false, token: "app-jwt", app: true };
+    return { user: user(`${app.slug ?? `app-${app.id}`}[bot]`, "Bot"), canWrite: false, token: "app-jwt", app: true };
+  }
+
+  /** GET /app, GET /repos/{o}/{r}/installation, POST /app/installations/{id}/access_tokens: JWT only. */
+  function appRoute(method: string, segments: string[], raw: string, caller: Caller): Answer | undefined {
+    const app = options.app!;
+    const slug = app.slug ?? `app-${app.id}`;
+    const installations = app.installations ?? [];
+    const [first, second, third, fourth, fifth] = segments;
+    const isRepoInstallation = first === "repos" && fourth === "installation" && fifth === undefined && segments.length === 4;
+    const isApp = first === "app" && segments.length === 1;
+    const isAccessTokens = first === "app" && second === "installations" && fourth === "access_tokens" && segments.length === 4;
+    if (!isRepoInstallation && !isApp && !isAccessTokens) return undefined;
+    if (!caller.app) return githubError(401, "A JSON web token could not be decoded", docs.root);
+    if (isApp && method === "GET") {
+      return { status: 200, body: { id: app.id, slug, node_id: `A_standin${app.id}`, name: slug, owner: userJson(user("app-owner", "Organization")), permissions: { issues: "write", metadata: "read" }, events: ["issues"], installations_count: installations.length } };
+    }
+    if (isRepoInstallation && method === "GET") {
+      const key = `${second}/${third}`.toLowerCase();
+      const found = installations.find((i) => i.repositories.some((r) => r.toLowerCase() === key));
+      if (!found) return notFound("https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app");
+      return { status: 200, body: { id: found.id, account: userJson(user(found.account, "Organization")), app_id: app.id, app_slug: slug, target_type: "Organization", repository_selection: "selected", permissions: { issues: "write", metadata: "read" } } };
+    }
+    if (isAccessTokens && method === "POST") {
+      const docsUrl = "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app";
+      const installation = installations.find((i) => i.id === parseId(third));
+      if (!installation) return notFound(docsUrl);
+      let body: { repositories?: unknown; permissions?: unknown } = {};
+      if (raw !== "") {
+        try {
+          body = JSON.parse(raw) as typeof body;
+        } catch {
+          return githubError(400, "Problems parsing JSON", docsUrl);
+        }
+      }
+      let covered = installation.repositories.map((r) => r.toLowerCase());
+      if (body.repositories !== undefined) {
+        // GitHub takes bare names here; each must be one the installation covers.
+        if (!Array.isArray(body.repositories) || !body.repositories.every((r) => typeof r === "string")) return githubError(422, "Invalid request.\n\nFor 'properties/repositories', not an array of strings.", docsUrl);
+        const asked = (body.repositories as string[]).map((name) => covered.find((r) => r.split("/")[1] === name.toLowerCase()));
+        if (asked.some((r) => r === undefined)) return githubError(422, "There is at least one repository that does not exist or is not accessible to the parent installation.", docsUrl);
+        covered = asked as string[];
+      }
+      const granted = { issues: "write", metadata: "read" } as Record<string, string>;
+      if (body.permissions !== undefined) {
+        const asked = body.permissions as Record<string, unknown>;
+        if (typeof asked !== "object" || asked === null || Object.entries(asked).some(([name, level]) => !(name in granted) || (level === "write" && granted[name] !== "write"))) {
+          return githubError(422, "The permissions requested are not granted to this installation.", docsUrl);
+        }
+      }
+      const issued = `ghs_standin${randomBytes(16).toString("hex")}`;
+      const expiresAt = Date.now() + (app.tokenTtlMs ?? 3_600_000);
+      tokens.set(issued, { user: user(`${slug}[bot]`, "Bot"), canWrite: true, token: issued, installation: { id: installation.id, repositories: new Set(covered), expiresAt } });
+      installationTokensIssued++;
+      return { status: 201, body: { token: issued, expires_at: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z"), permissions: (body.permissions as Record<string, string> | undefined) ?? granted, repository_selection: "selected", repositories: covered.map((r) => ({ name: r.split("/")[1], full_name: r })) } };
+    }
+    return undefined;
   }
 
   /** Checks a comment write's body as GitHub does; answers the error, or the text. */
@@ -563,6 +638,15 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       return undefined;
     }
     const [first, owner = "", repoName = "", kind, fourth, fifth, ...rest] = segments;
+    if (options.app) {
+      const answer = appRoute(method, segments, raw, caller);
+      if (answer) return answer;
+    }
+    if (first === "repos" && caller.app && kind === "issues") return githubError(403, "Apps must use an installation token for repository endpoints (stand-in)", docs.root);
+    // An installation token reaches only the repositories it was issued for.
+    if (first === "repos" && caller.installation && !caller.installation.repositories.has(`${owner}/${repoName}`.toLowerCase())) {
+      return githubError(403, "Resource not accessible by integration", docs.root);
+    }
 
     if (method === "GET" && segments.length === 1 && first === "user") {
       return { status: 200, body: { ...userJson(caller.user), name: null, company: null, blog: "", location: null, email: null, bio: null, public_repos: 0, followers: 0, following: 0, created_at: "2024-01-01T00:00:00Z", updated_at: "2024-01-01T00:00:00Z" }, headers: { "x-oauth-scopes": caller.canWrite ? "repo" : "" } };
@@ -812,6 +896,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     unexpected,
     get contentLimitHits() {
       return contentLimitHits;
+    },
+    get installationTokensIssued() {
+      return installationTokensIssued;
+    },
+    revokeInstallationTokens() {
+      for (const [issued, caller] of tokens) if (caller.installation) tokens.delete(issued);
     },
     addHook(hook) {
       const id = nextHookId++;

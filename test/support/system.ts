@@ -44,6 +44,8 @@ export async function startSystem(
   options: {
     script?: ModelScript;
     relayEnv?: Record<string, string>;
+    /** Variables for both services (e.g. a GitHub App's instead of GITHUB_TOKEN: give GITHUB_TOKEN ""). */
+    env?: Record<string, string>;
     startRelay?: boolean;
     githubOptions?: GitHubStandInOptions;
     commentLimits?: WriteLimit[];
@@ -75,6 +77,7 @@ export async function startSystem(
     PORT: "0",
     DATA_DIR: dataDir,
     ...storeEnv,
+    ...options.env,
   };
   // No redaction here: tests must see a secret that reaches a log line, not have it masked.
   const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(line) });

@@ -1,0 +1,108 @@
+import { createAppAuth } from "@octokit/auth-app";
+import type { Octokit } from "@octokit/rest";
+import { HttpError } from "../lib/http-error.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { GitHubAppCredentials } from "./read-github-config.ts";
+import { isRequestError } from "./github-error.ts";
+
+/** What Octokit hands an auth strategy's hook. */
+type RequestFn = ((route: string, parameters?: Record<string, unknown>) => Promise<unknown>) & {
+  endpoint: { merge(route: string, parameters?: Record<string, unknown>): Record<string, unknown> & { headers: Record<string, string> }; parse(options: Record<string, unknown>): { url: string } };
+};
+
+export interface InstallationAuthOptions {
+  app: GitHubAppCredentials;
+  /** Authenticated as the app itself (JWT): finds installations. */
+  appClient: Octokit;
+  logger: Logger;
+}
+
+// An installation token lives an hour; one this close to its end is replaced before use.
+const refreshMarginMs = 60_000;
+// Only what the tools and the relay need, whatever more the installation was granted.
+const permissions = { issues: "write", metadata: "read" } as const;
+const repoPath = /\/repos\/([^/?#]+)\/([^/?#]+)/;
+
+/**
+ * An Octokit auth strategy for acting as a GitHub App: each request to a
+ * repository goes out with an installation token of that repository's
+ * installation, narrowed to the repository and to issues. One client then
+ * serves every allowed repository, whichever account installed the app there.
+ * @octokit/auth-app creates and caches the tokens; its cache does not look at
+ * their expiry, so that is checked here, and a 401 gets one fresh token.
+ */
+export function createInstallationAuth(options: InstallationAuthOptions) {
+  const { appClient, logger } = options;
+  const tokens = createAppAuth({ appId: options.app.id, privateKey: options.app.privateKey, request: appClient.request });
+  // owner/repo (lower case) → installation id; a pending lookup is shared.
+  const installations = new Map<string, Promise<number>>();
+
+  function installationFor(owner: string, repo: string): Promise<number> {
+    const key = `${owner}/${repo}`.toLowerCase();
+    let found = installations.get(key);
+    if (!found) {
+      found = appClient.rest.apps.getRepoInstallation({ owner, repo }).then(
+        ({ data }) => {
+          logger.info("GitHub App installation found", { repository: `${owner}/${repo}`, installationId: data.id });
+          return data.id;
+        },
+        (error: unknown) => {
+          installations.delete(key);
+          if (isRequestError(error) && error.status === 404) {
+            throw new HttpError(
+              403,
+              `The GitHub App is not installed on ${owner}/${repo}, so it cannot act there. An administrator must install the app on that repository (the app's settings > Install App); retrying will not help.`,
+              { cause: error },
+            );
+          }
+          throw error;
+        },
+      );
+      installations.set(key, found);
+    }
+    return found;
+  }
+
+  async function tokenFor(installationId: number, repo: string, refresh: boolean): Promise<string> {
+    const ask = { type: "installation" as const, installationId, repositoryNames: [repo], permissions, ...(refresh ? { refresh: true } : {}) };
+    const auth = await tokens(ask);
+    if (!refresh && auth.expiresAt && Date.parse(auth.expiresAt) - Date.now() < refreshMarginMs) return (await tokens({ ...ask, refresh: true })).token;
+    return auth.token;
+  }
+
+  async function hook(request: RequestFn, route: string, parameters?: Record<string, unknown>): Promise<unknown> {
+    const endpoint = request.endpoint.merge(route, parameters);
+    const url = request.endpoint.parse(endpoint).url;
+    const match = repoPath.exec(new URL(url, "http://host").pathname);
+    if (!match) {
+      throw new HttpError(500, `Acting as a GitHub App, this service only calls repository endpoints; ${String(endpoint.method)} ${new URL(url, "http://host").pathname} has no repository.`);
+    }
+    const owner = decodeURIComponent(match[1]!);
+    const repo = decodeURIComponent(match[2]!);
+    const installationId = await installationFor(owner, repo);
+    const send = async (refresh: boolean) => {
+      let token: string;
+      try {
+        token = await tokenFor(installationId, repo, refresh);
+      } catch (error) {
+        // Uninstalled (or reinstalled under a new id) since the lookup: look it up again next time.
+        if (isRequestError(error) && (error.status === 404 || error.status === 422)) installations.delete(`${owner}/${repo}`.toLowerCase());
+        throw error;
+      }
+      endpoint.headers.authorization = `token ${token}`;
+      return request(endpoint as unknown as string);
+    };
+    try {
+      return await send(false);
+    } catch (error) {
+      // Revoked, or expired early (clocks differ): one fresh token, then GitHub's answer stands.
+      if (!isRequestError(error) || error.status !== 401) throw error;
+      logger.info("installation token refused; asking for a fresh one", { repository: `${owner}/${repo}`, installationId });
+      return send(true);
+    }
+  }
+
+  /** Octokit's authStrategy shape: auth() for octokit.auth(), and the request hook. */
+  const strategy = () => Object.assign(async () => ({ type: "app-installations" }), { hook });
+  return { strategy, installationFor };
+}

@@ -1,0 +1,233 @@
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadRelayConfig } from "../relay/load-relay-config.ts";
+import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "./support/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
+import { startSystem, webhookSecret, type System } from "./support/system.ts";
+import type { ModelScript } from "./support/scripted-model.ts";
+
+// One key for the file: generating RSA keys is slow on a shared machine.
+const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+const appId = 424242;
+const slug = "issue-analyst";
+const bot = `${slug}[bot]`;
+// As an .env file holds it: one line, \n escaped. No GITHUB_TOKEN: exactly one mode.
+const appEnv = { GITHUB_TOKEN: "", GITHUB_APP_ID: String(appId), GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, "\\n") };
+const installations = [{ id: 77001, account: "Codertocat", repositories: ["Codertocat/Hello-World"] }];
+
+function startAppSystem(options: { script?: ModelScript; tokenTtlMs?: number; relayEnv?: Record<string, string> } = {}) {
+  return startSystem({
+    ...(options.script ? { script: options.script } : {}),
+    env: appEnv,
+    ...(options.relayEnv ? { relayEnv: options.relayEnv } : {}),
+    githubOptions: { app: { id: appId, publicKey, slug, installations, ...(options.tokenTtlMs ? { tokenTtlMs: options.tokenTtlMs } : {}) } },
+  });
+}
+
+describe("running as a GitHub App", () => {
+  let system: System;
+
+  afterEach(async () => {
+    expect(system.github.unexpected).toEqual([]);
+    expect(system.model.errors).toEqual([]);
+    expect(system.logs.join("\n")).not.toContain("PRIVATE KEY");
+    await system.close();
+  });
+
+  async function open(payload = issuesOpened()) {
+    const response = await deliver(system.webhookUrl, { event: "issues", payload, secret: webhookSecret });
+    expect(response.status).toBe(202);
+    return response.deliveryId;
+  }
+
+  async function finished(deliveryId: string) {
+    return waitFor(async () => {
+      const record = await system.store.getDelivery(`424242:${deliveryId}`);
+      return record && ["done", "failed", "ignored", "dead"].includes(record.status) ? record : undefined;
+    }, `delivery ${deliveryId} to finish`);
+  }
+
+  it("the whole loop: the model's comment appears as the app's bot, with a token narrowed to the repository and to issues", async () => {
+    system = await startAppSystem({ script: analystScript(() => "Analysed by the app.") });
+    system.github.addIssueFromPayload(issuesOpened());
+    const record = await finished(await open());
+
+    expect(record).toMatchObject({ status: "done", reason: "commented by the model" });
+    const comments = system.github.comments("Codertocat", "Hello-World", 1);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.user).toEqual({ login: bot, type: "Bot" });
+    expect(comments[0]!.body).toContain("Analysed by the app.");
+
+    const tokenRequests = system.github.requests.filter((r) => r.path === `/app/installations/${installations[0]!.id}/access_tokens`);
+    expect(tokenRequests.length).toBeGreaterThanOrEqual(1);
+    for (const request of tokenRequests) {
+      expect(request.status).toBe(201);
+      expect(request.body).toEqual({ repositories: ["Hello-World"], permissions: { issues: "write", metadata: "read" } });
+      expect(String(request.headers.authorization)).toMatch(/^bearer eyJ/i);
+    }
+    // Repository calls go out with installation tokens, never the JWT or a personal token.
+    const repoCalls = system.github.requests.filter((r) => r.path.startsWith("/repos/Codertocat/Hello-World/issues"));
+    expect(repoCalls.length).toBeGreaterThan(0);
+    for (const call of repoCalls) expect(String(call.headers.authorization)).toMatch(/^token ghs_/);
+    // Tokens are cached: the relay and the tool server each ask at most once per repository.
+    expect(tokenRequests.length).toBeLessThanOrEqual(2);
+  });
+
+  it("the relay's fallback comment is posted as the app's bot too", async () => {
+    system = await startAppSystem({ script: () => ({ content: "The relay posts this answer itself." }) });
+    system.github.addIssueFromPayload(issuesOpened());
+    const record = await finished(await open());
+
+    expect(record).toMatchObject({ status: "done", reason: "answer posted by the relay (fallback)" });
+    const comments = system.github.comments("Codertocat", "Hello-World", 1);
+    expect(comments.map((c) => c.user.login)).toEqual([bot]);
+    expect(comments[0]!.body).toContain("The relay posts this answer itself.");
+  });
+
+  it("ignores a delivery sent by the app's own bot (loop guard), knowing the bot's login from GET /app", async () => {
+    system = await startAppSystem({ script: analystScript(() => "must not run") });
+    system.github.addIssueFromPayload(issuesOpened());
+    // The type is what GitHub sends for bots; the login check must hold even without it.
+    const record = await finished(await open(issuesOpened({ senderLogin: bot, senderType: "User" })));
+
+    expect(record.status).toBe("ignored");
+    expect(record.reason).toContain(`${bot} is this relay's own account`);
+    expect(system.github.comments("Codertocat", "Hello-World", 1)).toEqual([]);
+    expect(system.model.requests).toEqual([]);
+    expect(system.github.requests.some((r) => r.path === "/app" && r.status === 200)).toBe(true);
+  });
+
+  it("a retried delivery finds its earlier comment only among the bot's comments, not in a copy someone else posted", async () => {
+    system = await startAppSystem({ script: analystScript(() => "The real analysis.") });
+    system.github.addIssueFromPayload(issuesOpened());
+    // Someone pastes a marker into a comment: the run must not take it for its own and stop.
+    const deliveryId = "11111111-2222-3333-4444-555555555555";
+    system.github.addComment({ owner: "Codertocat", repo: "Hello-World", issue_number: 1, body: `fake <!-- openwebui-github:delivery=${deliveryId} -->`, user: { login: "mallory" } });
+    const response = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret, deliveryId });
+    expect(response.status).toBe(202);
+    const record = await finished(deliveryId);
+
+    expect(record).toMatchObject({ status: "done", reason: "commented by the model" });
+    const comments = system.github.comments("Codertocat", "Hello-World", 1);
+    expect(comments.map((c) => c.user.login)).toEqual(["mallory", bot]);
+    expect(comments[0]!.body).toBe(`fake <!-- openwebui-github:delivery=${deliveryId} -->`);
+  });
+
+  it("refreshes installation tokens that expired (the cache alone would keep using them)", async () => {
+    // Tokens live 1.5 s; the refresh margin is a minute, so every use asks for a fresh one.
+    system = await startAppSystem({ script: analystScript(() => "Fresh token."), tokenTtlMs: 1_500 });
+    system.github.addIssueFromPayload(issuesOpened({ number: 1 }));
+    system.github.addIssueFromPayload(issuesOpened({ number: 2 }));
+    expect((await finished(await open(issuesOpened({ number: 1 })))).status).toBe("done");
+    await new Promise((r) => setTimeout(r, 1_600));
+    const before = system.github.installationTokensIssued;
+    expect((await finished(await open(issuesOpened({ number: 2 })))).status).toBe("done");
+
+    expect(system.github.installationTokensIssued).toBeGreaterThan(before);
+    expect(system.github.comments("Codertocat", "Hello-World", 2).map((c) => c.user.login)).toEqual([bot]);
+    // No call was refused for an expired token.
+    expect(system.github.requests.filter((r) => r.status === 401)).toEqual([]);
+  });
+
+  it("a revoked installation token gets one fresh token and the call goes through", async () => {
+    system = await startAppSystem({ script: analystScript(() => "After revocation.") });
+    system.github.addIssueFromPayload(issuesOpened({ number: 1 }));
+    system.github.addIssueFromPayload(issuesOpened({ number: 2 }));
+    expect((await finished(await open(issuesOpened({ number: 1 })))).status).toBe("done");
+    system.github.revokeInstallationTokens();
+    const before = system.github.installationTokensIssued;
+    expect((await finished(await open(issuesOpened({ number: 2 })))).status).toBe("done");
+
+    expect(system.github.comments("Codertocat", "Hello-World", 2).map((c) => c.user.login)).toEqual([bot]);
+    // Each service met the revoked token once at most, then asked for a fresh one.
+    const refused = system.github.requests.filter((r) => r.status === 401);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(refused.length).toBeLessThanOrEqual(2);
+    expect(system.github.installationTokensIssued - before).toBe(refused.length);
+  });
+
+  it("a repository where the app is not installed: the tool says to install the app there, and the fallback fails with that message", async () => {
+    const script: ModelScript = (request) => {
+      const target = issueAskedAbout(request);
+      if (toolResults(request).length === 0) return { toolCalls: [{ name: "get_issue", arguments: { ...target } }] };
+      return { content: `The tool said: ${String(lastToolResult(request).detail)}` };
+    };
+    // octo/app is allowed by GITHUB_REPOS, but no installation covers it.
+    system = await startAppSystem({ script });
+    system.github.addIssueFromPayload(issuesOpened({ owner: "octo", repo: "app", number: 5 }));
+    const record = await finished(await open(issuesOpened({ owner: "octo", repo: "app", number: 5 })));
+
+    const [call] = system.openWebUI.toolCalls;
+    expect(call!.status).toBe(403);
+    expect(JSON.stringify(call!.result)).toContain("The GitHub App is not installed on octo/app");
+    expect(record.status).toBe("failed");
+    expect(record.reason).toContain("install the app on that repository");
+    expect(system.github.allComments()).toEqual([]);
+  });
+
+  it("an installation token cannot be used on a repository outside its installation, and a token past its expiry is refused (stand-in strictness)", async () => {
+    system = await startAppSystem({ tokenTtlMs: 300 });
+    system.github.addIssue({ owner: "octo", repo: "app", number: 1, title: "t", body: null });
+    const { createAppAuth } = await import("@octokit/auth-app");
+    const { token: appJwt } = await createAppAuth({ appId, privateKey })({ type: "app" });
+    const issued = await fetch(`${system.github.url}/app/installations/${installations[0]!.id}/access_tokens`, { method: "POST", headers: { authorization: `bearer ${appJwt}`, "user-agent": "test" } });
+    expect(issued.status).toBe(201);
+    const { token } = (await issued.json()) as { token: string };
+    const get = (path: string) => fetch(`${system.github.url}${path}`, { headers: { authorization: `token ${token}`, "user-agent": "test" } });
+    expect((await get("/repos/octo/app/issues/1")).status).toBe(403);
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await get("/repos/Codertocat/Hello-World/issues/1")).status).toBe(401);
+    // A JWT signed with another key is refused.
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const stranger = createAppAuth({ appId, privateKey: other.privateKey });
+    const { token: jwt } = await stranger({ type: "app" });
+    expect((await fetch(`${system.github.url}/app`, { headers: { authorization: `bearer ${jwt}`, "user-agent": "test" } })).status).toBe(401);
+  });
+});
+
+describe("GitHub App configuration", () => {
+  const base = { GITHUB_WEBHOOK_SECRET: "s", GITHUB_REPOS: "a/b", OPENWEBUI_URL: "http://x", OPENWEBUI_API_KEY: "k", TOOL_SERVER_API_KEY: "0123456789abcdef0123" };
+
+  it("takes the key inline with \\n escapes or from GITHUB_APP_PRIVATE_KEY_FILE, for both services", () => {
+    const dir = mkdtempSync(join(tmpdir(), "app-key-"));
+    try {
+      const file = join(dir, "app.pem");
+      writeFileSync(file, privateKey);
+      const fromFile = loadToolServerConfig({ ...base, GITHUB_APP_ID: "12", GITHUB_APP_PRIVATE_KEY_FILE: file });
+      expect(fromFile.github.app).toEqual({ id: 12, privateKey });
+      expect(fromFile.github.token).toBe("");
+      const inline = loadRelayConfig({ ...base, ...appEnv });
+      expect(inline.github.app).toEqual({ id: appId, privateKey });
+      expect(inline.secrets).toContain(privateKey);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a non-numeric app id, a bad key, both modes and neither, naming the variables and never echoing the key", () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadRelayConfig({ ...base, ...env });
+      } catch (error) {
+        return String((error as Error).message);
+      }
+      return "";
+    };
+    expect(problems({ GITHUB_APP_ID: "my-app", GITHUB_APP_PRIVATE_KEY: appEnv.GITHUB_APP_PRIVATE_KEY })).toMatch(/GITHUB_APP_ID must be the app's numeric id/);
+    const badKey = "-----BEGIN RSA PRIVATE KEY-----\\nnot-a-key\\n-----END RSA PRIVATE KEY-----";
+    const bad = problems({ GITHUB_APP_ID: "12", GITHUB_APP_PRIVATE_KEY: badKey });
+    expect(bad).toMatch(/GITHUB_APP_PRIVATE_KEY is not an RSA private key in PEM form/);
+    expect(bad).not.toContain("not-a-key");
+    expect(problems({ GITHUB_APP_ID: "12", GITHUB_APP_PRIVATE_KEY: "abc" })).toMatch(/GITHUB_APP_PRIVATE_KEY is not an RSA private key/);
+    expect(problems({ GITHUB_APP_ID: "12" })).toMatch(/GITHUB_APP_PRIVATE_KEY is missing/);
+    expect(problems({ GITHUB_APP_ID: "12", GITHUB_APP_PRIVATE_KEY_FILE: "/nonexistent/app.pem" })).toMatch(/GITHUB_APP_PRIVATE_KEY_FILE cannot be read \(ENOENT\)/);
+    expect(problems({ ...appEnv, GITHUB_TOKEN: "ghp_x" })).toMatch(/GITHUB_TOKEN and GITHUB_APP_ID are both set/);
+    expect(problems({ ...appEnv, GITHUB_HOOK_ID: "7", GITHUB_HOOK_REPO: "a/b" })).toMatch(/GITHUB_HOOK_ID and GITHUB_HOOK_REPO are for a repository webhook with GITHUB_TOKEN/);
+    expect(problems({})).toMatch(/GITHUB_TOKEN is missing: .* or run as a GitHub App with GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY/);
+    expect(() => loadToolServerConfig({ ...base })).toThrowError(/GITHUB_TOKEN is missing/);
+  });
+});
