@@ -31,7 +31,9 @@ const report = (what: string, value: string) => {
 
 // GitHub's recorded issues.opened payload with the longest body, padded to about 20 KB as a long issue would be.
 const payload = examplePayload("issues", "opened") as { issue: { body: string | null } };
-payload.issue.body = (payload.issue.body ?? "") + "\n\nSteps to reproduce:\n" + "1. Open the README and read the paragraph about commits.\n".repeat(40);
+const step = "1. Open the README and read the paragraph about commits.\n";
+const unpadded = JSON.stringify(payload).length;
+payload.issue.body = (payload.issue.body ?? "") + "\n\nSteps to reproduce:\n" + step.repeat(Math.max(0, Math.ceil((20 * 1024 - unpadded) / step.length)));
 const body = JSON.stringify(payload);
 const signature = "sha256=" + createHmac("sha256", secret).update(body).digest("hex");
 
