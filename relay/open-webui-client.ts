@@ -36,6 +36,8 @@ interface ChatMessage {
   role?: string;
   content?: unknown;
   error?: { content?: unknown } | null;
+  /** Open WebUI 0.12: the tool calls (`function_call`) and their results (`function_call_output`, status "failed" on an error). */
+  output?: unknown;
 }
 
 export interface ChatRecord {
@@ -200,6 +202,15 @@ function findMessage(chat: ChatRecord, messageId: string): ChatMessage | undefin
 export function finalAnswer(chat: ChatRecord, messageId: string): string {
   const content = findMessage(chat, messageId)?.content;
   return (typeof content === "string" ? content : "").replace(/<details\b[^>]*>[\s\S]*?<\/details>/g, "").trim();
+}
+
+/** The names of the tools whose calls Open WebUI recorded as failed in a chat message. */
+export function failedToolCalls(chat: ChatRecord, messageId: string): string[] {
+  const output = findMessage(chat, messageId)?.output;
+  if (!Array.isArray(output)) return [];
+  const items = output.filter((i): i is Record<string, unknown> => typeof i === "object" && i !== null);
+  const names = new Map(items.filter((i) => i.type === "function_call").map((i) => [i.call_id, typeof i.name === "string" ? i.name : "unknown"]));
+  return items.filter((i) => i.type === "function_call_output" && i.status === "failed").map((i) => names.get(i.call_id) ?? "unknown");
 }
 
 /** The error Open WebUI wrote on the message, if the run failed inside it (e.g. the model was unreachable). */

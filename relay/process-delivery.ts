@@ -9,7 +9,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { DeliveryOutcome, DeliveryRecord, Store, WriteLimit } from "../store/store.ts";
 import { buildIssueMessage, issueFromPayload, systemPrompt } from "./build-prompt.ts";
 import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
-import { finalAnswer, messageError, type OpenWebUIClient } from "./open-webui-client.ts";
+import { failedToolCalls, finalAnswer, messageError, type OpenWebUIClient } from "./open-webui-client.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 
 export interface ProcessorOptions {
@@ -97,13 +97,18 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
 
     logger.info("completion finished", { ...log, chatId: chat.id, ms: Date.now() - completionStarted });
 
+    // Read back once: the tool calls that failed are counted, and the answer is there for the fallback.
+    const record = await openWebUI.getChat(chat.id);
+    for (const tool of failedToolCalls(record, assistantMessageId)) {
+      observer.toolError(tool);
+      logger.warn("a tool call failed in the run", { ...log, chatId: chat.id, tool });
+    }
     const run = await store.getRun(chat.id);
     if (run?.commentUrl) {
       logger.info("comment posted by the model", { ...log, chatId: chat.id, commentUrl: run.commentUrl });
       return { status: "done", reason: "commented by the model", commentUrl: run.commentUrl };
     }
 
-    const record = await openWebUI.getChat(chat.id);
     const answer = finalAnswer(record, assistantMessageId);
     if (!answer) {
       const error = messageError(record, assistantMessageId);

@@ -12,10 +12,11 @@ export interface RelayObserver {
   delivery(event: string, outcome: DeliveryOutcomeLabel): void;
   run(outcome: "done" | "failed" | "dead" | "retried" | "ignored", seconds: number): void;
   modelError(kind: ModelErrorKind): void;
+  toolError(tool: string): void;
   githubRateLimit(resource: string, remaining: number): void;
 }
 
-export const noObserver: RelayObserver = { delivery() {}, run() {}, modelError() {}, githubRateLimit() {} };
+export const noObserver: RelayObserver = { delivery() {}, run() {}, modelError() {}, toolError() {}, githubRateLimit() {} };
 
 const statuses: DeliveryStatus[] = ["pending", "running", "done", "failed", "ignored", "dead"];
 
@@ -64,6 +65,12 @@ export function createRelayMetrics(options: { store: Store; prefix?: string; pro
     labelNames: ["kind"] as const,
     registers: [registry],
   });
+  const toolErrors = new Counter({
+    name: `${prefix}tool_errors_total`,
+    help: "Tool calls of the relay's runs that Open WebUI recorded as failed (read back from the run's chat), by tool.",
+    labelNames: ["tool"] as const,
+    registers: [registry],
+  });
   const rateLimit = new Gauge({
     name: `${prefix}github_rate_limit_remaining`,
     help: "GitHub's x-ratelimit-remaining on the relay's latest response, by x-ratelimit-resource.",
@@ -77,6 +84,8 @@ export function createRelayMetrics(options: { store: Store; prefix?: string; pro
     delivery: (event, outcome) => deliveries.inc({ event: eventLabel(event), outcome }),
     run: (outcome, seconds) => runDuration.observe({ outcome }, seconds),
     modelError: (kind) => modelErrors.inc({ kind }),
+    // Our own tools by name; anything else Open WebUI reports is one series.
+    toolError: (tool) => toolErrors.inc({ tool: /^(get_issue|post_issue_comment)$/.test(tool) ? tool : "other" }),
     githubRateLimit: (resource, remaining) => rateLimit.set({ resource }, remaining),
   };
   return { registry, observer };

@@ -50,6 +50,17 @@ describe("GET /metrics", () => {
     }, `delivery ${deliveryId} to finish`);
   }
 
+  it("counts the tool calls of a run that failed, read back from the run's chat", async () => {
+    // get_issue fails (GitHub has no such issue); the model then answers in words, which the relay posts.
+    system = await startSystem({ script: (request) => (request.messages.some((m) => m.role === "tool") ? { content: "Could not read the issue." } : { toolCalls: [{ name: "get_issue", arguments: { ...issueAskedAbout(request) } }] }) });
+    system.github.addIssueFromPayload(issuesOpened());
+    const run = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number: 404 }), secret: webhookSecret });
+    expect((await finished(run.deliveryId)).status).not.toBe("running");
+    const relay = await scrape(system.relayUrl);
+    expect(sample(relay.text, `${p}tool_errors_total`, { tool: "get_issue" })).toBe(1);
+    expect(sample(relay.text, `${p}tool_errors_total`, { tool: "post_issue_comment" })).toBeUndefined();
+  });
+
   it("counts deliveries by event and outcome, the queue, run durations, model errors and GitHub's rate limit", async () => {
     const analyst = analystScript(() => "A typo in README.");
     // Issue 1: the model comments through the tools. Issue 2: it says nothing at all.
