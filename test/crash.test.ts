@@ -3,27 +3,13 @@ import { analystScript } from "./support/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
 import { storeBackends } from "./support/store-backends.ts";
-import { startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
+import { relayProcessEnv, startSystem, webhookSecret, type System } from "./support/system.ts";
 
 // Figures from every run, printed at the end so the note can quote them.
 const figures: string[] = [];
 
 function relayEnv(system: System, extra: Record<string, string> = {}) {
-  return {
-    GITHUB_WEBHOOK_SECRET: webhookSecret,
-    GITHUB_TOKEN: "ghp_standin_token_0123456789",
-    GITHUB_API_URL: system.github.url,
-    GITHUB_REPOS: "Codertocat/*",
-    GITHUB_BOT_LOGIN: "openwebui-ai-bot",
-    OPENWEBUI_URL: system.openWebUI.url,
-    OPENWEBUI_API_KEY: system.openWebUI.apiKey,
-    TOOL_SERVER_API_KEY: toolServerKey,
-    PORT: "0",
-    ...system.storeEnv,
-    RELAY_CONCURRENCY: "3",
-    RELAY_RETRY_BASE_MS: "50",
-    ...extra,
-  };
+  return relayProcessEnv(system, { RELAY_CONCURRENCY: "3", RELAY_RETRY_BASE_MS: "50", ...extra });
 }
 
 const backends = storeBackends();

@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadRelayConfig } from "../relay/load-relay-config.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "./support/model-scripts.ts";
-import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
-import { startSystem, webhookSecret, type System } from "./support/system.ts";
+import { deliver, issuesOpened } from "./support/payloads.ts";
+import { deliveryOutcome, startSystem, webhookSecret, type System } from "./support/system.ts";
 import type { ModelScript } from "./support/scripted-model.ts";
 
 // One key for the file: generating RSA keys is slow on a shared machine.
@@ -44,12 +44,7 @@ describe("running as a GitHub App", () => {
     return response.deliveryId;
   }
 
-  async function finished(deliveryId: string) {
-    return waitFor(async () => {
-      const record = await system.store.getDelivery(`424242:${deliveryId}`);
-      return record && ["done", "failed", "ignored", "dead"].includes(record.status) ? record : undefined;
-    }, `delivery ${deliveryId} to finish`);
-  }
+  const finished = (deliveryId: string) => deliveryOutcome(system.store, deliveryId);
 
   it("the whole loop: the model's comment appears as the app's bot, with a token narrowed to the repository and to issues", async () => {
     system = await startAppSystem({ script: analystScript(() => "Analysed by the app.") });

@@ -9,7 +9,7 @@ import { startGitHubStandIn } from "./support/github-stand-in.ts";
 import { analystScript, issueAskedAbout } from "./support/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
-import { startSystem, webhookSecret, type System } from "./support/system.ts";
+import { deliveryOutcome, startSystem, webhookSecret, type System } from "./support/system.ts";
 
 interface Line {
   time: string;
@@ -32,12 +32,7 @@ describe("structured logs", () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
-  async function finished(deliveryId: string) {
-    return waitFor(async () => {
-      const record = await system!.store.getDelivery(`424242:${deliveryId}`);
-      return record && ["done", "failed", "ignored", "dead"].includes(record.status) ? record : undefined;
-    }, `delivery ${deliveryId} to finish`);
-  }
+  const finished = (deliveryId: string) => deliveryOutcome(system!.store, deliveryId);
 
   it("writes one line per step of a delivery, each with its delivery id", async () => {
     const analyst = analystScript(() => "A typo.");

@@ -8,8 +8,8 @@ import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts"
 import { startToolServer } from "../tool-server/start-tool-server.ts";
 import { startGitHubStandIn } from "./support/github-stand-in.ts";
 import { analystScript, issueAskedAbout } from "./support/model-scripts.ts";
-import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
-import { startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
+import { deliver, issuesOpened } from "./support/payloads.ts";
+import { deliveryOutcome, startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 
 /** The value of one sample in Prometheus's text format, undefined when the series is absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -43,12 +43,7 @@ describe("GET /metrics", () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
-  async function finished(deliveryId: string) {
-    return waitFor(async () => {
-      const record = await system!.store.getDelivery(`424242:${deliveryId}`);
-      return record && ["done", "failed", "ignored", "dead"].includes(record.status) ? record : undefined;
-    }, `delivery ${deliveryId} to finish`);
-  }
+  const finished = (deliveryId: string) => deliveryOutcome(system!.store, deliveryId);
 
   it("counts the tool calls of a run that failed, read back from the run's chat", async () => {
     // get_issue fails (GitHub has no such issue); the model then answers in words, which the relay posts.

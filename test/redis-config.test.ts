@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../lib/read-env.ts";
+import { problemsOf } from "./support/config-problems.ts";
 import { loadRelayConfig } from "../relay/load-relay-config.ts";
 import { createRedisStore } from "../store/redis-store.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
@@ -20,15 +20,6 @@ const fullEnv = {
   TOOL_SERVER_API_KEY: "tool-server-key-0123456789",
 };
 
-function problemsOf(load: () => unknown): string[] {
-  try {
-    load();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "bin", "start.ts")], { cwd: root, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });

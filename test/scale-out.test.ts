@@ -3,7 +3,7 @@ import { analystScript } from "./support/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
 import { redisServerAvailable, startRedisServer, type RedisServer } from "./support/redis-server.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
-import { startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
+import { relayProcessEnv, startSystem, webhookSecret, type System } from "./support/system.ts";
 import type { ModelScript } from "./support/scripted-model.ts";
 
 const withRedis = redisServerAvailable();
@@ -16,19 +16,7 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
   async function start(script: ModelScript) {
     redis = await startRedisServer();
     system = await startSystem({ redisUrl: redis.url, startRelay: false, script });
-    const env = {
-      GITHUB_WEBHOOK_SECRET: webhookSecret,
-      GITHUB_TOKEN: "ghp_standin_token_0123456789",
-      GITHUB_API_URL: system.github.url,
-      GITHUB_REPOS: "Codertocat/*",
-      GITHUB_BOT_LOGIN: "openwebui-ai-bot",
-      OPENWEBUI_URL: system.openWebUI.url,
-      OPENWEBUI_API_KEY: system.openWebUI.apiKey,
-      TOOL_SERVER_API_KEY: toolServerKey,
-      PORT: "0",
-      RELAY_CONCURRENCY: "2",
-      ...system.storeEnv,
-    };
+    const env = relayProcessEnv(system, { RELAY_CONCURRENCY: "2" });
     replicas = await Promise.all([spawnRelay(env), spawnRelay(env)]);
     return replicas;
   }

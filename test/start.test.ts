@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError } from "../lib/read-env.ts";
+import { problemsOf } from "./support/config-problems.ts";
 import { loadRelayConfig } from "../relay/load-relay-config.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 
@@ -19,15 +19,6 @@ const fullEnv = {
   TOOL_SERVER_API_KEY: "tool-server-key-0123456789",
 };
 
-function problemsOf(load: () => unknown): string[] {
-  try {
-    load();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe("configuration", () => {
   it("reads a complete environment with the documented defaults", () => {

@@ -13,6 +13,7 @@ import { openWebUIConnection } from "../../tool-server/open-webui-connection.ts"
 import { startToolServer } from "../../tool-server/start-tool-server.ts";
 import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from "./github-stand-in.ts";
 import { startOpenWebUIStandIn, type OpenWebUIStandIn } from "./open-webui-stand-in.ts";
+import { waitFor } from "./payloads.ts";
 import { startScriptedModel, type ModelScript, type ScriptedModel } from "./scripted-model.ts";
 
 export const webhookSecret = "whsec-system-tests";
@@ -119,4 +120,29 @@ export async function startSystem(
   };
   if (options.startRelay !== false) await system.startRelay();
   return system;
+}
+
+/** Waits for a delivery sent by `deliver` (hook 424242) to reach an outcome, and returns its record. */
+export function deliveryOutcome(store: Store, deliveryId: string) {
+  return waitFor(async () => {
+    const record = await store.getDelivery(`424242:${deliveryId}`);
+    return record && ["done", "failed", "ignored", "dead"].includes(record.status) ? record : undefined;
+  }, `delivery ${deliveryId} to finish`);
+}
+
+/** The environment of a relay process (bin/relay.ts) working with this system's stand-ins and store. */
+export function relayProcessEnv(system: System, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    GITHUB_WEBHOOK_SECRET: webhookSecret,
+    GITHUB_TOKEN: "ghp_standin_token_0123456789",
+    GITHUB_API_URL: system.github.url,
+    GITHUB_REPOS: "Codertocat/*",
+    GITHUB_BOT_LOGIN: "openwebui-ai-bot",
+    OPENWEBUI_URL: system.openWebUI.url,
+    OPENWEBUI_API_KEY: system.openWebUI.apiKey,
+    TOOL_SERVER_API_KEY: toolServerKey,
+    PORT: "0",
+    ...system.storeEnv,
+    ...extra,
+  };
 }

@@ -1,0 +1,12 @@
+import { ConfigError } from "../../lib/read-env.ts";
+
+/** Every problem a config loader reports, or none. */
+export function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
