@@ -22,8 +22,10 @@ ENV NODE_ENV=production DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 # What goes in is decided by .dockerignore (no tests, data, .env or caches); the code stays owned by
-# root, so the service user can read it but not change it.
-COPY . .
+# root, so the service user can read it but not change it. --chmod: a clone made under umask 077
+# would otherwise be unreadable by that user (octal, the notation every BuildKit version accepts;
+# directories need the x bits, so files get them too).
+COPY --chmod=755 . .
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

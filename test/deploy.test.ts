@@ -215,6 +215,14 @@ describe("docker-compose.yml", () => {
     expect(envFiles(services.caddy!)).toEqual([]);
   });
 
+  it("keeps Open WebUI's own secrets from .env out of the relay and the tool server", () => {
+    // Both are in .env for Open WebUI; our services read the whole file, so they must be blanked there.
+    for (const name of ["relay", "tool-server"]) {
+      expect(services[name]!.environment?.WEBUI_SECRET_KEY, name).toBe("");
+      expect(services[name]!.environment?.WEBUI_ADMIN_PASSWORD, name).toBe("");
+    }
+  });
+
   it("runs both services from the one image, each with its command and a healthcheck on its own port", () => {
     const relay = services.relay!;
     const toolServer = services["tool-server"]!;
@@ -273,6 +281,8 @@ describe("Dockerfile", () => {
     expect(build).toMatch(/python3/);
     const runtime = finalStage.map((i) => `${i.keyword} ${i.args}`).join("\n");
     expect(runtime).toMatch(/COPY --from=\S+ \/app\/node_modules/);
+    // The code is readable by the service user whatever the umask of the clone it was built from.
+    expect(runtime).toMatch(/COPY --chmod=755 \. \./);
     expect(runtime).not.toMatch(/g\+\+|python3|npm (ci|install)/);
   });
 
