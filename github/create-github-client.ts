@@ -62,8 +62,16 @@ export interface GitHubClientOptions {
  */
 export function createGitHubClient(options: GitHubClientOptions): Octokit {
   const baseFetch = options.fetch ?? fetch;
-  const timedFetch: typeof fetch = (input, init) =>
-    baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs) });
+  const pacer = options.pacing ? createGitHubPacer(options.pacing) : sharedGitHubPacer();
+  // A few requests at a time (GitHub asks for requests in series), each with its own timeout.
+  const timedFetch: typeof fetch = async (input, init) => {
+    const release = await pacer.request();
+    try {
+      return await baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs) });
+    } finally {
+      release();
+    }
+  };
 
   const octokit = new Octokit({
     ...(options.authStrategy
@@ -83,7 +91,7 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
   });
   // Registered after the auth strategy's hook, so it wraps it: a retry asks for its token again.
   const policy = paceAndRetry({
-    pacer: options.pacing ? createGitHubPacer(options.pacing) : sharedGitHubPacer(),
+    pacer,
     retries: options.retry?.retries ?? 3,
     baseDelayMs: options.retry?.baseDelayMs ?? 1_000,
     rateLimitRetries: options.rateLimitRetries ?? 2,

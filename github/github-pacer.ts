@@ -15,8 +15,15 @@ const maxInFlight = 10;
 export interface GitHubPacer {
   /** Resolves when a write may start; writes are paced in the order they asked. */
   beforeWrite(notifying: boolean): Promise<void>;
-  /** Resolves with a release when a request may go out: a few at a time, token requests one at a time. */
-  slot(auth: boolean): Promise<() => void>;
+  /**
+   * Resolves with a release when an HTTP request may go out: a few at a time.
+   * Taken around the fetch alone, never around a call whose auth may make
+   * requests of its own (a GitHub App's token), which could otherwise wait for
+   * a slot held by the very call waiting for it.
+   */
+  request(): Promise<() => void>;
+  /** Resolves with a release when a request for a token may start: one at a time. */
+  token(): Promise<() => void>;
 }
 
 function limit(max: number) {
@@ -57,7 +64,8 @@ export function createGitHubPacer(pacing: Pacing = defaultPacing): GitHubPacer {
       // Timers may fire a little early by this clock: the start is never before its reserved time.
       for (let left = at - now; left > 0; left = at - performance.now()) await sleep(Math.ceil(left));
     },
-    slot: (auth) => (auth ? tokens() : requests()),
+    request: requests,
+    token: tokens,
   };
 }
 

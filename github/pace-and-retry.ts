@@ -84,7 +84,8 @@ export function paceAndRetry(options: PaceAndRetryOptions) {
     let rateLimited = 0;
     for (;;) {
       let waitMs: number;
-      const release = await pacer.slot(auth);
+      // Token requests (the app's JWT, no auth requests of their own) one at a time; others are limited at the fetch.
+      const release = auth ? await pacer.token() : () => {};
       try {
         return await request(requestOptions);
       } catch (error) {
@@ -107,7 +108,6 @@ export function paceAndRetry(options: PaceAndRetryOptions) {
       } finally {
         release();
       }
-      // Waiting outside the slot: a request sleeping out a limit does not hold up others.
       await sleep(waitMs);
     }
   };

@@ -1,6 +1,8 @@
+import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGitHubClient, type GitHubClientOptions } from "../github/create-github-client.ts";
-import { createLogger } from "../lib/logger.ts";
+import { createGitHubClient, githubClientFor, type GitHubClientOptions } from "../github/create-github-client.ts";
+import { createLogger, silentLogger } from "../lib/logger.ts";
+import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "./support/github-stand-in.ts";
 
 const token = "ghp_standin_token_0123456789";
@@ -115,5 +117,25 @@ describe("GitHub client: pacing and retries", () => {
     await expect(octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: 1 })).rejects.toMatchObject({ status: 403, response: { headers: { "x-ratelimit-remaining": "0" } } });
     expect(performance.now() - started).toBeLessThan(400);
     expect(logs.some((l) => l.includes('"msg":"GitHub rate limit reached"'))).toBe(true);
+  });
+});
+
+describe("GitHub client as a GitHub App, at the default pace", () => {
+  it("serves more concurrent calls than it sends at once while their installation and token are still being fetched", async () => {
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+    const github = await startGitHubStandIn({ app: { id: 5151, publicKey, slug: "pacer-app", installations: [{ id: 9001, account: "octo", repositories: ["octo/app"] }] } });
+    try {
+      for (let number = 1; number <= 16; number++) github.addIssue({ owner: "octo", repo: "app", number, title: `Issue ${number}`, body: null });
+      const config = loadToolServerConfig({ TOOL_SERVER_API_KEY: "tool-server-key-0123456789", GITHUB_TOKEN: "", GITHUB_APP_ID: "5151", GITHUB_APP_PRIVATE_KEY: privateKey, GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" }).github;
+      // No pacing given: the process's shared pace, as in production, used by the app's own client too.
+      const octokit = githubClientFor(config, silentLogger);
+      // 16 calls, more than go out at once, each needing the installation and its token first (requests of the app's own client).
+      const all = Promise.all(Array.from({ length: 16 }, (_, i) => octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: i + 1 })));
+      const titles = await Promise.race([all.then((answers) => answers.map((a) => a.data.title)), new Promise((r) => setTimeout(() => r("stuck"), 5_000))]);
+      expect(titles).toEqual(Array.from({ length: 16 }, (_, i) => `Issue ${i + 1}`));
+      expect(github.installationTokensIssued).toBe(1);
+    } finally {
+      await github.close();
+    }
   });
 });
