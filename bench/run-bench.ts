@@ -226,6 +226,8 @@ for (const backend of backends) {
   await waitFor(() => system.github.allComments().length === N, "the drain", 120_000);
   const elapsed = (performance.now() - started) / 1000;
   const throughput = (N - 8) / elapsed;
+  // The stand-in stores a comment before the relay has its answer: wait for the relay's side of the last ones.
+  await waitFor(() => commented.size === N, "the relay to see its comments created", 10_000);
   report(`${backend.name}: drain throughput (runs/s) vs C/T`, `${fmt(throughput, 2)} vs ${fmt(C / (T / 1000), 2)} (${fmt((throughput / (C / (T / 1000))) * 100, 1)} %)`);
   report(`${backend.name}: idle overhead, delivery sent to first byte to Open WebUI, p50`, `${fmt(median(idle), 2)} ms`);
   // What a run takes beyond the model's T while draining: the relay's requests, the stand-ins' answers, waiting for a write slot.
