@@ -2,8 +2,6 @@
 // Ratios and medians matter more than absolute numbers: the machine is shared and noisy.
 import autocannon from "autocannon";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -251,13 +249,14 @@ const direct = createGitHubClient({ token: "ghp_standin_token_0123456789", baseU
 // Both sides use the same HTTP client: Octokit sends with the global fetch, as the tool call below does,
 // and both keep their connection alive (fetch's default agent), so neither pays a TCP handshake per call.
 // A bare server answering the same JSON shows what one more loopback hop costs by itself.
+const { createServer } = await import("node:http");
 const issueJson = JSON.stringify((await direct.rest.issues.get({ owner: "octo", repo: "app", issue_number: 1 })).data);
 const bare = createServer((req, res) => {
   req.resume();
   req.on("end", () => res.setHeader("content-type", "application/json").end(issueJson));
 });
 await new Promise<void>((done) => bare.listen(0, "127.0.0.1", done));
-const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/get_issue`;
+const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/get_issue`;
 const directTimes: number[] = [];
 const viaTimes: number[] = [];
 const hopTimes: number[] = [];
