@@ -183,6 +183,8 @@ for (const backend of backends) {
   const N = quick ? 32 : 64;
   say(`\nDrain, ${backend.name} store (scripted model answers in T = 1.5 s, like a real model's seconds; RELAY_CONCURRENCY C = 8; ${N} deliveries):`);
   const firstByte = new Map<number, number>();
+  // When each issue's comment was created: with the first byte, a run's length as the relay sees it.
+  const commented = new Map<number, number>();
   const system = await startSystem({
     script: () => ({ content: "Drained." }),
     modelDelayMs: T,
@@ -195,7 +197,12 @@ for (const backend of backends) {
         const number = Number(/#(\d+):/.exec(String(init?.body ?? ""))?.[1]);
         if (!firstByte.has(number)) firstByte.set(number, performance.now());
       }
-      return fetch(input, init);
+      const comment = init?.method === "POST" ? /\/issues\/(\d+)\/comments$/.exec(url) : null;
+      if (!comment) return fetch(input, init);
+      return fetch(input, init).then((response) => {
+        commented.set(Number(comment[1]), performance.now());
+        return response;
+      });
     },
   });
   const acked = new Map<number, number>();
@@ -217,14 +224,20 @@ for (const backend of backends) {
   await waitFor(() => system.github.allComments().length === N, "the drain", 120_000);
   const elapsed = (performance.now() - started) / 1000;
   const throughput = (N - 8) / elapsed;
+  // The stand-in stores a comment before the relay has its answer: wait for the relay's side of the last ones.
+  await waitFor(() => commented.size === N, "the relay to see its comments created", 10_000);
   report(`${backend.name}: drain throughput (runs/s) vs C/T`, `${fmt(throughput, 2)} vs ${fmt(C / (T / 1000), 2)} (${fmt((throughput / (C / (T / 1000))) * 100, 1)} %)`);
   report(`${backend.name}: idle overhead, delivery sent to first byte to Open WebUI, p50`, `${fmt(median(idle), 2)} ms`);
+  // What a run takes beyond the model's T while draining: the relay's requests, the stand-ins' answers, waiting for a write slot.
+  const beyond = Array.from({ length: N - 8 }, (_, i) => commented.get(i + 9)! - firstByte.get(i + 9)! - T);
+  report(`${backend.name}: drain, a run's time beyond T (chat created to comment posted), p50 / max`, `${fmt(median(beyond), 1)} / ${fmt(Math.max(...beyond), 1)} ms`);
   await system.close();
 }
 for (const backend of backends) await backend.cleanup();
 
 // 4. The tool server's own cost over a direct GitHub call (both against the stand-in).
-say("\nTool server overhead (get_issue, 400 calls each, sequential):");
+const calls = quick ? 400 : 1000;
+say(`\nTool server overhead (get_issue, ${calls} calls each, sequential, interleaved):`);
 const github = await startGitHubStandIn();
 github.addIssue({ owner: "octo", repo: "app", number: 1, title: "Bench", body: "x".repeat(2000) });
 const toolStore = createSqliteStore({ dataDir: ":memory:" });
@@ -233,9 +246,21 @@ const toolServer = await startToolServer(
   { store: toolStore, logger: silentLogger, host: "127.0.0.1" },
 );
 const direct = createGitHubClient({ token: "ghp_standin_token_0123456789", baseUrl: github.url, timeoutMs: 10_000, logger: silentLogger });
+// Both sides use the same HTTP client: Octokit sends with the global fetch, as the tool call below does,
+// and both keep their connection alive (fetch's default agent), so neither pays a TCP handshake per call.
+// A bare server answering the same JSON shows what one more loopback hop costs by itself.
+const { createServer } = await import("node:http");
+const issueJson = JSON.stringify((await direct.rest.issues.get({ owner: "octo", repo: "app", issue_number: 1 })).data);
+const bare = createServer((req, res) => {
+  req.resume();
+  req.on("end", () => res.setHeader("content-type", "application/json").end(issueJson));
+});
+await new Promise<void>((done) => bare.listen(0, "127.0.0.1", done));
+const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/get_issue`;
 const directTimes: number[] = [];
 const viaTimes: number[] = [];
-for (let i = 0; i < 400; i++) {
+const hopTimes: number[] = [];
+for (let i = 0; i < calls; i++) {
   let t = performance.now();
   await direct.rest.issues.get({ owner: "octo", repo: "app", issue_number: 1 });
   directTimes.push(performance.now() - t);
@@ -243,9 +268,14 @@ for (let i = 0; i < 400; i++) {
   const response = await fetch(`${toolServer.url}/get_issue`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer bench-tool-key-0123456789" }, body: '{"owner":"octo","repo":"app","issue_number":1}' });
   await response.arrayBuffer();
   viaTimes.push(performance.now() - t);
+  t = performance.now();
+  await (await fetch(bareUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"owner":"octo","repo":"app","issue_number":1}' })).arrayBuffer();
+  hopTimes.push(performance.now() - t);
 }
+bare.close();
 report("get_issue p50 direct / via tool server", `${fmt(median(directTimes), 2)} / ${fmt(median(viaTimes), 2)} ms`);
 report("tool server overhead p50", `${fmt(median(viaTimes) - median(directTimes), 2)} ms`);
+report("a bare loopback HTTP hop with the same answer, p50", `${fmt(median(hopTimes), 2)} ms`);
 await toolServer.close();
 await toolStore.close();
 await github.close();

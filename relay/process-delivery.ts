@@ -98,12 +98,12 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     logger.info("completion finished", { ...log, chatId: chat.id, ms: Date.now() - completionStarted });
 
     // Read back once: the tool calls that failed are counted, and the answer is there for the fallback.
-    const record = await openWebUI.getChat(chat.id);
+    // The run's record (did the model comment?) is read meanwhile: two round trips at once, not one after the other.
+    const [record, run] = await Promise.all([openWebUI.getChat(chat.id), store.getRun(chat.id)]);
     for (const tool of failedToolCalls(record, assistantMessageId)) {
       observer.toolError(tool);
       logger.warn("a tool call failed in the run", { ...log, chatId: chat.id, tool });
     }
-    const run = await store.getRun(chat.id);
     if (run?.commentUrl) {
       logger.info("comment posted by the model", { ...log, chatId: chat.id, commentUrl: run.commentUrl });
       return { status: "done", reason: "commented by the model", commentUrl: run.commentUrl };

@@ -203,4 +203,29 @@ describe("tool server", () => {
       expect(response.headers.get("access-control-allow-origin")).toBeNull();
     });
   });
+
+  it("reads a relay run's record from the store once per tool call (a Redis round trip each)", async () => {
+    const reads: string[] = [];
+    // The same store, counting its run lookups.
+    const counting = new Proxy(store, {
+      get(target, name, receiver) {
+        if (name === "getRun") return (chatId: string) => (reads.push(chatId), target.getRun(chatId));
+        return Reflect.get(target, name, receiver) as unknown;
+      },
+    });
+    const config = loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" });
+    const counted = await startToolServer(config, { store: counting, logger: silentLogger, host: "127.0.0.1", github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } } });
+    try {
+      const response = await fetch(`${counted.url}/get_issue`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, "x-openwebui-chat-id": "chat-of-run" },
+        body: JSON.stringify({ owner: "octo", repo: "private", issue_number: 1 }),
+      });
+      // The run's scope still applies: the one lookup is the one the check used.
+      expect(response.status).toBe(403);
+      expect(reads).toEqual(["chat-of-run"]);
+    } finally {
+      await counted.close();
+    }
+  });
 });

@@ -5,7 +5,7 @@ import { HttpError } from "../lib/http-error.ts";
 import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
 import { requireBearer } from "../lib/require-bearer.ts";
 import { createSwaggerDocs } from "./swagger-docs.ts";
-import type { ToolDefinition, ToolDependencies } from "./tool-definition.ts";
+import type { CallContext, ToolDefinition, ToolDependencies } from "./tool-definition.ts";
 import type { ToolServerMetrics } from "./tool-server-metrics.ts";
 import { validateInput } from "./validate-input.ts";
 
@@ -78,10 +78,6 @@ export function createToolServer(options: ToolServerOptions) {
   app.get("/openapi.json", (_req, res) => {
     res.type("application/json").send(documentJson);
   });
-  app.use(createSwaggerDocs({ title: document.info.title }));
-
-  if (options.metrics) app.use(metricsEndpoint(options.metrics.registry, options.metricsToken ?? null));
-
   const auth = requireBearer(options.apiKey, "Missing or wrong bearer key. Set the tool server connection's key in Open WebUI to TOOL_SERVER_API_KEY.");
   const json = express.json({ limit: "256kb", strict: false });
   for (const tool of options.tools) {
@@ -93,14 +89,18 @@ export function createToolServer(options: ToolServerOptions) {
     };
     app.post(`/${tool.name}`, counted, auth, json, async (req, res) => {
       const input = validateInput(tool.input, req.body);
-      const call = { chatId: headerValue(req.get(chatIdHeader)), userName: headerValue(req.get(userNameHeader)) };
-      // A relay run's calls carry its delivery id, so the delivery's lines read in one search.
-      const run = call.chatId ? await deps.store.getRun(call.chatId) : undefined;
-      deps.logger.info("tool call", { tool: tool.name, deliveryId: run?.deliveryId, chatId: call.chatId, user: call.userName });
+      const chatId = headerValue(req.get(chatIdHeader));
+      // A relay run's calls carry its delivery id, so the delivery's lines read in one search; the tool reuses the lookup.
+      const call: CallContext = { chatId, userName: headerValue(req.get(userNameHeader)), run: chatId ? await deps.store.getRun(chatId) : undefined };
+      deps.logger.info("tool call", { tool: tool.name, deliveryId: call.run?.deliveryId, chatId, user: call.userName });
       const result = await tool.handler(input, call, deps);
       res.json(result);
     });
   }
+
+  // After the tools, so a tool call does not pass through these routers' matching.
+  app.use(createSwaggerDocs({ title: document.info.title }));
+  if (options.metrics) app.use(metricsEndpoint(options.metrics.registry, options.metricsToken ?? null));
 
   app.use((req, _res, next) => {
     next(new HttpError(404, `No such endpoint: ${req.method} ${req.path}. The tools are listed in /openapi.json.`));

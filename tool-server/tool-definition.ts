@@ -2,7 +2,7 @@ import type { Octokit } from "@octokit/rest";
 import type { SchemaObject } from "openapi3-ts/oas31";
 import type { RepoAllowList } from "../github/repo-allow-list.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { Store, WriteLimit } from "../store/store.ts";
+import type { RunRecord, Store, WriteLimit } from "../store/store.ts";
 
 export interface FieldSpec {
   type: "string" | "integer";
@@ -28,6 +28,8 @@ export type InputOf<F extends Fields> = {
 export interface CallContext {
   chatId: string | null;
   userName: string | null;
+  /** The relay run behind `chatId` when the server has already looked it up (once per call); absent: not looked up. */
+  run?: RunRecord | undefined;
 }
 
 export interface ToolDependencies {

@@ -1,6 +1,14 @@
 import { HttpError } from "../lib/http-error.ts";
 import type { Fields, InputOf } from "./tool-definition.ts";
 
+// The tools' patterns are fixed: each is compiled once, not on every call.
+const patterns = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let regex = patterns.get(pattern);
+  if (!regex) patterns.set(pattern, (regex = new RegExp(pattern)));
+  return regex;
+}
+
 /**
  * Checks a tool call's JSON body against the tool's fields. Unknown fields are
  * ignored on purpose: Open WebUI (up to 0.11.3) puts every argument in the body.
@@ -37,7 +45,7 @@ export function validateInput<F extends Fields>(fields: F, body: unknown): Input
     if (spec.maxLength !== undefined && value.length > spec.maxLength) {
       throw new HttpError(400, `Field "${name}" is too long (${value.length} characters, at most ${spec.maxLength}). Shorten it and call again.`);
     }
-    if (spec.pattern !== undefined && !new RegExp(spec.pattern).test(value)) {
+    if (spec.pattern !== undefined && !compiled(spec.pattern).test(value)) {
       throw new HttpError(400, `Field "${name}" has an invalid value ${JSON.stringify(value.slice(0, 100))}: ${spec.description}`);
     }
     result[name] = value;

@@ -18,6 +18,8 @@ export function assertRepoAllowed(deps: ToolDependencies, owner: string, repo: s
  */
 export async function findRun(call: CallContext, deps: ToolDependencies): Promise<RunRecord | undefined> {
   if (!call.chatId) return undefined;
+  // One store read per call: the server looks the run up for its log line already.
+  if ("run" in call) return call.run;
   return deps.store.getRun(call.chatId);
 }
 
