@@ -204,8 +204,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     // The lock is the liveness: renewed while this process lives and the lease lasts, lapsing soon after a kill.
     lockDuration: options.livenessMs,
     stalledInterval: Math.max(Math.floor(options.livenessMs / 3), 250),
-    // BullMQ would fail a job that stalled this often; attempts are ours to count (a stall is a started attempt,
-    // BullMQ's `ats`), and relay/worker.ts dead-letters past RELAY_MAX_ATTEMPTS at the next claim. So never.
+    // Past this many stalls BullMQ marks a job for failure, which only its own processing loop (not used here)
+    // carries out. Attempts are ours to count (a stall is a started attempt, BullMQ's `ats`), and relay/worker.ts
+    // dead-letters past RELAY_MAX_ATTEMPTS at the next claim; so the limit is out of the way and no mark is left.
     maxStalledCount: 1_000_000_000,
   });
   queue.on("error", () => {});
