@@ -67,8 +67,6 @@ interface JobData {
  */
 const jobIdOf = (key: string) => `d-${key.replaceAll("%", "%25").replaceAll(":", "%3A")}`;
 
-const pendingStates = new Set<string>(["waiting", "wait", "delayed", "prioritized", "paused", "waiting-children"]);
-
 /**
  * The delivery from its job's hash. The job is the record: data holds what arrived; BullMQ's state says
  * pending / running / finished; BullMQ's `ats` (attempts started, counted atomically when a job is

@@ -333,7 +333,7 @@ describe.skipIf(!withRedis)("the Redis store across replicas", () => {
     // The second replica starting up must not take what the first is running.
     expect(await second.releaseRunning()).toBe(0);
     expect(await second.claimDelivery(600_000)).toBeUndefined();
-    // Its heartbeat gone, the first one's delivery goes to the second long before the lease ends.
+    // Closed, the first one puts its delivery back at once: the second gets it long before the lease ends.
     await first.close();
     expect(await second.claimDelivery(600_000)).toMatchObject({ key: "busy", attempts: 2 });
     await second.close();
