@@ -15,7 +15,8 @@
  *
  * Our keys: <p>:run:<chat> hash per run; <p>:lock:<name>; <p>:writes zset of
  * comment slots; <p>:id:<guid> set of delivery keys with that GUID; <p>:all
- * and <p>:ignored zsets (score: received) for lists and counts. BullMQ's:
+ * and <p>:ignored zsets (score: received) for lists and counts; <p>:payload:<job id>
+ * the body of a delivery to work on. BullMQ's:
  * <p>:deliveries:<job id> the job hash, and its lists and sets beside it.
  */
 const prelude = `
@@ -74,6 +75,16 @@ redis.call('HSET', job, 'finishedOn', t)
 if ARGV[5] ~= '' then redis.call('HSET', job, 'failedReason', ARGV[5]) end
 if #ARGV > 5 then redis.call('HSET', job, unpack(ARGV, 6)) end
 return 1
+`),
+
+  /**
+   * ARGV[3]: job id. The start of the job's data, where the nonce of the add that stored it is: enough to
+   * tell whether an add inserted without sending the whole payload back.
+   */
+  jobDataHead: script(`
+local data = redis.call('HGET', Q .. ARGV[3], 'data')
+if not data then return false end
+return string.sub(data, 1, 64)
 `),
 
   /** How many jobs in BullMQ's failed set were dead-lettered (the rest failed permanently). */
