@@ -324,9 +324,13 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
       // Our fields before BullMQ's move: should this process die between the two, the job is still active, its
       // status still "running" (status comes from BullMQ's state), and the stalled check hands it on.
       await redis.multi().hset(jobKey(id), ...set).hdel(jobKey(id), ...unset).exec();
-      if (bullState === "completed") await h.job.moveToCompleted(null, h.token, false);
-      else await h.job.moveToFailed(new Error(outcome.reason ?? outcome.status), h.token, false);
-      held.delete(id);
+      // Throws when the lock is gone (the lease ran out and another replica took the job): that run's outcome counts.
+      try {
+        if (bullState === "completed") await h.job.moveToCompleted(null, h.token, false);
+        else await h.job.moveToFailed(new Error(outcome.reason ?? outcome.status), h.token, false);
+      } finally {
+        held.delete(id);
+      }
       // Only a count: should this process die before it, the delivery shows as done rather than ignored.
       if (outcome.status === "ignored") await redis.zadd(`${p}:ignored`, "NX", now(), id);
     },
