@@ -1,17 +1,23 @@
 /**
- * The Redis store's operations, one Lua script each, so that every change of
- * a delivery (its record, the queue and the status indexes) is atomic across
- * replicas. Keys are built inside the scripts from the prefix (ARGV[1]); that
- * ties the store to one Redis primary (no Cluster), which is what it is for.
+ * The Redis store's own scripts, beside BullMQ's. BullMQ owns the queue: each
+ * delivery is a BullMQ job in the queue "deliveries" (see redis-store.ts).
+ * These scripts do what BullMQ has no operation for, each atomic across
+ * replicas: a delivery that is ignored from the start (stored straight into
+ * the completed set, with the same existence check BullMQ's add makes, so
+ * dedupe spans both kinds), finishing a delivery this process has not claimed
+ * (the admin path), counting dead-lettered ones, and the state that is not
+ * queue state: the comment budget, named locks and run records.
  *
- * ARGV[2] is the time in ms, or "" for Redis's own clock, so that replicas on
- * machines with skewed clocks still agree on leases and write windows.
+ * ARGV[1] is the prefix, ARGV[2] the time in ms or "" for Redis's own clock,
+ * so that replicas on machines with skewed clocks still agree on the comment
+ * budget and lock expiry. Keys are built inside the scripts from the prefix:
+ * that ties the store to one Redis primary (no Cluster), which is what it is for.
  *
- * Keys: <p>:d:<key> hash per delivery; <p>:id:<guid> set of keys with that
- * GUID; <p>:pending zset (score: when claimable); <p>:running zset (score:
- * lease end); <p>:s:<status> and <p>:all zsets (score: received) for lists
- * and counts; <p>:run:<chat> hash per run; <p>:lock:<name>; <p>:writes zset
- * of comment slots; <p>:alive:<owner> a replica's heartbeat.
+ * Our keys: <p>:run:<chat> hash per run; <p>:lock:<name>; <p>:writes zset of
+ * comment slots; <p>:id:<guid> set of delivery keys with that GUID; <p>:all
+ * and <p>:ignored zsets (score: received) for lists and counts; <p>:payload:<job id>
+ * the body of a delivery to work on. BullMQ's:
+ * <p>:deliveries:<job id> the job hash, and its lists and sets beside it.
  */
 const prelude = `
 local P = ARGV[1]
@@ -21,27 +27,7 @@ local function clock()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 local t = clock()
-local function dkey(k) return P .. ':d:' .. k end
-local function reindex(k, from, to)
-  local received = redis.call('HGET', dkey(k), 'received_at')
-  if from then redis.call('ZREM', P .. ':s:' .. from, k) end
-  redis.call('ZADD', P .. ':s:' .. to, received, k)
-end
-local function dequeue(k)
-  redis.call('ZREM', P .. ':pending', k)
-  redis.call('ZREM', P .. ':running', k)
-end
-local function alive(owner)
-  return owner and redis.call('EXISTS', P .. ':alive:' .. owner) == 1
-end
-local function requeue(k, at)
-  local d = dkey(k)
-  reindex(k, redis.call('HGET', d, 'status'), 'pending')
-  dequeue(k)
-  redis.call('ZADD', P .. ':pending', at, k)
-  redis.call('HSET', d, 'status', 'pending', 'updated_at', t)
-  redis.call('HDEL', d, 'lease_until', 'owner')
-end
+local Q = P .. ':deliveries:'
 `;
 
 function script(body: string) {
@@ -50,150 +36,64 @@ function script(body: string) {
 
 export const redisScripts = {
   /**
-   * ARGV[3]: the new delivery as JSON without its payload, ARGV[4]: the payload or "".
-   * 1 when stored, 0 when the key was seen before. The payload travels apart: escaping
-   * and decoding a large body inside JSON cost the acknowledgement path measurably.
+   * ARGV[3]: job id, ARGV[4]: delivery key, ARGV[5]: GUID, ARGV[6]: job name,
+   * ARGV[7]: job data (JSON), ARGV[8]: reason as JSON. 1 when stored, 0 when
+   * the job id exists (pending or ignored). The job is written as BullMQ writes
+   * a completed job, so BullMQ's getters and removal treat it as one.
    */
-  addDelivery: script(`
-local r = cjson.decode(ARGV[3])
-if ARGV[4] ~= '' then r.payload = ARGV[4] end
-local d = dkey(r.key)
-if redis.call('EXISTS', d) == 1 then return 0 end
-local fields = { 'key', r.key, 'delivery_id', r.deliveryId, 'event', r.event, 'status', r.status, 'attempts', 0, 'received_at', t, 'updated_at', t }
-local optional = { action = 'action', reason = 'reason', repository = 'repository', issueNumber = 'issue_number', payload = 'payload' }
-for from, to in pairs(optional) do
-  if r[from] ~= nil and r[from] ~= cjson.null then
-    table.insert(fields, to)
-    table.insert(fields, r[from])
-  end
-end
-redis.call('HSET', d, unpack(fields))
-redis.call('SADD', P .. ':id:' .. r.deliveryId, r.key)
-redis.call('ZADD', P .. ':all', t, r.key)
-reindex(r.key, nil, r.status)
-if r.status == 'pending' then redis.call('ZADD', P .. ':pending', t, r.key) end
+  addIgnored: script(`
+local id = ARGV[3]
+local job = Q .. id
+if redis.call('EXISTS', job) == 1 then return 0 end
+redis.call('HSET', job, 'name', ARGV[6], 'data', ARGV[7], 'opts', '{"attempts":1}', 'timestamp', t, 'delay', 0, 'priority', 0,
+  'processedOn', t, 'finishedOn', t, 'returnvalue', 'null', 'atm', 0, 'ats', 0,
+  'owg_status', 'ignored', 'owg_reason', ARGV[8], 'owg_finished_at', t, 'owg_updated_at', t)
+redis.call('ZADD', Q .. 'completed', t, id)
+redis.call('ZADD', P .. ':ignored', t, id)
+redis.call('ZADD', P .. ':all', 'NX', t, ARGV[4])
+redis.call('SADD', P .. ':id:' .. ARGV[5], ARGV[4])
 return 1
-`),
-
-  /** ARGV[3]: GUID. The newest delivery with it, as HGETALL, or nil. */
-  getDeliveryById: script(`
-local best, bestAt
-for _, k in ipairs(redis.call('SMEMBERS', P .. ':id:' .. ARGV[3])) do
-  local at = tonumber(redis.call('HGET', dkey(k), 'received_at'))
-  if at and (not bestAt or at > bestAt) then best, bestAt = k, at end
-end
-if not best then return false end
-return redis.call('HGETALL', dkey(best))
 `),
 
   /**
-   * ARGV[3]: lease ms, ARGV[4]: owner. Takes, in this order, a delivery whose
-   * lease ran out, one leased by a replica that stopped sending heartbeats
-   * (killed: its lease may be long), or the pending one claimable first.
+   * ARGV[3]: job id, ARGV[4]: "completed" or "failed", ARGV[5]: BullMQ's
+   * failedReason ("" for none), then field/value pairs for the job hash.
+   * Finishes a delivery this process holds no lock for, from whatever state it
+   * is in (an operator marking it, tests): out of every list and set BullMQ
+   * might keep it in, into the finished set. 0 when there is no such job.
    */
-  claimDelivery: script(`
-local k
-local expired = redis.call('ZRANGEBYSCORE', P .. ':running', '-inf', '(' .. t, 'LIMIT', 0, 1)
-if #expired > 0 then k = expired[1] end
-if not k then
-  for _, r in ipairs(redis.call('ZRANGE', P .. ':running', 0, 499)) do
-    if not alive(redis.call('HGET', dkey(r), 'owner')) then k = r break end
-  end
-end
-if not k then
-  local ready = redis.call('ZRANGEBYSCORE', P .. ':pending', '-inf', t, 'LIMIT', 0, 1)
-  if #ready > 0 then k = ready[1] end
-end
-if not k then return false end
-local d = dkey(k)
-local leaseUntil = t + tonumber(ARGV[3])
-reindex(k, redis.call('HGET', d, 'status'), 'running')
-dequeue(k)
-redis.call('ZADD', P .. ':running', leaseUntil, k)
-redis.call('HINCRBY', d, 'attempts', 1)
-redis.call('HSET', d, 'status', 'running', 'lease_until', leaseUntil, 'updated_at', t, 'owner', ARGV[4], 'started_at', t)
-redis.call('HDEL', d, 'finished_at')
-return redis.call('HGETALL', d)
-`),
-
-  /** ARGV[3]: key, ARGV[4]: outcome as JSON. */
-  finishDelivery: script(`
-local k = ARGV[3]
-local d = dkey(k)
-if redis.call('EXISTS', d) == 0 then return 0 end
-local o = cjson.decode(ARGV[4])
-reindex(k, redis.call('HGET', d, 'status'), o.status)
-dequeue(k)
-redis.call('HSET', d, 'status', o.status, 'updated_at', t, 'finished_at', t)
-redis.call('HDEL', d, 'lease_until', 'next_attempt_at', 'owner')
-local hasReason = o.reason ~= nil and o.reason ~= cjson.null
-if hasReason then redis.call('HSET', d, 'reason', o.reason) else redis.call('HDEL', d, 'reason') end
-if o.commentUrl ~= nil and o.commentUrl ~= cjson.null then redis.call('HSET', d, 'comment_url', o.commentUrl) end
-if o.status == 'failed' or o.status == 'dead' then
-  if hasReason then redis.call('HSET', d, 'last_error', o.reason) else redis.call('HDEL', d, 'last_error') end
-end
+  finishUnheld: script(`
+local id = ARGV[3]
+local job = Q .. id
+if redis.call('EXISTS', job) == 0 then return 0 end
+for _, list in ipairs({ 'wait', 'paused', 'active' }) do redis.call('LREM', Q .. list, 0, id) end
+for _, set in ipairs({ 'delayed', 'prioritized', 'completed', 'failed' }) do redis.call('ZREM', Q .. set, id) end
+redis.call('SREM', Q .. 'stalled', id)
+redis.call('DEL', job .. ':lock')
+redis.call('ZADD', Q .. ARGV[4], t, id)
+redis.call('HSET', job, 'finishedOn', t)
+if ARGV[5] ~= '' then redis.call('HSET', job, 'failedReason', ARGV[5]) end
+if #ARGV > 5 then redis.call('HSET', job, unpack(ARGV, 6)) end
 return 1
-`),
-
-  /** ARGV[3]: key, ARGV[4]: error, ARGV[5]: not before (ms). */
-  retryDelivery: script(`
-local k = ARGV[3]
-if redis.call('EXISTS', dkey(k)) == 0 then return 0 end
-requeue(k, tonumber(ARGV[5]))
-redis.call('HSET', dkey(k), 'last_error', ARGV[4], 'next_attempt_at', ARGV[5])
-return 1
-`),
-
-  /** ARGV[3]: key, ARGV[4]: not before (ms). The claim that led here is not counted. */
-  deferDelivery: script(`
-local k = ARGV[3]
-local d = dkey(k)
-if redis.call('EXISTS', d) == 0 then return 0 end
-requeue(k, tonumber(ARGV[4]))
-local attempts = tonumber(redis.call('HGET', d, 'attempts')) or 0
-redis.call('HSET', d, 'attempts', math.max(attempts - 1, 0), 'next_attempt_at', ARGV[4])
-return 1
-`),
-
-  /** ARGV[3]: GUID or key. The newest failed or dead delivery with it, queued again, as HGETALL. */
-  replayDelivery: script(`
-local candidates = redis.call('SMEMBERS', P .. ':id:' .. ARGV[3])
-if redis.call('EXISTS', dkey(ARGV[3])) == 1 then table.insert(candidates, ARGV[3]) end
-local best, bestAt
-for _, k in ipairs(candidates) do
-  local status = redis.call('HGET', dkey(k), 'status')
-  local at = tonumber(redis.call('HGET', dkey(k), 'received_at'))
-  if (status == 'failed' or status == 'dead') and (not bestAt or at > bestAt) then best, bestAt = k, at end
-end
-if not best then return false end
-requeue(best, t)
-redis.call('HSET', dkey(best), 'attempts', 0)
-redis.call('HDEL', dkey(best), 'next_attempt_at', 'reason')
-return redis.call('HGETALL', dkey(best))
 `),
 
   /**
-   * ARGV[3]: owner. Puts back what this replica holds and what replicas that
-   * stopped sending heartbeats held; never what a live replica is running.
+   * ARGV[3]: job id. The start of the job's data, where the nonce of the add that stored it is: enough to
+   * tell whether an add inserted without sending the whole payload back.
    */
-  releaseRunning: script(`
-local released = 0
-for _, k in ipairs(redis.call('ZRANGE', P .. ':running', 0, -1)) do
-  local owner = redis.call('HGET', dkey(k), 'owner')
-  if owner == ARGV[3] or not alive(owner) then
-    requeue(k, tonumber(redis.call('HGET', dkey(k), 'received_at')))
-    released = released + 1
-  end
-end
-return released
+  jobDataHead: script(`
+local data = redis.call('HGET', Q .. ARGV[3], 'data')
+if not data then return false end
+return string.sub(data, 1, 64)
 `),
 
-  /** ARGV[3]: key. */
-  releaseDelivery: script(`
-local k = ARGV[3]
-if redis.call('HGET', dkey(k), 'status') ~= 'running' then return 0 end
-requeue(k, tonumber(redis.call('HGET', dkey(k), 'received_at')))
-return 1
+  /** How many jobs in BullMQ's failed set were dead-lettered (the rest failed permanently). */
+  countDead: script(`
+local dead = 0
+for _, id in ipairs(redis.call('ZRANGE', Q .. 'failed', 0, -1)) do
+  if redis.call('HGET', Q .. id, 'owg_status') == 'dead' then dead = dead + 1 end
+end
+return dead
 `),
 
   /**
@@ -232,14 +132,15 @@ if redis.call('GET', key) == ARGV[4] then redis.call('DEL', key) end
 return 1
 `),
 
-  /** ARGV[3]: the run as JSON. */
+  /** ARGV[3]: the run as JSON, ARGV[4]: its delivery's job id. */
   addRun: script(`
 local r = cjson.decode(ARGV[3])
 local key = P .. ':run:' .. r.chatId
+local job = Q .. ARGV[4]
 if redis.call('EXISTS', key) == 1 then return redis.error_reply('run ' .. r.chatId .. ' exists already') end
-if redis.call('EXISTS', dkey(r.deliveryKey)) == 0 then return redis.error_reply('no delivery ' .. r.deliveryKey .. ' for run ' .. r.chatId) end
+if redis.call('EXISTS', job) == 0 then return redis.error_reply('no delivery ' .. r.deliveryKey .. ' for run ' .. r.chatId) end
 redis.call('HSET', key, 'chat_id', r.chatId, 'delivery_key', r.deliveryKey, 'delivery_id', r.deliveryId, 'owner', r.owner, 'repo', r.repo, 'issue_number', r.issueNumber, 'message_id', r.messageId, 'created_at', t)
-redis.call('HSET', dkey(r.deliveryKey), 'chat_id', r.chatId)
+redis.call('HSET', job, 'owg_chat_id', r.chatId)
 return 1
 `),
 

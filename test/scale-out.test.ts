@@ -74,7 +74,7 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
     const killedAt = Date.now();
     await a!.kill("SIGKILL");
 
-    // The lease is the run's timeout plus two minutes; the dead replica's missing heartbeat (REDIS_LIVENESS_MS, 1.5 s here) frees it long before.
+    // The lease is the run's timeout plus two minutes; the dead replica's lock, no longer renewed (REDIS_LIVENESS_MS, 1.5 s here), lapses long before and BullMQ's stalled check frees the job.
     const record = await waitFor(async () => {
       const found = await system.store.getDelivery(key(deliveryId));
       return found?.status === "done" ? found : undefined;
