@@ -1,5 +1,10 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { createDeliveryInserter, type InsertResult } from "./insert-deliveries.ts";
+import type { WriterRequest } from "./sqlite-writer.ts";
 import { join } from "node:path";
 import type { DeliveryOutcome, DeliveryRecord, DeliveryStatus, NewDelivery, RunRecord, Store, WriteLimit } from "./store.ts";
 
@@ -44,6 +49,18 @@ const migrations = [
   `ALTER TABLE deliveries ADD COLUMN started_at INTEGER;
    ALTER TABLE deliveries ADD COLUMN finished_at INTEGER;`,
 ];
+
+interface Pending {
+  delivery: NewDelivery;
+  resolve: (result: { inserted: boolean }) => void;
+  reject: (error: unknown) => void;
+}
+
+// The writer thread is TypeScript too: its first lines register tsx's loader in the thread, which
+// works whether this process was started with tsx (bin/, Docker) or not (vitest).
+const require = createRequire(import.meta.url);
+const writerBootstrap = `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register();
+require(${JSON.stringify(fileURLToPath(new URL("./sqlite-writer.ts", import.meta.url)))});`;
 
 interface DeliveryRow {
   key: string;
@@ -146,7 +163,8 @@ export function migrate(db: Database.Database) {
 export function createSqliteStore(options: { dataDir: string; now?: () => number }): Store {
   const now = options.now ?? Date.now;
   let db: Database.Database;
-  if (options.dataDir === ":memory:") {
+  const memory = options.dataDir === ":memory:";
+  if (memory) {
     db = new Database(":memory:");
   } else {
     mkdirSync(options.dataDir, { recursive: true });
@@ -170,11 +188,6 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   db.pragma("foreign_keys = ON");
   migrate(db);
 
-  const insertDelivery = db.prepare(
-    `INSERT INTO deliveries (key, delivery_id, event, action, status, reason, repository, issue_number, payload, received_at, updated_at)
-     VALUES (@key, @deliveryId, @event, @action, @status, @reason, @repository, @issueNumber, @payload, @now, @now)
-     ON CONFLICT (key) DO NOTHING`,
-  );
   const selectDelivery = db.prepare(`SELECT * FROM deliveries WHERE key = ?`);
   const selectByDeliveryId = db.prepare(`SELECT * FROM deliveries WHERE delivery_id = ? ORDER BY received_at DESC LIMIT 1`);
   const claim = db.prepare(
@@ -239,47 +252,72 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   const selectRun = db.prepare(`SELECT * FROM runs WHERE chat_id = ?`);
   const updateRunComment = db.prepare(`UPDATE runs SET comment_id = ?, comment_url = ? WHERE chat_id = ?`);
 
-  // Group commit: deliveries that arrive in the same turn of the event loop share one transaction
-  // (one fsync), and each caller is answered only after that commit.
-  let batch: Array<{ delivery: NewDelivery; resolve: (r: { inserted: boolean }) => void; reject: (e: unknown) => void }> = [];
-  const insertBatch = db.transaction((items: NewDelivery[], t: number) => items.map((delivery) => insertOne(delivery, t)));
-  function insertOne(delivery: NewDelivery, t: number): boolean {
-    return (
-      insertDelivery.run({
-        key: delivery.key,
-        deliveryId: delivery.deliveryId,
-        event: delivery.event,
-        action: delivery.action,
-        status: delivery.status,
-        reason: delivery.reason ?? null,
-        repository: delivery.repository ?? null,
-        issueNumber: delivery.issueNumber ?? null,
-        payload: delivery.payload ?? null,
-        now: t,
-      }).changes === 1
-    );
+  // Group commit, on a thread of its own. Each turn of the event loop sends what arrived in it;
+  // the writer thread stores everything sent while it was busy in one transaction (one fsync),
+  // and each caller is answered once the transaction holding its delivery is committed. This
+  // thread meanwhile goes on reading, verifying and parsing requests. The thread starts with the
+  // first delivery (the tool server never adds any); if it fails, deliveries are stored on this
+  // thread's connection instead.
+  const insertHere = createDeliveryInserter(db);
+  let writer: Worker | undefined;
+  let writerFailed = false;
+  let closing = false;
+  let batch: Pending[] = [];
+  // Sent and not yet answered, oldest first: the thread answers in order.
+  let waiting: Pending[] = [];
+  let scheduled = false;
+  function settle(items: readonly Pending[], results: readonly InsertResult[]) {
+    items.forEach((item, index) => {
+      const result = results[index]!;
+      if (typeof result === "boolean") item.resolve({ inserted: result });
+      else item.reject(new Error(`The delivery could not be stored: ${result.error}`));
+    });
   }
-  function flush() {
+  function startWriter(): Worker {
+    // The writer thread's commits checkpoint the log; this connection's few writes need not.
+    db.pragma("wal_autocheckpoint = 0");
+    const thread = new Worker(writerBootstrap, { eval: true, workerData: { path: db.name } });
+    thread.on("message", (results: InsertResult[]) => settle(waiting.splice(0, results.length), results));
+    const fail = (error: unknown) => {
+      if (writerFailed) return;
+      writerFailed = true;
+      writer = undefined;
+      db.pragma("wal_autocheckpoint = 1000");
+      // Not known to be stored: those callers answer 500, and GitHub can redeliver.
+      const lost = waiting;
+      waiting = [];
+      for (const item of lost) item.reject(error);
+    };
+    thread.on("error", fail);
+    thread.on("exit", (code) => {
+      if (waiting.length > 0 || !closing) fail(new Error(`The SQLite writer thread stopped (exit code ${code}).`));
+    });
+    return thread;
+  }
+  function send() {
+    scheduled = false;
+    if (batch.length === 0) return;
     const items = batch;
     batch = [];
-    try {
-      const inserted = durably(() =>
-        insertBatch(
-          items.map((i) => i.delivery),
-          now(),
-        ),
-      );
-      items.forEach((item, index) => item.resolve({ inserted: inserted[index]! }));
-    } catch (error) {
-      for (const item of items) item.reject(error);
+    const rows = items.map((item) => ({ delivery: item.delivery, now: now() }));
+    if (writerFailed || memory) {
+      settle(items, durably(() => insertHere(rows)));
+      return;
     }
+    writer ??= startWriter();
+    waiting.push(...items);
+    writer.postMessage(rows satisfies WriterRequest);
   }
 
   return {
     addDelivery(delivery: NewDelivery) {
       return new Promise<{ inserted: boolean }>((resolve, reject) => {
         batch.push({ delivery, resolve, reject });
-        if (batch.length === 1) setImmediate(flush);
+        // What arrives in this turn of the event loop goes together.
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(send);
+        }
       });
     },
     async getDelivery(key) {
@@ -346,6 +384,14 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
       updateRunComment.run(comment.id, comment.url, chatId);
     },
     async close() {
+      closing = true;
+      send();
+      while (waiting.length > 0) await new Promise((r) => setTimeout(r, 5));
+      if (writer) {
+        const exited = new Promise((r) => writer!.once("exit", r));
+        writer.postMessage(null);
+        await exited;
+      }
       if (db.open) db.close();
     },
   };

@@ -1,0 +1,52 @@
+import type Database from "better-sqlite3";
+import type { NewDelivery } from "./store.ts";
+
+/** A delivery and when it was received. */
+export interface DeliveryRow {
+  delivery: NewDelivery;
+  now: number;
+}
+
+/** What became of one delivery of a batch: stored (true), already there (false), or why it failed. */
+export type InsertResult = boolean | { error: string };
+
+/**
+ * Stores a batch in one transaction, each delivery once per key. If the
+ * transaction fails, each delivery is tried alone, so one bad row fails only
+ * its own caller. Used by the writer thread and by the in-memory store.
+ */
+export function createDeliveryInserter(db: Database.Database): (rows: readonly DeliveryRow[]) => InsertResult[] {
+  const insert = db.prepare(
+    `INSERT INTO deliveries (key, delivery_id, event, action, status, reason, repository, issue_number, payload, received_at, updated_at)
+     VALUES (@key, @deliveryId, @event, @action, @status, @reason, @repository, @issueNumber, @payload, @now, @now)
+     ON CONFLICT (key) DO NOTHING`,
+  );
+  const one = ({ delivery, now }: DeliveryRow): boolean =>
+    insert.run({
+      key: delivery.key,
+      deliveryId: delivery.deliveryId,
+      event: delivery.event,
+      action: delivery.action,
+      status: delivery.status,
+      reason: delivery.reason ?? null,
+      repository: delivery.repository ?? null,
+      issueNumber: delivery.issueNumber ?? null,
+      payload: delivery.payload ?? null,
+      now,
+    }).changes === 1;
+  // IMMEDIATE: the write lock is taken at BEGIN, where waiting for another writer (busy_timeout) is safe.
+  const all = db.transaction((rows: readonly DeliveryRow[]) => rows.map(one));
+  return (rows) => {
+    try {
+      return all.immediate(rows);
+    } catch {
+      return rows.map((row) => {
+        try {
+          return all.immediate([row])[0]!;
+        } catch (error) {
+          return { error: error instanceof Error ? error.message : String(error) };
+        }
+      });
+    }
+  };
+}
