@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { NewDelivery } from "./store.ts";
 
 /** A delivery and when it was received. */
-export interface DeliveryRow {
+export interface ReceivedDelivery {
   delivery: NewDelivery;
   now: number;
 }
@@ -13,15 +13,15 @@ export type InsertResult = boolean | { error: string };
 /**
  * Stores a batch in one transaction, each delivery once per key. If the
  * transaction fails, each delivery is tried alone, so one bad row fails only
- * its own caller. Used by the writer thread and by the in-memory store.
+ * its own caller. Used by the SQLite store for its batches.
  */
-export function createDeliveryInserter(db: Database.Database): (rows: readonly DeliveryRow[]) => InsertResult[] {
+export function createDeliveryInserter(db: Database.Database): (rows: readonly ReceivedDelivery[]) => InsertResult[] {
   const insert = db.prepare(
     `INSERT INTO deliveries (key, delivery_id, event, action, status, reason, repository, issue_number, payload, received_at, updated_at)
      VALUES (@key, @deliveryId, @event, @action, @status, @reason, @repository, @issueNumber, @payload, @now, @now)
      ON CONFLICT (key) DO NOTHING`,
   );
-  const one = ({ delivery, now }: DeliveryRow): boolean =>
+  const one = ({ delivery, now }: ReceivedDelivery): boolean =>
     insert.run({
       key: delivery.key,
       deliveryId: delivery.deliveryId,
@@ -35,7 +35,7 @@ export function createDeliveryInserter(db: Database.Database): (rows: readonly D
       now,
     }).changes === 1;
   // IMMEDIATE: the write lock is taken at BEGIN, where waiting for another writer (busy_timeout) is safe.
-  const all = db.transaction((rows: readonly DeliveryRow[]) => rows.map(one));
+  const all = db.transaction((rows: readonly ReceivedDelivery[]) => rows.map(one));
   return (rows) => {
     try {
       return all.immediate(rows);
