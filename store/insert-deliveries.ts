@@ -11,9 +11,12 @@ export interface ReceivedDelivery {
 export type InsertResult = boolean | { error: string };
 
 /**
- * Stores a batch in one transaction, each delivery once per key. If the
- * transaction fails, each delivery is tried alone, so one bad row fails only
- * its own caller. Used by the SQLite store for its batches.
+ * Stores a batch in one transaction, each delivery once per key. If a row
+ * breaks a constraint, each delivery is tried alone, so the bad one fails only
+ * its own caller. Any other failure (the disk, a lock held past busy_timeout)
+ * would fail each row the same way, and retrying them one by one would only
+ * hold this thread longer: the whole batch fails then, and nothing of it is
+ * acknowledged. Used by the SQLite store for its batches.
  */
 export function createDeliveryInserter(db: Database.Database): (rows: readonly ReceivedDelivery[]) => InsertResult[] {
   const insert = db.prepare(
@@ -39,7 +42,8 @@ export function createDeliveryInserter(db: Database.Database): (rows: readonly R
   return (rows) => {
     try {
       return all.immediate(rows);
-    } catch {
+    } catch (error) {
+      if (!isConstraintError(error)) throw error;
       return rows.map((row) => {
         try {
           return all.immediate([row])[0]!;
@@ -49,4 +53,8 @@ export function createDeliveryInserter(db: Database.Database): (rows: readonly R
       });
     }
   };
+}
+
+function isConstraintError(error: unknown): boolean {
+  return typeof (error as { code?: unknown } | null)?.code === "string" && (error as { code: string }).code.startsWith("SQLITE_CONSTRAINT");
 }
