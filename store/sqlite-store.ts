@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
+import { createDeliveryInserter, type InsertResult } from "./insert-deliveries.ts";
 import { join } from "node:path";
 import type { DeliveryOutcome, DeliveryRecord, DeliveryStatus, NewDelivery, RunRecord, Store, WriteLimit } from "./store.ts";
 
@@ -44,6 +45,12 @@ const migrations = [
   `ALTER TABLE deliveries ADD COLUMN started_at INTEGER;
    ALTER TABLE deliveries ADD COLUMN finished_at INTEGER;`,
 ];
+
+interface Pending {
+  delivery: NewDelivery;
+  resolve: (result: { inserted: boolean }) => void;
+  reject: (error: unknown) => void;
+}
 
 interface DeliveryRow {
   key: string;
@@ -154,6 +161,10 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   }
   // The tool server may open the same file from another process: wait for its locks, from the first statement on.
   db.pragma("busy_timeout = 5000");
+  // A new file gets 16 KB pages: a 20 KB delivery then spans two pages instead of six, which makes
+  // its commit cheaper. SQLite applies this only before a file's first write; an existing file
+  // keeps its page size.
+  db.pragma("page_size = 16384");
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   // Without this, each worker write waits for the disk on the thread that answers GitHub.
@@ -170,11 +181,6 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   db.pragma("foreign_keys = ON");
   migrate(db);
 
-  const insertDelivery = db.prepare(
-    `INSERT INTO deliveries (key, delivery_id, event, action, status, reason, repository, issue_number, payload, received_at, updated_at)
-     VALUES (@key, @deliveryId, @event, @action, @status, @reason, @repository, @issueNumber, @payload, @now, @now)
-     ON CONFLICT (key) DO NOTHING`,
-  );
   const selectDelivery = db.prepare(`SELECT * FROM deliveries WHERE key = ?`);
   const selectByDeliveryId = db.prepare(`SELECT * FROM deliveries WHERE delivery_id = ? ORDER BY received_at DESC LIMIT 1`);
   const claim = db.prepare(
@@ -239,40 +245,29 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   const selectRun = db.prepare(`SELECT * FROM runs WHERE chat_id = ?`);
   const updateRunComment = db.prepare(`UPDATE runs SET comment_id = ?, comment_url = ? WHERE chat_id = ?`);
 
-  // Group commit: deliveries that arrive in the same turn of the event loop share one transaction
-  // (one fsync), and each caller is answered only after that commit.
-  let batch: Array<{ delivery: NewDelivery; resolve: (r: { inserted: boolean }) => void; reject: (e: unknown) => void }> = [];
-  const insertBatch = db.transaction((items: NewDelivery[], t: number) => items.map((delivery) => insertOne(delivery, t)));
-  function insertOne(delivery: NewDelivery, t: number): boolean {
-    return (
-      insertDelivery.run({
-        key: delivery.key,
-        deliveryId: delivery.deliveryId,
-        event: delivery.event,
-        action: delivery.action,
-        status: delivery.status,
-        reason: delivery.reason ?? null,
-        repository: delivery.repository ?? null,
-        issueNumber: delivery.issueNumber ?? null,
-        payload: delivery.payload ?? null,
-        now: t,
-      }).changes === 1
-    );
-  }
+  // Group commit: deliveries that arrive in the same turn of the event loop share one
+  // transaction (one fsync), and each caller is answered only after that commit. If the
+  // transaction fails, each delivery is tried alone, so one bad row fails only its own caller.
+  // (Committing on a worker thread of its own was measured too: no faster here, see the README.)
+  const insertRows = createDeliveryInserter(db);
+  let batch: Pending[] = [];
   function flush() {
     const items = batch;
     batch = [];
+    if (items.length === 0) return;
+    const t = now();
+    let results: InsertResult[];
     try {
-      const inserted = durably(() =>
-        insertBatch(
-          items.map((i) => i.delivery),
-          now(),
-        ),
-      );
-      items.forEach((item, index) => item.resolve({ inserted: inserted[index]! }));
+      results = durably(() => insertRows(items.map((item) => ({ delivery: item.delivery, now: t }))));
     } catch (error) {
       for (const item of items) item.reject(error);
+      return;
     }
+    items.forEach((item, index) => {
+      const result = results[index]!;
+      if (typeof result === "boolean") item.resolve({ inserted: result });
+      else item.reject(new Error(`The delivery could not be stored: ${result.error}`));
+    });
   }
 
   return {
@@ -346,6 +341,7 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
       updateRunComment.run(comment.id, comment.url, chatId);
     },
     async close() {
+      flush();
       if (db.open) db.close();
     },
   };

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -294,6 +294,32 @@ describe("the SQLite store's file", () => {
     const again = createSqliteStore({ dataDir });
     expect(await again.getDelivery("h:1")).toMatchObject({ status: "pending", attempts: 0, payload: '{"n":"h:1"}' });
     await again.close();
+  });
+
+  it("makes a new file with 16 KB pages and leaves an existing file's page size as it is", async () => {
+    dir = mkdtempSync(join(tmpdir(), "store-"));
+    const made = createSqliteStore({ dataDir: join(dir, "new") });
+    await made.addDelivery(delivery("h:1"));
+    await made.close();
+    const pageSize = (path: string) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.pragma("page_size", { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+    expect(pageSize(join(dir, "new", "openwebui-github.db"))).toBe(16384);
+    // A file from before, with SQLite's default 4 KB pages, keeps them and its deliveries.
+    mkdirSync(join(dir, "old"));
+    const before = new Database(join(dir, "old", "openwebui-github.db"));
+    before.pragma("journal_mode = WAL");
+    before.exec("CREATE TABLE t (x)");
+    before.close();
+    const old = createSqliteStore({ dataDir: join(dir, "old") });
+    expect(await old.addDelivery(delivery("h:2"))).toEqual({ inserted: true });
+    await old.close();
+    expect(pageSize(join(dir, "old", "openwebui-github.db"))).toBe(4096);
   });
 
   it("moves a store of the previous version on, keeping its deliveries", async () => {

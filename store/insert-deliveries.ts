@@ -1,0 +1,60 @@
+import type Database from "better-sqlite3";
+import type { NewDelivery } from "./store.ts";
+
+/** A delivery and when it was received. */
+export interface ReceivedDelivery {
+  delivery: NewDelivery;
+  now: number;
+}
+
+/** What became of one delivery of a batch: stored (true), already there (false), or why it failed. */
+export type InsertResult = boolean | { error: string };
+
+/**
+ * Stores a batch in one transaction, each delivery once per key. If a row
+ * breaks a constraint, each delivery is tried alone, so the bad one fails only
+ * its own caller. Any other failure (the disk, a lock held past busy_timeout)
+ * would fail each row the same way, and retrying them one by one would only
+ * hold this thread longer: the whole batch fails then, and nothing of it is
+ * acknowledged. Used by the SQLite store for its batches.
+ */
+export function createDeliveryInserter(db: Database.Database): (rows: readonly ReceivedDelivery[]) => InsertResult[] {
+  const insert = db.prepare(
+    `INSERT INTO deliveries (key, delivery_id, event, action, status, reason, repository, issue_number, payload, received_at, updated_at)
+     VALUES (@key, @deliveryId, @event, @action, @status, @reason, @repository, @issueNumber, @payload, @now, @now)
+     ON CONFLICT (key) DO NOTHING`,
+  );
+  const one = ({ delivery, now }: ReceivedDelivery): boolean =>
+    insert.run({
+      key: delivery.key,
+      deliveryId: delivery.deliveryId,
+      event: delivery.event,
+      action: delivery.action,
+      status: delivery.status,
+      reason: delivery.reason ?? null,
+      repository: delivery.repository ?? null,
+      issueNumber: delivery.issueNumber ?? null,
+      payload: delivery.payload ?? null,
+      now,
+    }).changes === 1;
+  // IMMEDIATE: the write lock is taken at BEGIN, where waiting for another writer (busy_timeout) is safe.
+  const all = db.transaction((rows: readonly ReceivedDelivery[]) => rows.map(one));
+  return (rows) => {
+    try {
+      return all.immediate(rows);
+    } catch (error) {
+      if (!isConstraintError(error)) throw error;
+      return rows.map((row) => {
+        try {
+          return all.immediate([row])[0]!;
+        } catch (error) {
+          return { error: error instanceof Error ? error.message : String(error) };
+        }
+      });
+    }
+  };
+}
+
+function isConstraintError(error: unknown): boolean {
+  return typeof (error as { code?: unknown } | null)?.code === "string" && (error as { code: string }).code.startsWith("SQLITE_CONSTRAINT");
+}
