@@ -6,7 +6,7 @@ import type { Store } from "../store/store.ts";
 import { classifyDelivery } from "./classify-delivery.ts";
 import { readRawBody } from "./read-raw-body.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
-import { verifySignature } from "./verify-signature.ts";
+import { createSignatureVerifier } from "./verify-signature.ts";
 
 export interface WebhookHandlerOptions {
   secret: string;
@@ -52,20 +52,22 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
   const maxBodyBytes = options.maxBodyBytes ?? 25 * 1024 * 1024;
   const { logger, store } = options;
   const observer = options.observer ?? noObserver;
+  const verifySignature = createSignatureVerifier(options.secret);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const deliveryId = header(req, "x-github-delivery");
     const raw = await readRawBody(req, maxBodyBytes);
     // GitHub never sends an empty body.
     if (raw.length === 0) throw new HttpError(400, "The body is empty.");
-    if (!verifySignature(options.secret, raw, header(req, "x-hub-signature-256"))) {
+    // Decoded once: verified, parsed and stored as the same text.
+    const text = raw.toString("utf8");
+    if (!(await verifySignature(text, header(req, "x-hub-signature-256")))) {
       logger.warn("webhook signature missing or wrong", { deliveryId: deliveryId ?? null });
       throw new HttpError(401, "Missing or wrong X-Hub-Signature-256. Check that the webhook's secret matches GITHUB_WEBHOOK_SECRET.");
     }
     const event = header(req, "x-github-event");
     if (!event || !deliveryId) throw new HttpError(400, "Missing X-GitHub-Event or X-GitHub-Delivery header.");
-    // Decoded once, after the signature: parsed and stored as the same text.
-    const { payload, json } = parsePayload(raw.toString("utf8"), header(req, "content-type"));
+    const { payload, json } = parsePayload(text, header(req, "content-type"));
     if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new HttpError(400, "The payload is not a JSON object.");
 
     const classification = classifyDelivery(event, payload, { allowList: options.allowList, ownLogin: options.ownLogin() });
