@@ -218,9 +218,9 @@ baseline.child.kill("SIGTERM");
 for (const backend of backends) {
   const T = 1500;
   const C = 8;
-  // 8 idle runs, then 16 rounds of C (4 when quick): the start of a drain (the burst being stored, the
-  // first claims) weighs on few rounds, and a running relay drains in steady state.
-  const N = quick ? 40 : 136;
+  // 8 idle runs, then 7 rounds of C (3 when quick). Not more: the relay keeps to GitHub's budget of 80
+  // new comments a minute (GITHUB_COMMENTS_PER_MINUTE), and past it runs wait, as they should.
+  const N = quick ? 32 : 64;
   say(`\nDrain, ${backend.name} store (scripted model answers in T = 1.5 s, like a real model's seconds; RELAY_CONCURRENCY C = 8; ${N} deliveries):`);
   const firstByte = new Map<number, number>();
   // When each issue's comment was created: with the first byte, a run's length as the relay sees it.
