@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { createDeliveryInserter, type InsertResult } from "./insert-deliveries.ts";
+import { startWalCheckpointer } from "./wal-checkpointer.ts";
 import { join } from "node:path";
 import type { DeliveryOutcome, DeliveryRecord, DeliveryStatus, NewDelivery, RunRecord, Store, WriteLimit } from "./store.ts";
 
@@ -153,11 +154,12 @@ export function migrate(db: Database.Database) {
 export function createSqliteStore(options: { dataDir: string; now?: () => number }): Store {
   const now = options.now ?? Date.now;
   let db: Database.Database;
-  if (options.dataDir === ":memory:") {
+  const file = options.dataDir === ":memory:" ? undefined : join(options.dataDir, "openwebui-github.db");
+  if (!file) {
     db = new Database(":memory:");
   } else {
     mkdirSync(options.dataDir, { recursive: true });
-    db = new Database(join(options.dataDir, "openwebui-github.db"));
+    db = new Database(file);
   }
   // The tool server may open the same file from another process: wait for its locks, from the first statement on.
   db.pragma("busy_timeout = 5000");
@@ -180,6 +182,18 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   }
   db.pragma("foreign_keys = ON");
   migrate(db);
+  // Checkpoints off the thread that answers GitHub (see wal-checkpointer.ts); SQLite's own are the fallback.
+  const checkpointer = file
+    ? startWalCheckpointer({
+        file,
+        intervalMs: 100,
+        fallback: (error) => {
+          if (db.open) db.pragma("wal_autocheckpoint = 1000");
+          process.emitWarning(`The store's checkpoint thread stopped (${error}); SQLite checkpoints in its commits again.`);
+        },
+      })
+    : undefined;
+  if (checkpointer) db.pragma("wal_autocheckpoint = 0");
 
   const selectDelivery = db.prepare(`SELECT * FROM deliveries WHERE key = ?`);
   const selectByDeliveryId = db.prepare(`SELECT * FROM deliveries WHERE delivery_id = ? ORDER BY received_at DESC LIMIT 1`);
@@ -342,6 +356,7 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
     },
     async close() {
       flush();
+      await checkpointer?.stop();
       if (db.open) db.close();
     },
   };

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -294,6 +294,25 @@ describe("the SQLite store's file", () => {
     const again = createSqliteStore({ dataDir });
     expect(await again.getDelivery("h:1")).toMatchObject({ status: "pending", attempts: 0, payload: '{"n":"h:1"}' });
     await again.close();
+  });
+
+  it("copies the log into the database file from a thread of its own, not inside the commits GitHub waits on", async () => {
+    dir = mkdtempSync(join(tmpdir(), "store-"));
+    const store = createSqliteStore({ dataDir: dir });
+    const file = join(dir, "openwebui-github.db");
+    const body = JSON.stringify({ text: "x".repeat(20 * 1024) });
+    // About 10 MB of log: under the 1,000 pages (16 MB) at which SQLite would checkpoint in a commit itself.
+    for (let round = 0; round < 10; round++) {
+      await Promise.all(Array.from({ length: 50 }, (_, i) => store.addDelivery({ ...delivery(`h:${round}-${i}`), payload: body })));
+    }
+    const deadline = Date.now() + 5_000;
+    while (statSync(file).size < 10 * 1024 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // In the database file while the store is still open: the checkpoint thread copied it there.
+    expect(statSync(file).size).toBeGreaterThanOrEqual(10 * 1024 * 1024);
+    await store.close();
+    const reopened = createSqliteStore({ dataDir: dir });
+    expect((await reopened.countByStatus()).pending).toBe(500);
+    await reopened.close();
   });
 
   it("makes a new file with 16 KB pages and leaves an existing file's page size as it is", async () => {
