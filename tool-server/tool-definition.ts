@@ -28,8 +28,12 @@ export type InputOf<F extends Fields> = {
 export interface CallContext {
   chatId: string | null;
   userName: string | null;
-  /** The relay run behind `chatId` when the server has already looked it up (once per call); absent: not looked up. */
-  run?: RunRecord | undefined;
+  /**
+   * The relay run behind `chatId`, looked up once per call by the server. Open WebUI sends the chat id
+   * through the connection's header template; the relay recorded which issue that chat's run was
+   * started for. Scope is enforced from it, not in the prompt.
+   */
+  run: RunRecord | undefined;
 }
 
 export interface ToolDependencies {

@@ -2,7 +2,7 @@ import { cleanIssueText } from "../../github/clean-issue-text.ts";
 import { toHttpError } from "../../github/github-error.ts";
 import { HttpError } from "../../lib/http-error.ts";
 import { defineTool } from "../tool-definition.ts";
-import { assertRepoAllowed, findRun, isRunTarget } from "./access.ts";
+import { assertRepoAllowed, isRunTarget } from "./access.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
 
 export const getIssue = defineTool({
@@ -35,7 +35,7 @@ export const getIssue = defineTool({
     },
   },
   async handler(input, call, deps) {
-    const run = await findRun(call, deps);
+    const { run } = call;
     // A run may read its own repository only, so untrusted text cannot pull other repositories' content into a public comment.
     if (run && !isRunTarget(run, input.owner, input.repo)) {
       throw new HttpError(403, `This automated run is limited to ${run.owner}/${run.repo}; reading ${input.owner}/${input.repo} is not allowed here. Use owner "${run.owner}" and repo "${run.repo}".`);

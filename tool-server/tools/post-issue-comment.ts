@@ -4,7 +4,7 @@ import { findCredentials, neutralizeMentions } from "../../github/safe-comment.t
 import { HttpError } from "../../lib/http-error.ts";
 import { waitForWriteSlot } from "../../store/wait-for-write-slot.ts";
 import { defineTool } from "../tool-definition.ts";
-import { assertRepoAllowed, findRun, isRunTarget, runIssue } from "./access.ts";
+import { assertRepoAllowed, isRunTarget, runIssue } from "./access.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
 
 // Leaves room under GitHub's 65,536-character limit for the run's header, footer and marker.
@@ -48,7 +48,7 @@ export const postIssueComment = defineTool({
     if (!call.chatId) {
       throw new HttpError(403, "Commenting needs the chat id header from Open WebUI, and it is missing: an administrator must add the header X-OpenWebUI-Chat-Id: {{CHAT_ID}} to the tool server connection (npm run register does). Do not retry.");
     }
-    const run = await findRun(call, deps);
+    const { run } = call;
     if (!run) {
       assertRepoAllowed(deps, input.owner, input.repo);
       // A person waits a little for the token's comment budget, then hears when to try again.
