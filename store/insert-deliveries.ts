@@ -1,12 +1,6 @@
 import type Database from "better-sqlite3";
 import type { NewDelivery } from "./store.ts";
 
-/** A delivery and when it was received. */
-export interface ReceivedDelivery {
-  delivery: NewDelivery;
-  now: number;
-}
-
 /** What became of one delivery of a batch: stored (true), already there (false), or why it failed. */
 export type InsertResult = boolean | { error: string };
 
@@ -18,13 +12,13 @@ export type InsertResult = boolean | { error: string };
  * hold this thread longer: the whole batch fails then, and nothing of it is
  * acknowledged. Used by the SQLite store for its batches.
  */
-export function createDeliveryInserter(db: Database.Database): (rows: readonly ReceivedDelivery[]) => InsertResult[] {
+export function createDeliveryInserter(db: Database.Database): (deliveries: readonly NewDelivery[], now: number) => InsertResult[] {
   const insert = db.prepare(
     `INSERT INTO deliveries (key, delivery_id, event, action, status, reason, repository, issue_number, payload, received_at, updated_at)
      VALUES (@key, @deliveryId, @event, @action, @status, @reason, @repository, @issueNumber, @payload, @now, @now)
      ON CONFLICT (key) DO NOTHING`,
   );
-  const one = ({ delivery, now }: ReceivedDelivery): boolean =>
+  const one = (delivery: NewDelivery, now: number): boolean =>
     insert.run({
       key: delivery.key,
       deliveryId: delivery.deliveryId,
@@ -38,15 +32,15 @@ export function createDeliveryInserter(db: Database.Database): (rows: readonly R
       now,
     }).changes === 1;
   // IMMEDIATE: the write lock is taken at BEGIN, where waiting for another writer (busy_timeout) is safe.
-  const all = db.transaction((rows: readonly ReceivedDelivery[]) => rows.map(one));
-  return (rows) => {
+  const all = db.transaction((deliveries: readonly NewDelivery[], now: number) => deliveries.map((delivery) => one(delivery, now)));
+  return (deliveries, now) => {
     try {
-      return all.immediate(rows);
+      return all.immediate(deliveries, now);
     } catch (error) {
       if (!isConstraintError(error)) throw error;
-      return rows.map((row) => {
+      return deliveries.map((delivery) => {
         try {
-          return all.immediate([row])[0]!;
+          return all.immediate([delivery], now)[0]!;
         } catch (error) {
           return { error: error instanceof Error ? error.message : String(error) };
         }

@@ -260,8 +260,8 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
   const updateRunComment = db.prepare(`UPDATE runs SET comment_id = ?, comment_url = ? WHERE chat_id = ?`);
 
   // Group commit: deliveries that arrive in the same turn of the event loop share one
-  // transaction (one fsync), and each caller is answered only after that commit. If the
-  // transaction fails, each delivery is tried alone, so one bad row fails only its own caller.
+  // transaction (one fsync), and each caller is answered only after that commit. A row that breaks
+  // a constraint fails only its own caller (see insert-deliveries.ts).
   // (Committing on a worker thread of its own was measured too: no faster here, see the README.)
   const insertRows = createDeliveryInserter(db);
   let batch: Pending[] = [];
@@ -269,10 +269,9 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
     const items = batch;
     batch = [];
     if (items.length === 0) return;
-    const t = now();
     let results: InsertResult[];
     try {
-      results = durably(() => insertRows(items.map((item) => ({ delivery: item.delivery, now: t }))));
+      results = durably(() => insertRows(items.map((item) => item.delivery), now()));
     } catch (error) {
       for (const item of items) item.reject(error);
       return;
