@@ -272,6 +272,7 @@ export function createSqliteStore(options: { dataDir: string; now?: () => number
     let results: InsertResult[];
     try {
       results = durably(() => insertRows(items.map((item) => item.delivery), now()));
+      checkpointer?.committed();
     } catch (error) {
       for (const item of items) item.reject(error);
       return;

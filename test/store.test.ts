@@ -315,6 +315,22 @@ describe("the SQLite store's file", () => {
     await reopened.close();
   });
 
+  it("keeps the write-ahead log short under a steady stream of deliveries: each commit is checkpointed, and the log starts over", async () => {
+    dir = mkdtempSync(join(tmpdir(), "store-"));
+    const store = createSqliteStore({ dataDir: dir });
+    const wal = join(dir, "openwebui-github.db-wal");
+    const body = JSON.stringify({ text: "x".repeat(20 * 1024) });
+    let largest = 0;
+    // About 30 MB of deliveries in batches of 10, a few milliseconds apart, as the relay commits them at 2,000 a second.
+    for (let round = 0; round < 150; round++) {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => store.addDelivery({ ...delivery(`h:${round}-${i}`), payload: body })));
+      largest = Math.max(largest, statSync(wal).size);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(largest).toBeLessThan(8 * 1024 * 1024);
+    await store.close();
+  });
+
   it("makes a new file with 16 KB pages and leaves an existing file's page size as it is", async () => {
     dir = mkdtempSync(join(tmpdir(), "store-"));
     const made = createSqliteStore({ dataDir: join(dir, "new") });
