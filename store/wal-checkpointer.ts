@@ -35,7 +35,7 @@ db.close();
  * and that commit (a delivery GitHub is waiting on) then stalls for the copy
  * and its fsync: 15 to 35 ms here, which was most of the answers' p99.
  *
- * The thread checkpoints right after each commit it is told of (`committed`),
+ * The thread checkpoints as soon as it is told of commits (`committed`),
  * and at least every `intervalMs`. Caught up, the log starts again from its
  * beginning at the next commit and overwrites file pages the system already
  * holds; a log that only grows allocates new ones, which on this machine cost
