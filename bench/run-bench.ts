@@ -1,12 +1,14 @@
 // `npm run bench`: speed and memory figures, measured side by side in one run on this machine.
 // Ratios and medians matter more than absolute numbers: the machine is shared and noisy.
 import autocannon from "autocannon";
+import { Redis } from "ioredis";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { silentLogger } from "../lib/logger.ts";
+import { pacedLoad, type PacedResult } from "./paced-load.ts";
 import { createGitHubClient } from "../github/create-github-client.ts";
 import { createRedisStore } from "../store/redis-store.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
@@ -25,6 +27,9 @@ const seconds = quick ? 3 : 8;
 // Saturation: rounds of a few seconds each, baseline and relay in turn.
 const saturationRounds = quick ? 3 : 5;
 const roundSeconds = quick ? 2 : 3;
+// Fixed rates: rounds per side, and seconds per round.
+const rateRounds = quick ? 2 : 3;
+const rateSeconds = quick ? 2 : 3;
 const rows: Array<[string, string]> = [];
 const say = (line: string) => process.stdout.write(line + "\n");
 const report = (what: string, value: string) => {
@@ -82,13 +87,14 @@ function rssMb(pid: number): number {
 }
 
 let deliveryCounter = 0;
-async function load(url: string, options: { connections: number; duration?: number; amount?: number; rate?: number }) {
+const deliveryHeaders = () => ({ "content-type": "application/json", "x-github-event": "issues", "x-github-hook-id": "1", "x-hub-signature-256": signature, "user-agent": "GitHub-Hookshot/bench", "x-github-delivery": `bench-${process.pid}-${deliveryCounter++}` });
+const paced = (url: string, rate: number) => pacedLoad(url, { rate, seconds: rateSeconds, body, headers: deliveryHeaders });
+async function load(url: string, options: { connections: number; duration?: number; amount?: number }) {
   const result = await autocannon({
     url,
     method: "POST",
     connections: options.connections,
     ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? seconds }),
-    ...(options.rate ? { overallRate: options.rate } : {}),
     headers: { "content-type": "application/json", "x-github-event": "issues", "x-github-hook-id": "1", "x-hub-signature-256": signature, "user-agent": "GitHub-Hookshot/bench" },
     body,
     requests: [
@@ -102,6 +108,9 @@ async function load(url: string, options: { connections: number; duration?: numb
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok: result["2xx"], other: result.non2xx + result.errors + result.timeouts };
 }
+
+/** Writes still on their way to the disk from the phase before would otherwise be measured in the next. */
+const settleDisk = () => spawnSync("sync", { stdio: "ignore" });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -117,15 +126,24 @@ interface Backend {
   name: string;
   env: Record<string, string>;
   openStore(): Promise<Store>;
+  /** Drops what the acknowledgement phase stored, so later phases do not run beside its upkeep. */
+  clearData(): Promise<void>;
   cleanup(): Promise<void>;
 }
 const backends: Backend[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), "bench-relay-"));
-backends.push({ name: "SQLite", env: { DATA_DIR: dataDir }, openStore: async () => createSqliteStore({ dataDir }), cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) });
+const removeDataDir = async () => rmSync(dataDir, { recursive: true, force: true });
+backends.push({ name: "SQLite", env: { DATA_DIR: dataDir }, openStore: async () => createSqliteStore({ dataDir }), clearData: removeDataDir, cleanup: removeDataDir });
 if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0) {
-  const redis = await startRedisServer(["--appendonly", "yes", "--appendfsync", "always"]);
+  // No automatic log rewrite: it would rewrite the acknowledgement phase's gigabyte while the drain is measured.
+  const redis = await startRedisServer(["--appendonly", "yes", "--appendfsync", "always", "--auto-aof-rewrite-percentage", "0"]);
   const redisStore = { url: redis.url, prefix: "bench", connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 15_000 };
-  backends.push({ name: "Redis", env: { REDIS_URL: redis.url, REDIS_PREFIX: "bench" }, openStore: () => createRedisStore(redisStore), cleanup: () => redis.close() });
+  const flushAll = async () => {
+    const client = new Redis(redis.url);
+    await client.flushall();
+    await client.quit();
+  };
+  backends.push({ name: "Redis", env: { REDIS_URL: redis.url, REDIS_PREFIX: "bench" }, openStore: () => createRedisStore(redisStore), clearData: flushAll, cleanup: () => redis.close() });
 } else {
   say("redis-server is not on PATH: the Redis backend is not measured (apt-get install redis-server)");
 }
@@ -133,7 +151,6 @@ if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0) 
 // 1. The acknowledgement path, and 2. a burst of 10,000 deliveries with memory sampled, per backend.
 const baseline = await startProcess(["bench/baseline-server.ts"], { BENCH_SECRET: secret }, /listening (\d+)/);
 const baselineUrl = `http://127.0.0.1:${baseline.match[1]}/webhook/github`;
-const baselineAtRate = new Map<number, { p50: number; p99: number }>();
 for (const backend of backends) {
   const relay = await startProcess(
     ["bin/relay.ts"],
@@ -186,11 +203,23 @@ for (const backend of backends) {
     `${backend.name}: saturation latency p50/p99 baseline / relay`,
     `${middle((r) => r.floor.p50)} / ${middle((r) => r.floor.p99)} ms, ${middle((r) => r.ours.p50)} / ${middle((r) => r.ours.p99)} ms`,
   );
+  // Fixed rates: requests paced evenly (bench/paced-load.ts), baseline and relay in alternating
+  // rounds; the medians of the rounds are reported, with how late the sender itself ran.
+  settleDisk();
   for (const rate of [500, 1000]) {
-    const atRate = await relayLoad({ connections: 16, rate });
-    if (!baselineAtRate.has(rate)) baselineAtRate.set(rate, await load(baselineUrl, { connections: 16, rate }));
-    const base = baselineAtRate.get(rate)!;
-    report(`${backend.name}: p50/p99 at ${rate}/s relay (baseline)`, `${atRate.p50} / ${atRate.p99} ms (${base.p50} / ${base.p99} ms)`);
+    const floorRounds: PacedResult[] = [];
+    const ourRounds: PacedResult[] = [];
+    for (let round = 0; round < rateRounds; round++) {
+      floorRounds.push(await paced(baselineUrl, rate));
+      const ours = await paced(relayUrl, rate);
+      acked += ours.ok;
+      ourRounds.push(ours);
+    }
+    const at = (results: PacedResult[], pick: (r: PacedResult) => number) => fmt(median(results.map(pick)), 1);
+    report(
+      `${backend.name}: p50/p99 at ${rate}/s relay (baseline)`,
+      `${at(ourRounds, (r) => r.p50)} / ${at(ourRounds, (r) => r.p99)} ms (${at(floorRounds, (r) => r.p50)} / ${at(floorRounds, (r) => r.p99)} ms); p99 by round ${ourRounds.map((r) => fmt(r.p99, 1)).join(", ")} (${floorRounds.map((r) => fmt(r.p99, 1)).join(", ")}); sender late p99 ${at([...ourRounds, ...floorRounds], (r) => r.senderLateP99)} ms; ${fmt(ourRounds.reduce((n, r) => n + r.other, 0))} not 2xx`,
+    );
   }
 
   say(`\nBurst of 10,000 deliveries, ${backend.name} store:`);
@@ -211,6 +240,8 @@ for (const backend of backends) {
     `${backend.name}: relay 2xx answers / deliveries stored`,
     `${fmt(acked)} / ${fmt(stored.pending)}${stored.pending >= acked ? " (every 2xx stored)" : " (FEWER STORED THAN ACKNOWLEDGED)"}`,
   );
+  await backend.clearData();
+  settleDisk();
 }
 baseline.child.kill("SIGTERM");
 
@@ -221,7 +252,8 @@ for (const backend of backends) {
   // 8 idle runs, then 7 rounds of C (3 when quick). Not more: the relay keeps to GitHub's budget of 80
   // new comments a minute (GITHUB_COMMENTS_PER_MINUTE), and past it runs wait, as they should.
   const N = quick ? 32 : 64;
-  say(`\nDrain, ${backend.name} store (scripted model answers in T = 1.5 s, like a real model's seconds; RELAY_CONCURRENCY C = 8; ${N} deliveries):`);
+  say(`\nDrain, ${backend.name} store (scripted model answers in T = 1.5 s, like a real model's seconds; RELAY_CONCURRENCY C = 8; 8 runs one at a time, then a backlog of ${N - 8}):`);
+  settleDisk();
   const firstByte = new Map<number, number>();
   // When each issue's comment was created: with the first byte, a run's length as the relay sees it.
   const commented = new Map<number, number>();
@@ -255,17 +287,23 @@ for (const backend of backends) {
     await waitFor(() => system.github.comments("Codertocat", "Hello-World", number).length === 1, "the idle run", 30_000);
   }
   const idle = [...Array(8).keys()].map((i) => firstByte.get(i + 1)! - acked.get(i + 1)!);
-  const started = performance.now();
+  // The backlog: stored while the relay takes deliveries with its worker off, then drained by a relay
+  // started with it on. The clock runs from that start to the last comment the relay saw created.
+  await system.stopRelay();
+  await system.startRelay({ RELAY_WORKER: "false" });
   await Promise.all(
     Array.from({ length: N - 8 }, (_, i) => i + 9).map(async (number) => {
       await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret });
     }),
   );
+  await system.stopRelay();
+  const started = performance.now();
+  await system.startRelay();
   await waitFor(() => system.github.allComments().length === N, "the drain", 120_000);
-  const elapsed = (performance.now() - started) / 1000;
-  const throughput = (N - 8) / elapsed;
   // The stand-in stores a comment before the relay has its answer: wait for the relay's side of the last ones.
   await waitFor(() => commented.size === N, "the relay to see its comments created", 10_000);
+  const elapsed = (Math.max(...commented.values()) - started) / 1000;
+  const throughput = (N - 8) / elapsed;
   report(`${backend.name}: drain throughput (runs/s) vs C/T`, `${fmt(throughput, 2)} vs ${fmt(C / (T / 1000), 2)} (${fmt((throughput / (C / (T / 1000))) * 100, 1)} %)`);
   report(`${backend.name}: idle overhead, delivery sent to first byte to Open WebUI, p50`, `${fmt(median(idle), 2)} ms`);
   // What a run takes beyond the model's T while draining: the relay's requests, the stand-ins' answers, waiting for a write slot.
