@@ -327,7 +327,8 @@ describe("the SQLite store's file", () => {
       largest = Math.max(largest, statSync(wal).size);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    expect(largest).toBeLessThan(8 * 1024 * 1024);
+    // Without the wake-ups it reaches about 47 MB here; with them 2.5 to 5 MB, also with both cores busy.
+    expect(largest).toBeLessThan(16 * 1024 * 1024);
     await store.close();
   });
 
