@@ -109,6 +109,28 @@ async function load(url: string, options: { connections: number; duration?: numb
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok: result["2xx"], other: result.non2xx + result.errors + result.timeouts };
 }
 
+/**
+ * The relay's own view of how long its 202s took (openwebui_github_webhook_answer_seconds): the
+ * cumulative count per bucket bound. Two readings around a round give that round's distribution.
+ */
+const metricsToken = "bench-metrics-token-0123456789";
+async function answerBuckets(relayBase: string): Promise<Map<number, number>> {
+  const text = await (await fetch(`${relayBase}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+  const buckets = new Map<number, number>();
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("openwebui_github_webhook_answer_seconds_bucket{") || !line.includes('code="202"')) continue;
+    const le = /le="([^"]+)"/.exec(line)![1]!;
+    buckets.set(le === "+Inf" ? Infinity : Number(le), Number(line.slice(line.lastIndexOf(" ") + 1)));
+  }
+  return buckets;
+}
+/** The bucket bound (ms) that 99 % of a round's answers were within, from two readings. */
+function p99Bound(before: Map<number, number>, after: Map<number, number>): number {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  return bounds.find((le) => (after.get(le) ?? 0) - (before.get(le) ?? 0) >= 0.99 * total)! * 1000;
+}
+
 /** Writes still on their way to the disk from the phase before would otherwise be measured in the next. */
 const settleDisk = () => spawnSync("sync", { stdio: "ignore" });
 
@@ -166,6 +188,7 @@ for (const backend of backends) {
       ...backend.env,
       // Receive and store only: the worker's runs are measured separately.
       RELAY_WORKER: "false",
+      METRICS_TOKEN: metricsToken,
     },
     /"msg":"relay listening","url":"([^"]+)"/,
   );
@@ -209,9 +232,12 @@ for (const backend of backends) {
   for (const rate of [500, 1000]) {
     const floorRounds: PacedResult[] = [];
     const ourRounds: PacedResult[] = [];
+    const insideRounds: number[] = [];
     for (let round = 0; round < rateRounds; round++) {
       floorRounds.push(await paced(baselineUrl, rate));
+      const before = await answerBuckets(relay.match[1]!);
       const ours = await paced(relayUrl, rate);
+      insideRounds.push(p99Bound(before, await answerBuckets(relay.match[1]!)));
       acked += ours.ok;
       ourRounds.push(ours);
     }
@@ -220,6 +246,7 @@ for (const backend of backends) {
       `${backend.name}: p50/p99 at ${rate}/s relay (baseline)`,
       `${at(ourRounds, (r) => r.p50)} / ${at(ourRounds, (r) => r.p99)} ms (${at(floorRounds, (r) => r.p50)} / ${at(floorRounds, (r) => r.p99)} ms); p99 by round ${ourRounds.map((r) => fmt(r.p99, 1)).join(", ")} (${floorRounds.map((r) => fmt(r.p99, 1)).join(", ")}); sender late p99 ${at([...ourRounds, ...floorRounds], (r) => r.senderLateP99)} ms; ${fmt(ourRounds.reduce((n, r) => n + r.other, 0))} not 2xx`,
     );
+    report(`${backend.name}: p99 at ${rate}/s inside the relay (request headers to answer sent), by round`, insideRounds.map((ms) => `≤ ${fmt(ms, 1)} ms`).join(", "));
   }
 
   say(`\nBurst of 10,000 deliveries, ${backend.name} store:`);

@@ -14,9 +14,14 @@ export interface RelayObserver {
   modelError(kind: ModelErrorKind): void;
   toolError(tool: string): void;
   githubRateLimit(resource: string, remaining: number): void;
+  /** How long GitHub waited for the answer to a webhook, by its status code. */
+  webhookAnswered(code: number, seconds: number): void;
 }
 
-export const noObserver: RelayObserver = { delivery() {}, run() {}, modelError() {}, toolError() {}, githubRateLimit() {} };
+export const noObserver: RelayObserver = { delivery() {}, run() {}, modelError() {}, toolError() {}, githubRateLimit() {}, webhookAnswered() {} };
+
+/** The status codes the webhook answers with; anything else would be one series. */
+const webhookCodes = new Set([200, 202, 400, 401, 413, 500]);
 
 const statuses: DeliveryStatus[] = ["pending", "running", "done", "failed", "ignored", "dead"];
 
@@ -59,6 +64,13 @@ export function createRelayMetrics(options: { store: Store; prefix?: string; pro
     buckets: [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600],
     registers: [registry],
   });
+  const webhookAnswer = new Histogram({
+    name: `${prefix}webhook_answer_seconds`,
+    help: "Time from a webhook request's headers to the end of the relay's answer (verified, stored durably, answered), by status code. GitHub gives up after 10 s.",
+    labelNames: ["code"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 10],
+    registers: [registry],
+  });
   const modelErrors = new Counter({
     name: `${prefix}model_errors_total`,
     help: "Failed calls to Open WebUI and runs without a result, by kind.",
@@ -87,6 +99,7 @@ export function createRelayMetrics(options: { store: Store; prefix?: string; pro
     // Our own tools by name; anything else Open WebUI reports is one series.
     toolError: (tool) => toolErrors.inc({ tool: /^(get_issue|post_issue_comment)$/.test(tool) ? tool : "other" }),
     githubRateLimit: (resource, remaining) => rateLimit.set({ resource }, remaining),
+    webhookAnswered: (code, seconds) => webhookAnswer.observe({ code: webhookCodes.has(code) ? String(code) : "other" }, seconds),
   };
   return { registry, observer };
 }

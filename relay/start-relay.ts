@@ -136,7 +136,12 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   // The webhook bypasses express: it reads the raw bytes itself (the signature is over them), and
   // express's per-request work would cost much of the acknowledgement path's throughput.
   const server = await listen(
-    (req, res) => (req.method === "POST" && isWebhookPath(req.url) ? void webhookHandler(req, res) : app(req, res)),
+    (req, res) => {
+      if (req.method !== "POST" || !isWebhookPath(req.url)) return app(req, res);
+      const started = performance.now();
+      res.once("finish", () => observer.webhookAnswered(res.statusCode, (performance.now() - started) / 1000));
+      void webhookHandler(req, res);
+    },
     config.port,
     deps.host ?? "0.0.0.0",
   );

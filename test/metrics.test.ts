@@ -92,6 +92,11 @@ describe("GET /metrics", () => {
     expect(deliveries("dead")).toBeUndefined();
     expect(deliveries("retried")).toBeUndefined();
 
+    // How long GitHub waited, by status code: queued, failed, duplicate and ignored were 202s.
+    const answered = (code: string) => sample(relay.text, `${p}webhook_answer_seconds_count`, { code });
+    expect([answered("202"), answered("401"), answered("400"), answered("200")]).toEqual([4, 1, 1, 1]);
+    expect(sample(relay.text, `${p}webhook_answer_seconds_sum`, { code: "202" })).toBeGreaterThan(0);
+    expect(sample(relay.text, `${p}webhook_answer_seconds_bucket`, { code: "202", le: "10" })).toBe(4);
     const queue = (status: string) => sample(relay.text, `${p}queue_deliveries`, { status });
     expect([queue("pending"), queue("running"), queue("done"), queue("failed"), queue("ignored"), queue("dead")]).toEqual([0, 0, 1, 1, 1, 0]);
 
