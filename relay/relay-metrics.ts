@@ -66,7 +66,7 @@ export function createRelayMetrics(options: { store: Store; prefix?: string; pro
   });
   const webhookAnswer = new Histogram({
     name: `${prefix}webhook_answer_seconds`,
-    help: "Time from a webhook request's headers to the end of the relay's answer (verified, stored durably, answered), by status code. GitHub gives up after 10 s.",
+    help: "Time from a webhook request's headers to the end of the relay's answer, by status code (a 202 goes out once the delivery is stored durably). GitHub gives up after 10 s.",
     labelNames: ["code"] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 10],
     registers: [registry],
