@@ -18,7 +18,8 @@ import { startToolServer } from "../tool-server/start-tool-server.ts";
 import { startGitHubStandIn } from "../test/support/github-stand-in.ts";
 import { deliver, examplePayload, issuesOpened, waitFor } from "../test/support/payloads.ts";
 import { startRedisServer } from "../test/support/redis-server.ts";
-import { startSystem, webhookSecret } from "../test/support/system.ts";
+import { loadRelayConfig } from "../relay/load-relay-config.ts";
+import { startRelay } from "../relay/start-relay.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const secret = "bench-webhook-secret";
@@ -284,51 +285,70 @@ for (const backend of backends) {
   const firstByte = new Map<number, number>();
   // When each issue's comment was created: with the first byte, a run's length as the relay sees it.
   const commented = new Map<number, number>();
-  const system = await startSystem({
-    script: () => ({ content: "Drained." }),
-    modelDelayMs: T,
-    relayEnv: { RELAY_CONCURRENCY: String(C) },
-    ...(backend.env.REDIS_URL ? { redisUrl: backend.env.REDIS_URL } : {}),
-    // The relay's first request of a run is the chat it creates; its title names the issue.
-    relayFetch: (input, init) => {
-      const url = String(input instanceof Request ? input.url : input);
-      if (url.endsWith("/api/v1/chats/new")) {
-        const number = Number(/#(\d+):/.exec(String(init?.body ?? ""))?.[1]);
-        if (!firstByte.has(number)) firstByte.set(number, performance.now());
-      }
-      const comment = init?.method === "POST" ? /\/issues\/(\d+)\/comments$/.exec(url) : null;
-      if (!comment) return fetch(input, init);
-      return fetch(input, init).then((response) => {
-        commented.set(Number(comment[1]), performance.now());
-        return response;
-      });
-    },
-  });
+  // Open WebUI, the model and GitHub answer from a process of their own, as they would in production:
+  // in this one they would share the relay's event loop, and each round's C tails would queue there.
+  const far = await startProcess(["bench/drain-stand-ins.ts"], { BENCH_ISSUES: String(N), BENCH_MODEL_DELAY_MS: String(T) }, /\{"githubUrl".*\}\n/);
+  const farSide = JSON.parse(far.match[0]) as { githubUrl: string; openWebUIUrl: string; openWebUIKey: string; toolServerKey: string };
+  const drainDir = mkdtempSync(join(tmpdir(), "bench-drain-"));
+  const prefix = `drain-${process.pid}`;
+  const store = backend.env.REDIS_URL
+    ? await createRedisStore({ url: backend.env.REDIS_URL, prefix, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 15_000 })
+    : createSqliteStore({ dataDir: drainDir });
+  const relayEnv = {
+    GITHUB_WEBHOOK_SECRET: secret,
+    GITHUB_TOKEN: "ghp_standin_token_0123456789",
+    GITHUB_API_URL: farSide.githubUrl,
+    GITHUB_REPOS: "Codertocat/*",
+    OPENWEBUI_URL: farSide.openWebUIUrl,
+    OPENWEBUI_API_KEY: farSide.openWebUIKey,
+    TOOL_SERVER_API_KEY: farSide.toolServerKey,
+    PORT: "0",
+    RELAY_CONCURRENCY: String(C),
+    ...(backend.env.REDIS_URL ? { REDIS_URL: backend.env.REDIS_URL, REDIS_PREFIX: prefix } : { DATA_DIR: drainDir }),
+  };
+  // The relay's first request of a run is the chat it creates; its title names the issue.
+  const relayFetch: typeof fetch = (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (url.endsWith("/api/v1/chats/new")) {
+      const number = Number(/#(\d+):/.exec(String(init?.body ?? ""))?.[1]);
+      if (!firstByte.has(number)) firstByte.set(number, performance.now());
+    }
+    const comment = init?.method === "POST" ? /\/issues\/(\d+)\/comments$/.exec(url) : null;
+    if (!comment) return fetch(input, init);
+    return fetch(input, init).then((response) => {
+      if (response.status === 201) commented.set(Number(comment[1]), performance.now());
+      return response;
+    });
+  };
+  // GitHub's waits shortened as in the tests: the stand-in is not GitHub, and the runs are what is measured.
+  const github = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } };
+  const start = (env: Record<string, string> = {}) =>
+    startRelay(loadRelayConfig({ ...relayEnv, ...env }), { store, logger: silentLogger, host: "127.0.0.1", github, pollIntervalMs: 100, fetch: relayFetch });
+  let relay = await start();
+  const webhookUrl = () => `${relay.url}/webhook/github`;
   const acked = new Map<number, number>();
-  for (let number = 1; number <= N; number++) system.github.addIssueFromPayload(issuesOpened({ number }));
   // Idle overhead first: one delivery at a time, waiting for each run to finish.
   for (let number = 1; number <= 8; number++) {
     // From sending the delivery: an upper bound of ack-to-first-byte (it includes the ack itself).
     acked.set(number, performance.now());
-    await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret });
-    await waitFor(() => system.github.comments("Codertocat", "Hello-World", number).length === 1, "the idle run", 30_000);
+    await deliver(webhookUrl(), { event: "issues", payload: issuesOpened({ number }), secret });
+    await waitFor(() => commented.has(number), "the idle run", 30_000);
   }
   const idle = [...Array(8).keys()].map((i) => firstByte.get(i + 1)! - acked.get(i + 1)!);
   // The backlog: stored while the relay takes deliveries with its worker off, then drained by a relay
   // started with it on. The clock runs from that start to the last comment the relay saw created.
-  await system.stopRelay();
-  await system.startRelay({ RELAY_WORKER: "false" });
+  await relay.close();
+  relay = await start({ RELAY_WORKER: "false" });
   await Promise.all(
     Array.from({ length: N - 8 }, (_, i) => i + 9).map(async (number) => {
-      await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret });
+      const response = await deliver(webhookUrl(), { event: "issues", payload: issuesOpened({ number }), secret });
+      if (response.status !== 202) throw new Error(`delivery ${number} answered ${response.status}`);
     }),
   );
-  await system.stopRelay();
+  await relay.close();
   const started = performance.now();
-  await system.startRelay();
-  await waitFor(() => system.github.allComments().length === N, "the drain", 120_000);
-  // The stand-in stores a comment before the relay has its answer: wait for the relay's side of the last ones.
-  await waitFor(() => commented.size === N, "the relay to see its comments created", 10_000);
+  relay = await start();
+  await waitFor(() => commented.size === N, "the drain", 120_000);
   const elapsed = (Math.max(...commented.values()) - started) / 1000;
   const throughput = (N - 8) / elapsed;
   report(`${backend.name}: drain throughput (runs/s) vs C/T`, `${fmt(throughput, 2)} vs ${fmt(C / (T / 1000), 2)} (${fmt((throughput / (C / (T / 1000))) * 100, 1)} %)`);
@@ -336,7 +356,10 @@ for (const backend of backends) {
   // What a run takes beyond the model's T while draining: the relay's requests, the stand-ins' answers, waiting for a write slot.
   const beyond = Array.from({ length: N - 8 }, (_, i) => commented.get(i + 9)! - firstByte.get(i + 9)! - T);
   report(`${backend.name}: drain, a run's time beyond T (chat created to comment posted), p50 / max`, `${fmt(median(beyond), 1)} / ${fmt(Math.max(...beyond), 1)} ms`);
-  await system.close();
+  await relay.close();
+  await store.close();
+  far.child.kill("SIGTERM");
+  rmSync(drainDir, { recursive: true, force: true });
 }
 for (const backend of backends) await backend.cleanup();
 
