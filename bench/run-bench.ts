@@ -88,7 +88,8 @@ function rssMb(pid: number): number {
 }
 
 let deliveryCounter = 0;
-const deliveryHeaders = () => ({ "content-type": "application/json", "x-github-event": "issues", "x-github-hook-id": "1", "x-hub-signature-256": signature, "user-agent": "GitHub-Hookshot/bench", "x-github-delivery": `bench-${process.pid}-${deliveryCounter++}` });
+const signedHeaders = { "content-type": "application/json", "x-github-event": "issues", "x-github-hook-id": "1", "x-hub-signature-256": signature, "user-agent": "GitHub-Hookshot/bench" };
+const deliveryHeaders = () => ({ ...signedHeaders, "x-github-delivery": `bench-${process.pid}-${deliveryCounter++}` });
 const paced = (url: string, rate: number) => pacedLoad(url, { rate, seconds: rateSeconds, body, headers: deliveryHeaders });
 async function load(url: string, options: { connections: number; duration?: number; amount?: number }) {
   const result = await autocannon({
@@ -96,12 +97,12 @@ async function load(url: string, options: { connections: number; duration?: numb
     method: "POST",
     connections: options.connections,
     ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? seconds }),
-    headers: { "content-type": "application/json", "x-github-event": "issues", "x-github-hook-id": "1", "x-hub-signature-256": signature, "user-agent": "GitHub-Hookshot/bench" },
+    headers: signedHeaders,
     body,
     requests: [
       {
         setupRequest: (request) => {
-          request.headers = { ...request.headers, "x-github-delivery": `bench-${process.pid}-${deliveryCounter++}` };
+          request.headers = deliveryHeaders();
           return request;
         },
       },

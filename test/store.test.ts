@@ -296,14 +296,16 @@ describe("the SQLite store's file", () => {
     await again.close();
   });
 
+  // A delivery the size of a long issue: the checkpoint tests need megabytes of log.
+  const twentyKb = JSON.stringify({ text: "x".repeat(20 * 1024) });
+
   it("copies the log into the database file from a thread of its own, not inside the commits GitHub waits on", async () => {
     dir = mkdtempSync(join(tmpdir(), "store-"));
     const store = createSqliteStore({ dataDir: dir });
     const file = join(dir, "openwebui-github.db");
-    const body = JSON.stringify({ text: "x".repeat(20 * 1024) });
     // About 10 MB of log: under the 1,000 pages (16 MB) at which SQLite would checkpoint in a commit itself.
     for (let round = 0; round < 10; round++) {
-      await Promise.all(Array.from({ length: 50 }, (_, i) => store.addDelivery({ ...delivery(`h:${round}-${i}`), payload: body })));
+      await Promise.all(Array.from({ length: 50 }, (_, i) => store.addDelivery({ ...delivery(`h:${round}-${i}`), payload: twentyKb })));
     }
     const deadline = Date.now() + 5_000;
     while (statSync(file).size < 10 * 1024 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -315,15 +317,14 @@ describe("the SQLite store's file", () => {
     await reopened.close();
   });
 
-  it("keeps the write-ahead log short under a steady stream of deliveries: each commit is checkpointed, and the log starts over", async () => {
+  it("keeps the write-ahead log short under a steady stream of deliveries: the checkpoint thread is woken as they are stored, and the log starts over", async () => {
     dir = mkdtempSync(join(tmpdir(), "store-"));
     const store = createSqliteStore({ dataDir: dir });
     const wal = join(dir, "openwebui-github.db-wal");
-    const body = JSON.stringify({ text: "x".repeat(20 * 1024) });
     let largest = 0;
     // About 30 MB of deliveries in batches of 10, a few milliseconds apart, as the relay commits them at 2,000 a second.
     for (let round = 0; round < 150; round++) {
-      await Promise.all(Array.from({ length: 10 }, (_, i) => store.addDelivery({ ...delivery(`h:${round}-${i}`), payload: body })));
+      await Promise.all(Array.from({ length: 10 }, (_, i) => store.addDelivery({ ...delivery(`h:${round}-${i}`), payload: twentyKb })));
       largest = Math.max(largest, statSync(wal).size);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
