@@ -1,0 +1,19 @@
+export interface WriteLimit {
+  max: number;
+  windowMs: number;
+}
+
+export type WriteSlot = { ok: true } | { ok: false; retryInMs: number };
+
+/** What every process on one store shares besides the deliveries: named locks and GitHub's comment budget. */
+export interface Coordination {
+  /** Takes a named lock for `ttlMs` unless someone else holds it; true when taken. */
+  tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  unlock(name: string, owner: string): Promise<void>;
+  /**
+   * Takes one slot of a write budget shared by every process on the store
+   * (GitHub counts content creation per token), or says when one frees up.
+   * `peek` answers without taking the slot.
+   */
+  reserveWrite(limits: readonly WriteLimit[], options?: { peek?: boolean }): Promise<WriteSlot>;
+}

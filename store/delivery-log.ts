@@ -1,0 +1,69 @@
+/**
+ * pending: waiting (maybe until `nextAttemptAt`); running: leased by a worker;
+ * done; ignored (nothing to do); failed: a permanent error; dead: transient
+ * errors until RELAY_MAX_ATTEMPTS ran out. failed and dead can be replayed.
+ */
+export type DeliveryStatus = "pending" | "running" | "done" | "failed" | "ignored" | "dead";
+
+export const deliveryStatuses: readonly DeliveryStatus[] = ["pending", "running", "done", "failed", "ignored", "dead"];
+
+export interface NewDelivery {
+  /** Dedupe key: hook (or app) id + delivery GUID, since one GUID goes to every hook. */
+  key: string;
+  deliveryId: string;
+  event: string;
+  action: string | null;
+  status: "pending" | "ignored";
+  reason?: string;
+  repository?: string;
+  issueNumber?: number;
+  /** Raw JSON body, kept only for deliveries that will be worked on. */
+  payload?: string;
+}
+
+export interface DeliveryRecord {
+  key: string;
+  deliveryId: string;
+  event: string;
+  action: string | null;
+  status: DeliveryStatus;
+  reason: string | null;
+  repository: string | null;
+  issueNumber: number | null;
+  payload: string | null;
+  attempts: number;
+  receivedAt: number;
+  updatedAt: number;
+  chatId: string | null;
+  commentUrl: string | null;
+  lastError: string | null;
+  nextAttemptAt: number | null;
+  /** When the latest attempt was claimed, and when the delivery was last finished. */
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/**
+ * The record of every delivery GitHub (or a replay) handed us. Same meaning on
+ * every backend; `test/store/delivery-log.contract.ts` holds each to it.
+ */
+export interface DeliveryLog {
+  /**
+   * Durable when the promise resolves; a pending delivery is queued by the same
+   * write (one round trip). `inserted: false`: the key was stored before, and
+   * nothing changed.
+   */
+  add(delivery: NewDelivery): Promise<{ inserted: boolean }>;
+  get(key: string): Promise<DeliveryRecord | undefined>;
+  /** The newest delivery with this GUID (from any hook). */
+  findByDeliveryId(deliveryId: string): Promise<DeliveryRecord | undefined>;
+  /** Newest first. */
+  list(filter: { status?: DeliveryStatus; limit: number }): Promise<DeliveryRecord[]>;
+  /** From counters kept as deliveries change, not a scan. */
+  counts(): Promise<Record<DeliveryStatus, number>>;
+  /**
+   * Queues the failed or dead delivery with this key again, with fresh attempts.
+   * Undefined (and nothing changed) when there is no such key in either state.
+   */
+  replay(key: string): Promise<DeliveryRecord | undefined>;
+}
