@@ -1,11 +1,11 @@
 // `npm run demo`: the whole thing on one machine, no accounts needed. The real
 // Open WebUI, our relay and tool server; GitHub and the model are the test
 // suite's stand-ins, so nothing leaves this machine.
-import { analystScript, lastToolResult, toolResults } from "../test/support/model-scripts.ts";
-import { deliver, issuesOpened, waitFor } from "../test/support/payloads.ts";
-import type { ModelScript } from "../test/support/scripted-model.ts";
-import { startRealSystem, webhookSecret } from "../test/openwebui/support/harness.ts";
-import { freePort, openWebUIVersion } from "../test/openwebui/support/open-webui-instance.ts";
+import { analystScript, lastToolResult, toolResults } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
+import type { ModelScript } from "../stand-ins/scripted-model.ts";
+import { startRealSystem, webhookSecret } from "../stand-ins/real-system.ts";
+import { freePort, openWebUIVersion } from "../stand-ins/open-webui-instance.ts";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
