@@ -7,10 +7,10 @@ import { createSqliteStore } from "../store/sqlite-store.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { openWebUIConnection } from "../tool-server/open-webui-connection.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
-import { startGitHubStandIn } from "../test/support/github-stand-in.ts";
-import { startOpenWebUIStandIn } from "../test/support/open-webui-stand-in.ts";
-import { issuesOpened } from "../test/support/payloads.ts";
-import { startScriptedModel } from "../test/support/scripted-model.ts";
+import { startGitHubStandIn } from "../stand-ins/github-stand-in.ts";
+import { startOpenWebUIStandIn } from "../stand-ins/open-webui-stand-in.ts";
+import { issuesOpened } from "../stand-ins/payloads.ts";
+import { startScriptedModel } from "../stand-ins/scripted-model.ts";
 
 const issues = Number(process.env.BENCH_ISSUES ?? "0");
 const toolServerKey = "bench-tool-server-key-0123456789";

@@ -15,9 +15,9 @@ import { createSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/store.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
-import { startGitHubStandIn } from "../test/support/github-stand-in.ts";
-import { deliver, examplePayload, issuesOpened, waitFor } from "../test/support/payloads.ts";
-import { startRedisServer } from "../test/support/redis-server.ts";
+import { startGitHubStandIn } from "../stand-ins/github-stand-in.ts";
+import { deliver, examplePayload, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
+import { startRedisServer } from "../stand-ins/redis-server.ts";
 import { loadRelayConfig } from "../relay/load-relay-config.ts";
 import { startRelay } from "../relay/start-relay.ts";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSqliteStore } from "../store/sqlite-store.ts";
 import type { NewDelivery, Store } from "../store/store.ts";
-import { deliver, issuesOpened } from "./support/payloads.ts";
+import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
 
 const secret = "webhook-secret-for-the-ack-tests";

@@ -3,8 +3,8 @@ import { silentLogger } from "../lib/logger.ts";
 import { createWebhookHandler } from "../relay/webhook-handler.ts";
 import { parseRepoAllowList } from "../github/repo-allow-list.ts";
 import { listen } from "../lib/listen.ts";
-import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "./support/model-scripts.ts";
-import { deliver, issuesOpened } from "./support/payloads.ts";
+import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { storeBackends } from "./support/store-backends.ts";
 import { deliveryOutcome, startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 

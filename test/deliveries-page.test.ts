@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { deliver, issuesOpened } from "./support/payloads.ts";
+import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { startSystem, webhookSecret, type System } from "./support/system.ts";
 
 const adminToken = "relay-admin-token-page-0123456789";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliver, issuesOpened } from "./support/payloads.ts";
+import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 
 // Counted across the file and printed at the end for the note.

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadRelayConfig } from "../relay/load-relay-config.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
-import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "./support/model-scripts.ts";
-import { deliver, issuesOpened } from "./support/payloads.ts";
+import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { deliveryOutcome, startSystem, webhookSecret, type System } from "./support/system.ts";
-import type { ModelScript } from "./support/scripted-model.ts";
+import type { ModelScript } from "../stand-ins/scripted-model.ts";
 
 // One key for the file: generating RSA keys is slow on a shared machine.
 const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import type { ModelScript } from "./support/scripted-model.ts";
-import { issueAskedAbout, toolResults } from "./support/model-scripts.ts";
-import { deliver, examplePayload, issuesOpened, waitFor } from "./support/payloads.ts";
+import type { ModelScript } from "../stand-ins/scripted-model.ts";
+import { issueAskedAbout, toolResults } from "../stand-ins/model-scripts.ts";
+import { deliver, examplePayload, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 
 /**

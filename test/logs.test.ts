@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { listen } from "../lib/listen.ts";
 import { createLogger } from "../lib/logger.ts";
-import { startGitHubStandIn } from "./support/github-stand-in.ts";
-import { analystScript, issueAskedAbout } from "./support/model-scripts.ts";
-import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
+import { startGitHubStandIn } from "../stand-ins/github-stand-in.ts";
+import { analystScript, issueAskedAbout } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
 import { deliveryOutcome, startSystem, webhookSecret, type System } from "./support/system.ts";
 

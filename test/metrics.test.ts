@@ -6,9 +6,9 @@ import { silentLogger } from "../lib/logger.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
-import { startGitHubStandIn } from "./support/github-stand-in.ts";
-import { analystScript, issueAskedAbout } from "./support/model-scripts.ts";
-import { deliver, issuesOpened } from "./support/payloads.ts";
+import { startGitHubStandIn } from "../stand-ins/github-stand-in.ts";
+import { analystScript, issueAskedAbout } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { deliveryOutcome, startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 
 /** The value of one sample in Prometheus's text format, undefined when the series is absent. */

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { analystScript } from "./support/model-scripts.ts";
-import { issuesOpened, waitFor } from "./support/payloads.ts";
+import { analystScript } from "../stand-ins/model-scripts.ts";
+import { issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { startSystem, webhookSecret, type System } from "./support/system.ts";
-import { freePort } from "./openwebui/support/open-webui-instance.ts";
+import { freePort } from "../stand-ins/open-webui-instance.ts";
 
 describe("reconciling GitHub's delivery log", () => {
   let system: System;

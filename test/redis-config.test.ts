@@ -5,7 +5,7 @@ import { problemsOf } from "./support/config-problems.ts";
 import { loadRelayConfig } from "../relay/load-relay-config.ts";
 import { createRedisStore } from "../store/redis-store.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
-import { redisServerAvailable, startRedisServer } from "./support/redis-server.ts";
+import { redisServerAvailable, startRedisServer } from "../stand-ins/redis-server.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const withRedis = redisServerAvailable();

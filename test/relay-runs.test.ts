@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { analystScript, toolResults } from "./support/model-scripts.ts";
-import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
+import { analystScript, toolResults } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 
 describe("relay runs under load, timeouts and GitHub trouble", () => {

@@ -9,7 +9,7 @@ import { silentLogger } from "../lib/logger.ts";
 import { createWebhookHandler } from "../relay/webhook-handler.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/store.ts";
-import { deliver, examplePayload, issuesOpened, signBody } from "./support/payloads.ts";
+import { deliver, examplePayload, issuesOpened, signBody } from "../stand-ins/payloads.ts";
 
 const secret = "webhook-secret-for-tests";
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { analystScript } from "./support/model-scripts.ts";
-import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
-import { redisServerAvailable, startRedisServer, type RedisServer } from "./support/redis-server.ts";
+import { analystScript } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
+import { redisServerAvailable, startRedisServer, type RedisServer } from "../stand-ins/redis-server.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
 import { relayProcessEnv, startSystem, webhookSecret, type System } from "./support/system.ts";
-import type { ModelScript } from "./support/scripted-model.ts";
+import type { ModelScript } from "../stand-ins/scripted-model.ts";
 
 const withRedis = redisServerAvailable();
 

@@ -10,7 +10,7 @@ import { createWorker } from "../relay/worker.ts";
 import { createRedisStore } from "../store/redis-store.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
 import type { DeliveryRecord, NewDelivery, Store } from "../store/store.ts";
-import { redisServerAvailable, startRedisServer, type RedisServer } from "./support/redis-server.ts";
+import { redisServerAvailable, startRedisServer, type RedisServer } from "../stand-ins/redis-server.ts";
 
 const withRedis = redisServerAvailable();
 let redis: RedisServer | undefined;

@@ -4,7 +4,7 @@ import { createSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/store.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
-import { startGitHubStandIn, type GitHubStandIn } from "./support/github-stand-in.ts";
+import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
 
 const apiKey = "tool-server-key-for-tests-0123";
 

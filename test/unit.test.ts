@@ -5,7 +5,7 @@ import { formatRunComment, runMarker } from "../github/run-comment.ts";
 import { createSignatureVerifier } from "../relay/verify-signature.ts";
 import { validateInput } from "../tool-server/validate-input.ts";
 import { postIssueComment } from "../tool-server/tools/post-issue-comment.ts";
-import { signBody } from "./support/payloads.ts";
+import { signBody } from "../stand-ins/payloads.ts";
 
 describe("GitHub's documented signature test vector", () => {
   const secret = "It's a Secret to Everybody";

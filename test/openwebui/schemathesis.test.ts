@@ -5,8 +5,8 @@ import { silentLogger } from "../../lib/logger.ts";
 import { createSqliteStore } from "../../store/sqlite-store.ts";
 import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../../tool-server/start-tool-server.ts";
-import { startGitHubStandIn, type GitHubStandIn } from "../support/github-stand-in.ts";
-import { ensureVenv, schemathesisVersion } from "./support/open-webui-instance.ts";
+import { startGitHubStandIn, type GitHubStandIn } from "../../stand-ins/github-stand-in.ts";
+import { ensureVenv, schemathesisVersion } from "../../stand-ins/open-webui-instance.ts";
 
 const key = "tool-server-key-schemathesis-0123";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { redisServerAvailable, startRedisServer, type RedisServer } from "./redis-server.ts";
+import { redisServerAvailable, startRedisServer, type RedisServer } from "../../stand-ins/redis-server.ts";
 
 export interface StoreBackend {
   name: string;

@@ -11,10 +11,10 @@ import type { Store, WriteLimit } from "../../store/store.ts";
 import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
 import { openWebUIConnection } from "../../tool-server/open-webui-connection.ts";
 import { startToolServer } from "../../tool-server/start-tool-server.ts";
-import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from "./github-stand-in.ts";
-import { startOpenWebUIStandIn, type OpenWebUIStandIn } from "./open-webui-stand-in.ts";
-import { waitFor } from "./payloads.ts";
-import { startScriptedModel, type ModelScript, type ScriptedModel } from "./scripted-model.ts";
+import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from "../../stand-ins/github-stand-in.ts";
+import { startOpenWebUIStandIn, type OpenWebUIStandIn } from "../../stand-ins/open-webui-stand-in.ts";
+import { waitFor } from "../../stand-ins/payloads.ts";
+import { startScriptedModel, type ModelScript, type ScriptedModel } from "../../stand-ins/scripted-model.ts";
 
 export const webhookSecret = "whsec-system-tests";
 export const toolServerKey = "tool-server-key-system-tests";

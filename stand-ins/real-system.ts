@@ -2,18 +2,18 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createLogger } from "../../../lib/logger.ts";
-import { loadRelayConfig } from "../../../relay/load-relay-config.ts";
-import { startRelay } from "../../../relay/start-relay.ts";
-import { createSqliteStore } from "../../../store/sqlite-store.ts";
-import type { ToolDefinition } from "../../../tool-server/tool-definition.ts";
-import { loadToolServerConfig } from "../../../tool-server/load-tool-server-config.ts";
-import { startToolServer } from "../../../tool-server/start-tool-server.ts";
-import { startGitHubStandIn, type GitHubStandIn } from "../../support/github-stand-in.ts";
-import { startScriptedModel, type ScriptedModel } from "../../support/scripted-model.ts";
+import { createLogger } from "../lib/logger.ts";
+import { loadRelayConfig } from "../relay/load-relay-config.ts";
+import { startRelay } from "../relay/start-relay.ts";
+import { createSqliteStore } from "../store/sqlite-store.ts";
+import type { ToolDefinition } from "../tool-server/tool-definition.ts";
+import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { startGitHubStandIn, type GitHubStandIn } from "./github-stand-in.ts";
+import { startScriptedModel, type ScriptedModel } from "./scripted-model.ts";
 import { ensureOpenWebUI, freePort, openWebUIApi, startOpenWebUI, type OpenWebUIInstance } from "./open-webui-instance.ts";
 
-const root = resolve(import.meta.dirname, "..", "..", "..");
+const root = resolve(import.meta.dirname, "..");
 export const webhookSecret = "whsec-real-open-webui";
 export const toolServerKey = "tool-server-key-real-open-webui";
 export const githubToken = "ghp_standin_token_0123456789";
@@ -58,6 +58,17 @@ export interface RealSystem {
  * `npm run register`, as a person would do it.
  */
 export async function startRealSystem(log: (line: string) => void, options: { openWebUIPort?: number } = {}): Promise<RealSystem> {
+  // Stopped in reverse when a later step fails, so a failed start leaves no Open WebUI running.
+  const started: Array<() => Promise<unknown>> = [];
+  try {
+    return await startParts(log, options, started);
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => {});
+    throw error;
+  }
+}
+
+async function startParts(log: (line: string) => void, options: { openWebUIPort?: number }, started: Array<() => Promise<unknown>>): Promise<RealSystem> {
   const timings: Timing[] = [];
   const time = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
     const started = Date.now();
@@ -69,7 +80,9 @@ export async function startRealSystem(log: (line: string) => void, options: { op
 
   const { command } = await time("install Open WebUI (cached after the first run)", () => ensureOpenWebUI(log));
   const github = await startGitHubStandIn({ token: githubToken });
+  started.push(() => github.close());
   const model = await startScriptedModel();
+  started.push(() => model.close());
   const openWebUI = await time("start Open WebUI", () => startOpenWebUI({
       command,
       modelUrl: model.url,
@@ -78,6 +91,7 @@ export async function startRealSystem(log: (line: string) => void, options: { op
       // Lets the ordinary user use the scripted model without an admin sharing it through a workspace model first.
       env: { BYPASS_MODEL_ACCESS_CONTROL: "true" },
     }));
+  started.push(() => openWebUI.close());
   const api = openWebUIApi(openWebUI.url);
   const adminToken = await api.signIn(openWebUI.admin.email, openWebUI.admin.password);
   const adminKey = await api.createApiKey(adminToken);
@@ -87,6 +101,10 @@ export async function startRealSystem(log: (line: string) => void, options: { op
 
   const dataDir = mkdtempSync(join(tmpdir(), "real-owui-"));
   const store = createSqliteStore({ dataDir });
+  started.push(async () => {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
   const logs: string[] = [];
   const logger = createLogger({ level: "debug", write: (line) => logs.push(line), secrets: [toolServerKey, adminKey, githubToken, webhookSecret] });
   const env = {
@@ -103,6 +121,7 @@ export async function startRealSystem(log: (line: string) => void, options: { op
   const toolPort = await freePort();
   const githubPacing = { writeMs: 5, notificationMs: 5 };
   let toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: String(toolPort) }), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing } });
+  started.push(() => toolServer.close());
   const registerEnv = { OPENWEBUI_URL: openWebUI.url, OPENWEBUI_API_KEY: adminKey, TOOL_SERVER_URL: toolServer.url, TOOL_SERVER_API_KEY: toolServerKey, OPENWEBUI_TOOL_SERVER_ID: "github" };
   const registered = await time("npm run register", () => runRegister(registerEnv));
   if (registered.code !== 0) throw new Error(`npm run register failed: ${registered.stderr}${registered.stdout}`);
