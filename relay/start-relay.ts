@@ -144,6 +144,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     },
     config.port,
     deps.host ?? "0.0.0.0",
+    config.server,
   );
   logger.info("relay listening", { url: server.url, model: config.openWebUI.model, toolServer: `server:${config.openWebUI.toolServerId}` });
   return {
