@@ -26,8 +26,11 @@ describe("reconciling GitHub's delivery log", () => {
     expect((await system.github.sendHookDelivery(hookId, "issues", issuesOpened({ number: 4 }))).status).toBe("OK");
 
     await waitFor(() => [1, 2, 3, 4].every((n) => system.github.comments("Codertocat", "Hello-World", n).length === 1), "every issue to be commented", 20_000);
-    // A few more rounds: nothing is asked twice.
-    await new Promise((r) => setTimeout(r, 2_500));
+    // Two more rounds, each logged when it is over: nothing is asked twice.
+    const rounds = () => system.logs.filter((l) => l.includes('"msg":"reconciled the webhook\'s deliveries"')).length;
+    const seen = rounds();
+    await waitFor(() => rounds() >= seen + 2, "two more reconciling rounds", 10_000);
+    await system.relayIdle();
     const asked = system.github.requests.filter((r) => r.method === "POST" && r.path.endsWith("/attempts"));
     expect(asked).toHaveLength(3);
     const log = system.github.hookDeliveries(hookId);
