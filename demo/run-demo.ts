@@ -5,7 +5,7 @@ import { analystScript, lastToolResult, toolResults } from "../test/support/mode
 import { deliver, issuesOpened, waitFor } from "../test/support/payloads.ts";
 import type { ModelScript } from "../test/support/scripted-model.ts";
 import { startRealSystem, webhookSecret } from "../test/openwebui/support/harness.ts";
-import { freePort, openWebUIVersion } from "../test/openwebui/support/open-webui-instance.ts";
+import { openWebUIVersion } from "../test/openwebui/support/open-webui-instance.ts";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -26,8 +26,8 @@ const demoModel: ModelScript = (request, index) => {
 };
 
 say(`openwebui-github demo with Open WebUI ${openWebUIVersion}. Ctrl-C stops everything.`);
-const port = process.env.DEMO_OPENWEBUI_PORT ? Number(process.env.DEMO_OPENWEBUI_PORT) : await freePort();
-const system = await startRealSystem((line) => say(`  ${line}`), { openWebUIPort: port });
+// Without DEMO_OPENWEBUI_PORT, Open WebUI takes a free port.
+const system = await startRealSystem((line) => say(`  ${line}`), process.env.DEMO_OPENWEBUI_PORT ? { openWebUIPort: Number(process.env.DEMO_OPENWEBUI_PORT) } : {});
 system.model.setScript(demoModel);
 
 const payload = issuesOpened();

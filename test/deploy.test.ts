@@ -1,12 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOnFreePort } from "./support/free-port.ts";
 import { analystScript } from "./support/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
 import { startSystem, webhookSecret, type System } from "./support/system.ts";
@@ -348,14 +348,6 @@ const caddyBinary = (process.env.PATH ?? "").split(delimiter).map((dir) => join(
 const inCi = process.env.OPENWEBUI_GITHUB_CI === "1";
 const caddyNote = caddyBinary ? "" : inCi ? " (caddy is not on PATH: .ci/run installs Debian's caddy)" : " — SKIPPED: caddy is not on PATH (apt-get install caddy to run these)";
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
 describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`, () => {
   const adminToken = "relay-admin-token-for-caddy-tests";
   let system: System;
@@ -368,9 +360,14 @@ describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`
     if (!caddyBinary) throw new Error("caddy is not on PATH; .ci/run installs it with apt-get install -y caddy");
     system = await startSystem({ script: analystScript(() => "Through Caddy: fix the typo."), relayEnv: { RELAY_ADMIN_TOKEN: adminToken } });
     home = mkdtempSync(join(tmpdir(), "caddy-"));
-    const port = await freePort();
+    caddy = await startOnFreePort(startCaddy);
+  });
+
+  /** Caddy in front of this system on `port`; a port another program took makes it exit saying "address already in use". */
+  async function startCaddy(port: number): Promise<ChildProcess> {
     siteUrl = `http://127.0.0.1:${port}`;
-    caddy = spawn(caddyBinary, ["run", "--config", join(root, "Caddyfile"), "--adapter", "caddyfile"], {
+    caddyOutput = "";
+    const child = spawn(caddyBinary!, ["run", "--config", join(root, "Caddyfile"), "--adapter", "caddyfile"], {
       env: {
         PATH: process.env.PATH ?? "",
         // Caddy's autosaved config and storage go to a temporary home, not the developer's.
@@ -385,14 +382,18 @@ describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    caddy.stdout!.on("data", (d: Buffer) => (caddyOutput += d));
-    caddy.stderr!.on("data", (d: Buffer) => (caddyOutput += d));
-    const exited = new Promise<never>((_done, fail) => caddy!.once("exit", (code) => fail(new Error(`caddy exited with ${code}:\n${caddyOutput}`))));
-    await Promise.race([
-      exited,
-      waitFor(() => fetch(`${siteUrl}/webhook/github`).then(() => true, () => false), "caddy to listen", 15_000),
-    ]);
-  });
+    child.stdout!.on("data", (d: Buffer) => (caddyOutput += d));
+    child.stderr!.on("data", (d: Buffer) => (caddyOutput += d));
+    const exited = new Promise<never>((_done, fail) => child.once("exit", (code) => fail(new Error(`caddy exited with ${code}:\n${caddyOutput}`))));
+    try {
+      // Logged once its listeners are up, so a program that took the port first is never mistaken for Caddy.
+      await Promise.race([exited, waitFor(() => caddyOutput.includes('"msg":"serving initial configuration"'), "caddy to listen", 15_000)]);
+    } catch (error) {
+      child.kill("SIGKILL");
+      throw error;
+    }
+    return child;
+  }
 
   afterAll(async () => {
     if (caddy && caddy.exitCode === null) {
