@@ -163,9 +163,11 @@ export function createWorker(options: WorkerOptions) {
     },
     /**
      * Resolves once the worker, looking at the queue after this call, finds nothing due and has no run
-     * in progress: the point after which a test can assert that nothing else will happen.
+     * in progress (at once when it is not working): the point after which a test can assert that
+     * nothing else will happen.
      */
     idle(): Promise<void> {
+      if (stopped) return Promise.resolve();
       const settled = new Promise<void>((done) => idleWaiters.push(done));
       void pump();
       return settled;
