@@ -20,6 +20,8 @@ export interface RelayConfig {
   /** Every secret of the deployment this process knows, so none is ever posted. */
   secrets: string[];
   shutdownGraceMs: number;
+  /** How long a client may take to send a request's headers, and the whole request, before it is cut off. */
+  server: { headersTimeoutMs: number; requestTimeoutMs: number };
   /** The repository webhook whose failed deliveries are redelivered, when set. */
   reconcile: { hook: HookRef; intervalMs: number; windowMs: number } | null;
   /** GitHub App credentials (the same as github.app): the relay acts as the app, and reconciles its webhook. */
@@ -57,6 +59,10 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     metricsToken: read.optionalString("METRICS_TOKEN", "") || null,
     // Docker sends SIGKILL 10 s after SIGTERM by default.
     shutdownGraceMs: read.integer("RELAY_SHUTDOWN_GRACE_MS", 8_000, { min: 0, max: 600_000 }),
+    server: {
+      headersTimeoutMs: read.integer("RELAY_HEADERS_TIMEOUT_MS", 10_000, { min: 100, max: 600_000 }),
+      requestTimeoutMs: read.integer("RELAY_REQUEST_TIMEOUT_MS", 30_000, { min: 100, max: 3_600_000 }),
+    },
     commentFallback: read.boolean("COMMENT_FALLBACK", true),
     secrets: [],
     reconcile: null,
@@ -70,6 +76,8 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(config.openWebUI.toolServerId)) {
     read.fail(`OPENWEBUI_TOOL_SERVER_ID must be letters, digits, "_", "-" or "." (got "${config.openWebUI.toolServerId}")`);
   }
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (config.server.headersTimeoutMs > config.server.requestTimeoutMs) read.fail(`RELAY_HEADERS_TIMEOUT_MS (${config.server.headersTimeoutMs}) must not be longer than RELAY_REQUEST_TIMEOUT_MS (${config.server.requestTimeoutMs})`);
   config.app = config.github.app;
   const hookId = read.optionalString("GITHUB_HOOK_ID", "");
   const hookRepo = read.optionalString("GITHUB_HOOK_REPO", "");

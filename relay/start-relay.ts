@@ -135,6 +135,10 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   }
   // The webhook bypasses express: it reads the raw bytes itself (the signature is over them), and
   // express's per-request work would cost much of the acknowledgement path's throughput.
+  const stopWork = () => {
+    clearInterval(reconciler);
+    clearTimeout(firstRound);
+  };
   const server = await listen(
     (req, res) => {
       if (req.method !== "POST" || !isWebhookPath(req.url)) return app(req, res);
@@ -144,7 +148,13 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     },
     config.port,
     deps.host ?? "0.0.0.0",
-  );
+    config.server,
+  ).catch(async (error: unknown) => {
+    // A port already in use: a caller that starts again elsewhere must not be left with this one's worker.
+    stopWork();
+    await worker.stop(0);
+    throw error;
+  });
   logger.info("relay listening", { url: server.url, model: config.openWebUI.model, toolServer: `server:${config.openWebUI.toolServerId}` });
   return {
     url: server.url,
@@ -153,8 +163,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     registry,
     /** Stops taking webhooks and work; runs still going after the grace period go back to the queue. */
     async close() {
-      clearInterval(reconciler);
-      clearTimeout(firstRound);
+      stopWork();
       await Promise.all([server.close(), worker.stop(config.shutdownGraceMs)]);
     },
   };

@@ -37,6 +37,7 @@ export function createWorker(options: WorkerOptions) {
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let budgetTimer: NodeJS.Timeout | undefined;
+  const idleWaiters: Array<() => void> = [];
 
   async function runOne(delivery: DeliveryRecord) {
     const started = now();
@@ -77,11 +78,16 @@ export function createWorker(options: WorkerOptions) {
     }
     pumping = true;
     try {
+      let empty = false;
       do {
         again = false;
+        empty = false;
         while (!stopped && inFlight.size < options.concurrency) {
           const delivery = await store.claimDelivery(options.leaseMs);
-          if (!delivery) break;
+          if (!delivery) {
+            empty = true;
+            break;
+          }
           // Attempts are counted at claim: one that took the process down each time ends here too.
           if (delivery.attempts > options.maxAttempts) {
             const reason = `gave up after ${options.maxAttempts} attempts: ${delivery.lastError ?? "the process stopped during each attempt"}`;
@@ -112,6 +118,7 @@ export function createWorker(options: WorkerOptions) {
           inFlight.add(task);
         }
       } while (again && !stopped);
+      if (empty && inFlight.size === 0) for (const done of idleWaiters.splice(0)) done();
     } catch (error) {
       logger.error("worker could not read the queue", { error });
     } finally {
@@ -153,6 +160,17 @@ export function createWorker(options: WorkerOptions) {
         await store.releaseDelivery(delivery.key);
         logger.warn("run unfinished at shutdown; the delivery goes back to the queue", { deliveryId: delivery.deliveryId });
       }
+    },
+    /**
+     * Resolves once the worker, looking at the queue after this call, finds nothing due and has no run
+     * in progress (at once when it is not working): the point after which a test can assert that
+     * nothing else will happen.
+     */
+    idle(): Promise<void> {
+      if (stopped) return Promise.resolve();
+      const settled = new Promise<void>((done) => idleWaiters.push(done));
+      void pump();
+      return settled;
     },
     get busy() {
       return inFlight.size;

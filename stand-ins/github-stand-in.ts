@@ -910,6 +910,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     },
     addAppHook(hook) {
       if (!options.app) throw new Error("addAppHook needs the app option");
+      // An app has one webhook: a new one replaces it.
+      for (const [id, existing] of hooks) if (existing.app) hooks.delete(id);
       const id = nextHookId++;
       hooks.set(id, { id, owner: "", repo: "", app: true, ...hook });
       return id;

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { startOnFreePort } from "./free-port.ts";
 
 /** The Open WebUI release the real-instance suite and the demo run against. */
 export const openWebUIVersion = "0.12.4";
@@ -56,17 +56,6 @@ export async function ensureOpenWebUI(log: (line: string) => void = () => {}): P
   return { command: join(bin, "open-webui"), installed };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
 export interface OpenWebUIInstance {
   url: string;
   admin: { email: string; password: string; name: string };
@@ -75,20 +64,26 @@ export interface OpenWebUIInstance {
   close(): Promise<void>;
 }
 
-/**
- * Starts Open WebUI offline on loopback, with `modelUrl` (an OpenAI-compatible
- * server) as its only model provider, and waits until /ready says it is up.
- */
-export async function startOpenWebUI(options: {
+export interface OpenWebUIOptions {
   command: string;
   modelUrl: string;
   modelApiKey: string;
+  /** Without one, a free port (and another, should a program take it while Open WebUI starts). */
   port?: number;
   dataDir?: string;
   env?: Record<string, string>;
   readyTimeoutMs?: number;
-}): Promise<OpenWebUIInstance> {
-  const port = options.port ?? (await freePort());
+}
+
+/**
+ * Starts Open WebUI offline on loopback, with `modelUrl` (an OpenAI-compatible
+ * server) as its only model provider, and waits until /ready says it is up.
+ */
+export function startOpenWebUI(options: OpenWebUIOptions): Promise<OpenWebUIInstance> {
+  return options.port === undefined ? startOnFreePort((port) => startOpenWebUIOn(port, options)) : startOpenWebUIOn(options.port, options);
+}
+
+async function startOpenWebUIOn(port: number, options: OpenWebUIOptions): Promise<OpenWebUIInstance> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "open-webui-"));
   const admin = { email: "admin@example.com", password: "admin-password-0123", name: "Admin" };
   const output: string[] = [];
@@ -137,10 +132,18 @@ export async function startOpenWebUI(options: {
   let ready = false;
   let early: number | null | undefined;
   void exited.then((code) => (early = code));
+  const forget = () => {
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
   while (!ready) {
-    if (early !== undefined) throw new Error(`Open WebUI exited with ${early} during startup:\n${output.slice(-40).join("\n")}`);
+    if (early !== undefined) {
+      forget();
+      // Uvicorn's last lines say "address already in use" when another program took the port.
+      throw new Error(`Open WebUI exited with ${early} during startup:\n${output.slice(-40).join("\n")}`);
+    }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
+      forget();
       throw new Error(`Open WebUI was not ready within ${options.readyTimeoutMs ?? 300_000} ms:\n${output.slice(-40).join("\n")}`);
     }
     try {
@@ -163,7 +166,7 @@ export async function startOpenWebUI(options: {
         await exited;
         clearTimeout(killer);
       }
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      forget();
     },
   };
 }

@@ -11,7 +11,7 @@ import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts"
 import { startToolServer } from "../tool-server/start-tool-server.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "./github-stand-in.ts";
 import { startScriptedModel, type ScriptedModel } from "./scripted-model.ts";
-import { ensureOpenWebUI, freePort, openWebUIApi, startOpenWebUI, type OpenWebUIInstance } from "./open-webui-instance.ts";
+import { ensureOpenWebUI, openWebUIApi, startOpenWebUI, type OpenWebUIInstance } from "./open-webui-instance.ts";
 
 const root = resolve(import.meta.dirname, "..");
 export const webhookSecret = "whsec-real-open-webui";
@@ -118,10 +118,11 @@ async function startParts(log: (line: string) => void, options: { openWebUIPort?
     PORT: "0",
     DATA_DIR: dataDir,
   };
-  const toolPort = await freePort();
   const githubPacing = { writeMs: 5, notificationMs: 5 };
-  let toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: String(toolPort) }), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing } });
+  let toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: "0" }), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing } });
   started.push(() => toolServer.close());
+  // A restart keeps the address Open WebUI was registered with.
+  const toolPort = new URL(toolServer.url).port;
   const registerEnv = { OPENWEBUI_URL: openWebUI.url, OPENWEBUI_API_KEY: adminKey, TOOL_SERVER_URL: toolServer.url, TOOL_SERVER_API_KEY: toolServerKey, OPENWEBUI_TOOL_SERVER_ID: "github" };
   const registered = await time("npm run register", () => runRegister(registerEnv));
   if (registered.code !== 0) throw new Error(`npm run register failed: ${registered.stderr}${registered.stdout}`);
@@ -142,7 +143,7 @@ async function startParts(log: (line: string) => void, options: { openWebUIPort?
     registerEnv,
     async restartToolServer(tools) {
       await toolServer.close();
-      toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: String(toolPort) }), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing }, ...(tools ? { tools } : {}) });
+      toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: toolPort }), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing }, ...(tools ? { tools } : {}) });
     },
     async close() {
       await relay.close();

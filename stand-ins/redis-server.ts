@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startOnFreePort } from "./free-port.ts";
 
 export interface RedisServer {
   url: string;
@@ -21,18 +21,13 @@ export function redisServerAvailable(): boolean {
   return false;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
+/** A throwaway redis-server on loopback, persistence off unless `args` turn it on, in its own folder. */
+export function startRedisServer(args: string[] = []): Promise<RedisServer> {
+  return startOnFreePort((port) => startRedisServerOn(port, args));
 }
 
-/** A throwaway redis-server on loopback, persistence off unless `args` turn it on, in its own folder. */
-export async function startRedisServer(args: string[] = []): Promise<RedisServer> {
+async function startRedisServerOn(port: number, args: string[]): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), "redis-"));
-  const port = await freePort();
   const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d));
@@ -47,6 +42,8 @@ export async function startRedisServer(args: string[] = []): Promise<RedisServer
     }, 20);
     void exited.then(() => {
       clearInterval(timer);
+      rmSync(dir, { recursive: true, force: true });
+      // Its output says "Address already in use" when another program took the port.
       fail(new Error(`redis-server exited before it was ready:\n${output}`));
     });
   });

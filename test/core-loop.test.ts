@@ -125,7 +125,8 @@ describe.each(backends)("the core loop ($name store): an issue opens and the mod
     const deliveryId = await open();
     await finished(deliveryId);
     await open(issuesOpened(), deliveryId);
-    await new Promise((r) => setTimeout(r, 300));
+    // Had the second copy been queued, the worker would run it before calling itself idle.
+    await system.relayIdle();
     expect(system.github.comments("Codertocat", "Hello-World", 1)).toHaveLength(1);
     expect(system.openWebUI.chats.size).toBe(1);
     expect(system.openWebUI.completionRequests).toHaveLength(1);
@@ -135,7 +136,7 @@ describe.each(backends)("the core loop ($name store): an issue opens and the mod
     system = await startSystem({ ...backend.options(), script: analystScript(() => "x") });
     const deliveryId = await open(issuesOpened({ senderLogin: "renovate[bot]", senderType: "Bot" }));
     expect(await system.store.getDelivery(`424242:${deliveryId}`)).toMatchObject({ status: "ignored" });
-    await new Promise((r) => setTimeout(r, 200));
+    await system.relayIdle();
     expect(system.openWebUI.chats.size).toBe(0);
     expect(system.model.requests).toHaveLength(0);
   });

@@ -127,7 +127,7 @@ describe("loops: our own output never starts a run", () => {
     system = await startSystem({ script: () => ({ content: "should not run" }), relayEnv: { GITHUB_BOT_LOGIN: "openwebui-ai-bot" } });
     const response = await deliver(system.webhookUrl, { event: "issues", payload, secret: webhookSecret });
     expect(await response.json()).toMatchObject({ status: "ignored" });
-    await new Promise((r) => setTimeout(r, 200));
+    await system.relayIdle();
     expect(system.openWebUI.completionRequests).toHaveLength(0);
   });
 
@@ -140,7 +140,7 @@ describe("loops: our own output never starts a run", () => {
       const response = await deliver(system.webhookUrl, { event: "issue_comment", payload: comment, secret: webhookSecret });
       expect(await response.json()).toMatchObject({ status: "ignored" });
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await system.relayIdle();
     expect(system.openWebUI.completionRequests).toHaveLength(0);
   });
 });

@@ -52,6 +52,8 @@ describe("structured logs", () => {
     }
     await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number: 1 }), secret: webhookSecret, deliveryId: ids[0]! });
     const bot = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ senderLogin: "renovate[bot]", senderType: "Bot" }), secret: webhookSecret });
+    // The duplicate and the bot's delivery must add no step later: the worker has nothing left to do.
+    await system.relayIdle();
 
     const lines = parse(system.logs);
     const steps = (id: string) => lines.filter((l) => l.deliveryId === id).map((l) => (l.msg === "tool call" ? `tool call ${String(l.tool)}` : l.msg));
@@ -135,7 +137,8 @@ describe("structured logs", () => {
 
     it("logs from info up by default, and adds debug lines with DEBUG=true", async () => {
       const quiet = await run({});
-      await new Promise((r) => setTimeout(r, 300));
+      // Logged once GitHub's answer is in: a debug line about that answer would come before it.
+      await waitFor(() => outputLines(quiet).some((l) => l.msg === "acting as GitHub user"), "the relay to log its GitHub login");
       const quietLines = outputLines(quiet);
       expect(quietLines.find((l) => l.msg === "relay listening")).toMatchObject({ level: "info", service: "relay" });
       expect(quietLines.filter((l) => l.level === "debug")).toEqual([]);

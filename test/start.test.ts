@@ -19,11 +19,11 @@ const fullEnv = {
   TOOL_SERVER_API_KEY: "tool-server-key-0123456789",
 };
 
-
 describe("configuration", () => {
   it("reads a complete environment with the documented defaults", () => {
     const relay = loadRelayConfig(fullEnv);
     expect(relay).toMatchObject({ port: 8086, concurrency: 2, commentFallback: true, dataDir: "./data", debug: false });
+    expect(relay.server).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
     expect(relay.openWebUI).toEqual({ url: "http://127.0.0.1:9", publicUrl: "http://127.0.0.1:9", apiKey: "sk-example", model: "gpt-5", toolServerId: "github", timeoutMs: 600_000 });
     expect(relay.github.apiUrl).toBe("https://api.github.com");
     expect(Object.isFrozen(relay)).toBe(true);
@@ -44,6 +44,11 @@ describe("configuration", () => {
     );
     expect(problems.map((p) => p.split(" ")[0])).toEqual(["PORT", "GITHUB_REPOS", "OPENWEBUI_URL", "RELAY_CONCURRENCY", "COMMENT_FALLBACK"]);
     expect(problemsOf(() => loadToolServerConfig({ ...fullEnv, TOOL_SERVER_API_KEY: "short", TOOL_SERVER_CORS_ORIGINS: "https://ok.example,not an origin" }))).toHaveLength(2);
+  });
+
+  it("refuses a headers timeout longer than the whole request's, which the server could never apply", () => {
+    expect(loadRelayConfig({ ...fullEnv, RELAY_HEADERS_TIMEOUT_MS: "2000", RELAY_REQUEST_TIMEOUT_MS: "5000" }).server).toEqual({ headersTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
+    expect(problemsOf(() => loadRelayConfig({ ...fullEnv, RELAY_HEADERS_TIMEOUT_MS: "20000", RELAY_REQUEST_TIMEOUT_MS: "5000" }))).toEqual(["RELAY_HEADERS_TIMEOUT_MS (20000) must not be longer than RELAY_REQUEST_TIMEOUT_MS (5000)"]);
   });
 });
 

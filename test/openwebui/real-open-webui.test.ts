@@ -155,7 +155,7 @@ describe(`the real Open WebUI ${openWebUIVersion}`, () => {
 
   it("3b. registration explains an unreachable Open WebUI, a key that is not an admin's, and a tool server Open WebUI cannot reach", () =>
     timed("case 3b: registration errors", async () => {
-      const { freePort } = await import("../../stand-ins/open-webui-instance.ts");
+      const { freePort } = await import("../../stand-ins/free-port.ts");
       const closed = `http://127.0.0.1:${await freePort()}`;
       const down = await runRegister({ ...system.registerEnv, OPENWEBUI_URL: closed });
       expect(down.code).not.toBe(0);

@@ -32,6 +32,8 @@ export interface System {
   webhookUrl: string;
   logs: string[];
   startRelay(env?: Record<string, string>): Promise<void>;
+  /** Resolves once the relay's worker finds nothing due and runs nothing: wait on it before asserting that nothing else happened. */
+  relayIdle(): Promise<void>;
   stopRelay(): Promise<void>;
   close(): Promise<void>;
 }
@@ -103,6 +105,10 @@ export async function startSystem(
       relay = await startRelay(loadRelayConfig({ ...env, ...options.relayEnv, ...extraEnv }), { store, logger, host: "127.0.0.1", github, pollIntervalMs: 100, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}), ...(options.relayFetch ? { fetch: options.relayFetch } : {}) });
       system.relayUrl = relay.url;
       system.webhookUrl = `${relay.url}/webhook/github`;
+    },
+    relayIdle() {
+      if (!relay) throw new Error("the relay is not running");
+      return relay.worker.idle();
     },
     async stopRelay() {
       await relay?.close();
