@@ -1,6 +1,6 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
-import { buildOpenApiDocument } from "../openapi/build-openapi-document.ts";
+import { buildOpenApiDocument } from "../tool-server/openapi/build-openapi-document.ts";
 import { toolRegistry } from "../tool-server/tool-registry.ts";
 
 const document = buildOpenApiDocument(toolRegistry, { title: "t", version: "1.0.0", description: "d" });

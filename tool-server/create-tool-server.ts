@@ -1,9 +1,10 @@
 import express, { type RequestHandler } from "express";
-import { buildOpenApiDocument } from "../openapi/build-openapi-document.ts";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
 import { requireBearer } from "../lib/require-bearer.ts";
+import { buildOpenApiDocument } from "./openapi/build-openapi-document.ts";
+import { toolServerInfo } from "./openapi/tool-server-info.ts";
 import { createSwaggerDocs } from "./swagger-docs.ts";
 import type { CallContext, ToolDefinition, ToolDependencies } from "./tool-definition.ts";
 import type { ToolServerMetrics } from "./tool-server-metrics.ts";
@@ -59,11 +60,7 @@ function headerValue(value: string | undefined): string | null {
 
 export function createToolServer(options: ToolServerOptions) {
   const { deps } = options;
-  const document = buildOpenApiDocument(options.tools, {
-    title: "GitHub tools for Open WebUI",
-    version: options.version,
-    description: "Read GitHub issues and comment on them. Part of openwebui-github.",
-  });
+  const document = buildOpenApiDocument(options.tools, toolServerInfo(options.version));
   // Built once; Open WebUI fetches it at startup and whenever the connection is saved.
   const documentJson = JSON.stringify(document);
 
