@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../lib/logger.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/store.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { publishedDocumentPath } from "../tool-server/openapi/published-openapi-document.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "./support/github-stand-in.ts";
 
@@ -76,10 +78,12 @@ describe("tool server", () => {
       expect(github.requests.length).toBe(before);
     });
 
-    it("serves the OpenAPI document without a key, so Open WebUI and people can read it", async () => {
+    it("serves the OpenAPI document without a key, so Open WebUI and people can read it, the same as the one published in openapi/", async () => {
       const response = await fetch(`${server.url}/openapi.json`);
       expect(response.status).toBe(200);
-      expect(((await response.json()) as { paths: object }).paths).toHaveProperty("/get_issue");
+      const served = (await response.json()) as { paths: object };
+      expect(served.paths).toHaveProperty("/get_issue");
+      expect(served).toEqual(JSON.parse(readFileSync(publishedDocumentPath, "utf8")));
     });
   });
 
