@@ -6,7 +6,9 @@ import type { Store } from "../store/store.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { publishedDocumentPath } from "../tool-server/openapi/published-openapi-document.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { toolRegistry } from "../tool-server/tool-registry.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "./support/github-stand-in.ts";
+import { parseToolOutput } from "./support/parse-tool-output.ts";
 
 const apiKey = "tool-server-key-for-tests-0123";
 
@@ -61,7 +63,10 @@ describe("tool server", () => {
       headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, ...headers },
       body: typeof body === "string" ? body : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    const answer = { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    // Every successful answer in these tests is what the tool's output schema (and so the document) says.
+    if (answer.status === 200) parseToolOutput(toolRegistry.find((t) => t.name === tool)!, answer.body);
+    return answer;
   }
 
   describe("authentication", () => {
