@@ -63,7 +63,7 @@ describe("tool server", () => {
       headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, ...headers },
       body: typeof body === "string" ? body : JSON.stringify(body),
     });
-    const answer = { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    const answer = { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
     // Every successful answer in these tests is what the tool's output schema (and so the document) says.
     if (answer.status === 200) parseToolOutput(toolRegistry.find((t) => t.name === tool)!, answer.body);
     return answer;
@@ -204,12 +204,33 @@ describe("tool server", () => {
       expect(response.status).toBe(204);
       expect(response.headers.get("access-control-allow-origin")).toBe("https://chat.example.com");
       expect(response.headers.get("access-control-allow-headers")).toMatch(/Authorization.*Content-Type.*X-Session-Id/);
+      expect(response.headers.get("access-control-allow-methods")).toMatch(/POST/);
+      expect(response.headers.get("access-control-max-age")).toBe("600");
     });
 
-    it("refuses a preflight from any other origin", async () => {
+    it("refuses a preflight from any other origin, naming the setting that allows it", async () => {
       const response = await fetch(`${server.url}/get_issue`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
       expect(response.status).toBe(403);
       expect(response.headers.get("access-control-allow-origin")).toBeNull();
+      expect(((await response.json()) as { detail: string }).detail).toMatch(/https:\/\/evil\.example .*TOOL_SERVER_CORS_ORIGINS/);
+    });
+
+    it("lets the browser read a call's answer from an allowed origin only", async () => {
+      const from = async (origin: string) => (await call("get_issue", { owner: "octo", repo: "app", issue_number: 7 }, { origin })).headers;
+      expect((await from("https://chat.example.com")).get("access-control-allow-origin")).toBe("https://chat.example.com");
+      expect((await from("https://evil.example")).get("access-control-allow-origin")).toBeNull();
+    });
+
+    it("allows any origin when TOOL_SERVER_CORS_ORIGINS is *", async () => {
+      const config = loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app", TOOL_SERVER_CORS_ORIGINS: "*" });
+      const open = await startToolServer(config, { store, logger: silentLogger, host: "127.0.0.1" });
+      try {
+        const response = await fetch(`${open.url}/get_issue`, { method: "OPTIONS", headers: { origin: "https://anywhere.example", "access-control-request-method": "POST" } });
+        expect(response.status).toBe(204);
+        expect(response.headers.get("access-control-allow-origin")).toBe("*");
+      } finally {
+        await open.close();
+      }
     });
   });
 
