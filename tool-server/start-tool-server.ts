@@ -6,6 +6,7 @@ import type { Store, WriteLimit } from "../store/store.ts";
 import { createToolServer } from "./create-tool-server.ts";
 import type { ToolServerConfig } from "./load-tool-server-config.ts";
 import type { ToolDefinition } from "./tool-definition.ts";
+import { toolServerInfo } from "./openapi/tool-server-info.ts";
 import { toolRegistry } from "./tool-registry.ts";
 import { createToolServerMetrics } from "./tool-server-metrics.ts";
 
@@ -45,7 +46,7 @@ export async function startToolServer(config: Readonly<ToolServerConfig>, deps: 
     },
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,
-    version: deps.version ?? "0.1.0",
+    version: deps.version ?? toolServerInfo().version,
     metrics,
     metricsToken: config.metricsToken,
   });

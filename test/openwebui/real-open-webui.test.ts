@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { defineTool } from "../../tool-server/tool-definition.ts";
 import { toolRegistry } from "../../tool-server/tool-registry.ts";
 import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../../stand-ins/model-scripts.ts";
@@ -131,11 +132,11 @@ describe(`the real Open WebUI ${openWebUIVersion}`, () => {
         name: "list_labels_test",
         summary: "Test-only tool",
         description: "A tool that exists only to prove Open WebUI picked up a changed spec.",
-        input: {},
-        output: { type: "object", properties: { ok: { type: "boolean", description: "Always true." } } },
+        input: z.object({}),
+        output: z.object({ ok: z.boolean().meta({ description: "Always true." }) }),
         handler: async () => ({ ok: true }),
       });
-      await system.restartToolServer([...toolRegistry, extra as never]);
+      await system.restartToolServer([...toolRegistry, extra]);
       const again = await runRegister(system.registerEnv);
       expect(again.code).toBe(0);
       expect(again.stdout).toMatch(/"github" updated .* with tools get_issue, post_issue_comment, list_labels_test/);
