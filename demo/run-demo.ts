@@ -36,7 +36,7 @@ say(`\nSending GitHub's recorded issues.opened delivery for ${payload.repository
 const response = await deliver(`${system.relayUrl}/webhook/github`, { event: "issues", payload, secret: webhookSecret });
 say(`  relay answered ${response.status} ${await response.text()}`);
 const record = await waitFor(async () => {
-  const r = await system.store.getDelivery(`424242:${response.deliveryId}`);
+  const r = await system.stores.deliveries.get(`424242:${response.deliveryId}`);
   return r && ["done", "failed"].includes(r.status) ? r : undefined;
 }, "the run", 180_000);
 

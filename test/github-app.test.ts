@@ -44,7 +44,7 @@ describe("running as a GitHub App", () => {
     return response.deliveryId;
   }
 
-  const finished = (deliveryId: string) => deliveryOutcome(system.store, deliveryId);
+  const finished = (deliveryId: string) => deliveryOutcome(system.stores, deliveryId);
 
   it("the whole loop: the model's comment appears as the app's bot, with a token narrowed to the repository and to issues", async () => {
     system = await startAppSystem({ script: analystScript(() => "Analysed by the app.") });

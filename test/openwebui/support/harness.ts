@@ -5,7 +5,8 @@ import { join, resolve } from "node:path";
 import { createLogger } from "../../../lib/logger.ts";
 import { loadRelayConfig } from "../../../relay/load-relay-config.ts";
 import { startRelay } from "../../../relay/start-relay.ts";
-import { createSqliteStore } from "../../../store/sqlite-store.ts";
+import { openSqliteRelayStores } from "../../../store/sqlite/open-sqlite-stores.ts";
+import type { RelayStores } from "../../../store/stores.ts";
 import type { ToolDefinition } from "../../../tool-server/tool-definition.ts";
 import { loadToolServerConfig } from "../../../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../../../tool-server/start-tool-server.ts";
@@ -46,7 +47,7 @@ export interface RealSystem {
   relayUrl: string;
   logs: string[];
   timings: Timing[];
-  store: ReturnType<typeof createSqliteStore>;
+  stores: RelayStores;
   registerEnv: Record<string, string>;
   restartToolServer(tools?: readonly ToolDefinition[]): Promise<void>;
   close(): Promise<void>;
@@ -86,7 +87,7 @@ export async function startRealSystem(log: (line: string) => void, options: { op
   const user = { ...userDetails, id: created.id, token: await api.signIn(userDetails.email, userDetails.password) };
 
   const dataDir = mkdtempSync(join(tmpdir(), "real-owui-"));
-  const store = createSqliteStore({ dataDir });
+  const stores = await openSqliteRelayStores({ dataDir });
   const logs: string[] = [];
   const logger = createLogger({ level: "debug", write: (line) => logs.push(line), secrets: [toolServerKey, adminKey, githubToken, webhookSecret] });
   const env = {
@@ -102,11 +103,11 @@ export async function startRealSystem(log: (line: string) => void, options: { op
   };
   const toolPort = await freePort();
   const githubPacing = { writeMs: 5, notificationMs: 5 };
-  let toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: String(toolPort) }), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing } });
+  let toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: String(toolPort) }), { stores, logger, host: "127.0.0.1", github: { pacing: githubPacing } });
   const registerEnv = { OPENWEBUI_URL: openWebUI.url, OPENWEBUI_API_KEY: adminKey, TOOL_SERVER_URL: toolServer.url, TOOL_SERVER_API_KEY: toolServerKey, OPENWEBUI_TOOL_SERVER_ID: "github" };
   const registered = await time("npm run register", () => runRegister(registerEnv));
   if (registered.code !== 0) throw new Error(`npm run register failed: ${registered.stderr}${registered.stdout}`);
-  const relay = await startRelay(loadRelayConfig(env), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing }, pollIntervalMs: 200 });
+  const relay = await startRelay(loadRelayConfig(env), { stores, logger, host: "127.0.0.1", github: { pacing: githubPacing }, pollIntervalMs: 200 });
 
   return {
     openWebUI,
@@ -119,11 +120,11 @@ export async function startRealSystem(log: (line: string) => void, options: { op
     relayUrl: relay.url,
     logs,
     timings,
-    store,
+    stores,
     registerEnv,
     async restartToolServer(tools) {
       await toolServer.close();
-      toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: String(toolPort) }), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing }, ...(tools ? { tools } : {}) });
+      toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: String(toolPort) }), { stores, logger, host: "127.0.0.1", github: { pacing: githubPacing }, ...(tools ? { tools } : {}) });
     },
     async close() {
       await relay.close();
@@ -131,7 +132,7 @@ export async function startRealSystem(log: (line: string) => void, options: { op
       await openWebUI.close();
       await model.close();
       await github.close();
-      await store.close();
+      await stores.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
