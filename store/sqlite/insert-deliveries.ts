@@ -31,8 +31,17 @@ export function createDeliveryInserter(db: Database.Database): (deliveries: read
       payload: delivery.payload ?? null,
       now,
     }).changes === 1;
+  // Counted here, once per status and batch, rather than by a trigger: an INSERT with a trigger keeps
+  // a statement journal, copying each page it changes first, which tripled the CPU of a stored delivery.
+  const count = db.prepare(`UPDATE delivery_counts SET n = n + ? WHERE status = ?`);
   // IMMEDIATE: the write lock is taken at BEGIN, where waiting for another writer (busy_timeout) is safe.
-  const all = db.transaction((deliveries: readonly NewDelivery[], now: number) => deliveries.map((delivery) => one(delivery, now)));
+  const all = db.transaction((deliveries: readonly NewDelivery[], now: number) => {
+    const results = deliveries.map((delivery) => one(delivery, now));
+    const added = { pending: 0, ignored: 0 };
+    results.forEach((inserted, index) => inserted && added[deliveries[index]!.status]++);
+    for (const status of ["pending", "ignored"] as const) if (added[status] > 0) count.run(added[status], status);
+    return results;
+  });
   return (deliveries, now) => {
     try {
       return all.immediate(deliveries, now);
