@@ -2,6 +2,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { Coordination, WriteLimit } from "../store/coordination.ts";
 import type { DeliveryRecord } from "../store/delivery-log.ts";
 import type { Claim, DeliveryOutcome, DeliveryQueue } from "../store/delivery-queue.ts";
+import { admitClaim } from "./admit-claim.ts";
 import { reportLostLease } from "./hold-lease.ts";
 import { runClaim } from "./run-claim.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
@@ -58,22 +59,12 @@ export function createWorker(options: WorkerOptions) {
         while (!stopped && inFlight.size < options.concurrency) {
           const claim = await queue.claim(options.leaseMs);
           if (!claim) break;
-          const { delivery, lease } = claim;
-          // Attempts are counted at claim: one that took the process down each time ends here too.
-          if (delivery.attempts > options.maxAttempts) {
-            const reason = `gave up after ${options.maxAttempts} attempts: ${delivery.lastError ?? "the process stopped during each attempt"}`;
-            if (!reportLostLease(await queue.finish(lease, { status: "dead", reason }), logger, { deliveryId: delivery.deliveryId, change: "dead" })) continue;
-            observer.delivery(delivery.event, "dead");
-            logger.error("delivery dead-lettered at claim", { deliveryId: delivery.deliveryId, attempts: delivery.attempts, reason });
-            continue;
-          }
-          // Queue rather than let GitHub refuse the comment: no run starts while the token's budget is used up.
-          const slot = await options.coordination.reserveWrite(options.writeLimits, { peek: true });
-          if (!slot.ok) {
-            reportLostLease(await queue.defer(lease, now() + slot.retryInMs), logger, { deliveryId: delivery.deliveryId, change: "defer" });
-            logger.info("comment budget used up; the delivery waits", { deliveryId: delivery.deliveryId, inMs: slot.retryInMs });
+          const { delivery } = claim;
+          const admission = await admitClaim(claim, { ...options, logger, observer, now });
+          if (!admission.run && admission.budgetWaitMs === undefined) continue;
+          if (!admission.run) {
             clearTimeout(budgetTimer);
-            budgetTimer = setTimeout(() => void pump(), slot.retryInMs);
+            budgetTimer = setTimeout(() => void pump(), admission.budgetWaitMs);
             budgetTimer.unref();
             break;
           }

@@ -32,7 +32,7 @@ export function createDeliveryInserter(db: Database.Database): (deliveries: read
       now,
     }).changes === 1;
   // Counted here, once per status and batch, rather than by a trigger: an INSERT with a trigger keeps
-  // a statement journal, copying each page it changes first, which tripled the CPU of a stored delivery.
+  // a statement journal, copying each page it changes first, on the path GitHub waits on.
   const count = db.prepare(`UPDATE delivery_counts SET n = n + ? WHERE status = ?`);
   // IMMEDIATE: the write lock is taken at BEGIN, where waiting for another writer (busy_timeout) is safe.
   const all = db.transaction((deliveries: readonly NewDelivery[], now: number) => {
