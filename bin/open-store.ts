@@ -14,11 +14,9 @@ interface StoreConfig {
  * with exit status 69 (unavailable): not a configuration error, and a
  * supervisor's restart may well fix it.
  */
-async function openRedisOrExit<T>(redis: RedisConfig, open: (config: RedisConfig) => Promise<T>, logger: Logger): Promise<T> {
+async function openRedisOrExit<T>(redis: RedisConfig, open: (config: RedisConfig) => Promise<T>): Promise<T> {
   try {
-    const stores = await open(redis);
-    logger.info("store: Redis", { prefix: redis.prefix });
-    return stores;
+    return await open(redis);
   } catch (error) {
     process.stderr.write(`openwebui-github cannot start: ${(error as Error).message}\nCheck REDIS_URL, and that Redis is running and reachable from here.\n`);
     process.exit(69);
@@ -28,11 +26,21 @@ async function openRedisOrExit<T>(redis: RedisConfig, open: (config: RedisConfig
 /** REDIS_URL set: the stores shared by every replica, in Redis; otherwise the embedded SQLite file in DATA_DIR. */
 export async function openRelayStores(config: StoreConfig, logger: Logger): Promise<RelayStores> {
   if (!config.redis) return openSqliteRelayStores({ dataDir: config.dataDir });
-  return openRedisOrExit(config.redis, (redis) => openRedisRelayStores(redis), logger);
+  const stores = await openRedisOrExit(config.redis, (redis) => openRedisRelayStores(redis));
+  const { persistence } = stores;
+  if (!persistence) {
+    logger.warn("could not read Redis's persistence settings (CONFIG GET refused); acknowledged deliveries are as safe as Redis's persistence is", {});
+  } else if (persistence.appendonly !== "yes" || persistence.appendfsync !== "always") {
+    logger.warn("Redis does not write every change to disk before answering: acknowledged deliveries can be lost if Redis crashes. Set appendonly yes and appendfsync always (or everysec, risking up to a second)", { ...persistence });
+  }
+  logger.info("store: Redis", { prefix: config.redis.prefix, ...(persistence ?? {}) });
+  return stores;
 }
 
 /** The tool server's part of the same stores: runs and coordination. */
 export async function openToolServerStores(config: StoreConfig, logger: Logger): Promise<ToolServerStores> {
   if (!config.redis) return openSqliteToolServerStores({ dataDir: config.dataDir });
-  return openRedisOrExit(config.redis, (redis) => openRedisToolServerStores(redis), logger);
+  const stores = await openRedisOrExit(config.redis, (redis) => openRedisToolServerStores(redis));
+  logger.info("store: Redis", { prefix: config.redis.prefix });
+  return stores;
 }
