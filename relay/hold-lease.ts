@@ -8,7 +8,11 @@ import type { DeliveryQueue, Lease } from "../store/delivery-queue.ts";
  * delivery after our lease lapsed (this process stalled): it is logged, and
  * the outcome this run records will be refused too.
  */
-export function holdLease(queue: DeliveryQueue, lease: Lease, options: { leaseMs: number; logger: Logger; deliveryId: string }) {
+export interface HeldLease {
+  stop(): void;
+}
+
+export function holdLease(queue: DeliveryQueue, lease: Lease, options: { leaseMs: number; logger: Logger; deliveryId: string }): HeldLease {
   let lost = false;
   const timer = setInterval(() => {
     queue.renew(lease, options.leaseMs).then(

@@ -3,13 +3,14 @@ import type { Logger } from "../lib/logger.ts";
 import type { DeliveryRecord } from "../store/delivery-log.ts";
 import type { Claim, DeliveryOutcome, DeliveryQueue } from "../store/delivery-queue.ts";
 import { backoffMs, classifyError } from "./classify-error.ts";
-import { holdLease, reportLostLease } from "./hold-lease.ts";
+import { reportLostLease, type HeldLease } from "./hold-lease.ts";
 import type { RelayObserver } from "./relay-metrics.ts";
 
 export interface RunClaimOptions {
   queue: DeliveryQueue;
+  /** The claim's renewals (holdLease), stopped when the run ends. */
+  held: HeldLease;
   process: (delivery: DeliveryRecord) => Promise<DeliveryOutcome>;
-  leaseMs: number;
   maxAttempts: number;
   retry: { baseMs: number; maxMs: number };
   logger: Logger;
@@ -34,20 +35,16 @@ async function runToVerdict(delivery: DeliveryRecord, options: RunClaimOptions):
   }
 }
 
-/**
- * Runs one claimed delivery, holding its lease while the run lives, and
- * records the outcome (or the retry) through that lease.
- */
+/** Runs one claimed delivery and records the outcome (or the retry) through its lease. */
 export async function runClaim({ delivery, lease }: Claim, options: RunClaimOptions) {
   const { queue, logger, observer, now } = options;
   const started = now();
   const log = { deliveryId: delivery.deliveryId, attempt: delivery.attempts };
-  const held = holdLease(queue, lease, { leaseMs: options.leaseMs, logger, deliveryId: delivery.deliveryId });
   let verdict: Verdict;
   try {
     verdict = await runToVerdict(delivery, options);
   } finally {
-    held.stop();
+    options.held.stop();
   }
   const ms = now() - started;
   if ("retry" in verdict) {

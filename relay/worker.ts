@@ -3,7 +3,7 @@ import type { Coordination, WriteLimit } from "../store/coordination.ts";
 import type { DeliveryRecord } from "../store/delivery-log.ts";
 import type { Claim, DeliveryOutcome, DeliveryQueue } from "../store/delivery-queue.ts";
 import { admitClaim } from "./admit-claim.ts";
-import { reportLostLease } from "./hold-lease.ts";
+import { holdLease, reportLostLease, type HeldLease } from "./hold-lease.ts";
 import { runClaim } from "./run-claim.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 
@@ -40,7 +40,7 @@ export function createWorker(options: WorkerOptions) {
   const observer = options.observer ?? noObserver;
   const secrets = options.secrets ?? [];
   const inFlight = new Set<Promise<void>>();
-  const running = new Map<string, Claim>();
+  const running = new Map<string, { claim: Claim; held: HeldLease }>();
   let stopped = true;
   let pumping = false;
   let again = false;
@@ -69,8 +69,10 @@ export function createWorker(options: WorkerOptions) {
             break;
           }
           logger.info("delivery claimed", { deliveryId: delivery.deliveryId, attempt: delivery.attempts });
-          running.set(delivery.key, claim);
-          const task = runClaim(claim, { ...options, logger, secrets, observer, now })
+          // Renewed every third of the lease while the run lives, so a live run keeps its delivery however long it takes.
+          const held = holdLease(queue, claim.lease, { leaseMs: options.leaseMs, logger, deliveryId: delivery.deliveryId });
+          running.set(delivery.key, { claim, held });
+          const task = runClaim(claim, { ...options, held, logger, secrets, observer, now })
             .catch((error) => logger.error("could not record a delivery's outcome", { deliveryId: delivery.deliveryId, error }))
             .finally(() => {
               inFlight.delete(task);
@@ -119,7 +121,9 @@ export function createWorker(options: WorkerOptions) {
       } else {
         await all;
       }
-      for (const { delivery, lease } of running.values()) {
+      for (const { claim, held } of running.values()) {
+        const { delivery, lease } = claim;
+        held.stop();
         if (!reportLostLease(await queue.release(lease), logger, { deliveryId: delivery.deliveryId, change: "release" })) continue;
         logger.warn("run unfinished at shutdown; the delivery goes back to the queue", { deliveryId: delivery.deliveryId });
       }
