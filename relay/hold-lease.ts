@@ -1,6 +1,10 @@
 import type { Logger } from "../lib/logger.ts";
 import type { DeliveryQueue, Lease } from "../store/delivery-queue.ts";
 
+export interface HeldLease {
+  stop(): void;
+}
+
 /**
  * Renews a claim's lease every third of `leaseMs` until stopped, so a live run
  * keeps its delivery however long it takes, and a process that dies loses it
@@ -8,17 +12,14 @@ import type { DeliveryQueue, Lease } from "../store/delivery-queue.ts";
  * delivery after our lease lapsed (this process stalled): it is logged, and
  * the outcome this run records will be refused too.
  */
-export interface HeldLease {
-  stop(): void;
-}
-
 export function holdLease(queue: DeliveryQueue, lease: Lease, options: { leaseMs: number; logger: Logger; deliveryId: string }): HeldLease {
-  let lost = false;
+  // Lost, or stopped: a renewal still in flight when the run ends may find the delivery finished, which is no loss.
+  let done = false;
   const timer = setInterval(() => {
     queue.renew(lease, options.leaseMs).then(
       (held) => {
-        if (held || lost) return;
-        lost = true;
+        if (held || done) return;
+        done = true;
         clearInterval(timer);
         options.logger.warn("the delivery's lease was lost: another process has claimed it", { deliveryId: options.deliveryId });
       },
@@ -26,7 +27,12 @@ export function holdLease(queue: DeliveryQueue, lease: Lease, options: { leaseMs
     );
   }, Math.max(Math.floor(options.leaseMs / 3), 1));
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop() {
+      done = true;
+      clearInterval(timer);
+    },
+  };
 }
 
 /** Logs an answer of false from a change made through a lease: the change did not happen. */
