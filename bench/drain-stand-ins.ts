@@ -3,7 +3,7 @@
 // the Open WebUI stand-in in front of it, and a tool server it has registered. Prints one JSON line
 // with their addresses, then serves until it is killed.
 import { silentLogger } from "../lib/logger.ts";
-import { createSqliteStore } from "../store/sqlite-store.ts";
+import { openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { openWebUIConnection } from "../tool-server/open-webui-connection.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
@@ -21,7 +21,7 @@ const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey
 // The relay names this server in its completions; the model here answers without calling it.
 const toolServer = await startToolServer(
   loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: toolServerKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "Codertocat/*" }),
-  { store: createSqliteStore({ dataDir: ":memory:" }), logger: silentLogger, host: "127.0.0.1" },
+  { stores: await openSqliteToolServerStores({ dataDir: ":memory:" }), logger: silentLogger, host: "127.0.0.1" },
 );
 await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
 process.stdout.write(JSON.stringify({ githubUrl: github.url, openWebUIUrl: openWebUI.url, openWebUIKey: openWebUI.apiKey, toolServerKey }) + "\n");

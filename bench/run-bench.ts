@@ -10,9 +10,9 @@ import { join, resolve } from "node:path";
 import { silentLogger } from "../lib/logger.ts";
 import { pacedLoad, type PacedResult } from "./paced-load.ts";
 import { createGitHubClient } from "../github/create-github-client.ts";
-import { createRedisStore } from "../store/redis-store.ts";
-import { createSqliteStore } from "../store/sqlite-store.ts";
-import type { Store } from "../store/store.ts";
+import { openRedisRelayStores } from "../store/redis/open-redis-stores.ts";
+import { openSqliteRelayStores, openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
+import type { RelayStores } from "../store/stores.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
 import { startGitHubStandIn } from "../stand-ins/github-stand-in.ts";
@@ -149,7 +149,7 @@ say(`openwebui-github bench (${quick ? "quick" : "full"}), payload ${fmt(body.le
 interface Backend {
   name: string;
   env: Record<string, string>;
-  openStore(): Promise<Store>;
+  openStore(): Promise<RelayStores>;
   /** Drops what the acknowledgement phase stored, so later phases do not run beside its upkeep. */
   clearData(): Promise<void>;
   cleanup(): Promise<void>;
@@ -157,7 +157,7 @@ interface Backend {
 const backends: Backend[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), "bench-relay-"));
 const removeDataDir = async () => rmSync(dataDir, { recursive: true, force: true });
-backends.push({ name: "SQLite", env: { DATA_DIR: dataDir }, openStore: async () => createSqliteStore({ dataDir }), clearData: removeDataDir, cleanup: removeDataDir });
+backends.push({ name: "SQLite", env: { DATA_DIR: dataDir }, openStore: () => openSqliteRelayStores({ dataDir }), clearData: removeDataDir, cleanup: removeDataDir });
 if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0) {
   // No automatic log rewrite: it would rewrite the acknowledgement phase's gigabyte while the drain is measured.
   const redis = await startRedisServer(["--appendonly", "yes", "--appendfsync", "always", "--auto-aof-rewrite-percentage", "0"]);
@@ -167,7 +167,7 @@ if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0) 
     await client.flushall();
     await client.quit();
   };
-  backends.push({ name: "Redis", env: { REDIS_URL: redis.url, REDIS_PREFIX: "bench" }, openStore: () => createRedisStore(redisStore), clearData: flushAll, cleanup: () => redis.close() });
+  backends.push({ name: "Redis", env: { REDIS_URL: redis.url, REDIS_PREFIX: "bench" }, openStore: () => openRedisRelayStores(redisStore), clearData: flushAll, cleanup: () => redis.close() });
 } else {
   say("redis-server is not on PATH: the Redis backend is not measured (apt-get install redis-server)");
 }
@@ -262,7 +262,7 @@ for (const backend of backends) {
   await new Promise((r) => relay.child.once("exit", r));
 
   const store = await backend.openStore();
-  const stored = await store.countByStatus();
+  const stored = await store.deliveries.counts();
   await store.close();
   // Timed runs end with requests in flight: those are stored but their answers are not counted, so the store may hold a few more.
   report(
@@ -293,8 +293,8 @@ for (const backend of backends) {
   const drainDir = mkdtempSync(join(tmpdir(), "bench-drain-"));
   const prefix = `drain-${process.pid}`;
   const store = backend.env.REDIS_URL
-    ? await createRedisStore({ url: backend.env.REDIS_URL, prefix, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 15_000 })
-    : createSqliteStore({ dataDir: drainDir });
+    ? await openRedisRelayStores({ url: backend.env.REDIS_URL, prefix, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 15_000 })
+    : await openSqliteRelayStores({ dataDir: drainDir });
   const relayEnv = {
     GITHUB_WEBHOOK_SECRET: secret,
     GITHUB_TOKEN: "ghp_standin_token_0123456789",
@@ -324,7 +324,7 @@ for (const backend of backends) {
   // GitHub's waits shortened as in the tests: the stand-in is not GitHub, and the runs are what is measured.
   const github = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } };
   const start = (env: Record<string, string> = {}) =>
-    startRelay(loadRelayConfig({ ...relayEnv, ...env }), { store, logger: silentLogger, host: "127.0.0.1", github, pollIntervalMs: 100, fetch: relayFetch });
+    startRelay(loadRelayConfig({ ...relayEnv, ...env }), { stores: store, logger: silentLogger, host: "127.0.0.1", github, pollIntervalMs: 100, fetch: relayFetch });
   let relay = await start();
   const webhookUrl = () => `${relay.url}/webhook/github`;
   const acked = new Map<number, number>();
@@ -369,10 +369,10 @@ const calls = quick ? 400 : 1000;
 say(`\nTool server overhead (get_issue, ${calls} calls each, sequential, interleaved):`);
 const github = await startGitHubStandIn();
 github.addIssue({ owner: "octo", repo: "app", number: 1, title: "Bench", body: "x".repeat(2000) });
-const toolStore = createSqliteStore({ dataDir: ":memory:" });
+const toolStore = await openSqliteToolServerStores({ dataDir: ":memory:" });
 const toolServer = await startToolServer(
   loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: "bench-tool-key-0123456789", GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" }),
-  { store: toolStore, logger: silentLogger, host: "127.0.0.1" },
+  { stores: toolStore, logger: silentLogger, host: "127.0.0.1" },
 );
 const direct = createGitHubClient({ token: "ghp_standin_token_0123456789", baseUrl: github.url, timeoutMs: 10_000, logger: silentLogger });
 // Both sides use the same HTTP client: Octokit sends with the global fetch, as the tool call below does,

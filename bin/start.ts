@@ -3,7 +3,7 @@ import { loadRelayConfig, type RelayConfig } from "../relay/load-relay-config.ts
 import { startRelay } from "../relay/start-relay.ts";
 import { loadToolServerConfig, type ToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
-import { openStore } from "./open-store.ts";
+import { openRelayStores } from "./open-store.ts";
 import { configOrExit, loadDotEnv, onShutdown, processLogger } from "./environment.ts";
 
 loadDotEnv();
@@ -13,11 +13,12 @@ const [relayConfig, toolConfig] = configOrExit<Readonly<RelayConfig> | Readonly<
 ) as [Readonly<RelayConfig>, Readonly<ToolServerConfig>];
 
 const logger = processLogger(relayConfig.debug, [...relayConfig.secrets, toolConfig.apiKey], "openwebui-github");
-const store = await openStore(relayConfig, logger);
-const toolServer = await startToolServer(toolConfig, { store, logger, extraSecrets: relayConfig.secrets });
-const relay = await startRelay(relayConfig, { store, logger });
+// One connection for both: the tool server uses the relay's runs and coordination.
+const stores = await openRelayStores(relayConfig, logger);
+const toolServer = await startToolServer(toolConfig, { stores, logger, extraSecrets: relayConfig.secrets });
+const relay = await startRelay(relayConfig, { stores, logger });
 onShutdown(logger, async () => {
   await relay.close();
   await toolServer.close();
-  await store.close();
+  await stores.close();
 });

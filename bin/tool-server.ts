@@ -2,16 +2,16 @@
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
 import { redisPassword } from "../store/read-redis-config.ts";
-import { openStore } from "./open-store.ts";
+import { openToolServerStores } from "./open-store.ts";
 import { configOrExit, loadDotEnv, onShutdown, processLogger } from "./environment.ts";
 
 loadDotEnv();
 const [config] = configOrExit(() => loadToolServerConfig(process.env));
 if (!config) process.exit(78);
 const logger = processLogger(config.debug, [config.github.token, config.github.app?.privateKey ?? "", config.apiKey, config.metricsToken ?? "", redisPassword(config.redis)].filter(Boolean), "tool-server");
-const store = await openStore(config, logger);
-const toolServer = await startToolServer(config, { store, logger });
+const stores = await openToolServerStores(config, logger);
+const toolServer = await startToolServer(config, { stores, logger });
 onShutdown(logger, async () => {
   await toolServer.close();
-  await store.close();
+  await stores.close();
 });

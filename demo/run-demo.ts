@@ -19,7 +19,7 @@ async function firstRun(system: RealSystem, options: DemoOptions): Promise<boole
   say(`  relay answered ${response.status} ${await response.text()}`);
   const seconds = options.runTimeoutMs / 1000;
   const record = await waitFor(async () => {
-    const r = await system.store.getDelivery(`424242:${response.deliveryId}`);
+    const r = await system.stores.deliveries.get(`424242:${response.deliveryId}`);
     return r && ["done", "failed"].includes(r.status) ? r : undefined;
   }, `the first run to finish (${seconds} s; DEMO_RUN_TIMEOUT_S gives it longer)`, options.runTimeoutMs);
 

@@ -1,5 +1,5 @@
 import type { Octokit } from "@octokit/rest";
-import type { Store, WriteLimit } from "../store/store.ts";
+import type { Coordination, WriteLimit } from "../store/coordination.ts";
 import { waitForWriteSlot } from "../store/wait-for-write-slot.ts";
 import { withLock } from "../store/with-lock.ts";
 import { upsertRunComment, type PostedComment, type RunTarget } from "./run-comment.ts";
@@ -15,15 +15,15 @@ const lockMs = 20 * 60_000;
  * shared store, so the second finds the first's comment by its marker.
  */
 export function postRunComment(
-  deps: { github: Octokit; store: Store; commentLimits: readonly WriteLimit[]; ownLogin?: () => Promise<string | null> },
+  deps: { github: Octokit; coordination: Coordination; commentLimits: readonly WriteLimit[]; ownLogin?: () => Promise<string | null> },
   target: RunTarget,
   analysis: string,
   knownCommentId?: number,
 ): Promise<PostedComment> {
   return withLock(
-    deps.store,
+    deps.coordination,
     `comment:${target.deliveryId}`,
-    async () => upsertRunComment(deps.github, { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null }, analysis, knownCommentId, () => waitForWriteSlot(deps.store, deps.commentLimits, budgetWaitMs)),
+    async () => upsertRunComment(deps.github, { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null }, analysis, knownCommentId, () => waitForWriteSlot(deps.coordination, deps.commentLimits, budgetWaitMs)),
     { ttlMs: lockMs, waitMs: lockMs },
   );
 }

@@ -12,6 +12,12 @@ export interface RelayConfig {
   concurrency: number;
   /** Off: this relay only receives and stores; another process works the queue. */
   workerEnabled: boolean;
+  /**
+   * How long a claim holds a delivery without renewal (RELAY_LEASE_MS); renewed
+   * every third of it while the run lives. A process that dies leaves its
+   * deliveries to any other after this long.
+   */
+  leaseMs: number;
   maxAttempts: number;
   retry: { baseMs: number; maxMs: number };
   adminToken: string | null;
@@ -50,6 +56,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     },
     concurrency: read.integer("RELAY_CONCURRENCY", 2, { min: 1, max: 64 }),
     workerEnabled: read.boolean("RELAY_WORKER", true),
+    leaseMs: read.integer("RELAY_LEASE_MS", 20_000, { min: 1_000, max: 3_600_000 }),
     maxAttempts: read.integer("RELAY_MAX_ATTEMPTS", 5, { min: 1, max: 100 }),
     retry: {
       baseMs: read.integer("RELAY_RETRY_BASE_MS", 30_000, { min: 10, max: 3_600_000 }),

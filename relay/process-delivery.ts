@@ -6,14 +6,19 @@ import { redactCredentials } from "../github/safe-comment.ts";
 import type { RepoAllowList } from "../github/repo-allow-list.ts";
 import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { DeliveryOutcome, DeliveryRecord, Store, WriteLimit } from "../store/store.ts";
+import type { Coordination, WriteLimit } from "../store/coordination.ts";
+import type { DeliveryRecord } from "../store/delivery-log.ts";
+import type { DeliveryOutcome } from "../store/delivery-queue.ts";
+import type { RunStore } from "../store/run-store.ts";
 import { buildIssueMessage, issueFromPayload, systemPrompt } from "./build-prompt.ts";
 import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
 import { failedToolCalls, finalAnswer, messageError, type OpenWebUIClient } from "./open-webui-client.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 
 export interface ProcessorOptions {
-  store: Store;
+  runs: RunStore;
+  /** For the comment's lock and the comment budget. */
+  coordination: Coordination;
   github: Octokit;
   openWebUI: OpenWebUIClient;
   model: string;
@@ -35,7 +40,7 @@ export interface ProcessorOptions {
  * not, the relay posts the model's answer itself.
  */
 export function createDeliveryProcessor(options: ProcessorOptions) {
-  const { store, github, openWebUI, logger } = options;
+  const { runs, coordination, github, openWebUI, logger } = options;
   const observer = options.observer ?? noObserver;
 
   return async function processDelivery(delivery: DeliveryRecord): Promise<DeliveryOutcome> {
@@ -72,7 +77,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
       userMessage,
     });
     // Recorded before the model runs: the tool server scopes the run's tool calls by this chat id.
-    await store.addRun({
+    await runs.add({
       chatId: chat.id,
       deliveryKey: delivery.key,
       deliveryId: delivery.deliveryId,
@@ -99,7 +104,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
 
     // Read back once: the tool calls that failed are counted, and the answer is there for the fallback.
     // The run's record (did the model comment?) is read meanwhile: two round trips at once, not one after the other.
-    const [record, run] = await Promise.all([openWebUI.getChat(chat.id), store.getRun(chat.id)]);
+    const [record, run] = await Promise.all([openWebUI.getChat(chat.id), runs.get(chat.id)]);
     for (const tool of failedToolCalls(record, assistantMessageId)) {
       observer.toolError(tool);
       logger.warn("a tool call failed in the run", { ...log, chatId: chat.id, tool });
@@ -124,8 +129,8 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     }
     const safe = redactCredentials(answer, options.secrets);
     if (safe !== answer) logger.warn("credentials removed from the model's answer before posting", { ...log, chatId: chat.id });
-    const posted = await postRunComment({ github, store, commentLimits: options.commentLimits }, target, safe);
-    await store.setRunComment(chat.id, { id: posted.id, url: posted.html_url });
+    const posted = await postRunComment({ github, coordination, commentLimits: options.commentLimits }, target, safe);
+    await runs.setComment(chat.id, { id: posted.id, url: posted.html_url });
     logger.info("fallback: the relay posted the model's answer", { ...log, chatId: chat.id, commentUrl: posted.html_url });
     return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };
   };

@@ -6,7 +6,8 @@ import { errorMiddleware } from "../lib/error-middleware.ts";
 import { listen } from "../lib/listen.ts";
 import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { Store, WriteLimit } from "../store/store.ts";
+import type { WriteLimit } from "../store/coordination.ts";
+import type { RelayStores } from "../store/stores.ts";
 import type { RelayConfig } from "./load-relay-config.ts";
 import { createOpenWebUIClient } from "./open-webui-client.ts";
 import { createAdminApi } from "./admin-api.ts";
@@ -18,7 +19,7 @@ import { createWebhookHandler } from "./webhook-handler.ts";
 import { createWorker } from "./worker.ts";
 
 export interface RelayDependencies {
-  store: Store;
+  stores: RelayStores;
   logger: Logger;
   /** Open WebUI's client uses it too. */
   fetch?: typeof fetch;
@@ -37,8 +38,9 @@ function isWebhookPath(url: string | undefined): boolean {
 
 /** Wires the relay: webhook endpoint, worker and clients. Used by bin/ and by tests. */
 export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDependencies) {
-  const { store, logger } = deps;
-  const { registry, observer } = createRelayMetrics({ store, processMetrics: true });
+  const { stores, logger } = deps;
+  const { deliveries, coordination } = stores;
+  const { registry, observer } = createRelayMetrics({ deliveries, processMetrics: true });
   const tuning = { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...deps.github };
   // The installations' budget; the app client's JWT requests (its slug, reconciling) count against the app.
   const github = githubClientFor(config.github, logger, { ...tuning, onRateLimit: observer.githubRateLimit });
@@ -54,11 +56,11 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   const worker = createWorker({
-    store,
+    queue: stores.queue,
+    coordination,
     logger,
     concurrency: config.concurrency,
-    // A run can take the whole completion timeout; the margin covers GitHub calls around it.
-    leaseMs: config.openWebUI.timeoutMs + 120_000,
+    leaseMs: config.leaseMs,
     pollIntervalMs: deps.pollIntervalMs ?? 5_000,
     maxAttempts: config.maxAttempts,
     retry: config.retry,
@@ -66,7 +68,8 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
     secrets: config.secrets,
     observer,
     process: createDeliveryProcessor({
-      store,
+      runs: stores.runs,
+      coordination,
       github,
       openWebUI,
       model: config.openWebUI.model,
@@ -82,7 +85,7 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   });
   const webhookHandler = createWebhookHandler({
     secret: config.webhookSecret,
-    store,
+    deliveries,
     allowList: config.github.allowList,
     ownLogin: ownLogin.known,
     onQueued: () => worker.wake(),
@@ -93,18 +96,18 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
   const app = express();
   app.disable("x-powered-by");
   app.get("/health", async (_req, res) => {
-    res.json({ status: "ok", deliveries: await store.countByStatus() });
+    res.json({ status: "ok", deliveries: await deliveries.counts() });
   });
   app.use(metricsEndpoint(registry, config.metricsToken));
-  app.use("/api", createAdminApi({ store, token: config.adminToken, onReplay: () => worker.wake(), logger }));
-  app.use(createDeliveriesPage({ store, token: config.adminToken, openWebUIUrl: config.openWebUI.publicUrl, onReplay: () => worker.wake(), logger }));
+  app.use("/api", createAdminApi({ deliveries, token: config.adminToken, onReplay: () => worker.wake(), logger }));
+  app.use(createDeliveriesPage({ deliveries, token: config.adminToken, openWebUIUrl: config.openWebUI.publicUrl, onReplay: () => worker.wake(), logger }));
   app.use((_req, res) => {
     res.status(404).json({ detail: "Not found. GitHub webhooks go to POST /webhook/github." });
   });
   app.use(errorMiddleware(logger));
 
   void ownLogin.resolve();
-  if (config.workerEnabled) await worker.start();
+  if (config.workerEnabled) worker.start();
   let reconciler: NodeJS.Timeout | undefined;
   let firstRound: NodeJS.Timeout | undefined;
   const { reconcile } = config;
@@ -119,8 +122,8 @@ export async function startRelay(config: Readonly<RelayConfig>, deps: RelayDepen
       busy = true;
       try {
         // Replicas sharing a store take turns: one round per interval for all, not one each. Never unlocked, it lapses.
-        if (!(await store.tryLock("reconcile", roundOwner, Math.floor(reconcile.intervalMs * 0.9)))) return;
-        const result = await reconcileDeliveries({ github: reader, hook: reconcile.hook, store, windowMs: reconcile.windowMs, logger });
+        if (!(await coordination.tryLock("reconcile", roundOwner, Math.floor(reconcile.intervalMs * 0.9)))) return;
+        const result = await reconcileDeliveries({ github: reader, hook: reconcile.hook, deliveries, windowMs: reconcile.windowMs, logger });
         logger.info("reconciled the webhook's deliveries", { checked: result.checked, failed: result.failed, redelivered: result.redelivered.length });
       } catch (error) {
         logger.warn("could not reconcile the webhook's deliveries", { error: error instanceof Error ? error.message : String(error) });

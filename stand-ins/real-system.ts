@@ -5,7 +5,8 @@ import { join, resolve } from "node:path";
 import { createLogger } from "../lib/logger.ts";
 import { loadRelayConfig } from "../relay/load-relay-config.ts";
 import { startRelay } from "../relay/start-relay.ts";
-import { createSqliteStore } from "../store/sqlite-store.ts";
+import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
+import type { RelayStores } from "../store/stores.ts";
 import type { ToolDefinition } from "../tool-server/tool-definition.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
@@ -46,7 +47,7 @@ export interface RealSystem {
   relayUrl: string;
   logs: string[];
   timings: Timing[];
-  store: ReturnType<typeof createSqliteStore>;
+  stores: RelayStores;
   registerEnv: Record<string, string>;
   restartToolServer(tools?: readonly ToolDefinition[]): Promise<void>;
   close(): Promise<void>;
@@ -100,9 +101,9 @@ async function startParts(log: (line: string) => void, options: { openWebUIPort?
   const user = { ...userDetails, id: created.id, token: await api.signIn(userDetails.email, userDetails.password) };
 
   const dataDir = mkdtempSync(join(tmpdir(), "real-owui-"));
-  const store = createSqliteStore({ dataDir });
+  const stores = await openSqliteRelayStores({ dataDir });
   started.push(async () => {
-    await store.close();
+    await stores.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
   const logs: string[] = [];
@@ -119,14 +120,14 @@ async function startParts(log: (line: string) => void, options: { openWebUIPort?
     DATA_DIR: dataDir,
   };
   const githubPacing = { writeMs: 5, notificationMs: 5 };
-  let toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: "0" }), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing } });
+  let toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: "0" }), { stores, logger, host: "127.0.0.1", github: { pacing: githubPacing } });
   started.push(() => toolServer.close());
   // A restart keeps the address Open WebUI was registered with.
   const toolPort = new URL(toolServer.url).port;
   const registerEnv = { OPENWEBUI_URL: openWebUI.url, OPENWEBUI_API_KEY: adminKey, TOOL_SERVER_URL: toolServer.url, TOOL_SERVER_API_KEY: toolServerKey, OPENWEBUI_TOOL_SERVER_ID: "github" };
   const registered = await time("npm run register", () => runRegister(registerEnv));
   if (registered.code !== 0) throw new Error(`npm run register failed: ${registered.stderr}${registered.stdout}`);
-  const relay = await startRelay(loadRelayConfig(env), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing }, pollIntervalMs: 200 });
+  const relay = await startRelay(loadRelayConfig(env), { stores, logger, host: "127.0.0.1", github: { pacing: githubPacing }, pollIntervalMs: 200 });
 
   return {
     openWebUI,
@@ -139,11 +140,11 @@ async function startParts(log: (line: string) => void, options: { openWebUIPort?
     relayUrl: relay.url,
     logs,
     timings,
-    store,
+    stores,
     registerEnv,
     async restartToolServer(tools) {
       await toolServer.close();
-      toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: toolPort }), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing }, ...(tools ? { tools } : {}) });
+      toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: toolPort }), { stores, logger, host: "127.0.0.1", github: { pacing: githubPacing }, ...(tools ? { tools } : {}) });
     },
     async close() {
       await relay.close();
@@ -151,7 +152,7 @@ async function startParts(log: (line: string) => void, options: { openWebUIPort?
       await openWebUI.close();
       await model.close();
       await github.close();
-      await store.close();
+      await stores.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -522,7 +522,7 @@ describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`
     expect(response.headers.get("cache-control")).toBe("no-store, no-cache, must-revalidate");
 
     const record = await waitFor(async () => {
-      const found = await system.store.getDeliveryById(response.deliveryId);
+      const found = await system.stores.deliveries.findByDeliveryId(response.deliveryId);
       return found?.status === "done" ? found : undefined;
     }, "the delivery to be done");
     const comments = system.github.comments("Codertocat", "Hello-World", 1);

@@ -44,7 +44,7 @@ describe("running as a GitHub App", () => {
     return response.deliveryId;
   }
 
-  const finished = (deliveryId: string) => deliveryOutcome(system.store, deliveryId);
+  const finished = (deliveryId: string) => deliveryOutcome(system.stores, deliveryId);
 
   /** An installation token from the stand-in, asked for with the app's JWT as the services ask. */
   async function issueToken(): Promise<string> {

@@ -46,7 +46,7 @@ describe("prompt injection through the issue text", () => {
     for (const [owner, repo, number] of extraIssues) system.github.addIssue({ owner, repo, number, title: `${owner}/${repo}#${number}`, body: "private notes" });
     const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ body }), secret: webhookSecret });
     const record = await waitFor(async () => {
-      const r = await system.store.getDelivery(`424242:${deliveryId}`);
+      const r = await system.stores.deliveries.get(`424242:${deliveryId}`);
       return r && !["pending", "running"].includes(r.status) ? r : undefined;
     }, "the run");
     return { record, refusals: system.openWebUI.toolCalls.filter((c) => c.status >= 400).map((c) => `${c.name} ${c.status}`) };

@@ -32,7 +32,7 @@ describe("structured logs", () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
-  const finished = (deliveryId: string) => deliveryOutcome(system!.store, deliveryId);
+  const finished = (deliveryId: string) => deliveryOutcome(system!.stores, deliveryId);
 
   it("writes one line per step of a delivery, each with its delivery id", async () => {
     const analyst = analystScript(() => "A typo.");

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../lib/logger.ts";
-import { createSqliteStore } from "../store/sqlite-store.ts";
+import { openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
 import { startGitHubStandIn } from "../stand-ins/github-stand-in.ts";
@@ -43,7 +43,7 @@ describe("GET /metrics", () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
-  const finished = (deliveryId: string) => deliveryOutcome(system!.store, deliveryId);
+  const finished = (deliveryId: string) => deliveryOutcome(system!.stores, deliveryId);
 
   it("counts the tool calls of a run that failed, read back from the run's chat", async () => {
     // get_issue fails (GitHub has no such issue); the model then answers in words, which the relay posts.
@@ -175,12 +175,12 @@ describe("GET /metrics", () => {
 
     const github = await startGitHubStandIn();
     const dataDir = mkdtempSync(join(tmpdir(), "metrics-"));
-    const store = createSqliteStore({ dataDir });
+    const stores = await openSqliteToolServerStores({ dataDir });
     const config = loadToolServerConfig({ TOOL_SERVER_API_KEY: toolServerKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app", TOOL_SERVER_PORT: "0", METRICS_TOKEN: token });
-    const toolServer = await startToolServer(config, { store, logger: silentLogger, host: "127.0.0.1" });
+    const toolServer = await startToolServer(config, { stores, logger: silentLogger, host: "127.0.0.1" });
     cleanups.push(async () => {
       await toolServer.close();
-      await store.close();
+      await stores.close();
       await github.close();
       rmSync(dataDir, { recursive: true, force: true });
     });

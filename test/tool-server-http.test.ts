@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../lib/logger.ts";
-import { createSqliteStore } from "../store/sqlite-store.ts";
-import type { Store } from "../store/store.ts";
+import { openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
+import type { ToolServerStores } from "../store/stores.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { publishedDocumentPath } from "../tool-server/openapi/published-openapi-document.ts";
 import { startToolServer } from "../tool-server/start-tool-server.ts";
@@ -14,20 +14,20 @@ const keyed = { "content-type": "application/json", authorization: `Bearer ${api
 // What the tools do is in tool-server.test.ts; this is the HTTP around them.
 describe("the tool server's key, document and CORS", () => {
   let github: GitHubStandIn;
-  let store: Store;
+  let stores: ToolServerStores;
   let server: { url: string; close(): Promise<void> };
   const env = () => ({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" });
 
   beforeAll(async () => {
     github = await startGitHubStandIn();
     github.addIssue({ owner: "octo", repo: "app", number: 7, title: "Crash on start", body: "It crashes." });
-    store = createSqliteStore({ dataDir: ":memory:" });
-    server = await startToolServer(loadToolServerConfig({ ...env(), TOOL_SERVER_CORS_ORIGINS: "https://chat.example.com" }), { store, logger: silentLogger, host: "127.0.0.1" });
+    stores = await openSqliteToolServerStores({ dataDir: ":memory:" });
+    server = await startToolServer(loadToolServerConfig({ ...env(), TOOL_SERVER_CORS_ORIGINS: "https://chat.example.com" }), { stores, logger: silentLogger, host: "127.0.0.1" });
   });
 
   afterAll(async () => {
     await server.close();
-    await store.close();
+    await stores.close();
     await github.close();
   });
 
@@ -87,7 +87,7 @@ describe("the tool server's key, document and CORS", () => {
     });
 
     it("allows any origin when TOOL_SERVER_CORS_ORIGINS is *", async () => {
-      const open = await startToolServer(loadToolServerConfig({ ...env(), TOOL_SERVER_CORS_ORIGINS: "*" }), { store, logger: silentLogger, host: "127.0.0.1" });
+      const open = await startToolServer(loadToolServerConfig({ ...env(), TOOL_SERVER_CORS_ORIGINS: "*" }), { stores, logger: silentLogger, host: "127.0.0.1" });
       try {
         const response = await fetch(`${open.url}/get_issue`, { method: "OPTIONS", headers: { origin: "https://anywhere.example", "access-control-request-method": "POST" } });
         expect(response.status).toBe(204);

@@ -70,7 +70,7 @@ export function createToolServer(options: ToolServerOptions) {
       const input = validateInput(tool.input, req.body);
       const chatId = headerValue(req.get(chatIdHeader));
       // A relay run's calls carry its delivery id, so the delivery's lines read in one search; the tool reuses the lookup.
-      const call: CallContext = { chatId, userName: headerValue(req.get(userNameHeader)), run: chatId ? await deps.store.getRun(chatId) : undefined };
+      const call: CallContext = { chatId, userName: headerValue(req.get(userNameHeader)), run: chatId ? await deps.runs.get(chatId) : undefined };
       deps.logger.info("tool call", { tool: tool.name, deliveryId: call.run?.deliveryId, chatId, user: call.userName });
       const result = await tool.handler(input, call, deps);
       res.json(result);

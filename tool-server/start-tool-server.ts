@@ -2,7 +2,8 @@ import { appClientFor, githubClientFor, type GitHubClientTuning } from "../githu
 import { createOwnLogin } from "../github/own-login.ts";
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { Store, WriteLimit } from "../store/store.ts";
+import type { WriteLimit } from "../store/coordination.ts";
+import type { ToolServerStores } from "../store/stores.ts";
 import { createToolServer } from "./create-tool-server.ts";
 import type { ToolServerConfig } from "./load-tool-server-config.ts";
 import type { ToolDefinition } from "./tool-definition.ts";
@@ -11,7 +12,8 @@ import { toolRegistry } from "./tool-registry.ts";
 import { createToolServerMetrics } from "./tool-server-metrics.ts";
 
 export interface ToolServerDependencies {
-  store: Store;
+  /** Runs and coordination only: the tool server opens no delivery log or queue. */
+  stores: ToolServerStores;
   logger: Logger;
   /** Open WebUI's client uses it too. */
   fetch?: typeof fetch;
@@ -37,7 +39,8 @@ export async function startToolServer(config: Readonly<ToolServerConfig>, deps: 
     tools: deps.tools ?? toolRegistry,
     deps: {
       github,
-      store: deps.store,
+      runs: deps.stores.runs,
+      coordination: deps.stores.coordination,
       allowList: config.github.allowList,
       logger: deps.logger,
       secrets: [config.github.token, config.github.app?.privateKey ?? "", config.apiKey, ...(deps.extraSecrets ?? [])].filter(Boolean),

@@ -2,7 +2,8 @@ import type { Octokit } from "@octokit/rest";
 import type { z } from "zod";
 import type { RepoAllowList } from "../github/repo-allow-list.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { RunRecord, Store, WriteLimit } from "../store/store.ts";
+import type { Coordination, WriteLimit } from "../store/coordination.ts";
+import type { RunRecord, RunStore } from "../store/run-store.ts";
 
 /** What Open WebUI tells us about the call through the connection's header templates. */
 export interface CallContext {
@@ -18,7 +19,9 @@ export interface CallContext {
 
 export interface ToolDependencies {
   github: Octokit;
-  store: Store;
+  runs: RunStore;
+  /** Locks and the comment budget, shared with the relay. */
+  coordination: Coordination;
   allowList: RepoAllowList;
   logger: Logger;
   /** Values that must never appear in anything posted (tokens and keys of this deployment). */

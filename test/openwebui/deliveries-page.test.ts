@@ -30,7 +30,7 @@ afterAll(async () => {
 
 async function settled(deliveryId: string) {
   return waitFor(async () => {
-    const record = await system.store.getDelivery(`424242:${deliveryId}`);
+    const record = await system.stores.deliveries.get(`424242:${deliveryId}`);
     return record && ["done", "failed", "dead"].includes(record.status) ? record : undefined;
   }, `delivery ${deliveryId}`, 20_000);
 }

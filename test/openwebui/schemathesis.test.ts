@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../lib/logger.ts";
-import { createSqliteStore } from "../../store/sqlite-store.ts";
+import { openSqliteToolServerStores } from "../../store/sqlite/open-sqlite-stores.ts";
+import type { ToolServerStores } from "../../store/stores.ts";
 import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
 import { startToolServer } from "../../tool-server/start-tool-server.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "../../stand-ins/github-stand-in.ts";
@@ -12,7 +13,7 @@ const key = "tool-server-key-schemathesis-0123";
 
 describe(`schemathesis ${schemathesisVersion} against the tool server's /openapi.json`, () => {
   let github: GitHubStandIn;
-  let store: ReturnType<typeof createSqliteStore>;
+  let stores: ToolServerStores | undefined;
   let server: { url: string; close(): Promise<void> };
   let bin: string;
 
@@ -21,17 +22,17 @@ describe(`schemathesis ${schemathesisVersion} against the tool server's /openapi
     github = await startGitHubStandIn();
     // The document's examples name octocat/Hello-World#1: allow it and make it exist, so those calls reach GitHub and back.
     for (let number = 1; number <= 5; number++) github.addIssue({ owner: "octocat", repo: "Hello-World", number, title: `Issue ${number}`, body: "text" });
-    store = createSqliteStore({ dataDir: ":memory:" });
+    stores = await openSqliteToolServerStores({ dataDir: ":memory:" });
     server = await startToolServer(
       loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: key, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octocat/*" }),
-      { store, logger: silentLogger, host: "127.0.0.1", github: { retry: { retries: 0, baseDelayMs: 1 }, pacing: { writeMs: 0, notificationMs: 0 } } },
+      { stores, logger: silentLogger, host: "127.0.0.1", github: { retry: { retries: 0, baseDelayMs: 1 }, pacing: { writeMs: 0, notificationMs: 0 } } },
     );
   });
 
   afterAll(async () => {
     await server?.close();
     await github?.close();
-    await store?.close();
+    await stores?.close();
   });
 
   it("finds no server error, no undocumented status and no response off its schema", async () => {

@@ -5,9 +5,10 @@ import { createLogger, type Logger } from "../../lib/logger.ts";
 import { loadRelayConfig } from "../../relay/load-relay-config.ts";
 import { startRelay } from "../../relay/start-relay.ts";
 import { randomUUID } from "node:crypto";
-import { createRedisStore } from "../../store/redis-store.ts";
-import { createSqliteStore } from "../../store/sqlite-store.ts";
-import type { Store, WriteLimit } from "../../store/store.ts";
+import type { WriteLimit } from "../../store/coordination.ts";
+import { openRedisRelayStores } from "../../store/redis/open-redis-stores.ts";
+import { openSqliteRelayStores } from "../../store/sqlite/open-sqlite-stores.ts";
+import type { RelayStores } from "../../store/stores.ts";
 import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
 import { openWebUIConnection } from "../../tool-server/open-webui-connection.ts";
 import { startToolServer } from "../../tool-server/start-tool-server.ts";
@@ -23,7 +24,7 @@ export interface System {
   github: GitHubStandIn;
   model: ScriptedModel;
   openWebUI: OpenWebUIStandIn;
-  store: Store;
+  stores: RelayStores;
   dataDir: string;
   /** What points a relay process at this system's store: DATA_DIR, or REDIS_URL and REDIS_PREFIX. */
   storeEnv: Record<string, string>;
@@ -65,9 +66,9 @@ export async function startSystem(
   const model = await startScriptedModel({ ...(options.script ? { script: options.script } : {}), ...(options.modelDelayMs ? { delayMs: options.modelDelayMs } : {}) });
   const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey: model.apiKey });
   const storeEnv: Record<string, string> = options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `test-${randomUUID()}`, REDIS_LIVENESS_MS: "1500" } : { DATA_DIR: dataDir };
-  const store = options.redisUrl
-    ? await createRedisStore({ url: options.redisUrl, prefix: storeEnv.REDIS_PREFIX!, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 1_500 })
-    : createSqliteStore({ dataDir });
+  const stores = options.redisUrl
+    ? await openRedisRelayStores({ url: options.redisUrl, prefix: storeEnv.REDIS_PREFIX!, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 1_500 })
+    : await openSqliteRelayStores({ dataDir });
   const env = {
     GITHUB_WEBHOOK_SECRET: webhookSecret,
     GITHUB_TOKEN: "ghp_standin_token_0123456789",
@@ -86,7 +87,7 @@ export async function startSystem(
   const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(line) });
   // Shortened waits: retries and write spacing keep their logic, tests do not sit through seconds.
   const github = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } };
-  const toolServer = await startToolServer(loadToolServerConfig(env), { store, logger, host: "127.0.0.1", github, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}) });
+  const toolServer = await startToolServer(loadToolServerConfig(env), { stores, logger, host: "127.0.0.1", github, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}) });
   await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
 
   let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
@@ -94,7 +95,7 @@ export async function startSystem(
     github: githubStandIn,
     model,
     openWebUI,
-    store,
+    stores,
     dataDir,
     storeEnv,
     toolServerUrl: toolServer.url,
@@ -102,7 +103,7 @@ export async function startSystem(
     webhookUrl: "",
     logs,
     async startRelay(extraEnv = {}) {
-      relay = await startRelay(loadRelayConfig({ ...env, ...options.relayEnv, ...extraEnv }), { store, logger, host: "127.0.0.1", github, pollIntervalMs: 100, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}), ...(options.relayFetch ? { fetch: options.relayFetch } : {}) });
+      relay = await startRelay(loadRelayConfig({ ...env, ...options.relayEnv, ...extraEnv }), { stores, logger, host: "127.0.0.1", github, pollIntervalMs: 100, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}), ...(options.relayFetch ? { fetch: options.relayFetch } : {}) });
       system.relayUrl = relay.url;
       system.webhookUrl = `${relay.url}/webhook/github`;
     },
@@ -120,7 +121,7 @@ export async function startSystem(
       await openWebUI.close();
       await model.close();
       await githubStandIn.close();
-      await store.close();
+      await stores.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -129,9 +130,9 @@ export async function startSystem(
 }
 
 /** Waits for a delivery sent by `deliver` (hook 424242) to reach an outcome, and returns its record. */
-export function deliveryOutcome(store: Store, deliveryId: string) {
+export function deliveryOutcome(stores: Pick<RelayStores, "deliveries">, deliveryId: string) {
   return waitFor(async () => {
-    const record = await store.getDelivery(`424242:${deliveryId}`);
+    const record = await stores.deliveries.get(`424242:${deliveryId}`);
     return record && ["done", "failed", "ignored", "dead"].includes(record.status) ? record : undefined;
   }, `delivery ${deliveryId} to finish`);
 }

@@ -49,7 +49,7 @@ export const postIssueComment = defineTool({
       assertRepoAllowed(deps, input.owner, input.repo);
       // A person waits a little for the token's comment budget, then hears when to try again.
       try {
-        await waitForWriteSlot(deps.store, deps.commentLimits, 10_000);
+        await waitForWriteSlot(deps.coordination, deps.commentLimits, 10_000);
       } catch (error) {
         throw new HttpError(429, `${(error as Error).message} Tell the user to try again later; do not retry right away.`);
       }
@@ -76,7 +76,7 @@ export const postIssueComment = defineTool({
     assertRepoAllowed(deps, input.owner, input.repo);
     try {
       const posted = await postRunComment(deps, { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId }, input.body, run.commentId ?? undefined);
-      await deps.store.setRunComment(run.chatId, { id: posted.id, url: posted.html_url });
+      await deps.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });
       deps.logger.info("run comment posted", { deliveryId: run.deliveryId, chatId: run.chatId, commentId: posted.id, action: posted.action });
       return { id: posted.id, html_url: posted.html_url, updated: posted.action === "updated" };
     } catch (error) {

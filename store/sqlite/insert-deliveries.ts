@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { NewDelivery } from "./store.ts";
+import type { NewDelivery } from "../delivery-log.ts";
 
 /** What became of one delivery of a batch: stored (true), already there (false), or why it failed. */
 export type InsertResult = boolean | { error: string };
@@ -10,7 +10,7 @@ export type InsertResult = boolean | { error: string };
  * its own caller. Any other failure (the disk, a lock held past busy_timeout)
  * would fail each row the same way, and retrying them one by one would only
  * hold this thread longer: the whole batch fails then, and nothing of it is
- * acknowledged. Used by the SQLite store for its batches.
+ * acknowledged. Used by the group commit (group-commit-deliveries.ts).
  */
 export function createDeliveryInserter(db: Database.Database): (deliveries: readonly NewDelivery[], now: number) => InsertResult[] {
   const insert = db.prepare(
@@ -31,8 +31,17 @@ export function createDeliveryInserter(db: Database.Database): (deliveries: read
       payload: delivery.payload ?? null,
       now,
     }).changes === 1;
+  // Counted here, once per status and batch, rather than by a trigger: an INSERT with a trigger keeps
+  // a statement journal, copying each page it changes first, on the path GitHub waits on.
+  const count = db.prepare(`UPDATE delivery_counts SET n = n + ? WHERE status = ?`);
   // IMMEDIATE: the write lock is taken at BEGIN, where waiting for another writer (busy_timeout) is safe.
-  const all = db.transaction((deliveries: readonly NewDelivery[], now: number) => deliveries.map((delivery) => one(delivery, now)));
+  const all = db.transaction((deliveries: readonly NewDelivery[], now: number) => {
+    const results = deliveries.map((delivery) => one(delivery, now));
+    const added = { pending: 0, ignored: 0 };
+    results.forEach((inserted, index) => inserted && added[deliveries[index]!.status]++);
+    for (const status of ["pending", "ignored"] as const) if (added[status] > 0) count.run(added[status], status);
+    return results;
+  });
   return (deliveries, now) => {
     try {
       return all.immediate(deliveries, now);
