@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { NewDelivery } from "./store.ts";
+import type { NewDelivery } from "../delivery-log.ts";
 
 /** What became of one delivery of a batch: stored (true), already there (false), or why it failed. */
 export type InsertResult = boolean | { error: string };
@@ -10,7 +10,7 @@ export type InsertResult = boolean | { error: string };
  * its own caller. Any other failure (the disk, a lock held past busy_timeout)
  * would fail each row the same way, and retrying them one by one would only
  * hold this thread longer: the whole batch fails then, and nothing of it is
- * acknowledged. Used by the SQLite store for its batches.
+ * acknowledged. Used by the group commit (group-commit-deliveries.ts).
  */
 export function createDeliveryInserter(db: Database.Database): (deliveries: readonly NewDelivery[], now: number) => InsertResult[] {
   const insert = db.prepare(
