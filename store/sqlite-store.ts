@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
-import { createDeliveryInserter, type InsertResult } from "./insert-deliveries.ts";
-import { startWalCheckpointer } from "./wal-checkpointer.ts";
+import { createDeliveryInserter, type InsertResult } from "./sqlite/insert-deliveries.ts";
+import { startWalCheckpointer } from "./sqlite/wal-checkpointer.ts";
 import { join } from "node:path";
 import type { DeliveryOutcome, DeliveryRecord, DeliveryStatus, NewDelivery, RunRecord, Store, WriteLimit } from "./store.ts";
 
