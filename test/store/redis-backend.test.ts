@@ -53,7 +53,7 @@ describe.skipIf(!withRedis)("the Redis backend", () => {
     const config = configFor();
     let now = 10_000;
     const relay = track(await openRedisRelayStores(config, { now: () => now }));
-    const clients = async () => (await admin().client("LIST")).toString().trim().split("\n").length;
+    const clients = async () => String(await admin().client("LIST")).trim().split("\n").length;
     const before = await clients();
     const tool = track(await openRedisToolServerStores(config, { now: () => now }));
     // The admin connection made by clients() the second time, and the tool server's one.
