@@ -31,7 +31,8 @@ describe.skipIf(!withRedis)("the Redis backend", () => {
   it("stores a delivery in one round trip to Redis, and claims and finishes it in one each", async () => {
     const { deliveries, queue } = track(await openRedisRelayStores(configFor()));
     await deliveries.add(delivery("warm-up"));
-    const monitor = track(Object.assign(await admin().monitor(), { close: async () => undefined }));
+    const monitor = await admin().monitor();
+    track({ close: async () => monitor.disconnect() });
     const seen: string[] = [];
     // Commands a script runs inside Redis are reported too, from "lua": only round trips count.
     monitor.on("monitor", (_time: string, args: string[], source: string) => source !== "lua" && seen.push(String(args[0]).toLowerCase()));
