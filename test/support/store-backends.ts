@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll } from "vitest";
+import { openRedisRelayStores } from "../../store/redis/open-redis-stores.ts";
 import { openSqliteRelayStores } from "../../store/sqlite/open-sqlite-stores.ts";
 import type { NewDelivery } from "../../store/delivery-log.ts";
 import type { RelayStores } from "../../store/stores.ts";
@@ -57,7 +60,7 @@ export interface ContractBackend {
  * test file (a backend may start a server in the file's hooks).
  */
 export function contractBackends(): ContractBackend[] {
-  return [
+  const backends: ContractBackend[] = [
     {
       name: "SQLite",
       place() {
@@ -69,6 +72,42 @@ export function contractBackends(): ContractBackend[] {
       },
     },
   ];
+  if (redisServerAvailable()) backends.push(redisContractBackend());
+  return backends;
+}
+
+/** Redis: one redis-server for the test file, a key prefix per test. */
+function redisContractBackend(): ContractBackend {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return {
+    name: "Redis",
+    place() {
+      if (!server) throw new Error("redis-server has not started");
+      const config = { url: server.url, prefix: `contract-${randomUUID()}`, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 2_000 };
+      return {
+        open: ({ now }) => openRedisRelayStores(config, now ? { now } : {}),
+        async remove() {
+          const redis = new Redis(config.url);
+          try {
+            for (let cursor = "0"; ; ) {
+              const [next, keys] = await redis.scan(cursor, "MATCH", `${config.prefix}:*`, "COUNT", 1000);
+              if (keys.length > 0) await redis.del(...keys);
+              cursor = next;
+              if (cursor === "0") break;
+            }
+          } finally {
+            await redis.quit();
+          }
+        },
+      };
+    },
+  };
 }
 
 /**
