@@ -29,7 +29,7 @@ export interface PaceAndRetryOptions {
 // Answers no retry can change: bad input, refused credentials or permission, gone, invalid.
 const permanent = new Set([400, 401, 403, 404, 410, 422, 451]);
 // Token endpoints of GitHub Apps: not content writes, and taken one at a time.
-const tokenPath = /^\/(app\/installations\/[^/]+\/access_tokens|applications\/[^/]+\/token(\/scoped)?|login\/oauth\/access_token)$/;
+export const tokenPath = /^\/(app\/installations\/[^/]+\/access_tokens|applications\/[^/]+\/token(\/scoped)?|login\/oauth\/access_token)$/;
 // Creating these notifies people (issues, pull requests, comments, reviews, releases, invitations).
 const notifyingPath = /^\/repos\/[^/]+\/[^/]+\/(issues|pulls|releases|issues\/[^/]+\/comments|pulls\/[^/]+\/(comments|reviews)|pulls\/[^/]+\/comments\/[^/]+\/replies)$/;
 
