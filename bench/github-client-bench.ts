@@ -118,7 +118,7 @@ export async function benchGitHubClients(options: { clients: Record<string, Clie
   const names = Object.keys(options.clients);
   const T = 1_500;
   const realRunMs = 10_000;
-  const rounds = options.quick ? 4 : 8;
+  const rounds = options.quick ? 6 : 12;
   const calls = options.quick ? 150 : 400;
   options.say(`\nGitHub client, ${names.join(" vs ")} (${calls} bare calls each, interleaved; then ${rounds} relay runs each, one at a time, alternating; the scripted model takes T = ${T / 1000} s over a run's three answers):`);
 
@@ -159,17 +159,31 @@ export async function benchGitHubClients(options: { clients: Record<string, Clie
   } finally {
     for (const side of systems) await side.system.close();
   }
+  const perRun = new Map<string, number>();
   for (const side of systems) {
     const runMs = median(side.runs.map((r) => r.runMs));
     const overhead = median(side.runs.map((r) => r.overheadMs));
     const requests = median(side.runs.map((r) => r.calls));
+    perRun.set(side.name, overhead);
     options.report(
-      `${side.name}: relay run p50, GitHub requests per run, client's own time per run (per request)`,
-      `${fmt(runMs, 0)} ms, ${requests}, ${fmt(overhead)} ms (${fmt(overhead / requests, 2)} ms); by run ${side.runs.map((r) => fmt(r.overheadMs)).join(", ")} ms`,
+      `${side.name}: relay run p50 (by run), GitHub requests per run`,
+      `${fmt(runMs, 0)} ms (${side.runs.map((r) => fmt(r.runMs, 0)).join(", ")}), ${requests}`,
     );
     options.report(
-      `${side.name}: client's own time as a share of a run, T = ${T / 1000} s / a ${realRunMs / 1000} s model`,
-      `${fmt((overhead / runMs) * 100, 2)} % / ${fmt((overhead / (runMs - T + realRunMs)) * 100, 2)} %`,
+      `${side.name}: client's own time per run p50 (by run), per request`,
+      `${fmt(overhead)} ms (${side.runs.map((r) => fmt(r.overheadMs)).join(", ")}), ${fmt(overhead / requests, 2)} ms`,
     );
+    options.report(`${side.name}: client's own time as a share of a run, T = ${T / 1000} s / a ${realRunMs / 1000} s model`, share(overhead, runMs - T));
+  }
+  if (names.length === 2) {
+    const [first, second] = systems;
+    const added = perRun.get(second!.name)! - perRun.get(first!.name)!;
+    const baseRun = median(first!.runs.map((r) => r.runMs)) - T;
+    options.report(`${second!.name} over ${first!.name}: added time per run, share of a run with T = ${T / 1000} s / a ${realRunMs / 1000} s model`, `${fmt(added)} ms, ${share(added, baseRun)}`);
+  }
+
+  /** `ms` as a share of a run that takes `rest` beyond its model, with the bench's model (T) and with a real one. */
+  function share(ms: number, rest: number) {
+    return `${fmt((ms / (rest + T)) * 100, 2)} % / ${fmt((ms / (rest + realRunMs)) * 100, 2)} %`;
   }
 }
