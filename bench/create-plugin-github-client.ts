@@ -7,9 +7,8 @@ import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import Bottleneck from "bottleneck";
 import type { GitHubClientOptions } from "../github/create-github-client.ts";
-import { createGitHubPacer, sharedGitHubPacer } from "../github/github-pacer.ts";
+import { createGitHubPacer, sharedGitHubPacer, writeKind } from "../github/github-pacer.ts";
 import { observeRateLimit } from "../github/observe-rate-limit.ts";
-import { tokenPath } from "../github/pace-and-retry.ts";
 import type { Logger } from "../lib/logger.ts";
 
 // Registered in this order, each wraps the one before: retries of outages go through throttling again.
@@ -105,9 +104,8 @@ export function createPluginGitHubClient(options: GitHubClientOptions): Octokit 
   });
   // Outermost: a call is paced once, however often the plugins re-send it.
   octokit.hook.wrap("request", async (request, requestOptions) => {
-    const method = requestOptions.method.toUpperCase();
     const path = new URL(requestOptions.url, "http://github.invalid").pathname;
-    if (method !== "GET" && method !== "HEAD" && !tokenPath.test(path)) await pacer.beforeWrite(throttling.triggersNotification(path));
+    if (writeKind(requestOptions.method, path)) await pacer.beforeWrite(throttling.triggersNotification(path));
     // Each call its own `request` options: the plugins count its retries there, and a call without
     // options of its own shares its method's object, and so the count, with the calls before it.
     // Replaced in place: every hook gets this object, whatever an outer hook passes on.

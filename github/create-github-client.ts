@@ -1,7 +1,7 @@
 import { Octokit } from "@octokit/rest";
 import { createAppAuth } from "@octokit/auth-app";
 import type { Logger } from "../lib/logger.ts";
-import { createGitHubPacer, sharedGitHubPacer, type Pacing } from "./github-pacer.ts";
+import { createGitHubPacer, sharedGitHubPacer, writeKind, type Pacing } from "./github-pacer.ts";
 import { observeRateLimit } from "./observe-rate-limit.ts";
 import { createInstallationAuth } from "./installation-auth.ts";
 import { paceAndRetry } from "./pace-and-retry.ts";
@@ -70,8 +70,12 @@ export interface GitHubClientOptions {
 export function createGitHubClient(options: GitHubClientOptions): Octokit {
   const baseFetch = options.fetch ?? fetch;
   const pacer = options.pacing ? createGitHubPacer(options.pacing) : sharedGitHubPacer();
-  // A few requests at a time (GitHub asks for requests in series), each with its own timeout.
+  const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, "");
+  // Writes spaced, then a few requests at a time (GitHub asks for requests in series), each with its own timeout.
+  // Spaced here, as each attempt leaves, so what runs before the fetch (a token, a hook) cannot narrow the gap.
   const timedFetch: typeof fetch = async (input, init) => {
+    const write = writeKind(init?.method ?? "GET", new URL(input instanceof Request ? input.url : String(input)).pathname.slice(basePath.length));
+    if (write) await pacer.beforeWrite(write === "notifying");
     const release = await pacer.request();
     try {
       return await baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs) });
