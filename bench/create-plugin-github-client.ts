@@ -69,7 +69,7 @@ export function logRetries(octokit: Pick<Octokit, "hook" | "log">, octokitOption
 /**
  * Octokit with Octokit's throttling and retry plugins: at most 10 requests in
  * flight and token requests one at a time (the plugin's groups, per `id`), rate
- * limits waited out (rate-limit-policy.ts), outages retried with growing waits;
+ * limits waited out (rateLimitHandlers), outages retried with growing waits;
  * `request: { retries: 0 }` (creating a comment) is never re-sent after an
  * outage. Each attempt has its own timeout: @octokit/rest has none.
  */
@@ -102,7 +102,9 @@ export function createPluginGitHubClient(options: GitHubClientOptions): Octokit 
       error: (message: string, fields?: object) => options.logger.error(message, { ...fields }),
     },
   });
-  // Outermost: a call is paced once, however often the plugins re-send it.
+  // Outermost: a call is paced once, however often the plugins re-send it. Not at the fetch, as the
+  // hand-made client paces: there a comment would hold one of the plugin's 10 slots through its 3 s.
+  // So the plugins' queues run after the pacing, and writes may leave a few ms nearer than paced.
   octokit.hook.wrap("request", async (request, requestOptions) => {
     const path = new URL(requestOptions.url, "http://github.invalid").pathname;
     if (writeKind(requestOptions.method, path)) await pacer.beforeWrite(throttling.triggersNotification(path));
