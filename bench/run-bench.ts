@@ -10,6 +10,8 @@ import { join, resolve } from "node:path";
 import { silentLogger } from "../lib/logger.ts";
 import { pacedLoad, type PacedResult } from "./paced-load.ts";
 import { createGitHubClient } from "../github/create-github-client.ts";
+import { createPluginGitHubClient } from "./create-plugin-github-client.ts";
+import { benchGitHubClients } from "./github-client-bench.ts";
 import { openRedisRelayStores } from "../store/redis/open-redis-stores.ts";
 import { openSqliteRelayStores, openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { RelayStores } from "../store/stores.ts";
@@ -408,6 +410,9 @@ report("a bare loopback HTTP hop with the same answer, p50", `${fmt(median(hopTi
 await toolServer.close();
 await toolStore.close();
 await github.close();
+
+// 5. The GitHub client's own cost in a relay run: the hand-made one against Octokit's plugins.
+await benchGitHubClients({ clients: { "hand-made": createGitHubClient, plugins: createPluginGitHubClient }, quick, report, say });
 
 say("\n| figure | value |\n| --- | --- |");
 for (const [what, value] of rows) say(`| ${what} | ${value} |`);
