@@ -14,12 +14,11 @@ import { createRedisStore } from "../store/redis-store.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/store.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
-import { startToolServer } from "../tool-server/start-tool-server.ts";
 import { startGitHubStandIn } from "../test/support/github-stand-in.ts";
 import { deliver, examplePayload, issuesOpened, waitFor } from "../test/support/payloads.ts";
 import { startRedisServer } from "../test/support/redis-server.ts";
 import { loadRelayConfig } from "../relay/load-relay-config.ts";
-import { startRelay } from "../relay/start-relay.ts";
+import { createDeployment } from "../deployment/create-deployment.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const secret = "bench-webhook-secret";
@@ -323,8 +322,10 @@ for (const backend of backends) {
   };
   // GitHub's waits shortened as in the tests: the stand-in is not GitHub, and the runs are what is measured.
   const github = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } };
-  const start = (env: Record<string, string> = {}) =>
-    startRelay(loadRelayConfig({ ...relayEnv, ...env }), { store, logger: silentLogger, host: "127.0.0.1", github, pollIntervalMs: 100, fetch: relayFetch });
+  const start = (env: Record<string, string> = {}) => {
+    const all = { ...relayEnv, ...env };
+    return createDeployment({ env: all, relay: loadRelayConfig(all), toolServer: null }, { logger: silentLogger, host: "127.0.0.1", github, pollIntervalMs: 100, fetch: relayFetch }).startRelay(store);
+  };
   let relay = await start();
   const webhookUrl = () => `${relay.url}/webhook/github`;
   const acked = new Map<number, number>();
@@ -370,10 +371,8 @@ say(`\nTool server overhead (get_issue, ${calls} calls each, sequential, interle
 const github = await startGitHubStandIn();
 github.addIssue({ owner: "octo", repo: "app", number: 1, title: "Bench", body: "x".repeat(2000) });
 const toolStore = createSqliteStore({ dataDir: ":memory:" });
-const toolServer = await startToolServer(
-  loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: "bench-tool-key-0123456789", GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" }),
-  { store: toolStore, logger: silentLogger, host: "127.0.0.1" },
-);
+const toolEnv = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: "bench-tool-key-0123456789", GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" };
+const toolServer = await createDeployment({ env: toolEnv, relay: null, toolServer: loadToolServerConfig(toolEnv) }, { logger: silentLogger, host: "127.0.0.1" }).startToolServer(toolStore);
 const direct = createGitHubClient({ token: "ghp_standin_token_0123456789", baseUrl: github.url, timeoutMs: 10_000, logger: silentLogger });
 // Both sides use the same HTTP client: Octokit sends with the global fetch, as the tool call below does,
 // and both keep their connection alive (fetch's default agent), so neither pays a TCP handshake per call.

@@ -7,7 +7,7 @@ import { readRedisConfig } from "../store/read-redis-config.ts";
 import type { DeliveryStatus } from "../store/store.ts";
 import { deliveryView } from "../relay/admin-api.ts";
 import { configOrExit, loadDotEnv } from "./environment.ts";
-import { openStore } from "./open-store.ts";
+import { openDeploymentStore } from "../deployment/open-deployment-store.ts";
 
 loadDotEnv();
 const [command, ...rest] = process.argv.slice(2);
@@ -18,7 +18,7 @@ const [storeConfig] = configOrExit(() => {
   read.finish();
   return config;
 });
-const store = await openStore(storeConfig!, silentLogger);
+const store = await openDeploymentStore(storeConfig!, silentLogger);
 
 try {
   if (command === "list") {

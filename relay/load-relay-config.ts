@@ -1,6 +1,6 @@
 import { readGitHubConfig, type GitHubConfig } from "../github/read-github-config.ts";
 import { createEnvReader, type Env } from "../lib/read-env.ts";
-import { readRedisConfig, redisPassword, type RedisConfig } from "../store/read-redis-config.ts";
+import { readRedisConfig, type RedisConfig } from "../store/read-redis-config.ts";
 import type { HookRef } from "./reconcile-deliveries.ts";
 
 export interface RelayConfig {
@@ -17,8 +17,6 @@ export interface RelayConfig {
   adminToken: string | null;
   /** Bearer token for GET /metrics; open without one. */
   metricsToken: string | null;
-  /** Every secret of the deployment this process knows, so none is ever posted. */
-  secrets: string[];
   shutdownGraceMs: number;
   /** The repository webhook whose failed deliveries are redelivered, when set. */
   reconcile: { hook: HookRef; intervalMs: number; windowMs: number } | null;
@@ -58,7 +56,6 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     // Docker sends SIGKILL 10 s after SIGTERM by default.
     shutdownGraceMs: read.integer("RELAY_SHUTDOWN_GRACE_MS", 8_000, { min: 0, max: 600_000 }),
     commentFallback: read.boolean("COMMENT_FALLBACK", true),
-    secrets: [],
     reconcile: null,
     app: null,
     dataDir: read.optionalString("DATA_DIR", "./data"),
@@ -87,8 +84,6 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
       windowMs: read.integer("RELAY_RECONCILE_WINDOW_HOURS", 24, { min: 1, max: 72 }) * 3_600_000,
     };
   }
-  // The tool server's key is not the relay's to use, but the relay must never post it either.
-  config.secrets = [config.webhookSecret, config.github.token, config.openWebUI.apiKey, config.adminToken ?? "", config.metricsToken ?? "", read.optionalString("TOOL_SERVER_API_KEY", ""), config.app?.privateKey ?? "", redisPassword(config.redis)].filter(Boolean);
   if (config.adminToken && config.adminToken.length < 16) read.fail("RELAY_ADMIN_TOKEN is too short: use at least 16 random characters (e.g. openssl rand -hex 32), or leave it empty to turn the admin API off");
   if (config.metricsToken && config.metricsToken.length < 16) read.fail("METRICS_TOKEN is too short: use at least 16 random characters (e.g. openssl rand -hex 32), or leave it empty to serve /metrics without a token");
   read.finish();

@@ -1,3 +1,4 @@
+import { deploymentSecrets } from "../deployment/deployment-secrets.ts";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -197,7 +198,7 @@ describe("GitHub App configuration", () => {
       expect(fromFile.github.token).toBe("");
       const inline = loadRelayConfig({ ...base, ...appEnv });
       expect(inline.github.app).toEqual({ id: appId, privateKey });
-      expect(inline.secrets).toContain(privateKey);
+      expect(deploymentSecrets({ ...base, ...appEnv })).toContain(privateKey);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

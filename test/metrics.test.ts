@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../lib/logger.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
 import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
-import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { startToolServerFor } from "./support/start-services.ts";
 import { startGitHubStandIn } from "./support/github-stand-in.ts";
 import { analystScript, issueAskedAbout } from "./support/model-scripts.ts";
 import { deliver, issuesOpened } from "./support/payloads.ts";
@@ -174,8 +173,8 @@ describe("GET /metrics", () => {
     const github = await startGitHubStandIn();
     const dataDir = mkdtempSync(join(tmpdir(), "metrics-"));
     const store = createSqliteStore({ dataDir });
-    const config = loadToolServerConfig({ TOOL_SERVER_API_KEY: toolServerKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app", TOOL_SERVER_PORT: "0", METRICS_TOKEN: token });
-    const toolServer = await startToolServer(config, { store, logger: silentLogger, host: "127.0.0.1" });
+    const env = { TOOL_SERVER_API_KEY: toolServerKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app", TOOL_SERVER_PORT: "0", METRICS_TOKEN: token };
+    const toolServer = await startToolServerFor(env, store);
     cleanups.push(async () => {
       await toolServer.close();
       await store.close();

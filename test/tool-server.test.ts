@@ -1,9 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../lib/logger.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/store.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
-import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { startToolServerFor } from "./support/start-services.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "./support/github-stand-in.ts";
 
 const apiKey = "tool-server-key-for-tests-0123";
@@ -29,15 +27,15 @@ describe("tool server", () => {
     github.addIssue({ owner: "octo", repo: "private", number: 1, title: "Secret plans", body: "confidential" });
     github.addIssue({ owner: "elsewhere", repo: "repo", number: 1, title: "Not ours", body: "x" });
     store = createSqliteStore({ dataDir: ":memory:" });
-    const config = loadToolServerConfig({
+    const env = {
       TOOL_SERVER_PORT: "0",
       TOOL_SERVER_API_KEY: apiKey,
       GITHUB_TOKEN: "ghp_standin_token_0123456789",
       GITHUB_API_URL: github.url,
       GITHUB_REPOS: "octo/app,octo/private",
       TOOL_SERVER_CORS_ORIGINS: "https://chat.example.com",
-    });
-    server = await startToolServer(config, { store, logger: silentLogger, host: "127.0.0.1", github: { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } } });
+    };
+    server = await startToolServerFor(env, store, { github: { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } } });
     // A relay run for octo/app#7, as the relay records it before calling Open WebUI.
     await store.addDelivery({ key: "1:run-delivery", deliveryId: "run-delivery", event: "issues", action: "opened", status: "pending" });
     await store.addRun({ chatId: "chat-of-run", deliveryKey: "1:run-delivery", deliveryId: "run-delivery", owner: "octo", repo: "app", issueNumber: 7, messageId: "m1" });
@@ -177,8 +175,8 @@ describe("tool server", () => {
     });
 
     it("answers 403 explaining the token lacks permission when GitHub refuses the write", async () => {
-      const readOnly = loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_read_only_token", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" });
-      const limited = await startToolServer(readOnly, { store, logger: silentLogger, host: "127.0.0.1", github: { pacing: { writeMs: 5, notificationMs: 5 } } });
+      const readOnly = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_read_only_token", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" };
+      const limited = await startToolServerFor(readOnly, store, { github: { pacing: { writeMs: 5, notificationMs: 5 } } });
       try {
         const response = await fetch(`${limited.url}/post_issue_comment`, { method: "POST", body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 8, body: "x" }), headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, "x-openwebui-chat-id": "a-users-chat" } });
         expect(response.status).toBe(403);
@@ -213,8 +211,8 @@ describe("tool server", () => {
         return Reflect.get(target, name, receiver) as unknown;
       },
     });
-    const config = loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" });
-    const counted = await startToolServer(config, { store: counting, logger: silentLogger, host: "127.0.0.1", github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } } });
+    const env = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" };
+    const counted = await startToolServerFor(env, counting, { github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } } });
     try {
       const response = await fetch(`${counted.url}/get_issue`, {
         method: "POST",

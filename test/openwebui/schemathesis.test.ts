@@ -1,10 +1,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../../lib/logger.ts";
 import { createSqliteStore } from "../../store/sqlite-store.ts";
-import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
-import { startToolServer } from "../../tool-server/start-tool-server.ts";
+import { startToolServerFor } from "../support/start-services.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "../support/github-stand-in.ts";
 import { ensureVenv, schemathesisVersion } from "./support/open-webui-instance.ts";
 
@@ -22,9 +20,10 @@ describe(`schemathesis ${schemathesisVersion} against the tool server's /openapi
     // The document's examples name octocat/Hello-World#1: allow it and make it exist, so those calls reach GitHub and back.
     for (let number = 1; number <= 5; number++) github.addIssue({ owner: "octocat", repo: "Hello-World", number, title: `Issue ${number}`, body: "text" });
     store = createSqliteStore({ dataDir: ":memory:" });
-    server = await startToolServer(
-      loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: key, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octocat/*" }),
-      { store, logger: silentLogger, host: "127.0.0.1", github: { retry: { retries: 0, baseDelayMs: 1 }, pacing: { writeMs: 0, notificationMs: 0 } } },
+    server = await startToolServerFor(
+      { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: key, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octocat/*" },
+      store,
+      { github: { retry: { retries: 0, baseDelayMs: 1 }, pacing: { writeMs: 0, notificationMs: 0 } } },
     );
   });
 

@@ -2,15 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger, type Logger } from "../../lib/logger.ts";
+import { createDeployment } from "../../deployment/create-deployment.ts";
 import { loadRelayConfig } from "../../relay/load-relay-config.ts";
-import { startRelay } from "../../relay/start-relay.ts";
 import { randomUUID } from "node:crypto";
 import { createRedisStore } from "../../store/redis-store.ts";
 import { createSqliteStore } from "../../store/sqlite-store.ts";
 import type { Store, WriteLimit } from "../../store/store.ts";
 import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
 import { openWebUIConnection } from "../../tool-server/open-webui-connection.ts";
-import { startToolServer } from "../../tool-server/start-tool-server.ts";
 import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from "./github-stand-in.ts";
 import { startOpenWebUIStandIn, type OpenWebUIStandIn } from "./open-webui-stand-in.ts";
 import { waitFor } from "./payloads.ts";
@@ -84,10 +83,11 @@ export async function startSystem(
   const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(line) });
   // Shortened waits: retries and write spacing keep their logic, tests do not sit through seconds.
   const github = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } };
-  const toolServer = await startToolServer(loadToolServerConfig(env), { store, logger, host: "127.0.0.1", github, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}) });
+  const shared = { logger, host: "127.0.0.1", github, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}) };
+  const toolServer = await createDeployment({ env, relay: null, toolServer: loadToolServerConfig(env) }, shared).startToolServer(store);
   await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
 
-  let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
+  let relay: { url: string; close(): Promise<void> } | undefined;
   const system: System = {
     github: githubStandIn,
     model,
@@ -100,7 +100,9 @@ export async function startSystem(
     webhookUrl: "",
     logs,
     async startRelay(extraEnv = {}) {
-      relay = await startRelay(loadRelayConfig({ ...env, ...options.relayEnv, ...extraEnv }), { store, logger, host: "127.0.0.1", github, pollIntervalMs: 100, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}), ...(options.relayFetch ? { fetch: options.relayFetch } : {}) });
+      const relayEnv = { ...env, ...options.relayEnv, ...extraEnv };
+      const deployment = createDeployment({ env: relayEnv, relay: loadRelayConfig(relayEnv), toolServer: null }, { ...shared, pollIntervalMs: 100, ...(options.relayFetch ? { fetch: options.relayFetch } : {}) });
+      relay = await deployment.startRelay(store);
       system.relayUrl = relay.url;
       system.webhookUrl = `${relay.url}/webhook/github`;
     },

@@ -3,12 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createLogger } from "../../../lib/logger.ts";
-import { loadRelayConfig } from "../../../relay/load-relay-config.ts";
-import { startRelay } from "../../../relay/start-relay.ts";
 import { createSqliteStore } from "../../../store/sqlite-store.ts";
 import type { ToolDefinition } from "../../../tool-server/tool-definition.ts";
-import { loadToolServerConfig } from "../../../tool-server/load-tool-server-config.ts";
-import { startToolServer } from "../../../tool-server/start-tool-server.ts";
+import { startRelayFor, startToolServerFor } from "../../support/start-services.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "../../support/github-stand-in.ts";
 import { startScriptedModel, type ScriptedModel } from "../../support/scripted-model.ts";
 import { ensureOpenWebUI, freePort, openWebUIApi, startOpenWebUI, type OpenWebUIInstance } from "./open-webui-instance.ts";
@@ -102,11 +99,11 @@ export async function startRealSystem(log: (line: string) => void, options: { op
   };
   const toolPort = await freePort();
   const githubPacing = { writeMs: 5, notificationMs: 5 };
-  let toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: String(toolPort) }), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing } });
+  let toolServer = await startToolServerFor({ ...env, TOOL_SERVER_PORT: String(toolPort) }, store, { logger, github: { pacing: githubPacing } });
   const registerEnv = { OPENWEBUI_URL: openWebUI.url, OPENWEBUI_API_KEY: adminKey, TOOL_SERVER_URL: toolServer.url, TOOL_SERVER_API_KEY: toolServerKey, OPENWEBUI_TOOL_SERVER_ID: "github" };
   const registered = await time("npm run register", () => runRegister(registerEnv));
   if (registered.code !== 0) throw new Error(`npm run register failed: ${registered.stderr}${registered.stdout}`);
-  const relay = await startRelay(loadRelayConfig(env), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing }, pollIntervalMs: 200 });
+  const relay = await startRelayFor(env, store, { logger, github: { pacing: githubPacing }, pollIntervalMs: 200 });
 
   return {
     openWebUI,
@@ -123,7 +120,7 @@ export async function startRealSystem(log: (line: string) => void, options: { op
     registerEnv,
     async restartToolServer(tools) {
       await toolServer.close();
-      toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: String(toolPort) }), { store, logger, host: "127.0.0.1", github: { pacing: githubPacing }, ...(tools ? { tools } : {}) });
+      toolServer = await startToolServerFor({ ...env, TOOL_SERVER_PORT: String(toolPort) }, store, { logger, github: { pacing: githubPacing }, ...(tools ? { tools } : {}) });
     },
     async close() {
       await relay.close();

@@ -10,7 +10,7 @@ import type { Store } from "../store/store.ts";
  * REDIS_CONNECT_TIMEOUT_MS stops startup with exit status 69 (unavailable):
  * not a configuration error, and a supervisor's restart may well fix it.
  */
-export async function openStore(config: { dataDir: string; redis: RedisConfig | null }, logger: Logger): Promise<Store> {
+export async function openDeploymentStore(config: { dataDir: string; redis: RedisConfig | null }, logger: Logger): Promise<Store> {
   if (!config.redis) return createSqliteStore({ dataDir: config.dataDir });
   try {
     const store = await createRedisStore(config.redis);

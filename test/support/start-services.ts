@@ -1,0 +1,16 @@
+import { createDeployment, type DeploymentOptions } from "../../deployment/create-deployment.ts";
+import { silentLogger } from "../../lib/logger.ts";
+import type { Env } from "../../lib/read-env.ts";
+import { loadRelayConfig } from "../../relay/load-relay-config.ts";
+import type { Store } from "../../store/store.ts";
+import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
+
+/** The tool server of a deployment with this environment, in this process, on loopback. */
+export function startToolServerFor(env: Env, store: Store, options: DeploymentOptions = {}) {
+  return createDeployment({ env, relay: null, toolServer: loadToolServerConfig(env) }, { logger: silentLogger, host: "127.0.0.1", ...options }).startToolServer(store);
+}
+
+/** The relay of a deployment with this environment, in this process, on loopback. */
+export function startRelayFor(env: Env, store: Store, options: DeploymentOptions = {}) {
+  return createDeployment({ env, relay: loadRelayConfig(env), toolServer: null }, { logger: silentLogger, host: "127.0.0.1", ...options }).startRelay(store);
+}
