@@ -1,5 +1,4 @@
 // `npm run register`: adds or updates our tool server in Open WebUI's admin settings.
-import { isHttpError } from "../lib/http-error.ts";
 import { loadRegisterConfig } from "../tool-server/load-register-config.ts";
 import { openWebUIConnection } from "../tool-server/open-webui-connection.ts";
 import { registerToolServer } from "../tool-server/register-tool-server.ts";
@@ -27,7 +26,6 @@ try {
       `Access: ${config.group ? `group ${config.group}` : result.action === "created" ? "all users" : "as set in Open WebUI"}. Users switch it on per chat; the relay attaches server:${config.toolServerId}.\n`,
   );
 } catch (error) {
-  if (!isHttpError(error)) throw error;
-  process.stderr.write(`Registration failed: ${error.detail}\n`);
+  process.stderr.write(`Registration failed: ${(error as Error).message}\n`);
   process.exit(1);
 }

@@ -1,4 +1,5 @@
 import { HttpError } from "../lib/http-error.ts";
+import { TransientError } from "../lib/transient-error.ts";
 import type { ModelErrorKind } from "./relay-metrics.ts";
 
 export interface OpenWebUIClientOptions {
@@ -85,18 +86,17 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
       onError(timedOut ? "timeout" : "unreachable");
-      throw new HttpError(502, timedOut ? `Open WebUI did not answer ${init.method} ${path} within ${init.timeoutMs} ms` : `Open WebUI could not be reached at ${options.baseUrl}`, { cause: error, transient: true });
+      throw new TransientError(timedOut ? `Open WebUI did not answer ${init.method} ${path} within ${init.timeoutMs} ms` : `Open WebUI could not be reached at ${options.baseUrl}`, { cause: error });
     }
     if (!response.ok) {
       const detail = await readDetail(response);
       const hint = response.status === 401 || response.status === 403 ? " (check OPENWEBUI_API_KEY, and that API keys are enabled in Open WebUI)" : "";
       const retryAfter = Number(response.headers.get("retry-after"));
       onError(response.status === 401 || response.status === 403 ? "refused" : response.status === 429 ? "rate_limited" : response.status >= 500 ? "server_error" : "client_error");
-      throw new HttpError(502, `Open WebUI answered ${response.status} to ${init.method} ${path}: ${detail}${hint}`, {
-        // Its own outages and its model provider's (which it passes on) may pass; a refused request will not.
-        transient: response.status >= 500 || response.status === 429,
-        ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
-      });
+      const message = `Open WebUI answered ${response.status} to ${init.method} ${path}: ${detail}${hint}`;
+      // Its own outages and its model provider's (which it passes on) may pass; a refused request will not.
+      if (response.status >= 500 || response.status === 429) throw new TransientError(message, Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {});
+      throw new HttpError(502, message);
     }
     return response;
   }
@@ -177,7 +177,7 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
         // The timeout covers the streamed body too, which can stop after the headers came.
         const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
         onError(timedOut ? "timeout" : "unreachable");
-        throw new HttpError(502, timedOut ? `Open WebUI did not answer POST /api/chat/completions within ${options.completionTimeoutMs} ms` : "Open WebUI's answer to POST /api/chat/completions broke off", { cause: error, transient: true });
+        throw new TransientError(timedOut ? `Open WebUI did not answer POST /api/chat/completions within ${options.completionTimeoutMs} ms` : "Open WebUI's answer to POST /api/chat/completions broke off", { cause: error });
       }
     },
 

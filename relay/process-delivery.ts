@@ -4,7 +4,7 @@ import { postRunComment } from "../github/post-run-comment.ts";
 import { findRunComment, type RunTarget } from "../github/run-comment.ts";
 import { redactCredentials } from "../github/safe-comment.ts";
 import type { RepoAllowList } from "../github/repo-allow-list.ts";
-import { HttpError } from "../lib/http-error.ts";
+import { TransientError } from "../lib/transient-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { DeliveryOutcome, DeliveryRecord, Store, WriteLimit } from "../store/store.ts";
 import { buildIssueMessage, issueFromPayload, systemPrompt } from "./build-prompt.ts";
@@ -115,7 +115,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
       observer.modelError(error ? "message_error" : "no_answer");
       logger.warn("run finished without a comment or an answer", { ...log, chatId: chat.id, error });
       // Open WebUI answers 200 and writes the model provider's failure on the message: an outage, worth retrying.
-      if (error) throw new HttpError(502, `Open WebUI reported: ${error}`, { transient: true });
+      if (error) throw new TransientError(`Open WebUI reported: ${error}`);
       return { status: "failed", reason: "the model neither called post_issue_comment nor gave an answer" };
     }
     if (!options.commentFallback) {
