@@ -1,7 +1,7 @@
 // `npm run register`: adds or updates our tool server in Open WebUI's admin settings.
 import { loadRegisterConfig } from "../tool-server/load-register-config.ts";
-import { openWebUIConnection } from "../tool-server/open-webui-connection.ts";
-import { registerToolServer } from "../tool-server/register-tool-server.ts";
+import { openWebUIConnection } from "../open-webui/tool-server-connection.ts";
+import { registerToolServer } from "../open-webui/register-tool-server.ts";
 import { configOrExit, loadDotEnv } from "./environment.ts";
 
 loadDotEnv();

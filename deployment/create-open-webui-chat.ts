@@ -1,5 +1,5 @@
 import type { RelayConfig } from "../relay/load-relay-config.ts";
-import { createOpenWebUIClient, type OpenWebUIClient } from "../relay/open-webui-client.ts";
+import { createOpenWebUIClient, type OpenWebUIClient } from "../open-webui/chat-client.ts";
 import type { ModelErrorKind } from "../relay/relay-metrics.ts";
 import { fanOut } from "./fan-out.ts";
 

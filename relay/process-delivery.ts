@@ -9,7 +9,8 @@ import type { Logger } from "../lib/logger.ts";
 import type { DeliveryOutcome, DeliveryRecord, Store, WriteLimit } from "../store/store.ts";
 import { buildIssueMessage, issueFromPayload, systemPrompt } from "./build-prompt.ts";
 import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
-import { failedToolCalls, finalAnswer, messageError, type OpenWebUIClient } from "./open-webui-client.ts";
+import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
+import { failedToolCalls, finalAnswer, messageError } from "../open-webui/read-chat.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 
 export interface ProcessorOptions {

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import { describe, expect, it } from "vitest";
 import { classifyError } from "../relay/classify-error.ts";
-import { createOpenWebUIClient } from "../relay/open-webui-client.ts";
+import { createOpenWebUIClient } from "../open-webui/chat-client.ts";
 
 describe("Open WebUI's failures as the relay sees them", () => {
   it("treats 5xx and 429 as worth retrying (with retry-after), and 4xx as final", async () => {

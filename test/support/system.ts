@@ -9,7 +9,7 @@ import { createRedisStore } from "../../store/redis-store.ts";
 import { createSqliteStore } from "../../store/sqlite-store.ts";
 import type { Store, WriteLimit } from "../../store/store.ts";
 import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
-import { openWebUIConnection } from "../../tool-server/open-webui-connection.ts";
+import { openWebUIConnection } from "../../open-webui/tool-server-connection.ts";
 import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from "./github-stand-in.ts";
 import { startOpenWebUIStandIn, type OpenWebUIStandIn } from "./open-webui-stand-in.ts";
 import { waitFor } from "./payloads.ts";
