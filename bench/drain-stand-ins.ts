@@ -5,7 +5,7 @@
 import { createDeployment } from "../deployment/create-deployment.ts";
 import { silentLogger } from "../lib/logger.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { openWebUIConnection } from "../open-webui/tool-server-connection.ts";
 import { startGitHubStandIn } from "../test/support/github-stand-in.ts";
 import { startOpenWebUIStandIn } from "../test/support/open-webui-stand-in.ts";

@@ -13,11 +13,11 @@ import { createGitHubClient } from "../github/create-github-client.ts";
 import { createRedisStore } from "../store/redis-store.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/store.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { startGitHubStandIn } from "../test/support/github-stand-in.ts";
 import { deliver, examplePayload, issuesOpened, waitFor } from "../test/support/payloads.ts";
 import { startRedisServer } from "../test/support/redis-server.ts";
-import { loadRelayConfig } from "../relay/load-relay-config.ts";
+import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { createDeployment } from "../deployment/create-deployment.ts";
 
 const root = resolve(import.meta.dirname, "..");

@@ -1,5 +1,5 @@
 // `npm run register`: adds or updates our tool server in Open WebUI's admin settings.
-import { loadRegisterConfig } from "../tool-server/load-register-config.ts";
+import { loadRegisterConfig } from "../config/load-register-config.ts";
 import { openWebUIConnection } from "../open-webui/tool-server-connection.ts";
 import { registerToolServer } from "../open-webui/register-tool-server.ts";
 import { configOrExit, loadDotEnv } from "./environment.ts";

@@ -1,6 +1,6 @@
 // The relay alone (docker compose runs it and the tool server as two containers).
 import { createDeployment } from "../deployment/create-deployment.ts";
-import { loadRelayConfig } from "../relay/load-relay-config.ts";
+import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { configOrExit, loadDotEnv, onShutdown } from "./environment.ts";
 
 loadDotEnv();

@@ -1,7 +1,7 @@
 // Both services in one process, sharing one store (SQLite in DATA_DIR, or Redis with REDIS_URL): `npm start`.
 import { createDeployment } from "../deployment/create-deployment.ts";
-import { loadRelayConfig } from "../relay/load-relay-config.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { loadRelayConfig } from "../config/load-relay-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { configOrExit, loadDotEnv, onShutdown } from "./environment.ts";
 
 loadDotEnv();

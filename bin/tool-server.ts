@@ -1,6 +1,6 @@
 // The tool server alone. It reads the relay's run records from the same store (DATA_DIR, or REDIS_URL).
 import { createDeployment } from "../deployment/create-deployment.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { configOrExit, loadDotEnv, onShutdown } from "./environment.ts";
 
 loadDotEnv();

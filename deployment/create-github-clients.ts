@@ -1,7 +1,7 @@
 import type { Octokit } from "@octokit/rest";
 import { appClientFor, githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
 import { createOwnLogin } from "../github/own-login.ts";
-import type { GitHubConfig } from "../github/read-github-config.ts";
+import type { GitHubConfig } from "../config/read-github-config.ts";
 import type { Logger } from "../lib/logger.ts";
 import { fanOut } from "./fan-out.ts";
 

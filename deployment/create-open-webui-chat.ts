@@ -1,4 +1,4 @@
-import type { RelayConfig } from "../relay/load-relay-config.ts";
+import type { RelayConfig } from "../config/load-relay-config.ts";
 import { createOpenWebUIClient, type OpenWebUIClient } from "../open-webui/chat-client.ts";
 import type { ModelErrorKind } from "../relay/relay-metrics.ts";
 import { fanOut } from "./fan-out.ts";

@@ -4,7 +4,7 @@ import type { Logger } from "../lib/logger.ts";
 import { createGitHubPacer, sharedGitHubPacer, type Pacing } from "./github-pacer.ts";
 import { createInstallationAuth } from "./installation-auth.ts";
 import { paceAndRetry } from "./pace-and-retry.ts";
-import type { GitHubConfig } from "./read-github-config.ts";
+import type { GitHubConfig } from "../config/read-github-config.ts";
 
 /** What tests (and only tests) change about the client: the network, and waits shortened. */
 export type GitHubClientTuning = Pick<GitHubClientOptions, "fetch" | "retry" | "pacing" | "onRateLimit">;

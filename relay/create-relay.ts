@@ -6,7 +6,7 @@ import { errorMiddleware } from "../lib/error-middleware.ts";
 import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Store, WriteLimit } from "../store/store.ts";
-import type { RelayConfig } from "./load-relay-config.ts";
+import type { RelayConfig } from "../config/load-relay-config.ts";
 import type { OpenWebUIChat } from "../deployment/create-deployment.ts";
 import { createAdminApi } from "./admin-api.ts";
 import { createDeliveriesPage } from "./deliveries-page.ts";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSqliteStore } from "../store/sqlite-store.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { startToolServerFor } from "./support/start-services.ts";
 import { startGitHubStandIn } from "./support/github-stand-in.ts";
 import { analystScript, issueAskedAbout } from "./support/model-scripts.ts";
@@ -188,7 +188,7 @@ describe("GET /metrics", () => {
   });
 
   it("refuses a METRICS_TOKEN too short to be secret, naming the variable", async () => {
-    const { loadRelayConfig } = await import("../relay/load-relay-config.ts");
+    const { loadRelayConfig } = await import("../config/load-relay-config.ts");
     const env = { GITHUB_WEBHOOK_SECRET: webhookSecret, GITHUB_TOKEN: "ghp_x", GITHUB_REPOS: "octo/app", OPENWEBUI_URL: "http://127.0.0.1:1", OPENWEBUI_API_KEY: "sk-x", METRICS_TOKEN: "short" };
     expect(() => loadRelayConfig(env)).toThrow(/METRICS_TOKEN is too short/);
     expect(() => loadToolServerConfig({ ...env, TOOL_SERVER_API_KEY: toolServerKey })).toThrow(/METRICS_TOKEN is too short/);

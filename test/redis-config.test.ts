@@ -3,9 +3,9 @@ import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { problemsOf } from "./support/config-problems.ts";
-import { loadRelayConfig } from "../relay/load-relay-config.ts";
+import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { createRedisStore } from "../store/redis-store.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { redisServerAvailable, startRedisServer } from "./support/redis-server.ts";
 
 const root = resolve(import.meta.dirname, "..");

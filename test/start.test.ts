@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { problemsOf } from "./support/config-problems.ts";
-import { loadRelayConfig } from "../relay/load-relay-config.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { loadRelayConfig } from "../config/load-relay-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const tsx = join(root, "node_modules", ".bin", "tsx");

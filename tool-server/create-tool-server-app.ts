@@ -2,7 +2,7 @@ import type { GitHubClients } from "../deployment/create-github-clients.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Store, WriteLimit } from "../store/store.ts";
 import { createToolServer } from "./create-tool-server.ts";
-import type { ToolServerConfig } from "./load-tool-server-config.ts";
+import type { ToolServerConfig } from "../config/load-tool-server-config.ts";
 import type { ToolDefinition } from "./tool-definition.ts";
 import { toolRegistry } from "./tool-registry.ts";
 import { createToolServerMetrics } from "./tool-server-metrics.ts";

@@ -1,9 +1,9 @@
 import { createDeployment, type DeploymentOptions } from "../../deployment/create-deployment.ts";
 import { silentLogger } from "../../lib/logger.ts";
 import type { Env } from "../../lib/read-env.ts";
-import { loadRelayConfig } from "../../relay/load-relay-config.ts";
+import { loadRelayConfig } from "../../config/load-relay-config.ts";
 import type { Store } from "../../store/store.ts";
-import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
+import { loadToolServerConfig } from "../../config/load-tool-server-config.ts";
 
 /** The tool server of a deployment with this environment, in this process, on loopback. */
 export function startToolServerFor(env: Env, store: Store, options: DeploymentOptions = {}) {

@@ -1,7 +1,7 @@
 import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { createEnvReader } from "../lib/read-env.ts";
-import { parseRepoAllowList, type RepoAllowList } from "./repo-allow-list.ts";
+import { parseRepoAllowList, type RepoAllowList } from "../github/repo-allow-list.ts";
 
 /** A GitHub App's credentials: the services then act with an installation token per repository. */
 export interface GitHubAppCredentials {

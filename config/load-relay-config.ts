@@ -1,7 +1,7 @@
-import { readGitHubConfig, type GitHubConfig } from "../github/read-github-config.ts";
+import { readGitHubConfig, type GitHubConfig } from "./read-github-config.ts";
 import { createEnvReader, type Env } from "../lib/read-env.ts";
 import { readRedisConfig, type RedisConfig } from "../store/read-redis-config.ts";
-import type { HookRef } from "./reconcile-deliveries.ts";
+import type { HookRef } from "../relay/reconcile-deliveries.ts";
 
 export interface RelayConfig {
   port: number;

@@ -1,4 +1,4 @@
-import { readGitHubConfig, type GitHubConfig } from "../github/read-github-config.ts";
+import { readGitHubConfig, type GitHubConfig } from "./read-github-config.ts";
 import { createEnvReader, type Env } from "../lib/read-env.ts";
 import { readRedisConfig, type RedisConfig } from "../store/read-redis-config.ts";
 
