@@ -12,7 +12,7 @@ try {
   const result = await registerToolServer({
     openWebUIUrl: config.openWebUIUrl,
     apiKey: config.apiKey,
-    timeoutMs: 30_000,
+    timeoutMs: config.timeoutMs,
     keepAccess: !config.group,
     connection: openWebUIConnection({
       url: config.toolServerUrl,

@@ -1,4 +1,6 @@
-import { createEnvReader, type Env } from "../lib/read-env.ts";
+import type { Env } from "../lib/read-env.ts";
+import { httpUrl, integer, optionalText, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
+import { toolServerIdProblem } from "./relay-checks.ts";
 
 export interface RegisterConfig {
   openWebUIUrl: string;
@@ -7,20 +9,24 @@ export interface RegisterConfig {
   toolServerUrl: string;
   toolServerKey: string;
   group: string | null;
+  /** For each call to Open WebUI's admin settings (it fetches our spec while verifying). */
+  timeoutMs: number;
 }
+
+const registerFields = {
+  openWebUIUrl: httpUrl("OPENWEBUI_URL", undefined, "set it to Open WebUI's address, e.g. http://localhost:3000"),
+  apiKey: requiredText("OPENWEBUI_API_KEY", "use an admin's API key (Settings > Account > API keys)"),
+  toolServerId: optionalText("OPENWEBUI_TOOL_SERVER_ID", "github"),
+  toolServerUrl: httpUrl("TOOL_SERVER_URL", "http://localhost:8087", "set it to where Open WebUI reaches the tool server, e.g. http://tool-server:8087"),
+  toolServerKey: requiredText("TOOL_SERVER_API_KEY", "the tool server's bearer key; Open WebUI will send it"),
+  group: optionalText("OPENWEBUI_TOOL_SERVER_GROUP", ""),
+  timeoutMs: integer("OPENWEBUI_REQUEST_TIMEOUT_MS", 30_000, { min: 1_000, max: 600_000 }),
+};
 
 /** Variables of `npm run register`; throws a ConfigError naming each bad one. */
 export function loadRegisterConfig(env: Env): Readonly<RegisterConfig> {
-  const read = createEnvReader(env);
-  const config: RegisterConfig = {
-    openWebUIUrl: read.url("OPENWEBUI_URL", undefined, "set it to Open WebUI's address, e.g. http://localhost:3000"),
-    apiKey: read.requiredString("OPENWEBUI_API_KEY", "use an admin's API key (Settings > Account > API keys)"),
-    toolServerId: read.optionalString("OPENWEBUI_TOOL_SERVER_ID", "github"),
-    toolServerUrl: read.url("TOOL_SERVER_URL", "http://localhost:8087", "set it to where Open WebUI reaches the tool server, e.g. http://tool-server:8087"),
-    toolServerKey: read.requiredString("TOOL_SERVER_API_KEY", "the tool server's bearer key; Open WebUI will send it"),
-    group: read.optionalString("OPENWEBUI_TOOL_SERVER_GROUP", "") || null,
-  };
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(config.toolServerId)) read.fail(`OPENWEBUI_TOOL_SERVER_ID must be letters, digits, "_", "-" or "." (got "${config.toolServerId}")`);
-  read.finish();
-  return Object.freeze(config);
+  const { values, problems } = readEnvFields(env, registerFields);
+  problems.push(...toolServerIdProblem(values.toolServerId));
+  throwProblems(problems);
+  return Object.freeze({ ...values, group: values.group || null });
 }

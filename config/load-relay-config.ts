@@ -1,14 +1,19 @@
-import { readGitHubConfig, type GitHubConfig } from "./read-github-config.ts";
-import { createEnvReader, type Env } from "../lib/read-env.ts";
-import { readRedisConfig, type RedisConfig } from "../store/read-redis-config.ts";
+import type { Env } from "../lib/read-env.ts";
 import type { HookRef } from "../relay/reconcile-deliveries.ts";
+import type { RedisConfig } from "../store/read-redis-config.ts";
+import { flag, httpUrl, integer, optionalText, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
+import { httpTimeoutFields, type HttpTimeouts } from "./http-timeouts.ts";
+import { readGitHubConfig, type GitHubConfig } from "./read-github-config.ts";
+import { readRedisConfig } from "./read-redis-config.ts";
+import { reconcileConfig, tokenLengthProblem, toolServerIdProblem } from "./relay-checks.ts";
+import { timingProblems } from "./timing-contract.ts";
 
 export interface RelayConfig {
   port: number;
   webhookSecret: string;
-  github: GitHubConfig & { botLogin: string | null };
+  github: GitHubConfig;
   /** `publicUrl`: where people's browsers reach Open WebUI, for links to a run's chat. */
-  openWebUI: { url: string; publicUrl: string; apiKey: string; model: string; toolServerId: string; timeoutMs: number };
+  openWebUI: { url: string; publicUrl: string; apiKey: string; model: string; toolServerId: string; timeoutMs: number; requestTimeoutMs: number };
   concurrency: number;
   /** Off: this relay only receives and stores; another process works the queue. */
   workerEnabled: boolean;
@@ -23,69 +28,83 @@ export interface RelayConfig {
   /** GitHub App credentials (the same as github.app): the relay acts as the app, and reconciles its webhook. */
   app: { id: number; privateKey: string } | null;
   commentFallback: boolean;
+  http: HttpTimeouts;
   dataDir: string;
   /** Set: the shared store in Redis instead of SQLite in dataDir. */
   redis: RedisConfig | null;
   debug: boolean;
 }
 
+const headFields = {
+  port: integer("PORT", 8086, { min: 0, max: 65_535 }),
+  webhookSecret: requiredText("GITHUB_WEBHOOK_SECRET", "set it to the secret entered in the GitHub webhook's settings (e.g. openssl rand -hex 32)"),
+};
+
+const relayFields = {
+  openWebUIUrl: httpUrl("OPENWEBUI_URL", undefined, "set it to Open WebUI's address as the relay reaches it, e.g. http://open-webui:8080"),
+  apiKey: requiredText("OPENWEBUI_API_KEY", "create an API key in Open WebUI (Settings > Account > API keys; ENABLE_API_KEYS=true) and set OPENWEBUI_API_KEY"),
+  model: optionalText("AI_MODEL", "gpt-5"),
+  toolServerId: optionalText("OPENWEBUI_TOOL_SERVER_ID", "github"),
+  timeoutMs: integer("OPENWEBUI_TIMEOUT_MS", 600_000, { min: 1_000, max: 3_600_000 }),
+  openWebUIRequestMs: integer("OPENWEBUI_REQUEST_TIMEOUT_MS", 30_000, { min: 1_000, max: 600_000 }),
+  concurrency: integer("RELAY_CONCURRENCY", 2, { min: 1, max: 64 }),
+  workerEnabled: flag("RELAY_WORKER", true),
+  maxAttempts: integer("RELAY_MAX_ATTEMPTS", 5, { min: 1, max: 100 }),
+  retryBaseMs: integer("RELAY_RETRY_BASE_MS", 30_000, { min: 10, max: 3_600_000 }),
+  retryMaxMs: integer("RELAY_RETRY_MAX_MS", 3_600_000, { min: 10, max: 86_400_000 }),
+  adminToken: optionalText("RELAY_ADMIN_TOKEN", ""),
+  metricsToken: optionalText("METRICS_TOKEN", ""),
+  // Docker sends SIGKILL 10 s after SIGTERM by default.
+  shutdownGraceMs: integer("RELAY_SHUTDOWN_GRACE_MS", 8_000, { min: 0, max: 600_000 }),
+  commentFallback: flag("COMMENT_FALLBACK", true),
+  ...httpTimeoutFields,
+  dataDir: optionalText("DATA_DIR", "./data"),
+};
+
 /** Reads and checks every relay variable; throws a ConfigError naming each bad one. */
 export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
-  const read = createEnvReader(env);
-  const config: RelayConfig = {
-    port: read.integer("PORT", 8086, { min: 0, max: 65_535 }),
-    webhookSecret: read.requiredString("GITHUB_WEBHOOK_SECRET", "set it to the secret entered in the GitHub webhook's settings (e.g. openssl rand -hex 32)"),
-    github: { ...readGitHubConfig(read), botLogin: read.optionalString("GITHUB_BOT_LOGIN", "") || null },
-    openWebUI: {
-      url: read.url("OPENWEBUI_URL", undefined, "set it to Open WebUI's address as the relay reaches it, e.g. http://open-webui:8080"),
-      publicUrl: "",
-      apiKey: read.requiredString("OPENWEBUI_API_KEY", "create an API key in Open WebUI (Settings > Account > API keys; ENABLE_API_KEYS=true) and set OPENWEBUI_API_KEY"),
-      model: read.optionalString("AI_MODEL", "gpt-5"),
-      toolServerId: read.optionalString("OPENWEBUI_TOOL_SERVER_ID", "github"),
-      timeoutMs: read.integer("OPENWEBUI_TIMEOUT_MS", 600_000, { min: 1_000, max: 3_600_000 }),
-    },
-    concurrency: read.integer("RELAY_CONCURRENCY", 2, { min: 1, max: 64 }),
-    workerEnabled: read.boolean("RELAY_WORKER", true),
-    maxAttempts: read.integer("RELAY_MAX_ATTEMPTS", 5, { min: 1, max: 100 }),
-    retry: {
-      baseMs: read.integer("RELAY_RETRY_BASE_MS", 30_000, { min: 10, max: 3_600_000 }),
-      maxMs: read.integer("RELAY_RETRY_MAX_MS", 3_600_000, { min: 10, max: 86_400_000 }),
-    },
-    adminToken: read.optionalString("RELAY_ADMIN_TOKEN", "") || null,
-    metricsToken: read.optionalString("METRICS_TOKEN", "") || null,
-    // Docker sends SIGKILL 10 s after SIGTERM by default.
-    shutdownGraceMs: read.integer("RELAY_SHUTDOWN_GRACE_MS", 8_000, { min: 0, max: 600_000 }),
-    commentFallback: read.boolean("COMMENT_FALLBACK", true),
-    reconcile: null,
-    app: null,
-    dataDir: read.optionalString("DATA_DIR", "./data"),
-    redis: readRedisConfig(read),
-    debug: read.boolean("DEBUG", false),
-  };
+  const head = readEnvFields(env, headFields);
+  const { github, problems: githubProblems } = readGitHubConfig(env);
+  const { values: v, problems } = readEnvFields(env, relayFields);
+  const { redis, problems: redisProblems } = readRedisConfig(env);
+  const debug = readEnvFields(env, { debug: flag("DEBUG", false) });
+  const all = [...head.problems, ...githubProblems, ...problems, ...redisProblems, ...debug.problems];
   // The relay's own address for Open WebUI (http://open-webui:8080 in compose) is often not one a browser can open.
-  config.openWebUI.publicUrl = read.optionalString("OPENWEBUI_PUBLIC_URL", "") ? read.url("OPENWEBUI_PUBLIC_URL", undefined, "set it to Open WebUI's address as people open it in a browser, e.g. https://chat.example.com, or leave it empty to use OPENWEBUI_URL") : config.openWebUI.url;
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(config.openWebUI.toolServerId)) {
-    read.fail(`OPENWEBUI_TOOL_SERVER_ID must be letters, digits, "_", "-" or "." (got "${config.openWebUI.toolServerId}")`);
-  }
-  config.app = config.github.app;
-  const hookId = read.optionalString("GITHUB_HOOK_ID", "");
-  const hookRepo = read.optionalString("GITHUB_HOOK_REPO", "");
-  if (hookId || hookRepo || config.app) {
-    const [owner, repo, extra] = hookRepo.split("/");
-    const repositoryHook = Boolean(hookId || hookRepo);
-    // An installation token is narrowed to issues, and a repository webhook's log needs a token with webhook access.
-    if (repositoryHook && config.app) read.fail("GITHUB_HOOK_ID and GITHUB_HOOK_REPO are for a repository webhook with GITHUB_TOKEN; as a GitHub App the relay reconciles the app's own webhook, so leave them empty");
-    if (repositoryHook && !/^\d{1,15}$/.test(hookId)) read.fail(`GITHUB_HOOK_ID must be the webhook's numeric id (in its settings URL), got "${hookId}"`);
-    if (repositoryHook && (!owner || !repo || extra !== undefined)) read.fail(`GITHUB_HOOK_REPO must be the owner/repo the webhook belongs to, got "${hookRepo}"`);
-    config.reconcile = {
-      hook: repositoryHook ? { kind: "repository", owner: owner ?? "", repo: repo ?? "", id: Number(hookId) } : { kind: "app" },
-      intervalMs: read.integer("RELAY_RECONCILE_INTERVAL_MS", 300_000, { min: 1_000, max: 86_400_000 }),
-      // GitHub keeps delivery logs, and allows redelivery, for 3 days.
-      windowMs: read.integer("RELAY_RECONCILE_WINDOW_HOURS", 24, { min: 1, max: 72 }) * 3_600_000,
-    };
-  }
-  if (config.adminToken && config.adminToken.length < 16) read.fail("RELAY_ADMIN_TOKEN is too short: use at least 16 random characters (e.g. openssl rand -hex 32), or leave it empty to turn the admin API off");
-  if (config.metricsToken && config.metricsToken.length < 16) read.fail("METRICS_TOKEN is too short: use at least 16 random characters (e.g. openssl rand -hex 32), or leave it empty to serve /metrics without a token");
-  read.finish();
-  return Object.freeze(config);
+  const publicUrl = env.OPENWEBUI_PUBLIC_URL?.trim()
+    ? readEnvFields(env, { url: httpUrl("OPENWEBUI_PUBLIC_URL", undefined, "set it to Open WebUI's address as people open it in a browser, e.g. https://chat.example.com, or leave it empty to use OPENWEBUI_URL") })
+    : { values: { url: v.openWebUIUrl }, problems: [] };
+  all.push(...publicUrl.problems, ...toolServerIdProblem(v.toolServerId));
+  const reconcile = reconcileConfig(env, github.app !== null, all);
+  all.push(...tokenLengthProblem("RELAY_ADMIN_TOKEN", v.adminToken, "or leave it empty to turn the admin API off"));
+  all.push(...tokenLengthProblem("METRICS_TOKEN", v.metricsToken, "or leave it empty to serve /metrics without a token"));
+  all.push(
+    ...timingProblems({
+      comment: { githubRequest: ["GITHUB_TIMEOUT_MS", github.timeoutMs], commentBudgetWait: ["GITHUB_COMMENT_BUDGET_WAIT_MS", github.commentBudgetWaitMs], commentLock: ["GITHUB_COMMENT_LOCK_MS", github.commentLockMs] },
+      server: { headersTimeout: ["HTTP_HEADERS_TIMEOUT_MS", v.headersTimeoutMs], requestTimeout: ["HTTP_REQUEST_TIMEOUT_MS", v.requestTimeoutMs] },
+      completion: ["OPENWEBUI_TIMEOUT_MS", v.timeoutMs],
+      openWebUIRequest: ["OPENWEBUI_REQUEST_TIMEOUT_MS", v.openWebUIRequestMs],
+      retry: { base: ["RELAY_RETRY_BASE_MS", v.retryBaseMs], max: ["RELAY_RETRY_MAX_MS", v.retryMaxMs] },
+    }),
+  );
+  throwProblems(all);
+  return Object.freeze({
+    port: head.values.port,
+    webhookSecret: head.values.webhookSecret,
+    github,
+    openWebUI: { url: v.openWebUIUrl, publicUrl: publicUrl.values.url, apiKey: v.apiKey, model: v.model, toolServerId: v.toolServerId, timeoutMs: v.timeoutMs, requestTimeoutMs: v.openWebUIRequestMs },
+    concurrency: v.concurrency,
+    workerEnabled: v.workerEnabled,
+    maxAttempts: v.maxAttempts,
+    retry: { baseMs: v.retryBaseMs, maxMs: v.retryMaxMs },
+    adminToken: v.adminToken || null,
+    metricsToken: v.metricsToken || null,
+    shutdownGraceMs: v.shutdownGraceMs,
+    reconcile,
+    app: github.app,
+    commentFallback: v.commentFallback,
+    http: { headersTimeoutMs: v.headersTimeoutMs, requestTimeoutMs: v.requestTimeoutMs },
+    dataDir: v.dataDir,
+    redis,
+    debug: debug.values.debug,
+  });
 }

@@ -65,7 +65,7 @@ export function createDeployment(config: DeploymentConfig, options: DeploymentOp
     const relayConfig = config.relay;
     const relay = createRelay(relayConfig, { store, logger, secrets, github, openWebUI, ...pick(options, "pollIntervalMs", "commentLimits") });
     await relay.start();
-    const server = await listen(relay.handler, relayConfig.port, host);
+    const server = await listen(relay.handler, relayConfig.port, host, relayConfig.http);
     logger.info("relay listening", { url: server.url, model: relayConfig.openWebUI.model, toolServer: `server:${relayConfig.openWebUI.toolServerId}` });
     return {
       url: server.url,
@@ -79,7 +79,7 @@ export function createDeployment(config: DeploymentConfig, options: DeploymentOp
   async function startToolServer(store: Store) {
     if (!config.toolServer) throw new Error("this deployment has no tool server config");
     const app = createToolServerApp(config.toolServer, { store, logger, secrets, github, ...pick(options, "commentLimits", "tools") });
-    const server = await listen(app, config.toolServer.port, host);
+    const server = await listen(app, config.toolServer.port, host, config.toolServer.http);
     logger.info("tool server listening", { url: server.url, openapi: `${server.url}/openapi.json` });
     return { url: server.url, close: () => server.close() };
   }

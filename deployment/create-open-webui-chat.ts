@@ -16,7 +16,7 @@ export function createOpenWebUIChat(config: RelayConfig["openWebUI"], options: {
     baseUrl: config.url,
     apiKey: config.apiKey,
     completionTimeoutMs: config.timeoutMs,
-    requestTimeoutMs: 30_000,
+    requestTimeoutMs: config.requestTimeoutMs,
     onError: errors.emit,
     ...options,
   });

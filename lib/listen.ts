@@ -1,5 +1,6 @@
 import type { RequestListener, Server } from "node:http";
 import { createServer } from "node:http";
+import type { HttpTimeouts } from "../config/http-timeouts.ts";
 
 export interface Listening {
   server: Server;
@@ -7,10 +8,9 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Starts an HTTP server with explicit timeouts; port 0 picks a free port. */
-export function listen(handler: RequestListener, port: number, host: string): Promise<Listening> {
-  // A slow or stalled client is cut off: headers within 10 s, the whole request (up to 25 MB) within 30 s.
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16_384, connectionsCheckingInterval: 1_000 }, handler);
+/** Starts an HTTP server with explicit timeouts (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS); port 0 picks a free port. */
+export function listen(handler: RequestListener, port: number, host: string, timeouts: HttpTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 }): Promise<Listening> {
+  const server = createServer({ requestTimeout: timeouts.requestTimeoutMs, headersTimeout: timeouts.headersTimeoutMs, keepAliveTimeout: 5_000, maxHeaderSize: 16_384, connectionsCheckingInterval: 1_000 }, handler);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

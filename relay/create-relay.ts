@@ -64,6 +64,7 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
       ownLogin: ownLogin.resolve,
       secrets,
       commentLimits: deps.commentLimits ?? config.github.commentLimits,
+      commentTiming: { budgetWaitMs: config.github.commentBudgetWaitMs, lockMs: config.github.commentLockMs },
       allowList: config.github.allowList,
       logger,
       observer,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Octokit } from "@octokit/rest";
-import { postRunComment } from "../github/post-run-comment.ts";
+import { postRunComment, type CommentTiming } from "../github/post-run-comment.ts";
 import { findRunComment, type RunTarget } from "../github/run-comment.ts";
 import { redactCredentials } from "../github/safe-comment.ts";
 import type { RepoAllowList } from "../github/repo-allow-list.ts";
@@ -23,6 +23,7 @@ export interface ProcessorOptions {
   /** Resolves the relay's own login (null when it cannot be known). */
   ownLogin: () => Promise<string | null>;
   commentLimits: readonly WriteLimit[];
+  commentTiming: CommentTiming;
   allowList: RepoAllowList;
   /** Never posted: removed from the answer if the model wrote one. */
   secrets: readonly string[];
@@ -125,7 +126,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     }
     const safe = redactCredentials(answer, options.secrets);
     if (safe !== answer) logger.warn("credentials removed from the model's answer before posting", { ...log, chatId: chat.id });
-    const posted = await postRunComment({ github, store, commentLimits: options.commentLimits }, target, safe);
+    const posted = await postRunComment({ github, store, commentLimits: options.commentLimits, commentTiming: options.commentTiming }, target, safe);
     await store.setRunComment(chat.id, { id: posted.id, url: posted.html_url });
     logger.info("fallback: the relay posted the model's answer", { ...log, chatId: chat.id, commentUrl: posted.html_url });
     return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };

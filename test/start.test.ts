@@ -24,7 +24,7 @@ describe("configuration", () => {
   it("reads a complete environment with the documented defaults", () => {
     const relay = loadRelayConfig(fullEnv);
     expect(relay).toMatchObject({ port: 8086, concurrency: 2, commentFallback: true, dataDir: "./data", debug: false });
-    expect(relay.openWebUI).toEqual({ url: "http://127.0.0.1:9", publicUrl: "http://127.0.0.1:9", apiKey: "sk-example", model: "gpt-5", toolServerId: "github", timeoutMs: 600_000 });
+    expect(relay.openWebUI).toEqual({ url: "http://127.0.0.1:9", publicUrl: "http://127.0.0.1:9", apiKey: "sk-example", model: "gpt-5", toolServerId: "github", timeoutMs: 600_000, requestTimeoutMs: 30_000 });
     expect(relay.github.apiUrl).toBe("https://api.github.com");
     expect(Object.isFrozen(relay)).toBe(true);
     expect(loadToolServerConfig(fullEnv)).toMatchObject({ port: 8087, corsOrigins: [] });

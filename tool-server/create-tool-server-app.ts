@@ -33,6 +33,7 @@ export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: To
       logger: deps.logger,
       secrets: deps.secrets,
       commentLimits: deps.commentLimits ?? config.github.commentLimits,
+      commentTiming: { budgetWaitMs: config.github.commentBudgetWaitMs, lockMs: config.github.commentLockMs },
       ownLogin: deps.github.ownLogin.resolve,
     },
     apiKey: config.apiKey,
