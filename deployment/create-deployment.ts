@@ -13,8 +13,6 @@ import { deploymentSecrets } from "./deployment-secrets.ts";
 import { openDeploymentStore } from "./open-deployment-store.ts";
 import { createOpenWebUIChat } from "./create-open-webui-chat.ts";
 
-export type { OpenWebUIChat } from "./create-open-webui-chat.ts";
-
 /** What this process runs: the relay, the tool server, or both (null: not here). */
 export interface DeploymentConfig {
   /** The environment the configs were read from: every secret in it is one never to post. */

@@ -7,7 +7,7 @@ import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Store, WriteLimit } from "../store/store.ts";
 import type { RelayConfig } from "../config/load-relay-config.ts";
-import type { OpenWebUIChat } from "../deployment/create-deployment.ts";
+import type { OpenWebUIChat } from "../deployment/create-open-webui-chat.ts";
 import { createAdminApi } from "./admin-api.ts";
 import { createDeliveriesPage } from "./deliveries-page.ts";
 import { createDeliveryProcessor } from "./process-delivery.ts";
