@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { ConfigError } from "../lib/read-env.ts";
+import { ConfigError } from "../config/config-error.ts";
 import type { Logger } from "../lib/logger.ts";
 
 /** Variables from the shell win over `.env`, which only fills the gaps. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError, type Env } from "../lib/read-env.ts";
+import { ConfigError, type Env } from "./config-error.ts";
 
 /** One environment variable: its name, the zod schema its text goes through, and its value when absent or bad. */
 export interface EnvField<T> {

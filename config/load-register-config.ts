@@ -1,4 +1,4 @@
-import type { Env } from "../lib/read-env.ts";
+import type { Env } from "./config-error.ts";
 import { httpUrl, integer, optionalText, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
 import { toolServerIdProblem } from "./relay-checks.ts";
 

@@ -1,6 +1,6 @@
-import type { Env } from "../lib/read-env.ts";
+import type { Env } from "./config-error.ts";
 import type { HookRef } from "../relay/reconcile-deliveries.ts";
-import type { RedisConfig } from "../store/read-redis-config.ts";
+import type { RedisConfig } from "./read-redis-config.ts";
 import { flag, httpUrl, integer, optionalText, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
 import { httpTimeoutFields, type HttpTimeouts } from "./http-timeouts.ts";
 import { readGitHubConfig, type GitHubConfig } from "./read-github-config.ts";

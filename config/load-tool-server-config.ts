@@ -1,5 +1,5 @@
-import type { Env } from "../lib/read-env.ts";
-import type { RedisConfig } from "../store/read-redis-config.ts";
+import type { Env } from "./config-error.ts";
+import type { RedisConfig } from "./read-redis-config.ts";
 import { flag, integer, list, optionalText, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
 import { httpTimeoutFields, type HttpTimeouts } from "./http-timeouts.ts";
 import { readGitHubConfig, type GitHubConfig } from "./read-github-config.ts";

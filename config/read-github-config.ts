@@ -1,7 +1,7 @@
 import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseRepoAllowList, type RepoAllowList } from "../github/repo-allow-list.ts";
-import type { Env } from "../lib/read-env.ts";
+import type { Env } from "./config-error.ts";
 import { httpUrl, integer, list, optionalText, readEnvFields } from "./env-fields.ts";
 
 /** A GitHub App's credentials: the services then act with an installation token per repository. */

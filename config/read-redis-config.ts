@@ -1,6 +1,13 @@
-import type { Env } from "../lib/read-env.ts";
-import type { RedisConfig } from "../store/read-redis-config.ts";
+import type { Env } from "./config-error.ts";
 import { integer, optionalText, readEnvFields } from "./env-fields.ts";
+
+export interface RedisConfig {
+  url: string;
+  prefix: string;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  livenessMs: number;
+}
 
 const fix = "give it as redis://[:password@]host[:port][/db] (rediss:// for TLS), or leave it empty for the embedded SQLite store";
 

@@ -1,4 +1,4 @@
-import type { Env } from "../lib/read-env.ts";
+import type { Env } from "./config-error.ts";
 import type { HookRef } from "../relay/reconcile-deliveries.ts";
 import { integer, optionalText, readEnvFields } from "./env-fields.ts";
 

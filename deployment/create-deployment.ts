@@ -1,7 +1,7 @@
 import type { GitHubClientTuning } from "../github/create-github-client.ts";
 import { listen } from "../lib/listen.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
-import type { Env } from "../lib/read-env.ts";
+import type { Env } from "../config/config-error.ts";
 import { createRelay } from "../relay/create-relay.ts";
 import type { RelayConfig } from "../config/load-relay-config.ts";
 import type { Store, WriteLimit } from "../store/store.ts";

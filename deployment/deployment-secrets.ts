@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Env } from "../lib/read-env.ts";
+import type { Env } from "../config/config-error.ts";
 
 // Every variable that holds a credential, whichever service reads it: docker compose hands each
 // service the whole .env, so a tool server knows the relay's secrets, and must never post them

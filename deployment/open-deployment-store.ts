@@ -1,5 +1,5 @@
 import type { Logger } from "../lib/logger.ts";
-import type { RedisConfig } from "../store/read-redis-config.ts";
+import type { RedisConfig } from "../config/read-redis-config.ts";
 import { createRedisStore } from "../store/redis-store.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/store.ts";

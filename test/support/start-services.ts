@@ -1,6 +1,6 @@
 import { createDeployment, type DeploymentOptions } from "../../deployment/create-deployment.ts";
 import { silentLogger } from "../../lib/logger.ts";
-import type { Env } from "../../lib/read-env.ts";
+import type { Env } from "../../config/config-error.ts";
 import { loadRelayConfig } from "../../config/load-relay-config.ts";
 import type { Store } from "../../store/store.ts";
 import { loadToolServerConfig } from "../../config/load-tool-server-config.ts";
