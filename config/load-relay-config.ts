@@ -18,6 +18,8 @@ export interface RelayConfig {
   /** Off: this relay only receives and stores; another process works the queue. */
   workerEnabled: boolean;
   maxAttempts: number;
+  /** How often the worker looks at the queue besides being woken by a new delivery (replays by another process, retries coming due). */
+  pollIntervalMs: number;
   retry: { baseMs: number; maxMs: number };
   adminToken: string | null;
   /** Bearer token for GET /metrics; open without one. */
@@ -50,6 +52,7 @@ const relayFields = {
   concurrency: integer("RELAY_CONCURRENCY", 2, { min: 1, max: 64 }),
   workerEnabled: flag("RELAY_WORKER", true),
   maxAttempts: integer("RELAY_MAX_ATTEMPTS", 5, { min: 1, max: 100 }),
+  pollIntervalMs: integer("RELAY_POLL_INTERVAL_MS", 5_000, { min: 10, max: 600_000 }),
   retryBaseMs: integer("RELAY_RETRY_BASE_MS", 30_000, { min: 10, max: 3_600_000 }),
   retryMaxMs: integer("RELAY_RETRY_MAX_MS", 3_600_000, { min: 10, max: 86_400_000 }),
   adminToken: optionalText("RELAY_ADMIN_TOKEN", ""),
@@ -95,6 +98,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     concurrency: v.concurrency,
     workerEnabled: v.workerEnabled,
     maxAttempts: v.maxAttempts,
+    pollIntervalMs: v.pollIntervalMs,
     retry: { baseMs: v.retryBaseMs, maxMs: v.retryMaxMs },
     adminToken: v.adminToken || null,
     metricsToken: v.metricsToken || null,

@@ -48,7 +48,7 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     concurrency: config.concurrency,
     // A run can take the whole completion timeout; the margin covers GitHub calls around it.
     leaseMs: config.openWebUI.timeoutMs + 120_000,
-    pollIntervalMs: deps.pollIntervalMs ?? 5_000,
+    pollIntervalMs: deps.pollIntervalMs ?? config.pollIntervalMs,
     maxAttempts: config.maxAttempts,
     retry: config.retry,
     writeLimits: deps.commentLimits ?? config.github.commentLimits,

@@ -24,6 +24,7 @@ describe("the timing contract: inner waits fit inside outer ones", () => {
     expect(relay.github).toMatchObject({ timeoutMs: 30_000, commentBudgetWaitMs: 240_000, commentLockMs: 300_000 });
     expect(relay.openWebUI).toMatchObject({ timeoutMs: 600_000, requestTimeoutMs: 30_000 });
     expect(relay.http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
+    expect(relay).toMatchObject({ pollIntervalMs: 5_000, shutdownGraceMs: 8_000, retry: { baseMs: 30_000, maxMs: 3_600_000 } });
     expect(loadToolServerConfig(fullEnv).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
   });
 
