@@ -4,13 +4,13 @@
 // with their addresses, then serves until it is killed.
 import { createDeployment } from "../deployment/create-deployment.ts";
 import { silentLogger } from "../lib/logger.ts";
-import { createSqliteStore } from "../store/sqlite-store.ts";
+import { openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { openWebUIConnection } from "../open-webui/tool-server-connection.ts";
-import { startGitHubStandIn } from "../test/support/github-stand-in.ts";
-import { startOpenWebUIStandIn } from "../test/support/open-webui-stand-in.ts";
-import { issuesOpened } from "../test/support/payloads.ts";
-import { startScriptedModel } from "../test/support/scripted-model.ts";
+import { startGitHubStandIn } from "../stand-ins/github-stand-in.ts";
+import { startOpenWebUIStandIn } from "../stand-ins/open-webui-stand-in.ts";
+import { issuesOpened } from "../stand-ins/payloads.ts";
+import { startScriptedModel } from "../stand-ins/scripted-model.ts";
 
 const issues = Number(process.env.BENCH_ISSUES ?? "0");
 const toolServerKey = "bench-tool-server-key-0123456789";
@@ -21,7 +21,7 @@ const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey
 // The relay names this server in its completions; the model here answers without calling it.
 const toolEnv = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: toolServerKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "Codertocat/*" };
 const toolServer = await createDeployment({ env: toolEnv, relay: null, toolServer: loadToolServerConfig(toolEnv) }, { logger: silentLogger, host: "127.0.0.1" }).startToolServer(
-  createSqliteStore({ dataDir: ":memory:" }),
+  await openSqliteToolServerStores({ dataDir: ":memory:" }),
 );
 await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
 process.stdout.write(JSON.stringify({ githubUrl: github.url, openWebUIUrl: openWebUI.url, openWebUIKey: openWebUI.apiKey, toolServerKey }) + "\n");

@@ -10,13 +10,15 @@ import { join, resolve } from "node:path";
 import { silentLogger } from "../lib/logger.ts";
 import { pacedLoad, type PacedResult } from "./paced-load.ts";
 import { createGitHubClient } from "../github/create-github-client.ts";
-import { createRedisStore } from "../store/redis-store.ts";
-import { createSqliteStore } from "../store/sqlite-store.ts";
-import type { Store } from "../store/store.ts";
+import { createPluginGitHubClient } from "./create-plugin-github-client.ts";
+import { benchGitHubClients } from "./github-client-bench.ts";
+import { openRedisRelayStores } from "../store/redis/open-redis-stores.ts";
+import { openSqliteRelayStores, openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
+import type { RelayStores } from "../store/stores.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
-import { startGitHubStandIn } from "../test/support/github-stand-in.ts";
-import { deliver, examplePayload, issuesOpened, waitFor } from "../test/support/payloads.ts";
-import { startRedisServer } from "../test/support/redis-server.ts";
+import { startGitHubStandIn } from "../stand-ins/github-stand-in.ts";
+import { deliver, examplePayload, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
+import { startRedisServer } from "../stand-ins/redis-server.ts";
 import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { createDeployment } from "../deployment/create-deployment.ts";
 
@@ -148,7 +150,7 @@ say(`openwebui-github bench (${quick ? "quick" : "full"}), payload ${fmt(body.le
 interface Backend {
   name: string;
   env: Record<string, string>;
-  openStore(): Promise<Store>;
+  openStore(): Promise<RelayStores>;
   /** Drops what the acknowledgement phase stored, so later phases do not run beside its upkeep. */
   clearData(): Promise<void>;
   cleanup(): Promise<void>;
@@ -156,7 +158,7 @@ interface Backend {
 const backends: Backend[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), "bench-relay-"));
 const removeDataDir = async () => rmSync(dataDir, { recursive: true, force: true });
-backends.push({ name: "SQLite", env: { DATA_DIR: dataDir }, openStore: async () => createSqliteStore({ dataDir }), clearData: removeDataDir, cleanup: removeDataDir });
+backends.push({ name: "SQLite", env: { DATA_DIR: dataDir }, openStore: () => openSqliteRelayStores({ dataDir }), clearData: removeDataDir, cleanup: removeDataDir });
 if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0) {
   // No automatic log rewrite: it would rewrite the acknowledgement phase's gigabyte while the drain is measured.
   const redis = await startRedisServer(["--appendonly", "yes", "--appendfsync", "always", "--auto-aof-rewrite-percentage", "0"]);
@@ -166,7 +168,7 @@ if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0) 
     await client.flushall();
     await client.quit();
   };
-  backends.push({ name: "Redis", env: { REDIS_URL: redis.url, REDIS_PREFIX: "bench" }, openStore: () => createRedisStore(redisStore), clearData: flushAll, cleanup: () => redis.close() });
+  backends.push({ name: "Redis", env: { REDIS_URL: redis.url, REDIS_PREFIX: "bench" }, openStore: () => openRedisRelayStores(redisStore), clearData: flushAll, cleanup: () => redis.close() });
 } else {
   say("redis-server is not on PATH: the Redis backend is not measured (apt-get install redis-server)");
 }
@@ -261,7 +263,7 @@ for (const backend of backends) {
   await new Promise((r) => relay.child.once("exit", r));
 
   const store = await backend.openStore();
-  const stored = await store.countByStatus();
+  const stored = await store.deliveries.counts();
   await store.close();
   // Timed runs end with requests in flight: those are stored but their answers are not counted, so the store may hold a few more.
   report(
@@ -292,8 +294,8 @@ for (const backend of backends) {
   const drainDir = mkdtempSync(join(tmpdir(), "bench-drain-"));
   const prefix = `drain-${process.pid}`;
   const store = backend.env.REDIS_URL
-    ? await createRedisStore({ url: backend.env.REDIS_URL, prefix, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 15_000 })
-    : createSqliteStore({ dataDir: drainDir });
+    ? await openRedisRelayStores({ url: backend.env.REDIS_URL, prefix, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 15_000 })
+    : await openSqliteRelayStores({ dataDir: drainDir });
   const relayEnv = {
     GITHUB_WEBHOOK_SECRET: secret,
     GITHUB_TOKEN: "ghp_standin_token_0123456789",
@@ -370,7 +372,7 @@ const calls = quick ? 400 : 1000;
 say(`\nTool server overhead (get_issue, ${calls} calls each, sequential, interleaved):`);
 const github = await startGitHubStandIn();
 github.addIssue({ owner: "octo", repo: "app", number: 1, title: "Bench", body: "x".repeat(2000) });
-const toolStore = createSqliteStore({ dataDir: ":memory:" });
+const toolStore = await openSqliteToolServerStores({ dataDir: ":memory:" });
 const toolEnv = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: "bench-tool-key-0123456789", GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" };
 const toolServer = await createDeployment({ env: toolEnv, relay: null, toolServer: loadToolServerConfig(toolEnv) }, { logger: silentLogger, host: "127.0.0.1" }).startToolServer(toolStore);
 const direct = createGitHubClient({ token: "ghp_standin_token_0123456789", baseUrl: github.url, timeoutMs: 10_000, logger: silentLogger });
@@ -407,6 +409,9 @@ report("a bare loopback HTTP hop with the same answer, p50", `${fmt(median(hopTi
 await toolServer.close();
 await toolStore.close();
 await github.close();
+
+// 5. The GitHub client's own cost in a relay run: the hand-made one against Octokit's plugins.
+await benchGitHubClients({ clients: { "hand-made": createGitHubClient, plugins: createPluginGitHubClient }, quick, report, say });
 
 say("\n| figure | value |\n| --- | --- |");
 for (const [what, value] of rows) say(`| ${what} | ${value} |`);

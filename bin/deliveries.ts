@@ -4,10 +4,10 @@
 import { optionalText, readEnvFields, throwProblems } from "../config/env-fields.ts";
 import { readRedisConfig } from "../config/read-redis-config.ts";
 import { silentLogger } from "../lib/logger.ts";
-import type { DeliveryStatus } from "../store/store.ts";
+import type { DeliveryStatus } from "../store/delivery-log.ts";
 import { deliveryView } from "../relay/admin-api.ts";
 import { configOrExit, loadDotEnv } from "./environment.ts";
-import { openDeploymentStore } from "../deployment/open-deployment-store.ts";
+import { openRelayStores } from "../deployment/open-deployment-store.ts";
 
 loadDotEnv();
 const [command, ...rest] = process.argv.slice(2);
@@ -18,22 +18,23 @@ const [storeConfig] = configOrExit(() => {
   throwProblems([...problems, ...redisProblems]);
   return { dataDir: values.dataDir, redis };
 });
-const store = await openDeploymentStore(storeConfig!, silentLogger);
+const { deliveries: log, close } = await openRelayStores(storeConfig!, silentLogger);
 
 try {
   if (command === "list") {
     const status = rest.includes("--status") ? rest[rest.indexOf("--status") + 1] : undefined;
     const limit = rest.includes("--limit") ? Number(rest[rest.indexOf("--limit") + 1]) : 50;
     if (!Number.isSafeInteger(limit) || limit < 1) throw new Error("--limit must be a whole number");
-    const deliveries = await store.listDeliveries({ ...(status ? { status: status as DeliveryStatus } : {}), limit });
+    const deliveries = await log.list({ ...(status ? { status: status as DeliveryStatus } : {}), limit });
     for (const d of deliveries.map(deliveryView)) {
       process.stdout.write(`${d.deliveryId}  ${d.status.padEnd(7)}  ${d.event}${d.action ? `.${d.action}` : ""}  ${d.repository ?? ""}${d.issueNumber ? `#${d.issueNumber}` : ""}  attempts ${d.attempts}  ${d.commentUrl ?? d.lastError ?? d.reason ?? ""}\n`);
     }
     if (deliveries.length === 0) process.stdout.write("no deliveries\n");
   } else if (command === "replay" && rest[0]) {
-    const replayed = await store.replayDelivery(rest[0]);
+    // By GUID (the newest delivery with it), or by store key.
+    const existing = (await log.findByDeliveryId(rest[0])) ?? (await log.get(rest[0]));
+    const replayed = existing && (await log.replay(existing.key));
     if (!replayed) {
-      const existing = await store.getDeliveryById(rest[0]);
       throw new Error(existing ? `delivery ${rest[0]} is ${existing.status}; only failed or dead deliveries can be replayed` : `no delivery ${rest[0]}`);
     }
     process.stdout.write(`delivery ${rest[0]} queued again; the relay will take it within seconds\n`);
@@ -45,5 +46,5 @@ try {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exitCode = 1;
 } finally {
-  await store.close();
+  await close();
 }

@@ -17,6 +17,12 @@ export interface RelayConfig {
   concurrency: number;
   /** Off: this relay only receives and stores; another process works the queue. */
   workerEnabled: boolean;
+  /**
+   * How long a claim holds a delivery without renewal (RELAY_LEASE_MS); renewed
+   * every third of it while the run lives. A process that dies leaves its
+   * deliveries to any other after this long.
+   */
+  leaseMs: number;
   maxAttempts: number;
   /** How often the worker looks at the queue besides being woken by a new delivery (replays by another process, retries coming due). */
   pollIntervalMs: number;
@@ -51,6 +57,7 @@ const relayFields = {
   openWebUIRequestMs: integer("OPENWEBUI_REQUEST_TIMEOUT_MS", 30_000, { min: 1_000, max: 600_000 }),
   concurrency: integer("RELAY_CONCURRENCY", 2, { min: 1, max: 64 }),
   workerEnabled: flag("RELAY_WORKER", true),
+  leaseMs: integer("RELAY_LEASE_MS", 20_000, { min: 1_000, max: 3_600_000 }),
   maxAttempts: integer("RELAY_MAX_ATTEMPTS", 5, { min: 1, max: 100 }),
   pollIntervalMs: integer("RELAY_POLL_INTERVAL_MS", 5_000, { min: 10, max: 600_000 }),
   retryBaseMs: integer("RELAY_RETRY_BASE_MS", 30_000, { min: 10, max: 3_600_000 }),
@@ -97,6 +104,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     openWebUI: { url: v.openWebUIUrl, publicUrl: publicUrl.values.url, apiKey: v.apiKey, model: v.model, toolServerId: v.toolServerId, timeoutMs: v.timeoutMs, requestTimeoutMs: v.openWebUIRequestMs },
     concurrency: v.concurrency,
     workerEnabled: v.workerEnabled,
+    leaseMs: v.leaseMs,
     maxAttempts: v.maxAttempts,
     pollIntervalMs: v.pollIntervalMs,
     retry: { baseMs: v.retryBaseMs, maxMs: v.retryMaxMs },

@@ -4,13 +4,14 @@ import { createLogger, type Logger } from "../lib/logger.ts";
 import type { Env } from "../config/config-error.ts";
 import { createRelay } from "../relay/create-relay.ts";
 import type { RelayConfig } from "../config/load-relay-config.ts";
-import type { Store, WriteLimit } from "../store/store.ts";
+import type { WriteLimit } from "../store/coordination.ts";
+import type { RelayStores, ToolServerStores } from "../store/stores.ts";
 import { createToolServerApp } from "../tool-server/create-tool-server-app.ts";
 import type { ToolServerConfig } from "../config/load-tool-server-config.ts";
 import type { ToolDefinition } from "../tool-server/tool-definition.ts";
 import { createGitHubClients } from "./create-github-clients.ts";
 import { deploymentSecrets } from "./deployment-secrets.ts";
-import { openDeploymentStore } from "./open-deployment-store.ts";
+import { openRelayStores, openToolServerStores } from "./open-deployment-store.ts";
 import { createOpenWebUIChat } from "./create-open-webui-chat.ts";
 
 /** What this process runs: the relay, the tool server, or both (null: not here). */
@@ -56,14 +57,17 @@ export function createDeployment(config: DeploymentConfig, options: DeploymentOp
   const github = createGitHubClients(githubConfig, logger, { ...fetchOption, ...options.github });
   const openWebUI = config.relay ? createOpenWebUIChat(config.relay.openWebUI, fetchOption) : null;
   const host = options.host ?? "0.0.0.0";
-  const openStore = () => openDeploymentStore(storeConfig, logger);
 
-  async function startRelay(store: Store) {
+  async function startRelay(stores: RelayStores) {
     if (!config.relay || !openWebUI) throw new Error("this deployment has no relay config");
     const relayConfig = config.relay;
-    const relay = createRelay(relayConfig, { store, logger, secrets, github, openWebUI, ...pick(options, "pollIntervalMs", "commentLimits") });
-    await relay.start();
-    const server = await listen(relay.handler, relayConfig.port, host, relayConfig.http);
+    const relay = createRelay(relayConfig, { stores, logger, secrets, github, openWebUI, ...pick(options, "pollIntervalMs", "commentLimits") });
+    relay.start();
+    const server = await listen(relay.handler, relayConfig.port, host, relayConfig.http).catch(async (error: unknown) => {
+      // A port already in use: a caller that starts again elsewhere must not be left with this one's worker.
+      await relay.close(0);
+      throw error;
+    });
     logger.info("relay listening", { url: server.url, model: relayConfig.openWebUI.model, toolServer: `server:${relayConfig.openWebUI.toolServerId}` });
     return {
       url: server.url,
@@ -74,9 +78,9 @@ export function createDeployment(config: DeploymentConfig, options: DeploymentOp
     };
   }
 
-  async function startToolServer(store: Store) {
+  async function startToolServer(stores: ToolServerStores) {
     if (!config.toolServer) throw new Error("this deployment has no tool server config");
-    const app = createToolServerApp(config.toolServer, { store, logger, secrets, github, ...pick(options, "commentLimits", "tools") });
+    const app = createToolServerApp(config.toolServer, { stores, logger, secrets, github, ...pick(options, "commentLimits", "tools") });
     const server = await listen(app, config.toolServer.port, host, config.toolServer.http);
     logger.info("tool server listening", { url: server.url, openapi: `${server.url}/openapi.json` });
     return { url: server.url, close: () => server.close() };
@@ -87,19 +91,23 @@ export function createDeployment(config: DeploymentConfig, options: DeploymentOp
     logger,
     github,
     openWebUI,
-    openStore,
+    openRelayStores: () => openRelayStores(storeConfig, logger),
+    openToolServerStores: () => openToolServerStores(storeConfig, logger),
     startRelay,
     startToolServer,
-    /** Opens the store and starts every service configured, the relay last (its worker calls the tool server). */
+    /**
+     * Opens the stores and starts every service configured, the relay last (its worker calls the
+     * tool server). With the relay here, the tool server shares its stores over one connection.
+     */
     async start() {
-      const store = await openStore();
-      const toolServer = config.toolServer ? await startToolServer(store) : null;
-      const relay = config.relay ? await startRelay(store) : null;
+      const stores = config.relay ? await openRelayStores(config.relay, logger) : await openToolServerStores(storeConfig, logger);
+      const toolServer = config.toolServer ? await startToolServer(stores) : null;
+      const relay = config.relay ? await startRelay(stores as RelayStores) : null;
       return {
         async close() {
           await relay?.close();
           await toolServer?.close();
-          await store.close();
+          await stores.close();
         },
       };
     },

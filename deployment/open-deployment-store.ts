@@ -1,29 +1,46 @@
 import type { Logger } from "../lib/logger.ts";
 import type { RedisConfig } from "../config/read-redis-config.ts";
-import { createRedisStore } from "../store/redis-store.ts";
-import { createSqliteStore } from "../store/sqlite-store.ts";
-import type { Store } from "../store/store.ts";
+import { openRedisRelayStores, openRedisToolServerStores } from "../store/redis/open-redis-stores.ts";
+import { openSqliteRelayStores, openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
+import type { RelayStores, ToolServerStores } from "../store/stores.ts";
+
+interface StoreConfig {
+  dataDir: string;
+  redis: RedisConfig | null;
+}
 
 /**
- * REDIS_URL set: the store shared by every replica, in Redis; otherwise the
- * embedded SQLite file in DATA_DIR. A Redis that cannot be reached within
- * REDIS_CONNECT_TIMEOUT_MS stops startup with exit status 69 (unavailable):
- * not a configuration error, and a supervisor's restart may well fix it.
+ * A Redis that cannot be reached within REDIS_CONNECT_TIMEOUT_MS stops startup
+ * with exit status 69 (unavailable): not a configuration error, and a
+ * supervisor's restart may well fix it.
  */
-export async function openDeploymentStore(config: { dataDir: string; redis: RedisConfig | null }, logger: Logger): Promise<Store> {
-  if (!config.redis) return createSqliteStore({ dataDir: config.dataDir });
+async function openRedisOrExit<T>(redis: RedisConfig, open: (config: RedisConfig) => Promise<T>): Promise<T> {
   try {
-    const store = await createRedisStore(config.redis);
-    const { persistence } = store;
-    if (!persistence) {
-      logger.warn("could not read Redis's persistence settings (CONFIG GET refused); acknowledged deliveries are as safe as Redis's persistence is", {});
-    } else if (persistence.appendonly !== "yes" || persistence.appendfsync !== "always") {
-      logger.warn("Redis does not write every change to disk before answering: acknowledged deliveries can be lost if Redis crashes. Set appendonly yes and appendfsync always (or everysec, risking up to a second)", { ...persistence });
-    }
-    logger.info("store: Redis", { prefix: config.redis.prefix, ...(persistence ?? {}) });
-    return store;
+    return await open(redis);
   } catch (error) {
     process.stderr.write(`openwebui-github cannot start: ${(error as Error).message}\nCheck REDIS_URL, and that Redis is running and reachable from here.\n`);
     process.exit(69);
   }
+}
+
+/** REDIS_URL set: the stores shared by every replica, in Redis; otherwise the embedded SQLite file in DATA_DIR. */
+export async function openRelayStores(config: StoreConfig, logger: Logger): Promise<RelayStores> {
+  if (!config.redis) return openSqliteRelayStores({ dataDir: config.dataDir });
+  const stores = await openRedisOrExit(config.redis, (redis) => openRedisRelayStores(redis));
+  const { persistence } = stores;
+  if (!persistence) {
+    logger.warn("could not read Redis's persistence settings (CONFIG GET refused); acknowledged deliveries are as safe as Redis's persistence is", {});
+  } else if (persistence.appendonly !== "yes" || persistence.appendfsync !== "always") {
+    logger.warn("Redis does not write every change to disk before answering: acknowledged deliveries can be lost if Redis crashes. Set appendonly yes and appendfsync always (or everysec, risking up to a second)", { ...persistence });
+  }
+  logger.info("store: Redis", { prefix: config.redis.prefix, ...(persistence ?? {}) });
+  return stores;
+}
+
+/** The tool server's part of the same stores: runs and coordination. */
+export async function openToolServerStores(config: StoreConfig, logger: Logger): Promise<ToolServerStores> {
+  if (!config.redis) return openSqliteToolServerStores({ dataDir: config.dataDir });
+  const stores = await openRedisOrExit(config.redis, (redis) => openRedisToolServerStores(redis));
+  logger.info("store: Redis", { prefix: config.redis.prefix });
+  return stores;
 }

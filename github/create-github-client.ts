@@ -1,17 +1,22 @@
 import { Octokit } from "@octokit/rest";
 import { createAppAuth } from "@octokit/auth-app";
 import type { Logger } from "../lib/logger.ts";
-import { createGitHubPacer, sharedGitHubPacer, type Pacing } from "./github-pacer.ts";
+import { createGitHubPacer, sharedGitHubPacer, writeKind, type Pacing } from "./github-pacer.ts";
+import { observeRateLimit } from "./observe-rate-limit.ts";
 import { createInstallationAuth } from "./installation-auth.ts";
 import { paceAndRetry } from "./pace-and-retry.ts";
 import type { GitHubConfig } from "../config/read-github-config.ts";
 
-/** What tests (and only tests) change about the client: the network, and waits shortened. */
-export type GitHubClientTuning = Pick<GitHubClientOptions, "fetch" | "retry" | "pacing" | "onRateLimit">;
+/**
+ * What tests (and only tests) change about the client: the network, and waits
+ * shortened; and which client to build (the bench measures two side by side).
+ */
+export type GitHubClientTuning = Pick<GitHubClientOptions, "fetch" | "retry" | "pacing" | "onRateLimit"> & { createClient?: (options: GitHubClientOptions) => Octokit };
 
 /** A client that authenticates as the GitHub App itself (a JWT per request), for /app endpoints. */
 export function appClientFor(config: GitHubConfig, app: { id: number; privateKey: string }, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
-  return createGitHubClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning, app });
+  const { createClient = createGitHubClient, ...rest } = tuning;
+  return createClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...rest, app });
 }
 
 /**
@@ -19,12 +24,13 @@ export function appClientFor(config: GitHubConfig, app: { id: number; privateKey
  * as a GitHub App, each repository's installation token (see installation-auth.ts).
  */
 export function githubClientFor(config: GitHubConfig, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
-  if (!config.app) return createGitHubClient({ token: config.token, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning });
+  const { createClient = createGitHubClient, ...rest } = tuning;
+  if (!config.app) return createClient({ token: config.token, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...rest });
   // The app's own JWT requests count against the app, not against the installations the metrics follow.
   const { onRateLimit: _installationsOnly, ...appTuning } = tuning;
   const appClient = appClientFor(config, config.app, logger, appTuning);
   const installations = createInstallationAuth({ app: config.app, appClient, logger });
-  return createGitHubClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...tuning, authStrategy: installations.strategy });
+  return createClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...rest, authStrategy: installations.strategy });
 }
 
 export interface GitHubClientOptions {
@@ -57,14 +63,19 @@ export interface GitHubClientOptions {
 /**
  * Octokit with GitHub's recommended pacing and retries (pace-and-retry.ts).
  * @octokit/rest has neither on its own, and no request timeout either, so one
- * is added here, for each attempt. Octokit's throttling and retry plugins did
- * this before; their Bottleneck queues cost about 13 ms per request.
+ * is added here, for each attempt. Octokit's throttling and retry plugins do
+ * the same, but their Bottleneck queues wait on timers several times for each
+ * request: `npm run bench` measures both clients side by side, in relay runs.
  */
 export function createGitHubClient(options: GitHubClientOptions): Octokit {
   const baseFetch = options.fetch ?? fetch;
   const pacer = options.pacing ? createGitHubPacer(options.pacing) : sharedGitHubPacer();
-  // A few requests at a time (GitHub asks for requests in series), each with its own timeout.
+  const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, "");
+  // Writes spaced, then a few requests at a time (GitHub asks for requests in series), each with its own timeout.
+  // Spaced here, as each attempt leaves, so what runs before the fetch (a token, a hook) cannot narrow the gap.
   const timedFetch: typeof fetch = async (input, init) => {
+    const write = writeKind(init?.method ?? "GET", new URL(input instanceof Request ? input.url : String(input)).pathname.slice(basePath.length));
+    if (write) await pacer.beforeWrite(write === "notifying");
     const release = await pacer.request();
     try {
       return await baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs) });
@@ -99,19 +110,6 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
     logger: options.logger,
   });
   octokit.hook.wrap("request", (request, requestOptions) => policy(request, requestOptions));
-  const seen = (headers: Record<string, unknown> | undefined, method: string, url: string, status: number) => {
-    const remaining = Number(headers?.["x-ratelimit-remaining"]);
-    options.logger.debug("GitHub answered", { method, url, status, rateLimitRemaining: Number.isFinite(remaining) ? remaining : null });
-    if (!options.onRateLimit || headers?.["x-ratelimit-remaining"] === undefined || !Number.isFinite(remaining)) return;
-    const resource = String(headers["x-ratelimit-resource"] ?? "core");
-    // GitHub's resources are a short fixed list; anything else would only add series.
-    options.onRateLimit(/^[a-z_]{1,40}$/.test(resource) ? resource : "other", remaining);
-  };
-  octokit.hook.after("request", (response, request) => seen(response.headers, request.method, request.url, response.status));
-  octokit.hook.error("request", (error, request) => {
-    const response = (error as { response?: { headers?: Record<string, unknown>; status?: number } }).response;
-    if (response) seen(response.headers, request.method, request.url, response.status ?? 0);
-    throw error;
-  });
+  observeRateLimit(octokit, options.logger, options.onRateLimit);
   return octokit;
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../lib/logger.ts";
-import type { GitHubPacer } from "./github-pacer.ts";
+import { isTokenRequest, type GitHubPacer } from "./github-pacer.ts";
 
 /** The part of Octokit's request options the hook reads. `request.retries: 0` turns retries off for one call. */
 export interface HookedRequestOptions {
@@ -28,10 +28,6 @@ export interface PaceAndRetryOptions {
 
 // Answers no retry can change: bad input, refused credentials or permission, gone, invalid.
 const permanent = new Set([400, 401, 403, 404, 410, 422, 451]);
-// Token endpoints of GitHub Apps: not content writes, and taken one at a time.
-const tokenPath = /^\/(app\/installations\/[^/]+\/access_tokens|applications\/[^/]+\/token(\/scoped)?|login\/oauth\/access_token)$/;
-// Creating these notifies people (issues, pull requests, comments, reviews, releases, invitations).
-const notifyingPath = /^\/repos\/[^/]+\/[^/]+\/(issues|pulls|releases|issues\/[^/]+\/comments|pulls\/[^/]+\/(comments|reviews)|pulls\/[^/]+\/comments\/[^/]+\/replies)$/;
 
 interface ErrorAnswer {
   status: number;
@@ -64,22 +60,20 @@ function rateLimitWait(answer: ErrorAnswer, now: number): { kind: "primary" | "s
 }
 
 /**
- * Octokit's request hook with GitHub's pacing and retries: writes spaced, a
- * few requests at a time, rate limits waited out for as long as GitHub says,
- * outages retried with growing waits. A call with `request: { retries: 0 }`
- * (creating a comment: not idempotent, a 5xx may come after it was stored) is
- * never re-sent after an outage; a rate limit's refusal is, since GitHub did
- * nothing. Each attempt keeps the client's own timeout.
+ * Octokit's request hook with GitHub's retries: token requests one at a time,
+ * rate limits waited out for as long as GitHub says, outages retried with
+ * growing waits (each attempt's write is spaced at the fetch). A call with
+ * `request: { retries: 0 }` (creating a comment: not idempotent, a 5xx may come
+ * after it was stored) is never re-sent after an outage; a rate limit's refusal
+ * is, since GitHub did nothing. Each attempt keeps the client's own timeout.
  */
 export function paceAndRetry(options: PaceAndRetryOptions) {
   const { pacer, logger } = options;
   return async function hook<T, O extends HookedRequestOptions>(request: (options: O) => T | Promise<T>, requestOptions: O): Promise<T> {
     const method = requestOptions.method.toUpperCase();
     const path = new URL(requestOptions.url, "http://github.invalid").pathname;
-    const auth = method !== "GET" && tokenPath.test(path);
-    const write = !auth && method !== "GET" && method !== "HEAD";
+    const auth = isTokenRequest(method, path);
     const retries = requestOptions.request?.retries ?? options.retries;
-    if (write) await pacer.beforeWrite(method === "POST" && notifyingPath.test(path));
     let failures = 0;
     let rateLimited = 0;
     for (;;) {

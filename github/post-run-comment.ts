@@ -1,5 +1,5 @@
 import type { Octokit } from "@octokit/rest";
-import type { Store, WriteLimit } from "../store/store.ts";
+import type { Coordination, WriteLimit } from "../store/coordination.ts";
 import { waitForWriteSlot } from "../store/wait-for-write-slot.ts";
 import { withLock } from "../store/with-lock.ts";
 import { upsertRunComment, type PostedComment, type RunTarget } from "./run-comment.ts";
@@ -17,15 +17,15 @@ export interface CommentTiming {
  * shared store, so the second finds the first's comment by its marker.
  */
 export function postRunComment(
-  deps: { github: Octokit; store: Store; commentLimits: readonly WriteLimit[]; commentTiming: CommentTiming; ownLogin?: () => Promise<string | null> },
+  deps: { github: Octokit; coordination: Coordination; commentLimits: readonly WriteLimit[]; commentTiming: CommentTiming; ownLogin?: () => Promise<string | null> },
   target: RunTarget,
   analysis: string,
   knownCommentId?: number,
 ): Promise<PostedComment> {
   return withLock(
-    deps.store,
+    deps.coordination,
     `comment:${target.deliveryId}`,
-    async () => upsertRunComment(deps.github, { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null }, analysis, knownCommentId, () => waitForWriteSlot(deps.store, deps.commentLimits, deps.commentTiming.budgetWaitMs)),
+    async () => upsertRunComment(deps.github, { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null }, analysis, knownCommentId, () => waitForWriteSlot(deps.coordination, deps.commentLimits, deps.commentTiming.budgetWaitMs)),
     { ttlMs: deps.commentTiming.lockMs, waitMs: deps.commentTiming.lockMs },
   );
 }

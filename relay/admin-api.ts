@@ -4,7 +4,7 @@ import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import { replayDelivery } from "./replay-delivery.ts";
-import type { DeliveryRecord, DeliveryStatus, Store } from "../store/store.ts";
+import type { DeliveryLog, DeliveryRecord, DeliveryStatus } from "../store/delivery-log.ts";
 
 const statuses: DeliveryStatus[] = ["pending", "running", "done", "failed", "ignored", "dead"];
 
@@ -50,7 +50,7 @@ function adminAuth(token: string | null): RequestHandler {
 }
 
 /** Lists deliveries and replays failed or dead-lettered ones, behind RELAY_ADMIN_TOKEN. */
-export function createAdminApi(options: { store: Store; token: string | null; onReplay: () => void; logger: Logger }) {
+export function createAdminApi(options: { deliveries: DeliveryLog; token: string | null; onReplay: () => void; logger: Logger }) {
   const router = Router();
   router.use(adminAuth(options.token));
 
@@ -61,12 +61,12 @@ export function createAdminApi(options: { store: Store; token: string | null; on
     }
     const limitText = typeof req.query.limit === "string" ? req.query.limit : "100";
     if (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 1000) throw new HttpError(400, "limit must be a whole number from 1 to 1000.");
-    const deliveries = await options.store.listDeliveries({ ...(status ? { status: status as DeliveryStatus } : {}), limit: Number(limitText) });
+    const deliveries = await options.deliveries.list({ ...(status ? { status: status as DeliveryStatus } : {}), limit: Number(limitText) });
     res.json({ deliveries: deliveries.map(deliveryView) });
   });
 
   router.post("/deliveries/:deliveryId/replay", async (req, res) => {
-    const replayed = await replayDelivery(options.store, String(req.params.deliveryId));
+    const replayed = await replayDelivery(options.deliveries, String(req.params.deliveryId));
     options.logger.info("delivery replayed by an admin", { deliveryId: replayed.deliveryId });
     options.onReplay();
     res.status(202).json({ delivery: deliveryView(replayed) });

@@ -5,7 +5,8 @@ import type { GitHubClients } from "../deployment/create-github-clients.ts";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { Store, WriteLimit } from "../store/store.ts";
+import type { WriteLimit } from "../store/coordination.ts";
+import type { RelayStores } from "../store/stores.ts";
 import type { RelayConfig } from "../config/load-relay-config.ts";
 import type { OpenWebUIChat } from "../deployment/create-open-webui-chat.ts";
 import { createAdminApi } from "./admin-api.ts";
@@ -17,7 +18,7 @@ import { createWebhookHandler } from "./webhook-handler.ts";
 import { createWorker } from "./worker.ts";
 
 export interface RelayDependencies {
-  store: Store;
+  stores: RelayStores;
   logger: Logger;
   /** The deployment's secrets, never to be posted. */
   secrets: readonly string[];
@@ -36,18 +37,19 @@ function isWebhookPath(url: string | undefined): boolean {
 
 /** Wires the relay (webhook endpoint, worker, admin pages) with the deployment's clients; listens nowhere. */
 export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependencies) {
-  const { store, logger, secrets } = deps;
-  const { registry, observer } = createRelayMetrics({ store, processMetrics: true });
+  const { stores, logger, secrets } = deps;
+  const { deliveries, coordination } = stores;
+  const { registry, observer } = createRelayMetrics({ deliveries, processMetrics: true });
   const { github, app: appClient, ownLogin } = deps.github;
   deps.github.onRateLimit(observer.githubRateLimit);
   deps.openWebUI.onError(observer.modelError);
   const openWebUI = deps.openWebUI.client;
   const worker = createWorker({
-    store,
+    queue: stores.queue,
+    coordination,
     logger,
     concurrency: config.concurrency,
-    // A run can take the whole completion timeout; the margin covers GitHub calls around it.
-    leaseMs: config.openWebUI.timeoutMs + 120_000,
+    leaseMs: config.leaseMs,
     pollIntervalMs: deps.pollIntervalMs ?? config.pollIntervalMs,
     maxAttempts: config.maxAttempts,
     retry: config.retry,
@@ -55,7 +57,8 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     secrets,
     observer,
     process: createDeliveryProcessor({
-      store,
+      runs: stores.runs,
+      coordination,
       github,
       openWebUI,
       model: config.openWebUI.model,
@@ -72,7 +75,7 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
   });
   const webhookHandler = createWebhookHandler({
     secret: config.webhookSecret,
-    store,
+    deliveries,
     allowList: config.github.allowList,
     ownLogin: ownLogin.known,
     onQueued: () => worker.wake(),
@@ -83,11 +86,11 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
   const app = express();
   app.disable("x-powered-by");
   app.get("/health", async (_req, res) => {
-    res.json({ status: "ok", deliveries: await store.countByStatus() });
+    res.json({ status: "ok", deliveries: await deliveries.counts() });
   });
   app.use(metricsEndpoint(registry, config.metricsToken));
-  app.use("/api", createAdminApi({ store, token: config.adminToken, onReplay: () => worker.wake(), logger }));
-  app.use(createDeliveriesPage({ store, token: config.adminToken, openWebUIUrl: config.openWebUI.publicUrl, onReplay: () => worker.wake(), logger }));
+  app.use("/api", createAdminApi({ deliveries, token: config.adminToken, onReplay: () => worker.wake(), logger }));
+  app.use(createDeliveriesPage({ deliveries, token: config.adminToken, openWebUIUrl: config.openWebUI.publicUrl, onReplay: () => worker.wake(), logger }));
   app.use((_req, res) => {
     res.status(404).json({ detail: "Not found. GitHub webhooks go to POST /webhook/github." });
   });
@@ -109,9 +112,9 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     /** The relay's metrics, as GET /metrics serves them. */
     registry,
     /** Starts the worker (unless RELAY_WORKER is off) and the webhook's reconciliation. */
-    async start() {
+    start() {
       void ownLogin.resolve();
-      if (config.workerEnabled) await worker.start();
+      if (config.workerEnabled) worker.start();
       const { reconcile } = config;
       if (reconcile) {
         // An app's own webhook log is read with the app's JWT, not the token.
@@ -124,8 +127,8 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
           busy = true;
           try {
             // Replicas sharing a store take turns: one round per interval for all, not one each. Never unlocked, it lapses.
-            if (!(await store.tryLock("reconcile", roundOwner, Math.floor(reconcile.intervalMs * 0.9)))) return;
-            const result = await reconcileDeliveries({ github: reader, hook: reconcile.hook, store, windowMs: reconcile.windowMs, logger });
+            if (!(await coordination.tryLock("reconcile", roundOwner, Math.floor(reconcile.intervalMs * 0.9)))) return;
+            const result = await reconcileDeliveries({ github: reader, hook: reconcile.hook, deliveries, windowMs: reconcile.windowMs, logger });
             logger.info("reconciled the webhook's deliveries", { checked: result.checked, failed: result.failed, redelivered: result.redelivered.length });
           } catch (error) {
             logger.warn("could not reconcile the webhook's deliveries", { error: error instanceof Error ? error.message : String(error) });
@@ -139,11 +142,11 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
         firstRound.unref();
       }
     },
-    /** Stops taking work; runs still going after the grace period go back to the queue. */
-    async close() {
+    /** Stops taking work; runs still going after the grace period (RELAY_SHUTDOWN_GRACE_MS unless given) go back to the queue. */
+    async close(graceMs = config.shutdownGraceMs) {
       clearInterval(reconciler);
       clearTimeout(firstRound);
-      await worker.stop(config.shutdownGraceMs);
+      await worker.stop(graceMs);
     },
   };
 }

@@ -3,7 +3,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { constantTimeEqual } from "../lib/constant-time-equal.ts";
 import { isHttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { DeliveryStatus, Store } from "../store/store.ts";
+import type { DeliveryLog, DeliveryStatus } from "../store/delivery-log.ts";
 import { deliveryView } from "./admin-api.ts";
 import { createAdminSession, sessionCookieName, sessionCookieOptions } from "./admin-session.ts";
 import { replayDelivery } from "./replay-delivery.ts";
@@ -13,7 +13,7 @@ const sessionLifetimeMs = 12 * 3_600_000;
 const pageLimit = 100;
 
 export interface DeliveriesPageOptions {
-  store: Store;
+  deliveries: DeliveryLog;
   token: string | null;
   /** Open WebUI as people's browsers reach it, for links to a run's chat. */
   openWebUIUrl: string;
@@ -67,7 +67,7 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
   const form = express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 10 });
 
   async function listPage(res: Response, httpStatus: number, sessionValue: string, status: DeliveryStatus | undefined, notice?: string) {
-    const deliveries = await options.store.listDeliveries({ ...(status ? { status } : {}), limit: pageLimit });
+    const deliveries = await options.deliveries.list({ ...(status ? { status } : {}), limit: pageLimit });
     html(
       res,
       httpStatus,
@@ -111,7 +111,7 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
     }
     let replayed;
     try {
-      replayed = await replayDelivery(options.store, String(req.params.key));
+      replayed = await replayDelivery(options.deliveries, String(req.params.key));
     } catch (error) {
       if (!isHttpError(error)) throw error;
       return listPage(res, error.status, current, undefined, error.detail);

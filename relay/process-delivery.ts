@@ -6,7 +6,10 @@ import { redactCredentials } from "../github/safe-comment.ts";
 import type { RepoAllowList } from "../github/repo-allow-list.ts";
 import { TransientError } from "../lib/transient-error.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { DeliveryOutcome, DeliveryRecord, Store, WriteLimit } from "../store/store.ts";
+import type { Coordination, WriteLimit } from "../store/coordination.ts";
+import type { DeliveryRecord } from "../store/delivery-log.ts";
+import type { DeliveryOutcome } from "../store/delivery-queue.ts";
+import type { RunStore } from "../store/run-store.ts";
 import { buildIssueMessage, issueFromPayload, systemPrompt } from "./build-prompt.ts";
 import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
 import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
@@ -14,7 +17,9 @@ import { failedToolCalls, finalAnswer, messageError } from "../open-webui/read-c
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 
 export interface ProcessorOptions {
-  store: Store;
+  runs: RunStore;
+  /** For the comment's lock and the comment budget. */
+  coordination: Coordination;
   github: Octokit;
   openWebUI: OpenWebUIClient;
   model: string;
@@ -37,7 +42,7 @@ export interface ProcessorOptions {
  * not, the relay posts the model's answer itself.
  */
 export function createDeliveryProcessor(options: ProcessorOptions) {
-  const { store, github, openWebUI, logger } = options;
+  const { runs, coordination, github, openWebUI, logger } = options;
   const observer = options.observer ?? noObserver;
 
   return async function processDelivery(delivery: DeliveryRecord): Promise<DeliveryOutcome> {
@@ -74,7 +79,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
       userMessage,
     });
     // Recorded before the model runs: the tool server scopes the run's tool calls by this chat id.
-    await store.addRun({
+    await runs.add({
       chatId: chat.id,
       deliveryKey: delivery.key,
       deliveryId: delivery.deliveryId,
@@ -101,7 +106,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
 
     // Read back once: the tool calls that failed are counted, and the answer is there for the fallback.
     // The run's record (did the model comment?) is read meanwhile: two round trips at once, not one after the other.
-    const [record, run] = await Promise.all([openWebUI.getChat(chat.id), store.getRun(chat.id)]);
+    const [record, run] = await Promise.all([openWebUI.getChat(chat.id), runs.get(chat.id)]);
     for (const tool of failedToolCalls(record, assistantMessageId)) {
       observer.toolError(tool);
       logger.warn("a tool call failed in the run", { ...log, chatId: chat.id, tool });
@@ -126,8 +131,8 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     }
     const safe = redactCredentials(answer, options.secrets);
     if (safe !== answer) logger.warn("credentials removed from the model's answer before posting", { ...log, chatId: chat.id });
-    const posted = await postRunComment({ github, store, commentLimits: options.commentLimits, commentTiming: options.commentTiming }, target, safe);
-    await store.setRunComment(chat.id, { id: posted.id, url: posted.html_url });
+    const posted = await postRunComment({ github, coordination, commentLimits: options.commentLimits, commentTiming: options.commentTiming }, target, safe);
+    await runs.setComment(chat.id, { id: posted.id, url: posted.html_url });
     logger.info("fallback: the relay posted the model's answer", { ...log, chatId: chat.id, commentUrl: posted.html_url });
     return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };
   };

@@ -1,6 +1,6 @@
 import type { Octokit } from "@octokit/rest";
 import type { Logger } from "../lib/logger.ts";
-import type { Store } from "../store/store.ts";
+import type { DeliveryLog } from "../store/delivery-log.ts";
 
 /** A repository webhook, or a GitHub App's own webhook (whose log needs the app's JWT). */
 export type HookRef = { kind: "repository"; owner: string; repo: string; id: number } | { kind: "app" };
@@ -25,8 +25,8 @@ interface LoggedDelivery {
  * status OK, and not in our store), and asks GitHub to redeliver each once,
  * with the same GUID, so our dedupe still holds.
  */
-export async function reconcileDeliveries(options: { github: Octokit; hook: HookRef; store: Store; windowMs: number; logger: Logger; now?: () => number }): Promise<ReconcileResult> {
-  const { github, hook, store, logger } = options;
+export async function reconcileDeliveries(options: { github: Octokit; hook: HookRef; deliveries: DeliveryLog; windowMs: number; logger: Logger; now?: () => number }): Promise<ReconcileResult> {
+  const { github, hook, deliveries, logger } = options;
   const since = (options.now ?? Date.now)() - options.windowMs;
   const byGuid = new Map<string, LoggedDelivery[]>();
   let checked = 0;
@@ -51,7 +51,7 @@ export async function reconcileDeliveries(options: { github: Octokit; hook: Hook
     // A 4xx was our own refusal (bad signature, bad payload): redelivering it would only be refused again, every round.
     if (attempts.some((a) => a.status_code >= 400 && a.status_code < 500)) continue;
     // We may have stored it and still been logged as failed (an answer after GitHub's 10 s).
-    if (await store.getDeliveryById(guid)) continue;
+    if (await deliveries.findByDeliveryId(guid)) continue;
     const latest = attempts.reduce((a, b) => (b.id > a.id ? b : a));
     if (hook.kind === "app") await github.request("POST /app/hook/deliveries/{delivery_id}/attempts", { delivery_id: latest.id });
     else await github.request("POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts", { owner: hook.owner, repo: hook.repo, hook_id: hook.id, delivery_id: latest.id });

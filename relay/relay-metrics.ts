@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { DeliveryStatus, Store } from "../store/store.ts";
+import type { DeliveryLog, DeliveryStatus } from "../store/delivery-log.ts";
 
 /** What happened to a delivery: at the webhook (received, queued, duplicate, ignored) or in the worker. */
 export type DeliveryOutcomeLabel = "received" | "queued" | "duplicate" | "ignored" | "done" | "failed" | "dead" | "retried";
@@ -37,7 +37,7 @@ export function eventLabel(event: string): string {
  * The relay's Prometheus metrics, in a registry of its own: tests run several
  * relays in one process, and the global registry would mix them.
  */
-export function createRelayMetrics(options: { store: Store; prefix?: string; processMetrics?: boolean }) {
+export function createRelayMetrics(options: { deliveries: Pick<DeliveryLog, "counts">; prefix?: string; processMetrics?: boolean }) {
   const prefix = options.prefix ?? "openwebui_github_";
   const registry = new Registry();
   const deliveries = new Counter({
@@ -52,7 +52,7 @@ export function createRelayMetrics(options: { store: Store; prefix?: string; pro
     labelNames: ["status"] as const,
     registers: [registry],
     async collect() {
-      const counts = await options.store.countByStatus();
+      const counts = await options.deliveries.counts();
       for (const status of statuses) this.set({ status }, counts[status] ?? 0);
     },
   });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { escapeHtml as e } from "../lib/escape-html.ts";
-import type { DeliveryStatus } from "../store/store.ts";
+import type { DeliveryStatus } from "../store/delivery-log.ts";
 import type { DeliveryView } from "./admin-api.ts";
 
 export const deliveryStatuses: readonly DeliveryStatus[] = ["pending", "running", "done", "failed", "dead", "ignored"];

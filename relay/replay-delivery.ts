@@ -1,14 +1,15 @@
 import { HttpError } from "../lib/http-error.ts";
-import type { DeliveryRecord, Store } from "../store/store.ts";
+import type { DeliveryLog, DeliveryRecord } from "../store/delivery-log.ts";
 
 /**
- * Queues a failed or dead delivery again, by GUID or by store key. One place for the admin API and
- * the deliveries page, so both refuse the same way.
+ * Queues a failed or dead delivery again, named by GUID (the newest delivery
+ * with it) or by store key. One place for the admin API and the deliveries
+ * page, so both refuse the same way.
  */
-export async function replayDelivery(store: Store, id: string): Promise<DeliveryRecord> {
-  const replayed = await store.replayDelivery(id);
-  if (replayed) return replayed;
-  const existing = (await store.getDeliveryById(id)) ?? (await store.getDelivery(id));
+export async function replayDelivery(deliveries: DeliveryLog, id: string): Promise<DeliveryRecord> {
+  const existing = (await deliveries.findByDeliveryId(id)) ?? (await deliveries.get(id));
   if (!existing) throw new HttpError(404, `No delivery ${id}.`);
+  const replayed = await deliveries.replay(existing.key);
+  if (replayed) return replayed;
   throw new HttpError(409, `Delivery ${existing.deliveryId} is ${existing.status}; only failed or dead deliveries can be replayed.`);
 }

@@ -3,7 +3,7 @@ import type { RepoAllowList } from "../github/repo-allow-list.ts";
 import { knownErrorAnswer, sendError } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { Store } from "../store/store.ts";
+import type { DeliveryLog } from "../store/delivery-log.ts";
 import { classifyDelivery } from "./classify-delivery.ts";
 import { readRawBody } from "./read-raw-body.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
@@ -11,7 +11,7 @@ import { createSignatureVerifier } from "./verify-signature.ts";
 
 export interface WebhookHandlerOptions {
   secret: string;
-  store: Store;
+  deliveries: DeliveryLog;
   allowList: RepoAllowList;
   /** The relay's own GitHub login when known, to ignore its own events. */
   ownLogin: () => string | null;
@@ -51,7 +51,7 @@ function parsePayload(body: string, contentType: string | undefined): { payload:
  */
 export function createWebhookHandler(options: WebhookHandlerOptions) {
   const maxBodyBytes = options.maxBodyBytes ?? 25 * 1024 * 1024;
-  const { logger, store } = options;
+  const { logger, deliveries } = options;
   const observer = options.observer ?? noObserver;
   const verifySignature = createSignatureVerifier(options.secret);
 
@@ -83,7 +83,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     const action = typeof (payload as { action?: unknown }).action === "string" ? String((payload as { action: string }).action) : null;
     const key = `${header(req, "x-github-hook-id") ?? "-"}:${deliveryId}`;
     const work = classification.kind === "work";
-    const { inserted } = await store.addDelivery({
+    const { inserted } = await deliveries.add({
       key,
       deliveryId,
       event,
@@ -96,7 +96,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     });
     if (!inserted) {
       // GitHub's Redeliver reuses the GUID: for one that failed or was dead-lettered, that is a request to try again.
-      const replayed = work ? await store.replayDelivery(key) : undefined;
+      const replayed = work ? await deliveries.replay(key) : undefined;
       if (replayed) {
         observer.delivery(event, "queued");
         logger.info("redelivered delivery queued again", { deliveryId, key, event, action });

@@ -1,14 +1,23 @@
-import { redactCredentials } from "../github/safe-comment.ts";
 import type { Logger } from "../lib/logger.ts";
-import { backoffMs, classifyError } from "./classify-error.ts";
-import type { DeliveryOutcome, DeliveryRecord, Store, WriteLimit } from "../store/store.ts";
+import type { Coordination, WriteLimit } from "../store/coordination.ts";
+import type { DeliveryRecord } from "../store/delivery-log.ts";
+import type { Claim, DeliveryOutcome, DeliveryQueue } from "../store/delivery-queue.ts";
+import { admitClaim } from "./admit-claim.ts";
+import { holdLease, reportLostLease, type HeldLease } from "./hold-lease.ts";
+import { runClaim } from "./run-claim.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 
 export interface WorkerOptions {
-  store: Store;
+  queue: DeliveryQueue;
+  /** For the comment budget, which runs wait on. */
+  coordination: Coordination;
   process: (delivery: DeliveryRecord) => Promise<DeliveryOutcome>;
   concurrency: number;
-  /** How long a claimed delivery stays ours; longer than the longest run. */
+  /**
+   * How long a claim holds a delivery without being renewed (renewed every
+   * third of it while the run lives): how soon another process takes over the
+   * deliveries of one that died.
+   */
   leaseMs: number;
   /** How often the queue is looked at without being woken. */
   pollIntervalMs: number;
@@ -26,49 +35,18 @@ export interface WorkerOptions {
 
 /** Takes stored deliveries one by one, at most `concurrency` at a time. */
 export function createWorker(options: WorkerOptions) {
-  const { store, logger } = options;
+  const { queue, logger } = options;
   const now = options.now ?? Date.now;
   const observer = options.observer ?? noObserver;
   const secrets = options.secrets ?? [];
   const inFlight = new Set<Promise<void>>();
-  const running = new Map<string, DeliveryRecord>();
+  const running = new Map<string, { claim: Claim; held: HeldLease }>();
   let stopped = true;
   let pumping = false;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let budgetTimer: NodeJS.Timeout | undefined;
-
-  async function runOne(delivery: DeliveryRecord) {
-    const started = now();
-    const log = { deliveryId: delivery.deliveryId, attempt: delivery.attempts };
-    let outcome: DeliveryOutcome;
-    try {
-      outcome = await options.process(delivery);
-    } catch (error) {
-      const classified = classifyError(error, now);
-      const verdict = { ...classified, reason: redactCredentials(classified.reason, secrets) };
-      if (!verdict.transient) {
-        outcome = { status: "failed", reason: verdict.reason };
-      } else if (delivery.attempts >= options.maxAttempts) {
-        outcome = { status: "dead", reason: `gave up after ${delivery.attempts} attempts: ${verdict.reason}` };
-      } else {
-        const wait = Math.max(backoffMs(delivery.attempts, options.retry), verdict.retryAfterMs ?? 0);
-        await store.retryDelivery(delivery.key, { error: verdict.reason, at: now() + wait });
-        observer.delivery(delivery.event, "retried");
-        observer.run("retried", (now() - started) / 1000);
-        logger.warn("delivery will be retried", { ...log, inMs: wait, error: verdict.reason, ms: now() - started });
-        return;
-      }
-    }
-    if (outcome.reason) outcome = { ...outcome, reason: redactCredentials(outcome.reason, secrets) };
-    await store.finishDelivery(delivery.key, outcome);
-    observer.delivery(delivery.event, outcome.status);
-    observer.run(outcome.status, (now() - started) / 1000);
-    const fields = { ...log, status: outcome.status, reason: outcome.reason, commentUrl: outcome.commentUrl, ms: now() - started };
-    if (outcome.status === "dead") logger.error("delivery dead-lettered", fields);
-    else if (outcome.status === "failed") logger.warn("delivery failed", fields);
-    else logger.info("delivery finished", fields);
-  }
+  const idleWaiters: Array<() => void> = [];
 
   async function pump() {
     if (pumping) {
@@ -77,32 +55,30 @@ export function createWorker(options: WorkerOptions) {
     }
     pumping = true;
     try {
+      let empty = false;
       do {
         again = false;
+        empty = false;
         while (!stopped && inFlight.size < options.concurrency) {
-          const delivery = await store.claimDelivery(options.leaseMs);
-          if (!delivery) break;
-          // Attempts are counted at claim: one that took the process down each time ends here too.
-          if (delivery.attempts > options.maxAttempts) {
-            const reason = `gave up after ${options.maxAttempts} attempts: ${delivery.lastError ?? "the process stopped during each attempt"}`;
-            await store.finishDelivery(delivery.key, { status: "dead", reason });
-            observer.delivery(delivery.event, "dead");
-            logger.error("delivery dead-lettered at claim", { deliveryId: delivery.deliveryId, attempts: delivery.attempts, reason });
-            continue;
+          const claim = await queue.claim(options.leaseMs);
+          if (!claim) {
+            empty = true;
+            break;
           }
-          // Queue rather than let GitHub refuse the comment: no run starts while the token's budget is used up.
-          const slot = await store.reserveWrite(options.writeLimits, { peek: true });
-          if (!slot.ok) {
-            await store.deferDelivery(delivery.key, now() + slot.retryInMs);
-            logger.info("comment budget used up; the delivery waits", { deliveryId: delivery.deliveryId, inMs: slot.retryInMs });
+          const { delivery } = claim;
+          const admission = await admitClaim(claim, { ...options, logger, observer, now });
+          if (!admission.run && admission.budgetWaitMs === undefined) continue;
+          if (!admission.run) {
             clearTimeout(budgetTimer);
-            budgetTimer = setTimeout(() => void pump(), slot.retryInMs);
+            budgetTimer = setTimeout(() => void pump(), admission.budgetWaitMs);
             budgetTimer.unref();
             break;
           }
           logger.info("delivery claimed", { deliveryId: delivery.deliveryId, attempt: delivery.attempts });
-          running.set(delivery.key, delivery);
-          const task = runOne(delivery)
+          // Renewed every third of the lease while the run lives, so a live run keeps its delivery however long it takes.
+          const held = holdLease(queue, claim.lease, { leaseMs: options.leaseMs, logger, deliveryId: delivery.deliveryId });
+          running.set(delivery.key, { claim, held });
+          const task = runClaim(claim, { ...options, held, logger, secrets, observer, now })
             .catch((error) => logger.error("could not record a delivery's outcome", { deliveryId: delivery.deliveryId, error }))
             .finally(() => {
               inFlight.delete(task);
@@ -112,6 +88,7 @@ export function createWorker(options: WorkerOptions) {
           inFlight.add(task);
         }
       } while (again && !stopped);
+      if (empty && inFlight.size === 0) for (const done of idleWaiters.splice(0)) done();
     } catch (error) {
       logger.error("worker could not read the queue", { error });
     } finally {
@@ -120,10 +97,11 @@ export function createWorker(options: WorkerOptions) {
   }
 
   return {
-    /** Resumes deliveries a previous process left running, then starts taking work. */
-    async start() {
-      const released = await store.releaseRunning();
-      if (released > 0) logger.info("resuming deliveries left unfinished", { count: released });
+    /**
+     * Starts taking work. What a stopped process left running is claimable
+     * once its lease lapses, here or in any other process on the store.
+     */
+    start() {
       stopped = false;
       timer = setInterval(() => void pump(), options.pollIntervalMs);
       timer.unref();
@@ -134,8 +112,9 @@ export function createWorker(options: WorkerOptions) {
     },
     /**
      * Stops taking work and gives runs in progress `graceMs` to finish; the
-     * ones still running then go back to the queue for the next start (their
-     * comment marker keeps a second attempt from posting twice).
+     * ones still running then go back to the queue at once, for this or
+     * another process (their comment marker keeps a second attempt from
+     * posting twice).
      */
     async stop(graceMs = Number.POSITIVE_INFINITY) {
       stopped = true;
@@ -149,10 +128,23 @@ export function createWorker(options: WorkerOptions) {
       } else {
         await all;
       }
-      for (const delivery of running.values()) {
-        await store.releaseDelivery(delivery.key);
+      for (const { claim, held } of running.values()) {
+        const { delivery, lease } = claim;
+        held.stop();
+        if (!reportLostLease(await queue.release(lease), logger, { deliveryId: delivery.deliveryId, change: "release" })) continue;
         logger.warn("run unfinished at shutdown; the delivery goes back to the queue", { deliveryId: delivery.deliveryId });
       }
+    },
+    /**
+     * Resolves once the worker, looking at the queue after this call, finds nothing due and has no run
+     * in progress (at once when it is not working): the point after which a test can assert that
+     * nothing else will happen.
+     */
+    idle(): Promise<void> {
+      if (stopped) return Promise.resolve();
+      const settled = new Promise<void>((done) => idleWaiters.push(done));
+      void pump();
+      return settled;
     },
     get busy() {
       return inFlight.size;

@@ -45,7 +45,7 @@ export interface DeliveryRecord {
 
 /**
  * The record of every delivery GitHub (or a replay) handed us. Same meaning on
- * every backend; `test/store/delivery-log.contract.ts` holds each to it.
+ * every backend; `test/store/delivery-log.contract.test.ts` holds each to it.
  */
 export interface DeliveryLog {
   /**

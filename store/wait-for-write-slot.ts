@@ -1,15 +1,15 @@
 import { TransientError } from "../lib/transient-error.ts";
-import type { Store, WriteLimit } from "./store.ts";
+import type { Coordination, WriteLimit } from "./coordination.ts";
 
 /**
  * Waits for a slot of the comment budget and takes it, right before the
  * comment is created: GitHub counts content creation when the request
  * arrives. Gives up after `maxWaitMs` with a transient error (retried later).
  */
-export async function waitForWriteSlot(store: Store, limits: readonly WriteLimit[], maxWaitMs: number): Promise<void> {
+export async function waitForWriteSlot(coordination: Coordination, limits: readonly WriteLimit[], maxWaitMs: number): Promise<void> {
   const deadline = Date.now() + maxWaitMs;
   for (;;) {
-    const slot = await store.reserveWrite(limits);
+    const slot = await coordination.reserveWrite(limits);
     if (slot.ok) return;
     if (Date.now() + slot.retryInMs > deadline) {
       throw new TransientError(`The GitHub token's comment budget is used up for the next ${Math.ceil(slot.retryInMs / 60_000)} minute(s).`, { retryAfterMs: slot.retryInMs });

@@ -1,22 +1,22 @@
 import { randomUUID } from "node:crypto";
-import type { Store } from "./store.ts";
+import type { Coordination } from "./coordination.ts";
 
 /**
- * Runs `work` while holding a lock shared through the store, waiting for it up
+ * Runs `work` while holding a lock shared through the store's coordination, waiting for it up
  * to `waitMs`. A holder that dies leaves the lock to expire after `ttlMs`.
  */
-export async function withLock<T>(store: Store, name: string, work: () => Promise<T>, options: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
+export async function withLock<T>(coordination: Coordination, name: string, work: () => Promise<T>, options: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
   const owner = randomUUID();
   const ttlMs = options.ttlMs ?? 60_000;
   const deadline = Date.now() + (options.waitMs ?? 60_000);
   // Each try is a write on the shared store: back off from 25 ms to 1 s.
-  for (let pause = 25; !(await store.tryLock(name, owner, ttlMs)); pause = Math.min(pause * 2, 1_000)) {
+  for (let pause = 25; !(await coordination.tryLock(name, owner, ttlMs)); pause = Math.min(pause * 2, 1_000)) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for lock ${name}`);
     await new Promise((r) => setTimeout(r, pause));
   }
   try {
     return await work();
   } finally {
-    await store.unlock(name, owner);
+    await coordination.unlock(name, owner);
   }
 }

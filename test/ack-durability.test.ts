@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSqliteStore } from "../store/sqlite-store.ts";
-import type { NewDelivery, Store } from "../store/store.ts";
-import { deliver, issuesOpened } from "./support/payloads.ts";
+import type { NewDelivery } from "../store/delivery-log.ts";
+import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
+import type { RelayStores } from "../store/stores.ts";
+import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
 
 const secret = "webhook-secret-for-the-ack-tests";
@@ -13,17 +14,17 @@ const delivery = (key: string, extra: Partial<NewDelivery> = {}): NewDelivery =>
 
 describe("the acknowledgement path's group commit (SQLite)", () => {
   const dirs: string[] = [];
-  const stores: Store[] = [];
+  const stores: RelayStores[] = [];
   let relay: RelayProcess | undefined;
   const tempDir = () => {
     const dir = mkdtempSync(join(tmpdir(), "ack-"));
     dirs.push(dir);
     return dir;
   };
-  const open = (dataDir: string) => {
-    const store = createSqliteStore({ dataDir });
-    stores.push(store);
-    return store;
+  const open = async (dataDir: string) => {
+    const opened = await openSqliteRelayStores({ dataDir });
+    stores.push(opened);
+    return opened.deliveries;
   };
 
   afterEach(async () => {
@@ -34,30 +35,30 @@ describe("the acknowledgement path's group commit (SQLite)", () => {
   });
 
   it("answers each of many deliveries sent at once, duplicates inside one batch included, and stores each key once", async () => {
-    const store = open(tempDir());
+    const store = await open(tempDir());
     // All sent in one turn of the event loop: they share batches. Every fifth key is sent twice.
     const keys = Array.from({ length: 60 }, (_, i) => `h:${i}`);
     const sent = [...keys, ...keys.filter((_, i) => i % 5 === 0)];
-    const answers = await Promise.all(sent.map((key) => store.addDelivery(delivery(key))));
+    const answers = await Promise.all(sent.map((key) => store.add(delivery(key))));
     const insertedPerKey = new Map<string, number>();
     sent.forEach((key, i) => insertedPerKey.set(key, (insertedPerKey.get(key) ?? 0) + (answers[i]!.inserted ? 1 : 0)));
     expect([...insertedPerKey.values()]).toEqual(keys.map(() => 1));
     expect(answers.filter((a) => !a.inserted)).toHaveLength(12);
     // A second batch with the same keys: all duplicates.
-    expect((await Promise.all(keys.slice(0, 10).map((key) => store.addDelivery(delivery(key))))).every((a) => !a.inserted)).toBe(true);
-    expect((await store.countByStatus()).pending).toBe(60);
+    expect((await Promise.all(keys.slice(0, 10).map((key) => store.add(delivery(key))))).every((a) => !a.inserted)).toBe(true);
+    expect((await store.counts()).pending).toBe(60);
   });
 
   it("fails only the caller whose delivery cannot be stored, not the others in its batch", async () => {
-    const store = open(tempDir());
+    const store = await open(tempDir());
     // A delivery without an event breaks the table's NOT NULL rule, as a storage error would.
     const broken = delivery("h:broken", { event: null as unknown as string });
-    const results = await Promise.allSettled([store.addDelivery(delivery("h:a")), store.addDelivery(broken), store.addDelivery(delivery("h:b")), store.addDelivery(delivery("h:a"))]);
+    const results = await Promise.allSettled([store.add(delivery("h:a")), store.add(broken), store.add(delivery("h:b")), store.add(delivery("h:a"))]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
     expect(results.map((r) => (r.status === "fulfilled" ? r.value.inserted : "error"))).toEqual([true, "error", true, false]);
     expect(String((results[1] as PromiseRejectedResult).reason)).toContain("could not be stored");
-    expect(await store.getDelivery("h:broken")).toBeUndefined();
-    expect((await store.countByStatus()).pending).toBe(2);
+    expect(await store.get("h:broken")).toBeUndefined();
+    expect((await store.counts()).pending).toBe(2);
   });
 
   it("has stored every delivery it answered 202 when the relay process is killed (SIGKILL) in the middle of a burst", async () => {
@@ -104,9 +105,9 @@ describe("the acknowledgement path's group commit (SQLite)", () => {
     // The kill came mid-burst: some deliveries were never answered.
     expect(unanswered).toBeGreaterThan(0);
 
-    const store = open(dataDir);
+    const store = await open(dataDir);
     const missing: string[] = [];
-    for (const id of acked) if (!(await store.getDelivery(`424242:${id}`))) missing.push(id);
+    for (const id of acked) if (!(await store.get(`424242:${id}`))) missing.push(id);
     expect(missing).toEqual([]);
   });
 });

@@ -3,8 +3,8 @@ import { silentLogger } from "../lib/logger.ts";
 import { createWebhookHandler } from "../relay/webhook-handler.ts";
 import { parseRepoAllowList } from "../github/repo-allow-list.ts";
 import { listen } from "../lib/listen.ts";
-import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "./support/model-scripts.ts";
-import { deliver, issuesOpened } from "./support/payloads.ts";
+import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { storeBackends } from "./support/store-backends.ts";
 import { deliveryOutcome, startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 
@@ -28,7 +28,7 @@ describe.each(backends)("the core loop ($name store): an issue opens and the mod
     return response.deliveryId;
   }
 
-  const finished = (deliveryId: string) => deliveryOutcome(system.store, deliveryId);
+  const finished = (deliveryId: string) => deliveryOutcome(system.stores, deliveryId);
 
   it("runs the whole path: delivery, Open WebUI's tool calls, one comment in the seed's format", async () => {
     system = await startSystem({ ...backend.options(), script: analystScript((issue) => `The title "${String(issue.title)}" says it all: fix the typo in README.`) });
@@ -125,7 +125,8 @@ describe.each(backends)("the core loop ($name store): an issue opens and the mod
     const deliveryId = await open();
     await finished(deliveryId);
     await open(issuesOpened(), deliveryId);
-    await new Promise((r) => setTimeout(r, 300));
+    // Had the second copy been queued, the worker would run it before calling itself idle.
+    await system.relayIdle();
     expect(system.github.comments("Codertocat", "Hello-World", 1)).toHaveLength(1);
     expect(system.openWebUI.chats.size).toBe(1);
     expect(system.openWebUI.completionRequests).toHaveLength(1);
@@ -134,8 +135,8 @@ describe.each(backends)("the core loop ($name store): an issue opens and the mod
   it("ignores an issue opened by a bot: no chat, no model call", async () => {
     system = await startSystem({ ...backend.options(), script: analystScript(() => "x") });
     const deliveryId = await open(issuesOpened({ senderLogin: "renovate[bot]", senderType: "Bot" }));
-    expect(await system.store.getDelivery(`424242:${deliveryId}`)).toMatchObject({ status: "ignored" });
-    await new Promise((r) => setTimeout(r, 200));
+    expect(await system.stores.deliveries.get(`424242:${deliveryId}`)).toMatchObject({ status: "ignored" });
+    await system.relayIdle();
     expect(system.openWebUI.chats.size).toBe(0);
     expect(system.model.requests).toHaveLength(0);
   });
@@ -191,7 +192,7 @@ describe.each(backends)("the core loop ($name store): an issue opens and the mod
       system = await startSystem({ ...backend.options(), script: analystScript((issue) => `Analysis of #${String(issue.number)}.`), startRelay: false });
       for (const number of [1, 2, 3]) system.github.addIssueFromPayload(issuesOpened({ number }));
       // A relay that acknowledged three deliveries and died while working on the first one.
-      const receiver = createWebhookHandler({ secret: webhookSecret, store: system.store, allowList: parseRepoAllowList(["Codertocat/*"]).allowList, ownLogin: () => null, onQueued: () => {}, logger: silentLogger });
+      const receiver = createWebhookHandler({ secret: webhookSecret, deliveries: system.stores.deliveries, allowList: parseRepoAllowList(["Codertocat/*"]).allowList, ownLogin: () => null, onQueued: () => {}, logger: silentLogger });
       const dead = await listen((req, res) => void receiver(req, res), 0, "127.0.0.1");
       const ids: string[] = [];
       for (const number of [1, 2, 3]) {
@@ -200,7 +201,8 @@ describe.each(backends)("the core loop ($name store): an issue opens and the mod
         ids.push(response.deliveryId);
       }
       await dead.close();
-      expect((await system.store.claimDelivery(60_000))?.deliveryId).toBe(ids[0]);
+      // Its lease lapses a second later: then any relay on the store may take the delivery.
+      expect((await system.stores.queue.claim(1_000))?.delivery.deliveryId).toBe(ids[0]);
 
       await system.startRelay();
       for (const id of ids) expect((await finished(id)).status).toBe("done");
@@ -213,12 +215,12 @@ describe.each(backends)("the core loop ($name store): an issue opens and the mod
     it("does not run the model again for a delivery whose comment an earlier attempt already posted", async () => {
       system = await startSystem({ ...backend.options(), script: analystScript(() => "First attempt."), startRelay: false });
       system.github.addIssueFromPayload(issuesOpened());
-      const receiver = createWebhookHandler({ secret: webhookSecret, store: system.store, allowList: parseRepoAllowList(["Codertocat/*"]).allowList, ownLogin: () => null, onQueued: () => {}, logger: silentLogger });
+      const receiver = createWebhookHandler({ secret: webhookSecret, deliveries: system.stores.deliveries, allowList: parseRepoAllowList(["Codertocat/*"]).allowList, ownLogin: () => null, onQueued: () => {}, logger: silentLogger });
       const dead = await listen((req, res) => void receiver(req, res), 0, "127.0.0.1");
       const { deliveryId } = await deliver(`${dead.url}/webhook/github`, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
       await dead.close();
       // The earlier attempt posted, then died before recording it.
-      await system.store.claimDelivery(60_000);
+      await system.stores.queue.claim(1_000);
       const { formatRunComment } = await import("../github/run-comment.ts");
       const posted = await fetch(`${system.github.url}/repos/Codertocat/Hello-World/issues/1/comments`, {
         method: "POST",

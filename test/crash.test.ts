@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { analystScript } from "./support/model-scripts.ts";
-import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
+import { analystScript } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
 import { storeBackends } from "./support/store-backends.ts";
 import { relayProcessEnv, startSystem, webhookSecret, type System } from "./support/system.ts";
@@ -9,7 +9,8 @@ import { relayProcessEnv, startSystem, webhookSecret, type System } from "./supp
 const figures: string[] = [];
 
 function relayEnv(system: System, extra: Record<string, string> = {}) {
-  return relayProcessEnv(system, { RELAY_CONCURRENCY: "3", RELAY_RETRY_BASE_MS: "50", ...extra });
+  // A killed relay's deliveries are claimable once their leases lapse: 1.5 s here, not the default 20 s.
+  return relayProcessEnv(system, { RELAY_CONCURRENCY: "3", RELAY_RETRY_BASE_MS: "50", RELAY_LEASE_MS: "1500", ...extra });
 }
 
 const backends = storeBackends();
@@ -74,7 +75,7 @@ describe.each(backends)("a relay process killed and restarted ($name store)", (b
     // Two runs under way, unless the first relay left fewer than two deliveries to resume (its runs are quick).
     await waitFor(async () => {
       if (system.openWebUI.completionRequests.length >= before + 2) return true;
-      const counts = await system.store.countByStatus();
+      const counts = await system.stores.deliveries.counts();
       return counts.pending + counts.running === 0;
     }, "runs after the restart");
     await relay.kill("SIGKILL");
@@ -89,7 +90,7 @@ describe.each(backends)("a relay process killed and restarted ($name store)", (b
     }
 
     await waitFor(async () => {
-      const counts = await system.store.countByStatus();
+      const counts = await system.stores.deliveries.counts();
       return counts.done === total ? counts : undefined;
     }, "every delivery to be done", 30_000);
     const perIssue = numbers.map((n) => system.github.comments("Codertocat", "Hello-World", n).length);
@@ -115,11 +116,11 @@ describe.each(backends)("a relay process killed and restarted ($name store)", (b
     expect(await relay.kill("SIGTERM")).toBe(0);
     expect(Date.now() - started).toBeLessThan(2_500);
     expect(relay.output()).toContain("run unfinished at shutdown");
-    expect(await system.store.getDelivery(`424242:${deliveryId}`)).toMatchObject({ status: "pending", attempts: 1 });
+    expect(await system.stores.deliveries.get(`424242:${deliveryId}`)).toMatchObject({ status: "pending", attempts: 1 });
 
     slow = false;
     relay = await spawnRelay(relayEnv(system));
-    await waitFor(async () => (await system.store.getDelivery(`424242:${deliveryId}`))?.status === "done", "the delivery to be done", 15_000);
+    await waitFor(async () => (await system.stores.deliveries.get(`424242:${deliveryId}`))?.status === "done", "the delivery to be done", 15_000);
     // The abandoned run in Open WebUI also finishes and posts: still one comment.
     await new Promise((r) => setTimeout(r, 3_200));
     expect(system.github.comments("Codertocat", "Hello-World", 1)).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { deliver, issuesOpened } from "./support/payloads.ts";
+import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { startSystem, webhookSecret, type System } from "./support/system.ts";
 
 const adminToken = "relay-admin-token-page-0123456789";
@@ -80,10 +80,10 @@ describe("the deliveries page", () => {
     const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ title }), secret: webhookSecret });
     // The worker is off: play its part through the store, the way a run that failed leaves it.
     const key = `424242:${deliveryId}`;
-    await system.store.claimDelivery(60_000);
-    await system.store.addRun({ chatId: "chat-1/<x>", deliveryKey: key, deliveryId, owner: "Codertocat", repo: "Hello-World", issueNumber: 1, messageId: "m1" });
+    const claimed = await system.stores.queue.claim(60_000);
+    await system.stores.runs.add({ chatId: "chat-1/<x>", deliveryKey: key, deliveryId, owner: "Codertocat", repo: "Hello-World", issueNumber: 1, messageId: "m1" });
     const error = `Open WebUI answered 400: <img src=x onerror="alert('error')"> & <script>alert(1)</script>`;
-    await system.store.finishDelivery(key, { status: "failed", reason: error });
+    expect(await system.stores.queue.finish(claimed!.lease, { status: "failed", reason: error })).toBe(true);
 
     const { cookie } = await signIn(system.relayUrl);
     const html = await (await fetch(`${system.relayUrl}/deliveries`, { headers: { cookie } })).text();
@@ -107,8 +107,9 @@ describe("the deliveries page", () => {
     system = await startSystem({ relayEnv: { RELAY_ADMIN_TOKEN: adminToken, RELAY_WORKER: "false" } });
     const failing = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number: 1 }), secret: webhookSecret });
     const waiting = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number: 2 }), secret: webhookSecret });
-    await system.store.claimDelivery(60_000);
-    await system.store.finishDelivery(`424242:${failing.deliveryId}`, { status: "dead", reason: "gave up after 5 attempts" });
+    const claimed = await system.stores.queue.claim(60_000);
+    expect(claimed?.delivery.deliveryId).toBe(failing.deliveryId);
+    await system.stores.queue.finish(claimed!.lease, { status: "dead", reason: "gave up after 5 attempts" });
     const { cookie } = await signIn(system.relayUrl);
 
     const dead = await (await fetch(`${system.relayUrl}/deliveries?status=dead`, { headers: { cookie } })).text();
@@ -131,8 +132,8 @@ describe("the deliveries page", () => {
     system = await startSystem({ relayEnv: { RELAY_ADMIN_TOKEN: adminToken, RELAY_WORKER: "false" } });
     const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
     const key = `424242:${deliveryId}`;
-    await system.store.claimDelivery(60_000);
-    await system.store.finishDelivery(key, { status: "failed", reason: "GitHub answered 404: Not Found" });
+    const claimed = await system.stores.queue.claim(60_000);
+    await system.stores.queue.finish(claimed!.lease, { status: "failed", reason: "GitHub answered 404: Not Found" });
     const { cookie } = await signIn(system.relayUrl);
     const csrf = csrfOf(await (await fetch(`${system.relayUrl}/deliveries`, { headers: { cookie } })).text());
     expect(csrf).toMatch(/^[\w-]{43}$/);
@@ -143,12 +144,12 @@ describe("the deliveries page", () => {
     expect((await replay({ cookie }, {})).status).toBe(403);
     expect((await replay({ cookie }, { csrf: "x".repeat(43) })).status).toBe(403);
     expect((await replay({ cookie, "sec-fetch-site": "cross-site" }, { csrf })).status).toBe(403);
-    expect((await system.store.getDelivery(key))?.status).toBe("failed");
+    expect((await system.stores.deliveries.get(key))?.status).toBe("failed");
 
     const accepted = await replay({ cookie, "sec-fetch-site": "same-origin" }, { csrf });
     expect(accepted.status).toBe(303);
     expect(accepted.headers.get("location")).toBe("/deliveries");
-    expect(await system.store.getDelivery(key)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await system.stores.deliveries.get(key)).toMatchObject({ status: "pending", attempts: 0 });
     // Until a worker takes it again, the old run's time is not shown as this one's.
     const api = await fetch(`${system.relayUrl}/api/deliveries`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(((await api.json()) as { deliveries: unknown[] }).deliveries).toEqual([expect.objectContaining({ deliveryId, status: "pending", durationMs: null })]);

@@ -1,14 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analystScript } from "./support/model-scripts.ts";
-import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
+import type { Env } from "../config/config-error.ts";
+import { loadRelayConfig } from "../config/load-relay-config.ts";
+import { loadRegisterConfig } from "../config/load-register-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
+import { openWebUIVersion } from "../stand-ins/open-webui-instance.ts";
+import { startOnFreePort } from "../stand-ins/free-port.ts";
+import { analystScript } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { startSystem, webhookSecret, type System } from "./support/system.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -55,6 +60,51 @@ function builtFromOurDockerfile(service: ComposeService): boolean {
 
 function envFiles(service: ComposeService): string[] {
   return service.env_file === undefined ? [] : [service.env_file].flat();
+}
+
+/** .env.example's variables and values: the .env a newcomer starts from. */
+const exampleEnv = new Map([...read(".env.example").matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+const composeInterpolations = new Set([...composeText.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]!));
+// The healthcheck is a script, not a loader: the names it gives its fields.
+const healthcheckVariables = [...read("bin/healthcheck.ts").matchAll(/\b(?:integer|optionalText|requiredText|flag|httpUrl|list)\("([A-Z0-9_]+)"/g)].map((m) => m[1]!);
+
+/**
+ * What a service's process sees in compose: .env (from .env.example, with sample values where it
+ * leaves a required one empty), then the service's `environment`, with `${VAR:?...}` filled in.
+ */
+function composeEnv(name: string): Env {
+  const samples: Record<string, string> = {
+    GITHUB_WEBHOOK_SECRET: "webhook-secret-0123456789",
+    GITHUB_TOKEN: "ghp_sample_token_0123456789",
+    GITHUB_REPOS: "octo/app",
+    OPENWEBUI_URL: "http://open-webui:8080",
+    OPENWEBUI_API_KEY: "sk-sample",
+    TOOL_SERVER_API_KEY: "tool-server-key-0123456789",
+    SITE_ADDRESS: "chat.example.com",
+  };
+  const dotEnv = Object.fromEntries([...exampleEnv].map(([key, value]) => [key, value || samples[key] || ""]));
+  const interpolate = (value: string) => value.replace(/\$\{([A-Z0-9_]+)(?::[?-][^}]*)?\}/g, (_all, variable: string) => dotEnv[variable] ?? "");
+  const own = Object.entries(services[name]!.environment ?? {}).map(([key, value]) => [key, interpolate(String(value))]);
+  return { ...(envFiles(services[name]!).includes(".env") ? dotEnv : {}), ...Object.fromEntries(own) };
+}
+
+/** The variables `loaders` look up when given `env` (recorded as they read it). */
+function variablesRead(env: Env, loaders: Array<(env: Env) => unknown>): Set<string> {
+  const names = new Set<string>();
+  const recording = new Proxy(env, {
+    get(target, key) {
+      if (typeof key === "string") names.add(key);
+      return target[key as string];
+    },
+  });
+  for (const load of loaders) {
+    try {
+      load(recording);
+    } catch {
+      // A loader that refuses this environment has still read what it reads.
+    }
+  }
+  return names;
 }
 
 // --- Dockerfile ----------------------------------------------------------------------------------------
@@ -161,13 +211,11 @@ describe("docker-compose.yml", () => {
     expect(validate.errors?.[0]?.params).toEqual({ additionalProperty: "rest4rt" });
   });
 
-  it("runs Open WebUI 0.12.4, the tested version, with API keys on and its data in a volume", () => {
+  it("runs the Open WebUI release the real-instance suite tests, with API keys on", () => {
     const openWebUI = services["open-webui"]!;
-    expect(openWebUI.image).toBe("ghcr.io/open-webui/open-webui:v0.12.4");
+    expect(openWebUI.image).toBe(`ghcr.io/open-webui/open-webui:v${openWebUIVersion}`);
     // The name Open WebUI 0.12.x reads (open_webui/config.py); ENABLE_API_KEY would be ignored.
     expect(openWebUI.environment?.ENABLE_API_KEYS).toBe("true");
-    expect(openWebUI.volumes).toContain("open-webui:/app/backend/data");
-    expect(compose.volumes).toHaveProperty("open-webui");
   });
 
   it("publishes only Caddy: the tool server, the relay and Open WebUI are reached through it or the backend network", () => {
@@ -223,36 +271,83 @@ describe("docker-compose.yml", () => {
     }
   });
 
-  it("runs both services from the one image, each with its command and a healthcheck on its own port", () => {
-    const relay = services.relay!;
-    const toolServer = services["tool-server"]!;
-    for (const service of [relay, toolServer]) {
-      expect(builtFromOurDockerfile(service)).toBe(true);
-      expect(service.image).toBe("openwebui-github:local");
-      expect(service.volumes).toContain("relay-data:/data");
-      expect(service.environment?.DATA_DIR).toBe("/data");
+  it("runs both services from the one image, each an entry point that exists, sharing one store", () => {
+    const relay = loadRelayConfig(composeEnv("relay"));
+    const toolServer = loadToolServerConfig(composeEnv("tool-server"));
+    for (const name of ["relay", "tool-server"]) {
+      const service = services[name]!;
+      expect(builtFromOurDockerfile(service), name).toBe(true);
+      const [program, ...args] = service.command ?? [];
+      expect(program, name).toBe("node");
+      // Each container runs its own service's entry point.
+      expect(args.at(-1), name).toBe(`bin/${name}.ts`);
+      expect(existsSync(join(root, args.at(-1)!)), `${name} runs ${args.at(-1)}`).toBe(true);
     }
-    expect(relay.command).toEqual(["node", "--import", "tsx", "bin/relay.ts"]);
-    expect(toolServer.command).toEqual(["node", "--import", "tsx", "bin/tool-server.ts"]);
-    // Addresses that must agree: the ports each service listens on, what the healthcheck probes,
-    // where Caddy and Open WebUI send requests.
-    expect(relay.environment?.PORT).toBe("8086");
-    // Both set, so a HEALTHCHECK_SERVICE in .env cannot point either container at the other port.
-    expect(relay.environment?.HEALTHCHECK_SERVICE).toBe("relay");
-    expect(toolServer.environment?.TOOL_SERVER_PORT).toBe("8087");
-    expect(toolServer.environment?.HEALTHCHECK_SERVICE).toBe("tool-server");
-    expect(relay.environment?.OPENWEBUI_URL).toBe("http://open-webui:8080");
-    expect(relay.environment?.TOOL_SERVER_URL).toBe("http://tool-server:8087");
-    expect(read("Caddyfile")).toContain("{$RELAY_UPSTREAM:relay:8086}");
-    expect(read("Caddyfile")).toContain("{$OPENWEBUI_UPSTREAM:open-webui:8080}");
+    expect(services.relay!.image).toBe(services["tool-server"]!.image);
+    // The tool server scopes each run's tool calls through the relay's store: the same folder, in one named volume.
+    expect(toolServer.dataDir).toBe(relay.dataDir);
+    const volumeAt = (name: string, target: string) => services[name]!.volumes?.find((v) => v.endsWith(`:${target}`))?.split(":")[0];
+    expect(volumeAt("relay", relay.dataDir)).toBeDefined();
+    expect(volumeAt("tool-server", toolServer.dataDir)).toBe(volumeAt("relay", relay.dataDir));
+    expect(compose.volumes).toHaveProperty(volumeAt("relay", relay.dataDir)!);
   });
 
-  it("mounts the Caddyfile read-only into a pinned Caddy, and keeps its certificates", () => {
-    const caddy = services.caddy!;
-    expect(caddy.image).toMatch(/^caddy:2\.\d+\.\d+$/);
-    expect(caddy.volumes).toContain("./Caddyfile:/etc/caddy/Caddyfile:ro");
-    expect(existsSync(join(root, "Caddyfile"))).toBe(true);
-    expect(caddy.volumes).toContain("caddy-data:/data");
+  it("agrees on every address: the ports the services listen on, what their healthchecks probe, where Caddy and Open WebUI send requests", () => {
+    const relay = loadRelayConfig(composeEnv("relay"));
+    const toolServer = loadToolServerConfig(composeEnv("tool-server"));
+    const register = loadRegisterConfig(composeEnv("relay"));
+    const caddyDefault = (variable: string) => new RegExp(`\\{\\$${variable}:([^}]+)\\}`).exec(read("Caddyfile"))?.[1];
+    expect(caddyDefault("RELAY_UPSTREAM")).toBe(`relay:${relay.port}`);
+    const openWebUI = new URL(relay.openWebUI.url);
+    expect(caddyDefault("OPENWEBUI_UPSTREAM")).toBe(openWebUI.host);
+    expect(services[openWebUI.hostname]?.healthcheck?.test?.join(" ")).toContain(`http://localhost:${openWebUI.port}/health`);
+    // `docker compose run --rm relay npm run register` tells Open WebUI where the tool server is.
+    const toolServerUrl = new URL(register.toolServerUrl);
+    expect(services[toolServerUrl.hostname]).toBe(services["tool-server"]);
+    expect(Number(toolServerUrl.port)).toBe(toolServer.port);
+    expect(services["tool-server"]!.expose).toEqual([String(toolServer.port)]);
+    // Both set, so a HEALTHCHECK_SERVICE in .env cannot point either container at the other's port.
+    expect(services.relay!.environment?.HEALTHCHECK_SERVICE).toBe("relay");
+    expect(services["tool-server"]!.environment?.HEALTHCHECK_SERVICE).toBe("tool-server");
+  });
+
+  it("sets only variables the services read, each valid, so a misspelt one cannot be silently ignored", () => {
+    const readers: Record<string, Array<(env: Env) => unknown>> = { relay: [loadRelayConfig, loadRegisterConfig], "tool-server": [loadToolServerConfig] };
+    for (const [name, loaders] of Object.entries(readers)) {
+      const env = composeEnv(name);
+      const names = new Set([...variablesRead(env, loaders), ...healthcheckVariables]);
+      // Blanked on purpose: .env's secrets for Open WebUI, which these services must not hold.
+      const set = Object.entries(services[name]!.environment ?? {}).filter(([, value]) => value !== "").map(([key]) => key);
+      for (const variable of set) expect(names, `${name} sets ${variable}`).toContain(variable);
+      for (const load of loaders) expect(() => load(env), name).not.toThrow();
+    }
+  });
+
+  it("documents in .env.example only variables something reads", () => {
+    const all = [loadRelayConfig, loadRegisterConfig, loadToolServerConfig];
+    // Some are read only in a mode: a repository webhook to reconcile, a GitHub App, Redis.
+    const modes = [{}, { GITHUB_HOOK_ID: "7", GITHUB_HOOK_REPO: "octo/app" }, { GITHUB_TOKEN: "", GITHUB_APP_ID: "7" }, { REDIS_URL: "redis://redis:6379" }];
+    const read = modes.flatMap((mode) => ["relay", "tool-server"].flatMap((name) => [...variablesRead({ ...composeEnv(name), ...mode }, all)]));
+    const names = new Set([...read, ...healthcheckVariables, ...composeInterpolations]);
+    for (const variable of exampleEnv.keys()) expect(names, `.env.example lists ${variable}`).toContain(variable);
+  });
+
+  it("keeps in named volumes what a recreated container must not lose: Open WebUI's data, the store, Caddy's certificates", () => {
+    for (const [name, target] of [["open-webui", "/app/backend/data"], ["relay", "/data"], ["caddy", "/data"]] as const) {
+      const volume = services[name]!.volumes?.find((v) => v.endsWith(`:${target}`))?.split(":")[0];
+      expect(compose.volumes, `${name}:${target}`).toHaveProperty(volume ?? "(none)");
+    }
+  });
+
+  it("mounts only files that exist, read-only, into pinned images", () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (!builtFromOurDockerfile(service)) expect(service.image, name).toMatch(/:v?\d+\.\d+\.\d+$/);
+      for (const mount of (service.volumes ?? []).filter((v) => v.startsWith("./"))) {
+        const [source, , mode] = mount.split(":");
+        expect(existsSync(join(root, source!)), mount).toBe(true);
+        expect(mode, mount).toBe("ro");
+      }
+    }
   });
 
   it("documents in .env.example every variable it takes from .env", () => {
@@ -286,10 +381,13 @@ describe("Dockerfile", () => {
     expect(runtime).not.toMatch(/g\+\+|python3|npm (ci|install)/);
   });
 
-  it("has a HEALTHCHECK and a command that run node itself, so signals reach the service", () => {
-    expect(healthcheckCommand).toEqual(["node", "--import", "tsx", "bin/healthcheck.ts"]);
-    const cmd = finalStage.find((i) => i.keyword === "CMD")!.args;
-    expect(JSON.parse(cmd)).toEqual(["node", "--import", "tsx", "bin/start.ts"]);
+  it("has a HEALTHCHECK and a command that run node itself on an entry point that exists, so signals reach the service", () => {
+    // Exec form (a JSON array), not a shell that would keep SIGTERM from the service.
+    const command = JSON.parse(finalStage.find((i) => i.keyword === "CMD")!.args) as string[];
+    for (const [program, ...args] of [command, healthcheckCommand]) {
+      expect(program).toBe("node");
+      expect(existsSync(join(root, args.at(-1)!)), args.at(-1)).toBe(true);
+    }
   });
 
   it("leaves secrets, data, dependencies, git and caches out of the build context", () => {
@@ -297,7 +395,7 @@ describe("Dockerfile", () => {
     for (const path of [".env", "node_modules/express/package.json", "data/openwebui-github.db", "test-artifacts/shot.png", ".git/HEAD", ".schemathesis/x", "coverage/index.html", ".cache/x", "anywhere.db-wal", "test/deploy.test.ts"]) {
       expect(ignoredByDocker(path), path).toBe(true);
     }
-    expect(ignoredByDocker("relay/start-relay.ts")).toBe(false);
+    expect(ignoredByDocker("relay/create-relay.ts")).toBe(false);
   });
 
   it("has every file and package the entry points load, with dev dependencies left out", () => {
@@ -348,14 +446,6 @@ const caddyBinary = (process.env.PATH ?? "").split(delimiter).map((dir) => join(
 const inCi = process.env.OPENWEBUI_GITHUB_CI === "1";
 const caddyNote = caddyBinary ? "" : inCi ? " (caddy is not on PATH: .ci/run installs Debian's caddy)" : " — SKIPPED: caddy is not on PATH (apt-get install caddy to run these)";
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
 describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`, () => {
   const adminToken = "relay-admin-token-for-caddy-tests";
   let system: System;
@@ -368,9 +458,14 @@ describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`
     if (!caddyBinary) throw new Error("caddy is not on PATH; .ci/run installs it with apt-get install -y caddy");
     system = await startSystem({ script: analystScript(() => "Through Caddy: fix the typo."), relayEnv: { RELAY_ADMIN_TOKEN: adminToken } });
     home = mkdtempSync(join(tmpdir(), "caddy-"));
-    const port = await freePort();
+    caddy = await startOnFreePort(startCaddy);
+  });
+
+  /** Caddy in front of this system on `port`; a port another program took makes it exit saying "address already in use". */
+  async function startCaddy(port: number): Promise<ChildProcess> {
     siteUrl = `http://127.0.0.1:${port}`;
-    caddy = spawn(caddyBinary, ["run", "--config", join(root, "Caddyfile"), "--adapter", "caddyfile"], {
+    caddyOutput = "";
+    const child = spawn(caddyBinary!, ["run", "--config", join(root, "Caddyfile"), "--adapter", "caddyfile"], {
       env: {
         PATH: process.env.PATH ?? "",
         // Caddy's autosaved config and storage go to a temporary home, not the developer's.
@@ -385,14 +480,18 @@ describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    caddy.stdout!.on("data", (d: Buffer) => (caddyOutput += d));
-    caddy.stderr!.on("data", (d: Buffer) => (caddyOutput += d));
-    const exited = new Promise<never>((_done, fail) => caddy!.once("exit", (code) => fail(new Error(`caddy exited with ${code}:\n${caddyOutput}`))));
-    await Promise.race([
-      exited,
-      waitFor(() => fetch(`${siteUrl}/webhook/github`).then(() => true, () => false), "caddy to listen", 15_000),
-    ]);
-  });
+    child.stdout!.on("data", (d: Buffer) => (caddyOutput += d));
+    child.stderr!.on("data", (d: Buffer) => (caddyOutput += d));
+    const exited = new Promise<never>((_done, fail) => child.once("exit", (code) => fail(new Error(`caddy exited with ${code}:\n${caddyOutput}`))));
+    try {
+      // Logged once its listeners are up, so a program that took the port first is never mistaken for Caddy.
+      await Promise.race([exited, waitFor(() => caddyOutput.includes('"msg":"serving initial configuration"'), "caddy to listen", 15_000)]);
+    } catch (error) {
+      child.kill("SIGKILL");
+      throw error;
+    }
+    return child;
+  }
 
   afterAll(async () => {
     if (caddy && caddy.exitCode === null) {
@@ -423,7 +522,7 @@ describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`
     expect(response.headers.get("cache-control")).toBe("no-store, no-cache, must-revalidate");
 
     const record = await waitFor(async () => {
-      const found = await system.store.getDeliveryById(response.deliveryId);
+      const found = await system.stores.deliveries.findByDeliveryId(response.deliveryId);
       return found?.status === "done" ? found : undefined;
     }, "the delivery to be done");
     const comments = system.github.comments("Codertocat", "Hello-World", 1);

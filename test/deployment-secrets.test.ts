@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGitHubStandIn, type GitHubStandIn } from "./support/github-stand-in.ts";
-import { redisServerAvailable, startRedisServer, type RedisServer } from "./support/redis-server.ts";
+import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
+import { redisServerAvailable, startRedisServer, type RedisServer } from "../stand-ins/redis-server.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const withRedis = redisServerAvailable();

@@ -6,7 +6,7 @@ import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { createDeployment } from "../deployment/create-deployment.ts";
 import { silentLogger } from "../lib/logger.ts";
-import { startGitHubStandIn, type GitHubStandIn } from "./support/github-stand-in.ts";
+import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
 
 describe("the composition root", () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -32,11 +32,11 @@ describe("the composition root", () => {
       DATA_DIR: dir,
     };
     const deployment = createDeployment({ env, relay: loadRelayConfig(env), toolServer: loadToolServerConfig(env) }, { logger: silentLogger, host: "127.0.0.1" });
-    const store = await deployment.openStore();
-    cleanups.push(() => store.close());
-    const toolServer = await deployment.startToolServer(store);
+    const stores = await deployment.openRelayStores();
+    cleanups.push(() => stores.close());
+    const toolServer = await deployment.startToolServer(stores);
     cleanups.push(() => toolServer.close());
-    const relay = await deployment.startRelay(store);
+    const relay = await deployment.startRelay(stores);
     cleanups.push(() => relay.close());
     return { env, deployment, toolServer, relay };
   }

@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
-import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "./support/model-scripts.ts";
-import { deliver, issuesOpened } from "./support/payloads.ts";
+import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { deliveryOutcome, startSystem, webhookSecret, type System } from "./support/system.ts";
-import type { ModelScript } from "./support/scripted-model.ts";
+import type { ModelScript } from "../stand-ins/scripted-model.ts";
 
 // One key for the file: generating RSA keys is slow on a shared machine.
 const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
@@ -45,7 +45,18 @@ describe("running as a GitHub App", () => {
     return response.deliveryId;
   }
 
-  const finished = (deliveryId: string) => deliveryOutcome(system.store, deliveryId);
+  const finished = (deliveryId: string) => deliveryOutcome(system.stores, deliveryId);
+
+  /** An installation token from the stand-in, asked for with the app's JWT as the services ask. */
+  async function issueToken(): Promise<string> {
+    const { createAppAuth } = await import("@octokit/auth-app");
+    const { token: appJwt } = await createAppAuth({ appId, privateKey })({ type: "app" });
+    const issued = await fetch(`${system.github.url}/app/installations/${installations[0]!.id}/access_tokens`, { method: "POST", headers: { authorization: `bearer ${appJwt}`, "user-agent": "test" } });
+    expect(issued.status).toBe(201);
+    return ((await issued.json()) as { token: string }).token;
+  }
+
+  const readIssueWith = (token: string, path = "/repos/Codertocat/Hello-World/issues/1") => fetch(`${system.github.url}${path}`, { headers: { authorization: `token ${token}`, "user-agent": "test" } });
 
   it("the whole loop: the model's comment appears as the app's bot, with a token narrowed to the repository and to issues", async () => {
     system = await startAppSystem({ script: analystScript(() => "Analysed by the app.") });
@@ -89,6 +100,7 @@ describe("running as a GitHub App", () => {
     system.github.addIssueFromPayload(issuesOpened());
     // The type is what GitHub sends for bots; the login check must hold even without it.
     const record = await finished(await open(issuesOpened({ senderLogin: bot, senderType: "User" })));
+    await system.relayIdle();
 
     expect(record.status).toBe("ignored");
     expect(record.reason).toContain(`${bot} is this relay's own account`);
@@ -119,14 +131,16 @@ describe("running as a GitHub App", () => {
     system.github.addIssueFromPayload(issuesOpened({ number: 1 }));
     system.github.addIssueFromPayload(issuesOpened({ number: 2 }));
     expect((await finished(await open(issuesOpened({ number: 1 })))).status).toBe("done");
-    await new Promise((r) => setTimeout(r, 1_600));
+    // A token issued after the services' own expires after theirs: once it is refused, theirs are expired too.
+    const probe = await issueToken();
+    await waitFor(async () => (await readIssueWith(probe)).status === 401, "the tokens issued so far to expire", 10_000);
     const before = system.github.installationTokensIssued;
     expect((await finished(await open(issuesOpened({ number: 2 })))).status).toBe("done");
 
     expect(system.github.installationTokensIssued).toBeGreaterThan(before);
     expect(system.github.comments("Codertocat", "Hello-World", 2).map((c) => c.user.login)).toEqual([bot]);
-    // No call was refused for an expired token.
-    expect(system.github.requests.filter((r) => r.status === 401)).toEqual([]);
+    // No call of the services was refused for an expired token (the probe's were, on purpose).
+    expect(system.github.requests.filter((r) => r.status === 401 && r.headers.authorization !== `token ${probe}`)).toEqual([]);
   });
 
   it("a revoked installation token gets one fresh token and the call goes through", async () => {
@@ -168,16 +182,12 @@ describe("running as a GitHub App", () => {
   it("an installation token cannot be used on a repository outside its installation, and a token past its expiry is refused (stand-in strictness)", async () => {
     system = await startAppSystem({ tokenTtlMs: 300 });
     system.github.addIssue({ owner: "octo", repo: "app", number: 1, title: "t", body: null });
-    const { createAppAuth } = await import("@octokit/auth-app");
-    const { token: appJwt } = await createAppAuth({ appId, privateKey })({ type: "app" });
-    const issued = await fetch(`${system.github.url}/app/installations/${installations[0]!.id}/access_tokens`, { method: "POST", headers: { authorization: `bearer ${appJwt}`, "user-agent": "test" } });
-    expect(issued.status).toBe(201);
-    const { token } = (await issued.json()) as { token: string };
-    const get = (path: string) => fetch(`${system.github.url}${path}`, { headers: { authorization: `token ${token}`, "user-agent": "test" } });
-    expect((await get("/repos/octo/app/issues/1")).status).toBe(403);
-    await new Promise((r) => setTimeout(r, 400));
-    expect((await get("/repos/Codertocat/Hello-World/issues/1")).status).toBe(401);
+    const token = await issueToken();
+    // Valid, but not for a repository outside the installation.
+    expect((await readIssueWith(token, "/repos/octo/app/issues/1")).status).toBe(403);
+    await waitFor(async () => (await readIssueWith(token)).status === 401, "the token to be refused once expired", 5_000);
     // A JWT signed with another key is refused.
+    const { createAppAuth } = await import("@octokit/auth-app");
     const other = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
     const stranger = createAppAuth({ appId, privateKey: other.privateKey });
     const { token: jwt } = await stranger({ type: "app" });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubClient, githubClientFor, type GitHubClientOptions } from "../github/create-github-client.ts";
 import { createLogger, silentLogger } from "../lib/logger.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
-import { startGitHubStandIn, type GitHubStandIn } from "./support/github-stand-in.ts";
+import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
 
 const token = "ghp_standin_token_0123456789";
 
@@ -31,7 +31,7 @@ describe("GitHub client: pacing and retries", () => {
 
   beforeAll(async () => {
     github = await startGitHubStandIn();
-    for (const number of [1, 2, 3, 4, 5, 6, 7]) github.addIssue({ owner: "octo", repo: "app", number, title: `Issue ${number}`, body: "x" });
+    for (const number of [1, 2, 3, 4, 5, 6, 7, 8]) github.addIssue({ owner: "octo", repo: "app", number, title: `Issue ${number}`, body: "x" });
   });
   afterAll(() => github.close());
 
@@ -72,6 +72,22 @@ describe("GitHub client: pacing and retries", () => {
     expect(two! - one!).toBeGreaterThanOrEqual(2_990);
     expect(edit! - two!).toBeGreaterThanOrEqual(990);
   }, 10_000);
+
+  it("keeps the whole spacing after a write that left late (a busy event loop), rather than sending the next one early", async () => {
+    const octokit = client({ pacing: { writeMs: 100, notificationMs: 100 } });
+    sent.length = 0;
+    await octokit.rest.issues.createComment({ owner: "octo", repo: "app", issue_number: 8, body: "first" });
+    const later = [
+      octokit.rest.issues.createComment({ owner: "octo", repo: "app", issue_number: 8, body: "second" }),
+      octokit.rest.issues.createComment({ owner: "octo", repo: "app", issue_number: 8, body: "third" }),
+    ];
+    // Both have asked for their turn; the loop is then held past the second's, so its timer fires late.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const until = performance.now() + 160; performance.now() < until; );
+    await Promise.all(later);
+    const [, second, third] = sent.filter((s) => s.what === "POST /repos/octo/app/issues/8/comments").map((s) => s.at);
+    expect(third! - second!).toBeGreaterThanOrEqual(95);
+  });
 
   it("retries a GitHub outage on a read, with growing waits, and gives up after the retries", async () => {
     const octokit = client();

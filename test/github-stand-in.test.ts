@@ -1,7 +1,7 @@
 import { Octokit } from "@octokit/rest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startGitHubStandIn, type GitHubStandIn } from "./support/github-stand-in.ts";
-import { issuesOpened } from "./support/payloads.ts";
+import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
+import { issuesOpened } from "../stand-ins/payloads.ts";
 
 const token = "ghp_standin_token_0123456789";
 // Octokit logs every failed request; these tests fail requests on purpose.

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import type { ModelScript } from "./support/scripted-model.ts";
-import { issueAskedAbout, toolResults } from "./support/model-scripts.ts";
-import { deliver, examplePayload, issuesOpened, waitFor } from "./support/payloads.ts";
+import type { ModelScript } from "../stand-ins/scripted-model.ts";
+import { issueAskedAbout, toolResults } from "../stand-ins/model-scripts.ts";
+import { deliver, examplePayload, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 
 /**
@@ -46,7 +46,7 @@ describe("prompt injection through the issue text", () => {
     for (const [owner, repo, number] of extraIssues) system.github.addIssue({ owner, repo, number, title: `${owner}/${repo}#${number}`, body: "private notes" });
     const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ body }), secret: webhookSecret });
     const record = await waitFor(async () => {
-      const r = await system.store.getDelivery(`424242:${deliveryId}`);
+      const r = await system.stores.deliveries.get(`424242:${deliveryId}`);
       return r && !["pending", "running"].includes(r.status) ? r : undefined;
     }, "the run");
     return { record, refusals: system.openWebUI.toolCalls.filter((c) => c.status >= 400).map((c) => `${c.name} ${c.status}`) };
@@ -127,7 +127,7 @@ describe("loops: our own output never starts a run", () => {
     system = await startSystem({ script: () => ({ content: "should not run" }), relayEnv: { GITHUB_BOT_LOGIN: "openwebui-ai-bot" } });
     const response = await deliver(system.webhookUrl, { event: "issues", payload, secret: webhookSecret });
     expect(await response.json()).toMatchObject({ status: "ignored" });
-    await new Promise((r) => setTimeout(r, 200));
+    await system.relayIdle();
     expect(system.openWebUI.completionRequests).toHaveLength(0);
   });
 
@@ -140,7 +140,7 @@ describe("loops: our own output never starts a run", () => {
       const response = await deliver(system.webhookUrl, { event: "issue_comment", payload: comment, secret: webhookSecret });
       expect(await response.json()).toMatchObject({ status: "ignored" });
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await system.relayIdle();
     expect(system.openWebUI.completionRequests).toHaveLength(0);
   });
 });

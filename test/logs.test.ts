@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { listen } from "../lib/listen.ts";
 import { createLogger } from "../lib/logger.ts";
-import { startGitHubStandIn } from "./support/github-stand-in.ts";
-import { analystScript, issueAskedAbout } from "./support/model-scripts.ts";
-import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
+import { startGitHubStandIn } from "../stand-ins/github-stand-in.ts";
+import { analystScript, issueAskedAbout } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
 import { deliveryOutcome, startSystem, webhookSecret, type System } from "./support/system.ts";
 
@@ -32,7 +32,7 @@ describe("structured logs", () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
-  const finished = (deliveryId: string) => deliveryOutcome(system!.store, deliveryId);
+  const finished = (deliveryId: string) => deliveryOutcome(system!.stores, deliveryId);
 
   it("writes one line per step of a delivery, each with its delivery id", async () => {
     const analyst = analystScript(() => "A typo.");
@@ -52,6 +52,8 @@ describe("structured logs", () => {
     }
     await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number: 1 }), secret: webhookSecret, deliveryId: ids[0]! });
     const bot = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ senderLogin: "renovate[bot]", senderType: "Bot" }), secret: webhookSecret });
+    // The duplicate and the bot's delivery must add no step later: the worker has nothing left to do.
+    await system.relayIdle();
 
     const lines = parse(system.logs);
     const steps = (id: string) => lines.filter((l) => l.deliveryId === id).map((l) => (l.msg === "tool call" ? `tool call ${String(l.tool)}` : l.msg));
@@ -135,7 +137,8 @@ describe("structured logs", () => {
 
     it("logs from info up by default, and adds debug lines with DEBUG=true", async () => {
       const quiet = await run({});
-      await new Promise((r) => setTimeout(r, 300));
+      // Logged once GitHub's answer is in: a debug line about that answer would come before it.
+      await waitFor(() => outputLines(quiet).some((l) => l.msg === "acting as GitHub user"), "the relay to log its GitHub login");
       const quietLines = outputLines(quiet);
       expect(quietLines.find((l) => l.msg === "relay listening")).toMatchObject({ level: "info", service: "relay" });
       expect(quietLines.filter((l) => l.level === "debug")).toEqual([]);

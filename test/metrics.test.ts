@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSqliteStore } from "../store/sqlite-store.ts";
+import { openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { startToolServerFor } from "./support/start-services.ts";
-import { startGitHubStandIn } from "./support/github-stand-in.ts";
-import { analystScript, issueAskedAbout } from "./support/model-scripts.ts";
-import { deliver, issuesOpened } from "./support/payloads.ts";
+import { startGitHubStandIn } from "../stand-ins/github-stand-in.ts";
+import { analystScript, issueAskedAbout } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { deliveryOutcome, startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 
 /** The value of one sample in Prometheus's text format, undefined when the series is absent. */
@@ -42,7 +42,7 @@ describe("GET /metrics", () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
-  const finished = (deliveryId: string) => deliveryOutcome(system!.store, deliveryId);
+  const finished = (deliveryId: string) => deliveryOutcome(system!.stores, deliveryId);
 
   it("counts the tool calls of a run that failed, read back from the run's chat", async () => {
     // get_issue fails (GitHub has no such issue); the model then answers in words, which the relay posts.
@@ -76,6 +76,8 @@ describe("GET /metrics", () => {
     expect((await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: "not-the-secret" })).status).toBe(401);
     expect((await deliver(system.webhookUrl, { event: "issues", payload: { action: "opened" }, secret: webhookSecret })).status).toBe(400);
     expect((await deliver(system.webhookUrl, { event: "ping", payload: { zen: "Keep it logically awesome.", hook_id: 1 }, secret: webhookSecret })).status).toBe(200);
+    // Nothing sent after the first two may start a run: the counts below are final once the worker is idle.
+    await system.relayIdle();
 
     const relay = await scrape(system.relayUrl);
     expect(relay.status).toBe(200);
@@ -172,12 +174,12 @@ describe("GET /metrics", () => {
 
     const github = await startGitHubStandIn();
     const dataDir = mkdtempSync(join(tmpdir(), "metrics-"));
-    const store = createSqliteStore({ dataDir });
+    const stores = await openSqliteToolServerStores({ dataDir });
     const env = { TOOL_SERVER_API_KEY: toolServerKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app", TOOL_SERVER_PORT: "0", METRICS_TOKEN: token };
-    const toolServer = await startToolServerFor(env, store);
+    const toolServer = await startToolServerFor(env, stores);
     cleanups.push(async () => {
       await toolServer.close();
-      await store.close();
+      await stores.close();
       await github.close();
       rmSync(dataDir, { recursive: true, force: true });
     });

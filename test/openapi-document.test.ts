@@ -1,9 +1,10 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildOpenApiDocument } from "../openapi/build-openapi-document.ts";
+import { publishedDocumentPath, publishedOpenApiDocument } from "../tool-server/openapi/published-openapi-document.ts";
 import { toolRegistry } from "../tool-server/tool-registry.ts";
 
-const document = buildOpenApiDocument(toolRegistry, { title: "t", version: "1.0.0", description: "d" });
+const document = publishedOpenApiDocument();
 
 type Schema = { $ref?: string; description?: string; properties?: Record<string, Schema>; items?: Schema };
 
@@ -25,6 +26,11 @@ function undescribed(schema: Schema, path: string): string[] {
 }
 
 describe("the tool server's OpenAPI document", () => {
+  it("is published in openapi/ as the registry builds it (run npm run openapi after changing a tool)", () => {
+    const published = JSON.parse(readFileSync(publishedDocumentPath, "utf8")) as unknown;
+    expect(published, "openapi/tool-server.openapi.json is out of date: run npm run openapi and commit it").toEqual(document);
+  });
+
   it("passes a real OpenAPI 3.1 validator", async () => {
     const result = await new Validator().validate(structuredClone(document) as unknown as Record<string, unknown>);
     expect(result.errors ?? []).toEqual([]);

@@ -3,11 +3,11 @@ import type { IncomingHttpHeaders, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startScriptedModel } from "./support/scripted-model.ts";
-import type { ModelRequest, ScriptedModel } from "./support/scripted-model.ts";
-import { startOpenWebUIStandIn } from "./support/open-webui-stand-in.ts";
-import type { OpenWebUIStandIn, StoredChat, ToolServerConnection } from "./support/open-webui-stand-in.ts";
-import { readSseData } from "./support/sse.ts";
+import { startScriptedModel } from "../stand-ins/scripted-model.ts";
+import type { ModelRequest, ScriptedModel } from "../stand-ins/scripted-model.ts";
+import { startOpenWebUIStandIn } from "../stand-ins/open-webui-stand-in.ts";
+import type { OpenWebUIStandIn, StoredChat, ToolServerConnection } from "../stand-ins/open-webui-stand-in.ts";
+import { readSseData } from "../stand-ins/sse.ts";
 
 const toolKey = "tool-server-secret";
 

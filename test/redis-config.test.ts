@@ -4,9 +4,9 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { problemsOf } from "./support/config-problems.ts";
 import { loadRelayConfig } from "../config/load-relay-config.ts";
-import { createRedisStore } from "../store/redis-store.ts";
+import { openRedisRelayStores } from "../store/redis/open-redis-stores.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
-import { redisServerAvailable, startRedisServer } from "./support/redis-server.ts";
+import { redisServerAvailable, startRedisServer } from "../stand-ins/redis-server.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const withRedis = redisServerAvailable();
@@ -67,10 +67,10 @@ describe("choosing the store", () => {
     const redis = await startRedisServer();
     try {
       const env = { PATH: process.env.PATH ?? "", REDIS_URL: redis.url, REDIS_PREFIX: "cli" };
-      const store = await createRedisStore({ url: redis.url, prefix: "cli", connectTimeoutMs: 2_000, commandTimeoutMs: 2_000, livenessMs: 2_000 });
-      await store.addDelivery({ key: "h:dead-1", deliveryId: "dead-1", event: "issues", action: "opened", status: "pending", repository: "octo/app", issueNumber: 1 });
-      await store.claimDelivery(60_000);
-      await store.finishDelivery("h:dead-1", { status: "dead", reason: "gave up after 5 attempts: Open WebUI could not be reached" });
+      const store = await openRedisRelayStores({ url: redis.url, prefix: "cli", connectTimeoutMs: 2_000, commandTimeoutMs: 2_000, livenessMs: 2_000 });
+      await store.deliveries.add({ key: "h:dead-1", deliveryId: "dead-1", event: "issues", action: "opened", status: "pending", repository: "octo/app", issueNumber: 1 });
+      const claim = (await store.queue.claim(60_000))!;
+      await store.queue.finish(claim.lease, { status: "dead", reason: "gave up after 5 attempts: Open WebUI could not be reached" });
       const cli = (args: string[]) =>
         new Promise<{ code: number | null; stdout: string }>((done) => {
           const child = spawn(process.execPath, ["--import", "tsx", join(root, "bin", "deliveries.ts"), ...args], { cwd: root, env });
@@ -82,7 +82,7 @@ describe("choosing the store", () => {
       expect(listed.code).toBe(0);
       expect(listed.stdout).toMatch(/^dead-1 +dead +issues\.opened +octo\/app#1 +attempts 1 +gave up after 5 attempts/);
       expect(await cli(["replay", "dead-1"])).toMatchObject({ code: 0, stdout: expect.stringContaining("queued again") });
-      expect(await store.getDeliveryById("dead-1")).toMatchObject({ status: "pending", attempts: 0 });
+      expect(await store.deliveries.findByDeliveryId("dead-1")).toMatchObject({ status: "pending", attempts: 0 });
       await store.close();
     } finally {
       await redis.close();
@@ -108,8 +108,8 @@ describe("choosing the store", () => {
       const health = (await (await fetch(`${relayUrl}/health`)).json()) as { deliveries: Record<string, number> };
       expect(health.deliveries).toEqual({ pending: 0, running: 0, done: 0, failed: 0, ignored: 0, dead: 0 });
       // What another replica writes under the same prefix, this one counts.
-      const other = await createRedisStore({ url: redis.url, prefix, connectTimeoutMs: 2_000, commandTimeoutMs: 2_000, livenessMs: 2_000 });
-      await other.addDelivery({ key: "h:1", deliveryId: "1", event: "push", action: null, status: "ignored" });
+      const other = await openRedisRelayStores({ url: redis.url, prefix, connectTimeoutMs: 2_000, commandTimeoutMs: 2_000, livenessMs: 2_000 });
+      await other.deliveries.add({ key: "h:1", deliveryId: "1", event: "push", action: null, status: "ignored" });
       await other.close();
       expect(((await (await fetch(`${relayUrl}/health`)).json()) as { deliveries: Record<string, number> }).deliveries.ignored).toBe(1);
     } finally {

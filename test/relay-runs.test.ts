@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { analystScript, toolResults } from "./support/model-scripts.ts";
-import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
+import { analystScript, toolResults } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 
 describe("relay runs under load, timeouts and GitHub trouble", () => {
@@ -19,7 +19,7 @@ describe("relay runs under load, timeouts and GitHub trouble", () => {
 
   async function finished(deliveryId: string, timeoutMs = 10_000) {
     return waitFor(async () => {
-      const record = await system.store.getDelivery(`424242:${deliveryId}`);
+      const record = await system.stores.deliveries.get(`424242:${deliveryId}`);
       return record && ["done", "failed", "ignored", "dead"].includes(record.status) ? record : undefined;
     }, `delivery ${deliveryId} to finish`, timeoutMs);
   }
@@ -135,7 +135,7 @@ describe("relay runs under load, timeouts and GitHub trouble", () => {
     const replayed = await fetch(`${system.relayUrl}/api/deliveries/${deliveryId}/replay`, { method: "POST", headers: { authorization: `Bearer ${adminToken}` } });
     expect(replayed.status).toBe(202);
     const done = await waitFor(async () => {
-      const r = await system.store.getDelivery(`424242:${deliveryId}`);
+      const r = await system.stores.deliveries.get(`424242:${deliveryId}`);
       return r?.status === "done" ? r : undefined;
     }, "the replayed delivery");
     expect(done.attempts).toBe(1);

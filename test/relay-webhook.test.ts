@@ -7,26 +7,26 @@ import { parseRepoAllowList } from "../github/repo-allow-list.ts";
 import { listen, type Listening } from "../lib/listen.ts";
 import { silentLogger } from "../lib/logger.ts";
 import { createWebhookHandler } from "../relay/webhook-handler.ts";
-import { createSqliteStore } from "../store/sqlite-store.ts";
-import type { Store } from "../store/store.ts";
-import { deliver, examplePayload, issuesOpened, signBody } from "./support/payloads.ts";
+import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
+import type { RelayStores } from "../store/stores.ts";
+import { deliver, examplePayload, issuesOpened, signBody } from "../stand-ins/payloads.ts";
 
 const secret = "webhook-secret-for-tests";
 
 describe("relay webhook endpoint", () => {
   let dataDir: string;
-  let store: Store;
+  let stores: RelayStores;
   let server: Listening;
   let url: string;
   let queued: number;
 
   beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "relay-webhook-"));
-    store = createSqliteStore({ dataDir });
+    stores = await openSqliteRelayStores({ dataDir });
     queued = 0;
     const handler = createWebhookHandler({
       secret,
-      store,
+      deliveries: stores.deliveries,
       allowList: parseRepoAllowList(["Codertocat/Hello-World"]).allowList,
       ownLogin: () => "openwebui-ai-bot",
       onQueued: () => queued++,
@@ -39,25 +39,25 @@ describe("relay webhook endpoint", () => {
 
   afterEach(async () => {
     await server.close();
-    await store.close();
+    await stores.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function stored() {
-    return store.countByStatus();
+    return stores.deliveries.counts();
   }
 
   it("stores a signed issues.opened delivery durably and answers 202 before any work", async () => {
     const response = await deliver(url, { event: "issues", payload: issuesOpened(), secret });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ status: "queued", delivery: response.deliveryId });
-    const record = await store.getDelivery(`424242:${response.deliveryId}`);
+    const record = await stores.deliveries.get(`424242:${response.deliveryId}`);
     expect(record).toMatchObject({ status: "pending", event: "issues", action: "opened", repository: "Codertocat/Hello-World", issueNumber: 1 });
     expect(JSON.parse(record!.payload!)).toEqual(issuesOpened());
     expect(queued).toBe(1);
     // Durable: a second connection to the same file sees it.
-    const reopened = createSqliteStore({ dataDir });
-    expect((await reopened.getDelivery(`424242:${response.deliveryId}`))?.status).toBe("pending");
+    const reopened = await openSqliteRelayStores({ dataDir });
+    expect((await reopened.deliveries.get(`424242:${response.deliveryId}`))?.status).toBe("pending");
     await reopened.close();
   });
 
@@ -73,11 +73,11 @@ describe("relay webhook endpoint", () => {
   it("queues a failed or dead-lettered delivery again when GitHub redelivers it", async () => {
     const first = await deliver(url, { event: "issues", payload: issuesOpened(), secret });
     const key = `424242:${first.deliveryId}`;
-    await store.claimDelivery(60_000);
-    await store.finishDelivery(key, { status: "dead", reason: "gave up" });
+    const claimed = await stores.queue.claim(60_000);
+    await stores.queue.finish(claimed!.lease, { status: "dead", reason: "gave up" });
     const again = await deliver(url, { event: "issues", payload: issuesOpened(), secret, deliveryId: first.deliveryId });
     expect(await again.json()).toMatchObject({ status: "queued", redelivered: true });
-    expect(await store.getDelivery(key)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await stores.deliveries.get(key)).toMatchObject({ status: "pending", attempts: 0 });
     expect(queued).toBe(2);
   });
 
@@ -125,7 +125,7 @@ describe("relay webhook endpoint", () => {
     expect(response.status).toBe(202);
     expect((await stored()).pending).toBe(1);
     // Stored as the JSON itself, which is what the worker reads back.
-    expect(JSON.parse((await store.getDelivery(`424242:${response.deliveryId}`))!.payload!)).toEqual(issuesOpened());
+    expect(JSON.parse((await stores.deliveries.get(`424242:${response.deliveryId}`))!.payload!)).toEqual(issuesOpened());
   });
 
   it("answers 413 from Content-Length alone, without waiting for the body", async () => {
@@ -171,7 +171,7 @@ describe("relay webhook endpoint", () => {
     const body = await response.json();
     expect(body).toMatchObject({ status: "ignored" });
     expect(body.reason).toMatch(/is not handled/);
-    const record = await store.getDelivery(`424242:${response.deliveryId}`);
+    const record = await stores.deliveries.get(`424242:${response.deliveryId}`);
     expect(record).toMatchObject({ status: "ignored", event, payload: null });
     expect(queued).toBe(0);
   });

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { analystScript } from "./support/model-scripts.ts";
-import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
-import { redisServerAvailable, startRedisServer, type RedisServer } from "./support/redis-server.ts";
+import { analystScript } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
+import { redisServerAvailable, startRedisServer, type RedisServer } from "../stand-ins/redis-server.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
 import { relayProcessEnv, startSystem, webhookSecret, type System } from "./support/system.ts";
-import type { ModelScript } from "./support/scripted-model.ts";
+import type { ModelScript } from "../stand-ins/scripted-model.ts";
 
 const withRedis = redisServerAvailable();
 
@@ -16,7 +16,8 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
   async function start(script: ModelScript) {
     redis = await startRedisServer();
     system = await startSystem({ redisUrl: redis.url, startRelay: false, script });
-    const env = relayProcessEnv(system, { RELAY_CONCURRENCY: "2" });
+    // Short leases: a killed replica's deliveries are claimable 1.5 s after its last renewal.
+    const env = relayProcessEnv(system, { RELAY_CONCURRENCY: "2", RELAY_LEASE_MS: "1500" });
     replicas = await Promise.all([spawnRelay(env), spawnRelay(env)]);
     return replicas;
   }
@@ -43,7 +44,7 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
         return response.deliveryId;
       }),
     );
-    await waitFor(async () => (await system.store.countByStatus()).done === numbers.length, "every delivery to be done", 20_000);
+    await waitFor(async () => (await system.stores.deliveries.counts()).done === numbers.length, "every delivery to be done", 20_000);
 
     // GitHub's redelivery of each, to the replica that did not receive it: both know it.
     for (const [i, number] of numbers.entries()) {
@@ -54,7 +55,7 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(numbers.map((n) => system.github.comments("Codertocat", "Hello-World", n).length)).toEqual(numbers.map(() => 1));
     expect(system.openWebUI.completionRequests).toHaveLength(numbers.length);
-    for (const id of ids) expect(await system.store.getDelivery(key(id))).toMatchObject({ status: "done", attempts: 1 });
+    for (const id of ids) expect(await system.stores.deliveries.get(key(id))).toMatchObject({ status: "done", attempts: 1 });
     // Both replicas did work from the shared queue.
     for (const replica of [a!, b!]) expect(replica.output()).toContain('"msg":"delivery claimed"');
   });
@@ -74,9 +75,9 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
     const killedAt = Date.now();
     await a!.kill("SIGKILL");
 
-    // The lease is the run's timeout plus two minutes; the dead replica's lock, no longer renewed (REDIS_LIVENESS_MS, 1.5 s here), lapses long before and BullMQ's stalled check frees the job.
+    // The dead replica's lease, no longer renewed (RELAY_LEASE_MS, 1.5 s here), lapses, and the survivor claims the delivery.
     const record = await waitFor(async () => {
-      const found = await system.store.getDelivery(key(deliveryId));
+      const found = await system.stores.deliveries.get(key(deliveryId));
       return found?.status === "done" ? found : undefined;
     }, "the survivor to finish the delivery", 15_000);
     const tookMs = Date.now() - killedAt;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { analystScript } from "./support/model-scripts.ts";
-import { deliver, issuesOpened, waitFor } from "./support/payloads.ts";
+import { analystScript } from "../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 
 const adminToken = "relay-admin-token-secret-0123";
@@ -49,7 +49,7 @@ describe("secrets never leak through errors", () => {
     system.github.addIssueFromPayload(issuesOpened());
     const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
     const failed = await waitFor(async () => {
-      const r = await system.store.getDelivery(`424242:${deliveryId}`);
+      const r = await system.stores.deliveries.get(`424242:${deliveryId}`);
       return r && ["failed", "dead"].includes(r.status) ? r : undefined;
     }, "the delivery to fail");
     expect(failed.reason).toMatch(/Open WebUI answered 401/);

@@ -19,11 +19,11 @@ const fullEnv = {
   TOOL_SERVER_API_KEY: "tool-server-key-0123456789",
 };
 
-
 describe("configuration", () => {
   it("reads a complete environment with the documented defaults", () => {
     const relay = loadRelayConfig(fullEnv);
-    expect(relay).toMatchObject({ port: 8086, concurrency: 2, commentFallback: true, dataDir: "./data", debug: false });
+    expect(relay).toMatchObject({ port: 8086, concurrency: 2, leaseMs: 20_000, commentFallback: true, dataDir: "./data", debug: false });
+    expect(relay.http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
     expect(relay.openWebUI).toEqual({ url: "http://127.0.0.1:9", publicUrl: "http://127.0.0.1:9", apiKey: "sk-example", model: "gpt-5", toolServerId: "github", timeoutMs: 600_000, requestTimeoutMs: 30_000 });
     expect(relay.github.apiUrl).toBe("https://api.github.com");
     expect(Object.isFrozen(relay)).toBe(true);
@@ -43,7 +43,15 @@ describe("configuration", () => {
       loadRelayConfig({ ...fullEnv, PORT: "80a", RELAY_CONCURRENCY: "0", OPENWEBUI_URL: "open-webui:8080", COMMENT_FALLBACK: "maybe", GITHUB_REPOS: "octo" }),
     );
     expect(problems.map((p) => p.split(" ")[0])).toEqual(["PORT", "GITHUB_REPOS", "OPENWEBUI_URL", "RELAY_CONCURRENCY", "COMMENT_FALLBACK"]);
+    // A lease shorter than a second would lapse between its renewals' round trips.
+    expect(problemsOf(() => loadRelayConfig({ ...fullEnv, RELAY_LEASE_MS: "500" }))).toEqual([expect.stringMatching(/^RELAY_LEASE_MS /)]);
+    expect(loadRelayConfig({ ...fullEnv, RELAY_LEASE_MS: "1500" }).leaseMs).toBe(1_500);
     expect(problemsOf(() => loadToolServerConfig({ ...fullEnv, TOOL_SERVER_API_KEY: "short", TOOL_SERVER_CORS_ORIGINS: "https://ok.example,not an origin" }))).toHaveLength(2);
+  });
+
+  it("refuses a headers timeout longer than the whole request's, which the server could never apply", () => {
+    expect(loadRelayConfig({ ...fullEnv, HTTP_HEADERS_TIMEOUT_MS: "2000", HTTP_REQUEST_TIMEOUT_MS: "5000" }).http).toEqual({ headersTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
+    expect(problemsOf(() => loadRelayConfig({ ...fullEnv, HTTP_HEADERS_TIMEOUT_MS: "20000", HTTP_REQUEST_TIMEOUT_MS: "5000" }))).toEqual([expect.stringMatching(/^HTTP_HEADERS_TIMEOUT_MS \(20000\) must fit in HTTP_REQUEST_TIMEOUT_MS \(5000\)/)]);
   });
 });
 
@@ -123,12 +131,12 @@ describe("npm run deliveries", () => {
 
   it("lists dead-lettered deliveries and replays one, refusing one that is done", async () => {
     dir = mkdtempSync(join(tmpdir(), "cli-"));
-    const { createSqliteStore } = await import("../store/sqlite-store.ts");
-    const store = createSqliteStore({ dataDir: dir });
+    const { openSqliteRelayStores } = await import("../store/sqlite/open-sqlite-stores.ts");
+    const store = await openSqliteRelayStores({ dataDir: dir });
     for (const id of ["dead-1", "done-1"]) {
-      await store.addDelivery({ key: `h:${id}`, deliveryId: id, event: "issues", action: "opened", status: "pending", repository: "octo/app", issueNumber: 1 });
-      await store.claimDelivery(60_000);
-      await store.finishDelivery(`h:${id}`, id === "dead-1" ? { status: "dead", reason: "gave up after 5 attempts: Open WebUI could not be reached" } : { status: "done" });
+      await store.deliveries.add({ key: `h:${id}`, deliveryId: id, event: "issues", action: "opened", status: "pending", repository: "octo/app", issueNumber: 1 });
+      const claimed = await store.queue.claim(60_000);
+      await store.queue.finish(claimed!.lease, id === "dead-1" ? { status: "dead", reason: "gave up after 5 attempts: Open WebUI could not be reached" } : { status: "done" });
     }
     await store.close();
 
@@ -141,8 +149,8 @@ describe("npm run deliveries", () => {
     const refused = await cli(["replay", "done-1"], { DATA_DIR: dir });
     expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining("is done; only failed or dead") });
 
-    const reopened = createSqliteStore({ dataDir: dir });
-    expect(await reopened.getDeliveryById("dead-1")).toMatchObject({ status: "pending", attempts: 0 });
+    const reopened = await openSqliteRelayStores({ dataDir: dir });
+    expect(await reopened.deliveries.findByDeliveryId("dead-1")).toMatchObject({ status: "pending", attempts: 0 });
     await reopened.close();
   });
 });

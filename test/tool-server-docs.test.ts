@@ -2,26 +2,26 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSqliteStore } from "../store/sqlite-store.ts";
-import type { Store } from "../store/store.ts";
+import { openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
+import type { ToolServerStores } from "../store/stores.ts";
 import { startToolServerFor } from "./support/start-services.ts";
 
 const distDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
 describe("the tool server's /docs", () => {
-  let store: Store;
+  let stores: ToolServerStores;
   let server: { url: string; close(): Promise<void> };
 
   beforeAll(async () => {
-    store = createSqliteStore({ dataDir: ":memory:" });
+    stores = await openSqliteToolServerStores({ dataDir: ":memory:" });
     // GitHub is never called here: an address that refuses connections makes any call fail loudly.
     const env = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: "tool-server-key-docs-0123", GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_REPOS: "octo/app" };
-    server = await startToolServerFor(env, store);
+    server = await startToolServerFor(env, stores);
   });
 
   afterAll(async () => {
     await server.close();
-    await store.close();
+    await stores.close();
   });
 
   it("serves Swagger UI without a key, loading only its own scripts and /openapi.json, under a CSP", async () => {

@@ -1,14 +1,17 @@
 import type { GitHubClients } from "../deployment/create-github-clients.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { Store, WriteLimit } from "../store/store.ts";
+import type { WriteLimit } from "../store/coordination.ts";
+import type { ToolServerStores } from "../store/stores.ts";
 import { createToolServer } from "./create-tool-server.ts";
 import type { ToolServerConfig } from "../config/load-tool-server-config.ts";
 import type { ToolDefinition } from "./tool-definition.ts";
+import { toolServerInfo } from "./openapi/tool-server-info.ts";
 import { toolRegistry } from "./tool-registry.ts";
 import { createToolServerMetrics } from "./tool-server-metrics.ts";
 
 export interface ToolServerDependencies {
-  store: Store;
+  /** Runs and coordination only: the tool server opens no delivery log or queue. */
+  stores: ToolServerStores;
   logger: Logger;
   /** The deployment's secrets: a comment holding any of them is refused. */
   secrets: readonly string[];
@@ -28,7 +31,8 @@ export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: To
     tools: deps.tools ?? toolRegistry,
     deps: {
       github: deps.github.github,
-      store: deps.store,
+      runs: deps.stores.runs,
+      coordination: deps.stores.coordination,
       allowList: config.github.allowList,
       logger: deps.logger,
       secrets: deps.secrets,
@@ -38,7 +42,7 @@ export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: To
     },
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,
-    version: deps.version ?? "0.1.0",
+    version: deps.version ?? toolServerInfo().version,
     metrics,
     metricsToken: config.metricsToken,
   });

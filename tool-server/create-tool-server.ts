@@ -1,9 +1,11 @@
 import express, { type RequestHandler } from "express";
-import { buildOpenApiDocument } from "../openapi/build-openapi-document.ts";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
 import { requireBearer } from "../lib/require-bearer.ts";
+import { buildOpenApiDocument } from "./openapi/build-openapi-document.ts";
+import { toolServerInfo } from "./openapi/tool-server-info.ts";
+import { corsForOrigins } from "./cors-for-origins.ts";
 import { createSwaggerDocs } from "./swagger-docs.ts";
 import type { CallContext, ToolDefinition, ToolDependencies } from "./tool-definition.ts";
 import type { ToolServerMetrics } from "./tool-server-metrics.ts";
@@ -26,25 +28,6 @@ export interface ToolServerOptions {
 export const chatIdHeader = "x-openwebui-chat-id";
 export const userNameHeader = "x-openwebui-user-name";
 
-function cors(origins: readonly string[]): RequestHandler {
-  const any = origins.includes("*");
-  return (req, res, next) => {
-    const origin = req.get("origin");
-    if (origin && (any || origins.includes(origin))) {
-      res.set("Access-Control-Allow-Origin", any ? "*" : origin);
-      res.set("Vary", "Origin");
-      res.set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Session-Id, X-OpenWebUI-Chat-Id, X-OpenWebUI-User-Name");
-      res.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-      res.set("Access-Control-Max-Age", "600");
-    }
-    if (req.method === "OPTIONS") {
-      res.status(origin && (any || origins.includes(origin)) ? 204 : 403).end();
-      return;
-    }
-    next();
-  };
-}
-
 function headerValue(value: string | undefined): string | null {
   // An unexpanded template ("{{CHAT_ID}}") means the connection is set up for an older Open WebUI: treat it as absent.
   const trimmed = value?.trim();
@@ -59,18 +42,14 @@ function headerValue(value: string | undefined): string | null {
 
 export function createToolServer(options: ToolServerOptions) {
   const { deps } = options;
-  const document = buildOpenApiDocument(options.tools, {
-    title: "GitHub tools for Open WebUI",
-    version: options.version,
-    description: "Read GitHub issues and comment on them. Part of openwebui-github.",
-  });
+  const document = buildOpenApiDocument(options.tools, toolServerInfo(options.version));
   // Built once; Open WebUI fetches it at startup and whenever the connection is saved.
   const documentJson = JSON.stringify(document);
 
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
-  app.use(cors(options.corsOrigins));
+  app.use(corsForOrigins(options.corsOrigins));
 
   app.get("/health", (_req, res) => {
     res.json({ status: "ok" });
@@ -91,7 +70,7 @@ export function createToolServer(options: ToolServerOptions) {
       const input = validateInput(tool.input, req.body);
       const chatId = headerValue(req.get(chatIdHeader));
       // A relay run's calls carry its delivery id, so the delivery's lines read in one search; the tool reuses the lookup.
-      const call: CallContext = { chatId, userName: headerValue(req.get(userNameHeader)), run: chatId ? await deps.store.getRun(chatId) : undefined };
+      const call: CallContext = { chatId, userName: headerValue(req.get(userNameHeader)), run: chatId ? await deps.runs.get(chatId) : undefined };
       deps.logger.info("tool call", { tool: tool.name, deliveryId: call.run?.deliveryId, chatId, user: call.userName });
       const result = await tool.handler(input, call, deps);
       res.json(result);

@@ -1,29 +1,10 @@
 import type { Octokit } from "@octokit/rest";
-import type { SchemaObject } from "openapi3-ts/oas31";
+import type { z } from "zod";
 import type { CommentTiming } from "../github/post-run-comment.ts";
 import type { RepoAllowList } from "../github/repo-allow-list.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { RunRecord, Store, WriteLimit } from "../store/store.ts";
-
-export interface FieldSpec {
-  type: "string" | "integer";
-  description: string;
-  required: boolean;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  minimum?: number;
-  maximum?: number;
-  example?: string | number;
-}
-
-export type Fields = Record<string, FieldSpec>;
-
-export type InputOf<F extends Fields> = {
-  [K in keyof F as F[K]["required"] extends true ? K : never]: F[K]["type"] extends "integer" ? number : string;
-} & {
-  [K in keyof F as F[K]["required"] extends true ? never : K]?: F[K]["type"] extends "integer" ? number : string;
-};
+import type { Coordination, WriteLimit } from "../store/coordination.ts";
+import type { RunRecord, RunStore } from "../store/run-store.ts";
 
 /** What Open WebUI tells us about the call through the connection's header templates. */
 export interface CallContext {
@@ -39,7 +20,9 @@ export interface CallContext {
 
 export interface ToolDependencies {
   github: Octokit;
-  store: Store;
+  runs: RunStore;
+  /** Locks and the comment budget, shared with the relay. */
+  coordination: Coordination;
   allowList: RepoAllowList;
   logger: Logger;
   /** Values that must never appear in anything posted (tokens and keys of this deployment). */
@@ -52,18 +35,20 @@ export interface ToolDependencies {
   ownLogin?: () => Promise<string | null>;
 }
 
-export interface ToolDefinition<F extends Fields = Fields> {
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
   /** Becomes the route (`POST /<name>`) and the operationId, which Open WebUI uses as the tool name. */
   name: string;
   summary: string;
   /** Written for the model: when to use the tool and what it returns. */
   description: string;
-  input: F;
-  output: SchemaObject;
-  handler(input: InputOf<F>, call: CallContext, deps: ToolDependencies): Promise<object>;
+  /** The call's arguments; each field's description is written for the model. Unknown fields are dropped. */
+  input: I;
+  /** What the handler answers; the tests parse every successful answer with it. */
+  output: O;
+  handler(input: z.output<I>, call: CallContext, deps: ToolDependencies): Promise<z.input<O>>;
 }
 
-/** Keeps the field types of one tool tied to its handler's input type. */
-export function defineTool<const F extends Fields>(tool: ToolDefinition<F>): ToolDefinition<F> {
+/** Ties the handler's argument and answer types to the tool's schemas. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>): ToolDefinition<I, O> {
   return tool;
 }

@@ -3,4 +3,4 @@ import { getIssue } from "./tools/get-issue.ts";
 import { postIssueComment } from "./tools/post-issue-comment.ts";
 
 /** The one list that drives the routes, the validation and the OpenAPI document. */
-export const toolRegistry: readonly ToolDefinition[] = [getIssue, postIssueComment] as unknown as readonly ToolDefinition[];
+export const toolRegistry: readonly ToolDefinition[] = [getIssue, postIssueComment];

@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analystScript } from "../support/model-scripts.ts";
-import { deliver, issuesOpened, waitFor } from "../support/payloads.ts";
+import { analystScript } from "../../stand-ins/model-scripts.ts";
+import { deliver, issuesOpened, waitFor } from "../../stand-ins/payloads.ts";
 import { startSystem, toolServerKey, webhookSecret, type System } from "../support/system.ts";
 
 // Needs no real Open WebUI: the stand-ins of the fast suite, and Debian's chromium.
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 async function settled(deliveryId: string) {
   return waitFor(async () => {
-    const record = await system.store.getDelivery(`424242:${deliveryId}`);
+    const record = await system.stores.deliveries.get(`424242:${deliveryId}`);
     return record && ["done", "failed", "dead"].includes(record.status) ? record : undefined;
   }, `delivery ${deliveryId}`, 20_000);
 }

@@ -1,16 +1,17 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSqliteStore } from "../../store/sqlite-store.ts";
+import { openSqliteToolServerStores } from "../../store/sqlite/open-sqlite-stores.ts";
+import type { ToolServerStores } from "../../store/stores.ts";
 import { startToolServerFor } from "../support/start-services.ts";
-import { startGitHubStandIn, type GitHubStandIn } from "../support/github-stand-in.ts";
-import { ensureVenv, schemathesisVersion } from "./support/open-webui-instance.ts";
+import { startGitHubStandIn, type GitHubStandIn } from "../../stand-ins/github-stand-in.ts";
+import { ensureVenv, schemathesisVersion } from "../../stand-ins/open-webui-instance.ts";
 
 const key = "tool-server-key-schemathesis-0123";
 
 describe(`schemathesis ${schemathesisVersion} against the tool server's /openapi.json`, () => {
   let github: GitHubStandIn;
-  let store: ReturnType<typeof createSqliteStore>;
+  let stores: ToolServerStores | undefined;
   let server: { url: string; close(): Promise<void> };
   let bin: string;
 
@@ -19,10 +20,10 @@ describe(`schemathesis ${schemathesisVersion} against the tool server's /openapi
     github = await startGitHubStandIn();
     // The document's examples name octocat/Hello-World#1: allow it and make it exist, so those calls reach GitHub and back.
     for (let number = 1; number <= 5; number++) github.addIssue({ owner: "octocat", repo: "Hello-World", number, title: `Issue ${number}`, body: "text" });
-    store = createSqliteStore({ dataDir: ":memory:" });
+    stores = await openSqliteToolServerStores({ dataDir: ":memory:" });
     server = await startToolServerFor(
       { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: key, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octocat/*" },
-      store,
+      stores,
       { github: { retry: { retries: 0, baseDelayMs: 1 }, pacing: { writeMs: 0, notificationMs: 0 } } },
     );
   });
@@ -30,7 +31,7 @@ describe(`schemathesis ${schemathesisVersion} against the tool server's /openapi
   afterAll(async () => {
     await server?.close();
     await github?.close();
-    await store?.close();
+    await stores?.close();
   });
 
   it("finds no server error, no undocumented status and no response off its schema", async () => {

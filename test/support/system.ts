@@ -2,18 +2,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger, type Logger } from "../../lib/logger.ts";
-import { createDeployment } from "../../deployment/create-deployment.ts";
+import { createDeployment, type Deployment } from "../../deployment/create-deployment.ts";
 import { loadRelayConfig } from "../../config/load-relay-config.ts";
 import { randomUUID } from "node:crypto";
-import { createRedisStore } from "../../store/redis-store.ts";
-import { createSqliteStore } from "../../store/sqlite-store.ts";
-import type { Store, WriteLimit } from "../../store/store.ts";
+import type { WriteLimit } from "../../store/coordination.ts";
+import { openRedisRelayStores } from "../../store/redis/open-redis-stores.ts";
+import { openSqliteRelayStores } from "../../store/sqlite/open-sqlite-stores.ts";
+import type { RelayStores } from "../../store/stores.ts";
 import { loadToolServerConfig } from "../../config/load-tool-server-config.ts";
 import { openWebUIConnection } from "../../open-webui/tool-server-connection.ts";
-import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from "./github-stand-in.ts";
-import { startOpenWebUIStandIn, type OpenWebUIStandIn } from "./open-webui-stand-in.ts";
-import { waitFor } from "./payloads.ts";
-import { startScriptedModel, type ModelScript, type ScriptedModel } from "./scripted-model.ts";
+import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from "../../stand-ins/github-stand-in.ts";
+import { startOpenWebUIStandIn, type OpenWebUIStandIn } from "../../stand-ins/open-webui-stand-in.ts";
+import { waitFor } from "../../stand-ins/payloads.ts";
+import { startScriptedModel, type ModelScript, type ScriptedModel } from "../../stand-ins/scripted-model.ts";
 
 export const webhookSecret = "whsec-system-tests";
 export const toolServerKey = "tool-server-key-system-tests";
@@ -22,7 +23,7 @@ export interface System {
   github: GitHubStandIn;
   model: ScriptedModel;
   openWebUI: OpenWebUIStandIn;
-  store: Store;
+  stores: RelayStores;
   dataDir: string;
   /** What points a relay process at this system's store: DATA_DIR, or REDIS_URL and REDIS_PREFIX. */
   storeEnv: Record<string, string>;
@@ -31,6 +32,8 @@ export interface System {
   webhookUrl: string;
   logs: string[];
   startRelay(env?: Record<string, string>): Promise<void>;
+  /** Resolves once the relay's worker finds nothing due and runs nothing: wait on it before asserting that nothing else happened. */
+  relayIdle(): Promise<void>;
   stopRelay(): Promise<void>;
   close(): Promise<void>;
 }
@@ -62,9 +65,9 @@ export async function startSystem(
   const model = await startScriptedModel({ ...(options.script ? { script: options.script } : {}), ...(options.modelDelayMs ? { delayMs: options.modelDelayMs } : {}) });
   const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey: model.apiKey });
   const storeEnv: Record<string, string> = options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `test-${randomUUID()}`, REDIS_LIVENESS_MS: "1500" } : { DATA_DIR: dataDir };
-  const store = options.redisUrl
-    ? await createRedisStore({ url: options.redisUrl, prefix: storeEnv.REDIS_PREFIX!, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 1_500 })
-    : createSqliteStore({ dataDir });
+  const stores = options.redisUrl
+    ? await openRedisRelayStores({ url: options.redisUrl, prefix: storeEnv.REDIS_PREFIX!, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 1_500 })
+    : await openSqliteRelayStores({ dataDir });
   const env = {
     GITHUB_WEBHOOK_SECRET: webhookSecret,
     GITHUB_TOKEN: "ghp_standin_token_0123456789",
@@ -84,15 +87,15 @@ export async function startSystem(
   // Shortened waits: retries and write spacing keep their logic, tests do not sit through seconds.
   const github = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } };
   const shared = { logger, host: "127.0.0.1", github, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}) };
-  const toolServer = await createDeployment({ env, relay: null, toolServer: loadToolServerConfig(env) }, shared).startToolServer(store);
+  const toolServer = await createDeployment({ env, relay: null, toolServer: loadToolServerConfig(env) }, shared).startToolServer(stores);
   await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
 
-  let relay: { url: string; close(): Promise<void> } | undefined;
+  let relay: Awaited<ReturnType<Deployment["startRelay"]>> | undefined;
   const system: System = {
     github: githubStandIn,
     model,
     openWebUI,
-    store,
+    stores,
     dataDir,
     storeEnv,
     toolServerUrl: toolServer.url,
@@ -102,9 +105,13 @@ export async function startSystem(
     async startRelay(extraEnv = {}) {
       const relayEnv = { ...env, ...options.relayEnv, ...extraEnv };
       const deployment = createDeployment({ env: relayEnv, relay: loadRelayConfig(relayEnv), toolServer: null }, { ...shared, pollIntervalMs: 100, ...(options.relayFetch ? { fetch: options.relayFetch } : {}) });
-      relay = await deployment.startRelay(store);
+      relay = await deployment.startRelay(stores);
       system.relayUrl = relay.url;
       system.webhookUrl = `${relay.url}/webhook/github`;
+    },
+    relayIdle() {
+      if (!relay) throw new Error("the relay is not running");
+      return relay.worker.idle();
     },
     async stopRelay() {
       await relay?.close();
@@ -116,7 +123,7 @@ export async function startSystem(
       await openWebUI.close();
       await model.close();
       await githubStandIn.close();
-      await store.close();
+      await stores.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -125,9 +132,9 @@ export async function startSystem(
 }
 
 /** Waits for a delivery sent by `deliver` (hook 424242) to reach an outcome, and returns its record. */
-export function deliveryOutcome(store: Store, deliveryId: string) {
+export function deliveryOutcome(stores: Pick<RelayStores, "deliveries">, deliveryId: string) {
   return waitFor(async () => {
-    const record = await store.getDelivery(`424242:${deliveryId}`);
+    const record = await stores.deliveries.get(`424242:${deliveryId}`);
     return record && ["done", "failed", "ignored", "dead"].includes(record.status) ? record : undefined;
   }, `delivery ${deliveryId} to finish`);
 }

@@ -1,5 +1,5 @@
 import { HttpError } from "../../lib/http-error.ts";
-import type { RunRecord } from "../../store/store.ts";
+import type { RunRecord } from "../../store/run-store.ts";
 import type { ToolDependencies } from "../tool-definition.ts";
 
 export function assertRepoAllowed(deps: ToolDependencies, owner: string, repo: string) {

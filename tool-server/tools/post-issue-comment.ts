@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { toHttpError } from "../../github/github-error.ts";
 import { postRunComment } from "../../github/post-run-comment.ts";
 import { findCredentials, neutralizeMentions } from "../../github/safe-comment.ts";
@@ -16,26 +17,21 @@ export const postIssueComment = defineTool({
   summary: "Comment on a GitHub issue",
   description:
     "Post a comment on a GitHub issue, visible to everyone who can see the repository. Use it once you have read the issue and have a complete answer or analysis to share; write the whole comment in one call (Markdown). In an automated issue analysis, post exactly one comment on the issue you were asked about: calling again replaces that comment instead of adding another.",
-  input: {
+  input: z.object({
     owner: ownerField,
     repo: repoField,
     issue_number: issueNumberField,
-    body: {
-      type: "string",
-      required: true,
-      description: "The comment text in GitHub Markdown. Write the content only; the automated analysis adds its own heading and footer.",
-      minLength: 1,
-      maxLength: maxBodyLength,
-    },
-  },
-  output: {
-    type: "object",
-    properties: {
-      id: { type: "integer", description: "GitHub's id of the comment." },
-      html_url: { type: "string", format: "uri", description: "Link to the comment on GitHub; give it to the user." },
-      updated: { type: "boolean", description: "True when an earlier comment of this run was replaced instead of a new one posted." },
-    },
-  },
+    body: z
+      .string()
+      .min(1)
+      .max(maxBodyLength)
+      .meta({ description: "The comment text in GitHub Markdown. Write the content only; the automated analysis adds its own heading and footer." }),
+  }),
+  output: z.strictObject({
+    id: z.int().meta({ description: "GitHub's id of the comment." }),
+    html_url: z.url().meta({ description: "Link to the comment on GitHub; give it to the user." }),
+    updated: z.boolean().meta({ description: "True when an earlier comment of this run was replaced instead of a new one posted." }),
+  }),
   async handler(input, call, deps) {
     const what = `issue ${input.owner}/${input.repo}#${input.issue_number}`;
     const leaked = findCredentials(input.body, deps.secrets);
@@ -53,7 +49,7 @@ export const postIssueComment = defineTool({
       assertRepoAllowed(deps, input.owner, input.repo);
       // A person waits a little for the token's comment budget, then hears when to try again.
       try {
-        await waitForWriteSlot(deps.store, deps.commentLimits, 10_000);
+        await waitForWriteSlot(deps.coordination, deps.commentLimits, 10_000);
       } catch (error) {
         throw new HttpError(429, `${(error as Error).message} Tell the user to try again later; do not retry right away.`);
       }
@@ -80,7 +76,7 @@ export const postIssueComment = defineTool({
     assertRepoAllowed(deps, input.owner, input.repo);
     try {
       const posted = await postRunComment(deps, { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId }, input.body, run.commentId ?? undefined);
-      await deps.store.setRunComment(run.chatId, { id: posted.id, url: posted.html_url });
+      await deps.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });
       deps.logger.info("run comment posted", { deliveryId: run.deliveryId, chatId: run.chatId, commentId: posted.id, action: posted.action });
       return { id: posted.id, html_url: posted.html_url, updated: posted.action === "updated" };
     } catch (error) {

@@ -1,0 +1,65 @@
+/**
+ * Locks, the comment budget and runs. Keys (P is the prefix):
+ * - P:lock:<name>   hash: owner and expiresAt (client clock); Redis drops the key
+ *                   a minute after it lapsed, only to tidy up
+ * - P:writes        zset of comment slots: member a slot number, score when taken
+ * - P:writes:seq    slot counter, also the budget's version: a slot is appended
+ *                   only if nobody appended since it was read (see redis-coordination.ts)
+ * - P:run:<chat>    hash per run
+ */
+export const coordinationScripts = {
+  /** ARGV[3] name, [4] owner, [5] ttl ms. 1 when taken (or renewed by its owner). */
+  tryLock: `
+local key = P .. ':lock:' .. ARGV[3]
+local held = redis.call('HMGET', key, 'owner', 'expiresAt')
+if held[1] and held[1] ~= ARGV[4] and tonumber(held[2]) >= now then return 0 end
+redis.call('HSET', key, 'owner', ARGV[4], 'expiresAt', now + tonumber(ARGV[5]))
+redis.call('PEXPIRE', key, tonumber(ARGV[5]) + 60000)
+return 1
+`,
+
+  /** ARGV[3] name, [4] owner. Only the holder's own lock is removed. */
+  unlock: `
+local key = P .. ':lock:' .. ARGV[3]
+if redis.call('HGET', key, 'owner') == ARGV[4] then redis.call('DEL', key) end
+return 1
+`,
+
+  /** ARGV[3] span ms. The budget's version, then the times of the slots taken in the span, oldest first. */
+  readWrites: `
+local key = P .. ':writes'
+local out = { redis.call('GET', key .. ':seq') or '0' }
+local slots = redis.call('ZRANGEBYSCORE', key, '(' .. (now - tonumber(ARGV[3])), '+inf', 'WITHSCORES')
+for i = 2, #slots, 2 do out[#out + 1] = slots[i] end
+return out
+`,
+
+  /** ARGV[3] the version read, [4] span ms. 1 when the slot was taken, 0 when someone took one since. */
+  appendWrite: `
+local key = P .. ':writes'
+if (redis.call('GET', key .. ':seq') or '0') ~= ARGV[3] then return 0 end
+redis.call('ZADD', key, now, redis.call('INCR', key .. ':seq'))
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - tonumber(ARGV[4]))
+return 1
+`,
+
+  /** ARGV[3] the run as JSON. Also links the run's chat to its delivery. */
+  addRun: `
+local r = cjson.decode(ARGV[3])
+local key = P .. ':run:' .. r.chatId
+if redis.call('EXISTS', key) == 1 then return redis.error_reply('run ' .. r.chatId .. ' exists already') end
+if redis.call('EXISTS', dkey(r.deliveryKey)) == 0 then return redis.error_reply('no delivery ' .. r.deliveryKey .. ' for run ' .. r.chatId) end
+redis.call('HSET', key, 'chatId', r.chatId, 'deliveryKey', r.deliveryKey, 'deliveryId', r.deliveryId, 'owner', r.owner, 'repo', r.repo,
+  'issueNumber', r.issueNumber, 'messageId', r.messageId, 'createdAt', now)
+redis.call('HSET', dkey(r.deliveryKey), 'chatId', r.chatId)
+return 1
+`,
+
+  /** ARGV[3] chat id, [4] comment id, [5] comment URL. */
+  setRunComment: `
+local key = P .. ':run:' .. ARGV[3]
+if redis.call('EXISTS', key) == 0 then return 0 end
+redis.call('HSET', key, 'commentId', ARGV[4], 'commentUrl', ARGV[5])
+return 1
+`,
+};

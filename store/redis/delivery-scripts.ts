@@ -1,0 +1,137 @@
+/**
+ * The delivery log and its queue, each change one script, so that a change
+ * and every index it touches happen together or not at all, across replicas.
+ * Keys (P is the prefix):
+ * - P:d:<key>      hash, one delivery (its DeliveryRecord fields, plus seq: its
+ *                  receipt number, token and leaseUntil while leased)
+ * - P:seq          counter giving each stored delivery its receipt number
+ * - P:guid:<guid>  the key of the newest delivery with that GUID
+ * - P:all          zset of every key by receipt number (lists, newest first)
+ * - P:status:<s>   zset per status, by receipt number: lists by status, and
+ *                  counts (ZCARD), kept by the same scripts that change a status
+ * - P:ready        zset of keys to claim now, by receipt number (oldest first)
+ * - P:delayed      zset of pending keys due later, by when they are due
+ * - P:leased       zset of leased keys, by lease expiry
+ */
+const statusHelpers = `
+local function setStatus(k, from, to)
+  if from == to then return end
+  if from then redis.call('ZREM', P .. ':status:' .. from, k) end
+  redis.call('ZADD', P .. ':status:' .. to, redis.call('HGET', dkey(k), 'seq'), k)
+  redis.call('HSET', dkey(k), 'status', to)
+end
+local function unqueue(k)
+  for _, q in ipairs({ 'ready', 'delayed', 'leased' }) do redis.call('ZREM', P .. ':' .. q, k) end
+end
+local function ready(k) redis.call('ZADD', P .. ':ready', redis.call('HGET', dkey(k), 'seq'), k) end
+`;
+
+export const deliveryScripts = {
+  /**
+   * ARGV[3] key, [4] GUID, [5] status (pending or ignored), then field/value
+   * pairs. 1 when stored (and queued when pending), 0 when the key was there.
+   */
+  add: `${statusHelpers}
+local k = ARGV[3]
+if redis.call('EXISTS', dkey(k)) == 1 then return 0 end
+local seq = redis.call('INCR', P .. ':seq')
+redis.call('HSET', dkey(k), 'key', k, 'deliveryId', ARGV[4], 'seq', seq, 'attempts', 0, 'receivedAt', now, 'updatedAt', now, unpack(ARGV, 6))
+setStatus(k, false, ARGV[5])
+redis.call('ZADD', P .. ':all', seq, k)
+redis.call('SET', P .. ':guid:' .. ARGV[4], k)
+if ARGV[5] == 'pending' then ready(k) end
+return 1
+`,
+
+  /**
+   * ARGV[3] lease ms, [4] the new token. Moves what came due (retries, lapsed
+   * leases) to the ready set, then leases the oldest received there.
+   */
+  claim: `${statusHelpers}
+for _, q in ipairs({ 'delayed', 'leased' }) do
+  local bound = q == 'delayed' and now or ('(' .. now)
+  for _, k in ipairs(redis.call('ZRANGEBYSCORE', P .. ':' .. q, '-inf', bound, 'LIMIT', 0, 100)) do
+    redis.call('ZREM', P .. ':' .. q, k)
+    ready(k)
+  end
+end
+local k = redis.call('ZRANGE', P .. ':ready', 0, 0)[1]
+if not k then return false end
+redis.call('ZREM', P .. ':ready', k)
+setStatus(k, redis.call('HGET', dkey(k), 'status'), 'running')
+local untilAt = now + tonumber(ARGV[3])
+redis.call('HINCRBY', dkey(k), 'attempts', 1)
+redis.call('HSET', dkey(k), 'token', ARGV[4], 'leaseUntil', untilAt, 'startedAt', now, 'updatedAt', now)
+redis.call('HDEL', dkey(k), 'finishedAt')
+redis.call('ZADD', P .. ':leased', untilAt, k)
+return record(k)
+`,
+
+  /** ARGV[3] key, [4] token, [5] lease ms. 1 when the token is the current one and the lease was extended. */
+  renew: `
+local k = ARGV[3]
+local held = redis.call('HMGET', dkey(k), 'status', 'token')
+if held[1] ~= 'running' or held[2] ~= ARGV[4] then return 0 end
+local untilAt = now + tonumber(ARGV[5])
+redis.call('HSET', dkey(k), 'leaseUntil', untilAt)
+redis.call('ZREM', P .. ':ready', k)
+redis.call('ZADD', P .. ':leased', untilAt, k)
+return 1
+`,
+
+  /**
+   * Ends a lease (finish, retry, defer, release): ARGV[3] key, [4] token,
+   * [5] the new status, [6] where it goes: ready, delayed or nowhere (''),
+   * [7] when it is due if delayed, [8] '-1' to take the attempt back,
+   * [9] n, then n fields to delete, then field/value pairs to set.
+   * 0, and nothing changed, unless the token is the current one.
+   */
+  endLease: `${statusHelpers}
+local k = ARGV[3]
+local h = dkey(k)
+local held = redis.call('HMGET', h, 'status', 'token')
+if held[1] ~= 'running' or held[2] ~= ARGV[4] then return 0 end
+unqueue(k)
+setStatus(k, 'running', ARGV[5])
+local n = tonumber(ARGV[9])
+redis.call('HDEL', h, 'token', 'leaseUntil', unpack(ARGV, 10, 9 + n))
+if #ARGV > 9 + n then redis.call('HSET', h, unpack(ARGV, 10 + n)) end
+if ARGV[8] == '-1' and tonumber(redis.call('HGET', h, 'attempts')) > 0 then redis.call('HINCRBY', h, 'attempts', -1) end
+if ARGV[6] == 'ready' then ready(k) elseif ARGV[6] == 'delayed' then redis.call('ZADD', P .. ':delayed', ARGV[7], k) end
+return 1
+`,
+
+  /** ARGV[3] key. Queues a failed or dead delivery again with fresh attempts; false when there is none. */
+  replay: `${statusHelpers}
+local k = ARGV[3]
+local status = redis.call('HGET', dkey(k), 'status')
+if status ~= 'failed' and status ~= 'dead' then return false end
+setStatus(k, status, 'pending')
+redis.call('HSET', dkey(k), 'attempts', 0, 'updatedAt', now)
+redis.call('HDEL', dkey(k), 'nextAttemptAt', 'reason')
+ready(k)
+return record(k)
+`,
+
+  /** ARGV[3] status or '' for all, [4] limit (at least 1). Newest first. */
+  list: `
+local index = ARGV[3] == '' and (P .. ':all') or (P .. ':status:' .. ARGV[3])
+local out = {}
+for _, k in ipairs(redis.call('ZREVRANGE', index, 0, tonumber(ARGV[4]) - 1)) do out[#out + 1] = record(k) end
+return out
+`,
+
+  /** ARGV[3] GUID. */
+  findByGuid: `
+local k = redis.call('GET', P .. ':guid:' .. ARGV[3])
+if not k then return false end
+return record(k)
+`,
+
+  /** ARGV[3..] statuses: how many deliveries are in each. */
+  counts: `
+local out = {}
+for i = 3, #ARGV do out[#out + 1] = redis.call('ZCARD', P .. ':status:' .. ARGV[i]) end
+return out
+`,
+};

@@ -1,0 +1,81 @@
+import type Database from "better-sqlite3";
+
+// Each entry moves the schema one version on; PRAGMA user_version records where a file stands.
+const migrations = [
+  `CREATE TABLE deliveries (
+     key TEXT PRIMARY KEY,
+     delivery_id TEXT NOT NULL,
+     event TEXT NOT NULL,
+     action TEXT,
+     status TEXT NOT NULL,
+     reason TEXT,
+     repository TEXT,
+     issue_number INTEGER,
+     payload TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     lease_until INTEGER,
+     received_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     chat_id TEXT,
+     comment_url TEXT
+   );
+   CREATE INDEX deliveries_queue ON deliveries (status, received_at);
+   CREATE TABLE runs (
+     chat_id TEXT PRIMARY KEY,
+     delivery_key TEXT NOT NULL REFERENCES deliveries(key),
+     delivery_id TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     repo TEXT NOT NULL,
+     issue_number INTEGER NOT NULL,
+     message_id TEXT NOT NULL,
+     comment_id INTEGER,
+     comment_url TEXT,
+     created_at INTEGER NOT NULL
+   );`,
+  `ALTER TABLE deliveries ADD COLUMN next_attempt_at INTEGER;
+   ALTER TABLE deliveries ADD COLUMN last_error TEXT;
+   CREATE INDEX deliveries_by_delivery_id ON deliveries (delivery_id);`,
+  `CREATE TABLE locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);`,
+  `CREATE TABLE write_slots (at INTEGER NOT NULL);
+   CREATE INDEX write_slots_at ON write_slots (at);`,
+  `ALTER TABLE deliveries ADD COLUMN started_at INTEGER;
+   ALTER TABLE deliveries ADD COLUMN finished_at INTEGER;`,
+  // A token per claim, so a holder whose lease lapsed cannot change what the next holder runs; and
+  // counts kept as rows change (by the inserter, see insert-deliveries.ts, and by triggers when a
+  // status changes), so the health check and each metrics scrape read six rows instead of scanning
+  // every delivery.
+  `ALTER TABLE deliveries ADD COLUMN lease_token TEXT;
+   CREATE TABLE delivery_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+   INSERT INTO delivery_counts (status, n) VALUES ('pending', 0), ('running', 0), ('done', 0), ('failed', 0), ('ignored', 0), ('dead', 0);
+   UPDATE delivery_counts SET n = (SELECT COUNT(*) FROM deliveries WHERE deliveries.status = delivery_counts.status);
+   CREATE TRIGGER deliveries_count_update AFTER UPDATE OF status ON deliveries WHEN OLD.status <> NEW.status BEGIN
+     UPDATE delivery_counts SET n = n - 1 WHERE status = OLD.status;
+     UPDATE delivery_counts SET n = n + 1 WHERE status = NEW.status;
+   END;
+   CREATE TRIGGER deliveries_count_delete AFTER DELETE ON deliveries BEGIN
+     UPDATE delivery_counts SET n = n - 1 WHERE status = OLD.status;
+   END;`,
+];
+
+/** The schema version this code writes. */
+export const schemaVersion = migrations.length;
+
+/**
+ * Moves the file's schema on to `target` (this code's version unless a test
+ * asks for an older one). Refuses a file from a newer version: its schema may
+ * mean things this code would damage.
+ */
+export function migrate(db: Database.Database, target = schemaVersion) {
+  // IMMEDIATE takes the write lock before reading the version: the relay and the tool server may
+  // open a new file at the same moment, and only one of them must run each step.
+  db.transaction(() => {
+    const current = db.pragma("user_version", { simple: true }) as number;
+    if (current > schemaVersion) {
+      throw new Error(`The store at ${db.name} has schema version ${current}, newer than this code knows (${schemaVersion}). Upgrade openwebui-github.`);
+    }
+    for (let version = current; version < target; version++) {
+      db.exec(migrations[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }
+  }).immediate();
+}

@@ -1,0 +1,39 @@
+import type Database from "better-sqlite3";
+import type { Coordination, WriteLimit, WriteSlot } from "../coordination.ts";
+import { budgetSpanMs, decideWrite } from "../write-budget.ts";
+
+/** Locks and the comment budget on SQLite, shared by every process on the file. */
+export function createSqliteCoordination(db: Database.Database, options: { now: () => number }): Coordination {
+  const { now } = options;
+  const lock = db.prepare(
+    `INSERT INTO locks (name, owner, expires_at) VALUES (@name, @owner, @expires)
+     ON CONFLICT (name) DO UPDATE SET owner = @owner, expires_at = @expires WHERE locks.expires_at < @now OR locks.owner = @owner`,
+  );
+  const unlock = db.prepare(`DELETE FROM locks WHERE name = ? AND owner = ?`);
+  const slotsSince = db.prepare(`SELECT at FROM write_slots WHERE at > ? ORDER BY at`);
+  const addSlot = db.prepare(`INSERT INTO write_slots (at) VALUES (?)`);
+  const pruneSlots = db.prepare(`DELETE FROM write_slots WHERE at <= ?`);
+  // IMMEDIATE: the write lock is held from the read of the window to the append, so two processes
+  // cannot both take the last slot.
+  const reserve = db.transaction((limits: readonly WriteLimit[], t: number, peek: boolean): WriteSlot => {
+    const since = t - budgetSpanMs(limits);
+    pruneSlots.run(since);
+    const slots = (slotsSince.all(since) as Array<{ at: number }>).map((row) => row.at);
+    const slot = decideWrite(limits, slots, t);
+    if (slot.ok && !peek) addSlot.run(t);
+    return slot;
+  });
+  return {
+    async tryLock(name, owner, ttlMs) {
+      const t = now();
+      return lock.run({ name, owner, expires: t + ttlMs, now: t }).changes === 1;
+    },
+    async unlock(name, owner) {
+      unlock.run(name, owner);
+    },
+    async reserveWrite(limits, reserveOptions) {
+      if (limits.length === 0) return { ok: true };
+      return reserve.immediate(limits, now(), reserveOptions?.peek ?? false);
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type Database from "better-sqlite3";
+import type { RunStore } from "../run-store.ts";
+import { toRun, type RunRow } from "./sqlite-rows.ts";
+
+/** Runs on SQLite: the relay adds them, the tool server (maybe another process on the file) reads them. */
+export function createSqliteRunStore(db: Database.Database, options: { now: () => number }): RunStore {
+  const insert = db.prepare(
+    `INSERT INTO runs (chat_id, delivery_key, delivery_id, owner, repo, issue_number, message_id, created_at)
+     VALUES (@chatId, @deliveryKey, @deliveryId, @owner, @repo, @issueNumber, @messageId, @now)`,
+  );
+  const link = db.prepare(`UPDATE deliveries SET chat_id = ? WHERE key = ?`);
+  const select = db.prepare(`SELECT * FROM runs WHERE chat_id = ?`);
+  const setComment = db.prepare(`UPDATE runs SET comment_id = ?, comment_url = ? WHERE chat_id = ?`);
+  const add = db.transaction((run: Parameters<RunStore["add"]>[0], now: number) => {
+    insert.run({ ...run, now });
+    link.run(run.chatId, run.deliveryKey);
+  });
+  return {
+    async add(run) {
+      add.immediate(run, options.now());
+    },
+    async get(chatId) {
+      const row = select.get(chatId) as RunRow | undefined;
+      return row && toRun(row);
+    },
+    async setComment(chatId, comment) {
+      setComment.run(comment.id, comment.url, chatId);
+    },
+  };
+}
