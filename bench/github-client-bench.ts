@@ -7,12 +7,11 @@ import { join } from "node:path";
 import type { Octokit } from "@octokit/rest";
 import type { GitHubClientOptions } from "../github/create-github-client.ts";
 import { silentLogger } from "../lib/logger.ts";
-import { loadRelayConfig } from "../relay/load-relay-config.ts";
-import { startRelay } from "../relay/start-relay.ts";
+import { loadRelayConfig } from "../config/load-relay-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
+import { createDeployment } from "../deployment/create-deployment.ts";
+import { openWebUIConnection } from "../open-webui/tool-server-connection.ts";
 import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
-import { openWebUIConnection } from "../tool-server/open-webui-connection.ts";
-import { startToolServer } from "../tool-server/start-tool-server.ts";
 import { startGitHubStandIn } from "../stand-ins/github-stand-in.ts";
 import { analystScript } from "../stand-ins/model-scripts.ts";
 import { startOpenWebUIStandIn } from "../stand-ins/open-webui-stand-in.ts";
@@ -81,9 +80,11 @@ async function startRunSystem(factory: ClientFactory, meter: Meter, modelDelayMs
   };
   // GitHub's waits shortened as in the drain: the stand-in is not GitHub, and the clients' own cost is measured.
   const tuning = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 }, createClient: metered(factory, meter) };
-  const toolServer = await startToolServer(loadToolServerConfig(env), { stores, logger: silentLogger, host: "127.0.0.1", github: tuning });
+  // One process's deployment: the relay and the tool server share the metered client, as in npm start.
+  const deployment = createDeployment({ env, relay: loadRelayConfig(env), toolServer: loadToolServerConfig(env) }, { logger: silentLogger, host: "127.0.0.1", github: tuning, pollIntervalMs: 20 });
+  const toolServer = await deployment.startToolServer(stores);
   await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
-  const relay = await startRelay(loadRelayConfig(env), { stores, logger: silentLogger, host: "127.0.0.1", github: tuning, pollIntervalMs: 20 });
+  const relay = await deployment.startRelay(stores);
   return {
     /** One run, from the relay storing the delivery to the relay finishing it (the model's last answer in). */
     async run(number: number) {

@@ -15,13 +15,12 @@ import { benchGitHubClients } from "./github-client-bench.ts";
 import { openRedisRelayStores } from "../store/redis/open-redis-stores.ts";
 import { openSqliteRelayStores, openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { RelayStores } from "../store/stores.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
-import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { startGitHubStandIn } from "../stand-ins/github-stand-in.ts";
 import { deliver, examplePayload, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { startRedisServer } from "../stand-ins/redis-server.ts";
-import { loadRelayConfig } from "../relay/load-relay-config.ts";
-import { startRelay } from "../relay/start-relay.ts";
+import { loadRelayConfig } from "../config/load-relay-config.ts";
+import { createDeployment } from "../deployment/create-deployment.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const secret = "bench-webhook-secret";
@@ -325,8 +324,10 @@ for (const backend of backends) {
   };
   // GitHub's waits shortened as in the tests: the stand-in is not GitHub, and the runs are what is measured.
   const github = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } };
-  const start = (env: Record<string, string> = {}) =>
-    startRelay(loadRelayConfig({ ...relayEnv, ...env }), { stores: store, logger: silentLogger, host: "127.0.0.1", github, pollIntervalMs: 100, fetch: relayFetch });
+  const start = (env: Record<string, string> = {}) => {
+    const all = { ...relayEnv, ...env };
+    return createDeployment({ env: all, relay: loadRelayConfig(all), toolServer: null }, { logger: silentLogger, host: "127.0.0.1", github, pollIntervalMs: 100, fetch: relayFetch }).startRelay(store);
+  };
   let relay = await start();
   const webhookUrl = () => `${relay.url}/webhook/github`;
   const acked = new Map<number, number>();
@@ -372,10 +373,8 @@ say(`\nTool server overhead (get_issue, ${calls} calls each, sequential, interle
 const github = await startGitHubStandIn();
 github.addIssue({ owner: "octo", repo: "app", number: 1, title: "Bench", body: "x".repeat(2000) });
 const toolStore = await openSqliteToolServerStores({ dataDir: ":memory:" });
-const toolServer = await startToolServer(
-  loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: "bench-tool-key-0123456789", GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" }),
-  { stores: toolStore, logger: silentLogger, host: "127.0.0.1" },
-);
+const toolEnv = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: "bench-tool-key-0123456789", GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" };
+const toolServer = await createDeployment({ env: toolEnv, relay: null, toolServer: loadToolServerConfig(toolEnv) }, { logger: silentLogger, host: "127.0.0.1" }).startToolServer(toolStore);
 const direct = createGitHubClient({ token: "ghp_standin_token_0123456789", baseUrl: github.url, timeoutMs: 10_000, logger: silentLogger });
 // Both sides use the same HTTP client: Octokit sends with the global fetch, as the tool call below does,
 // and both keep their connection alive (fetch's default agent), so neither pays a TCP handshake per call.

@@ -1,22 +1,22 @@
 // `npm run deliveries -- list [--status dead]` and `npm run deliveries -- replay <delivery-id>`.
 // Works on the store (DATA_DIR, or Redis with REDIS_URL) directly, also while the relay runs; the relay takes
 // a replayed delivery on its next look at the queue (within 5 s).
-import { createEnvReader } from "../lib/read-env.ts";
+import { optionalText, readEnvFields, throwProblems } from "../config/env-fields.ts";
+import { readRedisConfig } from "../config/read-redis-config.ts";
 import { silentLogger } from "../lib/logger.ts";
-import { readRedisConfig } from "../store/read-redis-config.ts";
 import type { DeliveryStatus } from "../store/delivery-log.ts";
 import { deliveryView } from "../relay/admin-api.ts";
 import { configOrExit, loadDotEnv } from "./environment.ts";
-import { openRelayStores } from "./open-store.ts";
+import { openRelayStores } from "../deployment/open-deployment-store.ts";
 
 loadDotEnv();
 const [command, ...rest] = process.argv.slice(2);
 const usage = "usage: npm run deliveries -- list [--status pending|running|done|failed|ignored|dead] [--limit N]\n       npm run deliveries -- replay <delivery-id>\n";
 const [storeConfig] = configOrExit(() => {
-  const read = createEnvReader(process.env);
-  const config = { dataDir: read.optionalString("DATA_DIR", "./data"), redis: readRedisConfig(read) };
-  read.finish();
-  return config;
+  const { values, problems } = readEnvFields(process.env, { dataDir: optionalText("DATA_DIR", "./data") });
+  const { redis, problems: redisProblems } = readRedisConfig(process.env);
+  throwProblems([...problems, ...redisProblems]);
+  return { dataDir: values.dataDir, redis };
 });
 const { deliveries: log, close } = await openRelayStores(storeConfig!, silentLogger);
 

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { ConfigError } from "../lib/read-env.ts";
-import { createLogger, type Logger } from "../lib/logger.ts";
+import { ConfigError } from "../config/config-error.ts";
+import type { Logger } from "../lib/logger.ts";
 
 /** Variables from the shell win over `.env`, which only fills the gaps. */
 export function loadDotEnv(path = ".env") {
@@ -8,8 +8,8 @@ export function loadDotEnv(path = ".env") {
 }
 
 /** Runs the config loaders, and on failure prints every problem at once and exits. */
-export function configOrExit<T>(...loaders: Array<() => T>): T[] {
-  const results: T[] = [];
+export function configOrExit<T extends unknown[]>(...loaders: { [K in keyof T]: () => T[K] }): T {
+  const results: unknown[] = [];
   const problems: string[] = [];
   for (const load of loaders) {
     try {
@@ -23,11 +23,7 @@ export function configOrExit<T>(...loaders: Array<() => T>): T[] {
     process.stderr.write(`openwebui-github cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSet them in the environment or in .env (see .env.example).\n`);
     process.exit(78);
   }
-  return results;
-}
-
-export function processLogger(debug: boolean, secrets: string[], service: string): Logger {
-  return createLogger({ level: debug ? "debug" : "info", secrets, base: { service } });
+  return results as T;
 }
 
 /** Stops cleanly on Ctrl-C and on `docker stop`. */

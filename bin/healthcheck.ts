@@ -3,18 +3,23 @@
 // HEALTHCHECK_SERVICE says which service the container runs (docker-compose.yml sets it for the
 // tool server), so the port comes from the same variable and default the service itself uses.
 // `bin/start.ts` runs both in one process and starts the relay last, so "relay" covers it.
-import { createEnvReader } from "../lib/read-env.ts";
+import { integer, optionalText, readEnvFields, throwProblems } from "../config/env-fields.ts";
 import { loadDotEnv } from "./environment.ts";
 
 loadDotEnv();
-const read = createEnvReader(process.env);
-const service = read.optionalString("HEALTHCHECK_SERVICE", "relay");
-const port =
-  service === "tool-server" ? read.integer("TOOL_SERVER_PORT", 8087, { min: 1, max: 65_535 }) : read.integer("PORT", 8086, { min: 1, max: 65_535 });
-if (service !== "relay" && service !== "tool-server") read.fail(`HEALTHCHECK_SERVICE must be relay or tool-server, got "${service}"`);
+const { values, problems } = readEnvFields(process.env, {
+  service: optionalText("HEALTHCHECK_SERVICE", "relay"),
+  relayPort: integer("PORT", 8086, { min: 1, max: 65_535 }),
+  toolServerPort: integer("TOOL_SERVER_PORT", 8087, { min: 1, max: 65_535 }),
+});
+const { service } = values;
+const port = service === "tool-server" ? values.toolServerPort : values.relayPort;
+// Only the service's own port counts: the other one may be anything in this container.
+const ownProblems = problems.filter((problem) => problem.startsWith(service === "tool-server" ? "TOOL_SERVER_PORT" : "PORT"));
+if (service !== "relay" && service !== "tool-server") ownProblems.push(`HEALTHCHECK_SERVICE must be relay or tool-server, got "${service}"`);
 
 try {
-  read.finish();
+  throwProblems(ownProblems);
   // Under Docker's own --timeout, so a hung service reports itself here rather than as a killed check.
   const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(4_000) });
   if (!response.ok) throw new Error(`${service} /health answered ${response.status}`);

@@ -1,8 +1,7 @@
 // `npm run register`: adds or updates our tool server in Open WebUI's admin settings.
-import { isHttpError } from "../lib/http-error.ts";
-import { loadRegisterConfig } from "../tool-server/load-register-config.ts";
-import { openWebUIConnection } from "../tool-server/open-webui-connection.ts";
-import { registerToolServer } from "../tool-server/register-tool-server.ts";
+import { loadRegisterConfig } from "../config/load-register-config.ts";
+import { openWebUIConnection } from "../open-webui/tool-server-connection.ts";
+import { registerToolServer } from "../open-webui/register-tool-server.ts";
 import { configOrExit, loadDotEnv } from "./environment.ts";
 
 loadDotEnv();
@@ -13,7 +12,7 @@ try {
   const result = await registerToolServer({
     openWebUIUrl: config.openWebUIUrl,
     apiKey: config.apiKey,
-    timeoutMs: 30_000,
+    timeoutMs: config.timeoutMs,
     keepAccess: !config.group,
     connection: openWebUIConnection({
       url: config.toolServerUrl,
@@ -27,7 +26,6 @@ try {
       `Access: ${config.group ? `group ${config.group}` : result.action === "created" ? "all users" : "as set in Open WebUI"}. Users switch it on per chat; the relay attaches server:${config.toolServerId}.\n`,
   );
 } catch (error) {
-  if (!isHttpError(error)) throw error;
-  process.stderr.write(`Registration failed: ${error.detail}\n`);
+  process.stderr.write(`Registration failed: ${(error as Error).message}\n`);
   process.exit(1);
 }

@@ -5,7 +5,7 @@ import { createGitHubPacer, sharedGitHubPacer, writeKind, type Pacing } from "./
 import { observeRateLimit } from "./observe-rate-limit.ts";
 import { createInstallationAuth } from "./installation-auth.ts";
 import { paceAndRetry } from "./pace-and-retry.ts";
-import type { GitHubConfig } from "./read-github-config.ts";
+import type { GitHubConfig } from "../config/read-github-config.ts";
 
 /**
  * What tests (and only tests) change about the client: the network, and waits

@@ -2,7 +2,7 @@ import { createAppAuth } from "@octokit/auth-app";
 import type { Octokit } from "@octokit/rest";
 import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { GitHubAppCredentials } from "./read-github-config.ts";
+import type { GitHubAppCredentials } from "../config/read-github-config.ts";
 import { isRequestError } from "./github-error.ts";
 
 /** What Octokit hands an auth strategy's hook. */

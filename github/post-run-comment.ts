@@ -4,9 +4,11 @@ import { waitForWriteSlot } from "../store/wait-for-write-slot.ts";
 import { withLock } from "../store/with-lock.ts";
 import { upsertRunComment, type PostedComment, type RunTarget } from "./run-comment.ts";
 
-// A run's comment waits for the token's comment budget rather than being refused; the lock outlives that wait.
-const budgetWaitMs = 15 * 60_000;
-const lockMs = 20 * 60_000;
+/** A run's comment waits for the token's comment budget rather than being refused; the lock outlives that wait (config/timing-contract.ts). */
+export interface CommentTiming {
+  budgetWaitMs: number;
+  lockMs: number;
+}
 
 /**
  * Posts (or edits) the one comment of a delivery, whoever posts it: the tool
@@ -15,7 +17,7 @@ const lockMs = 20 * 60_000;
  * shared store, so the second finds the first's comment by its marker.
  */
 export function postRunComment(
-  deps: { github: Octokit; coordination: Coordination; commentLimits: readonly WriteLimit[]; ownLogin?: () => Promise<string | null> },
+  deps: { github: Octokit; coordination: Coordination; commentLimits: readonly WriteLimit[]; commentTiming: CommentTiming; ownLogin?: () => Promise<string | null> },
   target: RunTarget,
   analysis: string,
   knownCommentId?: number,
@@ -23,7 +25,7 @@ export function postRunComment(
   return withLock(
     deps.coordination,
     `comment:${target.deliveryId}`,
-    async () => upsertRunComment(deps.github, { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null }, analysis, knownCommentId, () => waitForWriteSlot(deps.coordination, deps.commentLimits, budgetWaitMs)),
-    { ttlMs: lockMs, waitMs: lockMs },
+    async () => upsertRunComment(deps.github, { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null }, analysis, knownCommentId, () => waitForWriteSlot(deps.coordination, deps.commentLimits, deps.commentTiming.budgetWaitMs)),
+    { ttlMs: deps.commentTiming.lockMs, waitMs: deps.commentTiming.lockMs },
   );
 }

@@ -1,5 +1,6 @@
 import type { RequestListener, Server } from "node:http";
 import { createServer } from "node:http";
+import type { HttpTimeouts } from "../config/http-timeouts.ts";
 
 export interface Listening {
   server: Server;
@@ -7,16 +8,8 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** How long a client may take to send its headers, and its whole request (up to 25 MB). */
-export interface ServerTimeouts {
-  headersTimeoutMs: number;
-  requestTimeoutMs: number;
-}
-
-export const defaultServerTimeouts: ServerTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
-
-/** Starts an HTTP server with explicit timeouts; port 0 picks a free port. */
-export function listen(handler: RequestListener, port: number, host: string, timeouts: ServerTimeouts = defaultServerTimeouts): Promise<Listening> {
+/** Starts an HTTP server with explicit timeouts (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS); port 0 picks a free port. */
+export function listen(handler: RequestListener, port: number, host: string, timeouts: HttpTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 }): Promise<Listening> {
   // A slow or stalled client is cut off. Node looks for late ones only every connectionsCheckingInterval,
   // so that is kept a fraction of the headers timeout for the cut to come on time.
   const checkEveryMs = Math.min(1_000, Math.max(10, Math.floor(timeouts.headersTimeoutMs / 10)));

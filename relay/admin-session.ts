@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import type { CookieOptions, Request } from "express";
 import { constantTimeEqual } from "../lib/constant-time-equal.ts";
 
 export interface AdminSession {
@@ -7,6 +8,17 @@ export interface AdminSession {
   verify(value: string | undefined): boolean;
   /** The form token that must come back with every POST made from a page of this session. */
   csrfFor(session: string): string;
+}
+
+export const sessionCookieName = "owg_admin";
+
+/**
+ * The session cookie's attributes: the deliveries page only, out of scripts' reach, never sent
+ * cross-site, and Secure when the browser came over https (directly or through a TLS-terminating proxy).
+ */
+export function sessionCookieOptions(req: Request): CookieOptions {
+  const https = req.protocol === "https" || req.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
+  return { path: "/deliveries", httpOnly: true, sameSite: "strict", secure: https };
 }
 
 /**

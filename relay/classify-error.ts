@@ -1,5 +1,6 @@
 import { isRequestError } from "../github/github-error.ts";
 import { isHttpError } from "../lib/http-error.ts";
+import { TransientError } from "../lib/transient-error.ts";
 
 export interface ErrorVerdict {
   transient: boolean;
@@ -14,9 +15,11 @@ export interface ErrorVerdict {
  * up the attempts of deliveries that could succeed.
  */
 export function classifyError(error: unknown, now: () => number = Date.now): ErrorVerdict {
-  if (isHttpError(error)) {
-    return { transient: error.transient, reason: error.detail, ...(error.retryAfterMs ? { retryAfterMs: error.retryAfterMs } : {}) };
+  if (error instanceof TransientError) {
+    return { transient: true, reason: error.message, ...(error.retryAfterMs ? { retryAfterMs: error.retryAfterMs } : {}) };
   }
+  // A known answer (a missing issue, a refused key): the same next time.
+  if (isHttpError(error)) return { transient: false, reason: error.detail };
   if (isRequestError(error)) {
     const headers = error.response?.headers ?? {};
     const reason = `GitHub answered ${error.status}: ${error.message}`;

@@ -1,14 +1,14 @@
+import cookieParser from "cookie-parser";
 import express, { Router, type Request, type RequestHandler, type Response } from "express";
 import { constantTimeEqual } from "../lib/constant-time-equal.ts";
 import { isHttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { DeliveryLog, DeliveryStatus } from "../store/delivery-log.ts";
 import { deliveryView } from "./admin-api.ts";
-import { createAdminSession } from "./admin-session.ts";
+import { createAdminSession, sessionCookieName, sessionCookieOptions } from "./admin-session.ts";
 import { replayDelivery } from "./replay-delivery.ts";
 import { deliveryStatuses, renderDeliveries, renderSignIn, styleHash } from "./render-deliveries-page.ts";
 
-const cookieName = "owg_admin";
 const sessionLifetimeMs = 12 * 3_600_000;
 const pageLimit = 100;
 
@@ -34,18 +34,9 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
-function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.get("cookie") ?? "").split(";")) {
-    const [key, ...value] = part.trim().split("=");
-    if (key === name) return value.join("=");
-  }
-  return undefined;
-}
-
-/** Secure when the browser came over https, directly or through a TLS-terminating proxy. */
-function cookieFlags(req: Request): string {
-  const https = req.protocol === "https" || req.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
-  return `Path=/deliveries; HttpOnly; SameSite=Strict${https ? "; Secure" : ""}`;
+function sessionCookie(req: Request): string | undefined {
+  const value: unknown = req.cookies?.[sessionCookieName];
+  return typeof value === "string" ? value : undefined;
 }
 
 function html(res: Response, status: number, body: string) {
@@ -64,7 +55,7 @@ function statusFilter(value: unknown): DeliveryStatus | undefined | null {
 export function createDeliveriesPage(options: DeliveriesPageOptions) {
   const router = Router();
   const now = options.now ?? Date.now;
-  router.use("/deliveries", securityHeaders);
+  router.use("/deliveries", securityHeaders, cookieParser());
   const { token } = options;
   if (!token) {
     router.use("/deliveries", (_req, res) => {
@@ -85,7 +76,7 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
   }
 
   router.get("/deliveries", async (req, res) => {
-    const current = readCookie(req, cookieName);
+    const current = sessionCookie(req);
     if (!current || !session.verify(current)) return html(res, 401, renderSignIn());
     const status = statusFilter(req.query.status);
     if (status === null) return listPage(res, 400, current, undefined, `Unknown status. Pick one of: ${deliveryStatuses.join(", ")}.`);
@@ -99,17 +90,17 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
       return html(res, 401, renderSignIn({ error: "That is not the admin token. It is the value of RELAY_ADMIN_TOKEN." }));
     }
     options.logger.info("deliveries page: admin signed in", { ip: req.ip });
-    res.set("Set-Cookie", `${cookieName}=${session.issue()}; Max-Age=${sessionLifetimeMs / 1000}; ${cookieFlags(req)}`);
+    res.cookie(sessionCookieName, session.issue(), { ...sessionCookieOptions(req), maxAge: sessionLifetimeMs });
     res.redirect(303, "/deliveries");
   });
 
   router.post("/deliveries/sign-out", (req, res) => {
-    res.set("Set-Cookie", `${cookieName}=; Max-Age=0; ${cookieFlags(req)}`);
+    res.clearCookie(sessionCookieName, sessionCookieOptions(req));
     res.redirect(303, "/deliveries");
   });
 
   router.post("/deliveries/:key/replay", form, async (req, res) => {
-    const current = readCookie(req, cookieName);
+    const current = sessionCookie(req);
     if (!current || !session.verify(current)) return html(res, 401, renderSignIn({ error: "Your session has ended. Sign in again, then replay." }));
     // SameSite=Strict already keeps the cookie off cross-site requests; the form token and the
     // browser's own Sec-Fetch-Site are two more locks on the only action that changes anything.

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Octokit } from "@octokit/rest";
-import { postRunComment } from "../github/post-run-comment.ts";
+import { postRunComment, type CommentTiming } from "../github/post-run-comment.ts";
 import { findRunComment, type RunTarget } from "../github/run-comment.ts";
 import { redactCredentials } from "../github/safe-comment.ts";
 import type { RepoAllowList } from "../github/repo-allow-list.ts";
-import { HttpError } from "../lib/http-error.ts";
+import { TransientError } from "../lib/transient-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Coordination, WriteLimit } from "../store/coordination.ts";
 import type { DeliveryRecord } from "../store/delivery-log.ts";
@@ -12,7 +12,8 @@ import type { DeliveryOutcome } from "../store/delivery-queue.ts";
 import type { RunStore } from "../store/run-store.ts";
 import { buildIssueMessage, issueFromPayload, systemPrompt } from "./build-prompt.ts";
 import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
-import { failedToolCalls, finalAnswer, messageError, type OpenWebUIClient } from "./open-webui-client.ts";
+import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
+import { failedToolCalls, finalAnswer, messageError } from "../open-webui/read-chat.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 
 export interface ProcessorOptions {
@@ -27,6 +28,7 @@ export interface ProcessorOptions {
   /** Resolves the relay's own login (null when it cannot be known). */
   ownLogin: () => Promise<string | null>;
   commentLimits: readonly WriteLimit[];
+  commentTiming: CommentTiming;
   allowList: RepoAllowList;
   /** Never posted: removed from the answer if the model wrote one. */
   secrets: readonly string[];
@@ -120,7 +122,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
       observer.modelError(error ? "message_error" : "no_answer");
       logger.warn("run finished without a comment or an answer", { ...log, chatId: chat.id, error });
       // Open WebUI answers 200 and writes the model provider's failure on the message: an outage, worth retrying.
-      if (error) throw new HttpError(502, `Open WebUI reported: ${error}`, { transient: true });
+      if (error) throw new TransientError(`Open WebUI reported: ${error}`);
       return { status: "failed", reason: "the model neither called post_issue_comment nor gave an answer" };
     }
     if (!options.commentFallback) {
@@ -129,7 +131,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     }
     const safe = redactCredentials(answer, options.secrets);
     if (safe !== answer) logger.warn("credentials removed from the model's answer before posting", { ...log, chatId: chat.id });
-    const posted = await postRunComment({ github, coordination, commentLimits: options.commentLimits }, target, safe);
+    const posted = await postRunComment({ github, coordination, commentLimits: options.commentLimits, commentTiming: options.commentTiming }, target, safe);
     await runs.setComment(chat.id, { id: posted.id, url: posted.html_url });
     logger.info("fallback: the relay posted the model's answer", { ...log, chatId: chat.id, commentUrl: posted.html_url });
     return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };

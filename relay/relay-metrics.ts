@@ -85,7 +85,7 @@ export function createRelayMetrics(options: { deliveries: Pick<DeliveryLog, "cou
   });
   const rateLimit = new Gauge({
     name: `${prefix}github_rate_limit_remaining`,
-    help: "GitHub's x-ratelimit-remaining on the relay's latest response, by x-ratelimit-resource.",
+    help: "GitHub's x-ratelimit-remaining on the latest response to this process's GitHub client (one client for the relay and the tool server under npm start), by x-ratelimit-resource.",
     labelNames: ["resource"] as const,
     registers: [registry],
   });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RepoAllowList } from "../github/repo-allow-list.ts";
-import { HttpError, isHttpError } from "../lib/http-error.ts";
+import { knownErrorAnswer, sendError } from "../lib/error-middleware.ts";
+import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { DeliveryLog } from "../store/delivery-log.ts";
 import { classifyDelivery } from "./classify-delivery.ts";
@@ -123,17 +124,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     try {
       await handle(req, res);
     } catch (error) {
-      if (isHttpError(error)) {
-        // Closing the connection is what stops the rest of an oversized body from being read.
-        if (error.status === 413) res.setHeader("connection", "close");
-        // A 401 is logged where it is found; the others say here why GitHub's delivery was refused.
-        if (error.status !== 401) logger.warn("webhook refused", { deliveryId: header(req, "x-github-delivery") ?? null, status: error.status, reason: error.detail });
-        send(res, error.status, { detail: error.detail });
-        return;
-      }
+      const deliveryId = header(req, "x-github-delivery") ?? null;
+      const known = knownErrorAnswer(error);
+      // Closing the connection is what stops the rest of an oversized body from being read.
+      if (known?.status === 413) res.setHeader("connection", "close");
+      // A 401 is logged where it is found; the others say here why GitHub's delivery was refused.
+      if (known && known.status !== 401) logger.warn("webhook refused", { deliveryId, status: known.status, reason: known.detail });
       // Not acknowledged, so GitHub records a failure and the delivery can be redelivered.
-      logger.error("webhook failed", { deliveryId: header(req, "x-github-delivery") ?? null, error });
-      send(res, 500, { detail: "The delivery could not be stored. Redeliver it from the webhook's Recent Deliveries." });
+      sendError(res, error, { logger, fields: { deliveryId }, internalDetail: "The delivery could not be stored. Redeliver it from the webhook's Recent Deliveries." });
     }
   };
 }

@@ -2,14 +2,14 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createDeployment, type DeploymentOptions } from "../deployment/create-deployment.ts";
+import type { Env } from "../config/config-error.ts";
 import { createLogger } from "../lib/logger.ts";
-import { loadRelayConfig } from "../relay/load-relay-config.ts";
-import { startRelay } from "../relay/start-relay.ts";
+import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { RelayStores } from "../store/stores.ts";
 import type { ToolDefinition } from "../tool-server/tool-definition.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
-import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "./github-stand-in.ts";
 import { startScriptedModel, type ScriptedModel } from "./scripted-model.ts";
 import { ensureOpenWebUI, openWebUIApi, startOpenWebUI, type OpenWebUIInstance } from "./open-webui-instance.ts";
@@ -120,14 +120,18 @@ async function startParts(log: (line: string) => void, options: { openWebUIPort?
     DATA_DIR: dataDir,
   };
   const githubPacing = { writeMs: 5, notificationMs: 5 };
-  let toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: "0" }), { stores, logger, host: "127.0.0.1", github: { pacing: githubPacing } });
+  const deploymentOf = (serviceEnv: Env, tools?: readonly ToolDefinition[]) => {
+    const options: DeploymentOptions = { logger, host: "127.0.0.1", github: { pacing: githubPacing }, pollIntervalMs: 200, ...(tools ? { tools } : {}) };
+    return createDeployment({ env: serviceEnv, relay: null, toolServer: loadToolServerConfig(serviceEnv) }, options);
+  };
+  let toolServer = await deploymentOf({ ...env, TOOL_SERVER_PORT: "0" }).startToolServer(stores);
   started.push(() => toolServer.close());
   // A restart keeps the address Open WebUI was registered with.
   const toolPort = new URL(toolServer.url).port;
   const registerEnv = { OPENWEBUI_URL: openWebUI.url, OPENWEBUI_API_KEY: adminKey, TOOL_SERVER_URL: toolServer.url, TOOL_SERVER_API_KEY: toolServerKey, OPENWEBUI_TOOL_SERVER_ID: "github" };
   const registered = await time("npm run register", () => runRegister(registerEnv));
   if (registered.code !== 0) throw new Error(`npm run register failed: ${registered.stderr}${registered.stdout}`);
-  const relay = await startRelay(loadRelayConfig(env), { stores, logger, host: "127.0.0.1", github: { pacing: githubPacing }, pollIntervalMs: 200 });
+  const relay = await createDeployment({ env, relay: loadRelayConfig(env), toolServer: null }, { logger, host: "127.0.0.1", github: { pacing: githubPacing }, pollIntervalMs: 200 }).startRelay(stores);
 
   return {
     openWebUI,
@@ -144,7 +148,7 @@ async function startParts(log: (line: string) => void, options: { openWebUIPort?
     registerEnv,
     async restartToolServer(tools) {
       await toolServer.close();
-      toolServer = await startToolServer(loadToolServerConfig({ ...env, TOOL_SERVER_PORT: toolPort }), { stores, logger, host: "127.0.0.1", github: { pacing: githubPacing }, ...(tools ? { tools } : {}) });
+      toolServer = await deploymentOf({ ...env, TOOL_SERVER_PORT: toolPort }, tools).startToolServer(stores);
     },
     async close() {
       await relay.close();

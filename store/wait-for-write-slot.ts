@@ -1,4 +1,4 @@
-import { HttpError } from "../lib/http-error.ts";
+import { TransientError } from "../lib/transient-error.ts";
 import type { Coordination, WriteLimit } from "./coordination.ts";
 
 /**
@@ -12,7 +12,7 @@ export async function waitForWriteSlot(coordination: Coordination, limits: reado
     const slot = await coordination.reserveWrite(limits);
     if (slot.ok) return;
     if (Date.now() + slot.retryInMs > deadline) {
-      throw new HttpError(429, `The GitHub token's comment budget is used up for the next ${Math.ceil(slot.retryInMs / 60_000)} minute(s).`, { transient: true, retryAfterMs: slot.retryInMs });
+      throw new TransientError(`The GitHub token's comment budget is used up for the next ${Math.ceil(slot.retryInMs / 60_000)} minute(s).`, { retryAfterMs: slot.retryInMs });
     }
     await new Promise((r) => setTimeout(r, Math.min(slot.retryInMs, 5_000)));
   }

@@ -6,10 +6,10 @@ import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Env } from "../lib/read-env.ts";
-import { loadRelayConfig } from "../relay/load-relay-config.ts";
-import { loadRegisterConfig } from "../tool-server/load-register-config.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import type { Env } from "../config/config-error.ts";
+import { loadRelayConfig } from "../config/load-relay-config.ts";
+import { loadRegisterConfig } from "../config/load-register-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { openWebUIVersion } from "../stand-ins/open-webui-instance.ts";
 import { startOnFreePort } from "../stand-ins/free-port.ts";
 import { analystScript } from "../stand-ins/model-scripts.ts";
@@ -65,8 +65,8 @@ function envFiles(service: ComposeService): string[] {
 /** .env.example's variables and values: the .env a newcomer starts from. */
 const exampleEnv = new Map([...read(".env.example").matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
 const composeInterpolations = new Set([...composeText.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]!));
-// The healthcheck is a script, not a loader: the names it passes to its reader.
-const healthcheckVariables = [...read("bin/healthcheck.ts").matchAll(/read\.\w+\("([A-Z0-9_]+)"/g)].map((m) => m[1]!);
+// The healthcheck is a script, not a loader: the names it gives its fields.
+const healthcheckVariables = [...read("bin/healthcheck.ts").matchAll(/\b(?:integer|optionalText|requiredText|flag|httpUrl|list)\("([A-Z0-9_]+)"/g)].map((m) => m[1]!);
 
 /**
  * What a service's process sees in compose: .env (from .env.example, with sample values where it
@@ -395,7 +395,7 @@ describe("Dockerfile", () => {
     for (const path of [".env", "node_modules/express/package.json", "data/openwebui-github.db", "test-artifacts/shot.png", ".git/HEAD", ".schemathesis/x", "coverage/index.html", ".cache/x", "anywhere.db-wal", "test/deploy.test.ts"]) {
       expect(ignoredByDocker(path), path).toBe(true);
     }
-    expect(ignoredByDocker("relay/start-relay.ts")).toBe(false);
+    expect(ignoredByDocker("relay/create-relay.ts")).toBe(false);
   });
 
   it("has every file and package the entry points load, with dev dependencies left out", () => {

@@ -65,11 +65,11 @@ describe("the webhook endpoint against a slow client", () => {
   const headersTimeoutMs = 300;
   let slow: System;
   beforeAll(async () => {
-    slow = await startSystem({ script: () => ({ content: "" }), relayEnv: { RELAY_HEADERS_TIMEOUT_MS: String(headersTimeoutMs) } });
+    slow = await startSystem({ script: () => ({ content: "" }), relayEnv: { HTTP_HEADERS_TIMEOUT_MS: String(headersTimeoutMs) } });
   });
   afterAll(() => slow.close());
 
-  it("cuts off a client that sends headers too slowly (RELAY_HEADERS_TIMEOUT_MS), and keeps serving others", async () => {
+  it("cuts off a client that sends headers too slowly (HTTP_HEADERS_TIMEOUT_MS), and keeps serving others", async () => {
     const url = new URL(slow.webhookUrl);
     let answer = "";
     const started = Date.now();

@@ -1,10 +1,11 @@
+import { deploymentSecrets } from "../deployment/deployment-secrets.ts";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadRelayConfig } from "../relay/load-relay-config.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { loadRelayConfig } from "../config/load-relay-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../stand-ins/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { deliveryOutcome, startSystem, webhookSecret, type System } from "./support/system.ts";
@@ -207,7 +208,7 @@ describe("GitHub App configuration", () => {
       expect(fromFile.github.token).toBe("");
       const inline = loadRelayConfig({ ...base, ...appEnv });
       expect(inline.github.app).toEqual({ id: appId, privateKey });
-      expect(inline.secrets).toContain(privateKey);
+      expect(deploymentSecrets({ ...base, ...appEnv })).toContain(privateKey);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

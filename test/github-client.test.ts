@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubClient, githubClientFor, type GitHubClientOptions } from "../github/create-github-client.ts";
 import { createLogger, silentLogger } from "../lib/logger.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
 
 const token = "ghp_standin_token_0123456789";

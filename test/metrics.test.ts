@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../lib/logger.ts";
 import { openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
-import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
+import { startToolServerFor } from "./support/start-services.ts";
 import { startGitHubStandIn } from "../stand-ins/github-stand-in.ts";
 import { analystScript, issueAskedAbout } from "../stand-ins/model-scripts.ts";
 import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
@@ -176,8 +175,8 @@ describe("GET /metrics", () => {
     const github = await startGitHubStandIn();
     const dataDir = mkdtempSync(join(tmpdir(), "metrics-"));
     const stores = await openSqliteToolServerStores({ dataDir });
-    const config = loadToolServerConfig({ TOOL_SERVER_API_KEY: toolServerKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app", TOOL_SERVER_PORT: "0", METRICS_TOKEN: token });
-    const toolServer = await startToolServer(config, { stores, logger: silentLogger, host: "127.0.0.1" });
+    const env = { TOOL_SERVER_API_KEY: toolServerKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app", TOOL_SERVER_PORT: "0", METRICS_TOKEN: token };
+    const toolServer = await startToolServerFor(env, stores);
     cleanups.push(async () => {
       await toolServer.close();
       await stores.close();
@@ -191,7 +190,7 @@ describe("GET /metrics", () => {
   });
 
   it("refuses a METRICS_TOKEN too short to be secret, naming the variable", async () => {
-    const { loadRelayConfig } = await import("../relay/load-relay-config.ts");
+    const { loadRelayConfig } = await import("../config/load-relay-config.ts");
     const env = { GITHUB_WEBHOOK_SECRET: webhookSecret, GITHUB_TOKEN: "ghp_x", GITHUB_REPOS: "octo/app", OPENWEBUI_URL: "http://127.0.0.1:1", OPENWEBUI_API_KEY: "sk-x", METRICS_TOKEN: "short" };
     expect(() => loadRelayConfig(env)).toThrow(/METRICS_TOKEN is too short/);
     expect(() => loadToolServerConfig({ ...env, TOOL_SERVER_API_KEY: toolServerKey })).toThrow(/METRICS_TOKEN is too short/);

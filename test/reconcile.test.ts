@@ -46,7 +46,7 @@ describe("reconciling GitHub's delivery log", () => {
   });
 
   it("refuses a half-configured hook at startup, naming both variables", async () => {
-    const { loadRelayConfig } = await import("../relay/load-relay-config.ts");
+    const { loadRelayConfig } = await import("../config/load-relay-config.ts");
     system = await startSystem({ startRelay: false });
     expect(() => loadRelayConfig({ GITHUB_WEBHOOK_SECRET: "s", GITHUB_TOKEN: "t", GITHUB_REPOS: "a/b", OPENWEBUI_URL: "http://x", OPENWEBUI_API_KEY: "k", GITHUB_HOOK_ID: "12" })).toThrowError(/GITHUB_HOOK_REPO must be the owner\/repo/);
   });

@@ -1,10 +1,11 @@
+import { deploymentSecrets } from "../deployment/deployment-secrets.ts";
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { problemsOf } from "./support/config-problems.ts";
-import { loadRelayConfig } from "../relay/load-relay-config.ts";
+import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { openRedisRelayStores } from "../store/redis/open-redis-stores.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { redisServerAvailable, startRedisServer } from "../stand-ins/redis-server.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -37,7 +38,7 @@ describe("choosing the store", () => {
     const relay = loadRelayConfig({ ...fullEnv, REDIS_URL: "redis://:pa55word-redis@redis:6379/2" });
     expect(relay.redis).toEqual({ url: "redis://:pa55word-redis@redis:6379/2", prefix: "owg", connectTimeoutMs: 30_000, commandTimeoutMs: 5_000, livenessMs: 15_000 });
     // The password is a secret like the others: redacted from logs, never posted.
-    expect(relay.secrets).toContain("pa55word-redis");
+    expect(deploymentSecrets({ ...fullEnv, REDIS_URL: "redis://:pa55word-redis@redis:6379/2" })).toContain("pa55word-redis");
     expect(loadToolServerConfig({ ...fullEnv, REDIS_URL: "rediss://cache.example:6380", REDIS_PREFIX: "team-a" }).redis).toMatchObject({ url: "rediss://cache.example:6380", prefix: "team-a" });
   });
 

@@ -70,7 +70,8 @@ describe("relay runs under load, timeouts and GitHub trouble", () => {
 
   it("retries a run that takes longer than OPENWEBUI_TIMEOUT_MS, then dead-letters it with the reason", async () => {
     system = await startSystem({
-      relayEnv: { OPENWEBUI_TIMEOUT_MS: "1000", RELAY_MAX_ATTEMPTS: "2", RELAY_RETRY_BASE_MS: "50" },
+      // The waits inside a run shrink with it, as the timing contract asks.
+      relayEnv: { OPENWEBUI_TIMEOUT_MS: "1000", OPENWEBUI_REQUEST_TIMEOUT_MS: "1000", GITHUB_COMMENT_LOCK_MS: "1000", GITHUB_COMMENT_BUDGET_WAIT_MS: "0", GITHUB_TIMEOUT_MS: "1000", RELAY_MAX_ATTEMPTS: "2", RELAY_RETRY_BASE_MS: "50" },
       script: async () => {
         await new Promise((r) => setTimeout(r, 1_500));
         return { content: "too late" };

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { problemsOf } from "./support/config-problems.ts";
-import { loadRelayConfig } from "../relay/load-relay-config.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
+import { loadRelayConfig } from "../config/load-relay-config.ts";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const tsx = join(root, "node_modules", ".bin", "tsx");
@@ -23,8 +23,8 @@ describe("configuration", () => {
   it("reads a complete environment with the documented defaults", () => {
     const relay = loadRelayConfig(fullEnv);
     expect(relay).toMatchObject({ port: 8086, concurrency: 2, leaseMs: 20_000, commentFallback: true, dataDir: "./data", debug: false });
-    expect(relay.server).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
-    expect(relay.openWebUI).toEqual({ url: "http://127.0.0.1:9", publicUrl: "http://127.0.0.1:9", apiKey: "sk-example", model: "gpt-5", toolServerId: "github", timeoutMs: 600_000 });
+    expect(relay.http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
+    expect(relay.openWebUI).toEqual({ url: "http://127.0.0.1:9", publicUrl: "http://127.0.0.1:9", apiKey: "sk-example", model: "gpt-5", toolServerId: "github", timeoutMs: 600_000, requestTimeoutMs: 30_000 });
     expect(relay.github.apiUrl).toBe("https://api.github.com");
     expect(Object.isFrozen(relay)).toBe(true);
     expect(loadToolServerConfig(fullEnv)).toMatchObject({ port: 8087, corsOrigins: [] });
@@ -50,8 +50,8 @@ describe("configuration", () => {
   });
 
   it("refuses a headers timeout longer than the whole request's, which the server could never apply", () => {
-    expect(loadRelayConfig({ ...fullEnv, RELAY_HEADERS_TIMEOUT_MS: "2000", RELAY_REQUEST_TIMEOUT_MS: "5000" }).server).toEqual({ headersTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
-    expect(problemsOf(() => loadRelayConfig({ ...fullEnv, RELAY_HEADERS_TIMEOUT_MS: "20000", RELAY_REQUEST_TIMEOUT_MS: "5000" }))).toEqual(["RELAY_HEADERS_TIMEOUT_MS (20000) must not be longer than RELAY_REQUEST_TIMEOUT_MS (5000)"]);
+    expect(loadRelayConfig({ ...fullEnv, HTTP_HEADERS_TIMEOUT_MS: "2000", HTTP_REQUEST_TIMEOUT_MS: "5000" }).http).toEqual({ headersTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
+    expect(problemsOf(() => loadRelayConfig({ ...fullEnv, HTTP_HEADERS_TIMEOUT_MS: "20000", HTTP_REQUEST_TIMEOUT_MS: "5000" }))).toEqual([expect.stringMatching(/^HTTP_HEADERS_TIMEOUT_MS \(20000\) must fit in HTTP_REQUEST_TIMEOUT_MS \(5000\)/)]);
   });
 });
 

@@ -2,11 +2,9 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../lib/logger.ts";
 import { openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { ToolServerStores } from "../store/stores.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
-import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { startToolServerFor } from "./support/start-services.ts";
 
 const distDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
@@ -17,8 +15,8 @@ describe("the tool server's /docs", () => {
   beforeAll(async () => {
     stores = await openSqliteToolServerStores({ dataDir: ":memory:" });
     // GitHub is never called here: an address that refuses connections makes any call fail loudly.
-    const config = loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: "tool-server-key-docs-0123", GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_REPOS: "octo/app" });
-    server = await startToolServer(config, { stores, logger: silentLogger, host: "127.0.0.1" });
+    const env = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: "tool-server-key-docs-0123", GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_REPOS: "octo/app" };
+    server = await startToolServerFor(env, stores);
   });
 
   afterAll(async () => {

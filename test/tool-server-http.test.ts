@@ -1,11 +1,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../lib/logger.ts";
 import { openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { ToolServerStores } from "../store/stores.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
 import { publishedDocumentPath } from "../tool-server/openapi/published-openapi-document.ts";
-import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { startToolServerFor } from "./support/start-services.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
 
 const apiKey = "tool-server-key-for-tests-0123";
@@ -22,7 +20,7 @@ describe("the tool server's key, document and CORS", () => {
     github = await startGitHubStandIn();
     github.addIssue({ owner: "octo", repo: "app", number: 7, title: "Crash on start", body: "It crashes." });
     stores = await openSqliteToolServerStores({ dataDir: ":memory:" });
-    server = await startToolServer(loadToolServerConfig({ ...env(), TOOL_SERVER_CORS_ORIGINS: "https://chat.example.com" }), { stores, logger: silentLogger, host: "127.0.0.1" });
+    server = await startToolServerFor({ ...env(), TOOL_SERVER_CORS_ORIGINS: "https://chat.example.com" }, stores);
   });
 
   afterAll(async () => {
@@ -87,7 +85,7 @@ describe("the tool server's key, document and CORS", () => {
     });
 
     it("allows any origin when TOOL_SERVER_CORS_ORIGINS is *", async () => {
-      const open = await startToolServer(loadToolServerConfig({ ...env(), TOOL_SERVER_CORS_ORIGINS: "*" }), { stores, logger: silentLogger, host: "127.0.0.1" });
+      const open = await startToolServerFor({ ...env(), TOOL_SERVER_CORS_ORIGINS: "*" }, stores);
       try {
         const response = await fetch(`${open.url}/get_issue`, { method: "OPTIONS", headers: { origin: "https://anywhere.example", "access-control-request-method": "POST" } });
         expect(response.status).toBe(204);

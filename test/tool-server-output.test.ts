@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { silentLogger } from "../lib/logger.ts";
 import { openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { ToolServerStores } from "../store/stores.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
-import { startToolServer } from "../tool-server/start-tool-server.ts";
+import { startToolServerFor } from "./support/start-services.ts";
 import { defineTool } from "../tool-server/tool-definition.ts";
 import { parseToolOutput } from "./support/parse-tool-output.ts";
 
@@ -31,8 +29,8 @@ describe("checking a tool's answers against its output schema", () => {
   beforeAll(async () => {
     stores = await openSqliteToolServerStores({ dataDir: ":memory:" });
     // GitHub is never called here: an address that refuses connections makes any call fail loudly.
-    const config = loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_REPOS: "octo/app" });
-    server = await startToolServer(config, { stores, logger: silentLogger, host: "127.0.0.1", tools: [answerTool] });
+    const env = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_REPOS: "octo/app" };
+    server = await startToolServerFor(env, stores, { tools: [answerTool] });
   });
 
   afterAll(async () => {

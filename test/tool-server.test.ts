@@ -1,10 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../lib/logger.ts";
 import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { RelayStores } from "../store/stores.ts";
-import { loadToolServerConfig } from "../tool-server/load-tool-server-config.ts";
-import { startToolServer } from "../tool-server/start-tool-server.ts";
 import { toolRegistry } from "../tool-server/tool-registry.ts";
+import { startToolServerFor } from "./support/start-services.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
 import { parseToolOutput } from "./support/parse-tool-output.ts";
 
@@ -32,14 +30,14 @@ describe("tool server", () => {
     github.addIssue({ owner: "octo", repo: "private", number: 1, title: "Secret plans", body: "confidential" });
     github.addIssue({ owner: "elsewhere", repo: "repo", number: 1, title: "Not ours", body: "x" });
     stores = await openSqliteRelayStores({ dataDir: ":memory:" });
-    const config = loadToolServerConfig({
+    const env = {
       TOOL_SERVER_PORT: "0",
       TOOL_SERVER_API_KEY: apiKey,
       GITHUB_TOKEN: "ghp_standin_token_0123456789",
       GITHUB_API_URL: github.url,
       GITHUB_REPOS: "octo/app,octo/private",
-    });
-    server = await startToolServer(config, { stores, logger: silentLogger, host: "127.0.0.1", github: { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } } });
+    };
+    server = await startToolServerFor(env, stores, { github: { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } } });
     // A relay run for octo/app#7, as the relay records it before calling Open WebUI.
     await stores.deliveries.add({ key: "1:run-delivery", deliveryId: "run-delivery", event: "issues", action: "opened", status: "pending" });
     await stores.runs.add({ chatId: "chat-of-run", deliveryKey: "1:run-delivery", deliveryId: "run-delivery", owner: "octo", repo: "app", issueNumber: 7, messageId: "m1" });
@@ -161,8 +159,8 @@ describe("tool server", () => {
     });
 
     it("answers 403 explaining the token lacks permission when GitHub refuses the write", async () => {
-      const readOnly = loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_read_only_token", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" });
-      const limited = await startToolServer(readOnly, { stores, logger: silentLogger, host: "127.0.0.1", github: { pacing: { writeMs: 5, notificationMs: 5 } } });
+      const readOnly = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_read_only_token", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" };
+      const limited = await startToolServerFor(readOnly, stores, { github: { pacing: { writeMs: 5, notificationMs: 5 } } });
       try {
         const response = await fetch(`${limited.url}/post_issue_comment`, { method: "POST", body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 8, body: "x" }), headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, "x-openwebui-chat-id": "a-users-chat" } });
         expect(response.status).toBe(403);
@@ -177,8 +175,8 @@ describe("tool server", () => {
     const reads: string[] = [];
     // The same stores, counting their run lookups.
     const counting = { ...stores, runs: { ...stores.runs, get: (chatId: string) => (reads.push(chatId), stores.runs.get(chatId)) } };
-    const config = loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" });
-    const counted = await startToolServer(config, { stores: counting, logger: silentLogger, host: "127.0.0.1", github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } } });
+    const env = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" };
+    const counted = await startToolServerFor(env, counting, { github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } } });
     try {
       const response = await fetch(`${counted.url}/get_issue`, {
         method: "POST",

@@ -1,5 +1,6 @@
 import type { Octokit } from "@octokit/rest";
 import type { z } from "zod";
+import type { CommentTiming } from "../github/post-run-comment.ts";
 import type { RepoAllowList } from "../github/repo-allow-list.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Coordination, WriteLimit } from "../store/coordination.ts";
@@ -28,6 +29,8 @@ export interface ToolDependencies {
   secrets: readonly string[];
   /** GitHub's comment budget per token, shared with the relay through the store. */
   commentLimits: readonly WriteLimit[];
+  /** How long a run's comment waits for that budget, under its lock. */
+  commentTiming: CommentTiming;
   /** The login our comments are posted as (a user, or a GitHub App's `<slug>[bot]`); null when unknown. */
   ownLogin?: () => Promise<string | null>;
 }

@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import type { RedisConfig } from "../read-redis-config.ts";
+import type { RedisConfig } from "../../config/read-redis-config.ts";
 
 /** The URL without its password, for messages. */
 export function redactRedisUrl(url: string): string {

@@ -12,7 +12,7 @@
  * Redis answered: as durable as its persistence (see `persistence`).
  */
 import type { Redis } from "ioredis";
-import type { RedisConfig } from "../read-redis-config.ts";
+import type { RedisConfig } from "../../config/read-redis-config.ts";
 import type { RelayStores, ToolServerStores } from "../stores.ts";
 import { closeRedis, connectRedis } from "./connect-redis.ts";
 import { coordinationScripts } from "./coordination-scripts.ts";

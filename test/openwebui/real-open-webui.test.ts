@@ -160,7 +160,7 @@ describe(`the real Open WebUI ${openWebUIVersion}`, () => {
       const closed = `http://127.0.0.1:${await freePort()}`;
       const down = await runRegister({ ...system.registerEnv, OPENWEBUI_URL: closed });
       expect(down.code).not.toBe(0);
-      expect(down.stderr).toMatch(/Open WebUI is not reachable at http:\/\/127\.0\.0\.1:\d+ .*Check OPENWEBUI_URL/);
+      expect(down.stderr).toMatch(/Open WebUI could not be reached at http:\/\/127\.0\.0\.1:\d+\. Check OPENWEBUI_URL/);
 
       const notAdmin = await runRegister({ ...system.registerEnv, OPENWEBUI_API_KEY: system.user.token });
       expect(notAdmin.code).not.toBe(0);

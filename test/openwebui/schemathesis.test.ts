@@ -1,11 +1,9 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../../lib/logger.ts";
 import { openSqliteToolServerStores } from "../../store/sqlite/open-sqlite-stores.ts";
 import type { ToolServerStores } from "../../store/stores.ts";
-import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
-import { startToolServer } from "../../tool-server/start-tool-server.ts";
+import { startToolServerFor } from "../support/start-services.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "../../stand-ins/github-stand-in.ts";
 import { ensureVenv, schemathesisVersion } from "../../stand-ins/open-webui-instance.ts";
 
@@ -23,9 +21,10 @@ describe(`schemathesis ${schemathesisVersion} against the tool server's /openapi
     // The document's examples name octocat/Hello-World#1: allow it and make it exist, so those calls reach GitHub and back.
     for (let number = 1; number <= 5; number++) github.addIssue({ owner: "octocat", repo: "Hello-World", number, title: `Issue ${number}`, body: "text" });
     stores = await openSqliteToolServerStores({ dataDir: ":memory:" });
-    server = await startToolServer(
-      loadToolServerConfig({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: key, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octocat/*" }),
-      { stores, logger: silentLogger, host: "127.0.0.1", github: { retry: { retries: 0, baseDelayMs: 1 }, pacing: { writeMs: 0, notificationMs: 0 } } },
+    server = await startToolServerFor(
+      { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: key, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octocat/*" },
+      stores,
+      { github: { retry: { retries: 0, baseDelayMs: 1 }, pacing: { writeMs: 0, notificationMs: 0 } } },
     );
   });
 

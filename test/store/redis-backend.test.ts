@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { NewDelivery } from "../../store/delivery-log.ts";
-import type { RedisConfig } from "../../store/read-redis-config.ts";
+import type { RedisConfig } from "../../config/read-redis-config.ts";
 import { openRedisRelayStores, openRedisToolServerStores } from "../../store/redis/open-redis-stores.ts";
 import { waitFor } from "../../stand-ins/payloads.ts";
 import { redisServerAvailable, startRedisServer, type RedisServer } from "../../stand-ins/redis-server.ts";

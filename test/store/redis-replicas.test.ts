@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { NewDelivery } from "../../store/delivery-log.ts";
 import type { DeliveryQueue } from "../../store/delivery-queue.ts";
-import type { RedisConfig } from "../../store/read-redis-config.ts";
+import type { RedisConfig } from "../../config/read-redis-config.ts";
 import { openRedisRelayStores } from "../../store/redis/open-redis-stores.ts";
 import { redisServerAvailable, startRedisServer, type RedisServer } from "../../stand-ins/redis-server.ts";
 

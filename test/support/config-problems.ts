@@ -1,4 +1,4 @@
-import { ConfigError } from "../../lib/read-env.ts";
+import { ConfigError } from "../../config/config-error.ts";
 
 /** Every problem a config loader reports, or none. */
 export function problemsOf(load: () => unknown): string[] {

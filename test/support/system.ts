@@ -2,16 +2,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger, type Logger } from "../../lib/logger.ts";
-import { loadRelayConfig } from "../../relay/load-relay-config.ts";
-import { startRelay } from "../../relay/start-relay.ts";
+import { createDeployment, type Deployment } from "../../deployment/create-deployment.ts";
+import { loadRelayConfig } from "../../config/load-relay-config.ts";
 import { randomUUID } from "node:crypto";
 import type { WriteLimit } from "../../store/coordination.ts";
 import { openRedisRelayStores } from "../../store/redis/open-redis-stores.ts";
 import { openSqliteRelayStores } from "../../store/sqlite/open-sqlite-stores.ts";
 import type { RelayStores } from "../../store/stores.ts";
-import { loadToolServerConfig } from "../../tool-server/load-tool-server-config.ts";
-import { openWebUIConnection } from "../../tool-server/open-webui-connection.ts";
-import { startToolServer } from "../../tool-server/start-tool-server.ts";
+import { loadToolServerConfig } from "../../config/load-tool-server-config.ts";
+import { openWebUIConnection } from "../../open-webui/tool-server-connection.ts";
 import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from "../../stand-ins/github-stand-in.ts";
 import { startOpenWebUIStandIn, type OpenWebUIStandIn } from "../../stand-ins/open-webui-stand-in.ts";
 import { waitFor } from "../../stand-ins/payloads.ts";
@@ -87,10 +86,11 @@ export async function startSystem(
   const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(line) });
   // Shortened waits: retries and write spacing keep their logic, tests do not sit through seconds.
   const github = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } };
-  const toolServer = await startToolServer(loadToolServerConfig(env), { stores, logger, host: "127.0.0.1", github, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}) });
+  const shared = { logger, host: "127.0.0.1", github, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}) };
+  const toolServer = await createDeployment({ env, relay: null, toolServer: loadToolServerConfig(env) }, shared).startToolServer(stores);
   await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
 
-  let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
+  let relay: Awaited<ReturnType<Deployment["startRelay"]>> | undefined;
   const system: System = {
     github: githubStandIn,
     model,
@@ -103,7 +103,9 @@ export async function startSystem(
     webhookUrl: "",
     logs,
     async startRelay(extraEnv = {}) {
-      relay = await startRelay(loadRelayConfig({ ...env, ...options.relayEnv, ...extraEnv }), { stores, logger, host: "127.0.0.1", github, pollIntervalMs: 100, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}), ...(options.relayFetch ? { fetch: options.relayFetch } : {}) });
+      const relayEnv = { ...env, ...options.relayEnv, ...extraEnv };
+      const deployment = createDeployment({ env: relayEnv, relay: loadRelayConfig(relayEnv), toolServer: null }, { ...shared, pollIntervalMs: 100, ...(options.relayFetch ? { fetch: options.relayFetch } : {}) });
+      relay = await deployment.startRelay(stores);
       system.relayUrl = relay.url;
       system.webhookUrl = `${relay.url}/webhook/github`;
     },

@@ -1,4 +1,4 @@
-import { chatIdHeader, userNameHeader } from "./create-tool-server.ts";
+import { chatIdHeader, userNameHeader } from "../tool-server/create-tool-server.ts";
 
 export interface ConnectionOptions {
   /** Where Open WebUI reaches the tool server. */

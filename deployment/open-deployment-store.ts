@@ -1,5 +1,5 @@
 import type { Logger } from "../lib/logger.ts";
-import type { RedisConfig } from "../store/read-redis-config.ts";
+import type { RedisConfig } from "../config/read-redis-config.ts";
 import { openRedisRelayStores, openRedisToolServerStores } from "../store/redis/open-redis-stores.ts";
 import { openSqliteRelayStores, openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { RelayStores, ToolServerStores } from "../store/stores.ts";

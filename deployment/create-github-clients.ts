@@ -1,0 +1,30 @@
+import type { Octokit } from "@octokit/rest";
+import { appClientFor, githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
+import { createOwnLogin } from "../github/own-login.ts";
+import type { GitHubConfig } from "../config/read-github-config.ts";
+import type { Logger } from "../lib/logger.ts";
+import { fanOut } from "./fan-out.ts";
+
+export interface GitHubClients {
+  /** The token's client, or as a GitHub App each repository's installation token. */
+  github: Octokit;
+  /** As a GitHub App: the app's own JWT client (its slug, its webhook's log). */
+  app: Octokit | undefined;
+  /** Who our comments are posted as, to find them and to ignore our own events. */
+  ownLogin: ReturnType<typeof createOwnLogin>;
+  /** Each service's metrics follow GitHub's x-ratelimit-remaining. */
+  onRateLimit(listener: (resource: string, remaining: number) => void): void;
+}
+
+/**
+ * The process's GitHub clients, built once: the relay and the tool server in one process share
+ * them, and so share one pacer, as GitHub asks of one integration.
+ */
+export function createGitHubClients(config: GitHubConfig & { botLogin: string | null }, logger: Logger, tuning: Omit<GitHubClientTuning, "onRateLimit"> = {}): GitHubClients {
+  const rateLimit = fanOut<[string, number]>();
+  const github = githubClientFor(config, logger, { ...tuning, onRateLimit: rateLimit.emit });
+  // The app's JWT requests count against the app, not the installations the metrics follow.
+  const app = config.app ? appClientFor(config, config.app, logger, tuning) : undefined;
+  const ownLogin = createOwnLogin({ github, configured: config.botLogin, logger, ...(app ? { app } : {}) });
+  return { github, app, ownLogin, onRateLimit: rateLimit.listen };
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from "node:fs";
+import type { Env } from "../config/config-error.ts";
+
+// Every variable that holds a credential, whichever service reads it: docker compose hands each
+// service the whole .env, so a tool server knows the relay's secrets, and must never post them
+// (issue 15: it posted the webhook secret and the admin token). Open WebUI's own are in it too.
+const secretVariables = [
+  "GITHUB_WEBHOOK_SECRET",
+  "GITHUB_TOKEN",
+  "OPENWEBUI_API_KEY",
+  "TOOL_SERVER_API_KEY",
+  "RELAY_ADMIN_TOKEN",
+  "METRICS_TOKEN",
+  "WEBUI_SECRET_KEY",
+  "WEBUI_ADMIN_PASSWORD",
+];
+
+function redisUrlPassword(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return "";
+  }
+}
+
+function appPrivateKey(env: Env): string {
+  const inline = env.GITHUB_APP_PRIVATE_KEY?.trim();
+  // Environment files often hold the PEM on one line with \n escapes; both forms are the secret.
+  if (inline) return inline.replace(/\\n/g, "\n");
+  const file = env.GITHUB_APP_PRIVATE_KEY_FILE?.trim();
+  if (!file) return "";
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    // The config loader reports an unreadable key file; here there is simply nothing to hide.
+    return "";
+  }
+}
+
+/**
+ * The deployment's secrets, never to be posted or logged: every secret variable present in the
+ * environment, whoever's it is. Computed once, by the composition root.
+ */
+export function deploymentSecrets(env: Env): readonly string[] {
+  const values = [...secretVariables.map((name) => env[name]?.trim() ?? ""), env.GITHUB_APP_PRIVATE_KEY?.trim() ?? "", appPrivateKey(env), redisUrlPassword(env.REDIS_URL?.trim() ?? "")];
+  return Object.freeze([...new Set(values.filter(Boolean))]);
+}

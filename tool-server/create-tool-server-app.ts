@@ -1,0 +1,49 @@
+import type { GitHubClients } from "../deployment/create-github-clients.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { WriteLimit } from "../store/coordination.ts";
+import type { ToolServerStores } from "../store/stores.ts";
+import { createToolServer } from "./create-tool-server.ts";
+import type { ToolServerConfig } from "../config/load-tool-server-config.ts";
+import type { ToolDefinition } from "./tool-definition.ts";
+import { toolServerInfo } from "./openapi/tool-server-info.ts";
+import { toolRegistry } from "./tool-registry.ts";
+import { createToolServerMetrics } from "./tool-server-metrics.ts";
+
+export interface ToolServerDependencies {
+  /** Runs and coordination only: the tool server opens no delivery log or queue. */
+  stores: ToolServerStores;
+  logger: Logger;
+  /** The deployment's secrets: a comment holding any of them is refused. */
+  secrets: readonly string[];
+  github: GitHubClients;
+  version?: string;
+  /** GitHub's comment limits with shorter windows, for tests. */
+  commentLimits?: readonly WriteLimit[];
+  /** The tools to serve; the registry by default. */
+  tools?: readonly ToolDefinition[];
+}
+
+/** The tool server's express app for its config, with the deployment's clients; listens nowhere. */
+export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: ToolServerDependencies) {
+  const metrics = createToolServerMetrics({ processMetrics: true });
+  deps.github.onRateLimit(metrics.githubRateLimit);
+  return createToolServer({
+    tools: deps.tools ?? toolRegistry,
+    deps: {
+      github: deps.github.github,
+      runs: deps.stores.runs,
+      coordination: deps.stores.coordination,
+      allowList: config.github.allowList,
+      logger: deps.logger,
+      secrets: deps.secrets,
+      commentLimits: deps.commentLimits ?? config.github.commentLimits,
+      commentTiming: { budgetWaitMs: config.github.commentBudgetWaitMs, lockMs: config.github.commentLockMs },
+      ownLogin: deps.github.ownLogin.resolve,
+    },
+    apiKey: config.apiKey,
+    corsOrigins: config.corsOrigins,
+    version: deps.version ?? toolServerInfo().version,
+    metrics,
+    metricsToken: config.metricsToken,
+  });
+}
