@@ -162,7 +162,7 @@ backends.push({ name: "SQLite", env: { DATA_DIR: dataDir }, openStore: () => ope
 if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0) {
   // No automatic log rewrite: it would rewrite the acknowledgement phase's gigabyte while the drain is measured.
   const redis = await startRedisServer(["--appendonly", "yes", "--appendfsync", "always", "--auto-aof-rewrite-percentage", "0"]);
-  const redisStore = { url: redis.url, prefix: "bench", connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 15_000 };
+  const redisStore = { url: redis.url, prefix: "bench", connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 };
   const flushAll = async () => {
     const client = new Redis(redis.url);
     await client.flushall();
@@ -294,7 +294,7 @@ for (const backend of backends) {
   const drainDir = mkdtempSync(join(tmpdir(), "bench-drain-"));
   const prefix = `drain-${process.pid}`;
   const store = backend.env.REDIS_URL
-    ? await openRedisRelayStores({ url: backend.env.REDIS_URL, prefix, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 15_000 })
+    ? await openRedisRelayStores({ url: backend.env.REDIS_URL, prefix, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 })
     : await openSqliteRelayStores({ dataDir: drainDir });
   const relayEnv = {
     GITHUB_WEBHOOK_SECRET: secret,

@@ -1,17 +1,13 @@
 import type { Env } from "./config-error.ts";
 import type { HookRef } from "../relay/reconcile-deliveries.ts";
-import type { RedisConfig } from "./read-redis-config.ts";
 import { flag, httpUrl, integer, optionalText, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
-import { httpTimeoutFields, type HttpTimeouts } from "./http-timeouts.ts";
-import { readGitHubConfig, type GitHubConfig } from "./read-github-config.ts";
-import { readRedisConfig } from "./read-redis-config.ts";
+import { readSharedConfig, type SharedConfig } from "./read-shared-config.ts";
 import { reconcileConfig, tokenLengthProblem, toolServerIdProblem } from "./relay-checks.ts";
 import { timingProblems } from "./timing-contract.ts";
 
-export interface RelayConfig {
+export interface RelayConfig extends SharedConfig {
   port: number;
   webhookSecret: string;
-  github: GitHubConfig;
   /** `publicUrl`: where people's browsers reach Open WebUI, for links to a run's chat. */
   openWebUI: { url: string; publicUrl: string; apiKey: string; model: string; toolServerId: string; timeoutMs: number; requestTimeoutMs: number };
   concurrency: number;
@@ -28,19 +24,12 @@ export interface RelayConfig {
   pollIntervalMs: number;
   retry: { baseMs: number; maxMs: number };
   adminToken: string | null;
-  /** Bearer token for GET /metrics; open without one. */
-  metricsToken: string | null;
   shutdownGraceMs: number;
   /** The repository webhook whose failed deliveries are redelivered, when set. */
   reconcile: { hook: HookRef; intervalMs: number; windowMs: number } | null;
   /** GitHub App credentials (the same as github.app): the relay acts as the app, and reconciles its webhook. */
   app: { id: number; privateKey: string } | null;
   commentFallback: boolean;
-  http: HttpTimeouts;
-  dataDir: string;
-  /** Set: the shared store in Redis instead of SQLite in dataDir. */
-  redis: RedisConfig | null;
-  debug: boolean;
 }
 
 const headFields = {
@@ -63,22 +52,18 @@ const relayFields = {
   retryBaseMs: integer("RELAY_RETRY_BASE_MS", 30_000, { min: 10, max: 3_600_000 }),
   retryMaxMs: integer("RELAY_RETRY_MAX_MS", 3_600_000, { min: 10, max: 86_400_000 }),
   adminToken: optionalText("RELAY_ADMIN_TOKEN", ""),
-  metricsToken: optionalText("METRICS_TOKEN", ""),
   // Docker sends SIGKILL 10 s after SIGTERM by default.
   shutdownGraceMs: integer("RELAY_SHUTDOWN_GRACE_MS", 8_000, { min: 0, max: 600_000 }),
   commentFallback: flag("COMMENT_FALLBACK", true),
-  ...httpTimeoutFields,
-  dataDir: optionalText("DATA_DIR", "./data"),
 };
 
 /** Reads and checks every relay variable; throws a ConfigError naming each bad one. */
 export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
   const head = readEnvFields(env, headFields);
-  const { github, problems: githubProblems } = readGitHubConfig(env);
   const { values: v, problems } = readEnvFields(env, relayFields);
-  const { redis, problems: redisProblems } = readRedisConfig(env);
-  const debug = readEnvFields(env, { debug: flag("DEBUG", false) });
-  const all = [...head.problems, ...githubProblems, ...problems, ...redisProblems, ...debug.problems];
+  const { shared, problems: sharedProblems, timings } = readSharedConfig(env);
+  const { github } = shared;
+  const all = [...head.problems, ...sharedProblems, ...problems];
   // The relay's own address for Open WebUI (http://open-webui:8080 in compose) is often not one a browser can open.
   const publicUrl = env.OPENWEBUI_PUBLIC_URL?.trim()
     ? readEnvFields(env, { url: httpUrl("OPENWEBUI_PUBLIC_URL", undefined, "set it to Open WebUI's address as people open it in a browser, e.g. https://chat.example.com, or leave it empty to use OPENWEBUI_URL") })
@@ -86,11 +71,9 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
   all.push(...publicUrl.problems, ...toolServerIdProblem(v.toolServerId));
   const reconcile = reconcileConfig(env, github.app !== null, all);
   all.push(...tokenLengthProblem("RELAY_ADMIN_TOKEN", v.adminToken, "or leave it empty to turn the admin API off"));
-  all.push(...tokenLengthProblem("METRICS_TOKEN", v.metricsToken, "or leave it empty to serve /metrics without a token"));
   all.push(
     ...timingProblems({
-      comment: { githubRequest: ["GITHUB_TIMEOUT_MS", github.timeoutMs], commentBudgetWait: ["GITHUB_COMMENT_BUDGET_WAIT_MS", github.commentBudgetWaitMs], commentLock: ["GITHUB_COMMENT_LOCK_MS", github.commentLockMs] },
-      server: { headersTimeout: ["HTTP_HEADERS_TIMEOUT_MS", v.headersTimeoutMs], requestTimeout: ["HTTP_REQUEST_TIMEOUT_MS", v.requestTimeoutMs] },
+      ...timings,
       completion: ["OPENWEBUI_TIMEOUT_MS", v.timeoutMs],
       openWebUIRequest: ["OPENWEBUI_REQUEST_TIMEOUT_MS", v.openWebUIRequestMs],
       retry: { base: ["RELAY_RETRY_BASE_MS", v.retryBaseMs], max: ["RELAY_RETRY_MAX_MS", v.retryMaxMs] },
@@ -98,9 +81,9 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
   );
   throwProblems(all);
   return Object.freeze({
+    ...shared,
     port: head.values.port,
     webhookSecret: head.values.webhookSecret,
-    github,
     openWebUI: { url: v.openWebUIUrl, publicUrl: publicUrl.values.url, apiKey: v.apiKey, model: v.model, toolServerId: v.toolServerId, timeoutMs: v.timeoutMs, requestTimeoutMs: v.openWebUIRequestMs },
     concurrency: v.concurrency,
     workerEnabled: v.workerEnabled,
@@ -109,14 +92,9 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     pollIntervalMs: v.pollIntervalMs,
     retry: { baseMs: v.retryBaseMs, maxMs: v.retryMaxMs },
     adminToken: v.adminToken || null,
-    metricsToken: v.metricsToken || null,
     shutdownGraceMs: v.shutdownGraceMs,
     reconcile,
     app: github.app,
     commentFallback: v.commentFallback,
-    http: { headersTimeoutMs: v.headersTimeoutMs, requestTimeoutMs: v.requestTimeoutMs },
-    dataDir: v.dataDir,
-    redis,
-    debug: debug.values.debug,
   });
 }

@@ -38,6 +38,7 @@ const identityFields = {
 const apiFields = {
   apiUrl: httpUrl("GITHUB_API_URL", "https://api.github.com", "use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server"),
   repos: list("GITHUB_REPOS"),
+  botLogin: optionalText("GITHUB_BOT_LOGIN", ""),
 };
 const limitFields = {
   timeoutMs: integer("GITHUB_TIMEOUT_MS", 30_000, { min: 1_000, max: 600_000 }),
@@ -46,7 +47,6 @@ const limitFields = {
   // Under the 10-minute completion a run's comment is posted in; see config/timing-contract.ts.
   commentBudgetWaitMs: integer("GITHUB_COMMENT_BUDGET_WAIT_MS", 240_000, { min: 0, max: 3_600_000 }),
   commentLockMs: integer("GITHUB_COMMENT_LOCK_MS", 300_000, { min: 1_000, max: 7_200_000 }),
-  botLogin: optionalText("GITHUB_BOT_LOGIN", ""),
 };
 
 /** GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE; null when none of them is set. */
@@ -113,7 +113,7 @@ export function readGitHubConfig(env: Env): { github: GitHubConfig; problems: st
     ],
     commentBudgetWaitMs: values.commentBudgetWaitMs,
     commentLockMs: values.commentLockMs,
-    botLogin: values.botLogin || null,
+    botLogin: api.values.botLogin || null,
   };
   return { github, problems };
 }

@@ -6,7 +6,6 @@ export interface RedisConfig {
   prefix: string;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
-  livenessMs: number;
 }
 
 const fix = "give it as redis://[:password@]host[:port][/db] (rediss:// for TLS), or leave it empty for the embedded SQLite store";
@@ -15,7 +14,6 @@ const redisFields = {
   prefix: optionalText("REDIS_PREFIX", "owg"),
   connectTimeoutMs: integer("REDIS_CONNECT_TIMEOUT_MS", 30_000, { min: 100, max: 600_000 }),
   commandTimeoutMs: integer("REDIS_COMMAND_TIMEOUT_MS", 5_000, { min: 100, max: 60_000 }),
-  livenessMs: integer("REDIS_LIVENESS_MS", 15_000, { min: 1_000, max: 600_000 }),
 };
 
 /** The problem with REDIS_URL, if any. The URL itself is never echoed: it may hold a password. */

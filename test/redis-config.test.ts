@@ -36,7 +36,7 @@ describe("choosing the store", () => {
     expect(loadRelayConfig(fullEnv).redis).toBeNull();
     expect(loadToolServerConfig(fullEnv).redis).toBeNull();
     const relay = loadRelayConfig({ ...fullEnv, REDIS_URL: "redis://:pa55word-redis@redis:6379/2" });
-    expect(relay.redis).toEqual({ url: "redis://:pa55word-redis@redis:6379/2", prefix: "owg", connectTimeoutMs: 30_000, commandTimeoutMs: 5_000, livenessMs: 15_000 });
+    expect(relay.redis).toEqual({ url: "redis://:pa55word-redis@redis:6379/2", prefix: "owg", connectTimeoutMs: 30_000, commandTimeoutMs: 5_000 });
     // The password is a secret like the others: redacted from logs, never posted.
     expect(deploymentSecrets({ ...fullEnv, REDIS_URL: "redis://:pa55word-redis@redis:6379/2" })).toContain("pa55word-redis");
     expect(loadToolServerConfig({ ...fullEnv, REDIS_URL: "rediss://cache.example:6380", REDIS_PREFIX: "team-a" }).redis).toMatchObject({ url: "rediss://cache.example:6380", prefix: "team-a" });
@@ -67,7 +67,7 @@ describe("choosing the store", () => {
     const redis = await startRedisServer();
     try {
       const env = { PATH: process.env.PATH ?? "", REDIS_URL: redis.url, REDIS_PREFIX: "cli" };
-      const store = await openRedisRelayStores({ url: redis.url, prefix: "cli", connectTimeoutMs: 2_000, commandTimeoutMs: 2_000, livenessMs: 2_000 });
+      const store = await openRedisRelayStores({ url: redis.url, prefix: "cli", connectTimeoutMs: 2_000, commandTimeoutMs: 2_000 });
       await store.deliveries.add({ key: "h:dead-1", deliveryId: "dead-1", event: "issues", action: "opened", status: "pending", repository: "octo/app", issueNumber: 1 });
       const claim = (await store.queue.claim(60_000))!;
       await store.queue.finish(claim.lease, { status: "dead", reason: "gave up after 5 attempts: Open WebUI could not be reached" });
@@ -108,7 +108,7 @@ describe("choosing the store", () => {
       const health = (await (await fetch(`${relayUrl}/health`)).json()) as { deliveries: Record<string, number> };
       expect(health.deliveries).toEqual({ pending: 0, running: 0, done: 0, failed: 0, ignored: 0, dead: 0 });
       // What another replica writes under the same prefix, this one counts.
-      const other = await openRedisRelayStores({ url: redis.url, prefix, connectTimeoutMs: 2_000, commandTimeoutMs: 2_000, livenessMs: 2_000 });
+      const other = await openRedisRelayStores({ url: redis.url, prefix, connectTimeoutMs: 2_000, commandTimeoutMs: 2_000 });
       await other.deliveries.add({ key: "h:1", deliveryId: "1", event: "push", action: null, status: "ignored" });
       await other.close();
       expect(((await (await fetch(`${relayUrl}/health`)).json()) as { deliveries: Record<string, number> }).deliveries.ignored).toBe(1);

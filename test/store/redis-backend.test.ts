@@ -21,7 +21,7 @@ const delivery = (key: string, extra: Partial<NewDelivery> = {}): NewDelivery =>
 
 describe.skipIf(!withRedis)("the Redis backend", () => {
   const opened: Array<{ close(): Promise<void> }> = [];
-  const configFor = (prefix = `test-${randomUUID()}`): RedisConfig => ({ url: server!.url, prefix, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 2_000 });
+  const configFor = (prefix = `test-${randomUUID()}`): RedisConfig => ({ url: server!.url, prefix, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 });
   const track = <T extends { close(): Promise<void> }>(stores: T) => (opened.push(stores), stores);
   const admin = () => track(Object.assign(new Redis(server!.url), { close: async function (this: Redis) { await this.quit(); } }));
   afterEach(async () => {

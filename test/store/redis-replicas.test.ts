@@ -32,7 +32,7 @@ async function claimWithin(queue: DeliveryQueue, ms: number, leaseMs = 60_000) {
 describe.skipIf(!withRedis)("relay replicas on one Redis", () => {
   const opened: Array<{ close(): Promise<void> }> = [];
   const replicas = async (count: number) => {
-    const config: RedisConfig = { url: server!.url, prefix: `test-${randomUUID()}`, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 1_000 };
+    const config: RedisConfig = { url: server!.url, prefix: `test-${randomUUID()}`, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 };
     const all = await Promise.all(Array.from({ length: count }, () => openRedisRelayStores(config)));
     opened.push(...all);
     return { config, all };
@@ -104,7 +104,7 @@ describe.skipIf(!withRedis)("relay replicas on one Redis", () => {
 
   it("fails with a clear message, without the password, when Redis cannot be reached", async () => {
     const started = Date.now();
-    const config: RedisConfig = { url: "redis://:hunter2-secret@127.0.0.1:9/0", prefix: "x", connectTimeoutMs: 600, commandTimeoutMs: 500, livenessMs: 2_000 };
+    const config: RedisConfig = { url: "redis://:hunter2-secret@127.0.0.1:9/0", prefix: "x", connectTimeoutMs: 600, commandTimeoutMs: 500 };
     const failure = openRedisRelayStores(config).then(
       () => "opened",
       (error: Error) => error.message,

@@ -89,7 +89,7 @@ function redisContractBackend(): ContractBackend {
     name: "Redis",
     place() {
       if (!server) throw new Error("redis-server has not started");
-      const config = { url: server.url, prefix: `contract-${randomUUID()}`, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 2_000 };
+      const config = { url: server.url, prefix: `contract-${randomUUID()}`, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 };
       return {
         open: ({ now }) => openRedisRelayStores(config, now ? { now } : {}),
         async remove() {

@@ -64,9 +64,9 @@ export async function startSystem(
   const githubStandIn = await startGitHubStandIn(options.githubOptions);
   const model = await startScriptedModel({ ...(options.script ? { script: options.script } : {}), ...(options.modelDelayMs ? { delayMs: options.modelDelayMs } : {}) });
   const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey: model.apiKey });
-  const storeEnv: Record<string, string> = options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `test-${randomUUID()}`, REDIS_LIVENESS_MS: "1500" } : { DATA_DIR: dataDir };
+  const storeEnv: Record<string, string> = options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `test-${randomUUID()}` } : { DATA_DIR: dataDir };
   const stores = options.redisUrl
-    ? await openRedisRelayStores({ url: options.redisUrl, prefix: storeEnv.REDIS_PREFIX!, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000, livenessMs: 1_500 })
+    ? await openRedisRelayStores({ url: options.redisUrl, prefix: storeEnv.REDIS_PREFIX!, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 })
     : await openSqliteRelayStores({ dataDir });
   const env = {
     GITHUB_WEBHOOK_SECRET: webhookSecret,

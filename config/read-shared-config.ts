@@ -1,0 +1,45 @@
+import type { Env } from "./config-error.ts";
+import { flag, optionalText, readEnvFields } from "./env-fields.ts";
+import { httpTimeoutFields, type HttpTimeouts } from "./http-timeouts.ts";
+import { readGitHubConfig, type GitHubConfig } from "./read-github-config.ts";
+import { readRedisConfig, type RedisConfig } from "./read-redis-config.ts";
+import { tokenLengthProblem } from "./relay-checks.ts";
+import type { CommentTimings, ServerTimings } from "./timing-contract.ts";
+
+export interface SharedConfig {
+  github: GitHubConfig;
+  /** Bearer token for GET /metrics; open without one. */
+  metricsToken: string | null;
+  http: HttpTimeouts;
+  dataDir: string;
+  /** Set: the shared store in Redis instead of SQLite in dataDir. */
+  redis: RedisConfig | null;
+  debug: boolean;
+}
+
+const sharedFields = {
+  metricsToken: optionalText("METRICS_TOKEN", ""),
+  ...httpTimeoutFields,
+  dataDir: optionalText("DATA_DIR", "./data"),
+  debug: flag("DEBUG", false),
+};
+
+/**
+ * What the relay and the tool server read the same way (GitHub, the store, the
+ * HTTP timeouts, METRICS_TOKEN, DEBUG), with every problem found, and the
+ * timings both hand to the timing contract.
+ */
+export function readSharedConfig(env: Env): { shared: SharedConfig; problems: string[]; timings: { comment: CommentTimings; server: ServerTimings } } {
+  const { github, problems: githubProblems } = readGitHubConfig(env);
+  const { values: v, problems } = readEnvFields(env, sharedFields);
+  const { redis, problems: redisProblems } = readRedisConfig(env);
+  const http = { headersTimeoutMs: v.headersTimeoutMs, requestTimeoutMs: v.requestTimeoutMs };
+  return {
+    shared: { github, metricsToken: v.metricsToken || null, http, dataDir: v.dataDir, redis, debug: v.debug },
+    problems: [...githubProblems, ...problems, ...redisProblems, ...tokenLengthProblem("METRICS_TOKEN", v.metricsToken, "or leave it empty to serve /metrics without a token")],
+    timings: {
+      comment: { githubRequest: ["GITHUB_TIMEOUT_MS", github.timeoutMs], commentBudgetWait: ["GITHUB_COMMENT_BUDGET_WAIT_MS", github.commentBudgetWaitMs], commentLock: ["GITHUB_COMMENT_LOCK_MS", github.commentLockMs] },
+      server: { headersTimeout: ["HTTP_HEADERS_TIMEOUT_MS", v.headersTimeoutMs], requestTimeout: ["HTTP_REQUEST_TIMEOUT_MS", v.requestTimeoutMs] },
+    },
+  };
+}
