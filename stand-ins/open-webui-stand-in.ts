@@ -100,6 +100,8 @@ export interface OpenWebUIStandIn {
   chats: Map<string, StoredChat>;
   toolCalls: ExecutedToolCall[];
   completionRequests: Array<Record<string, unknown>>;
+  /** Resolves once every completion asked for so far has ended (its tool calls made), answered or not. */
+  completionsSettled(): Promise<void>;
   errors: string[];
   setToolServers(connections: ToolServerConnection[]): Promise<void>;
   close(): Promise<void>;
@@ -278,7 +280,7 @@ export async function startOpenWebUIStandIn(options: {
       if (!spec) throw new StandInHttpError(400, { detail: "Failed to connect to the tool server" });
       return sendJson(res, 200, spec);
     }
-    if (route === "POST /api/chat/completions") return chatCompletion(await readJson(req), res);
+    if (route === "POST /api/chat/completions") return trackCompletion(chatCompletion(await readJson(req), res));
     throw new StandInHttpError(404, { detail: "Not Found" });
   }
 
@@ -318,6 +320,18 @@ export async function startOpenWebUIStandIn(options: {
       message.user_id = user.id;
       if (message.role === "user") message.user = { id: user.id, name: user.name };
     }
+  }
+
+  // A completion goes on when its caller goes away (a relay killed mid-run), as in Open WebUI: tests wait for those too.
+  const running = new Set<Promise<unknown>>();
+  function trackCompletion<T>(completion: Promise<T>): Promise<T> {
+    running.add(completion);
+    const forget = () => running.delete(completion);
+    completion.then(forget, forget);
+    return completion;
+  }
+  async function completionsSettled() {
+    while (running.size > 0) await Promise.allSettled([...running]);
   }
 
   async function chatCompletion(body: JsonObject, res: ServerResponse) {
@@ -691,6 +705,7 @@ export async function startOpenWebUIStandIn(options: {
     chats,
     toolCalls,
     completionRequests,
+    completionsSettled,
     errors,
     setToolServers,
     close: () =>

@@ -122,7 +122,7 @@ describe.each(backends)("a relay process killed and restarted ($name store)", (b
     relay = await spawnRelay(relayEnv(system));
     await waitFor(async () => (await system.stores.deliveries.get(`424242:${deliveryId}`))?.status === "done", "the delivery to be done", 15_000);
     // The abandoned run in Open WebUI also finishes and posts: still one comment.
-    await new Promise((r) => setTimeout(r, 3_200));
+    await system.openWebUI.completionsSettled();
     expect(system.github.comments("Codertocat", "Hello-World", 1)).toHaveLength(1);
   });
 });

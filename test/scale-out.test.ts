@@ -52,7 +52,12 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
       const again = await deliver(`${other.url}/webhook/github`, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret, deliveryId: ids[i]! });
       expect(await again.json()).toEqual({ status: "duplicate", delivery: ids[i] });
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // Had a replica queued one again, it would be pending or running now: wait for the queue to be empty and every run to end.
+    await waitFor(async () => {
+      const counts = await system.stores.deliveries.counts();
+      return counts.pending + counts.running === 0;
+    }, "the queue to be empty");
+    await system.openWebUI.completionsSettled();
     expect(numbers.map((n) => system.github.comments("Codertocat", "Hello-World", n).length)).toEqual(numbers.map(() => 1));
     expect(system.openWebUI.completionRequests).toHaveLength(numbers.length);
     for (const id of ids) expect(await system.stores.deliveries.get(key(id))).toMatchObject({ status: "done", attempts: 1 });
@@ -85,7 +90,7 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
     expect(b!.output()).toContain(`"msg":"delivery claimed","deliveryId":"${deliveryId}","attempt":2`);
     expect(tookMs).toBeLessThan(10_000);
     // The abandoned run goes on inside Open WebUI and posts too: the marker and the shared lock keep it to one comment.
-    await new Promise((r) => setTimeout(r, 2_500));
+    await system.openWebUI.completionsSettled();
     expect(system.github.comments("Codertocat", "Hello-World", 1)).toHaveLength(1);
     expect(system.github.comments("Codertocat", "Hello-World", 1)[0]!.body).toContain("Finished by the survivor.");
     process.stdout.write(`scale-out: killed replica's delivery finished by the other ${tookMs} ms after the kill\n`);
