@@ -5,6 +5,9 @@ import type { ChatRecord } from "./read-chat.ts";
 
 export type { ChatRecord } from "./read-chat.ts";
 import { createOpenWebUIRequest, isTimeout } from "./open-webui-request.ts";
+import { newRunChatBody, type NewRunChat } from "./new-run-chat.ts";
+
+export type { NewRunChat } from "./new-run-chat.ts";
 
 export interface OpenWebUIClientOptions {
   baseUrl: string;
@@ -16,14 +19,6 @@ export interface OpenWebUIClientOptions {
   fetch?: typeof fetch;
   /** Told about each failed call, for the metrics. */
   onError?: (kind: ModelErrorKind) => void;
-}
-
-export interface NewRunChat {
-  title: string;
-  model: string;
-  userMessageId: string;
-  assistantMessageId: string;
-  userMessage: string;
 }
 
 export interface CompletionRequest {
@@ -50,43 +45,7 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
   return {
     /** Creates the chat a run is recorded in, with the user message and an empty answer for Open WebUI to fill. */
     async createChat(chat: NewRunChat): Promise<ChatRecord> {
-      const timestamp = Math.floor(Date.now() / 1000);
-      const user = {
-        id: chat.userMessageId,
-        parentId: null,
-        childrenIds: [chat.assistantMessageId],
-        role: "user",
-        content: chat.userMessage,
-        timestamp,
-        models: [chat.model],
-      };
-      const assistant = {
-        id: chat.assistantMessageId,
-        parentId: chat.userMessageId,
-        childrenIds: [],
-        role: "assistant",
-        content: "",
-        model: chat.model,
-        modelName: chat.model,
-        modelIdx: 0,
-        timestamp,
-        done: false,
-      };
-      const response = await call("/api/v1/chats/new", {
-        method: "POST",
-        timeoutMs: options.requestTimeoutMs,
-        body: {
-          chat: {
-            title: chat.title,
-            models: [chat.model],
-            params: {},
-            history: { messages: { [user.id]: user, [assistant.id]: assistant }, currentId: assistant.id },
-            messages: [user, assistant],
-            tags: [],
-            timestamp: Date.now(),
-          },
-        },
-      });
+      const response = await call("/api/v1/chats/new", { method: "POST", timeoutMs: options.requestTimeoutMs, body: newRunChatBody(chat) });
       const record = (await response.json()) as ChatRecord | null;
       if (!record || typeof record.id !== "string") {
         onError("bad_response");
