@@ -1,8 +1,8 @@
 import { Octokit } from "@octokit/rest";
-import { createAppAuth } from "@octokit/auth-app";
 import type { Logger } from "../lib/logger.ts";
 import { createGitHubPacer, sharedGitHubPacer, writeKind, type Pacing } from "./github-pacer.ts";
 import { observeRateLimit } from "./observe-rate-limit.ts";
+import { octokitOptions } from "./octokit-options.ts";
 import { createInstallationAuth } from "./installation-auth.ts";
 import { paceAndRetry } from "./pace-and-retry.ts";
 import type { GitHubConfig } from "../config/read-github-config.ts";
@@ -85,14 +85,7 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
   };
 
   const octokit = new Octokit({
-    ...(options.authStrategy
-      ? { authStrategy: options.authStrategy }
-      : options.app
-        ? { authStrategy: createAppAuth, auth: { appId: options.app.id, privateKey: options.app.privateKey } }
-        : { auth: options.token }),
-    baseUrl: options.baseUrl,
-    userAgent: "openwebui-github",
-    request: { fetch: timedFetch },
+    ...octokitOptions(options, timedFetch),
     log: {
       debug: () => {},
       info: () => {},
