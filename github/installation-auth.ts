@@ -24,6 +24,14 @@ const refreshMarginMs = 60_000;
 const permissions = { issues: "write", metadata: "read" } as const;
 const repoPath = /\/repos\/([^/?#]+)\/([^/?#]+)/;
 
+/** The repository a request is for, read from its URL: an installation token is for repositories only. */
+function repositoryOf(method: string, url: string): { owner: string; repo: string } {
+  const path = new URL(url, "http://host").pathname;
+  const match = repoPath.exec(path);
+  if (!match) throw new HttpError(500, `Acting as a GitHub App, this service only calls repository endpoints; ${method} ${path} has no repository.`);
+  return { owner: decodeURIComponent(match[1]!), repo: decodeURIComponent(match[2]!) };
+}
+
 /**
  * An Octokit auth strategy for acting as a GitHub App: each request to a
  * repository goes out with an installation token of that repository's
@@ -46,13 +54,7 @@ export function createInstallationAuth(options: InstallationAuthOptions) {
 
   async function hook(request: RequestFn, route: string, parameters?: Record<string, unknown>): Promise<unknown> {
     const endpoint = request.endpoint.merge(route, parameters);
-    const url = request.endpoint.parse(endpoint).url;
-    const match = repoPath.exec(new URL(url, "http://host").pathname);
-    if (!match) {
-      throw new HttpError(500, `Acting as a GitHub App, this service only calls repository endpoints; ${String(endpoint.method)} ${new URL(url, "http://host").pathname} has no repository.`);
-    }
-    const owner = decodeURIComponent(match[1]!);
-    const repo = decodeURIComponent(match[2]!);
+    const { owner, repo } = repositoryOf(String(endpoint.method), request.endpoint.parse(endpoint).url);
     const installationId = await installationFor(owner, repo);
     const send = async (refresh: boolean) => {
       let token: string;
