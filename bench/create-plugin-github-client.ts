@@ -1,7 +1,6 @@
 // The GitHub client built on Octokit's throttling and retry plugins, configured to behave as the
 // hand-made one (github/create-github-client.ts) wherever the plugins can. Production uses the
 // hand-made one; `npm run bench` keeps this one to measure the two side by side (github-client-bench.ts).
-import { createAppAuth } from "@octokit/auth-app";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
@@ -9,6 +8,7 @@ import Bottleneck from "bottleneck";
 import type { GitHubClientOptions } from "../github/create-github-client.ts";
 import { createGitHubPacer, sharedGitHubPacer, writeKind } from "../github/github-pacer.ts";
 import { observeRateLimit } from "../github/observe-rate-limit.ts";
+import { octokitOptions } from "../github/octokit-options.ts";
 import type { Logger } from "../lib/logger.ts";
 
 // Registered in this order, each wraps the one before: retries of outages go through throttling again.
@@ -79,14 +79,7 @@ export function createPluginGitHubClient(options: GitHubClientOptions): Octokit 
     baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs) });
   const pacer = options.pacing ? createGitHubPacer(options.pacing) : sharedGitHubPacer();
   const octokit = new PluggedOctokit({
-    ...(options.authStrategy
-      ? { authStrategy: options.authStrategy }
-      : options.app
-        ? { authStrategy: createAppAuth, auth: { appId: options.app.id, privateKey: options.app.privateKey } }
-        : { auth: options.token }),
-    baseUrl: options.baseUrl,
-    userAgent: "openwebui-github",
-    request: { fetch: timedFetch },
+    ...octokitOptions(options, timedFetch),
     // The app's own client gets limits of its own: an installation's call waits in its slot for the app's token requests.
     throttle: {
       id: options.app ? "github-app" : "github",

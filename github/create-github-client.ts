@@ -1,8 +1,8 @@
 import { Octokit } from "@octokit/rest";
-import { createAppAuth } from "@octokit/auth-app";
 import type { Logger } from "../lib/logger.ts";
 import { createGitHubPacer, sharedGitHubPacer, writeKind, type Pacing } from "./github-pacer.ts";
 import { observeRateLimit } from "./observe-rate-limit.ts";
+import { octokitOptions } from "./octokit-options.ts";
 import { createInstallationAuth } from "./installation-auth.ts";
 import { paceAndRetry } from "./pace-and-retry.ts";
 import type { GitHubConfig } from "../config/read-github-config.ts";
@@ -13,10 +13,15 @@ import type { GitHubConfig } from "../config/read-github-config.ts";
  */
 export type GitHubClientTuning = Pick<GitHubClientOptions, "fetch" | "retry" | "pacing" | "onRateLimit"> & { createClient?: (options: GitHubClientOptions) => Octokit };
 
+/** A client for a service's GitHub settings, authenticated as `auth` says. */
+function clientFor(config: GitHubConfig, logger: Logger, tuning: GitHubClientTuning, auth: Pick<GitHubClientOptions, "app" | "authStrategy"> & { token?: string }): Octokit {
+  const { createClient = createGitHubClient, ...rest } = tuning;
+  return createClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...rest, ...auth });
+}
+
 /** A client that authenticates as the GitHub App itself (a JWT per request), for /app endpoints. */
 export function appClientFor(config: GitHubConfig, app: { id: number; privateKey: string }, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
-  const { createClient = createGitHubClient, ...rest } = tuning;
-  return createClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...rest, app });
+  return clientFor(config, logger, tuning, { app });
 }
 
 /**
@@ -24,13 +29,12 @@ export function appClientFor(config: GitHubConfig, app: { id: number; privateKey
  * as a GitHub App, each repository's installation token (see installation-auth.ts).
  */
 export function githubClientFor(config: GitHubConfig, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
-  const { createClient = createGitHubClient, ...rest } = tuning;
-  if (!config.app) return createClient({ token: config.token, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...rest });
+  if (!config.app) return clientFor(config, logger, tuning, { token: config.token });
   // The app's own JWT requests count against the app, not against the installations the metrics follow.
   const { onRateLimit: _installationsOnly, ...appTuning } = tuning;
   const appClient = appClientFor(config, config.app, logger, appTuning);
   const installations = createInstallationAuth({ app: config.app, appClient, logger });
-  return createClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...rest, authStrategy: installations.strategy });
+  return clientFor(config, logger, tuning, { authStrategy: installations.strategy });
 }
 
 export interface GitHubClientOptions {
@@ -85,14 +89,7 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
   };
 
   const octokit = new Octokit({
-    ...(options.authStrategy
-      ? { authStrategy: options.authStrategy }
-      : options.app
-        ? { authStrategy: createAppAuth, auth: { appId: options.app.id, privateKey: options.app.privateKey } }
-        : { auth: options.token }),
-    baseUrl: options.baseUrl,
-    userAgent: "openwebui-github",
-    request: { fetch: timedFetch },
+    ...octokitOptions(options, timedFetch),
     log: {
       debug: () => {},
       info: () => {},

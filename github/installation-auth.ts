@@ -4,6 +4,7 @@ import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { GitHubAppCredentials } from "../config/read-github-config.ts";
 import { isRequestError } from "./github-error.ts";
+import { createInstallationIds } from "./installation-ids.ts";
 
 /** What Octokit hands an auth strategy's hook. */
 type RequestFn = ((route: string, parameters?: Record<string, unknown>) => Promise<unknown>) & {
@@ -23,6 +24,14 @@ const refreshMarginMs = 60_000;
 const permissions = { issues: "write", metadata: "read" } as const;
 const repoPath = /\/repos\/([^/?#]+)\/([^/?#]+)/;
 
+/** The repository a request is for, read from its URL: an installation token is for repositories only. */
+function repositoryOf(method: string, url: string): { owner: string; repo: string } {
+  const path = new URL(url, "http://host").pathname;
+  const match = repoPath.exec(path);
+  if (!match) throw new HttpError(500, `Acting as a GitHub App, this service only calls repository endpoints; ${method} ${path} has no repository.`);
+  return { owner: decodeURIComponent(match[1]!), repo: decodeURIComponent(match[2]!) };
+}
+
 /**
  * An Octokit auth strategy for acting as a GitHub App: each request to a
  * repository goes out with an installation token of that repository's
@@ -34,34 +43,7 @@ const repoPath = /\/repos\/([^/?#]+)\/([^/?#]+)/;
 export function createInstallationAuth(options: InstallationAuthOptions) {
   const { appClient, logger } = options;
   const tokens = createAppAuth({ appId: options.app.id, privateKey: options.app.privateKey, request: appClient.request });
-  // owner/repo (lower case) → installation id; a pending lookup is shared.
-  const installations = new Map<string, Promise<number>>();
-
-  function installationFor(owner: string, repo: string): Promise<number> {
-    const key = `${owner}/${repo}`.toLowerCase();
-    let found = installations.get(key);
-    if (!found) {
-      found = appClient.rest.apps.getRepoInstallation({ owner, repo }).then(
-        ({ data }) => {
-          logger.info("GitHub App installation found", { repository: `${owner}/${repo}`, installationId: data.id });
-          return data.id;
-        },
-        (error: unknown) => {
-          installations.delete(key);
-          if (isRequestError(error) && error.status === 404) {
-            throw new HttpError(
-              403,
-              `The GitHub App is not installed on ${owner}/${repo}, so it cannot act there. An administrator must install the app on that repository (the app's settings > Install App); retrying will not help.`,
-              { cause: error },
-            );
-          }
-          throw error;
-        },
-      );
-      installations.set(key, found);
-    }
-    return found;
-  }
+  const { installationFor, forget } = createInstallationIds(appClient, logger);
 
   async function tokenFor(installationId: number, repo: string, refresh: boolean): Promise<string> {
     const ask = { type: "installation" as const, installationId, repositoryNames: [repo], permissions, ...(refresh ? { refresh: true } : {}) };
@@ -72,13 +54,7 @@ export function createInstallationAuth(options: InstallationAuthOptions) {
 
   async function hook(request: RequestFn, route: string, parameters?: Record<string, unknown>): Promise<unknown> {
     const endpoint = request.endpoint.merge(route, parameters);
-    const url = request.endpoint.parse(endpoint).url;
-    const match = repoPath.exec(new URL(url, "http://host").pathname);
-    if (!match) {
-      throw new HttpError(500, `Acting as a GitHub App, this service only calls repository endpoints; ${String(endpoint.method)} ${new URL(url, "http://host").pathname} has no repository.`);
-    }
-    const owner = decodeURIComponent(match[1]!);
-    const repo = decodeURIComponent(match[2]!);
+    const { owner, repo } = repositoryOf(String(endpoint.method), request.endpoint.parse(endpoint).url);
     const installationId = await installationFor(owner, repo);
     const send = async (refresh: boolean) => {
       let token: string;
@@ -86,7 +62,7 @@ export function createInstallationAuth(options: InstallationAuthOptions) {
         token = await tokenFor(installationId, repo, refresh);
       } catch (error) {
         // Uninstalled (or reinstalled under a new id) since the lookup: look it up again next time.
-        if (isRequestError(error) && (error.status === 404 || error.status === 422)) installations.delete(`${owner}/${repo}`.toLowerCase());
+        if (isRequestError(error) && (error.status === 404 || error.status === 422)) forget(owner, repo);
         throw error;
       }
       endpoint.headers.authorization = `token ${token}`;

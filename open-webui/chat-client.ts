@@ -5,6 +5,11 @@ import type { ChatRecord } from "./read-chat.ts";
 
 export type { ChatRecord } from "./read-chat.ts";
 import { createOpenWebUIRequest, isTimeout } from "./open-webui-request.ts";
+import { newRunChatBody, type NewRunChat } from "./new-run-chat.ts";
+import { completionBody, type CompletionRequest } from "./completion-body.ts";
+
+export type { NewRunChat } from "./new-run-chat.ts";
+export type { CompletionRequest } from "./completion-body.ts";
 
 export interface OpenWebUIClientOptions {
   baseUrl: string;
@@ -18,28 +23,9 @@ export interface OpenWebUIClientOptions {
   onError?: (kind: ModelErrorKind) => void;
 }
 
-export interface NewRunChat {
-  title: string;
-  model: string;
-  userMessageId: string;
-  assistantMessageId: string;
-  userMessage: string;
-}
-
-export interface CompletionRequest {
-  model: string;
-  system: string;
-  userMessage: string;
-  chatId: string;
-  userMessageId: string;
-  assistantMessageId: string;
-  toolIds: string[];
-}
-
 /**
- * The parts of Open WebUI's API the relay uses. Tool calls are executed by
- * Open WebUI only on the streaming path with both `chat_id` and `id` set, so
- * the completion is always sent that way.
+ * The parts of Open WebUI's API the relay uses: a chat for each run, the
+ * completion that runs the model and its tool calls in it, and the chat read back.
  */
 export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
   const onError = options.onError ?? (() => {});
@@ -50,43 +36,7 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
   return {
     /** Creates the chat a run is recorded in, with the user message and an empty answer for Open WebUI to fill. */
     async createChat(chat: NewRunChat): Promise<ChatRecord> {
-      const timestamp = Math.floor(Date.now() / 1000);
-      const user = {
-        id: chat.userMessageId,
-        parentId: null,
-        childrenIds: [chat.assistantMessageId],
-        role: "user",
-        content: chat.userMessage,
-        timestamp,
-        models: [chat.model],
-      };
-      const assistant = {
-        id: chat.assistantMessageId,
-        parentId: chat.userMessageId,
-        childrenIds: [],
-        role: "assistant",
-        content: "",
-        model: chat.model,
-        modelName: chat.model,
-        modelIdx: 0,
-        timestamp,
-        done: false,
-      };
-      const response = await call("/api/v1/chats/new", {
-        method: "POST",
-        timeoutMs: options.requestTimeoutMs,
-        body: {
-          chat: {
-            title: chat.title,
-            models: [chat.model],
-            params: {},
-            history: { messages: { [user.id]: user, [assistant.id]: assistant }, currentId: assistant.id },
-            messages: [user, assistant],
-            tags: [],
-            timestamp: Date.now(),
-          },
-        },
-      });
+      const response = await call("/api/v1/chats/new", { method: "POST", timeoutMs: options.requestTimeoutMs, body: newRunChatBody(chat) });
       const record = (await response.json()) as ChatRecord | null;
       if (!record || typeof record.id !== "string") {
         onError("bad_response");
@@ -97,25 +47,7 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
 
     /** Runs the model, and the tool calls it makes, to the end. Resolves when Open WebUI is done. */
     async complete(request: CompletionRequest): Promise<void> {
-      const response = await call("/api/chat/completions", {
-        method: "POST",
-        timeoutMs: options.completionTimeoutMs,
-        body: {
-          model: request.model,
-          messages: [
-            { role: "system", content: request.system },
-            { role: "user", content: request.userMessage },
-          ],
-          stream: true,
-          chat_id: request.chatId,
-          id: request.assistantMessageId,
-          // Names the user message already in the chat: without it, Open WebUI 0.12 resets the
-          // prepared answer's parentId and the chat page no longer shows the question above it.
-          user_message: { id: request.userMessageId },
-          tool_ids: request.toolIds,
-          params: { function_calling: "native" },
-        },
-      });
+      const response = await call("/api/chat/completions", { method: "POST", timeoutMs: options.completionTimeoutMs, body: completionBody(request) });
       // Whether Open WebUI answers `null` or streams, the run is over only when the body ends.
       try {
         await response.arrayBuffer();

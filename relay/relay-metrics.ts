@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { declareRateLimitGauge } from "../github/rate-limit-gauge.ts";
+import { createMetricRegistry } from "../lib/metric-registry.ts";
 import type { DeliveryLog, DeliveryStatus } from "../store/delivery-log.ts";
 
 /** What happened to a delivery: at the webhook (received, queued, duplicate, ignored) or in the worker. */
@@ -33,64 +34,48 @@ export function eventLabel(event: string): string {
   return /^[a-z_]{1,50}$/.test(event) ? event : "other";
 }
 
-/**
- * The relay's Prometheus metrics, in a registry of its own: tests run several
- * relays in one process, and the global registry would mix them.
- */
+/** The relay's Prometheus metrics, in a registry of its own. */
 export function createRelayMetrics(options: { deliveries: Pick<DeliveryLog, "counts">; prefix?: string; processMetrics?: boolean }) {
-  const prefix = options.prefix ?? "openwebui_github_";
-  const registry = new Registry();
-  const deliveries = new Counter({
-    name: `${prefix}deliveries_total`,
+  const metrics = createMetricRegistry(options.prefix);
+  const deliveries = metrics.counter({
+    name: "deliveries_total",
     help: "Webhook deliveries by event and outcome: received (signed and well-formed), queued, duplicate, ignored at the webhook; done, failed, dead, retried, ignored in the worker.",
     labelNames: ["event", "outcome"] as const,
-    registers: [registry],
   });
-  new Gauge({
-    name: `${prefix}queue_deliveries`,
+  metrics.gauge({
+    name: "queue_deliveries",
     help: "Stored deliveries by status, read from the store at scrape time.",
     labelNames: ["status"] as const,
-    registers: [registry],
     async collect() {
       const counts = await options.deliveries.counts();
       for (const status of statuses) this.set({ status }, counts[status] ?? 0);
     },
   });
-  const runDuration = new Histogram({
-    name: `${prefix}run_duration_seconds`,
+  const runDuration = metrics.histogram({
+    name: "run_duration_seconds",
     help: "Time from claiming a delivery to its outcome (chat, model, tool calls, comment), by outcome.",
     labelNames: ["outcome"] as const,
     // Models answer in seconds to minutes; OPENWEBUI_TIMEOUT_MS defaults to 10 minutes.
     buckets: [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600],
-    registers: [registry],
   });
-  const webhookAnswer = new Histogram({
-    name: `${prefix}webhook_answer_seconds`,
+  const webhookAnswer = metrics.histogram({
+    name: "webhook_answer_seconds",
     help: "Time from a webhook request's headers to the end of the relay's answer, by status code (a 202 goes out once the delivery is stored durably). GitHub gives up after 10 s.",
     labelNames: ["code"] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 10],
-    registers: [registry],
   });
-  const modelErrors = new Counter({
-    name: `${prefix}model_errors_total`,
+  const modelErrors = metrics.counter({
+    name: "model_errors_total",
     help: "Failed calls to Open WebUI and runs without a result, by kind.",
     labelNames: ["kind"] as const,
-    registers: [registry],
   });
-  const toolErrors = new Counter({
-    name: `${prefix}tool_errors_total`,
+  const toolErrors = metrics.counter({
+    name: "tool_errors_total",
     help: "Tool calls of the relay's runs that Open WebUI recorded as failed (read back from the run's chat), by tool.",
     labelNames: ["tool"] as const,
-    registers: [registry],
   });
-  const rateLimit = new Gauge({
-    name: `${prefix}github_rate_limit_remaining`,
-    help: "GitHub's x-ratelimit-remaining on the latest response to this process's GitHub client (one client for the relay and the tool server under npm start), by x-ratelimit-resource.",
-    labelNames: ["resource"] as const,
-    registers: [registry],
-  });
-  // Under their usual names (process_cpu_seconds_total, nodejs_heap_size_used_bytes, ...), which dashboards expect.
-  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  const githubRateLimit = declareRateLimitGauge(metrics);
+  if (options.processMetrics) metrics.addProcessMetrics();
 
   const observer: RelayObserver = {
     delivery: (event, outcome) => deliveries.inc({ event: eventLabel(event), outcome }),
@@ -98,8 +83,8 @@ export function createRelayMetrics(options: { deliveries: Pick<DeliveryLog, "cou
     modelError: (kind) => modelErrors.inc({ kind }),
     // Our own tools by name; anything else Open WebUI reports is one series.
     toolError: (tool) => toolErrors.inc({ tool: /^(get_issue|post_issue_comment)$/.test(tool) ? tool : "other" }),
-    githubRateLimit: (resource, remaining) => rateLimit.set({ resource }, remaining),
+    githubRateLimit,
     webhookAnswered: (code, seconds) => webhookAnswer.observe({ code: webhookCodes.has(code) ? String(code) : "other" }, seconds),
   };
-  return { registry, observer };
+  return { registry: metrics.registry, observer };
 }

@@ -14,44 +14,40 @@ export function pairsToFields(pairs: unknown): Fields {
 const text = (value: string | undefined) => value ?? null;
 const int = (value: string | undefined) => (value === undefined || value === "" ? null : Number(value));
 
+/**
+ * Reads a record's fields from its hash by the kind each holds: a string the
+ * scripts always write, text or an integer that may be absent, a number.
+ */
+function fieldReader(f: Fields) {
+  const kind =
+    <V>(read: (value: string | undefined) => V) =>
+    <K extends string>(...names: K[]) =>
+      Object.fromEntries(names.map((name) => [name, read(f[name])])) as Record<K, V>;
+  return { strings: kind((value) => value!), texts: kind(text), ints: kind(int), numbers: kind(Number) };
+}
+
 /** A delivery's hash (see delivery-scripts.ts); undefined for a missing key (an empty hash). */
 export function toDelivery(f: Fields): DeliveryRecord | undefined {
   if (!f.key) return undefined;
+  const read = fieldReader(f);
   return {
-    key: f.key,
-    deliveryId: f.deliveryId!,
-    event: f.event!,
-    action: text(f.action),
+    ...read.strings("key", "deliveryId", "event"),
     status: f.status as DeliveryStatus,
-    reason: text(f.reason),
-    repository: text(f.repository),
-    issueNumber: int(f.issueNumber),
-    payload: text(f.payload),
+    ...read.texts("action", "reason", "repository", "payload", "chatId", "commentUrl", "lastError"),
+    ...read.ints("issueNumber", "nextAttemptAt", "startedAt", "finishedAt"),
+    ...read.numbers("receivedAt", "updatedAt"),
     attempts: Number(f.attempts ?? 0),
-    receivedAt: Number(f.receivedAt),
-    updatedAt: Number(f.updatedAt),
-    chatId: text(f.chatId),
-    commentUrl: text(f.commentUrl),
-    lastError: text(f.lastError),
-    nextAttemptAt: int(f.nextAttemptAt),
-    startedAt: int(f.startedAt),
-    finishedAt: int(f.finishedAt),
   };
 }
 
 /** A run's hash (see coordination-scripts.ts); undefined for a missing chat. */
 export function toRun(f: Fields): RunRecord | undefined {
   if (!f.chatId) return undefined;
+  const read = fieldReader(f);
   return {
-    chatId: f.chatId,
-    deliveryKey: f.deliveryKey!,
-    deliveryId: f.deliveryId!,
-    owner: f.owner!,
-    repo: f.repo!,
-    issueNumber: Number(f.issueNumber),
-    messageId: f.messageId!,
-    commentId: int(f.commentId),
-    commentUrl: text(f.commentUrl),
-    createdAt: Number(f.createdAt),
+    ...read.strings("chatId", "deliveryKey", "deliveryId", "owner", "repo", "messageId"),
+    ...read.numbers("issueNumber", "createdAt"),
+    ...read.ints("commentId"),
+    ...read.texts("commentUrl"),
   };
 }
