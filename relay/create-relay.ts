@@ -1,21 +1,15 @@
-import { randomUUID } from "node:crypto";
 import type { RequestListener } from "node:http";
-import express from "express";
 import type { GitHubClients } from "../deployment/create-github-clients.ts";
-import { errorMiddleware } from "../lib/error-middleware.ts";
-import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { WriteLimit } from "../store/coordination.ts";
 import type { RelayStores } from "../store/stores.ts";
 import type { RelayConfig } from "../config/load-relay-config.ts";
 import type { OpenWebUIChat } from "../deployment/create-open-webui-chat.ts";
-import { createAdminApi } from "./admin-api.ts";
-import { createDeliveriesPage } from "./deliveries-page.ts";
-import { createDeliveryProcessor } from "./process-delivery.ts";
-import { reconcileDeliveries } from "./reconcile-deliveries.ts";
+import { createRelayApp } from "./create-relay-app.ts";
+import { createRelayWorker } from "./create-relay-worker.ts";
 import { createRelayMetrics } from "./relay-metrics.ts";
+import { startReconciliation } from "./start-reconciliation.ts";
 import { createWebhookHandler } from "./webhook-handler.ts";
-import { createWorker } from "./worker.ts";
 
 export interface RelayDependencies {
   stores: RelayStores;
@@ -37,42 +31,13 @@ function isWebhookPath(url: string | undefined): boolean {
 
 /** Wires the relay (webhook endpoint, worker, admin pages) with the deployment's clients; listens nowhere. */
 export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependencies) {
-  const { stores, logger, secrets } = deps;
+  const { stores, logger } = deps;
   const { deliveries, coordination } = stores;
   const { registry, observer } = createRelayMetrics({ deliveries, processMetrics: true });
   const { github, app: appClient, ownLogin } = deps.github;
   deps.github.onRateLimit(observer.githubRateLimit);
   deps.openWebUI.onError(observer.modelError);
-  const openWebUI = deps.openWebUI.client;
-  const worker = createWorker({
-    queue: stores.queue,
-    coordination,
-    logger,
-    concurrency: config.concurrency,
-    leaseMs: config.leaseMs,
-    pollIntervalMs: deps.pollIntervalMs ?? config.pollIntervalMs,
-    maxAttempts: config.maxAttempts,
-    retry: config.retry,
-    writeLimits: deps.commentLimits ?? config.github.commentLimits,
-    secrets,
-    observer,
-    process: createDeliveryProcessor({
-      runs: stores.runs,
-      coordination,
-      github,
-      openWebUI,
-      model: config.openWebUI.model,
-      toolServerId: config.openWebUI.toolServerId,
-      commentFallback: config.commentFallback,
-      ownLogin: ownLogin.resolve,
-      secrets,
-      commentLimits: deps.commentLimits ?? config.github.commentLimits,
-      commentTiming: { budgetWaitMs: config.github.commentBudgetWaitMs, lockMs: config.github.commentLockMs },
-      allowList: config.github.allowList,
-      logger,
-      observer,
-    }),
-  });
+  const worker = createRelayWorker(config, deps, observer);
   const webhookHandler = createWebhookHandler({
     secret: config.webhookSecret,
     deliveries,
@@ -82,22 +47,9 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     logger,
     observer,
   });
+  const app = createRelayApp(config, { deliveries, registry, logger, onReplay: () => worker.wake() });
 
-  const app = express();
-  app.disable("x-powered-by");
-  app.get("/health", async (_req, res) => {
-    res.json({ status: "ok", deliveries: await deliveries.counts() });
-  });
-  app.use(metricsEndpoint(registry, config.metricsToken));
-  app.use("/api", createAdminApi({ deliveries, token: config.adminToken, onReplay: () => worker.wake(), logger }));
-  app.use(createDeliveriesPage({ deliveries, token: config.adminToken, openWebUIUrl: config.openWebUI.publicUrl, onReplay: () => worker.wake(), logger }));
-  app.use((_req, res) => {
-    res.status(404).json({ detail: "Not found. GitHub webhooks go to POST /webhook/github." });
-  });
-  app.use(errorMiddleware(logger));
-
-  let reconciler: NodeJS.Timeout | undefined;
-  let firstRound: NodeJS.Timeout | undefined;
+  let stopReconciling: (() => void) | undefined;
   // The webhook bypasses express: it reads the raw bytes itself (the signature is over them), and
   // express's per-request work would cost much of the acknowledgement path's throughput.
   const handler: RequestListener = (req, res) => {
@@ -119,33 +71,12 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
       if (reconcile) {
         // An app's own webhook log is read with the app's JWT, not the token.
         const reader = reconcile.hook.kind === "app" && appClient ? appClient : github;
-        let busy = false;
-        const roundOwner = randomUUID();
-        // One round at a time; the first right after startup, when the last outage's failures are fresh.
-        const round = async () => {
-          if (busy) return;
-          busy = true;
-          try {
-            // Replicas sharing a store take turns: one round per interval for all, not one each. Never unlocked, it lapses.
-            if (!(await coordination.tryLock("reconcile", roundOwner, Math.floor(reconcile.intervalMs * 0.9)))) return;
-            const result = await reconcileDeliveries({ github: reader, hook: reconcile.hook, deliveries, windowMs: reconcile.windowMs, logger });
-            logger.info("reconciled the webhook's deliveries", { checked: result.checked, failed: result.failed, redelivered: result.redelivered.length });
-          } catch (error) {
-            logger.warn("could not reconcile the webhook's deliveries", { error: error instanceof Error ? error.message : String(error) });
-          } finally {
-            busy = false;
-          }
-        };
-        reconciler = setInterval(() => void round(), reconcile.intervalMs);
-        reconciler.unref();
-        firstRound = setTimeout(() => void round(), 1_000);
-        firstRound.unref();
+        stopReconciling = startReconciliation({ github: reader, ...reconcile, deliveries, coordination, logger });
       }
     },
     /** Stops taking work; runs still going after the grace period (RELAY_SHUTDOWN_GRACE_MS unless given) go back to the queue. */
     async close(graceMs = config.shutdownGraceMs) {
-      clearInterval(reconciler);
-      clearTimeout(firstRound);
+      stopReconciling?.();
       await worker.stop(graceMs);
     },
   };

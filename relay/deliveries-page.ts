@@ -5,7 +5,7 @@ import { isHttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { DeliveryLog, DeliveryStatus } from "../store/delivery-log.ts";
 import { deliveryView } from "./admin-api.ts";
-import { createAdminSession, sessionCookieName, sessionCookieOptions } from "./admin-session.ts";
+import { createAdminSession, type AdminSession, sessionCookieName, sessionCookieOptions } from "./admin-session.ts";
 import { replayDelivery } from "./replay-delivery.ts";
 import { deliveryStatuses, renderDeliveries, renderSignIn, styleHash } from "./render-deliveries-page.ts";
 
@@ -48,6 +48,42 @@ function statusFilter(value: unknown): DeliveryStatus | undefined | null {
   return typeof value === "string" && deliveryStatuses.includes(value as DeliveryStatus) ? (value as DeliveryStatus) : null;
 }
 
+/** Without RELAY_ADMIN_TOKEN there is no page, only how to turn it on. */
+function pageOff(router: Router): Router {
+  router.use("/deliveries", (_req, res) => {
+    res.status(404).type("text").send("The deliveries page is off. Set RELAY_ADMIN_TOKEN to turn it on.\n");
+  });
+  return router;
+}
+
+type ListPage = (res: Response, httpStatus: number, sessionValue: string, status: DeliveryStatus | undefined, notice?: string) => Promise<void>;
+
+/** POST /deliveries/:key/replay: the page's one action that changes anything, behind the session and two more locks. */
+function replayFromPage(options: DeliveriesPageOptions, session: AdminSession, listPage: ListPage): RequestHandler {
+  return async (req, res) => {
+    const current = sessionCookie(req);
+    if (!current || !session.verify(current)) return html(res, 401, renderSignIn({ error: "Your session has ended. Sign in again, then replay." }));
+    // SameSite=Strict already keeps the cookie off cross-site requests; the form token and the
+    // browser's own Sec-Fetch-Site are two more locks on the only action that changes anything.
+    const site = req.get("sec-fetch-site");
+    const csrf = typeof req.body?.csrf === "string" ? req.body.csrf : "";
+    if ((site && site !== "same-origin") || !constantTimeEqual(csrf, session.csrfFor(current))) {
+      return html(res, 403, "<!doctype html><title>Refused</title><p>This replay did not come from the deliveries page. Open /deliveries and press Replay there.</p>");
+    }
+    let replayed;
+    try {
+      replayed = await replayDelivery(options.deliveries, String(req.params.key));
+    } catch (error) {
+      if (!isHttpError(error)) throw error;
+      return listPage(res, error.status, current, undefined, error.detail);
+    }
+    options.logger.info("delivery replayed by an admin", { deliveryId: replayed.deliveryId, via: "deliveries page" });
+    options.onReplay();
+    // Unfiltered: under "failed" the replayed row would vanish instead of showing pending, then done.
+    res.redirect(303, "/deliveries");
+  };
+}
+
 /**
  * The deliveries page, for people in a browser: GET /deliveries behind a sign-in with
  * RELAY_ADMIN_TOKEN. Rendered on the server, so the page runs no script and its CSP forbids all.
@@ -57,12 +93,7 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
   const now = options.now ?? Date.now;
   router.use("/deliveries", securityHeaders, cookieParser());
   const { token } = options;
-  if (!token) {
-    router.use("/deliveries", (_req, res) => {
-      res.status(404).type("text").send("The deliveries page is off. Set RELAY_ADMIN_TOKEN to turn it on.\n");
-    });
-    return router;
-  }
+  if (!token) return pageOff(router);
   const session = createAdminSession(token, { lifetimeMs: sessionLifetimeMs, now });
   const form = express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 10 });
 
@@ -99,28 +130,7 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
     res.redirect(303, "/deliveries");
   });
 
-  router.post("/deliveries/:key/replay", form, async (req, res) => {
-    const current = sessionCookie(req);
-    if (!current || !session.verify(current)) return html(res, 401, renderSignIn({ error: "Your session has ended. Sign in again, then replay." }));
-    // SameSite=Strict already keeps the cookie off cross-site requests; the form token and the
-    // browser's own Sec-Fetch-Site are two more locks on the only action that changes anything.
-    const site = req.get("sec-fetch-site");
-    const csrf = typeof req.body?.csrf === "string" ? req.body.csrf : "";
-    if ((site && site !== "same-origin") || !constantTimeEqual(csrf, session.csrfFor(current))) {
-      return html(res, 403, "<!doctype html><title>Refused</title><p>This replay did not come from the deliveries page. Open /deliveries and press Replay there.</p>");
-    }
-    let replayed;
-    try {
-      replayed = await replayDelivery(options.deliveries, String(req.params.key));
-    } catch (error) {
-      if (!isHttpError(error)) throw error;
-      return listPage(res, error.status, current, undefined, error.detail);
-    }
-    options.logger.info("delivery replayed by an admin", { deliveryId: replayed.deliveryId, via: "deliveries page" });
-    options.onReplay();
-    // Unfiltered: under "failed" the replayed row would vanish instead of showing pending, then done.
-    res.redirect(303, "/deliveries");
-  });
+  router.post("/deliveries/:key/replay", form, replayFromPage(options, session, listPage));
 
   return router;
 }

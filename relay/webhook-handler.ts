@@ -5,7 +5,7 @@ import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { DeliveryLog } from "../store/delivery-log.ts";
 import { classifyDelivery } from "./classify-delivery.ts";
-import { readRawBody } from "./read-raw-body.ts";
+import { header, readGitHubDelivery } from "./read-github-delivery.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 import { createSignatureVerifier } from "./verify-signature.ts";
 
@@ -23,26 +23,30 @@ export interface WebhookHandlerOptions {
   maxBodyBytes?: number;
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
-}
-
 function send(res: ServerResponse, status: number, body: object) {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
   res.end(text);
 }
 
-/** The payload and its JSON text (what the worker will read back). */
-function parsePayload(body: string, contentType: string | undefined): { payload: unknown; json: string } {
-  // A hook set to "application/x-www-form-urlencoded" sends the JSON in a `payload` field.
-  const json = contentType?.startsWith("application/x-www-form-urlencoded") ? (new URLSearchParams(body).get("payload") ?? "") : body;
-  try {
-    return { payload: JSON.parse(json), json };
-  } catch {
-    throw new HttpError(400, "The body is not valid JSON.");
+/** Answers a delivery already stored: queued again when it is a redelivery of work that failed, else a duplicate. */
+async function answerRepeatedDelivery(
+  res: ServerResponse,
+  options: WebhookHandlerOptions & { observer: RelayObserver },
+  { key, deliveryId, event, action, work }: { key: string; deliveryId: string; event: string; action: string | null; work: boolean },
+) {
+  const { deliveries, observer, logger } = options;
+  const replayed = work ? await deliveries.replay(key) : undefined;
+  if (replayed) {
+    observer.delivery(event, "queued");
+    logger.info("redelivered delivery queued again", { deliveryId, key, event, action });
+    send(res, 202, { status: "queued", delivery: deliveryId, redelivered: true });
+    options.onQueued();
+    return;
   }
+  observer.delivery(event, "duplicate");
+  logger.info("duplicate delivery", { deliveryId, key, event, action });
+  send(res, 202, { status: "duplicate", delivery: deliveryId });
 }
 
 /**
@@ -56,21 +60,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
   const verifySignature = createSignatureVerifier(options.secret);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const deliveryId = header(req, "x-github-delivery");
-    const raw = await readRawBody(req, maxBodyBytes);
-    // GitHub never sends an empty body.
-    if (raw.length === 0) throw new HttpError(400, "The body is empty.");
-    // Decoded once: verified, parsed and stored as the same text.
-    const text = raw.toString("utf8");
-    if (!(await verifySignature(text, header(req, "x-hub-signature-256")))) {
-      logger.warn("webhook signature missing or wrong", { deliveryId: deliveryId ?? null });
-      throw new HttpError(401, "Missing or wrong X-Hub-Signature-256. Check that the webhook's secret matches GITHUB_WEBHOOK_SECRET.");
-    }
-    const event = header(req, "x-github-event");
-    if (!event || !deliveryId) throw new HttpError(400, "Missing X-GitHub-Event or X-GitHub-Delivery header.");
-    const { payload, json } = parsePayload(text, header(req, "content-type"));
-    if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new HttpError(400, "The payload is not a JSON object.");
-
+    const { deliveryId, event, payload, json } = await readGitHubDelivery(req, { verifySignature, maxBodyBytes, logger });
     const classification = classifyDelivery(event, payload, { allowList: options.allowList, ownLogin: options.ownLogin() });
     if (classification.kind === "invalid") throw new HttpError(400, `Unusable ${event} payload: ${classification.reason}.`);
     observer.delivery(event, "received");
@@ -94,21 +84,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       ...(classification.issueNumber !== undefined ? { issueNumber: classification.issueNumber } : {}),
       ...(work ? { payload: json } : {}),
     });
-    if (!inserted) {
-      // GitHub's Redeliver reuses the GUID: for one that failed or was dead-lettered, that is a request to try again.
-      const replayed = work ? await deliveries.replay(key) : undefined;
-      if (replayed) {
-        observer.delivery(event, "queued");
-        logger.info("redelivered delivery queued again", { deliveryId, key, event, action });
-        send(res, 202, { status: "queued", delivery: deliveryId, redelivered: true });
-        options.onQueued();
-        return;
-      }
-      observer.delivery(event, "duplicate");
-      logger.info("duplicate delivery", { deliveryId, key, event, action });
-      send(res, 202, { status: "duplicate", delivery: deliveryId });
-      return;
-    }
+    // GitHub's Redeliver reuses the GUID: for one that failed or was dead-lettered, that is a request to try again.
+    if (!inserted) return answerRepeatedDelivery(res, { ...options, observer }, { key, deliveryId, event, action, work });
     observer.delivery(event, work ? "queued" : "ignored");
     if (work) {
       logger.info("delivery queued", { deliveryId, event, action, repository: classification.repository, issue: classification.issueNumber });

@@ -1,10 +1,10 @@
 import type { Logger } from "../lib/logger.ts";
 import type { Coordination, WriteLimit } from "../store/coordination.ts";
 import type { DeliveryRecord } from "../store/delivery-log.ts";
-import type { Claim, DeliveryOutcome, DeliveryQueue } from "../store/delivery-queue.ts";
+import type { DeliveryOutcome, DeliveryQueue } from "../store/delivery-queue.ts";
 import { admitClaim } from "./admit-claim.ts";
-import { holdLease, reportLostLease, type HeldLease } from "./hold-lease.ts";
-import { runClaim } from "./run-claim.ts";
+import { createRunsInProgress } from "./runs-in-progress.ts";
+import { createSerialPump } from "./serial-pump.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 
 export interface WorkerOptions {
@@ -39,62 +39,29 @@ export function createWorker(options: WorkerOptions) {
   const now = options.now ?? Date.now;
   const observer = options.observer ?? noObserver;
   const secrets = options.secrets ?? [];
-  const inFlight = new Set<Promise<void>>();
-  const running = new Map<string, { claim: Claim; held: HeldLease }>();
+  const runs = createRunsInProgress({ ...options, logger, secrets, observer, now, onSettled: () => void pump() });
   let stopped = true;
-  let pumping = false;
-  let again = false;
   let timer: NodeJS.Timeout | undefined;
   let budgetTimer: NodeJS.Timeout | undefined;
-  const idleWaiters: Array<() => void> = [];
 
-  async function pump() {
-    if (pumping) {
-      again = true;
-      return;
+  /** Starts runs until every slot is taken, the comment budget is used up, or the queue has nothing due. */
+  async function fillSlots(): Promise<"idle" | "busy"> {
+    while (!stopped && runs.size < options.concurrency) {
+      const claim = await queue.claim(options.leaseMs);
+      if (!claim) return runs.size === 0 ? "idle" : "busy";
+      const admission = await admitClaim(claim, { ...options, logger, observer, now });
+      if (!admission.run && admission.budgetWaitMs === undefined) continue;
+      if (!admission.run) {
+        clearTimeout(budgetTimer);
+        budgetTimer = setTimeout(() => void pump(), admission.budgetWaitMs);
+        budgetTimer.unref();
+        return "busy";
+      }
+      runs.start(claim);
     }
-    pumping = true;
-    try {
-      let empty = false;
-      do {
-        again = false;
-        empty = false;
-        while (!stopped && inFlight.size < options.concurrency) {
-          const claim = await queue.claim(options.leaseMs);
-          if (!claim) {
-            empty = true;
-            break;
-          }
-          const { delivery } = claim;
-          const admission = await admitClaim(claim, { ...options, logger, observer, now });
-          if (!admission.run && admission.budgetWaitMs === undefined) continue;
-          if (!admission.run) {
-            clearTimeout(budgetTimer);
-            budgetTimer = setTimeout(() => void pump(), admission.budgetWaitMs);
-            budgetTimer.unref();
-            break;
-          }
-          logger.info("delivery claimed", { deliveryId: delivery.deliveryId, attempt: delivery.attempts });
-          // Renewed every third of the lease while the run lives, so a live run keeps its delivery however long it takes.
-          const held = holdLease(queue, claim.lease, { leaseMs: options.leaseMs, logger, deliveryId: delivery.deliveryId });
-          running.set(delivery.key, { claim, held });
-          const task = runClaim(claim, { ...options, held, logger, secrets, observer, now })
-            .catch((error) => logger.error("could not record a delivery's outcome", { deliveryId: delivery.deliveryId, error }))
-            .finally(() => {
-              inFlight.delete(task);
-              running.delete(delivery.key);
-              void pump();
-            });
-          inFlight.add(task);
-        }
-      } while (again && !stopped);
-      if (empty && inFlight.size === 0) for (const done of idleWaiters.splice(0)) done();
-    } catch (error) {
-      logger.error("worker could not read the queue", { error });
-    } finally {
-      pumping = false;
-    }
+    return "busy";
   }
+  const { pump, idle } = createSerialPump(fillSlots, { logger, again: () => !stopped });
 
   return {
     /**
@@ -120,20 +87,8 @@ export function createWorker(options: WorkerOptions) {
       stopped = true;
       if (timer) clearInterval(timer);
       clearTimeout(budgetTimer);
-      const all = Promise.allSettled([...inFlight]);
-      if (Number.isFinite(graceMs)) {
-        let timeout: NodeJS.Timeout | undefined;
-        await Promise.race([all, new Promise((r) => (timeout = setTimeout(r, graceMs)))]);
-        clearTimeout(timeout);
-      } else {
-        await all;
-      }
-      for (const { claim, held } of running.values()) {
-        const { delivery, lease } = claim;
-        held.stop();
-        if (!reportLostLease(await queue.release(lease), logger, { deliveryId: delivery.deliveryId, change: "release" })) continue;
-        logger.warn("run unfinished at shutdown; the delivery goes back to the queue", { deliveryId: delivery.deliveryId });
-      }
+      await runs.settle(graceMs);
+      await runs.release();
     },
     /**
      * Resolves once the worker, looking at the queue after this call, finds nothing due and has no run
@@ -141,13 +96,10 @@ export function createWorker(options: WorkerOptions) {
      * nothing else will happen.
      */
     idle(): Promise<void> {
-      if (stopped) return Promise.resolve();
-      const settled = new Promise<void>((done) => idleWaiters.push(done));
-      void pump();
-      return settled;
+      return stopped ? Promise.resolve() : idle();
     },
     get busy() {
-      return inFlight.size;
+      return runs.size;
     },
   };
 }

@@ -1,0 +1,41 @@
+import type { RelayConfig } from "../config/load-relay-config.ts";
+import type { RelayObserver } from "./relay-metrics.ts";
+import type { RelayDependencies } from "./create-relay.ts";
+import { createDeliveryProcessor } from "./process-delivery.ts";
+import { createWorker } from "./worker.ts";
+
+/** The worker and the run it gives each delivery, from the relay's config and the deployment's clients. */
+export function createRelayWorker(config: Readonly<RelayConfig>, deps: RelayDependencies, observer: RelayObserver) {
+  const { stores, logger, secrets } = deps;
+  const { coordination } = stores;
+  const commentLimits = deps.commentLimits ?? config.github.commentLimits;
+  return createWorker({
+    queue: stores.queue,
+    coordination,
+    logger,
+    concurrency: config.concurrency,
+    leaseMs: config.leaseMs,
+    pollIntervalMs: deps.pollIntervalMs ?? config.pollIntervalMs,
+    maxAttempts: config.maxAttempts,
+    retry: config.retry,
+    writeLimits: commentLimits,
+    secrets,
+    observer,
+    process: createDeliveryProcessor({
+      runs: stores.runs,
+      coordination,
+      github: deps.github.github,
+      openWebUI: deps.openWebUI.client,
+      model: config.openWebUI.model,
+      toolServerId: config.openWebUI.toolServerId,
+      commentFallback: config.commentFallback,
+      ownLogin: deps.github.ownLogin.resolve,
+      secrets,
+      commentLimits,
+      commentTiming: { budgetWaitMs: config.github.commentBudgetWaitMs, lockMs: config.github.commentLockMs },
+      allowList: config.github.allowList,
+      logger,
+      observer,
+    }),
+  });
+}

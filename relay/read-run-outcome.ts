@@ -1,0 +1,56 @@
+import { postRunComment } from "../github/post-run-comment.ts";
+import type { RunTarget } from "../github/run-comment.ts";
+import { redactCredentials } from "../github/safe-comment.ts";
+import { TransientError } from "../lib/transient-error.ts";
+import type { DeliveryOutcome } from "../store/delivery-queue.ts";
+import { failedToolCalls, finalAnswer, messageError } from "../open-webui/read-chat.ts";
+import type { ProcessorOptions } from "./process-delivery.ts";
+import type { RelayObserver } from "./relay-metrics.ts";
+import type { ModelRun } from "./run-model.ts";
+
+type OutcomeOptions = Omit<ProcessorOptions, "observer"> & { observer: RelayObserver };
+
+/**
+ * What a finished run came to: the model's own comment, or its answer posted by the relay
+ * (COMMENT_FALLBACK), or a failure that says why. Counts the run's failed tool calls on the way.
+ */
+export async function readRunOutcome(options: OutcomeOptions, target: RunTarget, { chatId, assistantMessageId }: ModelRun, log: Record<string, unknown>): Promise<DeliveryOutcome> {
+  const { openWebUI, runs, logger, observer } = options;
+  // Read back once: the tool calls that failed are counted, and the answer is there for the fallback.
+  // The run's record (did the model comment?) is read meanwhile: two round trips at once, not one after the other.
+  const [record, run] = await Promise.all([openWebUI.getChat(chatId), runs.get(chatId)]);
+  for (const tool of failedToolCalls(record, assistantMessageId)) {
+    observer.toolError(tool);
+    logger.warn("a tool call failed in the run", { ...log, chatId, tool });
+  }
+  if (run?.commentUrl) {
+    logger.info("comment posted by the model", { ...log, chatId, commentUrl: run.commentUrl });
+    return { status: "done", reason: "commented by the model", commentUrl: run.commentUrl };
+  }
+
+  const answer = finalAnswer(record, assistantMessageId);
+  if (!answer) {
+    const error = messageError(record, assistantMessageId);
+    observer.modelError(error ? "message_error" : "no_answer");
+    logger.warn("run finished without a comment or an answer", { ...log, chatId, error });
+    // Open WebUI answers 200 and writes the model provider's failure on the message: an outage, worth retrying.
+    if (error) throw new TransientError(`Open WebUI reported: ${error}`);
+    return { status: "failed", reason: "the model neither called post_issue_comment nor gave an answer" };
+  }
+  if (!options.commentFallback) {
+    logger.warn("the model answered without commenting, and COMMENT_FALLBACK is off", { ...log, chatId });
+    return { status: "failed", reason: "the model did not call post_issue_comment, and COMMENT_FALLBACK is off" };
+  }
+  return postAnswer(options, target, { chatId, answer }, log);
+}
+
+/** The fallback: the relay posts the model's answer as the run's comment, credentials removed. */
+async function postAnswer(options: OutcomeOptions, target: RunTarget, { chatId, answer }: { chatId: string; answer: string }, log: Record<string, unknown>): Promise<DeliveryOutcome> {
+  const { github, coordination, runs, logger } = options;
+  const safe = redactCredentials(answer, options.secrets);
+  if (safe !== answer) logger.warn("credentials removed from the model's answer before posting", { ...log, chatId });
+  const posted = await postRunComment({ github, coordination, commentLimits: options.commentLimits, commentTiming: options.commentTiming }, target, safe);
+  await runs.setComment(chatId, { id: posted.id, url: posted.html_url });
+  logger.info("fallback: the relay posted the model's answer", { ...log, chatId, commentUrl: posted.html_url });
+  return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import type { RunTarget } from "../github/run-comment.ts";
+import type { DeliveryRecord } from "../store/delivery-log.ts";
+import { buildIssueMessage, systemPrompt, type IssueForPrompt } from "./build-prompt.ts";
+import type { ProcessorOptions } from "./process-delivery.ts";
+
+/** The chat a run took place in, and the assistant message the model's answer is written on. */
+export interface ModelRun {
+  chatId: string;
+  assistantMessageId: string;
+}
+
+export interface ModelRunInput {
+  delivery: DeliveryRecord;
+  target: RunTarget;
+  issue: IssueForPrompt;
+  /** The delivery's log fields. */
+  log: Record<string, unknown>;
+}
+
+/** Opens the run's chat in Open WebUI, records the run, and lets the model work with our tools until its completion ends. */
+export async function runModel(
+  options: Pick<ProcessorOptions, "runs" | "openWebUI" | "model" | "toolServerId" | "logger">,
+  { delivery, target, issue, log }: ModelRunInput,
+): Promise<ModelRun> {
+  const { runs, openWebUI, logger } = options;
+  const userMessage = buildIssueMessage(issue);
+  const userMessageId = randomUUID();
+  const assistantMessageId = randomUUID();
+  const chat = await openWebUI.createChat({
+    title: `${target.owner}/${target.repo}#${target.issueNumber}: ${issue.title}`.slice(0, 200),
+    model: options.model,
+    userMessageId,
+    assistantMessageId,
+    userMessage,
+  });
+  // Recorded before the model runs: the tool server scopes the run's tool calls by this chat id.
+  await runs.add({
+    chatId: chat.id,
+    deliveryKey: delivery.key,
+    deliveryId: delivery.deliveryId,
+    owner: target.owner,
+    repo: target.repo,
+    issueNumber: target.issueNumber,
+    messageId: assistantMessageId,
+  });
+  logger.info("chat created", { ...log, chatId: chat.id, model: options.model });
+
+  const completionStarted = Date.now();
+  logger.info("completion started", { ...log, chatId: chat.id, toolServer: `server:${options.toolServerId}` });
+  await openWebUI.complete({
+    model: options.model,
+    system: systemPrompt,
+    userMessage,
+    chatId: chat.id,
+    userMessageId,
+    assistantMessageId,
+    toolIds: [`server:${options.toolServerId}`],
+  });
+
+  logger.info("completion finished", { ...log, chatId: chat.id, ms: Date.now() - completionStarted });
+  return { chatId: chat.id, assistantMessageId };
+}
