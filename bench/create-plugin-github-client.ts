@@ -41,25 +41,46 @@ interface RateLimitPolicy {
  * `retries: 0`, since GitHub did nothing with it.
  */
 export function rateLimitHandlers(policy: RateLimitPolicy) {
-  const handler = (message: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    policy.logger.warn(message, { method: request.method, url: request.url, retryAfter, retryCount });
-    return retryCount < policy.rateLimitRetries && retryAfter * 1000 <= policy.maxRateLimitWaitMs;
+  const handler =
+    (message: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      policy.logger.warn(message, { method: request.method, url: request.url, retryAfter, retryCount });
+      return retryCount < policy.rateLimitRetries && retryAfter * 1000 <= policy.maxRateLimitWaitMs;
+    };
+  return {
+    onRateLimit: handler("GitHub rate limit reached"),
+    onSecondaryRateLimit: handler("GitHub secondary rate limit reached"),
   };
-  return { onRateLimit: handler("GitHub rate limit reached"), onSecondaryRateLimit: handler("GitHub secondary rate limit reached") };
 }
 
 /**
  * An Octokit plugin, placed between the throttling and the retry plugins, that
  * logs each outage the retry plugin is about to retry: the plugin itself is silent.
  */
-export function logRetries(octokit: Pick<Octokit, "hook" | "log">, octokitOptions: { retry?: { retries?: number; retryAfterBaseValue?: number; doNotRetry?: number[] } }) {
+export function logRetries(
+  octokit: Pick<Octokit, "hook" | "log">,
+  octokitOptions: { retry?: { retries?: number; retryAfterBaseValue?: number; doNotRetry?: number[] } },
+) {
   const { retries = 3, retryAfterBaseValue = 1_000, doNotRetry = [] } = octokitOptions.retry ?? {};
   octokit.hook.error("request", (error, request) => {
     const status = (error as { status?: unknown }).status;
     const attempt = Number(request.request?.retryCount ?? 0);
     const allowed = Number(request.request?.retries ?? retries);
-    if ("request" in error && typeof status === "number" && status >= 400 && !doNotRetry.includes(status) && attempt < allowed) {
-      octokit.log.warn("GitHub request failed; retrying", { method: request.method, url: request.url, status, retry: attempt + 1, of: allowed, inMs: (attempt + 1) ** 2 * retryAfterBaseValue });
+    if (
+      "request" in error &&
+      typeof status === "number" &&
+      status >= 400 &&
+      !doNotRetry.includes(status) &&
+      attempt < allowed
+    ) {
+      octokit.log.warn("GitHub request failed; retrying", {
+        method: request.method,
+        url: request.url,
+        status,
+        retry: attempt + 1,
+        of: allowed,
+        inMs: (attempt + 1) ** 2 * retryAfterBaseValue,
+      });
     }
     throw error;
   });
@@ -76,7 +97,12 @@ export function logRetries(octokit: Pick<Octokit, "hook" | "log">, octokitOption
 export function createPluginGitHubClient(options: GitHubClientOptions): Octokit {
   const baseFetch = options.fetch ?? fetch;
   const timedFetch: typeof fetch = (input, init) =>
-    baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs) });
+    baseFetch(input, {
+      ...init,
+      signal: init?.signal
+        ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)])
+        : AbortSignal.timeout(options.timeoutMs),
+    });
   const pacer = options.pacing ? createGitHubPacer(options.pacing) : sharedGitHubPacer();
   const octokit = new PluggedOctokit({
     ...octokitOptions(options, timedFetch),
@@ -85,9 +111,17 @@ export function createPluginGitHubClient(options: GitHubClientOptions): Octokit 
       id: options.app ? "github-app" : "github",
       write: writes,
       notifications,
-      ...rateLimitHandlers({ rateLimitRetries: options.rateLimitRetries ?? 2, maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 60_000, logger: options.logger }),
+      ...rateLimitHandlers({
+        rateLimitRetries: options.rateLimitRetries ?? 2,
+        maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 60_000,
+        logger: options.logger,
+      }),
     },
-    retry: { retries: options.retry?.retries ?? 3, retryAfterBaseValue: options.retry?.baseDelayMs ?? 1_000, doNotRetry },
+    retry: {
+      retries: options.retry?.retries ?? 3,
+      retryAfterBaseValue: options.retry?.baseDelayMs ?? 1_000,
+      doNotRetry,
+    },
     log: {
       debug: () => {},
       info: () => {},

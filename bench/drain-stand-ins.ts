@@ -16,12 +16,29 @@ const issues = Number(process.env.BENCH_ISSUES ?? "0");
 const toolServerKey = "bench-tool-server-key-0123456789";
 const github = await startGitHubStandIn();
 for (let number = 1; number <= issues; number++) github.addIssueFromPayload(issuesOpened({ number }));
-const model = await startScriptedModel({ script: () => ({ content: "Drained." }), delayMs: Number(process.env.BENCH_MODEL_DELAY_MS ?? "0") });
+const model = await startScriptedModel({
+  script: () => ({ content: "Drained." }),
+  delayMs: Number(process.env.BENCH_MODEL_DELAY_MS ?? "0"),
+});
 const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey: model.apiKey });
 // The relay names this server in its completions; the model here answers without calling it.
-const toolEnv = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: toolServerKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "Codertocat/*" };
-const toolServer = await createDeployment({ env: toolEnv, relay: null, toolServer: loadToolServerConfig(toolEnv) }, { logger: silentLogger, host: "127.0.0.1" }).startToolServer(
-  await openSqliteToolServerStores({ dataDir: ":memory:" }),
-);
+const toolEnv = {
+  TOOL_SERVER_PORT: "0",
+  TOOL_SERVER_API_KEY: toolServerKey,
+  GITHUB_TOKEN: "ghp_standin_token_0123456789",
+  GITHUB_API_URL: github.url,
+  GITHUB_REPOS: "Codertocat/*",
+};
+const toolServer = await createDeployment(
+  { env: toolEnv, relay: null, toolServer: loadToolServerConfig(toolEnv) },
+  { logger: silentLogger, host: "127.0.0.1" },
+).startToolServer(await openSqliteToolServerStores({ dataDir: ":memory:" }));
 await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
-process.stdout.write(JSON.stringify({ githubUrl: github.url, openWebUIUrl: openWebUI.url, openWebUIKey: openWebUI.apiKey, toolServerKey }) + "\n");
+process.stdout.write(
+  JSON.stringify({
+    githubUrl: github.url,
+    openWebUIUrl: openWebUI.url,
+    openWebUIKey: openWebUI.apiKey,
+    toolServerKey,
+  }) + "\n",
+);

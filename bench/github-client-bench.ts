@@ -79,9 +79,16 @@ async function startRunSystem(factory: ClientFactory, meter: Meter, modelDelayMs
     DATA_DIR: dataDir,
   };
   // GitHub's waits shortened as in the drain: the stand-in is not GitHub, and the clients' own cost is measured.
-  const tuning = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 }, createClient: metered(factory, meter) };
+  const tuning = {
+    retry: { retries: 1, baseDelayMs: 5 },
+    pacing: { writeMs: 5, notificationMs: 5 },
+    createClient: metered(factory, meter),
+  };
   // One process's deployment: the relay and the tool server share the metered client, as in npm start.
-  const deployment = createDeployment({ env, relay: loadRelayConfig(env), toolServer: loadToolServerConfig(env) }, { logger: silentLogger, host: "127.0.0.1", github: tuning, pollIntervalMs: 20 });
+  const deployment = createDeployment(
+    { env, relay: loadRelayConfig(env), toolServer: loadToolServerConfig(env) },
+    { logger: silentLogger, host: "127.0.0.1", github: tuning, pollIntervalMs: 20 },
+  );
   const toolServer = await deployment.startToolServer(stores);
   await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
   const relay = await deployment.startRelay(stores);
@@ -89,15 +96,28 @@ async function startRunSystem(factory: ClientFactory, meter: Meter, modelDelayMs
     /** One run, from the relay storing the delivery to the relay finishing it (the model's last answer in). */
     async run(number: number) {
       Object.assign(meter, { calls: 0, callMs: 0, wireMs: 0 });
-      const response = await deliver(`${relay.url}/webhook/github`, { event: "issues", payload: issuesOpened({ number }), secret });
+      const response = await deliver(`${relay.url}/webhook/github`, {
+        event: "issues",
+        payload: issuesOpened({ number }),
+        secret,
+      });
       if (response.status !== 202) throw new Error(`delivery ${number} answered ${response.status}`);
       // `deliver` sends hook id 424242.
-      const record = await waitFor(async () => {
-        const found = await stores.deliveries.get(`424242:${response.deliveryId}`);
-        return found && found.status !== "pending" && found.status !== "running" ? found : undefined;
-      }, `run ${number}`, 60_000);
-      if (record.status !== "done" || github.comments("Codertocat", "Hello-World", number).length !== 1) throw new Error(`run ${number} ended ${record.status} (${record.reason}), not with one comment`);
-      return { runMs: record.finishedAt! - record.receivedAt, calls: meter.calls, overheadMs: meter.callMs - meter.wireMs };
+      const record = await waitFor(
+        async () => {
+          const found = await stores.deliveries.get(`424242:${response.deliveryId}`);
+          return found && found.status !== "pending" && found.status !== "running" ? found : undefined;
+        },
+        `run ${number}`,
+        60_000,
+      );
+      if (record.status !== "done" || github.comments("Codertocat", "Hello-World", number).length !== 1)
+        throw new Error(`run ${number} ended ${record.status} (${record.reason}), not with one comment`);
+      return {
+        runMs: record.finishedAt! - record.receivedAt,
+        calls: meter.calls,
+        overheadMs: meter.callMs - meter.wireMs,
+      };
     },
     async close() {
       await relay.close();
@@ -112,23 +132,40 @@ async function startRunSystem(factory: ClientFactory, meter: Meter, modelDelayMs
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmt = (n: number, digits = 1) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 1) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Both clients, alternating: bare calls (GET an issue, POST a comment), then whole relay runs. */
-export async function benchGitHubClients(options: { clients: Record<string, ClientFactory>; quick: boolean; report: (what: string, value: string) => void; say: (line: string) => void }) {
+export async function benchGitHubClients(options: {
+  clients: Record<string, ClientFactory>;
+  quick: boolean;
+  report: (what: string, value: string) => void;
+  say: (line: string) => void;
+}) {
   const names = Object.keys(options.clients);
   const T = 1_500;
   const realRunMs = 10_000;
   const rounds = options.quick ? 6 : 12;
   const calls = options.quick ? 150 : 400;
-  options.say(`\nGitHub client, ${names.join(" vs ")} (${calls} bare calls each, interleaved; then ${rounds} relay runs each, one at a time, alternating; the scripted model takes T = ${T / 1000} s over a run's three answers):`);
+  options.say(
+    `\nGitHub client, ${names.join(" vs ")} (${calls} bare calls each, interleaved; then ${rounds} relay runs each, one at a time, alternating; the scripted model takes T = ${T / 1000} s over a run's three answers):`,
+  );
 
   const github = await startGitHubStandIn();
   github.addIssue({ owner: "octo", repo: "app", number: 1, title: "Bench", body: "x".repeat(2000) });
   const bare = names.map((name) => {
     const meter: Meter = { calls: 0, callMs: 0, wireMs: 0 };
     // No spacing: the bare calls measure the mechanism, not GitHub's waits.
-    const octokit = metered(options.clients[name]!, meter)({ token, baseUrl: github.url, timeoutMs: 10_000, logger: silentLogger, pacing: { writeMs: 0, notificationMs: 0 } });
+    const octokit = metered(
+      options.clients[name]!,
+      meter,
+    )({
+      token,
+      baseUrl: github.url,
+      timeoutMs: 10_000,
+      logger: silentLogger,
+      pacing: { writeMs: 0, notificationMs: 0 },
+    });
     return { name, meter, octokit, get: [] as number[], post: [] as number[] };
   });
   const once = async (client: (typeof bare)[number], call: () => Promise<unknown>, into: number[]) => {
@@ -138,17 +175,40 @@ export async function benchGitHubClients(options: { clients: Record<string, Clie
   };
   for (let i = 0; i < calls; i++) {
     for (const client of i % 2 ? [...bare].reverse() : bare) {
-      await once(client, () => client.octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: 1 }), client.get);
-      await once(client, () => client.octokit.rest.issues.createComment({ owner: "octo", repo: "app", issue_number: 1, body: "bench", request: { retries: 0 } }), client.post);
+      await once(
+        client,
+        () => client.octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: 1 }),
+        client.get,
+      );
+      await once(
+        client,
+        () =>
+          client.octokit.rest.issues.createComment({
+            owner: "octo",
+            repo: "app",
+            issue_number: 1,
+            body: "bench",
+            request: { retries: 0 },
+          }),
+        client.post,
+      );
     }
   }
   await github.close();
-  for (const client of bare) options.report(`${client.name}: client's own time per call, p50 GET issue / POST comment`, `${fmt(median(client.get.slice(10)), 2)} / ${fmt(median(client.post.slice(10)), 2)} ms`);
+  for (const client of bare)
+    options.report(
+      `${client.name}: client's own time per call, p50 GET issue / POST comment`,
+      `${fmt(median(client.get.slice(10)), 2)} / ${fmt(median(client.post.slice(10)), 2)} ms`,
+    );
 
   const systems = await Promise.all(
     names.map(async (name) => {
       const meter: Meter = { calls: 0, callMs: 0, wireMs: 0 };
-      return { name, system: await startRunSystem(options.clients[name]!, meter, T / 3, rounds + 1), runs: [] as Array<{ runMs: number; calls: number; overheadMs: number }> };
+      return {
+        name,
+        system: await startRunSystem(options.clients[name]!, meter, T / 3, rounds + 1),
+        runs: [] as Array<{ runMs: number; calls: number; overheadMs: number }>,
+      };
     }),
   );
   try {
@@ -174,13 +234,19 @@ export async function benchGitHubClients(options: { clients: Record<string, Clie
       `${side.name}: client's own time per run p50 (by run), per request`,
       `${fmt(overhead)} ms (${side.runs.map((r) => fmt(r.overheadMs)).join(", ")}), ${fmt(overhead / requests, 2)} ms`,
     );
-    options.report(`${side.name}: client's own time as a share of a run, T = ${T / 1000} s / a ${realRunMs / 1000} s model`, share(overhead, runMs - T));
+    options.report(
+      `${side.name}: client's own time as a share of a run, T = ${T / 1000} s / a ${realRunMs / 1000} s model`,
+      share(overhead, runMs - T),
+    );
   }
   if (names.length === 2) {
     const [first, second] = systems;
     const added = perRun.get(second!.name)! - perRun.get(first!.name)!;
     const baseRun = median(first!.runs.map((r) => r.runMs)) - T;
-    options.report(`${second!.name} over ${first!.name}: added time per run, share of a run with T = ${T / 1000} s / a ${realRunMs / 1000} s model`, `${fmt(added)} ms, ${share(added, baseRun)}`);
+    options.report(
+      `${second!.name} over ${first!.name}: added time per run, share of a run with T = ${T / 1000} s / a ${realRunMs / 1000} s model`,
+      `${fmt(added)} ms, ${share(added, baseRun)}`,
+    );
   }
 
   /** `ms` as a share of a run that takes `rest` beyond its model, with the bench's model (T) and with a real one. */

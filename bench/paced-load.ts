@@ -17,12 +17,19 @@ export interface PacedResult {
   senderLateP99: number;
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : 0);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : 0;
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
 export async function pacedLoad(
   url: string,
-  options: { rate: number; seconds: number; body: string; headers: (index: number) => Record<string, string>; timeoutMs?: number },
+  options: {
+    rate: number;
+    seconds: number;
+    body: string;
+    headers: (index: number) => Record<string, string>;
+    timeoutMs?: number;
+  },
 ): Promise<PacedResult> {
   const target = new URL(url);
   const body = Buffer.from(options.body);
@@ -45,7 +52,15 @@ export async function pacedLoad(
     const send = (index: number, due: number) => {
       late.push(performance.now() - due);
       const req = request(
-        { host: target.hostname, port: target.port, path: target.pathname, method: "POST", agent, timeout: options.timeoutMs ?? 10_000, headers: { ...options.headers(index), "content-length": body.length } },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: "POST",
+          agent,
+          timeout: options.timeoutMs ?? 10_000,
+          headers: { ...options.headers(index), "content-length": body.length },
+        },
         (res) => {
           res.resume();
           res.on("end", () => {
@@ -76,5 +91,13 @@ export async function pacedLoad(
   agent.destroy();
   latencies.sort((a, b) => a - b);
   late.sort((a, b) => a - b);
-  return { sent, ok, other, p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? 0), senderLateP99: round(percentile(late, 0.99)) };
+  return {
+    sent,
+    ok,
+    other,
+    p50: round(percentile(latencies, 0.5)),
+    p99: round(percentile(latencies, 0.99)),
+    max: round(latencies.at(-1) ?? 0),
+    senderLateP99: round(percentile(late, 0.99)),
+  };
 }

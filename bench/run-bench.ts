@@ -43,12 +43,23 @@ const report = (what: string, value: string) => {
 const payload = examplePayload("issues", "opened") as { issue: { body: string | null } };
 const step = "1. Open the README and read the paragraph about commits.\n";
 const unpadded = JSON.stringify(payload).length;
-payload.issue.body = (payload.issue.body ?? "") + "\n\nSteps to reproduce:\n" + step.repeat(Math.max(0, Math.ceil((20 * 1024 - unpadded) / step.length)));
+payload.issue.body =
+  (payload.issue.body ?? "") +
+  "\n\nSteps to reproduce:\n" +
+  step.repeat(Math.max(0, Math.ceil((20 * 1024 - unpadded) / step.length)));
 const body = JSON.stringify(payload);
 const signature = "sha256=" + createHmac("sha256", secret).update(body).digest("hex");
 
-function startProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   return new Promise((done, fail) => {
     const onData = (d: Buffer) => {
@@ -80,7 +91,11 @@ async function loadMeasured(pid: number, url: string, options: Parameters<typeof
   const result = await load(url, options);
   const cpu = cpuSeconds(pid) - before;
   const seconds = (performance.now() - started) / 1000;
-  return { ...result, cpuPercent: (cpu / seconds) * 100, cpuMicrosPerRequest: (cpu * 1e6) / Math.max(1, result.ok + result.other) };
+  return {
+    ...result,
+    cpuPercent: (cpu / seconds) * 100,
+    cpuMicrosPerRequest: (cpu * 1e6) / Math.max(1, result.ok + result.other),
+  };
 }
 
 function rssMb(pid: number): number {
@@ -89,9 +104,16 @@ function rssMb(pid: number): number {
 }
 
 let deliveryCounter = 0;
-const signedHeaders = { "content-type": "application/json", "x-github-event": "issues", "x-github-hook-id": "1", "x-hub-signature-256": signature, "user-agent": "GitHub-Hookshot/bench" };
+const signedHeaders = {
+  "content-type": "application/json",
+  "x-github-event": "issues",
+  "x-github-hook-id": "1",
+  "x-hub-signature-256": signature,
+  "user-agent": "GitHub-Hookshot/bench",
+};
 const deliveryHeaders = () => ({ ...signedHeaders, "x-github-delivery": `bench-${process.pid}-${deliveryCounter++}` });
-const paced = (url: string, rate: number) => pacedLoad(url, { rate, seconds: rateSeconds, body, headers: deliveryHeaders });
+const paced = (url: string, rate: number) =>
+  pacedLoad(url, { rate, seconds: rateSeconds, body, headers: deliveryHeaders });
 async function load(url: string, options: { connections: number; duration?: number; amount?: number }) {
   const result = await autocannon({
     url,
@@ -109,7 +131,13 @@ async function load(url: string, options: { connections: number; duration?: numb
       },
     ],
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok: result["2xx"], other: result.non2xx + result.errors + result.timeouts };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result["2xx"],
+    other: result.non2xx + result.errors + result.timeouts,
+  };
 }
 
 /**
@@ -118,7 +146,9 @@ async function load(url: string, options: { connections: number; duration?: numb
  */
 const metricsToken = "bench-metrics-token-0123456789";
 async function answerBuckets(relayBase: string): Promise<Map<number, number>> {
-  const text = await (await fetch(`${relayBase}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+  const text = await (
+    await fetch(`${relayBase}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })
+  ).text();
   const buckets = new Map<number, number>();
   for (const line of text.split("\n")) {
     if (!line.startsWith("openwebui_github_webhook_answer_seconds_bucket{") || !line.includes('code="202"')) continue;
@@ -138,9 +168,12 @@ function p99Bound(before: Map<number, number>, after: Map<number, number>): numb
 const settleDisk = () => spawnSync("sync", { stdio: "ignore" });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-say(`openwebui-github bench (${quick ? "quick" : "full"}), payload ${fmt(body.length / 1024, 1)} KB, node ${process.version}`);
+say(
+  `openwebui-github bench (${quick ? "quick" : "full"}), payload ${fmt(body.length / 1024, 1)} KB, node ${process.version}`,
+);
 
 /**
  * The backends, each as durable as it can be: SQLite with synchronous=FULL, and
@@ -158,17 +191,36 @@ interface Backend {
 const backends: Backend[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), "bench-relay-"));
 const removeDataDir = async () => rmSync(dataDir, { recursive: true, force: true });
-backends.push({ name: "SQLite", env: { DATA_DIR: dataDir }, openStore: () => openSqliteRelayStores({ dataDir }), clearData: removeDataDir, cleanup: removeDataDir });
+backends.push({
+  name: "SQLite",
+  env: { DATA_DIR: dataDir },
+  openStore: () => openSqliteRelayStores({ dataDir }),
+  clearData: removeDataDir,
+  cleanup: removeDataDir,
+});
 if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0) {
   // No automatic log rewrite: it would rewrite the acknowledgement phase's gigabyte while the drain is measured.
-  const redis = await startRedisServer(["--appendonly", "yes", "--appendfsync", "always", "--auto-aof-rewrite-percentage", "0"]);
+  const redis = await startRedisServer([
+    "--appendonly",
+    "yes",
+    "--appendfsync",
+    "always",
+    "--auto-aof-rewrite-percentage",
+    "0",
+  ]);
   const redisStore = { url: redis.url, prefix: "bench", connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 };
   const flushAll = async () => {
     const client = new Redis(redis.url);
     await client.flushall();
     await client.quit();
   };
-  backends.push({ name: "Redis", env: { REDIS_URL: redis.url, REDIS_PREFIX: "bench" }, openStore: () => openRedisRelayStores(redisStore), clearData: flushAll, cleanup: () => redis.close() });
+  backends.push({
+    name: "Redis",
+    env: { REDIS_URL: redis.url, REDIS_PREFIX: "bench" },
+    openStore: () => openRedisRelayStores(redisStore),
+    clearData: flushAll,
+    cleanup: () => redis.close(),
+  });
 } else {
   say("redis-server is not on PATH: the Redis backend is not measured (apt-get install redis-server)");
 }
@@ -208,7 +260,10 @@ for (const backend of backends) {
   await relayLoad({ connections: 32, duration: 2 });
   // Alternating short rounds, each relay round next to a baseline round: other work on a shared
   // machine then weighs on both sides of each ratio, and the median ratio is what is reported.
-  const rounds: Array<{ floor: Awaited<ReturnType<typeof loadMeasured>>; ours: Awaited<ReturnType<typeof loadMeasured>> }> = [];
+  const rounds: Array<{
+    floor: Awaited<ReturnType<typeof loadMeasured>>;
+    ours: Awaited<ReturnType<typeof loadMeasured>>;
+  }> = [];
   for (let round = 0; round < saturationRounds; round++) {
     const floor = await loadMeasured(baseline.child.pid!, baselineUrl, { connections: 32, duration: roundSeconds });
     const ours = await loadMeasured(relay.child.pid!, relayUrl, { connections: 32, duration: roundSeconds });
@@ -249,7 +304,10 @@ for (const backend of backends) {
       `${backend.name}: p50/p99 at ${rate}/s relay (baseline)`,
       `${at(ourRounds, (r) => r.p50)} / ${at(ourRounds, (r) => r.p99)} ms (${at(floorRounds, (r) => r.p50)} / ${at(floorRounds, (r) => r.p99)} ms); p99 by round ${ourRounds.map((r) => fmt(r.p99, 1)).join(", ")} (${floorRounds.map((r) => fmt(r.p99, 1)).join(", ")}); sender late p99 ${at([...ourRounds, ...floorRounds], (r) => r.senderLateP99)} ms; ${fmt(ourRounds.reduce((n, r) => n + r.other, 0))} not 2xx`,
     );
-    report(`${backend.name}: p99 at ${rate}/s inside the relay (request headers to answer sent), by round`, insideRounds.map((ms) => `≤ ${fmt(ms, 1)} ms`).join(", "));
+    report(
+      `${backend.name}: p99 at ${rate}/s inside the relay (request headers to answer sent), by round`,
+      insideRounds.map((ms) => `≤ ${fmt(ms, 1)} ms`).join(", "),
+    );
   }
 
   say(`\nBurst of 10,000 deliveries, ${backend.name} store:`);
@@ -258,7 +316,10 @@ for (const backend of backends) {
   const burstStarted = Date.now();
   const burst = await relayLoad({ connections: 64, amount: 10_000 });
   clearInterval(sampler);
-  report(`${backend.name}: burst answered 2xx`, `${fmt(burst.ok)} of 10,000 (${fmt(burst.other)} other) in ${fmt((Date.now() - burstStarted) / 1000, 1)} s, relay peak RSS ${fmt(peak)} MB`);
+  report(
+    `${backend.name}: burst answered 2xx`,
+    `${fmt(burst.ok)} of 10,000 (${fmt(burst.other)} other) in ${fmt((Date.now() - burstStarted) / 1000, 1)} s, relay peak RSS ${fmt(peak)} MB`,
+  );
   relay.child.kill("SIGTERM");
   await new Promise((r) => relay.child.once("exit", r));
 
@@ -282,19 +343,35 @@ for (const backend of backends) {
   // 8 idle runs, then 7 rounds of C (3 when quick). Not more: the relay keeps to GitHub's budget of 80
   // new comments a minute (GITHUB_COMMENTS_PER_MINUTE), and past it runs wait, as they should.
   const N = quick ? 32 : 64;
-  say(`\nDrain, ${backend.name} store (scripted model answers in T = 1.5 s, like a real model's seconds; RELAY_CONCURRENCY C = 8; 8 runs one at a time, then a backlog of ${N - 8}):`);
+  say(
+    `\nDrain, ${backend.name} store (scripted model answers in T = 1.5 s, like a real model's seconds; RELAY_CONCURRENCY C = 8; 8 runs one at a time, then a backlog of ${N - 8}):`,
+  );
   settleDisk();
   const firstByte = new Map<number, number>();
   // When each issue's comment was created: with the first byte, a run's length as the relay sees it.
   const commented = new Map<number, number>();
   // Open WebUI, the model and GitHub answer from a process of their own, as they would in production:
   // in this one they would share the relay's event loop, and each round's C tails would queue there.
-  const far = await startProcess(["bench/drain-stand-ins.ts"], { BENCH_ISSUES: String(N), BENCH_MODEL_DELAY_MS: String(T) }, /\{"githubUrl".*\}\n/);
-  const farSide = JSON.parse(far.match[0]) as { githubUrl: string; openWebUIUrl: string; openWebUIKey: string; toolServerKey: string };
+  const far = await startProcess(
+    ["bench/drain-stand-ins.ts"],
+    { BENCH_ISSUES: String(N), BENCH_MODEL_DELAY_MS: String(T) },
+    /\{"githubUrl".*\}\n/,
+  );
+  const farSide = JSON.parse(far.match[0]) as {
+    githubUrl: string;
+    openWebUIUrl: string;
+    openWebUIKey: string;
+    toolServerKey: string;
+  };
   const drainDir = mkdtempSync(join(tmpdir(), "bench-drain-"));
   const prefix = `drain-${process.pid}`;
   const store = backend.env.REDIS_URL
-    ? await openRedisRelayStores({ url: backend.env.REDIS_URL, prefix, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 })
+    ? await openRedisRelayStores({
+        url: backend.env.REDIS_URL,
+        prefix,
+        connectTimeoutMs: 5_000,
+        commandTimeoutMs: 5_000,
+      })
     : await openSqliteRelayStores({ dataDir: drainDir });
   const relayEnv = {
     GITHUB_WEBHOOK_SECRET: secret,
@@ -326,7 +403,10 @@ for (const backend of backends) {
   const github = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } };
   const start = (env: Record<string, string> = {}) => {
     const all = { ...relayEnv, ...env };
-    return createDeployment({ env: all, relay: loadRelayConfig(all), toolServer: null }, { logger: silentLogger, host: "127.0.0.1", github, pollIntervalMs: 100, fetch: relayFetch }).startRelay(store);
+    return createDeployment(
+      { env: all, relay: loadRelayConfig(all), toolServer: null },
+      { logger: silentLogger, host: "127.0.0.1", github, pollIntervalMs: 100, fetch: relayFetch },
+    ).startRelay(store);
   };
   let relay = await start();
   const webhookUrl = () => `${relay.url}/webhook/github`;
@@ -355,11 +435,20 @@ for (const backend of backends) {
   await waitFor(() => commented.size === N, "the drain", 120_000);
   const elapsed = (Math.max(...commented.values()) - started) / 1000;
   const throughput = (N - 8) / elapsed;
-  report(`${backend.name}: drain throughput (runs/s) vs C/T`, `${fmt(throughput, 2)} vs ${fmt(C / (T / 1000), 2)} (${fmt((throughput / (C / (T / 1000))) * 100, 1)} %)`);
-  report(`${backend.name}: idle overhead, delivery sent to first byte to Open WebUI, p50`, `${fmt(median(idle), 2)} ms`);
+  report(
+    `${backend.name}: drain throughput (runs/s) vs C/T`,
+    `${fmt(throughput, 2)} vs ${fmt(C / (T / 1000), 2)} (${fmt((throughput / (C / (T / 1000))) * 100, 1)} %)`,
+  );
+  report(
+    `${backend.name}: idle overhead, delivery sent to first byte to Open WebUI, p50`,
+    `${fmt(median(idle), 2)} ms`,
+  );
   // What a run takes beyond the model's T while draining: the relay's requests, the stand-ins' answers, waiting for a write slot.
   const beyond = Array.from({ length: N - 8 }, (_, i) => commented.get(i + 9)! - firstByte.get(i + 9)! - T);
-  report(`${backend.name}: drain, a run's time beyond T (chat created to comment posted), p50 / max`, `${fmt(median(beyond), 1)} / ${fmt(Math.max(...beyond), 1)} ms`);
+  report(
+    `${backend.name}: drain, a run's time beyond T (chat created to comment posted), p50 / max`,
+    `${fmt(median(beyond), 1)} / ${fmt(Math.max(...beyond), 1)} ms`,
+  );
   await relay.close();
   await store.close();
   far.child.kill("SIGTERM");
@@ -373,9 +462,23 @@ say(`\nTool server overhead (get_issue, ${calls} calls each, sequential, interle
 const github = await startGitHubStandIn();
 github.addIssue({ owner: "octo", repo: "app", number: 1, title: "Bench", body: "x".repeat(2000) });
 const toolStore = await openSqliteToolServerStores({ dataDir: ":memory:" });
-const toolEnv = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: "bench-tool-key-0123456789", GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" };
-const toolServer = await createDeployment({ env: toolEnv, relay: null, toolServer: loadToolServerConfig(toolEnv) }, { logger: silentLogger, host: "127.0.0.1" }).startToolServer(toolStore);
-const direct = createGitHubClient({ token: "ghp_standin_token_0123456789", baseUrl: github.url, timeoutMs: 10_000, logger: silentLogger });
+const toolEnv = {
+  TOOL_SERVER_PORT: "0",
+  TOOL_SERVER_API_KEY: "bench-tool-key-0123456789",
+  GITHUB_TOKEN: "ghp_standin_token_0123456789",
+  GITHUB_API_URL: github.url,
+  GITHUB_REPOS: "octo/app",
+};
+const toolServer = await createDeployment(
+  { env: toolEnv, relay: null, toolServer: loadToolServerConfig(toolEnv) },
+  { logger: silentLogger, host: "127.0.0.1" },
+).startToolServer(toolStore);
+const direct = createGitHubClient({
+  token: "ghp_standin_token_0123456789",
+  baseUrl: github.url,
+  timeoutMs: 10_000,
+  logger: silentLogger,
+});
 // Both sides use the same HTTP client: Octokit sends with the global fetch, as the tool call below does,
 // and both keep their connection alive (fetch's default agent), so neither pays a TCP handshake per call.
 // A bare server answering the same JSON shows what one more loopback hop costs by itself.
@@ -395,11 +498,21 @@ for (let i = 0; i < calls; i++) {
   await direct.rest.issues.get({ owner: "octo", repo: "app", issue_number: 1 });
   directTimes.push(performance.now() - t);
   t = performance.now();
-  const response = await fetch(`${toolServer.url}/get_issue`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer bench-tool-key-0123456789" }, body: '{"owner":"octo","repo":"app","issue_number":1}' });
+  const response = await fetch(`${toolServer.url}/get_issue`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer bench-tool-key-0123456789" },
+    body: '{"owner":"octo","repo":"app","issue_number":1}',
+  });
   await response.arrayBuffer();
   viaTimes.push(performance.now() - t);
   t = performance.now();
-  await (await fetch(bareUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"owner":"octo","repo":"app","issue_number":1}' })).arrayBuffer();
+  await (
+    await fetch(bareUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"owner":"octo","repo":"app","issue_number":1}',
+    })
+  ).arrayBuffer();
   hopTimes.push(performance.now() - t);
 }
 bare.close();
@@ -411,7 +524,12 @@ await toolStore.close();
 await github.close();
 
 // 5. The GitHub client's own cost in a relay run: the hand-made one against Octokit's plugins.
-await benchGitHubClients({ clients: { "hand-made": createGitHubClient, plugins: createPluginGitHubClient }, quick, report, say });
+await benchGitHubClients({
+  clients: { "hand-made": createGitHubClient, plugins: createPluginGitHubClient },
+  quick,
+  report,
+  say,
+});
 
 say("\n| figure | value |\n| --- | --- |");
 for (const [what, value] of rows) say(`| ${what} | ${value} |`);

@@ -11,7 +11,8 @@ import { openRelayStores } from "../deployment/open-deployment-store.ts";
 
 loadDotEnv();
 const [command, ...rest] = process.argv.slice(2);
-const usage = "usage: npm run deliveries -- list [--status pending|running|done|failed|ignored|dead] [--limit N]\n       npm run deliveries -- replay <delivery-id>\n";
+const usage =
+  "usage: npm run deliveries -- list [--status pending|running|done|failed|ignored|dead] [--limit N]\n       npm run deliveries -- replay <delivery-id>\n";
 const [storeConfig] = configOrExit(() => {
   const { values, problems } = readEnvFields(process.env, { dataDir: optionalText("DATA_DIR", "./data") });
   const { redis, problems: redisProblems } = readRedisConfig(process.env);
@@ -27,7 +28,9 @@ try {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new Error("--limit must be a whole number");
     const deliveries = await log.list({ ...(status ? { status: status as DeliveryStatus } : {}), limit });
     for (const d of deliveries.map(deliveryView)) {
-      process.stdout.write(`${d.deliveryId}  ${d.status.padEnd(7)}  ${d.event}${d.action ? `.${d.action}` : ""}  ${d.repository ?? ""}${d.issueNumber ? `#${d.issueNumber}` : ""}  attempts ${d.attempts}  ${d.commentUrl ?? d.lastError ?? d.reason ?? ""}\n`);
+      process.stdout.write(
+        `${d.deliveryId}  ${d.status.padEnd(7)}  ${d.event}${d.action ? `.${d.action}` : ""}  ${d.repository ?? ""}${d.issueNumber ? `#${d.issueNumber}` : ""}  attempts ${d.attempts}  ${d.commentUrl ?? d.lastError ?? d.reason ?? ""}\n`,
+      );
     }
     if (deliveries.length === 0) process.stdout.write("no deliveries\n");
   } else if (command === "replay" && rest[0]) {
@@ -35,7 +38,11 @@ try {
     const existing = (await log.findByDeliveryId(rest[0])) ?? (await log.get(rest[0]));
     const replayed = existing && (await log.replay(existing.key));
     if (!replayed) {
-      throw new Error(existing ? `delivery ${rest[0]} is ${existing.status}; only failed or dead deliveries can be replayed` : `no delivery ${rest[0]}`);
+      throw new Error(
+        existing
+          ? `delivery ${rest[0]} is ${existing.status}; only failed or dead deliveries can be replayed`
+          : `no delivery ${rest[0]}`,
+      );
     }
     process.stdout.write(`delivery ${rest[0]} queued again; the relay will take it within seconds\n`);
   } else {

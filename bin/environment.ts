@@ -20,7 +20,9 @@ export function configOrExit<T extends unknown[]>(...loaders: { [K in keyof T]: 
     }
   }
   if (problems.length > 0) {
-    process.stderr.write(`openwebui-github cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSet them in the environment or in .env (see .env.example).\n`);
+    process.stderr.write(
+      `openwebui-github cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSet them in the environment or in .env (see .env.example).\n`,
+    );
     process.exit(78);
   }
   return results as T;

@@ -15,8 +15,11 @@ const { values, problems } = readEnvFields(process.env, {
 const { service } = values;
 const port = service === "tool-server" ? values.toolServerPort : values.relayPort;
 // Only the service's own port counts: the other one may be anything in this container.
-const ownProblems = problems.filter((problem) => problem.startsWith(service === "tool-server" ? "TOOL_SERVER_PORT" : "PORT"));
-if (service !== "relay" && service !== "tool-server") ownProblems.push(`HEALTHCHECK_SERVICE must be relay or tool-server, got "${service}"`);
+const ownProblems = problems.filter((problem) =>
+  problem.startsWith(service === "tool-server" ? "TOOL_SERVER_PORT" : "PORT"),
+);
+if (service !== "relay" && service !== "tool-server")
+  ownProblems.push(`HEALTHCHECK_SERVICE must be relay or tool-server, got "${service}"`);
 
 try {
   throwProblems(ownProblems);
@@ -25,7 +28,10 @@ try {
   if (!response.ok) throw new Error(`${service} /health answered ${response.status}`);
   process.stdout.write(`${service} healthy on port ${port}\n`);
 } catch (error) {
-  const reason = error instanceof Error && error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : (error as Error).message;
+  const reason =
+    error instanceof Error && error.cause instanceof Error
+      ? `${error.message}: ${error.cause.message}`
+      : (error as Error).message;
   process.stderr.write(`${service} unhealthy on port ${port}: ${reason}\n`);
   process.exitCode = 1;
 }

@@ -18,7 +18,13 @@ try {
       url: config.toolServerUrl,
       key: config.toolServerKey,
       id: config.toolServerId,
-      ...(config.group ? { accessGrants: [{ principal_type: "group" as const, principal_id: config.group, permission: "read" as const }] } : {}),
+      ...(config.group
+        ? {
+            accessGrants: [
+              { principal_type: "group" as const, principal_id: config.group, permission: "read" as const },
+            ],
+          }
+        : {}),
     }),
   });
   process.stdout.write(

@@ -10,10 +10,15 @@ export interface EnvField<T> {
   fallback: T;
 }
 
-type Values<F extends Record<string, EnvField<unknown>>> = { [K in keyof F]: F[K] extends EnvField<infer T> ? T : never };
+type Values<F extends Record<string, EnvField<unknown>>> = {
+  [K in keyof F]: F[K] extends EnvField<infer T> ? T : never;
+};
 
 /** Reads each field in order, collecting every problem (one line each, naming the variable and its fix). */
-export function readEnvFields<F extends Record<string, EnvField<unknown>>>(env: Env, fields: F): { values: Values<F>; problems: string[] } {
+export function readEnvFields<F extends Record<string, EnvField<unknown>>>(
+  env: Env,
+  fields: F,
+): { values: Values<F>; problems: string[] } {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [key, field] of Object.entries(fields)) {
@@ -34,7 +39,14 @@ export function throwProblems(problems: readonly string[]) {
 }
 
 export function optionalText(name: string, fallback: string): EnvField<string> {
-  return { name, schema: z.string().optional().transform((value) => value ?? fallback), fallback };
+  return {
+    name,
+    schema: z
+      .string()
+      .optional()
+      .transform((value) => value ?? fallback),
+    fallback,
+  };
 }
 
 export function requiredText(name: string, fix: string): EnvField<string> {
@@ -45,20 +57,39 @@ export function requiredText(name: string, fix: string): EnvField<string> {
 export function httpUrl(name: string, fallback: string | undefined, fix: string): EnvField<string> {
   const url = z
     .string()
-    .refine((value) => URL.canParse(value), { error: (issue) => `${name} is not a URL ("${String(issue.input)}"): ${fix}`, abort: true })
-    .refine((value) => ["http:", "https:"].includes(new URL(value).protocol), { error: (issue) => `${name} must be an http(s) URL, got "${new URL(String(issue.input)).protocol}": ${fix}` })
+    .refine((value) => URL.canParse(value), {
+      error: (issue) => `${name} is not a URL ("${String(issue.input)}"): ${fix}`,
+      abort: true,
+    })
+    .refine((value) => ["http:", "https:"].includes(new URL(value).protocol), {
+      error: (issue) => `${name} must be an http(s) URL, got "${new URL(String(issue.input)).protocol}": ${fix}`,
+    })
     .transform((value) => value.replace(/\/+$/, ""));
   const missing = `${name} is missing: ${fix}`;
-  return { name, schema: z.string({ error: missing }).optional().transform((value, ctx) => value ?? fallback ?? (ctx.addIssue({ code: "custom", message: missing }), "")).pipe(url), fallback: "" };
+  return {
+    name,
+    schema: z
+      .string({ error: missing })
+      .optional()
+      .transform((value, ctx) => value ?? fallback ?? (ctx.addIssue({ code: "custom", message: missing }), ""))
+      .pipe(url),
+    fallback: "",
+  };
 }
 
 export function integer(name: string, fallback: number, range: { min: number; max: number }): EnvField<number> {
-  const bad = (input: unknown) => `${name} must be a whole number from ${range.min} to ${range.max}, got "${String(input)}"`;
+  const bad = (input: unknown) =>
+    `${name} must be a whole number from ${range.min} to ${range.max}, got "${String(input)}"`;
   const number = z
     .string()
     .regex(/^\d+$/, { error: (issue) => bad(issue.input) })
     .transform(Number)
-    .pipe(z.number().min(range.min, { error: (issue) => bad(issue.input) }).max(range.max, { error: (issue) => bad(issue.input) }));
+    .pipe(
+      z
+        .number()
+        .min(range.min, { error: (issue) => bad(issue.input) })
+        .max(range.max, { error: (issue) => bad(issue.input) }),
+    );
   return { name, schema: number.optional().transform((value) => value ?? fallback), fallback };
 }
 
@@ -68,12 +99,26 @@ const falsy = ["0", "false", "no", "off"];
 export function flag(name: string, fallback: boolean): EnvField<boolean> {
   const word = z
     .string()
-    .refine((value) => [...truthy, ...falsy].includes(value.toLowerCase()), { error: (issue) => `${name} must be true or false, got "${String(issue.input)}"` })
+    .refine((value) => [...truthy, ...falsy].includes(value.toLowerCase()), {
+      error: (issue) => `${name} must be true or false, got "${String(issue.input)}"`,
+    })
     .transform((value) => truthy.includes(value.toLowerCase()));
   return { name, schema: word.optional().transform((value) => value ?? fallback), fallback };
 }
 
 /** Comma-separated, blanks dropped. */
 export function list(name: string): EnvField<string[]> {
-  return { name, schema: z.string().optional().transform((value) => (value ?? "").split(",").map((item) => item.trim()).filter(Boolean)), fallback: [] };
+  return {
+    name,
+    schema: z
+      .string()
+      .optional()
+      .transform((value) =>
+        (value ?? "")
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
+    fallback: [],
+  };
 }

@@ -9,7 +9,15 @@ export interface RelayConfig extends SharedConfig {
   port: number;
   webhookSecret: string;
   /** `publicUrl`: where people's browsers reach Open WebUI, for links to a run's chat. */
-  openWebUI: { url: string; publicUrl: string; apiKey: string; model: string; toolServerId: string; timeoutMs: number; requestTimeoutMs: number };
+  openWebUI: {
+    url: string;
+    publicUrl: string;
+    apiKey: string;
+    model: string;
+    toolServerId: string;
+    timeoutMs: number;
+    requestTimeoutMs: number;
+  };
   concurrency: number;
   /** Off: this relay only receives and stores; another process works the queue. */
   workerEnabled: boolean;
@@ -34,12 +42,22 @@ export interface RelayConfig extends SharedConfig {
 
 const headFields = {
   port: integer("PORT", 8086, { min: 0, max: 65_535 }),
-  webhookSecret: requiredText("GITHUB_WEBHOOK_SECRET", "set it to the secret entered in the GitHub webhook's settings (e.g. openssl rand -hex 32)"),
+  webhookSecret: requiredText(
+    "GITHUB_WEBHOOK_SECRET",
+    "set it to the secret entered in the GitHub webhook's settings (e.g. openssl rand -hex 32)",
+  ),
 };
 
 const relayFields = {
-  openWebUIUrl: httpUrl("OPENWEBUI_URL", undefined, "set it to Open WebUI's address as the relay reaches it, e.g. http://open-webui:8080"),
-  apiKey: requiredText("OPENWEBUI_API_KEY", "create an API key in Open WebUI (Settings > Account > API keys; ENABLE_API_KEYS=true) and set OPENWEBUI_API_KEY"),
+  openWebUIUrl: httpUrl(
+    "OPENWEBUI_URL",
+    undefined,
+    "set it to Open WebUI's address as the relay reaches it, e.g. http://open-webui:8080",
+  ),
+  apiKey: requiredText(
+    "OPENWEBUI_API_KEY",
+    "create an API key in Open WebUI (Settings > Account > API keys; ENABLE_API_KEYS=true) and set OPENWEBUI_API_KEY",
+  ),
   model: optionalText("AI_MODEL", "gpt-5"),
   toolServerId: optionalText("OPENWEBUI_TOOL_SERVER_ID", "github"),
   timeoutMs: integer("OPENWEBUI_TIMEOUT_MS", 600_000, { min: 1_000, max: 3_600_000 }),
@@ -66,7 +84,13 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
   const all = [...head.problems, ...sharedProblems, ...problems];
   // The relay's own address for Open WebUI (http://open-webui:8080 in compose) is often not one a browser can open.
   const publicUrl = env.OPENWEBUI_PUBLIC_URL?.trim()
-    ? readEnvFields(env, { url: httpUrl("OPENWEBUI_PUBLIC_URL", undefined, "set it to Open WebUI's address as people open it in a browser, e.g. https://chat.example.com, or leave it empty to use OPENWEBUI_URL") })
+    ? readEnvFields(env, {
+        url: httpUrl(
+          "OPENWEBUI_PUBLIC_URL",
+          undefined,
+          "set it to Open WebUI's address as people open it in a browser, e.g. https://chat.example.com, or leave it empty to use OPENWEBUI_URL",
+        ),
+      })
     : { values: { url: v.openWebUIUrl }, problems: [] };
   all.push(...publicUrl.problems, ...toolServerIdProblem(v.toolServerId));
   const reconcile = reconcileConfig(env, github.app !== null, all);
@@ -84,7 +108,15 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     ...shared,
     port: head.values.port,
     webhookSecret: head.values.webhookSecret,
-    openWebUI: { url: v.openWebUIUrl, publicUrl: publicUrl.values.url, apiKey: v.apiKey, model: v.model, toolServerId: v.toolServerId, timeoutMs: v.timeoutMs, requestTimeoutMs: v.openWebUIRequestMs },
+    openWebUI: {
+      url: v.openWebUIUrl,
+      publicUrl: publicUrl.values.url,
+      apiKey: v.apiKey,
+      model: v.model,
+      toolServerId: v.toolServerId,
+      timeoutMs: v.timeoutMs,
+      requestTimeoutMs: v.openWebUIRequestMs,
+    },
     concurrency: v.concurrency,
     workerEnabled: v.workerEnabled,
     leaseMs: v.leaseMs,

@@ -11,14 +11,20 @@ export interface ToolServerConfig extends SharedConfig {
 
 const toolServerFields = {
   port: integer("TOOL_SERVER_PORT", 8087, { min: 0, max: 65_535 }),
-  apiKey: requiredText("TOOL_SERVER_API_KEY", "set a long random key (e.g. openssl rand -hex 32) and give the same key to the tool server connection in Open WebUI"),
+  apiKey: requiredText(
+    "TOOL_SERVER_API_KEY",
+    "set a long random key (e.g. openssl rand -hex 32) and give the same key to the tool server connection in Open WebUI",
+  ),
   corsOrigins: list("TOOL_SERVER_CORS_ORIGINS"),
 };
 
 function corsProblems(origins: string[]): string[] {
   return origins
     .filter((origin) => origin !== "*" && !/^https?:\/\/[^/\s]+$/.test(origin))
-    .map((origin) => `TOOL_SERVER_CORS_ORIGINS has "${origin}": give origins like https://chat.example.com, comma-separated, without a path`);
+    .map(
+      (origin) =>
+        `TOOL_SERVER_CORS_ORIGINS has "${origin}": give origins like https://chat.example.com, comma-separated, without a path`,
+    );
 }
 
 /** Reads and checks every tool server variable; throws a ConfigError naming each bad one. */
@@ -26,7 +32,8 @@ export function loadToolServerConfig(env: Env): Readonly<ToolServerConfig> {
   const { values: v, problems: own } = readEnvFields(env, toolServerFields);
   const { shared, problems, timings } = readSharedConfig(env);
   const all = [...own, ...problems];
-  if (v.apiKey && v.apiKey.length < 16) all.push("TOOL_SERVER_API_KEY is too short: use at least 16 random characters (e.g. openssl rand -hex 32)");
+  if (v.apiKey && v.apiKey.length < 16)
+    all.push("TOOL_SERVER_API_KEY is too short: use at least 16 random characters (e.g. openssl rand -hex 32)");
   all.push(...corsProblems(v.corsOrigins), ...timingProblems(timings));
   throwProblems(all);
   return Object.freeze({ ...shared, port: v.port, apiKey: v.apiKey, corsOrigins: v.corsOrigins });

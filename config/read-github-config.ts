@@ -36,7 +36,11 @@ const identityFields = {
   token: optionalText("GITHUB_TOKEN", ""),
 };
 const apiFields = {
-  apiUrl: httpUrl("GITHUB_API_URL", "https://api.github.com", "use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server"),
+  apiUrl: httpUrl(
+    "GITHUB_API_URL",
+    "https://api.github.com",
+    "use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server",
+  ),
   repos: list("GITHUB_REPOS"),
   botLogin: optionalText("GITHUB_BOT_LOGIN", ""),
 };
@@ -54,8 +58,10 @@ function appCredentials(id: string, inlineKey: string, file: string, problems: s
   // Environment files often hold the PEM on one line with \n escapes.
   const inline = inlineKey.replace(/\\n/g, "\n");
   if (!id && !inline && !file) return null;
-  if (!/^\d{1,12}$/.test(id)) problems.push(`GITHUB_APP_ID must be the app's numeric id (on its settings page, "App ID"), got "${id}"`);
-  if (inline && file) problems.push("GITHUB_APP_PRIVATE_KEY and GITHUB_APP_PRIVATE_KEY_FILE are both set: give the key one way only");
+  if (!/^\d{1,12}$/.test(id))
+    problems.push(`GITHUB_APP_ID must be the app's numeric id (on its settings page, "App ID"), got "${id}"`);
+  if (inline && file)
+    problems.push("GITHUB_APP_PRIVATE_KEY and GITHUB_APP_PRIVATE_KEY_FILE are both set: give the key one way only");
   let privateKey = inline;
   let source = "GITHUB_APP_PRIVATE_KEY";
   if (!inline && file) {
@@ -63,12 +69,16 @@ function appCredentials(id: string, inlineKey: string, file: string, problems: s
     try {
       privateKey = readFileSync(file, "utf8");
     } catch (error) {
-      problems.push(`GITHUB_APP_PRIVATE_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}): give the path of the .pem file GitHub generated for the app`);
+      problems.push(
+        `GITHUB_APP_PRIVATE_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}): give the path of the .pem file GitHub generated for the app`,
+      );
       return null;
     }
   }
   if (!privateKey) {
-    problems.push("GITHUB_APP_PRIVATE_KEY is missing: set it to the app's private key (PEM, \\n escapes allowed), or set GITHUB_APP_PRIVATE_KEY_FILE to the .pem file's path");
+    problems.push(
+      "GITHUB_APP_PRIVATE_KEY is missing: set it to the app's private key (PEM, \\n escapes allowed), or set GITHUB_APP_PRIVATE_KEY_FILE to the .pem file's path",
+    );
     return null;
   }
   // Checked now, so a truncated or mangled key is a config error, not a 401 on the first webhook.
@@ -79,7 +89,10 @@ function appCredentials(id: string, inlineKey: string, file: string, problems: s
     valid = false;
   }
   // Never echo the key itself.
-  if (!valid) problems.push(`${source} is not an RSA private key in PEM form: use the .pem file GitHub generated for the app (in an .env value, \\n escapes for line breaks)`);
+  if (!valid)
+    problems.push(
+      `${source} is not an RSA private key in PEM form: use the .pem file GitHub generated for the app (in an .env value, \\n escapes for line breaks)`,
+    );
   return { id: Number(id), privateKey };
 }
 
@@ -90,15 +103,24 @@ export function readGitHubConfig(env: Env): { github: GitHubConfig; problems: st
   const app = appCredentials(identity.values.appId, identity.values.inlineKey, identity.values.keyFile, problems);
   const { token } = identity.values;
   // One identity per deployment: with both, which one posts would be a guess.
-  if (token && app) problems.push("GITHUB_TOKEN and GITHUB_APP_ID are both set: act either with a token or as a GitHub App, so unset one of them");
+  if (token && app)
+    problems.push(
+      "GITHUB_TOKEN and GITHUB_APP_ID are both set: act either with a token or as a GitHub App, so unset one of them",
+    );
   if (!token && !app) {
-    problems.push("GITHUB_TOKEN is missing: create a fine-grained token with Issues read/write on the chosen repositories and set GITHUB_TOKEN, or run as a GitHub App with GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY");
+    problems.push(
+      "GITHUB_TOKEN is missing: create a fine-grained token with Issues read/write on the chosen repositories and set GITHUB_TOKEN, or run as a GitHub App with GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY",
+    );
   }
   const api = readEnvFields(env, apiFields);
   problems.push(...api.problems);
-  if (api.values.repos.length === 0) problems.push("GITHUB_REPOS is missing: list the repositories the AI may act on, e.g. GITHUB_REPOS=my-org/app,my-org/*");
+  if (api.values.repos.length === 0)
+    problems.push(
+      "GITHUB_REPOS is missing: list the repositories the AI may act on, e.g. GITHUB_REPOS=my-org/app,my-org/*",
+    );
   const { allowList, problems: repoProblems } = parseRepoAllowList(api.values.repos);
-  for (const problem of repoProblems) problems.push(`GITHUB_REPOS has an invalid entry: ${problem}; use owner/repo or owner/*, comma-separated`);
+  for (const problem of repoProblems)
+    problems.push(`GITHUB_REPOS has an invalid entry: ${problem}; use owner/repo or owner/*, comma-separated`);
   const { values, problems: limitProblems } = readEnvFields(env, limitFields);
   problems.push(...limitProblems);
   const github: GitHubConfig = {

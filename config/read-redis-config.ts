@@ -8,7 +8,8 @@ export interface RedisConfig {
   commandTimeoutMs: number;
 }
 
-const fix = "give it as redis://[:password@]host[:port][/db] (rediss:// for TLS), or leave it empty for the embedded SQLite store";
+const fix =
+  "give it as redis://[:password@]host[:port][/db] (rediss:// for TLS), or leave it empty for the embedded SQLite store";
 
 const redisFields = {
   prefix: optionalText("REDIS_PREFIX", "owg"),
@@ -20,9 +21,11 @@ const redisFields = {
 function urlProblem(url: string): string | null {
   if (!URL.canParse(url)) return `REDIS_URL is not a URL: ${fix}`;
   const parsed = new URL(url);
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") return `REDIS_URL must start with redis:// or rediss://, got "${parsed.protocol}//": ${fix}`;
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:")
+    return `REDIS_URL must start with redis:// or rediss://, got "${parsed.protocol}//": ${fix}`;
   if (!parsed.hostname) return `REDIS_URL has no host: ${fix}`;
-  if (!/^\/?(\d{1,2})?$/.test(parsed.pathname)) return `REDIS_URL's path must be a database number like /0, got "${parsed.pathname}": ${fix}`;
+  if (!/^\/?(\d{1,2})?$/.test(parsed.pathname))
+    return `REDIS_URL's path must be a database number like /0, got "${parsed.pathname}": ${fix}`;
   return null;
 }
 
@@ -33,6 +36,11 @@ export function readRedisConfig(env: Env): { redis: RedisConfig | null; problems
   const { values, problems } = readEnvFields(env, redisFields);
   const bad = urlProblem(url);
   if (bad) problems.unshift(bad);
-  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(values.prefix)) problems.splice(bad ? 1 : 0, 0, `REDIS_PREFIX must be 1 to 64 letters, digits, "_", "-", "." or ":" (got "${values.prefix}")`);
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(values.prefix))
+    problems.splice(
+      bad ? 1 : 0,
+      0,
+      `REDIS_PREFIX must be 1 to 64 letters, digits, "_", "-", "." or ":" (got "${values.prefix}")`,
+    );
   return { redis: { url, ...values }, problems };
 }

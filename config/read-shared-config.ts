@@ -29,17 +29,33 @@ const sharedFields = {
  * HTTP timeouts, METRICS_TOKEN, DEBUG), with every problem found, and the
  * timings both hand to the timing contract.
  */
-export function readSharedConfig(env: Env): { shared: SharedConfig; problems: string[]; timings: { comment: CommentTimings; server: ServerTimings } } {
+export function readSharedConfig(env: Env): {
+  shared: SharedConfig;
+  problems: string[];
+  timings: { comment: CommentTimings; server: ServerTimings };
+} {
   const { github, problems: githubProblems } = readGitHubConfig(env);
   const { values: v, problems } = readEnvFields(env, sharedFields);
   const { redis, problems: redisProblems } = readRedisConfig(env);
   const http = { headersTimeoutMs: v.headersTimeoutMs, requestTimeoutMs: v.requestTimeoutMs };
   return {
     shared: { github, metricsToken: v.metricsToken || null, http, dataDir: v.dataDir, redis, debug: v.debug },
-    problems: [...githubProblems, ...problems, ...redisProblems, ...tokenLengthProblem("METRICS_TOKEN", v.metricsToken, "or leave it empty to serve /metrics without a token")],
+    problems: [
+      ...githubProblems,
+      ...problems,
+      ...redisProblems,
+      ...tokenLengthProblem("METRICS_TOKEN", v.metricsToken, "or leave it empty to serve /metrics without a token"),
+    ],
     timings: {
-      comment: { githubRequest: ["GITHUB_TIMEOUT_MS", github.timeoutMs], commentBudgetWait: ["GITHUB_COMMENT_BUDGET_WAIT_MS", github.commentBudgetWaitMs], commentLock: ["GITHUB_COMMENT_LOCK_MS", github.commentLockMs] },
-      server: { headersTimeout: ["HTTP_HEADERS_TIMEOUT_MS", v.headersTimeoutMs], requestTimeout: ["HTTP_REQUEST_TIMEOUT_MS", v.requestTimeoutMs] },
+      comment: {
+        githubRequest: ["GITHUB_TIMEOUT_MS", github.timeoutMs],
+        commentBudgetWait: ["GITHUB_COMMENT_BUDGET_WAIT_MS", github.commentBudgetWaitMs],
+        commentLock: ["GITHUB_COMMENT_LOCK_MS", github.commentLockMs],
+      },
+      server: {
+        headersTimeout: ["HTTP_HEADERS_TIMEOUT_MS", v.headersTimeoutMs],
+        requestTimeout: ["HTTP_REQUEST_TIMEOUT_MS", v.requestTimeoutMs],
+      },
     },
   };
 }

@@ -33,16 +33,44 @@ export interface ServerTimings {
  * the delivery from commenting too; that lock is taken inside the completion, which is the
  * outermost bound of a run (the relay's lease is renewed while it lasts).
  */
-export function timingProblems(timings: { comment: CommentTimings; server: ServerTimings; completion?: Timing; openWebUIRequest?: Timing; retry?: { base: Timing; max: Timing } }): string[] {
+export function timingProblems(timings: {
+  comment: CommentTimings;
+  server: ServerTimings;
+  completion?: Timing;
+  openWebUIRequest?: Timing;
+  retry?: { base: Timing; max: Timing };
+}): string[] {
   const { comment, server, completion, openWebUIRequest, retry } = timings;
   const rules: Fit[] = [
-    { inner: [comment.commentBudgetWait, comment.githubRequest], outer: comment.commentLock, why: "a comment still waiting for GitHub's budget would outlive the lock, and a second run of the delivery could comment too" },
-    { inner: [server.headersTimeout], outer: server.requestTimeout, why: "a request's headers arrive within the time allowed for the whole request" },
+    {
+      inner: [comment.commentBudgetWait, comment.githubRequest],
+      outer: comment.commentLock,
+      why: "a comment still waiting for GitHub's budget would outlive the lock, and a second run of the delivery could comment too",
+    },
+    {
+      inner: [server.headersTimeout],
+      outer: server.requestTimeout,
+      why: "a request's headers arrive within the time allowed for the whole request",
+    },
   ];
   if (completion) {
-    rules.push({ inner: [comment.commentLock], outer: completion, why: "the run's comment is posted during the completion, and its lock must not outlast the run" });
-    if (openWebUIRequest) rules.push({ inner: [openWebUIRequest], outer: completion, why: "reading a run's chat back must not take longer than the run" });
+    rules.push({
+      inner: [comment.commentLock],
+      outer: completion,
+      why: "the run's comment is posted during the completion, and its lock must not outlast the run",
+    });
+    if (openWebUIRequest)
+      rules.push({
+        inner: [openWebUIRequest],
+        outer: completion,
+        why: "reading a run's chat back must not take longer than the run",
+      });
   }
-  if (retry) rules.push({ inner: [retry.base], outer: retry.max, why: "the first retry's wait is the shortest, and the waits double up to the longest" });
+  if (retry)
+    rules.push({
+      inner: [retry.base],
+      outer: retry.max,
+      why: "the first retry's wait is the shortest, and the waits double up to the longest",
+    });
   return rules.map(fits).filter((problem): problem is string => problem !== null);
 }

@@ -14,14 +14,24 @@ async function firstRun(system: RealSystem, options: DemoOptions): Promise<boole
   const payload = issuesOpened();
   const { owner, name } = { owner: payload.repository.owner.login, name: payload.repository.name };
   system.github.addIssueFromPayload(payload);
-  say(`\nSending GitHub's recorded issues.opened delivery for ${payload.repository.full_name}#${payload.issue.number}, signed...`);
-  const response = await deliver(`${system.relayUrl}/webhook/github`, { event: "issues", payload, secret: webhookSecret });
+  say(
+    `\nSending GitHub's recorded issues.opened delivery for ${payload.repository.full_name}#${payload.issue.number}, signed...`,
+  );
+  const response = await deliver(`${system.relayUrl}/webhook/github`, {
+    event: "issues",
+    payload,
+    secret: webhookSecret,
+  });
   say(`  relay answered ${response.status} ${await response.text()}`);
   const seconds = options.runTimeoutMs / 1000;
-  const record = await waitFor(async () => {
-    const r = await system.stores.deliveries.get(`424242:${response.deliveryId}`);
-    return r && ["done", "failed"].includes(r.status) ? r : undefined;
-  }, `the first run to finish (${seconds} s; DEMO_RUN_TIMEOUT_S gives it longer)`, options.runTimeoutMs);
+  const record = await waitFor(
+    async () => {
+      const r = await system.stores.deliveries.get(`424242:${response.deliveryId}`);
+      return r && ["done", "failed"].includes(r.status) ? r : undefined;
+    },
+    `the first run to finish (${seconds} s; DEMO_RUN_TIMEOUT_S gives it longer)`,
+    options.runTimeoutMs,
+  );
 
   say(`\nRun ${record.status}: ${record.reason}`);
   say("\nTool calls Open WebUI made to the tool server:");
@@ -30,8 +40,18 @@ async function firstRun(system: RealSystem, options: DemoOptions): Promise<boole
     if (entry.msg === "tool call") say(`  ${entry.tool}  (chat ${entry.chatId}, user ${entry.user})`);
   }
   const comments = system.github.comments(owner, name, payload.issue.number);
-  say(comments.length > 0 ? "\nComment posted on the GitHub stand-in:\n" : "\nNo comment was posted on the GitHub stand-in.");
-  for (const comment of comments) say(comment.body.split("\n").map((l) => `  | ${l}`).join("\n"));
+  say(
+    comments.length > 0
+      ? "\nComment posted on the GitHub stand-in:\n"
+      : "\nNo comment was posted on the GitHub stand-in.",
+  );
+  for (const comment of comments)
+    say(
+      comment.body
+        .split("\n")
+        .map((l) => `  | ${l}`)
+        .join("\n"),
+    );
   say(`\nOpen WebUI: ${system.openWebUI.url}`);
   if (record.chatId) say(`  the run's chat: ${system.openWebUI.url}/c/${record.chatId}`);
   return record.status === "done" && comments.length > 0;
@@ -61,10 +81,14 @@ try {
   process.exit(2);
 }
 
-say(`openwebui-github demo with Open WebUI ${openWebUIVersion}. ${options.once ? "Exits once the first run's comment is posted." : "Ctrl-C stops everything."}`);
+say(
+  `openwebui-github demo with Open WebUI ${openWebUIVersion}. ${options.once ? "Exits once the first run's comment is posted." : "Ctrl-C stops everything."}`,
+);
 let system: RealSystem | undefined;
 try {
-  system = await startRealSystem((line) => say(`  ${line}`), { ...(options.openWebUIPort ? { openWebUIPort: options.openWebUIPort } : {}) });
+  system = await startRealSystem((line) => say(`  ${line}`), {
+    ...(options.openWebUIPort ? { openWebUIPort: options.openWebUIPort } : {}),
+  });
   system.model.setScript(demoModel);
   const posted = await firstRun(system, options);
   if (!options.once) stayUp(system);

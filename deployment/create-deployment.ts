@@ -52,7 +52,13 @@ export function createDeployment(config: DeploymentConfig, options: DeploymentOp
   if (!githubConfig || !storeConfig) throw new Error("a deployment runs the relay, the tool server or both");
   const secrets = deploymentSecrets(config.env);
   const debug = config.relay?.debug ?? config.toolServer?.debug ?? false;
-  const logger = options.logger ?? createLogger({ level: debug ? "debug" : "info", secrets: [...secrets], base: { service: options.service ?? "openwebui-github" } });
+  const logger =
+    options.logger ??
+    createLogger({
+      level: debug ? "debug" : "info",
+      secrets: [...secrets],
+      base: { service: options.service ?? "openwebui-github" },
+    });
   const fetchOption = options.fetch ? { fetch: options.fetch } : {};
   const github = createGitHubClients(githubConfig, logger, { ...fetchOption, ...options.github });
   const openWebUI = config.relay ? createOpenWebUIChat(config.relay.openWebUI, fetchOption) : null;
@@ -61,14 +67,27 @@ export function createDeployment(config: DeploymentConfig, options: DeploymentOp
   async function startRelay(stores: RelayStores) {
     if (!config.relay || !openWebUI) throw new Error("this deployment has no relay config");
     const relayConfig = config.relay;
-    const relay = createRelay(relayConfig, { stores, logger, secrets, github, openWebUI, ...pick(options, "pollIntervalMs", "commentLimits") });
-    relay.start();
-    const server = await listen(relay.handler, relayConfig.port, host, relayConfig.http).catch(async (error: unknown) => {
-      // A port already in use: a caller that starts again elsewhere must not be left with this one's worker.
-      await relay.close(0);
-      throw error;
+    const relay = createRelay(relayConfig, {
+      stores,
+      logger,
+      secrets,
+      github,
+      openWebUI,
+      ...pick(options, "pollIntervalMs", "commentLimits"),
     });
-    logger.info("relay listening", { url: server.url, model: relayConfig.openWebUI.model, toolServer: `server:${relayConfig.openWebUI.toolServerId}` });
+    relay.start();
+    const server = await listen(relay.handler, relayConfig.port, host, relayConfig.http).catch(
+      async (error: unknown) => {
+        // A port already in use: a caller that starts again elsewhere must not be left with this one's worker.
+        await relay.close(0);
+        throw error;
+      },
+    );
+    logger.info("relay listening", {
+      url: server.url,
+      model: relayConfig.openWebUI.model,
+      toolServer: `server:${relayConfig.openWebUI.toolServerId}`,
+    });
     return {
       url: server.url,
       worker: relay.worker,
@@ -80,7 +99,13 @@ export function createDeployment(config: DeploymentConfig, options: DeploymentOp
 
   async function startToolServer(stores: ToolServerStores) {
     if (!config.toolServer) throw new Error("this deployment has no tool server config");
-    const app = createToolServerApp(config.toolServer, { stores, logger, secrets, github, ...pick(options, "commentLimits", "tools") });
+    const app = createToolServerApp(config.toolServer, {
+      stores,
+      logger,
+      secrets,
+      github,
+      ...pick(options, "commentLimits", "tools"),
+    });
     const server = await listen(app, config.toolServer.port, host, config.toolServer.http);
     logger.info("tool server listening", { url: server.url, openapi: `${server.url}/openapi.json` });
     return { url: server.url, close: () => server.close() };
@@ -100,7 +125,9 @@ export function createDeployment(config: DeploymentConfig, options: DeploymentOp
      * tool server). With the relay here, the tool server shares its stores over one connection.
      */
     async start() {
-      const stores = config.relay ? await openRelayStores(config.relay, logger) : await openToolServerStores(storeConfig, logger);
+      const stores = config.relay
+        ? await openRelayStores(config.relay, logger)
+        : await openToolServerStores(storeConfig, logger);
       const toolServer = config.toolServer ? await startToolServer(stores) : null;
       const relay = config.relay ? await startRelay(stores as RelayStores) : null;
       return {

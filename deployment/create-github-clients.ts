@@ -20,7 +20,11 @@ export interface GitHubClients {
  * The process's GitHub clients, built once: the relay and the tool server in one process share
  * them, and so share one pacer, as GitHub asks of one integration.
  */
-export function createGitHubClients(config: GitHubConfig & { botLogin: string | null }, logger: Logger, tuning: Omit<GitHubClientTuning, "onRateLimit"> = {}): GitHubClients {
+export function createGitHubClients(
+  config: GitHubConfig & { botLogin: string | null },
+  logger: Logger,
+  tuning: Omit<GitHubClientTuning, "onRateLimit"> = {},
+): GitHubClients {
   const rateLimit = fanOut<[string, number]>();
   const github = githubClientFor(config, logger, { ...tuning, onRateLimit: rateLimit.emit });
   // The app's JWT requests count against the app, not the installations the metrics follow.

@@ -10,7 +10,10 @@ export interface OpenWebUIChat {
 }
 
 /** The relay's Open WebUI client, built once per process. */
-export function createOpenWebUIChat(config: RelayConfig["openWebUI"], options: { fetch?: typeof fetch }): OpenWebUIChat {
+export function createOpenWebUIChat(
+  config: RelayConfig["openWebUI"],
+  options: { fetch?: typeof fetch },
+): OpenWebUIChat {
   const errors = fanOut<[ModelErrorKind]>();
   const client = createOpenWebUIClient({
     baseUrl: config.url,

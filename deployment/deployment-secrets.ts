@@ -42,6 +42,11 @@ function appPrivateKey(env: Env): string {
  * environment, whoever's it is. Computed once, by the composition root.
  */
 export function deploymentSecrets(env: Env): readonly string[] {
-  const values = [...secretVariables.map((name) => env[name]?.trim() ?? ""), env.GITHUB_APP_PRIVATE_KEY?.trim() ?? "", appPrivateKey(env), redisUrlPassword(env.REDIS_URL?.trim() ?? "")];
+  const values = [
+    ...secretVariables.map((name) => env[name]?.trim() ?? ""),
+    env.GITHUB_APP_PRIVATE_KEY?.trim() ?? "",
+    appPrivateKey(env),
+    redisUrlPassword(env.REDIS_URL?.trim() ?? ""),
+  ];
   return Object.freeze([...new Set(values.filter(Boolean))]);
 }

@@ -18,7 +18,9 @@ async function openRedisOrExit<T>(redis: RedisConfig, open: (config: RedisConfig
   try {
     return await open(redis);
   } catch (error) {
-    process.stderr.write(`openwebui-github cannot start: ${(error as Error).message}\nCheck REDIS_URL, and that Redis is running and reachable from here.\n`);
+    process.stderr.write(
+      `openwebui-github cannot start: ${(error as Error).message}\nCheck REDIS_URL, and that Redis is running and reachable from here.\n`,
+    );
     process.exit(69);
   }
 }
@@ -29,9 +31,15 @@ export async function openRelayStores(config: StoreConfig, logger: Logger): Prom
   const stores = await openRedisOrExit(config.redis, (redis) => openRedisRelayStores(redis));
   const { persistence } = stores;
   if (!persistence) {
-    logger.warn("could not read Redis's persistence settings (CONFIG GET refused); acknowledged deliveries are as safe as Redis's persistence is", {});
+    logger.warn(
+      "could not read Redis's persistence settings (CONFIG GET refused); acknowledged deliveries are as safe as Redis's persistence is",
+      {},
+    );
   } else if (persistence.appendonly !== "yes" || persistence.appendfsync !== "always") {
-    logger.warn("Redis does not write every change to disk before answering: acknowledged deliveries can be lost if Redis crashes. Set appendonly yes and appendfsync always (or everysec, risking up to a second)", { ...persistence });
+    logger.warn(
+      "Redis does not write every change to disk before answering: acknowledged deliveries can be lost if Redis crashes. Set appendonly yes and appendfsync always (or everysec, risking up to a second)",
+      { ...persistence },
+    );
   }
   logger.info("store: Redis", { prefix: config.redis.prefix, ...(persistence ?? {}) });
   return stores;

@@ -11,16 +11,28 @@ import type { GitHubConfig } from "../config/read-github-config.ts";
  * What tests (and only tests) change about the client: the network, and waits
  * shortened; and which client to build (the bench measures two side by side).
  */
-export type GitHubClientTuning = Pick<GitHubClientOptions, "fetch" | "retry" | "pacing" | "onRateLimit"> & { createClient?: (options: GitHubClientOptions) => Octokit };
+export type GitHubClientTuning = Pick<GitHubClientOptions, "fetch" | "retry" | "pacing" | "onRateLimit"> & {
+  createClient?: (options: GitHubClientOptions) => Octokit;
+};
 
 /** A client for a service's GitHub settings, authenticated as `auth` says. */
-function clientFor(config: GitHubConfig, logger: Logger, tuning: GitHubClientTuning, auth: Pick<GitHubClientOptions, "app" | "authStrategy"> & { token?: string }): Octokit {
+function clientFor(
+  config: GitHubConfig,
+  logger: Logger,
+  tuning: GitHubClientTuning,
+  auth: Pick<GitHubClientOptions, "app" | "authStrategy"> & { token?: string },
+): Octokit {
   const { createClient = createGitHubClient, ...rest } = tuning;
   return createClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...rest, ...auth });
 }
 
 /** A client that authenticates as the GitHub App itself (a JWT per request), for /app endpoints. */
-export function appClientFor(config: GitHubConfig, app: { id: number; privateKey: string }, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
+export function appClientFor(
+  config: GitHubConfig,
+  app: { id: number; privateKey: string },
+  logger: Logger,
+  tuning: GitHubClientTuning = {},
+): Octokit {
   return clientFor(config, logger, tuning, { app });
 }
 
@@ -78,11 +90,19 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
   // Writes spaced, then a few requests at a time (GitHub asks for requests in series), each with its own timeout.
   // Spaced here, as each attempt leaves, so what runs before the fetch (a token, a hook) cannot narrow the gap.
   const timedFetch: typeof fetch = async (input, init) => {
-    const write = writeKind(init?.method ?? "GET", new URL(input instanceof Request ? input.url : String(input)).pathname.slice(basePath.length));
+    const write = writeKind(
+      init?.method ?? "GET",
+      new URL(input instanceof Request ? input.url : String(input)).pathname.slice(basePath.length),
+    );
     if (write) await pacer.beforeWrite(write === "notifying");
     const release = await pacer.request();
     try {
-      return await baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs) });
+      return await baseFetch(input, {
+        ...init,
+        signal: init?.signal
+          ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)])
+          : AbortSignal.timeout(options.timeoutMs),
+      });
     } finally {
       release();
     }

@@ -13,9 +13,11 @@ export const defaultPacing: Pacing = { writeMs: 1_000, notificationMs: 3_000 };
 const maxInFlight = 10;
 
 // Token endpoints of GitHub Apps: not content writes, and taken one at a time.
-const tokenPath = /^\/(app\/installations\/[^/]+\/access_tokens|applications\/[^/]+\/token(\/scoped)?|login\/oauth\/access_token)$/;
+const tokenPath =
+  /^\/(app\/installations\/[^/]+\/access_tokens|applications\/[^/]+\/token(\/scoped)?|login\/oauth\/access_token)$/;
 // Creating these notifies people (issues, pull requests, comments, reviews, releases, invitations).
-const notifyingPath = /^\/repos\/[^/]+\/[^/]+\/(issues|pulls|releases|issues\/[^/]+\/comments|pulls\/[^/]+\/(comments|reviews)|pulls\/[^/]+\/comments\/[^/]+\/replies)$/;
+const notifyingPath =
+  /^\/repos\/[^/]+\/[^/]+\/(issues|pulls|releases|issues\/[^/]+\/comments|pulls\/[^/]+\/(comments|reviews)|pulls\/[^/]+\/comments\/[^/]+\/replies)$/;
 
 /** Whether a request (its method, and its path below the API's base URL) asks GitHub for a token. */
 export function isTokenRequest(method: string, path: string): boolean {
@@ -81,7 +83,9 @@ export function createGitHubPacer(pacing: Pacing = defaultPacing): GitHubPacer {
     beforeWrite(notifying) {
       const turn = queue.then(async () => {
         for (;;) {
-          const left = Math.max(lastWrite + pacing.writeMs, notifying ? lastNotification + pacing.notificationMs : -Infinity) - performance.now();
+          const left =
+            Math.max(lastWrite + pacing.writeMs, notifying ? lastNotification + pacing.notificationMs : -Infinity) -
+            performance.now();
           if (left <= 0) break;
           await sleep(Math.ceil(left));
         }

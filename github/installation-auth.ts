@@ -8,7 +8,13 @@ import { createInstallationIds } from "./installation-ids.ts";
 
 /** What Octokit hands an auth strategy's hook. */
 type RequestFn = ((route: string, parameters?: Record<string, unknown>) => Promise<unknown>) & {
-  endpoint: { merge(route: string, parameters?: Record<string, unknown>): Record<string, unknown> & { headers: Record<string, string> }; parse(options: Record<string, unknown>): { url: string } };
+  endpoint: {
+    merge(
+      route: string,
+      parameters?: Record<string, unknown>,
+    ): Record<string, unknown> & { headers: Record<string, string> };
+    parse(options: Record<string, unknown>): { url: string };
+  };
 };
 
 export interface InstallationAuthOptions {
@@ -28,7 +34,11 @@ const repoPath = /\/repos\/([^/?#]+)\/([^/?#]+)/;
 function repositoryOf(method: string, url: string): { owner: string; repo: string } {
   const path = new URL(url, "http://host").pathname;
   const match = repoPath.exec(path);
-  if (!match) throw new HttpError(500, `Acting as a GitHub App, this service only calls repository endpoints; ${method} ${path} has no repository.`);
+  if (!match)
+    throw new HttpError(
+      500,
+      `Acting as a GitHub App, this service only calls repository endpoints; ${method} ${path} has no repository.`,
+    );
   return { owner: decodeURIComponent(match[1]!), repo: decodeURIComponent(match[2]!) };
 }
 
@@ -42,13 +52,24 @@ function repositoryOf(method: string, url: string): { owner: string; repo: strin
  */
 export function createInstallationAuth(options: InstallationAuthOptions) {
   const { appClient, logger } = options;
-  const tokens = createAppAuth({ appId: options.app.id, privateKey: options.app.privateKey, request: appClient.request });
+  const tokens = createAppAuth({
+    appId: options.app.id,
+    privateKey: options.app.privateKey,
+    request: appClient.request,
+  });
   const { installationFor, forget } = createInstallationIds(appClient, logger);
 
   async function tokenFor(installationId: number, repo: string, refresh: boolean): Promise<string> {
-    const ask = { type: "installation" as const, installationId, repositoryNames: [repo], permissions, ...(refresh ? { refresh: true } : {}) };
+    const ask = {
+      type: "installation" as const,
+      installationId,
+      repositoryNames: [repo],
+      permissions,
+      ...(refresh ? { refresh: true } : {}),
+    };
     const auth = await tokens(ask);
-    if (!refresh && auth.expiresAt && Date.parse(auth.expiresAt) - Date.now() < refreshMarginMs) return (await tokens({ ...ask, refresh: true })).token;
+    if (!refresh && auth.expiresAt && Date.parse(auth.expiresAt) - Date.now() < refreshMarginMs)
+      return (await tokens({ ...ask, refresh: true })).token;
     return auth.token;
   }
 
@@ -73,7 +94,10 @@ export function createInstallationAuth(options: InstallationAuthOptions) {
     } catch (error) {
       // Revoked, or expired early (clocks differ): one fresh token, then GitHub's answer stands.
       if (!isRequestError(error) || error.status !== 401) throw error;
-      logger.info("installation token refused; asking for a fresh one", { repository: `${owner}/${repo}`, installationId });
+      logger.info("installation token refused; asking for a fresh one", {
+        repository: `${owner}/${repo}`,
+        installationId,
+      });
       return send(true);
     }
   }

@@ -6,7 +6,10 @@ import type { GitHubClientOptions } from "./create-github-client.ts";
  * authenticates (another strategy, the GitHub App's JWT, or the token), where
  * GitHub is, who is calling, and the fetch each attempt goes out through.
  */
-export function octokitOptions(options: Pick<GitHubClientOptions, "authStrategy" | "app" | "token" | "baseUrl">, fetch: typeof globalThis.fetch) {
+export function octokitOptions(
+  options: Pick<GitHubClientOptions, "authStrategy" | "app" | "token" | "baseUrl">,
+  fetch: typeof globalThis.fetch,
+) {
   return {
     ...(options.authStrategy
       ? { authStrategy: options.authStrategy }

@@ -24,7 +24,10 @@ export function createOwnLogin(options: { github: Octokit; configured: string | 
       login = await ask();
       options.logger.info(options.app ? "acting as GitHub App" : "acting as GitHub user", { login });
     } catch (error) {
-      options.logger.warn(`could not look up the ${options.app ? "app's bot" : "token's GitHub"} login; set GITHUB_BOT_LOGIN to skip the lookup`, { status: (error as { status?: number }).status ?? null });
+      options.logger.warn(
+        `could not look up the ${options.app ? "app's bot" : "token's GitHub"} login; set GITHUB_BOT_LOGIN to skip the lookup`,
+        { status: (error as { status?: number }).status ?? null },
+      );
     } finally {
       pending = undefined;
     }

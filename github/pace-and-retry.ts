@@ -45,7 +45,10 @@ function answerOf(error: unknown): ErrorAnswer | undefined {
 }
 
 /** Seconds GitHub asks us to wait when this answer is a rate limit; undefined when it is not one. */
-function rateLimitWait(answer: ErrorAnswer, now: number): { kind: "primary" | "secondary"; seconds: number } | undefined {
+function rateLimitWait(
+  answer: ErrorAnswer,
+  now: number,
+): { kind: "primary" | "secondary"; seconds: number } | undefined {
   if (answer.status !== 403 && answer.status !== 429) return undefined;
   if (/\bsecondary rate\b/i.test(answer.message)) {
     // GitHub's guidance: retry-after when given, else at least a minute.
@@ -69,7 +72,10 @@ function rateLimitWait(answer: ErrorAnswer, now: number): { kind: "primary" | "s
  */
 export function paceAndRetry(options: PaceAndRetryOptions) {
   const { pacer, logger } = options;
-  return async function hook<T, O extends HookedRequestOptions>(request: (options: O) => T | Promise<T>, requestOptions: O): Promise<T> {
+  return async function hook<T, O extends HookedRequestOptions>(
+    request: (options: O) => T | Promise<T>,
+    requestOptions: O,
+  ): Promise<T> {
     const method = requestOptions.method.toUpperCase();
     const path = new URL(requestOptions.url, "http://github.invalid").pathname;
     const auth = isTokenRequest(method, path);
@@ -88,15 +94,22 @@ export function paceAndRetry(options: PaceAndRetryOptions) {
         const limited = rateLimitWait(answer, Date.now());
         const fields = { method, url: requestOptions.url, status: answer.status };
         if (limited) {
-          logger.warn(limited.kind === "secondary" ? "GitHub secondary rate limit reached" : "GitHub rate limit reached", { ...fields, retryAfter: limited.seconds, retryCount: rateLimited });
-          if (rateLimited >= options.rateLimitRetries || limited.seconds * 1000 > options.maxRateLimitWaitMs) throw error;
+          logger.warn(
+            limited.kind === "secondary" ? "GitHub secondary rate limit reached" : "GitHub rate limit reached",
+            { ...fields, retryAfter: limited.seconds, retryCount: rateLimited },
+          );
+          if (rateLimited >= options.rateLimitRetries || limited.seconds * 1000 > options.maxRateLimitWaitMs)
+            throw error;
           rateLimited++;
           waitMs = limited.seconds * 1000;
         } else {
           if (permanent.has(answer.status) || answer.status < 400 || failures >= retries) throw error;
           failures++;
           const retryAfter = Number(answer.headers["retry-after"]);
-          waitMs = Math.max(failures * failures * options.baseDelayMs, Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, options.maxRateLimitWaitMs) : 0);
+          waitMs = Math.max(
+            failures * failures * options.baseDelayMs,
+            Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, options.maxRateLimitWaitMs) : 0,
+          );
           logger.warn("GitHub request failed; retrying", { ...fields, retry: failures, of: retries, inMs: waitMs });
         }
       } finally {

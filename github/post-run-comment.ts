@@ -17,7 +17,13 @@ export interface CommentTiming {
  * shared store, so the second finds the first's comment by its marker.
  */
 export function postRunComment(
-  deps: { github: Octokit; coordination: Coordination; commentLimits: readonly WriteLimit[]; commentTiming: CommentTiming; ownLogin?: () => Promise<string | null> },
+  deps: {
+    github: Octokit;
+    coordination: Coordination;
+    commentLimits: readonly WriteLimit[];
+    commentTiming: CommentTiming;
+    ownLogin?: () => Promise<string | null>;
+  },
   target: RunTarget,
   analysis: string,
   knownCommentId?: number,
@@ -25,7 +31,14 @@ export function postRunComment(
   return withLock(
     deps.coordination,
     `comment:${target.deliveryId}`,
-    async () => upsertRunComment(deps.github, { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null }, analysis, knownCommentId, () => waitForWriteSlot(deps.coordination, deps.commentLimits, deps.commentTiming.budgetWaitMs)),
+    async () =>
+      upsertRunComment(
+        deps.github,
+        { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null },
+        analysis,
+        knownCommentId,
+        () => waitForWriteSlot(deps.coordination, deps.commentLimits, deps.commentTiming.budgetWaitMs),
+      ),
     { ttlMs: deps.commentTiming.lockMs, waitMs: deps.commentTiming.lockMs },
   );
 }

@@ -16,7 +16,13 @@ export function parseRepoAllowList(entries: string[]): { allowList: RepoAllowLis
   const owners = new Set<string>();
   for (const entry of entries) {
     const [owner, repo, extra] = entry.split("/");
-    if (owner === undefined || repo === undefined || extra !== undefined || !namePart.test(owner) || (repo !== "*" && !namePart.test(repo))) {
+    if (
+      owner === undefined ||
+      repo === undefined ||
+      extra !== undefined ||
+      !namePart.test(owner) ||
+      (repo !== "*" && !namePart.test(repo))
+    ) {
       problems.push(`"${entry}" is not owner/repo or owner/*`);
       continue;
     }

@@ -49,7 +49,9 @@ export async function findRunComment(octokit: Octokit, target: RunTarget) {
     per_page: 100,
   });
   const own = target.ownLogin?.toLowerCase();
-  return comments.find((comment) => comment.body?.includes(marker) && (!own || comment.user?.login.toLowerCase() === own));
+  return comments.find(
+    (comment) => comment.body?.includes(marker) && (!own || comment.user?.login.toLowerCase() === own),
+  );
 }
 
 /**

@@ -17,7 +17,8 @@ const credentialPatterns = [
 export function findCredentials(text: string, knownSecrets: readonly string[]): string[] {
   const found: string[] = [];
   for (const secret of knownSecrets) if (secret.length >= 8 && text.includes(secret)) found.push("a configured secret");
-  for (const pattern of credentialPatterns) if (new RegExp(pattern.source).test(text)) found.push(`a token shaped like ${pattern.source.slice(0, 24)}`);
+  for (const pattern of credentialPatterns)
+    if (new RegExp(pattern.source).test(text)) found.push(`a token shaped like ${pattern.source.slice(0, 24)}`);
   return found;
 }
 
@@ -44,7 +45,8 @@ export function neutralizeMentions(text: string): string {
   const users = new Set<string>();
   parts.forEach((part, i) => {
     if (i % 2 === 1) return;
-    for (const m of part.matchAll(mention)) if (!m[3] && !broadcast.has(m[2]!.toLowerCase())) users.add(m[2]!.toLowerCase());
+    for (const m of part.matchAll(mention))
+      if (!m[3] && !broadcast.has(m[2]!.toLowerCase())) users.add(m[2]!.toLowerCase());
   });
   const defuseAll = users.size > maxUserMentions;
   return parts

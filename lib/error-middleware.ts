@@ -11,7 +11,8 @@ export function knownErrorAnswer(error: unknown): { status: number; detail: stri
   const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
   if (type === "entity.parse.failed") return { status: 400, detail: "The request body is not valid JSON." };
   if (type === "entity.too.large") return { status: 413, detail: "The request body is too large." };
-  if (typeof status === "number" && status >= 400 && status < 500) return { status, detail: "The request could not be read." };
+  if (typeof status === "number" && status >= 400 && status < 500)
+    return { status, detail: "The request could not be read." };
   return null;
 }
 
@@ -19,14 +20,22 @@ export function knownErrorAnswer(error: unknown): { status: number; detail: stri
  * The one way an error becomes an answer: known errors answer `{ detail }`; anything else is
  * logged and answers a 500 that leaks nothing (`internalDetail` may tell the caller what to do).
  */
-export function sendError(res: ServerResponse, error: unknown, options: { logger: Logger; fields: LogFields; internalDetail?: string }) {
+export function sendError(
+  res: ServerResponse,
+  error: unknown,
+  options: { logger: Logger; fields: LogFields; internalDetail?: string },
+) {
   let answer = knownErrorAnswer(error);
   if (!answer) {
     options.logger.error("unhandled error", { ...options.fields, error });
     answer = { status: 500, detail: options.internalDetail ?? genericDetail };
   }
   const text = JSON.stringify({ detail: answer.detail });
-  res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+  res.writeHead(answer.status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+  });
   res.end(text);
 }
 

@@ -25,7 +25,11 @@ export function createLogger(options: {
   base?: LogFields;
 }): Logger {
   // Lines are JSON: a secret with newlines or quotes (a PEM key) appears escaped in them.
-  const secrets = [...new Set((options.secrets ?? []).filter((s) => s.length >= 4).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
+  const secrets = [
+    ...new Set(
+      (options.secrets ?? []).filter((s) => s.length >= 4).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]),
+    ),
+  ];
   const mask = (line: string) => {
     for (const secret of secrets) if (line.includes(secret)) line = line.replaceAll(secret, "[redacted]");
     return line;
@@ -45,7 +49,10 @@ export function createLogger(options: {
       // No pid and hostname: the container and the service name say where a line came from.
       base: options.base ?? null,
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }), log: (fields) => redactKeys(fields, 0) as Record<string, unknown> },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => redactKeys(fields, 0) as Record<string, unknown>,
+      },
     },
     destination,
   );

@@ -29,14 +29,24 @@ export interface OpenWebUIClientOptions {
  */
 export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
   const onError = options.onError ?? (() => {});
-  const request = createOpenWebUIRequest({ baseUrl: options.baseUrl, apiKey: options.apiKey, onFailure: onError, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const request = createOpenWebUIRequest({
+    baseUrl: options.baseUrl,
+    apiKey: options.apiKey,
+    onFailure: onError,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
 
-  const call = async (path: string, init: { method: string; body?: unknown; timeoutMs: number }) => request.ok(await request.send(init.method, path, init), init.method, path);
+  const call = async (path: string, init: { method: string; body?: unknown; timeoutMs: number }) =>
+    request.ok(await request.send(init.method, path, init), init.method, path);
 
   return {
     /** Creates the chat a run is recorded in, with the user message and an empty answer for Open WebUI to fill. */
     async createChat(chat: NewRunChat): Promise<ChatRecord> {
-      const response = await call("/api/v1/chats/new", { method: "POST", timeoutMs: options.requestTimeoutMs, body: newRunChatBody(chat) });
+      const response = await call("/api/v1/chats/new", {
+        method: "POST",
+        timeoutMs: options.requestTimeoutMs,
+        body: newRunChatBody(chat),
+      });
       const record = (await response.json()) as ChatRecord | null;
       if (!record || typeof record.id !== "string") {
         onError("bad_response");
@@ -47,7 +57,11 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
 
     /** Runs the model, and the tool calls it makes, to the end. Resolves when Open WebUI is done. */
     async complete(request: CompletionRequest): Promise<void> {
-      const response = await call("/api/chat/completions", { method: "POST", timeoutMs: options.completionTimeoutMs, body: completionBody(request) });
+      const response = await call("/api/chat/completions", {
+        method: "POST",
+        timeoutMs: options.completionTimeoutMs,
+        body: completionBody(request),
+      });
       // Whether Open WebUI answers `null` or streams, the run is over only when the body ends.
       try {
         await response.arrayBuffer();
@@ -55,16 +69,23 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
         // The timeout covers the streamed body too, which can stop after the headers came.
         const timedOut = isTimeout(error);
         onError(timedOut ? "timeout" : "unreachable");
-        throw new TransientError(timedOut ? `Open WebUI did not answer POST /api/chat/completions within ${options.completionTimeoutMs} ms` : "Open WebUI's answer to POST /api/chat/completions broke off", { cause: error });
+        throw new TransientError(
+          timedOut
+            ? `Open WebUI did not answer POST /api/chat/completions within ${options.completionTimeoutMs} ms`
+            : "Open WebUI's answer to POST /api/chat/completions broke off",
+          { cause: error },
+        );
       }
     },
 
     async getChat(chatId: string): Promise<ChatRecord> {
-      const response = await call(`/api/v1/chats/${encodeURIComponent(chatId)}`, { method: "GET", timeoutMs: options.requestTimeoutMs });
+      const response = await call(`/api/v1/chats/${encodeURIComponent(chatId)}`, {
+        method: "GET",
+        timeoutMs: options.requestTimeoutMs,
+      });
       return (await response.json()) as ChatRecord;
     },
   };
 }
 
 export type OpenWebUIClient = ReturnType<typeof createOpenWebUIClient>;
-

@@ -57,14 +57,23 @@ export function createOpenWebUIRequest(options: OpenWebUIRequestOptions): OpenWe
       try {
         return await doFetch(base + path, {
           method,
-          headers: { authorization: `Bearer ${options.apiKey}`, accept: "application/json", ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
+          headers: {
+            authorization: `Bearer ${options.apiKey}`,
+            accept: "application/json",
+            ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+          },
           ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
           signal: AbortSignal.timeout(init.timeoutMs),
           redirect: "manual",
         });
       } catch (error) {
         failed(isTimeout(error) ? "timeout" : "unreachable");
-        throw new TransientError(isTimeout(error) ? `Open WebUI did not answer ${method} ${path} within ${init.timeoutMs} ms${hint}` : `Open WebUI could not be reached at ${base}${hint}`, { cause: error });
+        throw new TransientError(
+          isTimeout(error)
+            ? `Open WebUI did not answer ${method} ${path} within ${init.timeoutMs} ms${hint}`
+            : `Open WebUI could not be reached at ${base}${hint}`,
+          { cause: error },
+        );
       }
     },
     async ok(response, method, path) {
@@ -75,7 +84,11 @@ export function createOpenWebUIRequest(options: OpenWebUIRequestOptions): OpenWe
       const message = `Open WebUI answered ${status} to ${method} ${path}: ${await detail(response)}${refused ? " (check OPENWEBUI_API_KEY, and that API keys are enabled in Open WebUI)" : ""}`;
       const retryAfter = Number(response.headers.get("retry-after"));
       // Its own outages and its model provider's (which it passes on) may pass; a refused request will not.
-      if (status >= 500 || status === 429) throw new TransientError(message, Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {});
+      if (status >= 500 || status === 429)
+        throw new TransientError(
+          message,
+          Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {},
+        );
       throw new HttpError(502, message);
     },
   };

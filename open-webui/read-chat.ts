@@ -34,8 +34,14 @@ export function failedToolCalls(chat: ChatRecord, messageId: string): string[] {
   const output = findMessage(chat, messageId)?.output;
   if (!Array.isArray(output)) return [];
   const items = output.filter((i): i is Record<string, unknown> => typeof i === "object" && i !== null);
-  const names = new Map(items.filter((i) => i.type === "function_call").map((i) => [i.call_id, typeof i.name === "string" ? i.name : "unknown"]));
-  return items.filter((i) => i.type === "function_call_output" && i.status === "failed").map((i) => names.get(i.call_id) ?? "unknown");
+  const names = new Map(
+    items
+      .filter((i) => i.type === "function_call")
+      .map((i) => [i.call_id, typeof i.name === "string" ? i.name : "unknown"]),
+  );
+  return items
+    .filter((i) => i.type === "function_call_output" && i.status === "failed")
+    .map((i) => names.get(i.call_id) ?? "unknown");
 }
 
 /** The error Open WebUI wrote on the message, if the run failed inside it (e.g. the model was unreachable). */

@@ -32,15 +32,20 @@ export async function registerToolServer(options: RegisterOptions): Promise<Regi
     unreachableHint: "Check OPENWEBUI_URL and that Open WebUI is running.",
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  const call = (method: string, path: string, body?: unknown) => openWebUI.send(method, path, { body, timeoutMs: options.timeoutMs });
+  const call = (method: string, path: string, body?: unknown) =>
+    openWebUI.send(method, path, { body, timeoutMs: options.timeoutMs });
   const detail = (response: Response) => openWebUI.detail(response);
 
   const listed = await call("GET", "/api/v1/configs/tool_servers");
   if (listed.status === 401 || listed.status === 403) {
-    throw new Error(`Open WebUI refused OPENWEBUI_API_KEY for its admin settings (${listed.status}): registration needs an admin's API key, and ENABLE_API_KEYS=true.`);
+    throw new Error(
+      `Open WebUI refused OPENWEBUI_API_KEY for its admin settings (${listed.status}): registration needs an admin's API key, and ENABLE_API_KEYS=true.`,
+    );
   }
   await openWebUI.ok(listed, "GET", "/api/v1/configs/tool_servers");
-  const current = ((await listed.json()) as { TOOL_SERVER_CONNECTIONS?: Array<Record<string, unknown>> }).TOOL_SERVER_CONNECTIONS ?? [];
+  const current =
+    ((await listed.json()) as { TOOL_SERVER_CONNECTIONS?: Array<Record<string, unknown>> }).TOOL_SERVER_CONNECTIONS ??
+    [];
 
   // Open WebUI fetches the spec itself: this proves it can reach the tool server with this key.
   const verified = await call("POST", "/api/v1/configs/tool_servers/verify", options.connection);
@@ -50,7 +55,11 @@ export async function registerToolServer(options: RegisterOptions): Promise<Regi
     );
   }
   const spec = (await verified.json()) as { paths?: Record<string, Record<string, { operationId?: string }>> };
-  const tools = Object.values(spec.paths ?? {}).flatMap((item) => Object.values(item).map((op) => op.operationId).filter((id): id is string => typeof id === "string"));
+  const tools = Object.values(spec.paths ?? {}).flatMap((item) =>
+    Object.values(item)
+      .map((op) => op.operationId)
+      .filter((id): id is string => typeof id === "string"),
+  );
 
   const id = options.connection.info.id;
   const index = current.findIndex((c) => (c.info as { id?: unknown } | undefined)?.id === id);
@@ -59,10 +68,16 @@ export async function registerToolServer(options: RegisterOptions): Promise<Regi
     // Keep what an admin may have changed in Open WebUI (who may use it, whether it is on, filters)
     // unless this run sets access explicitly.
     const existing = current[index]!;
-    const keptConfig = { ...options.connection.config, ...((existing.config as Record<string, unknown> | undefined) ?? {}) };
-    next[index] = { ...existing, ...options.connection, config: options.keepAccess === false ? options.connection.config : keptConfig };
-  }
-  else next.push(options.connection);
+    const keptConfig = {
+      ...options.connection.config,
+      ...((existing.config as Record<string, unknown> | undefined) ?? {}),
+    };
+    next[index] = {
+      ...existing,
+      ...options.connection,
+      config: options.keepAccess === false ? options.connection.config : keptConfig,
+    };
+  } else next.push(options.connection);
 
   const saved = await call("POST", "/api/v1/configs/tool_servers", { TOOL_SERVER_CONNECTIONS: next });
   if (!saved.ok) throw new Error(`Open WebUI did not save the tool server (${saved.status}): ${await detail(saved)}`);

@@ -31,7 +31,9 @@ export function openWebUIConnection(options: ConnectionOptions) {
     config: {
       enable: true,
       function_name_filter_list: "",
-      access_grants: options.accessGrants ?? [{ principal_type: "user" as const, principal_id: "*", permission: "read" as const }],
+      access_grants: options.accessGrants ?? [
+        { principal_type: "user" as const, principal_id: "*", permission: "read" as const },
+      ],
     },
     info: {
       id: options.id,
@@ -42,5 +44,7 @@ export function openWebUIConnection(options: ConnectionOptions) {
 }
 
 function canonical(header: string) {
-  return header.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase()).replace("Openwebui", "OpenWebUI");
+  return header
+    .replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())
+    .replace("Openwebui", "OpenWebUI");
 }

@@ -37,20 +37,30 @@ export function deliveryView(record: DeliveryRecord) {
   const { payload, ...rest } = record;
   const issue = issueOf(payload);
   // Only a finished delivery has a duration: a replayed one keeps its last run's times until it is taken again.
-  const finished = record.status === "done" || record.status === "failed" || record.status === "dead" || record.status === "ignored";
-  const durationMs = finished && record.startedAt != null && record.finishedAt != null && record.finishedAt >= record.startedAt ? record.finishedAt - record.startedAt : null;
+  const finished =
+    record.status === "done" || record.status === "failed" || record.status === "dead" || record.status === "ignored";
+  const durationMs =
+    finished && record.startedAt != null && record.finishedAt != null && record.finishedAt >= record.startedAt
+      ? record.finishedAt - record.startedAt
+      : null;
   return { ...rest, commentUrl: httpUrl(record.commentUrl), issueTitle: issue.title, issueUrl: issue.url, durationMs };
 }
 
 export type DeliveryView = ReturnType<typeof deliveryView>;
 
 function adminAuth(token: string | null): RequestHandler {
-  if (!token) return (_req, _res, next) => next(new HttpError(404, "The admin API is off. Set RELAY_ADMIN_TOKEN to turn it on."));
+  if (!token)
+    return (_req, _res, next) => next(new HttpError(404, "The admin API is off. Set RELAY_ADMIN_TOKEN to turn it on."));
   return requireBearer(token, "Missing or wrong bearer token: send Authorization: Bearer <RELAY_ADMIN_TOKEN>.");
 }
 
 /** Lists deliveries and replays failed or dead-lettered ones, behind RELAY_ADMIN_TOKEN. */
-export function createAdminApi(options: { deliveries: DeliveryLog; token: string | null; onReplay: () => void; logger: Logger }) {
+export function createAdminApi(options: {
+  deliveries: DeliveryLog;
+  token: string | null;
+  onReplay: () => void;
+  logger: Logger;
+}) {
   const router = Router();
   router.use(adminAuth(options.token));
 
@@ -60,8 +70,12 @@ export function createAdminApi(options: { deliveries: DeliveryLog; token: string
       throw new HttpError(400, `status must be one of ${statuses.join(", ")}.`);
     }
     const limitText = typeof req.query.limit === "string" ? req.query.limit : "100";
-    if (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 1000) throw new HttpError(400, "limit must be a whole number from 1 to 1000.");
-    const deliveries = await options.deliveries.list({ ...(status ? { status: status as DeliveryStatus } : {}), limit: Number(limitText) });
+    if (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 1000)
+      throw new HttpError(400, "limit must be a whole number from 1 to 1000.");
+    const deliveries = await options.deliveries.list({
+      ...(status ? { status: status as DeliveryStatus } : {}),
+      limit: Number(limitText),
+    });
     res.json({ deliveries: deliveries.map(deliveryView) });
   });
 

@@ -27,7 +27,8 @@ export function sessionCookieOptions(req: Request): CookieOptions {
  */
 export function createAdminSession(token: string, options: { lifetimeMs: number; now?: () => number }): AdminSession {
   const now = options.now ?? Date.now;
-  const mac = (purpose: string, value: string) => createHmac("sha256", token).update(`openwebui-github ${purpose}\n${value}`).digest("base64url");
+  const mac = (purpose: string, value: string) =>
+    createHmac("sha256", token).update(`openwebui-github ${purpose}\n${value}`).digest("base64url");
   return {
     issue() {
       const expires = String(now() + options.lifetimeMs);

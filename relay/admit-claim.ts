@@ -15,13 +15,23 @@ export type Admission = { run: true } | { run: false; budgetWaitMs?: number };
  */
 export async function admitClaim(
   { delivery, lease }: Claim,
-  options: { queue: DeliveryQueue; coordination: Coordination; maxAttempts: number; writeLimits: readonly WriteLimit[]; logger: Logger; observer: RelayObserver; now: () => number },
+  options: {
+    queue: DeliveryQueue;
+    coordination: Coordination;
+    maxAttempts: number;
+    writeLimits: readonly WriteLimit[];
+    logger: Logger;
+    observer: RelayObserver;
+    now: () => number;
+  },
 ): Promise<Admission> {
   const { queue, logger } = options;
   const deliveryId = delivery.deliveryId;
   if (delivery.attempts > options.maxAttempts) {
     const reason = `gave up after ${options.maxAttempts} attempts: ${delivery.lastError ?? "the process stopped during each attempt"}`;
-    if (reportLostLease(await queue.finish(lease, { status: "dead", reason }), logger, { deliveryId, change: "dead" })) {
+    if (
+      reportLostLease(await queue.finish(lease, { status: "dead", reason }), logger, { deliveryId, change: "dead" })
+    ) {
       options.observer.delivery(delivery.event, "dead");
       logger.error("delivery dead-lettered at claim", { deliveryId, attempts: delivery.attempts, reason });
     }

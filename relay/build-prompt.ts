@@ -27,7 +27,8 @@ export interface IssueForPrompt {
 
 export function buildIssueMessage(issue: IssueForPrompt): string {
   let body = cleanIssueText(issue.body).trim();
-  if (body.length > maxBodyInPrompt) body = body.slice(0, maxBodyInPrompt) + "\n[... truncated; call get_issue for the rest]";
+  if (body.length > maxBodyInPrompt)
+    body = body.slice(0, maxBodyInPrompt) + "\n[... truncated; call get_issue for the rest]";
   const labels = issue.labels.map((l) => cleanIssueText(l)).filter(Boolean);
   return [
     `A new issue was opened in ${issue.owner}/${issue.repo}. Analyze it.`,

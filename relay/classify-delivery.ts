@@ -25,10 +25,20 @@ function isObject(value: unknown): value is Json {
 export function issuesOpenedFacts(payload: unknown): IssuesOpenedFacts | string {
   if (!isObject(payload)) return "the payload is not a JSON object";
   const { repository, issue, sender } = payload;
-  if (!isObject(repository) || typeof repository.name !== "string" || !isObject(repository.owner) || typeof repository.owner.login !== "string") {
+  if (
+    !isObject(repository) ||
+    typeof repository.name !== "string" ||
+    !isObject(repository.owner) ||
+    typeof repository.owner.login !== "string"
+  ) {
     return "the payload has no repository name and owner";
   }
-  if (!isObject(issue) || typeof issue.number !== "number" || !Number.isSafeInteger(issue.number) || typeof issue.title !== "string") {
+  if (
+    !isObject(issue) ||
+    typeof issue.number !== "number" ||
+    !Number.isSafeInteger(issue.number) ||
+    typeof issue.title !== "string"
+  ) {
     return "the payload has no issue number and title";
   }
   return {
@@ -45,14 +55,22 @@ export function issuesOpenedFacts(payload: unknown): IssuesOpenedFacts | string 
  * Our own comments and issues create webhook events too: never answer them,
  * whichever identity carried them (our login, a bot, or text with our marker).
  */
-export function loopReason(facts: Pick<IssuesOpenedFacts, "senderLogin" | "senderType" | "body">, ownLogin: string | null): string | null {
+export function loopReason(
+  facts: Pick<IssuesOpenedFacts, "senderLogin" | "senderType" | "body">,
+  ownLogin: string | null,
+): string | null {
   if (facts.senderType === "Bot") return `sender ${facts.senderLogin ?? "(unknown)"} is a bot`;
-  if (ownLogin && facts.senderLogin?.toLowerCase() === ownLogin.toLowerCase()) return `sender ${facts.senderLogin} is this relay's own account`;
+  if (ownLogin && facts.senderLogin?.toLowerCase() === ownLogin.toLowerCase())
+    return `sender ${facts.senderLogin} is this relay's own account`;
   if (/<!--\s*openwebui-github/.test(facts.body)) return "the text carries this relay's marker (our own output)";
   return null;
 }
 
-export function classifyDelivery(event: string, payload: unknown, options: { allowList: RepoAllowList; ownLogin: string | null }): Classification {
+export function classifyDelivery(
+  event: string,
+  payload: unknown,
+  options: { allowList: RepoAllowList; ownLogin: string | null },
+): Classification {
   if (event === "ping") return { kind: "ping" };
   const action = isObject(payload) && typeof payload.action === "string" ? payload.action : null;
   if (event !== "issues" || action !== "opened") {
@@ -64,7 +82,12 @@ export function classifyDelivery(event: string, payload: unknown, options: { all
   const loop = loopReason(facts, options.ownLogin);
   if (loop) return { kind: "ignore", reason: loop, repository, issueNumber: facts.issueNumber };
   if (!options.allowList.allows(facts.owner, facts.repo)) {
-    return { kind: "ignore", reason: `${repository} is not in GITHUB_REPOS`, repository, issueNumber: facts.issueNumber };
+    return {
+      kind: "ignore",
+      reason: `${repository} is not in GITHUB_REPOS`,
+      repository,
+      issueNumber: facts.issueNumber,
+    };
   }
   return { kind: "work", repository, issueNumber: facts.issueNumber };
 }

@@ -16,7 +16,11 @@ export interface ErrorVerdict {
  */
 export function classifyError(error: unknown, now: () => number = Date.now): ErrorVerdict {
   if (error instanceof TransientError) {
-    return { transient: true, reason: error.message, ...(error.retryAfterMs ? { retryAfterMs: error.retryAfterMs } : {}) };
+    return {
+      transient: true,
+      reason: error.message,
+      ...(error.retryAfterMs ? { retryAfterMs: error.retryAfterMs } : {}),
+    };
   }
   // A known answer (a missing issue, a refused key): the same next time.
   if (isHttpError(error)) return { transient: false, reason: error.detail };
@@ -25,7 +29,9 @@ export function classifyError(error: unknown, now: () => number = Date.now): Err
     const reason = `GitHub answered ${error.status}: ${error.message}`;
     const retryAfter = Number(headers["retry-after"]);
     const reset = Number(headers["x-ratelimit-reset"]);
-    const rateLimited = error.status === 429 || (error.status === 403 && (/rate limit/i.test(error.message) || headers["x-ratelimit-remaining"] === "0"));
+    const rateLimited =
+      error.status === 429 ||
+      (error.status === 403 && (/rate limit/i.test(error.message) || headers["x-ratelimit-remaining"] === "0"));
     if (rateLimited) {
       // GitHub's order: retry-after, else the reset time, else at least a minute.
       const wait = retryAfter > 0 ? retryAfter * 1000 : reset > 0 ? Math.max(reset * 1000 - now(), 0) + 1000 : 60_000;

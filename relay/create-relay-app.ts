@@ -17,7 +17,10 @@ export interface RelayAppOptions {
 }
 
 /** Everything the relay serves but the webhook: health, metrics, the admin API and the deliveries page. */
-export function createRelayApp(config: Readonly<RelayConfig>, { deliveries, registry, logger, onReplay }: RelayAppOptions) {
+export function createRelayApp(
+  config: Readonly<RelayConfig>,
+  { deliveries, registry, logger, onReplay }: RelayAppOptions,
+) {
   const app = express();
   app.disable("x-powered-by");
   app.get("/health", async (_req, res) => {
@@ -25,7 +28,15 @@ export function createRelayApp(config: Readonly<RelayConfig>, { deliveries, regi
   });
   app.use(metricsEndpoint(registry, config.metricsToken));
   app.use("/api", createAdminApi({ deliveries, token: config.adminToken, onReplay, logger }));
-  app.use(createDeliveriesPage({ deliveries, token: config.adminToken, openWebUIUrl: config.openWebUI.publicUrl, onReplay, logger }));
+  app.use(
+    createDeliveriesPage({
+      deliveries,
+      token: config.adminToken,
+      openWebUIUrl: config.openWebUI.publicUrl,
+      onReplay,
+      logger,
+    }),
+  );
   app.use((_req, res) => {
     res.status(404).json({ detail: "Not found. GitHub webhooks go to POST /webhook/github." });
   });

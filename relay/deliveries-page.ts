@@ -45,7 +45,9 @@ function html(res: Response, status: number, body: string) {
 
 function statusFilter(value: unknown): DeliveryStatus | undefined | null {
   if (value === undefined || value === "") return undefined;
-  return typeof value === "string" && deliveryStatuses.includes(value as DeliveryStatus) ? (value as DeliveryStatus) : null;
+  return typeof value === "string" && deliveryStatuses.includes(value as DeliveryStatus)
+    ? (value as DeliveryStatus)
+    : null;
 }
 
 /** Without RELAY_ADMIN_TOKEN there is no page, only how to turn it on. */
@@ -56,19 +58,30 @@ function pageOff(router: Router): Router {
   return router;
 }
 
-type ListPage = (res: Response, httpStatus: number, sessionValue: string, status: DeliveryStatus | undefined, notice?: string) => Promise<void>;
+type ListPage = (
+  res: Response,
+  httpStatus: number,
+  sessionValue: string,
+  status: DeliveryStatus | undefined,
+  notice?: string,
+) => Promise<void>;
 
 /** POST /deliveries/:key/replay: the page's one action that changes anything, behind the session and two more locks. */
 function replayFromPage(options: DeliveriesPageOptions, session: AdminSession, listPage: ListPage): RequestHandler {
   return async (req, res) => {
     const current = sessionCookie(req);
-    if (!current || !session.verify(current)) return html(res, 401, renderSignIn({ error: "Your session has ended. Sign in again, then replay." }));
+    if (!current || !session.verify(current))
+      return html(res, 401, renderSignIn({ error: "Your session has ended. Sign in again, then replay." }));
     // SameSite=Strict already keeps the cookie off cross-site requests; the form token and the
     // browser's own Sec-Fetch-Site are two more locks on the only action that changes anything.
     const site = req.get("sec-fetch-site");
     const csrf = typeof req.body?.csrf === "string" ? req.body.csrf : "";
     if ((site && site !== "same-origin") || !constantTimeEqual(csrf, session.csrfFor(current))) {
-      return html(res, 403, "<!doctype html><title>Refused</title><p>This replay did not come from the deliveries page. Open /deliveries and press Replay there.</p>");
+      return html(
+        res,
+        403,
+        "<!doctype html><title>Refused</title><p>This replay did not come from the deliveries page. Open /deliveries and press Replay there.</p>",
+      );
     }
     let replayed;
     try {
@@ -97,12 +110,26 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
   const session = createAdminSession(token, { lifetimeMs: sessionLifetimeMs, now });
   const form = express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 10 });
 
-  async function listPage(res: Response, httpStatus: number, sessionValue: string, status: DeliveryStatus | undefined, notice?: string) {
+  async function listPage(
+    res: Response,
+    httpStatus: number,
+    sessionValue: string,
+    status: DeliveryStatus | undefined,
+    notice?: string,
+  ) {
     const deliveries = await options.deliveries.list({ ...(status ? { status } : {}), limit: pageLimit });
     html(
       res,
       httpStatus,
-      renderDeliveries({ deliveries: deliveries.map(deliveryView), status, limit: pageLimit, csrf: session.csrfFor(sessionValue), openWebUIUrl: options.openWebUIUrl, now: now(), ...(notice ? { notice } : {}) }),
+      renderDeliveries({
+        deliveries: deliveries.map(deliveryView),
+        status,
+        limit: pageLimit,
+        csrf: session.csrfFor(sessionValue),
+        openWebUIUrl: options.openWebUIUrl,
+        now: now(),
+        ...(notice ? { notice } : {}),
+      }),
     );
   }
 
@@ -110,7 +137,8 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
     const current = sessionCookie(req);
     if (!current || !session.verify(current)) return html(res, 401, renderSignIn());
     const status = statusFilter(req.query.status);
-    if (status === null) return listPage(res, 400, current, undefined, `Unknown status. Pick one of: ${deliveryStatuses.join(", ")}.`);
+    if (status === null)
+      return listPage(res, 400, current, undefined, `Unknown status. Pick one of: ${deliveryStatuses.join(", ")}.`);
     return listPage(res, 200, current, status);
   });
 
@@ -118,7 +146,11 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
     const given = typeof req.body?.token === "string" ? req.body.token.trim() : "";
     if (!given || !constantTimeEqual(given, token)) {
       options.logger.warn("deliveries page: sign-in with a wrong token", { ip: req.ip });
-      return html(res, 401, renderSignIn({ error: "That is not the admin token. It is the value of RELAY_ADMIN_TOKEN." }));
+      return html(
+        res,
+        401,
+        renderSignIn({ error: "That is not the admin token. It is the value of RELAY_ADMIN_TOKEN." }),
+      );
     }
     options.logger.info("deliveries page: admin signed in", { ip: req.ip });
     res.cookie(sessionCookieName, session.issue(), { ...sessionCookieOptions(req), maxAge: sessionLifetimeMs });

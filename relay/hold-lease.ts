@@ -12,20 +12,30 @@ export interface HeldLease {
  * delivery after our lease lapsed (this process stalled): it is logged, and
  * the outcome this run records will be refused too.
  */
-export function holdLease(queue: DeliveryQueue, lease: Lease, options: { leaseMs: number; logger: Logger; deliveryId: string }): HeldLease {
+export function holdLease(
+  queue: DeliveryQueue,
+  lease: Lease,
+  options: { leaseMs: number; logger: Logger; deliveryId: string },
+): HeldLease {
   // Lost, or stopped: a renewal still in flight when the run ends may find the delivery finished, which is no loss.
   let done = false;
-  const timer = setInterval(() => {
-    queue.renew(lease, options.leaseMs).then(
-      (held) => {
-        if (held || done) return;
-        done = true;
-        clearInterval(timer);
-        options.logger.warn("the delivery's lease was lost: another process has claimed it", { deliveryId: options.deliveryId });
-      },
-      (error: unknown) => options.logger.warn("could not renew the delivery's lease", { deliveryId: options.deliveryId, error }),
-    );
-  }, Math.max(Math.floor(options.leaseMs / 3), 1));
+  const timer = setInterval(
+    () => {
+      queue.renew(lease, options.leaseMs).then(
+        (held) => {
+          if (held || done) return;
+          done = true;
+          clearInterval(timer);
+          options.logger.warn("the delivery's lease was lost: another process has claimed it", {
+            deliveryId: options.deliveryId,
+          });
+        },
+        (error: unknown) =>
+          options.logger.warn("could not renew the delivery's lease", { deliveryId: options.deliveryId, error }),
+      );
+    },
+    Math.max(Math.floor(options.leaseMs / 3), 1),
+  );
   timer.unref();
   return {
     stop() {
@@ -37,6 +47,7 @@ export function holdLease(queue: DeliveryQueue, lease: Lease, options: { leaseMs
 
 /** Logs an answer of false from a change made through a lease: the change did not happen. */
 export function reportLostLease(changed: boolean, logger: Logger, fields: { deliveryId: string; change: string }) {
-  if (!changed) logger.warn("the delivery's lease was lost, another process has it: the change was not recorded", fields);
+  if (!changed)
+    logger.warn("the delivery's lease was lost, another process has it: the change was not recorded", fields);
   return changed;
 }

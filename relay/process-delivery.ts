@@ -52,10 +52,17 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
     const loop = loopReason(facts, ownLogin);
     if (loop) return { status: "ignored", reason: loop };
     // GITHUB_REPOS may have narrowed since the delivery was stored (a replay, a long queue).
-    if (!options.allowList.allows(facts.owner, facts.repo)) return { status: "ignored", reason: `${facts.owner}/${facts.repo} is not in GITHUB_REPOS` };
+    if (!options.allowList.allows(facts.owner, facts.repo))
+      return { status: "ignored", reason: `${facts.owner}/${facts.repo} is not in GITHUB_REPOS` };
     Object.assign(log, { repository: `${facts.owner}/${facts.repo}`, issue: facts.issueNumber });
 
-    const target: RunTarget = { owner: facts.owner, repo: facts.repo, issueNumber: facts.issueNumber, deliveryId: delivery.deliveryId, ownLogin };
+    const target: RunTarget = {
+      owner: facts.owner,
+      repo: facts.repo,
+      issueNumber: facts.issueNumber,
+      deliveryId: delivery.deliveryId,
+      ownLogin,
+    };
     if (delivery.attempts > 1) {
       // An earlier attempt may have posted and then died before recording it.
       const earlier = await findRunComment(github, target);

@@ -14,7 +14,12 @@ type OutcomeOptions = Omit<ProcessorOptions, "observer"> & { observer: RelayObse
  * What a finished run came to: the model's own comment, or its answer posted by the relay
  * (COMMENT_FALLBACK), or a failure that says why. Counts the run's failed tool calls on the way.
  */
-export async function readRunOutcome(options: OutcomeOptions, target: RunTarget, { chatId, assistantMessageId }: ModelRun, log: Record<string, unknown>): Promise<DeliveryOutcome> {
+export async function readRunOutcome(
+  options: OutcomeOptions,
+  target: RunTarget,
+  { chatId, assistantMessageId }: ModelRun,
+  log: Record<string, unknown>,
+): Promise<DeliveryOutcome> {
   const { openWebUI, runs, logger, observer } = options;
   // Read back once: the tool calls that failed are counted, and the answer is there for the fallback.
   // The run's record (did the model comment?) is read meanwhile: two round trips at once, not one after the other.
@@ -45,11 +50,20 @@ export async function readRunOutcome(options: OutcomeOptions, target: RunTarget,
 }
 
 /** The fallback: the relay posts the model's answer as the run's comment, credentials removed. */
-async function postAnswer(options: OutcomeOptions, target: RunTarget, { chatId, answer }: { chatId: string; answer: string }, log: Record<string, unknown>): Promise<DeliveryOutcome> {
+async function postAnswer(
+  options: OutcomeOptions,
+  target: RunTarget,
+  { chatId, answer }: { chatId: string; answer: string },
+  log: Record<string, unknown>,
+): Promise<DeliveryOutcome> {
   const { github, coordination, runs, logger } = options;
   const safe = redactCredentials(answer, options.secrets);
   if (safe !== answer) logger.warn("credentials removed from the model's answer before posting", { ...log, chatId });
-  const posted = await postRunComment({ github, coordination, commentLimits: options.commentLimits, commentTiming: options.commentTiming }, target, safe);
+  const posted = await postRunComment(
+    { github, coordination, commentLimits: options.commentLimits, commentTiming: options.commentTiming },
+    target,
+    safe,
+  );
   await runs.setComment(chatId, { id: posted.id, url: posted.html_url });
   logger.info("fallback: the relay posted the model's answer", { ...log, chatId, commentUrl: posted.html_url });
   return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };

@@ -25,7 +25,14 @@ interface LoggedDelivery {
  * status OK, and not in our store), and asks GitHub to redeliver each once,
  * with the same GUID, so our dedupe still holds.
  */
-export async function reconcileDeliveries(options: { github: Octokit; hook: HookRef; deliveries: DeliveryLog; windowMs: number; logger: Logger; now?: () => number }): Promise<ReconcileResult> {
+export async function reconcileDeliveries(options: {
+  github: Octokit;
+  hook: HookRef;
+  deliveries: DeliveryLog;
+  windowMs: number;
+  logger: Logger;
+  now?: () => number;
+}): Promise<ReconcileResult> {
   const { github, hook, deliveries, logger } = options;
   const since = (options.now ?? Date.now)() - options.windowMs;
   const byGuid = new Map<string, LoggedDelivery[]>();
@@ -33,7 +40,12 @@ export async function reconcileDeliveries(options: { github: Octokit; hook: Hook
   const pages =
     hook.kind === "app"
       ? github.paginate.iterator("GET /app/hook/deliveries", { per_page: 100 })
-      : github.paginate.iterator("GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries", { owner: hook.owner, repo: hook.repo, hook_id: hook.id, per_page: 100 });
+      : github.paginate.iterator("GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries", {
+          owner: hook.owner,
+          repo: hook.repo,
+          hook_id: hook.id,
+          per_page: 100,
+        });
   outer: for await (const page of pages) {
     // Newest first: stop at the first one older than the window.
     for (const delivery of page.data as LoggedDelivery[]) {
@@ -53,9 +65,20 @@ export async function reconcileDeliveries(options: { github: Octokit; hook: Hook
     // We may have stored it and still been logged as failed (an answer after GitHub's 10 s).
     if (await deliveries.findByDeliveryId(guid)) continue;
     const latest = attempts.reduce((a, b) => (b.id > a.id ? b : a));
-    if (hook.kind === "app") await github.request("POST /app/hook/deliveries/{delivery_id}/attempts", { delivery_id: latest.id });
-    else await github.request("POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts", { owner: hook.owner, repo: hook.repo, hook_id: hook.id, delivery_id: latest.id });
-    logger.info("asked GitHub to redeliver a failed delivery", { deliveryId: guid, githubDeliveryId: latest.id, lastStatus: latest.status });
+    if (hook.kind === "app")
+      await github.request("POST /app/hook/deliveries/{delivery_id}/attempts", { delivery_id: latest.id });
+    else
+      await github.request("POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts", {
+        owner: hook.owner,
+        repo: hook.repo,
+        hook_id: hook.id,
+        delivery_id: latest.id,
+      });
+    logger.info("asked GitHub to redeliver a failed delivery", {
+      deliveryId: guid,
+      githubDeliveryId: latest.id,
+      lastStatus: latest.status,
+    });
     redelivered.push(guid);
   }
   return { checked, failed, redelivered };

@@ -3,10 +3,20 @@ import { createMetricRegistry } from "../lib/metric-registry.ts";
 import type { DeliveryLog, DeliveryStatus } from "../store/delivery-log.ts";
 
 /** What happened to a delivery: at the webhook (received, queued, duplicate, ignored) or in the worker. */
-export type DeliveryOutcomeLabel = "received" | "queued" | "duplicate" | "ignored" | "done" | "failed" | "dead" | "retried";
+export type DeliveryOutcomeLabel =
+  "received" | "queued" | "duplicate" | "ignored" | "done" | "failed" | "dead" | "retried";
 
 /** Why a call to Open WebUI, or the run inside it, went wrong. */
-export type ModelErrorKind = "unreachable" | "timeout" | "refused" | "rate_limited" | "server_error" | "client_error" | "bad_response" | "message_error" | "no_answer";
+export type ModelErrorKind =
+  | "unreachable"
+  | "timeout"
+  | "refused"
+  | "rate_limited"
+  | "server_error"
+  | "client_error"
+  | "bad_response"
+  | "message_error"
+  | "no_answer";
 
 /** What the webhook handler, the worker and the clients report; no-ops where no registry is wired. */
 export interface RelayObserver {
@@ -19,7 +29,14 @@ export interface RelayObserver {
   webhookAnswered(code: number, seconds: number): void;
 }
 
-export const noObserver: RelayObserver = { delivery() {}, run() {}, modelError() {}, toolError() {}, githubRateLimit() {}, webhookAnswered() {} };
+export const noObserver: RelayObserver = {
+  delivery() {},
+  run() {},
+  modelError() {},
+  toolError() {},
+  githubRateLimit() {},
+  webhookAnswered() {},
+};
 
 /** The status codes the webhook answers with; anything else would be one series. */
 const webhookCodes = new Set([200, 202, 400, 401, 413, 500]);
@@ -35,7 +52,11 @@ export function eventLabel(event: string): string {
 }
 
 /** The relay's Prometheus metrics, in a registry of its own. */
-export function createRelayMetrics(options: { deliveries: Pick<DeliveryLog, "counts">; prefix?: string; processMetrics?: boolean }) {
+export function createRelayMetrics(options: {
+  deliveries: Pick<DeliveryLog, "counts">;
+  prefix?: string;
+  processMetrics?: boolean;
+}) {
   const metrics = createMetricRegistry(options.prefix);
   const deliveries = metrics.counter({
     name: "deliveries_total",
@@ -84,7 +105,8 @@ export function createRelayMetrics(options: { deliveries: Pick<DeliveryLog, "cou
     // Our own tools by name; anything else Open WebUI reports is one series.
     toolError: (tool) => toolErrors.inc({ tool: /^(get_issue|post_issue_comment)$/.test(tool) ? tool : "other" }),
     githubRateLimit,
-    webhookAnswered: (code, seconds) => webhookAnswer.observe({ code: webhookCodes.has(code) ? String(code) : "other" }, seconds),
+    webhookAnswered: (code, seconds) =>
+      webhookAnswer.observe({ code: webhookCodes.has(code) ? String(code) : "other" }, seconds),
   };
   return { registry: metrics.registry, observer };
 }

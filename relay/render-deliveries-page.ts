@@ -60,7 +60,10 @@ function formatDuration(ms: number): string {
 }
 
 function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  return new Date(ms)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 function link(url: string, text: string): string {
@@ -85,19 +88,19 @@ function row(d: DeliveryView, input: DeliveriesPageInput): string {
     : `<span class="muted">—</span>`;
   let duration = "—";
   if (d.durationMs != null) duration = formatDuration(d.durationMs);
-  else if (d.status === "running" && d.startedAt != null) duration = `${formatDuration(Math.max(0, input.now - d.startedAt))} so far`;
+  else if (d.status === "running" && d.startedAt != null)
+    duration = `${formatDuration(Math.max(0, input.now - d.startedAt))} so far`;
   const links = [
     d.commentUrl ? link(d.commentUrl, "comment") : "",
     d.chatId ? link(`${input.openWebUIUrl}/c/${encodeURIComponent(d.chatId)}`, "chat") : "",
   ].filter(Boolean);
   // A done or retrying delivery keeps the error of an earlier attempt: say so, or it reads as current.
   const finalError = d.status === "failed" || d.status === "dead";
-  const replay =
-    finalError
-      ? `<form class="inline" method="post" action="/deliveries/${e(encodeURIComponent(d.key))}/replay">
+  const replay = finalError
+    ? `<form class="inline" method="post" action="/deliveries/${e(encodeURIComponent(d.key))}/replay">
 <input type="hidden" name="csrf" value="${e(input.csrf)}">
 <button type="submit">Replay</button></form>`
-      : "";
+    : "";
   return `<tr data-delivery-id="${e(d.deliveryId)}">
 <td>${e(formatTime(d.receivedAt))}<br><span class="muted">${e(d.deliveryId)}</span></td>
 <td>${e(d.event)}${d.action ? `.${e(d.action)}` : ""}</td>
@@ -114,7 +117,10 @@ function row(d: DeliveryView, input: DeliveriesPageInput): string {
 export function renderDeliveries(input: DeliveriesPageInput): string {
   const inProgress = input.deliveries.some((d) => d.status === "pending" || d.status === "running");
   const filters = [undefined, ...deliveryStatuses]
-    .map((s) => `<a href="/deliveries${s ? `?status=${s}` : ""}"${s === input.status ? ' aria-current="page"' : ""}>${s ?? "all"}</a>`)
+    .map(
+      (s) =>
+        `<a href="/deliveries${s ? `?status=${s}` : ""}"${s === input.status ? ' aria-current="page"' : ""}>${s ?? "all"}</a>`,
+    )
     .join("");
   const rows = input.deliveries.map((d) => row(d, input)).join("\n");
   return layout(
@@ -136,6 +142,8 @@ ${rows}
 }
 </main>`,
     // An explicit GET address, so a page answering a POST never reloads as the POST again.
-    inProgress ? `<meta http-equiv="refresh" content="${refreshSeconds}; url=/deliveries${input.status ? `?status=${input.status}` : ""}">` : "",
+    inProgress
+      ? `<meta http-equiv="refresh" content="${refreshSeconds}; url=/deliveries${input.status ? `?status=${input.status}` : ""}">`
+      : "",
   );
 }

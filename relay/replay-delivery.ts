@@ -11,5 +11,8 @@ export async function replayDelivery(deliveries: DeliveryLog, id: string): Promi
   if (!existing) throw new HttpError(404, `No delivery ${id}.`);
   const replayed = await deliveries.replay(existing.key);
   if (replayed) return replayed;
-  throw new HttpError(409, `Delivery ${existing.deliveryId} is ${existing.status}; only failed or dead deliveries can be replayed.`);
+  throw new HttpError(
+    409,
+    `Delivery ${existing.deliveryId} is ${existing.status}; only failed or dead deliveries can be replayed.`,
+  );
 }

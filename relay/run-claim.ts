@@ -25,13 +25,21 @@ type Verdict = { outcome: DeliveryOutcome } | { retry: { error: string; inMs: nu
 async function runToVerdict(delivery: DeliveryRecord, options: RunClaimOptions): Promise<Verdict> {
   try {
     const outcome = await options.process(delivery);
-    return { outcome: outcome.reason ? { ...outcome, reason: redactCredentials(outcome.reason, options.secrets) } : outcome };
+    return {
+      outcome: outcome.reason ? { ...outcome, reason: redactCredentials(outcome.reason, options.secrets) } : outcome,
+    };
   } catch (error) {
     const classified = classifyError(error, options.now);
     const reason = redactCredentials(classified.reason, options.secrets);
     if (!classified.transient) return { outcome: { status: "failed", reason } };
-    if (delivery.attempts >= options.maxAttempts) return { outcome: { status: "dead", reason: `gave up after ${delivery.attempts} attempts: ${reason}` } };
-    return { retry: { error: reason, inMs: Math.max(backoffMs(delivery.attempts, options.retry), classified.retryAfterMs ?? 0) } };
+    if (delivery.attempts >= options.maxAttempts)
+      return { outcome: { status: "dead", reason: `gave up after ${delivery.attempts} attempts: ${reason}` } };
+    return {
+      retry: {
+        error: reason,
+        inMs: Math.max(backoffMs(delivery.attempts, options.retry), classified.retryAfterMs ?? 0),
+      },
+    };
   }
 }
 
@@ -49,7 +57,8 @@ export async function runClaim({ delivery, lease }: Claim, options: RunClaimOpti
   const ms = now() - started;
   if ("retry" in verdict) {
     const { error, inMs } = verdict.retry;
-    if (!reportLostLease(await queue.retry(lease, { error, at: now() + inMs }), logger, { ...log, change: "retry" })) return;
+    if (!reportLostLease(await queue.retry(lease, { error, at: now() + inMs }), logger, { ...log, change: "retry" }))
+      return;
     observer.delivery(delivery.event, "retried");
     observer.run("retried", ms / 1000);
     logger.warn("delivery will be retried", { ...log, inMs, error, ms });

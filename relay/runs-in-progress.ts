@@ -24,7 +24,9 @@ export function createRunsInProgress(options: RunsInProgressOptions) {
       const held = holdLease(queue, claim.lease, { leaseMs: options.leaseMs, logger, deliveryId: delivery.deliveryId });
       running.set(delivery.key, { claim, held });
       const task = runClaim(claim, { ...options, held })
-        .catch((error) => logger.error("could not record a delivery's outcome", { deliveryId: delivery.deliveryId, error }))
+        .catch((error) =>
+          logger.error("could not record a delivery's outcome", { deliveryId: delivery.deliveryId, error }),
+        )
         .finally(() => {
           inFlight.delete(task);
           running.delete(delivery.key);
@@ -48,8 +50,13 @@ export function createRunsInProgress(options: RunsInProgressOptions) {
       for (const { claim, held } of running.values()) {
         const { delivery, lease } = claim;
         held.stop();
-        if (!reportLostLease(await queue.release(lease), logger, { deliveryId: delivery.deliveryId, change: "release" })) continue;
-        logger.warn("run unfinished at shutdown; the delivery goes back to the queue", { deliveryId: delivery.deliveryId });
+        if (
+          !reportLostLease(await queue.release(lease), logger, { deliveryId: delivery.deliveryId, change: "release" })
+        )
+          continue;
+        logger.warn("run unfinished at shutdown; the delivery goes back to the queue", {
+          deliveryId: delivery.deliveryId,
+        });
       }
     },
   };

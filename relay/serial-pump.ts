@@ -5,7 +5,10 @@ import type { Logger } from "../lib/logger.ts";
  * pass after it (it may have come after the pass looked), and those waiting for the worker to go
  * idle are told once a pass finds nothing due and nothing running.
  */
-export function createSerialPump(pass: () => Promise<"idle" | "busy">, options: { logger: Logger; again: () => boolean }) {
+export function createSerialPump(
+  pass: () => Promise<"idle" | "busy">,
+  options: { logger: Logger; again: () => boolean },
+) {
   let pumping = false;
   let again = false;
   const idleWaiters: Array<() => void> = [];

@@ -29,9 +29,15 @@ export function startReconciliation(options: ReconciliationOptions): () => void 
       // Replicas sharing a store take turns: one round per interval for all, not one each. Never unlocked, it lapses.
       if (!(await coordination.tryLock("reconcile", roundOwner, Math.floor(intervalMs * 0.9)))) return;
       const result = await reconcileDeliveries({ github: options.github, hook, deliveries, windowMs, logger });
-      logger.info("reconciled the webhook's deliveries", { checked: result.checked, failed: result.failed, redelivered: result.redelivered.length });
+      logger.info("reconciled the webhook's deliveries", {
+        checked: result.checked,
+        failed: result.failed,
+        redelivered: result.redelivered.length,
+      });
     } catch (error) {
-      logger.warn("could not reconcile the webhook's deliveries", { error: error instanceof Error ? error.message : String(error) });
+      logger.warn("could not reconcile the webhook's deliveries", {
+        error: error instanceof Error ? error.message : String(error),
+      });
     } finally {
       busy = false;
     }

@@ -25,7 +25,11 @@ export interface WebhookHandlerOptions {
 
 function send(res: ServerResponse, status: number, body: object) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+  });
   res.end(text);
 }
 
@@ -33,7 +37,13 @@ function send(res: ServerResponse, status: number, body: object) {
 async function answerRepeatedDelivery(
   res: ServerResponse,
   options: WebhookHandlerOptions & { observer: RelayObserver },
-  { key, deliveryId, event, action, work }: { key: string; deliveryId: string; event: string; action: string | null; work: boolean },
+  {
+    key,
+    deliveryId,
+    event,
+    action,
+    work,
+  }: { key: string; deliveryId: string; event: string; action: string | null; work: boolean },
 ) {
   const { deliveries, observer, logger } = options;
   const replayed = work ? await deliveries.replay(key) : undefined;
@@ -60,9 +70,17 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
   const verifySignature = createSignatureVerifier(options.secret);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const { deliveryId, event, payload, json } = await readGitHubDelivery(req, { verifySignature, maxBodyBytes, logger });
-    const classification = classifyDelivery(event, payload, { allowList: options.allowList, ownLogin: options.ownLogin() });
-    if (classification.kind === "invalid") throw new HttpError(400, `Unusable ${event} payload: ${classification.reason}.`);
+    const { deliveryId, event, payload, json } = await readGitHubDelivery(req, {
+      verifySignature,
+      maxBodyBytes,
+      logger,
+    });
+    const classification = classifyDelivery(event, payload, {
+      allowList: options.allowList,
+      ownLogin: options.ownLogin(),
+    });
+    if (classification.kind === "invalid")
+      throw new HttpError(400, `Unusable ${event} payload: ${classification.reason}.`);
     observer.delivery(event, "received");
     if (classification.kind === "ping") {
       logger.info("ping received", { deliveryId });
@@ -70,7 +88,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       return;
     }
 
-    const action = typeof (payload as { action?: unknown }).action === "string" ? String((payload as { action: string }).action) : null;
+    const action =
+      typeof (payload as { action?: unknown }).action === "string"
+        ? String((payload as { action: string }).action)
+        : null;
     const key = `${header(req, "x-github-hook-id") ?? "-"}:${deliveryId}`;
     const work = classification.kind === "work";
     const { inserted } = await deliveries.add({
@@ -85,10 +106,17 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       ...(work ? { payload: json } : {}),
     });
     // GitHub's Redeliver reuses the GUID: for one that failed or was dead-lettered, that is a request to try again.
-    if (!inserted) return answerRepeatedDelivery(res, { ...options, observer }, { key, deliveryId, event, action, work });
+    if (!inserted)
+      return answerRepeatedDelivery(res, { ...options, observer }, { key, deliveryId, event, action, work });
     observer.delivery(event, work ? "queued" : "ignored");
     if (work) {
-      logger.info("delivery queued", { deliveryId, event, action, repository: classification.repository, issue: classification.issueNumber });
+      logger.info("delivery queued", {
+        deliveryId,
+        event,
+        action,
+        repository: classification.repository,
+        issue: classification.issueNumber,
+      });
       send(res, 202, { status: "queued", delivery: deliveryId });
       options.onQueued();
     } else {
@@ -106,9 +134,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       // Closing the connection is what stops the rest of an oversized body from being read.
       if (known?.status === 413) res.setHeader("connection", "close");
       // A 401 is logged where it is found; the others say here why GitHub's delivery was refused.
-      if (known && known.status !== 401) logger.warn("webhook refused", { deliveryId, status: known.status, reason: known.detail });
+      if (known && known.status !== 401)
+        logger.warn("webhook refused", { deliveryId, status: known.status, reason: known.detail });
       // Not acknowledged, so GitHub records a failure and the delivery can be redelivered.
-      sendError(res, error, { logger, fields: { deliveryId }, internalDetail: "The delivery could not be stored. Redeliver it from the webhook's Recent Deliveries." });
+      sendError(res, error, {
+        logger,
+        fields: { deliveryId },
+        internalDetail: "The delivery could not be stored. Redeliver it from the webhook's Recent Deliveries.",
+      });
     }
   };
 }

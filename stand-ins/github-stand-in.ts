@@ -47,7 +47,8 @@ export interface RecordedRequest {
   status: number;
 }
 
-export type FaultKind = "server-error" | "bad-gateway" | "secondary-rate-limit" | "primary-rate-limit" | "too-many-requests";
+export type FaultKind =
+  "server-error" | "bad-gateway" | "secondary-rate-limit" | "primary-rate-limit" | "too-many-requests";
 
 /** The parts of a webhook payload (issues.*, issue_comment.*) that seed an issue. */
 export interface IssuePayload {
@@ -76,7 +77,13 @@ export interface GitHubStandIn {
   addIssue(issue: StandInIssue): void;
   addIssueFromPayload(payload: IssuePayload): void;
   /** Seeds a comment by someone else (or by the bot, from an earlier run). */
-  addComment(comment: { owner: string; repo: string; issue_number: number; body: string; user?: { login: string; type?: string } }): StandInComment;
+  addComment(comment: {
+    owner: string;
+    repo: string;
+    issue_number: number;
+    body: string;
+    user?: { login: string; type?: string };
+  }): StandInComment;
   /** Current comments on that issue, oldest first (copies). */
   comments(owner: string, repo: string, issueNumber: number): StandInComment[];
   allComments(): StandInComment[];
@@ -237,7 +244,12 @@ const docs = {
   primary: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit",
 };
 
-function githubError(status: number, message: string, documentationUrl: string, extra: Record<string, unknown> = {}): Answer {
+function githubError(
+  status: number,
+  message: string,
+  documentationUrl: string,
+  extra: Record<string, unknown> = {},
+): Answer {
   return { status, body: { message, ...extra, documentation_url: documentationUrl, status: String(status) } };
 }
 
@@ -310,8 +322,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 
   const tokens = new Map<string, Caller>();
   tokens.set(token, { user: user(login), canWrite: true, token });
-  for (const readOnly of options.readOnlyTokens ?? []) tokens.set(readOnly, { user: user(login), canWrite: false, token: readOnly });
-  for (const [other, otherLogin] of Object.entries(options.otherTokens ?? {})) tokens.set(other, { user: user(otherLogin), canWrite: true, token: other });
+  for (const readOnly of options.readOnlyTokens ?? [])
+    tokens.set(readOnly, { user: user(login), canWrite: false, token: readOnly });
+  for (const [other, otherLogin] of Object.entries(options.otherTokens ?? {}))
+    tokens.set(other, { user: user(otherLogin), canWrite: true, token: other });
 
   // Owner and repository names are case-insensitive on GitHub.
   function findRepo(owner: string, name: string): Repo | undefined {
@@ -335,8 +349,16 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     return [...comments.values()].filter((comment) => comment.issue === issue);
   }
 
-  function seed(fields: Omit<Issue, "id" | "created_at" | "updated_at" | "closed_at"> & { id?: number; created_at?: string; updated_at?: string; closed_at?: string | null }): void {
-    if (!Number.isInteger(fields.number) || fields.number < 1) throw new Error(`github stand-in: issue number must be a positive integer, got ${fields.number}`);
+  function seed(
+    fields: Omit<Issue, "id" | "created_at" | "updated_at" | "closed_at"> & {
+      id?: number;
+      created_at?: string;
+      updated_at?: string;
+      closed_at?: string | null;
+    },
+  ): void {
+    if (!Number.isInteger(fields.number) || fields.number < 1)
+      throw new Error(`github stand-in: issue number must be a positive integer, got ${fields.number}`);
     const repo = repoFor(fields.owner, fields.repo);
     const previous = repo.issues.get(fields.number);
     const stamp = now();
@@ -443,7 +465,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const limit = caller ? hourlyLimit : 60;
     return {
       "x-ratelimit-limit": String(limit),
-      "x-ratelimit-remaining": String(caller && reportedRemaining !== null ? reportedRemaining : Math.max(limit - count, 0)),
+      "x-ratelimit-remaining": String(
+        caller && reportedRemaining !== null ? reportedRemaining : Math.max(limit - count, 0),
+      ),
       "x-ratelimit-reset": String(resetAt),
       "x-ratelimit-used": String(count),
       "x-ratelimit-resource": "core",
@@ -457,13 +481,24 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
         return { status: 500, body: { message: "Server Error" } };
       case "bad-gateway":
         // GitHub's front end answers 502 with a page, not JSON.
-        return { status: 502, body: null, raw: { contentType: "text/html; charset=utf-8", text: "<html><body><h1>502 Bad Gateway</h1></body></html>\n" } };
+        return {
+          status: 502,
+          body: null,
+          raw: {
+            contentType: "text/html; charset=utf-8",
+            text: "<html><body><h1>502 Bad Gateway</h1></body></html>\n",
+          },
+        };
       case "secondary-rate-limit":
       case "too-many-requests":
         // GitHub sends its secondary-limit message with a 403 or a 429.
         return {
           status: kind === "too-many-requests" ? 429 : 403,
-          body: { message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ${requestNote}`, documentation_url: docs.secondary, status: kind === "too-many-requests" ? "429" : "403" },
+          body: {
+            message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ${requestNote}`,
+            documentation_url: docs.secondary,
+            status: kind === "too-many-requests" ? "429" : "403",
+          },
           headers: { "retry-after": "1" },
         };
       case "primary-rate-limit":
@@ -473,13 +508,26 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 
   function primaryLimit(caller: Caller, reset: number): Answer {
     return {
-      ...githubError(403, `API rate limit exceeded for user ID ${caller.user.id}. If you reach out to GitHub Support for help, please include the request ID.`, docs.primary),
-      headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset), "x-ratelimit-used": String(hourlyLimit) },
+      ...githubError(
+        403,
+        `API rate limit exceeded for user ID ${caller.user.id}. If you reach out to GitHub Support for help, please include the request ID.`,
+        docs.primary,
+      ),
+      headers: {
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": String(reset),
+        "x-ratelimit-used": String(hourlyLimit),
+      },
     };
   }
 
   function takeFault(method: string, target: string): FaultKind | undefined {
-    const rule = faults.find((f) => f.remaining > 0 && (f.method === undefined || f.method === method) && (f.pathIncludes === undefined || target.includes(f.pathIncludes)));
+    const rule = faults.find(
+      (f) =>
+        f.remaining > 0 &&
+        (f.method === undefined || f.method === method) &&
+        (f.pathIncludes === undefined || target.includes(f.pathIncludes)),
+    );
     if (!rule) return undefined;
     rule.remaining--;
     if (rule.remaining === 0) faults.splice(faults.indexOf(rule), 1);
@@ -488,11 +536,13 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 
   function authenticate(headers: IncomingHttpHeaders): Caller | Answer {
     const header = headers.authorization;
-    if (header === undefined || header.trim() === "") return githubError(401, "Requires authentication", docs.authenticated);
+    if (header === undefined || header.trim() === "")
+      return githubError(401, "Requires authentication", docs.authenticated);
     const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] !== undefined && options.app && match[1].split(".").length === 3) return appCaller(match[1]);
     const caller = match?.[1] === undefined ? undefined : tokens.get(match[1]);
-    if (caller?.installation && caller.installation.expiresAt <= Date.now()) return githubError(401, "Bad credentials", docs.root);
+    if (caller?.installation && caller.installation.expiresAt <= Date.now())
+      return githubError(401, "Bad credentials", docs.root);
     return caller ?? githubError(401, "Bad credentials", docs.root);
   }
 
@@ -500,16 +550,27 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   function appCaller(jwt: string): Caller | Answer {
     const app = options.app!;
     const [head, claims, signature] = jwt.split(".") as [string, string, string];
-    const refuse = (why: string) => githubError(401, `A JSON web token could not be decoded (stand-in: ${why})`, docs.root);
+    const refuse = (why: string) =>
+      githubError(401, `A JSON web token could not be decoded (stand-in: ${why})`, docs.root);
     try {
       const header = JSON.parse(Buffer.from(head, "base64url").toString()) as { alg?: string };
       if (header.alg !== "RS256") return refuse("alg must be RS256");
-      if (!createVerify("RSA-SHA256").update(`${head}.${claims}`).verify(app.publicKey, Buffer.from(signature, "base64url"))) return refuse("bad signature");
-      const body = JSON.parse(Buffer.from(claims, "base64url").toString()) as { iss?: unknown; exp?: number; iat?: number };
+      if (
+        !createVerify("RSA-SHA256")
+          .update(`${head}.${claims}`)
+          .verify(app.publicKey, Buffer.from(signature, "base64url"))
+      )
+        return refuse("bad signature");
+      const body = JSON.parse(Buffer.from(claims, "base64url").toString()) as {
+        iss?: unknown;
+        exp?: number;
+        iat?: number;
+      };
       const nowSeconds = Math.floor(Date.now() / 1000);
       if (String(body.iss) !== String(app.id)) return refuse("iss is not the app id");
       if (typeof body.exp !== "number" || body.exp <= nowSeconds) return refuse("expired");
-      if (typeof body.iat !== "number" || body.exp - body.iat > 600 || body.iat > nowSeconds + 60) return refuse("iat/exp out of range");
+      if (typeof body.iat !== "number" || body.exp - body.iat > 600 || body.iat > nowSeconds + 60)
+        return refuse("iat/exp out of range");
     } catch {
       return refuse("malformed");
     }
@@ -522,19 +583,47 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const slug = app.slug ?? `app-${app.id}`;
     const installations = app.installations ?? [];
     const [first, second, third, fourth, fifth] = segments;
-    const isRepoInstallation = first === "repos" && fourth === "installation" && fifth === undefined && segments.length === 4;
+    const isRepoInstallation =
+      first === "repos" && fourth === "installation" && fifth === undefined && segments.length === 4;
     const isApp = first === "app" && segments.length === 1;
-    const isAccessTokens = first === "app" && second === "installations" && fourth === "access_tokens" && segments.length === 4;
+    const isAccessTokens =
+      first === "app" && second === "installations" && fourth === "access_tokens" && segments.length === 4;
     if (!isRepoInstallation && !isApp && !isAccessTokens) return undefined;
     if (!caller.app) return githubError(401, "A JSON web token could not be decoded", docs.root);
     if (isApp && method === "GET") {
-      return { status: 200, body: { id: app.id, slug, node_id: `A_standin${app.id}`, name: slug, owner: userJson(user("app-owner", "Organization")), permissions: { issues: "write", metadata: "read" }, events: ["issues"], installations_count: installations.length } };
+      return {
+        status: 200,
+        body: {
+          id: app.id,
+          slug,
+          node_id: `A_standin${app.id}`,
+          name: slug,
+          owner: userJson(user("app-owner", "Organization")),
+          permissions: { issues: "write", metadata: "read" },
+          events: ["issues"],
+          installations_count: installations.length,
+        },
+      };
     }
     if (isRepoInstallation && method === "GET") {
       const key = `${second}/${third}`.toLowerCase();
       const found = installations.find((i) => i.repositories.some((r) => r.toLowerCase() === key));
-      if (!found) return notFound("https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app");
-      return { status: 200, body: { id: found.id, account: userJson(user(found.account, "Organization")), app_id: app.id, app_slug: slug, target_type: "Organization", repository_selection: "selected", permissions: { issues: "write", metadata: "read" } } };
+      if (!found)
+        return notFound(
+          "https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app",
+        );
+      return {
+        status: 200,
+        body: {
+          id: found.id,
+          account: userJson(user(found.account, "Organization")),
+          app_id: app.id,
+          app_slug: slug,
+          target_type: "Organization",
+          repository_selection: "selected",
+          permissions: { issues: "write", metadata: "read" },
+        },
+      };
     }
     if (isAccessTokens && method === "POST") {
       const docsUrl = "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app";
@@ -551,23 +640,55 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       let covered = installation.repositories.map((r) => r.toLowerCase());
       if (body.repositories !== undefined) {
         // GitHub takes bare names here; each must be one the installation covers.
-        if (!Array.isArray(body.repositories) || !body.repositories.every((r) => typeof r === "string")) return githubError(422, "Invalid request.\n\nFor 'properties/repositories', not an array of strings.", docsUrl);
-        const asked = (body.repositories as string[]).map((name) => covered.find((r) => r.split("/")[1] === name.toLowerCase()));
-        if (asked.some((r) => r === undefined)) return githubError(422, "There is at least one repository that does not exist or is not accessible to the parent installation.", docsUrl);
+        if (!Array.isArray(body.repositories) || !body.repositories.every((r) => typeof r === "string"))
+          return githubError(
+            422,
+            "Invalid request.\n\nFor 'properties/repositories', not an array of strings.",
+            docsUrl,
+          );
+        const asked = (body.repositories as string[]).map((name) =>
+          covered.find((r) => r.split("/")[1] === name.toLowerCase()),
+        );
+        if (asked.some((r) => r === undefined))
+          return githubError(
+            422,
+            "There is at least one repository that does not exist or is not accessible to the parent installation.",
+            docsUrl,
+          );
         covered = asked as string[];
       }
       const granted = { issues: "write", metadata: "read" } as Record<string, string>;
       if (body.permissions !== undefined) {
         const asked = body.permissions as Record<string, unknown>;
-        if (typeof asked !== "object" || asked === null || Object.entries(asked).some(([name, level]) => !(name in granted) || (level === "write" && granted[name] !== "write"))) {
+        if (
+          typeof asked !== "object" ||
+          asked === null ||
+          Object.entries(asked).some(
+            ([name, level]) => !(name in granted) || (level === "write" && granted[name] !== "write"),
+          )
+        ) {
           return githubError(422, "The permissions requested are not granted to this installation.", docsUrl);
         }
       }
       const issued = `ghs_standin${randomBytes(16).toString("hex")}`;
       const expiresAt = Date.now() + (app.tokenTtlMs ?? 3_600_000);
-      tokens.set(issued, { user: user(`${slug}[bot]`, "Bot"), canWrite: true, token: issued, installation: { id: installation.id, repositories: new Set(covered), expiresAt } });
+      tokens.set(issued, {
+        user: user(`${slug}[bot]`, "Bot"),
+        canWrite: true,
+        token: issued,
+        installation: { id: installation.id, repositories: new Set(covered), expiresAt },
+      });
       installationTokensIssued++;
-      return { status: 201, body: { token: issued, expires_at: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z"), permissions: (body.permissions as Record<string, string> | undefined) ?? granted, repository_selection: "selected", repositories: covered.map((r) => ({ name: r.split("/")[1], full_name: r })) } };
+      return {
+        status: 201,
+        body: {
+          token: issued,
+          expires_at: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z"),
+          permissions: (body.permissions as Record<string, string> | undefined) ?? granted,
+          repository_selection: "selected",
+          repositories: covered.map((r) => ({ name: r.split("/")[1], full_name: r })),
+        },
+      };
     }
     return undefined;
   }
@@ -585,20 +706,37 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       return githubError(400, "Problems parsing JSON", documentationUrl);
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      return githubError(422, `Invalid request.\n\nFor 'links/0/schema', ${JSON.stringify(parsed)} is not an object.`, documentationUrl);
+      return githubError(
+        422,
+        `Invalid request.\n\nFor 'links/0/schema', ${JSON.stringify(parsed)} is not an object.`,
+        documentationUrl,
+      );
     }
     if (!("body" in parsed)) return githubError(422, 'Invalid request.\n\n"body" wasn\'t supplied.', documentationUrl);
     const { body } = parsed;
     if (typeof body !== "string") {
-      return githubError(422, `Invalid request.\n\nFor 'properties/body', ${body === null ? "nil" : JSON.stringify(body)} is not a string.`, documentationUrl);
+      return githubError(
+        422,
+        `Invalid request.\n\nFor 'properties/body', ${body === null ? "nil" : JSON.stringify(body)} is not a string.`,
+        documentationUrl,
+      );
     }
     if (body.trim() === "") {
-      return githubError(422, "Validation Failed", documentationUrl, { errors: [{ resource: "IssueComment", code: "missing_field", field: "body" }] });
+      return githubError(422, "Validation Failed", documentationUrl, {
+        errors: [{ resource: "IssueComment", code: "missing_field", field: "body" }],
+      });
     }
     // Counted in UTF-16 units like JavaScript's .length: at least as strict as GitHub's count.
     if (body.length > maxCommentLength) {
       return githubError(422, "Validation Failed", documentationUrl, {
-        errors: [{ resource: "IssueComment", code: "custom", field: "body", message: `body is too long (maximum is ${maxCommentLength} characters)` }],
+        errors: [
+          {
+            resource: "IssueComment",
+            code: "custom",
+            field: "body",
+            message: `body is too long (maximum is ${maxCommentLength} characters)`,
+          },
+        ],
       });
     }
     return body;
@@ -630,7 +768,13 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   }
 
   /** Answers a routed request; undefined when no route this stand-in implements matches. */
-  function route(method: string, url: URL, headers: IncomingHttpHeaders, raw: string, caller: Caller): Answer | undefined {
+  function route(
+    method: string,
+    url: URL,
+    headers: IncomingHttpHeaders,
+    raw: string,
+    caller: Caller,
+  ): Answer | undefined {
     let segments: string[];
     try {
       segments = url.pathname.split("/").slice(1).map(decodeURIComponent);
@@ -642,21 +786,55 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       const answer = appRoute(method, segments, raw, caller);
       if (answer) return answer;
     }
-    if (first === "repos" && caller.app && kind === "issues") return githubError(403, "Apps must use an installation token for repository endpoints (stand-in)", docs.root);
+    if (first === "repos" && caller.app && kind === "issues")
+      return githubError(403, "Apps must use an installation token for repository endpoints (stand-in)", docs.root);
     // An installation token reaches only the repositories it was issued for.
-    if (first === "repos" && caller.installation && !caller.installation.repositories.has(`${owner}/${repoName}`.toLowerCase())) {
+    if (
+      first === "repos" &&
+      caller.installation &&
+      !caller.installation.repositories.has(`${owner}/${repoName}`.toLowerCase())
+    ) {
       return githubError(403, "Resource not accessible by integration", docs.root);
     }
 
     if (method === "GET" && segments.length === 1 && first === "user") {
-      return { status: 200, body: { ...userJson(caller.user), name: null, company: null, blog: "", location: null, email: null, bio: null, public_repos: 0, followers: 0, following: 0, created_at: "2024-01-01T00:00:00Z", updated_at: "2024-01-01T00:00:00Z" }, headers: { "x-oauth-scopes": caller.canWrite ? "repo" : "" } };
+      return {
+        status: 200,
+        body: {
+          ...userJson(caller.user),
+          name: null,
+          company: null,
+          blog: "",
+          location: null,
+          email: null,
+          bio: null,
+          public_repos: 0,
+          followers: 0,
+          following: 0,
+          created_at: "2024-01-01T00:00:00Z",
+          updated_at: "2024-01-01T00:00:00Z",
+        },
+        headers: { "x-oauth-scopes": caller.canWrite ? "repo" : "" },
+      };
     }
-    if (first === "repos" && kind === "hooks" && fifth === "deliveries") return caller.app ? githubError(403, "Apps must use an installation token here", docs.root) : hookRoute(method, owner, repoName, fourth, rest, url);
+    if (first === "repos" && kind === "hooks" && fifth === "deliveries")
+      return caller.app
+        ? githubError(403, "Apps must use an installation token here", docs.root)
+        : hookRoute(method, owner, repoName, fourth, rest, url);
     // GET /app/hook/deliveries and POST /app/hook/deliveries/{id}/attempts: the app's own hook, JWT only.
     if (first === "app" && owner === "hook" && repoName === "deliveries") {
       if (!caller.app) return githubError(401, "A JSON web token could not be decoded", docs.root);
       const appHook = [...hooks.values()].find((h) => h.app);
-      return appHook ? hookRoute(method, "", "", String(appHook.id), [kind, fourth].filter((x): x is string => x !== undefined), url) : notFound(docs.root);
+      return appHook
+        ? hookRoute(
+            method,
+            "",
+            "",
+            String(appHook.id),
+            [kind, fourth].filter((x): x is string => x !== undefined),
+            url,
+          )
+        : notFound(docs.root);
     }
     if (first !== "repos" || kind !== "issues" || rest.length > 0 || owner === "" || repoName === "") return undefined;
 
@@ -664,12 +842,14 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     if (fourth === "comments" && fifth !== undefined) {
       const commentId = parseId(fifth);
       if (method !== "PATCH" || commentId === undefined) return undefined;
-      if (!caller.canWrite) return githubError(403, "Resource not accessible by personal access token", docs.updateComment);
+      if (!caller.canWrite)
+        return githubError(403, "Resource not accessible by personal access token", docs.updateComment);
       const text = commentText(headers, raw, docs.updateComment);
       if (typeof text !== "string") return text;
       const comment = comments.get(commentId);
       const repo = findRepo(owner, repoName);
-      if (!comment || !repo || comment.issue !== repo.issues.get(comment.issue.number)) return notFound(docs.updateComment);
+      if (!comment || !repo || comment.issue !== repo.issues.get(comment.issue.number))
+        return notFound(docs.updateComment);
       comment.body = text;
       comment.updated_at = now();
       return { status: 200, body: commentJson(comment) };
@@ -692,20 +872,37 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       return issue ? listComments(issue, url) : notFound(docs.listComments);
     }
     if (method !== "POST") return undefined;
-    if (!caller.canWrite) return githubError(403, "Resource not accessible by personal access token", docs.createComment);
+    if (!caller.canWrite)
+      return githubError(403, "Resource not accessible by personal access token", docs.createComment);
     const text = commentText(headers, raw, docs.createComment);
     if (typeof text !== "string") return text;
     const issue = findIssue(owner, repoName, number);
     if (!issue) return notFound(docs.createComment);
     const at = Date.now();
-    const limited = (options.contentLimits ?? []).some((limit) => contentCreated.filter((t) => t > at - limit.windowMs).length >= limit.max);
+    const limited = (options.contentLimits ?? []).some(
+      (limit) => contentCreated.filter((t) => t > at - limit.windowMs).length >= limit.max,
+    );
     if (limited) {
       contentLimitHits++;
-      return { ...githubError(403, "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.", docs.secondary), headers: { "retry-after": "1" } };
+      return {
+        ...githubError(
+          403,
+          "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.",
+          docs.secondary,
+        ),
+        headers: { "retry-after": "1" },
+      };
     }
     contentCreated.push(at);
     const stamp = now();
-    const comment: Comment = { id: nextCommentId++, issue, body: text, user: caller.user, created_at: stamp, updated_at: stamp };
+    const comment: Comment = {
+      id: nextCommentId++,
+      issue,
+      body: text,
+      user: caller.user,
+      created_at: stamp,
+      updated_at: stamp,
+    };
     comments.set(comment.id, comment);
     issue.updated_at = stamp;
     const body = commentJson(comment);
@@ -713,33 +910,64 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   }
 
   // GET /repos/{o}/{r}/hooks/{id}/deliveries and POST .../deliveries/{delivery_id}/attempts
-  function hookRoute(method: string, owner: string, repoName: string, hookIdText: string | undefined, rest: string[], url: URL): Answer | undefined {
+  function hookRoute(
+    method: string,
+    owner: string,
+    repoName: string,
+    hookIdText: string | undefined,
+    rest: string[],
+    url: URL,
+  ): Answer | undefined {
     const hookId = hookIdText === undefined ? undefined : parseId(hookIdText);
     const hook = hookId === undefined ? undefined : hooks.get(hookId);
     const docsUrl = "https://docs.github.com/rest/repos/webhooks#list-deliveries-for-a-repository-webhook";
-    if (!hook || hook.owner.toLowerCase() !== owner.toLowerCase() || hook.repo.toLowerCase() !== repoName.toLowerCase()) {
+    if (
+      !hook ||
+      hook.owner.toLowerCase() !== owner.toLowerCase() ||
+      hook.repo.toLowerCase() !== repoName.toLowerCase()
+    ) {
       return method === "GET" || method === "POST" ? notFound(docsUrl) : undefined;
     }
     if (method === "GET" && rest.length === 0) {
       const perPage = Math.min(Math.max(Number(url.searchParams.get("per_page") ?? 30) || 30, 1), 100);
       const cursor = url.searchParams.get("cursor");
-      const log = hookDeliveries.filter((d) => d.hookId === hook.id).sort((a, b) => b.id - a.id).filter((d) => cursor === null || d.id < Number(cursor));
+      const log = hookDeliveries
+        .filter((d) => d.hookId === hook.id)
+        .sort((a, b) => b.id - a.id)
+        .filter((d) => cursor === null || d.id < Number(cursor));
       const page = log.slice(0, perPage);
       const headers: Record<string, string> = {};
       const path = hook.app ? "/app/hook/deliveries" : `/repos/${hook.owner}/${hook.repo}/hooks/${hook.id}/deliveries`;
-      if (log.length > perPage) headers.link = `<${base}${path}?per_page=${perPage}&cursor=${page.at(-1)!.id}>; rel="next"`;
-      return { status: 200, body: page.map(({ payload: _payload, hookId: _hook, ...entry }) => ({ ...entry, installation_id: null, repository_id: 186853002, throttled_at: null })), headers };
+      if (log.length > perPage)
+        headers.link = `<${base}${path}?per_page=${perPage}&cursor=${page.at(-1)!.id}>; rel="next"`;
+      return {
+        status: 200,
+        body: page.map(({ payload: _payload, hookId: _hook, ...entry }) => ({
+          ...entry,
+          installation_id: null,
+          repository_id: 186853002,
+          throttled_at: null,
+        })),
+        headers,
+      };
     }
     if (method === "POST" && rest.length === 2 && rest[1] === "attempts") {
       const original = hookDeliveries.find((d) => d.hookId === hook.id && d.id === parseId(rest[0]!));
-      if (!original) return notFound("https://docs.github.com/rest/repos/webhooks#redeliver-a-delivery-for-a-repository-webhook");
+      if (!original)
+        return notFound("https://docs.github.com/rest/repos/webhooks#redeliver-a-delivery-for-a-repository-webhook");
       void send(hook, original.event, original.payload, original.guid, true);
       return { status: 202, body: {} };
     }
     return undefined;
   }
 
-  async function send(hook: Hook, event: string, payload: string, guid: string, redelivery: boolean): Promise<HookDelivery> {
+  async function send(
+    hook: Hook,
+    event: string,
+    payload: string,
+    guid: string,
+    redelivery: boolean,
+  ): Promise<HookDelivery> {
     const started = Date.now();
     let status = "OK";
     let statusCode = 0;
@@ -790,15 +1018,28 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     }
   }
 
-  function handle(req: IncomingMessage, raw: string, tooLarge: boolean): { answer: Answer; caller: Caller | undefined; routed: boolean } {
+  function handle(
+    req: IncomingMessage,
+    raw: string,
+    tooLarge: boolean,
+  ): { answer: Answer; caller: Caller | undefined; routed: boolean } {
     const method = (req.method ?? "GET").toUpperCase();
     const target = req.url ?? "/";
     const url = targetUrl(target);
-    if (tooLarge) return { answer: githubError(413, "Payload too large (stand-in limit: 1 MB)", docs.root), caller: undefined, routed: true };
+    if (tooLarge)
+      return {
+        answer: githubError(413, "Payload too large (stand-in limit: 1 MB)", docs.root),
+        caller: undefined,
+        routed: true,
+      };
     if (!req.headers["user-agent"]) {
       const text =
         "Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required). Check https://developer.github.com for other possible causes.\n";
-      return { answer: { status: 403, body: null, raw: { contentType: "text/plain; charset=utf-8", text } }, caller: undefined, routed: true };
+      return {
+        answer: { status: 403, body: null, raw: { contentType: "text/plain; charset=utf-8", text } },
+        caller: undefined,
+        routed: true,
+      };
     }
     const auth = authenticate(req.headers);
     if (!("user" in auth)) return { answer: auth, caller: undefined, routed: true };
@@ -808,7 +1049,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     if (count > hourlyLimit) return { answer: primaryLimit(auth, resetAt), caller: auth, routed: true };
     used.set(auth.token, count);
     const answer = route(method, url, req.headers, raw, auth);
-    return answer ? { answer, caller: auth, routed: true } : { answer: notFound(docs.root), caller: auth, routed: false };
+    return answer
+      ? { answer, caller: auth, routed: true }
+      : { answer: notFound(docs.root), caller: auth, routed: false };
   }
 
   function respond(req: IncomingMessage, res: ServerResponse, rawBody: Buffer, tooLarge: boolean): void {
@@ -820,7 +1063,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     } catch (error) {
       // A bug in the stand-in itself: make it as loud as an unexpected route.
       failed = true;
-      result = { answer: { status: 500, body: { message: `github stand-in failed: ${String(error)}` } }, caller: undefined, routed: false };
+      result = {
+        answer: { status: 500, body: { message: `github stand-in failed: ${String(error)}` } },
+        caller: undefined,
+        routed: false,
+      };
     }
     const { answer, caller, routed } = result;
     const target = targetUrl(req.url ?? "/");
@@ -832,7 +1079,14 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
         // Keep the text as sent.
       }
     }
-    const record: RecordedRequest = { method: (req.method ?? "GET").toUpperCase(), path: target.pathname, query: target.searchParams, headers: req.headers, body, status: answer.status };
+    const record: RecordedRequest = {
+      method: (req.method ?? "GET").toUpperCase(),
+      path: target.pathname,
+      query: target.searchParams,
+      headers: req.headers,
+      body,
+      status: answer.status,
+    };
     requests.push(record);
     if (!routed || failed) unexpected.push(record);
 
@@ -840,7 +1094,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     res.writeHead(answer.status, {
       "content-type": answer.raw ? answer.raw.contentType : "application/json; charset=utf-8",
       "content-length": String(Buffer.byteLength(text)),
-      "x-github-request-id": randomBytes(8).toString("hex").toUpperCase().replace(/(.{4})(?=.)/g, "$1:"),
+      "x-github-request-id": randomBytes(8)
+        .toString("hex")
+        .toUpperCase()
+        .replace(/(.{4})(?=.)/g, "$1:"),
       "x-github-api-version-selected": "2022-11-28",
       "x-github-media-type": "github.v3; format=json",
       ...rateLimitHeaders(caller),
@@ -940,7 +1197,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     addIssueFromPayload(payload) {
       const { issue, repository } = payload;
       const state = issue.state ?? "open";
-      if (state !== "open" && state !== "closed") throw new Error(`github stand-in: issue state must be open or closed, got ${state}`);
+      if (state !== "open" && state !== "closed")
+        throw new Error(`github stand-in: issue state must be open or closed, got ${state}`);
       seed({
         owner: repository.owner.login,
         repo: repository.name,
@@ -959,7 +1217,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     },
     addComment(seedComment) {
       const issue = findIssue(seedComment.owner, seedComment.repo, seedComment.issue_number);
-      if (!issue) throw new Error(`github stand-in: add issue ${seedComment.owner}/${seedComment.repo}#${seedComment.issue_number} before commenting on it`);
+      if (!issue)
+        throw new Error(
+          `github stand-in: add issue ${seedComment.owner}/${seedComment.repo}#${seedComment.issue_number} before commenting on it`,
+        );
       const stamp = now();
       const comment: Comment = {
         id: nextCommentId++,
@@ -983,7 +1244,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       reportedRemaining = remaining;
     },
     failNext(count, kind, filter = {}) {
-      if (!Number.isInteger(count) || count < 1) throw new Error(`github stand-in: failNext count must be a positive integer, got ${count}`);
+      if (!Number.isInteger(count) || count < 1)
+        throw new Error(`github stand-in: failNext count must be a positive integer, got ${count}`);
       faults.push({ remaining: count, kind, method: filter.method?.toUpperCase(), pathIncludes: filter.pathIncludes });
     },
     close: () =>

@@ -34,7 +34,10 @@ export function analystScript(analysis: (issue: Record<string, unknown>) => stri
     const target = issueAskedAbout(request);
     const done = toolResults(request).length;
     if (done === 0) return { toolCalls: [{ name: "get_issue", arguments: { ...target } }] };
-    if (done === 1) return { toolCalls: [{ name: "post_issue_comment", arguments: { ...target, body: analysis(lastToolResult(request)) } }] };
+    if (done === 1)
+      return {
+        toolCalls: [{ name: "post_issue_comment", arguments: { ...target, body: analysis(lastToolResult(request)) } }],
+      };
     return { content: "I posted my analysis on the issue." };
   };
 }

@@ -10,19 +10,25 @@ export const openWebUIVersion = "0.12.4";
 const torchVersion = "2.13.0";
 
 export function cacheDir(): string {
-  return process.env.OPENWEBUI_GITHUB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "openwebui-github");
+  return (
+    process.env.OPENWEBUI_GITHUB_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "openwebui-github")
+  );
 }
 
 function run(command: string, args: string[], log: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     const forward = (data: Buffer) => {
-      for (const line of data.toString().split("\n")) if (line.trim() && !line.includes("is ignored: it is neither a file nor a directory")) log(line);
+      for (const line of data.toString().split("\n"))
+        if (line.trim() && !line.includes("is ignored: it is neither a file nor a directory")) log(line);
     };
     child.stdout.on("data", forward);
     child.stderr.on("data", forward);
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`)),
+    );
   });
 }
 
@@ -30,7 +36,11 @@ function run(command: string, args: string[], log: (line: string) => void): Prom
  * A virtualenv in the cache folder holding `packages`, created once and reused;
  * a marker file says the install finished. Returns the venv's bin folder.
  */
-export async function ensureVenv(name: string, packages: string[][], log: (line: string) => void): Promise<{ bin: string; installed: boolean }> {
+export async function ensureVenv(
+  name: string,
+  packages: string[][],
+  log: (line: string) => void,
+): Promise<{ bin: string; installed: boolean }> {
   const venv = join(cacheDir(), name);
   const bin = join(venv, "bin");
   const marker = join(venv, ".installed");
@@ -51,8 +61,14 @@ export const schemathesisVersion = "4.32.5";
  * Installs the pinned Open WebUI into a virtualenv outside the repository,
  * once; later runs reuse it. Returns the path of the `open-webui` command.
  */
-export async function ensureOpenWebUI(log: (line: string) => void = () => {}): Promise<{ command: string; installed: boolean }> {
-  const { bin, installed } = await ensureVenv(`venv-${openWebUIVersion}`, [[`torch==${torchVersion}`], [`open-webui==${openWebUIVersion}`]], log);
+export async function ensureOpenWebUI(
+  log: (line: string) => void = () => {},
+): Promise<{ command: string; installed: boolean }> {
+  const { bin, installed } = await ensureVenv(
+    `venv-${openWebUIVersion}`,
+    [[`torch==${torchVersion}`], [`open-webui==${openWebUIVersion}`]],
+    log,
+  );
   return { command: join(bin, "open-webui"), installed };
 }
 
@@ -80,7 +96,9 @@ export interface OpenWebUIOptions {
  * server) as its only model provider, and waits until /ready says it is up.
  */
 export function startOpenWebUI(options: OpenWebUIOptions): Promise<OpenWebUIInstance> {
-  return options.port === undefined ? startOnFreePort((port) => startOpenWebUIOn(port, options)) : startOpenWebUIOn(options.port, options);
+  return options.port === undefined
+    ? startOnFreePort((port) => startOpenWebUIOn(port, options))
+    : startOpenWebUIOn(options.port, options);
 }
 
 async function startOpenWebUIOn(port: number, options: OpenWebUIOptions): Promise<OpenWebUIInstance> {
@@ -144,7 +162,9 @@ async function startOpenWebUIOn(port: number, options: OpenWebUIOptions): Promis
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       forget();
-      throw new Error(`Open WebUI was not ready within ${options.readyTimeoutMs ?? 300_000} ms:\n${output.slice(-40).join("\n")}`);
+      throw new Error(
+        `Open WebUI was not ready within ${options.readyTimeoutMs ?? 300_000} ms:\n${output.slice(-40).join("\n")}`,
+      );
     }
     try {
       ready = (await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) })).ok;

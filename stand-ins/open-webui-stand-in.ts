@@ -44,8 +44,21 @@ export interface ExecutedToolCall {
 
 /** Items of `message.output` (OpenAI Responses style), as 0.12.4 stores them. */
 export type OutputItem =
-  | { type: "message"; id: string; status: "completed"; role: "assistant"; content: Array<{ type: "output_text"; text: string }> }
-  | { type: "function_call"; id: string; call_id: string; name: string; arguments: string; status: "completed" | "failed" }
+  | {
+      type: "message";
+      id: string;
+      status: "completed";
+      role: "assistant";
+      content: Array<{ type: "output_text"; text: string }>;
+    }
+  | {
+      type: "function_call";
+      id: string;
+      call_id: string;
+      name: string;
+      arguments: string;
+      status: "completed" | "failed";
+    }
   | {
       type: "function_call_output";
       id: string;
@@ -140,15 +153,43 @@ const httpMethods = ["get", "put", "post", "delete", "options", "head", "patch",
 const bodyMethods = new Set(["post", "put", "patch", "delete"]);
 // Keys Open WebUI consumes itself; everything else in the body goes upstream.
 const openWebUIKeys = [
-  "chat_id", "id", "session_id", "message_ids", "user_message", "parent_message", "parent_id",
-  "assistant_message_id", "regeneration_message_id", "tool_ids", "tool_servers", "skill_ids", "terminal_id",
-  "files", "features", "variables", "chat_variables", "folder_id", "filter_ids", "background_tasks",
-  "model_item", "params", "metadata",
+  "chat_id",
+  "id",
+  "session_id",
+  "message_ids",
+  "user_message",
+  "parent_message",
+  "parent_id",
+  "assistant_message_id",
+  "regeneration_message_id",
+  "tool_ids",
+  "tool_servers",
+  "skill_ids",
+  "terminal_id",
+  "files",
+  "features",
+  "variables",
+  "chat_variables",
+  "folder_id",
+  "filter_ids",
+  "background_tasks",
+  "model_item",
+  "params",
+  "metadata",
 ];
 // `params` entries Open WebUI turns into top-level upstream options.
 const upstreamParams = [
-  "temperature", "top_p", "max_tokens", "max_completion_tokens", "frequency_penalty", "presence_penalty",
-  "seed", "stop", "reasoning_effort", "logit_bias", "response_format",
+  "temperature",
+  "top_p",
+  "max_tokens",
+  "max_completion_tokens",
+  "frequency_penalty",
+  "presence_penalty",
+  "seed",
+  "stop",
+  "reasoning_effort",
+  "logit_bias",
+  "response_format",
 ];
 
 class StandInHttpError extends Error {
@@ -207,7 +248,9 @@ export async function startOpenWebUIStandIn(options: {
       spec = JSON.parse(await response.text());
     } catch (error) {
       // The real one also keeps going without this server; it stays missing until the config is saved again.
-      errors.push(`tool server ${serverId}: could not load ${specUrl}: ${String(error)} (YAML specs are not supported here)`);
+      errors.push(
+        `tool server ${serverId}: could not load ${specUrl}: ${String(error)} (YAML specs are not supported here)`,
+      );
       return undefined;
     }
     if (!isObject(spec) || !isObject(spec.paths)) {
@@ -352,7 +395,11 @@ export async function startOpenWebUIStandIn(options: {
 
     const chatId = typeof body.chat_id === "string" && body.chat_id !== "" ? body.chat_id : null;
     const messageId = typeof body.id === "string" && body.id !== "" ? body.id : null;
-    const userMessage = isObject(body.user_message) ? body.user_message : isObject(body.parent_message) ? body.parent_message : null;
+    const userMessage = isObject(body.user_message)
+      ? body.user_message
+      : isObject(body.parent_message)
+        ? body.parent_message
+        : null;
     const saved = chatId !== null && !/^(temporary|local|channel):/.test(chatId);
     let chat: StoredChat | undefined;
     let userMessageId: string | null = null;
@@ -394,7 +441,8 @@ export async function startOpenWebUIStandIn(options: {
     const history = (chat.chat.history ??= { currentId: null, messages: {} });
     const messages = history.messages;
     const now = Math.floor(Date.now() / 1000);
-    const userMessageId = userMessage && typeof userMessage.id === "string" && userMessage.id !== "" ? userMessage.id : null;
+    const userMessageId =
+      userMessage && typeof userMessage.id === "string" && userMessage.id !== "" ? userMessage.id : null;
     if (userMessage && (userMessageId === null || userMessageId === messageId)) throw invalid();
 
     const existing = messages[messageId];
@@ -499,7 +547,11 @@ export async function startOpenWebUIStandIn(options: {
       conversation.push({
         role: "assistant",
         content: turn.content,
-        tool_calls: turn.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
+        tool_calls: turn.toolCalls.map((c) => ({
+          id: c.id,
+          type: "function",
+          function: { name: c.name, arguments: c.arguments },
+        })),
       });
       for (const toolCall of turn.toolCalls) {
         const { content, failed } = await executeToolCall(toolCall, executable, context);
@@ -733,7 +785,12 @@ async function readStreamedTurn(body: AsyncIterable<Uint8Array> | null): Promise
     for (const part of delta.tool_calls) {
       if (!isObject(part) || typeof part.index !== "number") continue; // index null is ignored
       const fn = isObject(part.function) ? part.function : {};
-      const args = fn.arguments === undefined ? "" : typeof fn.arguments === "string" ? fn.arguments : JSON.stringify(fn.arguments);
+      const args =
+        fn.arguments === undefined
+          ? ""
+          : typeof fn.arguments === "string"
+            ? fn.arguments
+            : JSON.stringify(fn.arguments);
       const known = calls.get(part.index);
       if (!known) {
         calls.set(part.index, {
@@ -752,7 +809,12 @@ async function readStreamedTurn(body: AsyncIterable<Uint8Array> | null): Promise
 }
 
 /** convert_openapi_to_tool_payload, as described in the contract §1 and research §4. */
-function convertOpenApi(spec: JsonObject, serverId: string, connection: ToolServerConnection, errors: string[]): LoadedTool[] {
+function convertOpenApi(
+  spec: JsonObject,
+  serverId: string,
+  connection: ToolServerConnection,
+  errors: string[],
+): LoadedTool[] {
   const components = isObject(spec.components) ? spec.components : {};
   const tools: LoadedTool[] = [];
   for (const [path, pathItem] of Object.entries(spec.paths as JsonObject)) {
@@ -762,11 +824,15 @@ function convertOpenApi(spec: JsonObject, serverId: string, connection: ToolServ
       if (!isObject(operation) || operation.operationId === undefined) continue;
       const name = String(operation.operationId);
       if (!toolNamePattern.test(name)) {
-        errors.push(`tool server ${serverId}: operationId ${JSON.stringify(name)} of ${method.toUpperCase()} ${path} is not a valid tool name (^[a-zA-Z0-9_-]{1,64}$); a real model API would refuse the whole request`);
+        errors.push(
+          `tool server ${serverId}: operationId ${JSON.stringify(name)} of ${method.toUpperCase()} ${path} is not a valid tool name (^[a-zA-Z0-9_-]{1,64}$); a real model API would refuse the whole request`,
+        );
         continue;
       }
       const description =
-        "description" in operation ? String(operation.description) : String(operation.summary ?? "No description available.");
+        "description" in operation
+          ? String(operation.description)
+          : String(operation.summary ?? "No description available.");
       const properties: JsonObject = {};
       const required: string[] = [];
       const pathParams = new Set<string>();
@@ -826,12 +892,16 @@ function resolveSchema(schema: unknown, components: JsonObject, seen: ReadonlySe
     }
     return resolveSchema(target ?? {}, components, new Set([...seen, ref]));
   }
-  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, resolveSchema(value, components, seen)]));
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [key, resolveSchema(value, components, seen)]),
+  );
 }
 
 function validateConnections(list: unknown): ToolServerConnection[] {
   if (!Array.isArray(list)) {
-    throw new StandInHttpError(422, { detail: [{ type: "list_type", loc: ["body", "TOOL_SERVER_CONNECTIONS"], msg: "Input should be a valid list" }] });
+    throw new StandInHttpError(422, {
+      detail: [{ type: "list_type", loc: ["body", "TOOL_SERVER_CONNECTIONS"], msg: "Input should be a valid list" }],
+    });
   }
   const problems: JsonObject[] = [];
   list.forEach((connection, index) => {
@@ -853,7 +923,17 @@ function authHeader(connection: ToolServerConnection): Record<string, string> {
 
 /** Placeholders the real one knows but that are empty on the tool path in this stand-in. */
 function knownEmptyPlaceholder(name: string) {
-  return ["FILE_ID", "FILE_NAME", "FILE_CONTENT_TYPE", "TASK", "MODEL_ID", "USER_GROUPS", "USER_GROUP_IDS", "USER_AGENT", "AUTH_TYPE"].includes(name);
+  return [
+    "FILE_ID",
+    "FILE_NAME",
+    "FILE_CONTENT_TYPE",
+    "TASK",
+    "MODEL_ID",
+    "USER_GROUPS",
+    "USER_GROUP_IDS",
+    "USER_AGENT",
+    "AUTH_TYPE",
+  ].includes(name);
 }
 
 /** Python's quote(value, safe=string.punctuation + " \t"): printable ASCII stays, the rest is %-encoded UTF-8. */
@@ -907,9 +987,7 @@ function messageItem(text: string): OutputItem {
 
 /** get_output_text: the "\n"-join of the output_text parts of every message item. */
 export function outputText(output: OutputItem[]): string {
-  return output
-    .flatMap((item) => (item.type === "message" ? item.content.map((part) => part.text) : []))
-    .join("\n");
+  return output.flatMap((item) => (item.type === "message" ? item.content.map((part) => part.text) : [])).join("\n");
 }
 
 function asArray(value: unknown): unknown[] {
@@ -933,7 +1011,9 @@ async function readJson(req: IncomingMessage): Promise<JsonObject> {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const body = parseJsonOr(Buffer.concat(chunks).toString("utf8"));
   if (!isObject(body)) {
-    throw new StandInHttpError(422, { detail: [{ type: "model_attributes_type", loc: ["body"], msg: "Input should be a valid dictionary" }] });
+    throw new StandInHttpError(422, {
+      detail: [{ type: "model_attributes_type", loc: ["body"], msg: "Input should be a valid dictionary" }],
+    });
   }
   return body;
 }

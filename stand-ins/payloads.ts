@@ -3,23 +3,44 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 // Real payloads recorded from GitHub, from @octokit/webhooks-examples.
-const examples = require("@octokit/webhooks-examples/api.github.com/index.json") as Array<{ name: string; examples: Array<Record<string, unknown>> }>;
+const examples = require("@octokit/webhooks-examples/api.github.com/index.json") as Array<{
+  name: string;
+  examples: Array<Record<string, unknown>>;
+}>;
 
 export function examplePayload(event: string, action?: string): Record<string, unknown> {
-  const found = examples.find((e) => e.name === event)?.examples.find((p) => action === undefined || p.action === action);
+  const found = examples
+    .find((e) => e.name === event)
+    ?.examples.find((p) => action === undefined || p.action === action);
   if (!found) throw new Error(`no recorded ${event}.${action} payload`);
   return structuredClone(found);
 }
 
 export type IssuesOpenedPayload = Record<string, unknown> & {
   action: string;
-  issue: { number: number; title: string; body: string | null; labels: Array<{ name: string }>; user: { login: string; type: string } };
+  issue: {
+    number: number;
+    title: string;
+    body: string | null;
+    labels: Array<{ name: string }>;
+    user: { login: string; type: string };
+  };
   repository: { name: string; full_name: string; owner: { login: string } };
   sender: { login: string; type: string };
 };
 
 /** The recorded issues.opened payload, with the changes a test needs. */
-export function issuesOpened(changes: { number?: number; title?: string; body?: string | null; owner?: string; repo?: string; senderLogin?: string; senderType?: string } = {}): IssuesOpenedPayload {
+export function issuesOpened(
+  changes: {
+    number?: number;
+    title?: string;
+    body?: string | null;
+    owner?: string;
+    repo?: string;
+    senderLogin?: string;
+    senderType?: string;
+  } = {},
+): IssuesOpenedPayload {
   const payload = examplePayload("issues", "opened") as IssuesOpenedPayload;
   if (changes.number !== undefined) payload.issue.number = changes.number;
   if (changes.title !== undefined) payload.issue.title = changes.title;
@@ -63,13 +84,19 @@ export async function deliver(url: string, options: DeliveryOptions): Promise<Re
     "x-hub-signature-256": options.signature === undefined ? signBody(options.secret, body) : options.signature,
     ...options.headers,
   };
-  const sent = Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== null));
+  const sent = Object.fromEntries(
+    Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== null),
+  );
   const response = await fetch(url, { method: "POST", headers: sent, body });
   return Object.assign(response, { deliveryId });
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

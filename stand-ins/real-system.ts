@@ -25,9 +25,15 @@ export interface Timing {
 }
 
 /** Runs `npm run register` as a person would, with the given variables. */
-export function runRegister(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runRegister(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn("npm", ["run", "--silent", "register"], { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npm", ["run", "--silent", "register"], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d));
@@ -58,7 +64,10 @@ export interface RealSystem {
  * and tool server, and the GitHub stand-in. Registration goes through
  * `npm run register`, as a person would do it.
  */
-export async function startRealSystem(log: (line: string) => void, options: { openWebUIPort?: number } = {}): Promise<RealSystem> {
+export async function startRealSystem(
+  log: (line: string) => void,
+  options: { openWebUIPort?: number } = {},
+): Promise<RealSystem> {
   // Stopped in reverse when a later step fails, so a failed start leaves no Open WebUI running.
   const started: Array<() => Promise<unknown>> = [];
   try {
@@ -69,7 +78,11 @@ export async function startRealSystem(log: (line: string) => void, options: { op
   }
 }
 
-async function startParts(log: (line: string) => void, options: { openWebUIPort?: number }, started: Array<() => Promise<unknown>>): Promise<RealSystem> {
+async function startParts(
+  log: (line: string) => void,
+  options: { openWebUIPort?: number },
+  started: Array<() => Promise<unknown>>,
+): Promise<RealSystem> {
   const timings: Timing[] = [];
   const time = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
     const started = Date.now();
@@ -84,14 +97,16 @@ async function startParts(log: (line: string) => void, options: { openWebUIPort?
   started.push(() => github.close());
   const model = await startScriptedModel();
   started.push(() => model.close());
-  const openWebUI = await time("start Open WebUI", () => startOpenWebUI({
+  const openWebUI = await time("start Open WebUI", () =>
+    startOpenWebUI({
       command,
       modelUrl: model.url,
       modelApiKey: model.apiKey,
       ...(options.openWebUIPort ? { port: options.openWebUIPort } : {}),
       // Lets the ordinary user use the scripted model without an admin sharing it through a workspace model first.
       env: { BYPASS_MODEL_ACCESS_CONTROL: "true" },
-    }));
+    }),
+  );
   started.push(() => openWebUI.close());
   const api = openWebUIApi(openWebUI.url);
   const adminToken = await api.signIn(openWebUI.admin.email, openWebUI.admin.password);
@@ -107,7 +122,11 @@ async function startParts(log: (line: string) => void, options: { openWebUIPort?
     rmSync(dataDir, { recursive: true, force: true });
   });
   const logs: string[] = [];
-  const logger = createLogger({ level: "debug", write: (line) => logs.push(line), secrets: [toolServerKey, adminKey, githubToken, webhookSecret] });
+  const logger = createLogger({
+    level: "debug",
+    write: (line) => logs.push(line),
+    secrets: [toolServerKey, adminKey, githubToken, webhookSecret],
+  });
   const env = {
     GITHUB_WEBHOOK_SECRET: webhookSecret,
     GITHUB_TOKEN: githubToken,
@@ -121,17 +140,32 @@ async function startParts(log: (line: string) => void, options: { openWebUIPort?
   };
   const githubPacing = { writeMs: 5, notificationMs: 5 };
   const deploymentOf = (serviceEnv: Env, tools?: readonly ToolDefinition[]) => {
-    const options: DeploymentOptions = { logger, host: "127.0.0.1", github: { pacing: githubPacing }, pollIntervalMs: 200, ...(tools ? { tools } : {}) };
+    const options: DeploymentOptions = {
+      logger,
+      host: "127.0.0.1",
+      github: { pacing: githubPacing },
+      pollIntervalMs: 200,
+      ...(tools ? { tools } : {}),
+    };
     return createDeployment({ env: serviceEnv, relay: null, toolServer: loadToolServerConfig(serviceEnv) }, options);
   };
   let toolServer = await deploymentOf({ ...env, TOOL_SERVER_PORT: "0" }).startToolServer(stores);
   started.push(() => toolServer.close());
   // A restart keeps the address Open WebUI was registered with.
   const toolPort = new URL(toolServer.url).port;
-  const registerEnv = { OPENWEBUI_URL: openWebUI.url, OPENWEBUI_API_KEY: adminKey, TOOL_SERVER_URL: toolServer.url, TOOL_SERVER_API_KEY: toolServerKey, OPENWEBUI_TOOL_SERVER_ID: "github" };
+  const registerEnv = {
+    OPENWEBUI_URL: openWebUI.url,
+    OPENWEBUI_API_KEY: adminKey,
+    TOOL_SERVER_URL: toolServer.url,
+    TOOL_SERVER_API_KEY: toolServerKey,
+    OPENWEBUI_TOOL_SERVER_ID: "github",
+  };
   const registered = await time("npm run register", () => runRegister(registerEnv));
   if (registered.code !== 0) throw new Error(`npm run register failed: ${registered.stderr}${registered.stdout}`);
-  const relay = await createDeployment({ env, relay: loadRelayConfig(env), toolServer: null }, { logger, host: "127.0.0.1", github: { pacing: githubPacing }, pollIntervalMs: 200 }).startRelay(stores);
+  const relay = await createDeployment(
+    { env, relay: loadRelayConfig(env), toolServer: null },
+    { logger, host: "127.0.0.1", github: { pacing: githubPacing }, pollIntervalMs: 200 },
+  ).startRelay(stores);
 
   return {
     openWebUI,

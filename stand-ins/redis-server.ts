@@ -16,8 +16,11 @@ export interface RedisServer {
 export function redisServerAvailable(): boolean {
   const found = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
   if (found) return true;
-  if (process.env.OPENWEBUI_GITHUB_CI === "1") throw new Error("redis-server is not on PATH, and CI needs it (apt-get install redis-server; .ci/run does)");
-  process.stderr.write("redis-server is not on PATH: skipping the Redis backend's tests (apt-get install redis-server to run them)\n");
+  if (process.env.OPENWEBUI_GITHUB_CI === "1")
+    throw new Error("redis-server is not on PATH, and CI needs it (apt-get install redis-server; .ci/run does)");
+  process.stderr.write(
+    "redis-server is not on PATH: skipping the Redis backend's tests (apt-get install redis-server to run them)\n",
+  );
   return false;
 }
 
@@ -28,7 +31,11 @@ export function startRedisServer(args: string[] = []): Promise<RedisServer> {
 
 async function startRedisServerOn(port: number, args: string[]): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), "redis-"));
-  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...args],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d));
   child.stderr!.on("data", (d: Buffer) => (output += d));

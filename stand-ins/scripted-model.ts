@@ -12,9 +12,7 @@ import { startSse, writeSseData } from "./sse.ts";
 
 export type ToolCallSpec = { name: string; arguments: Record<string, unknown> | string; id?: string };
 export type ModelTurn =
-  | { content: string }
-  | { toolCalls: ToolCallSpec[]; content?: string }
-  | { httpError: number; message?: string };
+  { content: string } | { toolCalls: ToolCallSpec[]; content?: string } | { httpError: number; message?: string };
 
 export interface ChatToolCall {
   id: string;
@@ -182,9 +180,7 @@ export async function startScriptedModel(
       writeSseData(
         res,
         chunk({
-          tool_calls: [
-            { index, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } },
-          ],
+          tool_calls: [{ index, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } }],
         }),
       );
       for (const piece of fragments(call.function.arguments, 2)) {
@@ -193,7 +189,14 @@ export async function startScriptedModel(
     });
     writeSseData(res, chunk({}, finishReason));
     if (includeUsage) {
-      writeSseData(res, { id, object: "chat.completion.chunk", created: now, model: request.model, choices: [], usage });
+      writeSseData(res, {
+        id,
+        object: "chat.completion.chunk",
+        created: now,
+        model: request.model,
+        choices: [],
+        usage,
+      });
     }
     writeSseData(res, "[DONE]");
     res.end();
@@ -277,7 +280,8 @@ function validateRequest(raw: Record<string, unknown>, models: string[], headers
   }
   validateMessages(messages);
   if (tools !== undefined) validateTools(tools);
-  if (stream !== undefined && typeof stream !== "boolean") throw new ApiError(400, "Invalid 'stream': expected a boolean.");
+  if (stream !== undefined && typeof stream !== "boolean")
+    throw new ApiError(400, "Invalid 'stream': expected a boolean.");
   return {
     model,
     messages: messages as ChatMessage[],
@@ -348,7 +352,10 @@ function assistantToolCallIds(toolCalls: unknown, i: number): Set<string> {
 function validateTools(tools: unknown) {
   if (!Array.isArray(tools)) throw new ApiError(400, "Invalid 'tools': expected an array.");
   if (tools.length === 0) {
-    throw new ApiError(400, "Invalid 'tools': empty array. Expected an array with minimum length 1, but got an empty array instead.");
+    throw new ApiError(
+      400,
+      "Invalid 'tools': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+    );
   }
   tools.forEach((tool, i) => {
     if (!isObject(tool) || tool.type !== "function") {

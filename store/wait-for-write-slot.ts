@@ -6,13 +6,20 @@ import type { Coordination, WriteLimit } from "./coordination.ts";
  * comment is created: GitHub counts content creation when the request
  * arrives. Gives up after `maxWaitMs` with a transient error (retried later).
  */
-export async function waitForWriteSlot(coordination: Coordination, limits: readonly WriteLimit[], maxWaitMs: number): Promise<void> {
+export async function waitForWriteSlot(
+  coordination: Coordination,
+  limits: readonly WriteLimit[],
+  maxWaitMs: number,
+): Promise<void> {
   const deadline = Date.now() + maxWaitMs;
   for (;;) {
     const slot = await coordination.reserveWrite(limits);
     if (slot.ok) return;
     if (Date.now() + slot.retryInMs > deadline) {
-      throw new TransientError(`The GitHub token's comment budget is used up for the next ${Math.ceil(slot.retryInMs / 60_000)} minute(s).`, { retryAfterMs: slot.retryInMs });
+      throw new TransientError(
+        `The GitHub token's comment budget is used up for the next ${Math.ceil(slot.retryInMs / 60_000)} minute(s).`,
+        { retryAfterMs: slot.retryInMs },
+      );
     }
     await new Promise((r) => setTimeout(r, Math.min(slot.retryInMs, 5_000)));
   }

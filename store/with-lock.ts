@@ -5,7 +5,12 @@ import type { Coordination } from "./coordination.ts";
  * Runs `work` while holding a lock shared through the store's coordination, waiting for it up
  * to `waitMs`. A holder that dies leaves the lock to expire after `ttlMs`.
  */
-export async function withLock<T>(coordination: Coordination, name: string, work: () => Promise<T>, options: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
+export async function withLock<T>(
+  coordination: Coordination,
+  name: string,
+  work: () => Promise<T>,
+  options: { ttlMs?: number; waitMs?: number } = {},
+): Promise<T> {
   const owner = randomUUID();
   const ttlMs = options.ttlMs ?? 60_000;
   const deadline = Date.now() + (options.waitMs ?? 60_000);

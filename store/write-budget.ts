@@ -31,7 +31,8 @@ export function decideWrite(limits: readonly WriteLimit[], slots: readonly numbe
   let wait = 0;
   for (const limit of stretchedLimits(limits)) {
     const inWindow = slots.filter((at) => at > now - limit.windowMs);
-    if (inWindow.length >= limit.max) wait = Math.max(wait, inWindow[inWindow.length - limit.max]! + limit.windowMs - now + 1);
+    if (inWindow.length >= limit.max)
+      wait = Math.max(wait, inWindow[inWindow.length - limit.max]! + limit.windowMs - now + 1);
   }
   return wait > 0 ? { ok: false, retryInMs: wait } : { ok: true };
 }

@@ -10,7 +10,15 @@ import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
 
 const secret = "webhook-secret-for-the-ack-tests";
-const delivery = (key: string, extra: Partial<NewDelivery> = {}): NewDelivery => ({ key, deliveryId: key, event: "issues", action: "opened", status: "pending", payload: `{"n":"${key}"}`, ...extra });
+const delivery = (key: string, extra: Partial<NewDelivery> = {}): NewDelivery => ({
+  key,
+  deliveryId: key,
+  event: "issues",
+  action: "opened",
+  status: "pending",
+  payload: `{"n":"${key}"}`,
+  ...extra,
+});
 
 describe("the acknowledgement path's group commit (SQLite)", () => {
   const dirs: string[] = [];
@@ -45,7 +53,9 @@ describe("the acknowledgement path's group commit (SQLite)", () => {
     expect([...insertedPerKey.values()]).toEqual(keys.map(() => 1));
     expect(answers.filter((a) => !a.inserted)).toHaveLength(12);
     // A second batch with the same keys: all duplicates.
-    expect((await Promise.all(keys.slice(0, 10).map((key) => store.add(delivery(key))))).every((a) => !a.inserted)).toBe(true);
+    expect(
+      (await Promise.all(keys.slice(0, 10).map((key) => store.add(delivery(key))))).every((a) => !a.inserted),
+    ).toBe(true);
     expect((await store.counts()).pending).toBe(60);
   });
 
@@ -53,9 +63,19 @@ describe("the acknowledgement path's group commit (SQLite)", () => {
     const store = await open(tempDir());
     // A delivery without an event breaks the table's NOT NULL rule, as a storage error would.
     const broken = delivery("h:broken", { event: null as unknown as string });
-    const results = await Promise.allSettled([store.add(delivery("h:a")), store.add(broken), store.add(delivery("h:b")), store.add(delivery("h:a"))]);
+    const results = await Promise.allSettled([
+      store.add(delivery("h:a")),
+      store.add(broken),
+      store.add(delivery("h:b")),
+      store.add(delivery("h:a")),
+    ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
-    expect(results.map((r) => (r.status === "fulfilled" ? r.value.inserted : "error"))).toEqual([true, "error", true, false]);
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value.inserted : "error"))).toEqual([
+      true,
+      "error",
+      true,
+      false,
+    ]);
     expect(String((results[1] as PromiseRejectedResult).reason)).toContain("could not be stored");
     expect(await store.get("h:broken")).toBeUndefined();
     expect((await store.counts()).pending).toBe(2);
@@ -89,7 +109,12 @@ describe("the acknowledgement path's group commit (SQLite)", () => {
         while (next < total) {
           const id = ids[next++]!;
           try {
-            const response = await deliver(`${victim.url}/webhook/github`, { event: "issues", payload: issuesOpened({ number: next }), secret, deliveryId: id });
+            const response = await deliver(`${victim.url}/webhook/github`, {
+              event: "issues",
+              payload: issuesOpened({ number: next }),
+              secret,
+              deliveryId: id,
+            });
             if (response.status !== 202) throw new Error(`answered ${response.status}`);
             acked.push(id);
             if (acked.length === killAfter) victim.child.kill("SIGKILL");

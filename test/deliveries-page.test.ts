@@ -42,9 +42,21 @@ describe("the deliveries page", () => {
     expect(page.headers.get("cache-control")).toBe("no-store");
 
     expect((await fetch(`${system.relayUrl}/api/deliveries`)).status).toBe(401);
-    expect((await fetch(`${system.relayUrl}/api/deliveries`, { headers: { authorization: "Bearer not-the-admin-token-000" } })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${system.relayUrl}/api/deliveries`, {
+          headers: { authorization: "Bearer not-the-admin-token-000" },
+        })
+      ).status,
+    ).toBe(401);
     // A forged or expired cookie is no session.
-    expect((await fetch(`${system.relayUrl}/deliveries`, { headers: { cookie: `owg_admin=99999999999999.${"A".repeat(43)}` } })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${system.relayUrl}/deliveries`, {
+          headers: { cookie: `owg_admin=99999999999999.${"A".repeat(43)}` },
+        })
+      ).status,
+    ).toBe(401);
     expect((await fetch(`${system.relayUrl}/deliveries`, { headers: { cookie: "owg_admin=1.abc" } })).status).toBe(401);
   });
 
@@ -59,29 +71,60 @@ describe("the deliveries page", () => {
     expect(right.response.status).toBe(303);
     expect(right.response.headers.get("location")).toBe("/deliveries");
     // Expires beside Max-Age (express's res.cookie) for browsers that know only Expires.
-    expect(right.setCookie).toMatch(/^owg_admin=\d+\.[\w-]{43}; Max-Age=43200; Path=\/deliveries; Expires=[^;]+ GMT; HttpOnly; SameSite=Strict$/);
+    expect(right.setCookie).toMatch(
+      /^owg_admin=\d+\.[\w-]{43}; Max-Age=43200; Path=\/deliveries; Expires=[^;]+ GMT; HttpOnly; SameSite=Strict$/,
+    );
     expect(right.setCookie).not.toContain(adminToken);
     const page = await fetch(`${system.relayUrl}/deliveries`, { headers: { cookie: right.cookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("No deliveries.");
 
     // Behind a TLS-terminating proxy the cookie is Secure.
-    const viaHttps = await fetch(`${system.relayUrl}/deliveries/sign-in`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-proto": "https" }, body: new URLSearchParams({ token: adminToken }), redirect: "manual" });
+    const viaHttps = await fetch(`${system.relayUrl}/deliveries/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-proto": "https" },
+      body: new URLSearchParams({ token: adminToken }),
+      redirect: "manual",
+    });
     expect(viaHttps.headers.get("set-cookie")).toMatch(/; HttpOnly; Secure; SameSite=Strict$/);
 
-    const out = await fetch(`${system.relayUrl}/deliveries/sign-out`, { method: "POST", headers: { cookie: right.cookie }, redirect: "manual" });
+    const out = await fetch(`${system.relayUrl}/deliveries/sign-out`, {
+      method: "POST",
+      headers: { cookie: right.cookie },
+      redirect: "manual",
+    });
     expect(out.status).toBe(303);
-    expect(out.headers.get("set-cookie")).toBe("owg_admin=; Path=/deliveries; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict");
+    expect(out.headers.get("set-cookie")).toBe(
+      "owg_admin=; Path=/deliveries; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict",
+    );
   });
 
   it("shows attacker-written issue titles and errors as text, never as markup, with links to the issue and the run's chat", async () => {
-    system = await startSystem({ relayEnv: { RELAY_ADMIN_TOKEN: adminToken, RELAY_WORKER: "false", OPENWEBUI_PUBLIC_URL: "https://chat.example.com/" } });
+    system = await startSystem({
+      relayEnv: {
+        RELAY_ADMIN_TOKEN: adminToken,
+        RELAY_WORKER: "false",
+        OPENWEBUI_PUBLIC_URL: "https://chat.example.com/",
+      },
+    });
     const title = `<script>alert("title")</script>`;
-    const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ title }), secret: webhookSecret });
+    const { deliveryId } = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened({ title }),
+      secret: webhookSecret,
+    });
     // The worker is off: play its part through the store, the way a run that failed leaves it.
     const key = `424242:${deliveryId}`;
     const claimed = await system.stores.queue.claim(60_000);
-    await system.stores.runs.add({ chatId: "chat-1/<x>", deliveryKey: key, deliveryId, owner: "Codertocat", repo: "Hello-World", issueNumber: 1, messageId: "m1" });
+    await system.stores.runs.add({
+      chatId: "chat-1/<x>",
+      deliveryKey: key,
+      deliveryId,
+      owner: "Codertocat",
+      repo: "Hello-World",
+      issueNumber: 1,
+      messageId: "m1",
+    });
     const error = `Open WebUI answered 400: <img src=x onerror="alert('error')"> & <script>alert(1)</script>`;
     expect(await system.stores.queue.finish(claimed!.lease, { status: "failed", reason: error })).toBe(true);
 
@@ -89,24 +132,48 @@ describe("the deliveries page", () => {
     const html = await (await fetch(`${system.relayUrl}/deliveries`, { headers: { cookie } })).text();
     expect(html).not.toMatch(/<script|<img/i);
     expect(html).toContain("&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;");
-    expect(html).toContain("Open WebUI answered 400: &lt;img src=x onerror=&quot;alert(&#39;error&#39;)&quot;&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;");
-    expect(html).toContain(`<a href="https://chat.example.com/c/chat-1%2F%3Cx%3E" target="_blank" rel="noopener noreferrer">chat</a>`);
-    expect(html).toContain(`<a href="https://github.com/Codertocat/Hello-World/issues/1" target="_blank" rel="noopener noreferrer">Codertocat/Hello-World#1</a>`);
+    expect(html).toContain(
+      "Open WebUI answered 400: &lt;img src=x onerror=&quot;alert(&#39;error&#39;)&quot;&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;",
+    );
+    expect(html).toContain(
+      `<a href="https://chat.example.com/c/chat-1%2F%3Cx%3E" target="_blank" rel="noopener noreferrer">chat</a>`,
+    );
+    expect(html).toContain(
+      `<a href="https://github.com/Codertocat/Hello-World/issues/1" target="_blank" rel="noopener noreferrer">Codertocat/Hello-World#1</a>`,
+    );
     expect(html).toMatch(/<span class="status status-failed">failed<\/span>/);
     expect(html).toMatch(new RegExp(`action="/deliveries/424242%3A${deliveryId}/replay"`));
 
     // The API shows the same record as data, with the issue's title and link taken from the payload.
-    const api = await fetch(`${system.relayUrl}/api/deliveries`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const api = await fetch(`${system.relayUrl}/api/deliveries`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     const [listed] = ((await api.json()) as { deliveries: Array<Record<string, unknown>> }).deliveries;
-    expect(listed).toMatchObject({ deliveryId, status: "failed", lastError: error, issueTitle: title, issueUrl: "https://github.com/Codertocat/Hello-World/issues/1", chatId: "chat-1/<x>", attempts: 1 });
+    expect(listed).toMatchObject({
+      deliveryId,
+      status: "failed",
+      lastError: error,
+      issueTitle: title,
+      issueUrl: "https://github.com/Codertocat/Hello-World/issues/1",
+      chatId: "chat-1/<x>",
+      attempts: 1,
+    });
     expect(listed!.durationMs).toEqual(expect.any(Number));
     expect(listed).not.toHaveProperty("payload");
   });
 
   it("filters by status and refuses an unknown one", async () => {
     system = await startSystem({ relayEnv: { RELAY_ADMIN_TOKEN: adminToken, RELAY_WORKER: "false" } });
-    const failing = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number: 1 }), secret: webhookSecret });
-    const waiting = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number: 2 }), secret: webhookSecret });
+    const failing = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened({ number: 1 }),
+      secret: webhookSecret,
+    });
+    const waiting = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened({ number: 2 }),
+      secret: webhookSecret,
+    });
     const claimed = await system.stores.queue.claim(60_000);
     expect(claimed?.delivery.deliveryId).toBe(failing.deliveryId);
     await system.stores.queue.finish(claimed!.lease, { status: "dead", reason: "gave up after 5 attempts" });
@@ -125,12 +192,18 @@ describe("the deliveries page", () => {
 
     const unknown = await fetch(`${system.relayUrl}/deliveries?status=%3Cb%3E`, { headers: { cookie } });
     expect(unknown.status).toBe(400);
-    expect(await unknown.text()).toContain("Unknown status. Pick one of: pending, running, done, failed, dead, ignored.");
+    expect(await unknown.text()).toContain(
+      "Unknown status. Pick one of: pending, running, done, failed, dead, ignored.",
+    );
   });
 
   it("replays a failed delivery from the page's form only: no form token or another site's request is refused", async () => {
     system = await startSystem({ relayEnv: { RELAY_ADMIN_TOKEN: adminToken, RELAY_WORKER: "false" } });
-    const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    const { deliveryId } = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret: webhookSecret,
+    });
     const key = `424242:${deliveryId}`;
     const claimed = await system.stores.queue.claim(60_000);
     await system.stores.queue.finish(claimed!.lease, { status: "failed", reason: "GitHub answered 404: Not Found" });
@@ -138,7 +211,12 @@ describe("the deliveries page", () => {
     const csrf = csrfOf(await (await fetch(`${system.relayUrl}/deliveries`, { headers: { cookie } })).text());
     expect(csrf).toMatch(/^[\w-]{43}$/);
     const replay = (headers: Record<string, string>, body: Record<string, string>) =>
-      fetch(`${system.relayUrl}/deliveries/${encodeURIComponent(key)}/replay`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(body), redirect: "manual" });
+      fetch(`${system.relayUrl}/deliveries/${encodeURIComponent(key)}/replay`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body: new URLSearchParams(body),
+        redirect: "manual",
+      });
 
     expect((await replay({}, { csrf })).status).toBe(401);
     expect((await replay({ cookie }, {})).status).toBe(403);
@@ -151,14 +229,24 @@ describe("the deliveries page", () => {
     expect(accepted.headers.get("location")).toBe("/deliveries");
     expect(await system.stores.deliveries.get(key)).toMatchObject({ status: "pending", attempts: 0 });
     // Until a worker takes it again, the old run's time is not shown as this one's.
-    const api = await fetch(`${system.relayUrl}/api/deliveries`, { headers: { authorization: `Bearer ${adminToken}` } });
-    expect(((await api.json()) as { deliveries: unknown[] }).deliveries).toEqual([expect.objectContaining({ deliveryId, status: "pending", durationMs: null })]);
-    const unknown = await fetch(`${system.relayUrl}/deliveries/424242%3Anope/replay`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", cookie }, body: new URLSearchParams({ csrf }) });
+    const api = await fetch(`${system.relayUrl}/api/deliveries`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(((await api.json()) as { deliveries: unknown[] }).deliveries).toEqual([
+      expect.objectContaining({ deliveryId, status: "pending", durationMs: null }),
+    ]);
+    const unknown = await fetch(`${system.relayUrl}/deliveries/424242%3Anope/replay`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      body: new URLSearchParams({ csrf }),
+    });
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toContain("No delivery 424242:nope.");
     const again = await replay({ cookie }, { csrf });
     expect(again.status).toBe(409);
-    expect(await again.text()).toContain(`Delivery ${deliveryId} is pending; only failed or dead deliveries can be replayed.`);
+    expect(await again.text()).toContain(
+      `Delivery ${deliveryId} is pending; only failed or dead deliveries can be replayed.`,
+    );
   });
 
   it("is off, like the API, while RELAY_ADMIN_TOKEN is unset", async () => {
@@ -166,7 +254,14 @@ describe("the deliveries page", () => {
     const page = await fetch(`${system.relayUrl}/deliveries`);
     expect(page.status).toBe(404);
     expect(await page.text()).toContain("The deliveries page is off. Set RELAY_ADMIN_TOKEN to turn it on.");
-    expect((await fetch(`${system.relayUrl}/deliveries/sign-in`, { method: "POST", body: new URLSearchParams({ token: "anything-at-all-0123" }) })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${system.relayUrl}/deliveries/sign-in`, {
+          method: "POST",
+          body: new URLSearchParams({ token: "anything-at-all-0123" }),
+        })
+      ).status,
+    ).toBe(404);
     expect((await fetch(`${system.relayUrl}/api/deliveries`)).status).toBe(404);
   });
 });

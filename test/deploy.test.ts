@@ -37,7 +37,11 @@ interface ComposeService {
 }
 
 const composeText = read("docker-compose.yml");
-const compose = parseYaml(composeText) as { services: Record<string, ComposeService>; networks?: Record<string, unknown>; volumes?: Record<string, unknown> };
+const compose = parseYaml(composeText) as {
+  services: Record<string, ComposeService>;
+  networks?: Record<string, unknown>;
+  volumes?: Record<string, unknown>;
+};
 const services = compose.services;
 
 /** The compose-spec JSON schema, made loadable by Ajv: it uses draft-04 `id`s and a `$schema` URL Ajv does not know. */
@@ -48,7 +52,11 @@ function composeSchema(): object {
     Array.isArray(node)
       ? node.map(withoutIds)
       : node && typeof node === "object"
-        ? Object.fromEntries(Object.entries(node).filter(([key, value]) => !(key === "id" && typeof value === "string")).map(([key, value]) => [key, withoutIds(value)]))
+        ? Object.fromEntries(
+            Object.entries(node)
+              .filter(([key, value]) => !(key === "id" && typeof value === "string"))
+              .map(([key, value]) => [key, withoutIds(value)]),
+          )
         : node;
   return withoutIds(schema) as object;
 }
@@ -66,7 +74,9 @@ function envFiles(service: ComposeService): string[] {
 const exampleEnv = new Map([...read(".env.example").matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
 const composeInterpolations = new Set([...composeText.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]!));
 // The healthcheck is a script, not a loader: the names it gives its fields.
-const healthcheckVariables = [...read("bin/healthcheck.ts").matchAll(/\b(?:integer|optionalText|requiredText|flag|httpUrl|list)\("([A-Z0-9_]+)"/g)].map((m) => m[1]!);
+const healthcheckVariables = [
+  ...read("bin/healthcheck.ts").matchAll(/\b(?:integer|optionalText|requiredText|flag|httpUrl|list)\("([A-Z0-9_]+)"/g),
+].map((m) => m[1]!);
 
 /**
  * What a service's process sees in compose: .env (from .env.example, with sample values where it
@@ -83,8 +93,12 @@ function composeEnv(name: string): Env {
     SITE_ADDRESS: "chat.example.com",
   };
   const dotEnv = Object.fromEntries([...exampleEnv].map(([key, value]) => [key, value || samples[key] || ""]));
-  const interpolate = (value: string) => value.replace(/\$\{([A-Z0-9_]+)(?::[?-][^}]*)?\}/g, (_all, variable: string) => dotEnv[variable] ?? "");
-  const own = Object.entries(services[name]!.environment ?? {}).map(([key, value]) => [key, interpolate(String(value))]);
+  const interpolate = (value: string) =>
+    value.replace(/\$\{([A-Z0-9_]+)(?::[?-][^}]*)?\}/g, (_all, variable: string) => dotEnv[variable] ?? "");
+  const own = Object.entries(services[name]!.environment ?? {}).map(([key, value]) => [
+    key,
+    interpolate(String(value)),
+  ]);
   return { ...(envFiles(services[name]!).includes(".env") ? dotEnv : {}), ...Object.fromEntries(own) };
 }
 
@@ -140,7 +154,11 @@ function runHealthcheck(env: Record<string, string>): Promise<{ code: number | n
   const [program, ...args] = healthcheckCommand;
   return new Promise((done) => {
     // The image's WORKDIR holds what the repository root holds; `node` there is this Node.
-    const child = spawn(program === "node" ? process.execPath : program!, args, { cwd: root, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(program === "node" ? process.execPath : program!, args, {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d));
     child.stderr.on("data", (d: Buffer) => (output += d));
@@ -162,7 +180,13 @@ const ignorePatterns = read(".dockerignore")
 function ignoredByDocker(path: string): boolean {
   const segments = path.split("/");
   return ignorePatterns.some((pattern) => {
-    const matcher = new RegExp(`^${pattern.replace(/\/$/, "").replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
+    const matcher = new RegExp(
+      `^${pattern
+        .replace(/\/$/, "")
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, "[^/]*")
+        .replace(/\?/g, "[^/]")}$`,
+    );
     const depth = pattern.replace(/\/$/, "").split("/").length;
     return matcher.test(segments.slice(0, depth).join("/"));
   });
@@ -172,7 +196,9 @@ function ignoredByDocker(path: string): boolean {
 function runtimeImports(): { files: Set<string>; packages: Set<string> } {
   const files = new Set<string>();
   const packages = new Set<string>();
-  const queue = readdirSync(join(root, "bin")).filter((f) => f.endsWith(".ts")).map((f) => join(root, "bin", f));
+  const queue = readdirSync(join(root, "bin"))
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => join(root, "bin", f));
   while (queue.length > 0) {
     const file = queue.pop()!;
     if (files.has(file)) continue;
@@ -180,7 +206,11 @@ function runtimeImports(): { files: Set<string>; packages: Set<string> } {
     if (!file.endsWith(".ts")) continue;
     const source = readFileSync(file, "utf8");
     // Type-only imports are erased before the code runs, so they need no runtime package.
-    const specifiers = [...source.matchAll(/^\s*(?:import|export)\s+(?!type\s)(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/gm)].map((m) => m[1] ?? m[2]!);
+    const specifiers = [
+      ...source.matchAll(
+        /^\s*(?:import|export)\s+(?!type\s)(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/gm,
+      ),
+    ].map((m) => m[1] ?? m[2]!);
     for (const specifier of specifiers) {
       if (specifier.startsWith(".")) queue.push(resolve(dirname(file), specifier));
       else if (!specifier.startsWith("node:") && !builtinModules.includes(specifier)) {
@@ -225,7 +255,10 @@ describe("docker-compose.yml", () => {
     expect(services["open-webui"]!.ports).toBeUndefined();
     expect(services.caddy!.ports).toEqual(["80:80", "443:443", "443:443/udp"]);
     // Not through Caddy either.
-    const caddyDirectives = read("Caddyfile").split("\n").filter((l) => !l.trim().startsWith("#")).join("\n");
+    const caddyDirectives = read("Caddyfile")
+      .split("\n")
+      .filter((l) => !l.trim().startsWith("#"))
+      .join("\n");
     expect(caddyDirectives).not.toMatch(/tool-server|8087/);
   });
 
@@ -241,13 +274,23 @@ describe("docker-compose.yml", () => {
   it("starts a service only once each service it depends on reports healthy", () => {
     const hasHealthcheck = (name: string) => {
       const service = services[name]!;
-      return (service.healthcheck !== undefined && service.healthcheck.disable !== true) || builtFromOurDockerfile(service);
+      return (
+        (service.healthcheck !== undefined && service.healthcheck.disable !== true) || builtFromOurDockerfile(service)
+      );
     };
     const edges = Object.entries(services).flatMap(([name, service]) => {
       expect(Array.isArray(service.depends_on), `${name}: depends_on needs conditions, not a list`).toBe(false);
-      return Object.entries(service.depends_on ?? {}).map(([target, options]) => ({ name, target, condition: (options as { condition?: string }).condition }));
+      return Object.entries(service.depends_on ?? {}).map(([target, options]) => ({
+        name,
+        target,
+        condition: (options as { condition?: string }).condition,
+      }));
     });
-    expect(edges.map((e) => `${e.name} -> ${e.target}`).sort()).toEqual(["caddy -> open-webui", "relay -> open-webui", "relay -> tool-server"]);
+    expect(edges.map((e) => `${e.name} -> ${e.target}`).sort()).toEqual([
+      "caddy -> open-webui",
+      "relay -> open-webui",
+      "relay -> tool-server",
+    ]);
     for (const edge of edges) {
       expect(hasHealthcheck(edge.target), `${edge.target} has a healthcheck`).toBe(true);
       expect(edge.condition, `${edge.name} -> ${edge.target}`).toBe("service_healthy");
@@ -286,7 +329,8 @@ describe("docker-compose.yml", () => {
     expect(services.relay!.image).toBe(services["tool-server"]!.image);
     // The tool server scopes each run's tool calls through the relay's store: the same folder, in one named volume.
     expect(toolServer.dataDir).toBe(relay.dataDir);
-    const volumeAt = (name: string, target: string) => services[name]!.volumes?.find((v) => v.endsWith(`:${target}`))?.split(":")[0];
+    const volumeAt = (name: string, target: string) =>
+      services[name]!.volumes?.find((v) => v.endsWith(`:${target}`))?.split(":")[0];
     expect(volumeAt("relay", relay.dataDir)).toBeDefined();
     expect(volumeAt("tool-server", toolServer.dataDir)).toBe(volumeAt("relay", relay.dataDir));
     expect(compose.volumes).toHaveProperty(volumeAt("relay", relay.dataDir)!);
@@ -300,7 +344,9 @@ describe("docker-compose.yml", () => {
     expect(caddyDefault("RELAY_UPSTREAM")).toBe(`relay:${relay.port}`);
     const openWebUI = new URL(relay.openWebUI.url);
     expect(caddyDefault("OPENWEBUI_UPSTREAM")).toBe(openWebUI.host);
-    expect(services[openWebUI.hostname]?.healthcheck?.test?.join(" ")).toContain(`http://localhost:${openWebUI.port}/health`);
+    expect(services[openWebUI.hostname]?.healthcheck?.test?.join(" ")).toContain(
+      `http://localhost:${openWebUI.port}/health`,
+    );
     // `docker compose run --rm relay npm run register` tells Open WebUI where the tool server is.
     const toolServerUrl = new URL(register.toolServerUrl);
     expect(services[toolServerUrl.hostname]).toBe(services["tool-server"]);
@@ -312,12 +358,17 @@ describe("docker-compose.yml", () => {
   });
 
   it("sets only variables the services read, each valid, so a misspelt one cannot be silently ignored", () => {
-    const readers: Record<string, Array<(env: Env) => unknown>> = { relay: [loadRelayConfig, loadRegisterConfig], "tool-server": [loadToolServerConfig] };
+    const readers: Record<string, Array<(env: Env) => unknown>> = {
+      relay: [loadRelayConfig, loadRegisterConfig],
+      "tool-server": [loadToolServerConfig],
+    };
     for (const [name, loaders] of Object.entries(readers)) {
       const env = composeEnv(name);
       const names = new Set([...variablesRead(env, loaders), ...healthcheckVariables]);
       // Blanked on purpose: .env's secrets for Open WebUI, which these services must not hold.
-      const set = Object.entries(services[name]!.environment ?? {}).filter(([, value]) => value !== "").map(([key]) => key);
+      const set = Object.entries(services[name]!.environment ?? {})
+        .filter(([, value]) => value !== "")
+        .map(([key]) => key);
       for (const variable of set) expect(names, `${name} sets ${variable}`).toContain(variable);
       for (const load of loaders) expect(() => load(env), name).not.toThrow();
     }
@@ -326,14 +377,25 @@ describe("docker-compose.yml", () => {
   it("documents in .env.example only variables something reads", () => {
     const all = [loadRelayConfig, loadRegisterConfig, loadToolServerConfig];
     // Some are read only in a mode: a repository webhook to reconcile, a GitHub App, Redis.
-    const modes = [{}, { GITHUB_HOOK_ID: "7", GITHUB_HOOK_REPO: "octo/app" }, { GITHUB_TOKEN: "", GITHUB_APP_ID: "7" }, { REDIS_URL: "redis://redis:6379" }];
-    const read = modes.flatMap((mode) => ["relay", "tool-server"].flatMap((name) => [...variablesRead({ ...composeEnv(name), ...mode }, all)]));
+    const modes = [
+      {},
+      { GITHUB_HOOK_ID: "7", GITHUB_HOOK_REPO: "octo/app" },
+      { GITHUB_TOKEN: "", GITHUB_APP_ID: "7" },
+      { REDIS_URL: "redis://redis:6379" },
+    ];
+    const read = modes.flatMap((mode) =>
+      ["relay", "tool-server"].flatMap((name) => [...variablesRead({ ...composeEnv(name), ...mode }, all)]),
+    );
     const names = new Set([...read, ...healthcheckVariables, ...composeInterpolations]);
     for (const variable of exampleEnv.keys()) expect(names, `.env.example lists ${variable}`).toContain(variable);
   });
 
   it("keeps in named volumes what a recreated container must not lose: Open WebUI's data, the store, Caddy's certificates", () => {
-    for (const [name, target] of [["open-webui", "/app/backend/data"], ["relay", "/data"], ["caddy", "/data"]] as const) {
+    for (const [name, target] of [
+      ["open-webui", "/app/backend/data"],
+      ["relay", "/data"],
+      ["caddy", "/data"],
+    ] as const) {
       const volume = services[name]!.volumes?.find((v) => v.endsWith(`:${target}`))?.split(":")[0];
       expect(compose.volumes, `${name}:${target}`).toHaveProperty(volume ?? "(none)");
     }
@@ -392,7 +454,18 @@ describe("Dockerfile", () => {
 
   it("leaves secrets, data, dependencies, git and caches out of the build context", () => {
     expect(ignorePatterns.every((p) => !p.startsWith("!") && !p.includes("**"))).toBe(true);
-    for (const path of [".env", "node_modules/express/package.json", "data/openwebui-github.db", "test-artifacts/shot.png", ".git/HEAD", ".schemathesis/x", "coverage/index.html", ".cache/x", "anywhere.db-wal", "test/deploy.test.ts"]) {
+    for (const path of [
+      ".env",
+      "node_modules/express/package.json",
+      "data/openwebui-github.db",
+      "test-artifacts/shot.png",
+      ".git/HEAD",
+      ".schemathesis/x",
+      "coverage/index.html",
+      ".cache/x",
+      "anywhere.db-wal",
+      "test/deploy.test.ts",
+    ]) {
       expect(ignoredByDocker(path), path).toBe(true);
     }
     expect(ignoredByDocker("relay/create-relay.ts")).toBe(false);
@@ -406,7 +479,9 @@ describe("Dockerfile", () => {
       expect(existsSync(file), path).toBe(true);
       expect(ignoredByDocker(path), `${path} is left out of the image`).toBe(false);
     }
-    const dependencies = Object.keys((JSON.parse(read("package.json")) as { dependencies: Record<string, string> }).dependencies);
+    const dependencies = Object.keys(
+      (JSON.parse(read("package.json")) as { dependencies: Record<string, string> }).dependencies,
+    );
     expect([...packages].length).toBeGreaterThan(3);
     for (const name of packages) expect(dependencies, `${name} is imported at runtime`).toContain(name);
   });
@@ -424,7 +499,11 @@ describe("the image's healthcheck", () => {
   it("reports the relay healthy, and the tool server when the container runs it", async () => {
     const relay = await runHealthcheck({ PORT: portOf(system.relayUrl) });
     expect(relay).toEqual({ code: 0, output: `relay healthy on port ${portOf(system.relayUrl)}\n` });
-    const tools = await runHealthcheck({ HEALTHCHECK_SERVICE: "tool-server", TOOL_SERVER_PORT: portOf(system.toolServerUrl), PORT: portOf(system.relayUrl) });
+    const tools = await runHealthcheck({
+      HEALTHCHECK_SERVICE: "tool-server",
+      TOOL_SERVER_PORT: portOf(system.toolServerUrl),
+      PORT: portOf(system.relayUrl),
+    });
     expect(tools).toEqual({ code: 0, output: `tool-server healthy on port ${portOf(system.toolServerUrl)}\n` });
   });
 
@@ -442,9 +521,16 @@ describe("the image's healthcheck", () => {
 
 // --- Caddyfile, run by Caddy itself ---------------------------------------------------------------------
 
-const caddyBinary = (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, "caddy")).find((p) => existsSync(p));
+const caddyBinary = (process.env.PATH ?? "")
+  .split(delimiter)
+  .map((dir) => join(dir, "caddy"))
+  .find((p) => existsSync(p));
 const inCi = process.env.OPENWEBUI_GITHUB_CI === "1";
-const caddyNote = caddyBinary ? "" : inCi ? " (caddy is not on PATH: .ci/run installs Debian's caddy)" : " — SKIPPED: caddy is not on PATH (apt-get install caddy to run these)";
+const caddyNote = caddyBinary
+  ? ""
+  : inCi
+    ? " (caddy is not on PATH: .ci/run installs Debian's caddy)"
+    : " — SKIPPED: caddy is not on PATH (apt-get install caddy to run these)";
 
 describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`, () => {
   const adminToken = "relay-admin-token-for-caddy-tests";
@@ -456,7 +542,10 @@ describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`
 
   beforeAll(async () => {
     if (!caddyBinary) throw new Error("caddy is not on PATH; .ci/run installs it with apt-get install -y caddy");
-    system = await startSystem({ script: analystScript(() => "Through Caddy: fix the typo."), relayEnv: { RELAY_ADMIN_TOKEN: adminToken } });
+    system = await startSystem({
+      script: analystScript(() => "Through Caddy: fix the typo."),
+      relayEnv: { RELAY_ADMIN_TOKEN: adminToken },
+    });
     home = mkdtempSync(join(tmpdir(), "caddy-"));
     caddy = await startOnFreePort(startCaddy);
   });
@@ -482,10 +571,15 @@ describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`
     });
     child.stdout!.on("data", (d: Buffer) => (caddyOutput += d));
     child.stderr!.on("data", (d: Buffer) => (caddyOutput += d));
-    const exited = new Promise<never>((_done, fail) => child.once("exit", (code) => fail(new Error(`caddy exited with ${code}:\n${caddyOutput}`))));
+    const exited = new Promise<never>((_done, fail) =>
+      child.once("exit", (code) => fail(new Error(`caddy exited with ${code}:\n${caddyOutput}`))),
+    );
     try {
       // Logged once its listeners are up, so a program that took the port first is never mistaken for Caddy.
-      await Promise.race([exited, waitFor(() => caddyOutput.includes('"msg":"serving initial configuration"'), "caddy to listen", 15_000)]);
+      await Promise.race([
+        exited,
+        waitFor(() => caddyOutput.includes('"msg":"serving initial configuration"'), "caddy to listen", 15_000),
+      ]);
     } catch (error) {
       child.kill("SIGKILL");
       throw error;
@@ -504,18 +598,31 @@ describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`
   });
 
   it("is valid Caddy configuration, with the compose services as upstreams", () => {
-    const result = spawnSync(caddyBinary!, ["validate", "--config", join(root, "Caddyfile"), "--adapter", "caddyfile"], {
-      env: { PATH: process.env.PATH ?? "", HOME: home, XDG_CONFIG_HOME: join(home, "config"), XDG_DATA_HOME: join(home, "data") },
-      encoding: "utf8",
-      timeout: 15_000,
-    });
+    const result = spawnSync(
+      caddyBinary!,
+      ["validate", "--config", join(root, "Caddyfile"), "--adapter", "caddyfile"],
+      {
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: home,
+          XDG_CONFIG_HOME: join(home, "config"),
+          XDG_DATA_HOME: join(home, "data"),
+        },
+        encoding: "utf8",
+        timeout: 15_000,
+      },
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout + result.stderr).toContain("Valid configuration");
   });
 
   it("passes a signed webhook unchanged to the relay, which runs it, and marks the answer not cacheable", async () => {
     system.github.addIssueFromPayload(issuesOpened());
-    const response = await deliver(`${siteUrl}/webhook/github`, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    const response = await deliver(`${siteUrl}/webhook/github`, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret: webhookSecret,
+    });
     // 202 queued: the relay verified the signature over the bytes Caddy forwarded.
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ status: "queued", delivery: response.deliveryId });
@@ -532,7 +639,11 @@ describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`
   });
 
   it("refuses a forged webhook at the relay, through Caddy as directly", async () => {
-    const response = await deliver(`${siteUrl}/webhook/github`, { event: "issues", payload: issuesOpened(), secret: "not-the-secret" });
+    const response = await deliver(`${siteUrl}/webhook/github`, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret: "not-the-secret",
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get("cache-control")).toBe("no-store, no-cache, must-revalidate");
   });
@@ -540,12 +651,16 @@ describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`
   it("sends the deliveries API to the relay, behind its token, and the rest of /api/ to Open WebUI", async () => {
     const denied = await fetch(`${siteUrl}/api/deliveries`);
     expect(denied.status).toBe(401);
-    const listed = await fetch(`${siteUrl}/api/deliveries?limit=5`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const listed = await fetch(`${siteUrl}/api/deliveries?limit=5`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(listed.status).toBe(200);
     expect(listed.headers.get("cache-control")).toBe("no-store, no-cache, must-revalidate");
     expect(((await listed.json()) as { deliveries: unknown[] }).deliveries.length).toBeGreaterThan(0);
 
-    const models = await fetch(`${siteUrl}/api/models`, { headers: { authorization: `Bearer ${system.openWebUI.apiKey}` } });
+    const models = await fetch(`${siteUrl}/api/models`, {
+      headers: { authorization: `Bearer ${system.openWebUI.apiKey}` },
+    });
     expect(models.status).toBe(200);
     expect(((await models.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)).toContain("gpt-5");
     // Open WebUI's own answers keep their own caching rules (its static files are meant to be cached).

@@ -45,10 +45,16 @@ describe("the tool server run on its own (npm run start:tool-server)", () => {
       OPENWEBUI_URL: "http://127.0.0.1:9",
       TOOL_SERVER_API_KEY: toolServerKey,
       TOOL_SERVER_PORT: "0",
-      ...(redis ? { REDIS_URL: redis.url.replace("redis://", `redis://:${redisPassword}@`), REDIS_PREFIX: "secrets-test" } : {}),
+      ...(redis
+        ? { REDIS_URL: redis.url.replace("redis://", `redis://:${redisPassword}@`), REDIS_PREFIX: "secrets-test" }
+        : {}),
       DATA_DIR: dir,
     };
-    child = spawn(process.execPath, ["--import", "tsx", join(root, "bin", "tool-server.ts")], { cwd: root, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, ["--import", "tsx", join(root, "bin", "tool-server.ts")], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child.stdout!.on("data", (d: Buffer) => (output += d));
     child.stderr!.on("data", (d: Buffer) => (output += d));
     const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
@@ -81,12 +87,19 @@ describe("the tool server run on its own (npm run start:tool-server)", () => {
   const comment = (body: string) =>
     fetch(`${url}/post_issue_comment`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${toolServerKey}`, "x-openwebui-chat-id": "chat-of-a-person" },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${toolServerKey}`,
+        "x-openwebui-chat-id": "chat-of-a-person",
+      },
       body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 1, body }),
     });
 
   it("refuses a comment holding any secret of the deployment, and GitHub never sees one", async () => {
-    for (const [name, secret] of Object.entries({ ...othersSecrets, ...(redis ? { REDIS_PASSWORD: redisPassword } : {}) })) {
+    for (const [name, secret] of Object.entries({
+      ...othersSecrets,
+      ...(redis ? { REDIS_PASSWORD: redisPassword } : {}),
+    })) {
       const answer = await comment(`Here is the configuration: ${secret}`);
       expect(answer.status, `a comment holding ${name}`).toBe(422);
       expect(await answer.text()).not.toContain(secret);

@@ -31,7 +31,10 @@ describe("the composition root", () => {
       RELAY_WORKER: "false",
       DATA_DIR: dir,
     };
-    const deployment = createDeployment({ env, relay: loadRelayConfig(env), toolServer: loadToolServerConfig(env) }, { logger: silentLogger, host: "127.0.0.1" });
+    const deployment = createDeployment(
+      { env, relay: loadRelayConfig(env), toolServer: loadToolServerConfig(env) },
+      { logger: silentLogger, host: "127.0.0.1" },
+    );
     const stores = await deployment.openRelayStores();
     cleanups.push(() => stores.close());
     const toolServer = await deployment.startToolServer(stores);
@@ -45,7 +48,9 @@ describe("the composition root", () => {
     const github = await startGitHubStandIn();
     cleanups.push(() => github.close());
     const { env, deployment } = await bothServices(github);
-    expect([...deployment.secrets].sort()).toEqual([env.GITHUB_WEBHOOK_SECRET, env.GITHUB_TOKEN, env.OPENWEBUI_API_KEY, env.TOOL_SERVER_API_KEY].sort());
+    expect([...deployment.secrets].sort()).toEqual(
+      [env.GITHUB_WEBHOOK_SECRET, env.GITHUB_TOKEN, env.OPENWEBUI_API_KEY, env.TOOL_SERVER_API_KEY].sort(),
+    );
   });
 
   it("gives the relay and the tool server of one process one GitHub client: a tool call's rate-limit reading shows on both services' metrics", async () => {

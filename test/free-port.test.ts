@@ -32,9 +32,13 @@ describe("starting an outside program on a free port (test support)", () => {
 
   it("gives up at once on any other failure, and after a few taken ports", async () => {
     let calls = 0;
-    await expect(startOnFreePort(async () => (calls++, Promise.reject(new Error("bad config"))))).rejects.toThrow("bad config");
+    await expect(startOnFreePort(async () => (calls++, Promise.reject(new Error("bad config"))))).rejects.toThrow(
+      "bad config",
+    );
     expect(calls).toBe(1);
-    await expect(startOnFreePort(async () => (calls++, Promise.reject(new Error("bind: Address already in use"))), 3)).rejects.toThrow(/Address already in use/);
+    await expect(
+      startOnFreePort(async () => (calls++, Promise.reject(new Error("bind: Address already in use"))), 3),
+    ).rejects.toThrow(/Address already in use/);
     expect(calls).toBe(4);
   });
 });

@@ -18,18 +18,33 @@ afterAll(async () => {
 });
 
 const json = fc.jsonValue({ maxDepth: 6 });
-const header = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 60 }).filter((s) => /^[\x20-\x7e]*$/.test(s)));
+const header = fc.oneof(
+  fc.constant(undefined),
+  fc.string({ maxLength: 60 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
+);
 
 describe("the webhook endpoint under hostile input", () => {
   it("never answers 5xx and stores nothing for unsigned or wrongly signed requests", async () => {
     const before = await system.stores.deliveries.counts();
     await fc.assert(
-      fc.asyncProperty(json, header, header, fc.oneof(fc.constant(null), fc.string({ maxLength: 80 }), fc.constant("sha256=" + "0".repeat(64))), async (payload, event, delivery, signature) => {
-        count("webhook, unsigned");
-        const response = await deliver(system.webhookUrl, { event: event ?? "issues", payload, secret: webhookSecret, signature, headers: { "x-github-delivery": delivery ?? null } });
-        expect(response.status).toBe(401);
-        await response.arrayBuffer();
-      }),
+      fc.asyncProperty(
+        json,
+        header,
+        header,
+        fc.oneof(fc.constant(null), fc.string({ maxLength: 80 }), fc.constant("sha256=" + "0".repeat(64))),
+        async (payload, event, delivery, signature) => {
+          count("webhook, unsigned");
+          const response = await deliver(system.webhookUrl, {
+            event: event ?? "issues",
+            payload,
+            secret: webhookSecret,
+            signature,
+            headers: { "x-github-delivery": delivery ?? null },
+          });
+          expect(response.status).toBe(401);
+          await response.arrayBuffer();
+        },
+      ),
       { numRuns: 150 },
     );
     expect(await system.stores.deliveries.counts()).toEqual(before);
@@ -37,25 +52,45 @@ describe("the webhook endpoint under hostile input", () => {
 
   it("never answers 5xx to signed requests with arbitrary events and JSON", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.constantFrom("issues", "ping", "issue_comment", "push"), fc.string({ minLength: 1, maxLength: 30 }).filter((s) => /^[\x21-\x7e]+$/.test(s))), fc.oneof(json, fc.record({ action: fc.constantFrom("opened", "edited"), issue: json, repository: json, sender: json })), async (event, payload) => {
-        count("webhook, signed");
-        const response = await deliver(system.webhookUrl, { event, payload, secret: webhookSecret });
-        expect([200, 202, 400]).toContain(response.status);
-        await response.arrayBuffer();
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constantFrom("issues", "ping", "issue_comment", "push"),
+          fc.string({ minLength: 1, maxLength: 30 }).filter((s) => /^[\x21-\x7e]+$/.test(s)),
+        ),
+        fc.oneof(
+          json,
+          fc.record({ action: fc.constantFrom("opened", "edited"), issue: json, repository: json, sender: json }),
+        ),
+        async (event, payload) => {
+          count("webhook, signed");
+          const response = await deliver(system.webhookUrl, { event, payload, secret: webhookSecret });
+          expect([200, 202, 400]).toContain(response.status);
+          await response.arrayBuffer();
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it("answers 400 to deeply nested JSON without crashing", async () => {
     const body = "[".repeat(200_000) + "]".repeat(200_000);
-    const response = await deliver(system.webhookUrl, { event: "issues", payload: null, rawBody: body, secret: webhookSecret });
+    const response = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: null,
+      rawBody: body,
+      secret: webhookSecret,
+    });
     expect(response.status).toBe(400);
     expect((await fetch(`${system.relayUrl}/health`)).status).toBe(200);
   });
 
   it("answers 431 to headers over 16 KB", async () => {
-    const response = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret, headers: { "x-padding": "x".repeat(20_000) } });
+    const response = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret: webhookSecret,
+      headers: { "x-padding": "x".repeat(20_000) },
+    });
     expect(response.status).toBe(431);
   });
 });
@@ -65,7 +100,10 @@ describe("the webhook endpoint against a slow client", () => {
   const headersTimeoutMs = 300;
   let slow: System;
   beforeAll(async () => {
-    slow = await startSystem({ script: () => ({ content: "" }), relayEnv: { HTTP_HEADERS_TIMEOUT_MS: String(headersTimeoutMs) } });
+    slow = await startSystem({
+      script: () => ({ content: "" }),
+      relayEnv: { HTTP_HEADERS_TIMEOUT_MS: String(headersTimeoutMs) },
+    });
   });
   afterAll(() => slow.close());
 
@@ -73,7 +111,9 @@ describe("the webhook endpoint against a slow client", () => {
     const url = new URL(slow.webhookUrl);
     let answer = "";
     const started = Date.now();
-    const socket = connect(Number(url.port), url.hostname, () => socket.write("POST /webhook/github HTTP/1.1\r\nHost: x\r\n"));
+    const socket = connect(Number(url.port), url.hostname, () =>
+      socket.write("POST /webhook/github HTTP/1.1\r\nHost: x\r\n"),
+    );
     const closed = new Promise<number>((resolve) => socket.on("close", () => resolve(Date.now() - started)));
     socket.on("error", () => {});
     // Read what the server says, or the socket never sees the end.
@@ -95,22 +135,38 @@ describe("the tool endpoints under hostile input", () => {
       system.github.addIssue({ owner: "octo", repo: "app", number: 1, title: "t", body: "b" });
       const field = fc.oneof(json, fc.string({ maxLength: 40 }), fc.integer());
       await fc.assert(
-        fc.asyncProperty(fc.oneof(json, fc.record({ owner: field, repo: field, issue_number: field, body: field }, { requiredKeys: [] })), async (body) => {
-          count(`tool ${tool}`);
-          const response = await fetch(`${system.toolServerUrl}/${tool}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${toolServerKey}` }, body: JSON.stringify(body) });
-          expect(response.status).toBeLessThan(500);
-          const answer = (await response.json()) as { detail?: unknown };
-          if (response.status >= 400) expect(typeof answer.detail).toBe("string");
-        }),
+        fc.asyncProperty(
+          fc.oneof(
+            json,
+            fc.record({ owner: field, repo: field, issue_number: field, body: field }, { requiredKeys: [] }),
+          ),
+          async (body) => {
+            count(`tool ${tool}`);
+            const response = await fetch(`${system.toolServerUrl}/${tool}`, {
+              method: "POST",
+              headers: { "content-type": "application/json", authorization: `Bearer ${toolServerKey}` },
+              body: JSON.stringify(body),
+            });
+            expect(response.status).toBeLessThan(500);
+            const answer = (await response.json()) as { detail?: unknown };
+            if (response.status >= 400) expect(typeof answer.detail).toBe("string");
+          },
+        ),
         { numRuns: 150 },
       );
       // Only octo/app#1 exists and is allowed: nothing can have been written anywhere else.
-      expect(system.github.allComments().every((c) => c.owner === "octo" && c.repo === "app" && c.issue_number === 1)).toBe(true);
+      expect(
+        system.github.allComments().every((c) => c.owner === "octo" && c.repo === "app" && c.issue_number === 1),
+      ).toBe(true);
     });
   }
 
   it("answers 413 to a tool call body over 256 KB", async () => {
-    const response = await fetch(`${system.toolServerUrl}/get_issue`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${toolServerKey}` }, body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 1, pad: "x".repeat(300_000) }) });
+    const response = await fetch(`${system.toolServerUrl}/get_issue`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${toolServerKey}` },
+      body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 1, pad: "x".repeat(300_000) }),
+    });
     expect(response.status).toBe(413);
   });
 
@@ -118,7 +174,11 @@ describe("the tool endpoints under hostile input", () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 200 }), async (text) => {
         count("tool, raw text");
-        const response = await fetch(`${system.toolServerUrl}/get_issue`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${toolServerKey}` }, body: text });
+        const response = await fetch(`${system.toolServerUrl}/get_issue`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${toolServerKey}` },
+          body: text,
+        });
         expect(response.status).toBeLessThan(500);
         await response.arrayBuffer();
       }),

@@ -12,20 +12,38 @@ import { deliveryOutcome, startSystem, webhookSecret, type System } from "./supp
 import type { ModelScript } from "../stand-ins/scripted-model.ts";
 
 // One key for the file: generating RSA keys is slow on a shared machine.
-const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+const { publicKey, privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: "spki", format: "pem" },
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+});
 const appId = 424242;
 const slug = "issue-analyst";
 const bot = `${slug}[bot]`;
 // As an .env file holds it: one line, \n escaped. No GITHUB_TOKEN: exactly one mode.
-const appEnv = { GITHUB_TOKEN: "", GITHUB_APP_ID: String(appId), GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, "\\n") };
+const appEnv = {
+  GITHUB_TOKEN: "",
+  GITHUB_APP_ID: String(appId),
+  GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, "\\n"),
+};
 const installations = [{ id: 77001, account: "Codertocat", repositories: ["Codertocat/Hello-World"] }];
 
-function startAppSystem(options: { script?: ModelScript; tokenTtlMs?: number; relayEnv?: Record<string, string> } = {}) {
+function startAppSystem(
+  options: { script?: ModelScript; tokenTtlMs?: number; relayEnv?: Record<string, string> } = {},
+) {
   return startSystem({
     ...(options.script ? { script: options.script } : {}),
     env: appEnv,
     ...(options.relayEnv ? { relayEnv: options.relayEnv } : {}),
-    githubOptions: { app: { id: appId, publicKey, slug, installations, ...(options.tokenTtlMs ? { tokenTtlMs: options.tokenTtlMs } : {}) } },
+    githubOptions: {
+      app: {
+        id: appId,
+        publicKey,
+        slug,
+        installations,
+        ...(options.tokenTtlMs ? { tokenTtlMs: options.tokenTtlMs } : {}),
+      },
+    },
   });
 }
 
@@ -51,12 +69,16 @@ describe("running as a GitHub App", () => {
   async function issueToken(): Promise<string> {
     const { createAppAuth } = await import("@octokit/auth-app");
     const { token: appJwt } = await createAppAuth({ appId, privateKey })({ type: "app" });
-    const issued = await fetch(`${system.github.url}/app/installations/${installations[0]!.id}/access_tokens`, { method: "POST", headers: { authorization: `bearer ${appJwt}`, "user-agent": "test" } });
+    const issued = await fetch(`${system.github.url}/app/installations/${installations[0]!.id}/access_tokens`, {
+      method: "POST",
+      headers: { authorization: `bearer ${appJwt}`, "user-agent": "test" },
+    });
     expect(issued.status).toBe(201);
     return ((await issued.json()) as { token: string }).token;
   }
 
-  const readIssueWith = (token: string, path = "/repos/Codertocat/Hello-World/issues/1") => fetch(`${system.github.url}${path}`, { headers: { authorization: `token ${token}`, "user-agent": "test" } });
+  const readIssueWith = (token: string, path = "/repos/Codertocat/Hello-World/issues/1") =>
+    fetch(`${system.github.url}${path}`, { headers: { authorization: `token ${token}`, "user-agent": "test" } });
 
   it("the whole loop: the model's comment appears as the app's bot, with a token narrowed to the repository and to issues", async () => {
     system = await startAppSystem({ script: analystScript(() => "Analysed by the app.") });
@@ -69,11 +91,16 @@ describe("running as a GitHub App", () => {
     expect(comments[0]!.user).toEqual({ login: bot, type: "Bot" });
     expect(comments[0]!.body).toContain("Analysed by the app.");
 
-    const tokenRequests = system.github.requests.filter((r) => r.path === `/app/installations/${installations[0]!.id}/access_tokens`);
+    const tokenRequests = system.github.requests.filter(
+      (r) => r.path === `/app/installations/${installations[0]!.id}/access_tokens`,
+    );
     expect(tokenRequests.length).toBeGreaterThanOrEqual(1);
     for (const request of tokenRequests) {
       expect(request.status).toBe(201);
-      expect(request.body).toEqual({ repositories: ["Hello-World"], permissions: { issues: "write", metadata: "read" } });
+      expect(request.body).toEqual({
+        repositories: ["Hello-World"],
+        permissions: { issues: "write", metadata: "read" },
+      });
       expect(String(request.headers.authorization)).toMatch(/^bearer eyJ/i);
     }
     // Repository calls go out with installation tokens, never the JWT or a personal token.
@@ -114,8 +141,19 @@ describe("running as a GitHub App", () => {
     system.github.addIssueFromPayload(issuesOpened());
     // Someone pastes a marker into a comment: the run must not take it for its own and stop.
     const deliveryId = "11111111-2222-3333-4444-555555555555";
-    system.github.addComment({ owner: "Codertocat", repo: "Hello-World", issue_number: 1, body: `fake <!-- openwebui-github:delivery=${deliveryId} -->`, user: { login: "mallory" } });
-    const response = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret, deliveryId });
+    system.github.addComment({
+      owner: "Codertocat",
+      repo: "Hello-World",
+      issue_number: 1,
+      body: `fake <!-- openwebui-github:delivery=${deliveryId} -->`,
+      user: { login: "mallory" },
+    });
+    const response = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret: webhookSecret,
+      deliveryId,
+    });
     expect(response.status).toBe(202);
     const record = await finished(deliveryId);
 
@@ -133,14 +171,20 @@ describe("running as a GitHub App", () => {
     expect((await finished(await open(issuesOpened({ number: 1 })))).status).toBe("done");
     // A token issued after the services' own expires after theirs: once it is refused, theirs are expired too.
     const probe = await issueToken();
-    await waitFor(async () => (await readIssueWith(probe)).status === 401, "the tokens issued so far to expire", 10_000);
+    await waitFor(
+      async () => (await readIssueWith(probe)).status === 401,
+      "the tokens issued so far to expire",
+      10_000,
+    );
     const before = system.github.installationTokensIssued;
     expect((await finished(await open(issuesOpened({ number: 2 })))).status).toBe("done");
 
     expect(system.github.installationTokensIssued).toBeGreaterThan(before);
     expect(system.github.comments("Codertocat", "Hello-World", 2).map((c) => c.user.login)).toEqual([bot]);
     // No call of the services was refused for an expired token (the probe's were, on purpose).
-    expect(system.github.requests.filter((r) => r.status === 401 && r.headers.authorization !== `token ${probe}`)).toEqual([]);
+    expect(
+      system.github.requests.filter((r) => r.status === 401 && r.headers.authorization !== `token ${probe}`),
+    ).toEqual([]);
   });
 
   it("a revoked installation token gets one fresh token and the call goes through", async () => {
@@ -185,18 +229,35 @@ describe("running as a GitHub App", () => {
     const token = await issueToken();
     // Valid, but not for a repository outside the installation.
     expect((await readIssueWith(token, "/repos/octo/app/issues/1")).status).toBe(403);
-    await waitFor(async () => (await readIssueWith(token)).status === 401, "the token to be refused once expired", 5_000);
+    await waitFor(
+      async () => (await readIssueWith(token)).status === 401,
+      "the token to be refused once expired",
+      5_000,
+    );
     // A JWT signed with another key is refused.
     const { createAppAuth } = await import("@octokit/auth-app");
-    const other = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const other = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
     const stranger = createAppAuth({ appId, privateKey: other.privateKey });
     const { token: jwt } = await stranger({ type: "app" });
-    expect((await fetch(`${system.github.url}/app`, { headers: { authorization: `bearer ${jwt}`, "user-agent": "test" } })).status).toBe(401);
+    expect(
+      (await fetch(`${system.github.url}/app`, { headers: { authorization: `bearer ${jwt}`, "user-agent": "test" } }))
+        .status,
+    ).toBe(401);
   });
 });
 
 describe("GitHub App configuration", () => {
-  const base = { GITHUB_WEBHOOK_SECRET: "s", GITHUB_REPOS: "a/b", OPENWEBUI_URL: "http://x", OPENWEBUI_API_KEY: "k", TOOL_SERVER_API_KEY: "0123456789abcdef0123" };
+  const base = {
+    GITHUB_WEBHOOK_SECRET: "s",
+    GITHUB_REPOS: "a/b",
+    OPENWEBUI_URL: "http://x",
+    OPENWEBUI_API_KEY: "k",
+    TOOL_SERVER_API_KEY: "0123456789abcdef0123",
+  };
 
   it("takes the key inline with \\n escapes or from GITHUB_APP_PRIVATE_KEY_FILE, for both services", () => {
     const dir = mkdtempSync(join(tmpdir(), "app-key-"));
@@ -223,17 +284,27 @@ describe("GitHub App configuration", () => {
       }
       return "";
     };
-    expect(problems({ GITHUB_APP_ID: "my-app", GITHUB_APP_PRIVATE_KEY: appEnv.GITHUB_APP_PRIVATE_KEY })).toMatch(/GITHUB_APP_ID must be the app's numeric id/);
+    expect(problems({ GITHUB_APP_ID: "my-app", GITHUB_APP_PRIVATE_KEY: appEnv.GITHUB_APP_PRIVATE_KEY })).toMatch(
+      /GITHUB_APP_ID must be the app's numeric id/,
+    );
     const badKey = "-----BEGIN RSA PRIVATE KEY-----\\nnot-a-key\\n-----END RSA PRIVATE KEY-----";
     const bad = problems({ GITHUB_APP_ID: "12", GITHUB_APP_PRIVATE_KEY: badKey });
     expect(bad).toMatch(/GITHUB_APP_PRIVATE_KEY is not an RSA private key in PEM form/);
     expect(bad).not.toContain("not-a-key");
-    expect(problems({ GITHUB_APP_ID: "12", GITHUB_APP_PRIVATE_KEY: "abc" })).toMatch(/GITHUB_APP_PRIVATE_KEY is not an RSA private key/);
+    expect(problems({ GITHUB_APP_ID: "12", GITHUB_APP_PRIVATE_KEY: "abc" })).toMatch(
+      /GITHUB_APP_PRIVATE_KEY is not an RSA private key/,
+    );
     expect(problems({ GITHUB_APP_ID: "12" })).toMatch(/GITHUB_APP_PRIVATE_KEY is missing/);
-    expect(problems({ GITHUB_APP_ID: "12", GITHUB_APP_PRIVATE_KEY_FILE: "/nonexistent/app.pem" })).toMatch(/GITHUB_APP_PRIVATE_KEY_FILE cannot be read \(ENOENT\)/);
+    expect(problems({ GITHUB_APP_ID: "12", GITHUB_APP_PRIVATE_KEY_FILE: "/nonexistent/app.pem" })).toMatch(
+      /GITHUB_APP_PRIVATE_KEY_FILE cannot be read \(ENOENT\)/,
+    );
     expect(problems({ ...appEnv, GITHUB_TOKEN: "ghp_x" })).toMatch(/GITHUB_TOKEN and GITHUB_APP_ID are both set/);
-    expect(problems({ ...appEnv, GITHUB_HOOK_ID: "7", GITHUB_HOOK_REPO: "a/b" })).toMatch(/GITHUB_HOOK_ID and GITHUB_HOOK_REPO are for a repository webhook with GITHUB_TOKEN/);
-    expect(problems({})).toMatch(/GITHUB_TOKEN is missing: .* or run as a GitHub App with GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY/);
+    expect(problems({ ...appEnv, GITHUB_HOOK_ID: "7", GITHUB_HOOK_REPO: "a/b" })).toMatch(
+      /GITHUB_HOOK_ID and GITHUB_HOOK_REPO are for a repository webhook with GITHUB_TOKEN/,
+    );
+    expect(problems({})).toMatch(
+      /GITHUB_TOKEN is missing: .* or run as a GitHub App with GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY/,
+    );
     expect(() => loadToolServerConfig({ ...base })).toThrowError(/GITHUB_TOKEN is missing/);
   });
 });

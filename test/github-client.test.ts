@@ -27,11 +27,13 @@ describe("GitHub client: pacing and retries", () => {
       pacing: { writeMs: 5, notificationMs: 5 },
       ...options,
     });
-  const requests = (method: string, pathEnd: string) => github.requests.filter((r) => r.method === method && r.path.endsWith(pathEnd));
+  const requests = (method: string, pathEnd: string) =>
+    github.requests.filter((r) => r.method === method && r.path.endsWith(pathEnd));
 
   beforeAll(async () => {
     github = await startGitHubStandIn();
-    for (const number of [1, 2, 3, 4, 5, 6, 7, 8]) github.addIssue({ owner: "octo", repo: "app", number, title: `Issue ${number}`, body: "x" });
+    for (const number of [1, 2, 3, 4, 5, 6, 7, 8])
+      github.addIssue({ owner: "octo", repo: "app", number, title: `Issue ${number}`, body: "x" });
   });
   afterAll(() => github.close());
 
@@ -67,7 +69,12 @@ describe("GitHub client: pacing and retries", () => {
       octokit.rest.issues.createComment({ owner: "octo", repo: "app", issue_number: 7, body: "first" }),
       octokit.rest.issues.createComment({ owner: "octo", repo: "app", issue_number: 7, body: "second" }),
     ]);
-    await octokit.rest.issues.updateComment({ owner: "octo", repo: "app", comment_id: first.data.id, body: "first, edited" });
+    await octokit.rest.issues.updateComment({
+      owner: "octo",
+      repo: "app",
+      comment_id: first.data.id,
+      body: "first, edited",
+    });
     const [one, two, edit] = sent.map((s) => s.at);
     expect(two! - one!).toBeGreaterThanOrEqual(2_990);
     expect(edit! - two!).toBeGreaterThanOrEqual(990);
@@ -83,7 +90,7 @@ describe("GitHub client: pacing and retries", () => {
     ];
     // Both have asked for their turn; the loop is then held past the second's, so its timer fires late.
     await new Promise((resolve) => setImmediate(resolve));
-    for (const until = performance.now() + 160; performance.now() < until; );
+    for (const until = performance.now() + 160; performance.now() < until;);
     await Promise.all(later);
     const [, second, third] = sent.filter((s) => s.what === "POST /repos/octo/app/issues/8/comments").map((s) => s.at);
     expect(third! - second!).toBeGreaterThanOrEqual(95);
@@ -97,7 +104,9 @@ describe("GitHub client: pacing and retries", () => {
     expect(requests("GET", "/issues/2").map((r) => r.status)).toEqual([500, 500, 200]);
 
     github.failNext(3, "bad-gateway", { pathIncludes: "/issues/3" });
-    await expect(octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: 3 })).rejects.toMatchObject({ status: 502 });
+    await expect(octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: 3 })).rejects.toMatchObject({
+      status: 502,
+    });
     expect(requests("GET", "/issues/3").map((r) => r.status)).toEqual([502, 502, 502]);
     expect(logs.filter((l) => l.includes("GitHub request failed; retrying"))).toHaveLength(4);
   });
@@ -105,10 +114,20 @@ describe("GitHub client: pacing and retries", () => {
   it("never re-sends a call made with retries: 0 after an outage (creating a comment), nor a permanent refusal", async () => {
     const octokit = client();
     github.failNext(1, "bad-gateway", { method: "POST", pathIncludes: "/issues/4/comments" });
-    await expect(octokit.rest.issues.createComment({ owner: "octo", repo: "app", issue_number: 4, body: "once", request: { retries: 0 } })).rejects.toMatchObject({ status: 502 });
+    await expect(
+      octokit.rest.issues.createComment({
+        owner: "octo",
+        repo: "app",
+        issue_number: 4,
+        body: "once",
+        request: { retries: 0 },
+      }),
+    ).rejects.toMatchObject({ status: 502 });
     expect(requests("POST", "/issues/4/comments").map((r) => r.status)).toEqual([502]);
 
-    await expect(octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: 404 })).rejects.toMatchObject({ status: 404 });
+    await expect(octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: 404 })).rejects.toMatchObject({
+      status: 404,
+    });
     expect(requests("GET", "/issues/404")).toHaveLength(1);
   });
 
@@ -116,15 +135,25 @@ describe("GitHub client: pacing and retries", () => {
     const octokit = client({ rateLimitRetries: 1 });
     github.failNext(1, "secondary-rate-limit", { method: "POST", pathIncludes: "/issues/5/comments" });
     const started = performance.now();
-    await octokit.rest.issues.createComment({ owner: "octo", repo: "app", issue_number: 5, body: "after the limit", request: { retries: 0 } });
+    await octokit.rest.issues.createComment({
+      owner: "octo",
+      repo: "app",
+      issue_number: 5,
+      body: "after the limit",
+      request: { retries: 0 },
+    });
     // retry-after: 1
     expect(performance.now() - started).toBeGreaterThanOrEqual(990);
     expect(requests("POST", "/issues/5/comments").map((r) => r.status)).toEqual([403, 201]);
     expect(github.comments("octo", "app", 5)).toHaveLength(1);
-    expect(logs.some((l) => l.includes('"msg":"GitHub secondary rate limit reached"') && l.includes('"retryAfter":1'))).toBe(true);
+    expect(
+      logs.some((l) => l.includes('"msg":"GitHub secondary rate limit reached"') && l.includes('"retryAfter":1')),
+    ).toBe(true);
 
     github.failNext(2, "too-many-requests", { pathIncludes: "/issues/6" });
-    await expect(octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: 6 })).rejects.toMatchObject({ status: 429 });
+    await expect(octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: 6 })).rejects.toMatchObject({
+      status: 429,
+    });
     expect(requests("GET", "/issues/6").map((r) => r.status)).toEqual([429, 429]);
   });
 
@@ -133,7 +162,10 @@ describe("GitHub client: pacing and retries", () => {
     // The primary limit's reset is a second or two away here: longer than 500 ms.
     github.failNext(1, "primary-rate-limit", { pathIncludes: "/issues/1" });
     const started = performance.now();
-    await expect(octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: 1 })).rejects.toMatchObject({ status: 403, response: { headers: { "x-ratelimit-remaining": "0" } } });
+    await expect(octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: 1 })).rejects.toMatchObject({
+      status: 403,
+      response: { headers: { "x-ratelimit-remaining": "0" } },
+    });
     expect(performance.now() - started).toBeLessThan(400);
     expect(logs.some((l) => l.includes('"msg":"GitHub rate limit reached"'))).toBe(true);
   });
@@ -141,16 +173,42 @@ describe("GitHub client: pacing and retries", () => {
 
 describe("GitHub client as a GitHub App, at the default pace", () => {
   it("serves more concurrent calls than it sends at once while their installation and token are still being fetched", async () => {
-    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
-    const github = await startGitHubStandIn({ app: { id: 5151, publicKey, slug: "pacer-app", installations: [{ id: 9001, account: "octo", repositories: ["octo/app"] }] } });
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    });
+    const github = await startGitHubStandIn({
+      app: {
+        id: 5151,
+        publicKey,
+        slug: "pacer-app",
+        installations: [{ id: 9001, account: "octo", repositories: ["octo/app"] }],
+      },
+    });
     try {
-      for (let number = 1; number <= 16; number++) github.addIssue({ owner: "octo", repo: "app", number, title: `Issue ${number}`, body: null });
-      const config = loadToolServerConfig({ TOOL_SERVER_API_KEY: "tool-server-key-0123456789", GITHUB_TOKEN: "", GITHUB_APP_ID: "5151", GITHUB_APP_PRIVATE_KEY: privateKey, GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" }).github;
+      for (let number = 1; number <= 16; number++)
+        github.addIssue({ owner: "octo", repo: "app", number, title: `Issue ${number}`, body: null });
+      const config = loadToolServerConfig({
+        TOOL_SERVER_API_KEY: "tool-server-key-0123456789",
+        GITHUB_TOKEN: "",
+        GITHUB_APP_ID: "5151",
+        GITHUB_APP_PRIVATE_KEY: privateKey,
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOS: "octo/app",
+      }).github;
       // No pacing given: the process's shared pace, as in production, used by the app's own client too.
       const octokit = githubClientFor(config, silentLogger);
       // 16 calls, more than go out at once, each needing the installation and its token first (requests of the app's own client).
-      const all = Promise.all(Array.from({ length: 16 }, (_, i) => octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: i + 1 })));
-      const titles = await Promise.race([all.then((answers) => answers.map((a) => a.data.title)), new Promise((r) => setTimeout(() => r("stuck"), 5_000))]);
+      const all = Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: i + 1 }),
+        ),
+      );
+      const titles = await Promise.race([
+        all.then((answers) => answers.map((a) => a.data.title)),
+        new Promise((r) => setTimeout(() => r("stuck"), 5_000)),
+      ]);
       expect(titles).toEqual(Array.from({ length: 16 }, (_, i) => `Issue ${i + 1}`));
       expect(github.installationTokensIssued).toBe(1);
     } finally {

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { toHttpError } from "../github/github-error.ts";
 
 describe("GitHub errors as answers for the model", () => {
-  const requestError = (status: number, message = "x") => Object.assign(new Error(message), { name: "HttpError", status, response: { data: { message } } });
+  const requestError = (status: number, message = "x") =>
+    Object.assign(new Error(message), { name: "HttpError", status, response: { data: { message } } });
 
   it.each([
     [404, "Not Found", 404, /does not exist/],
@@ -19,6 +20,8 @@ describe("GitHub errors as answers for the model", () => {
 
   it("says GitHub could not be reached, or timed out, for network failures", () => {
     expect(toHttpError(new TypeError("fetch failed"), "issue o/r#1").detail).toMatch(/could not be reached/);
-    expect(toHttpError(Object.assign(new Error("t"), { name: "TimeoutError" }), "issue o/r#1").detail).toMatch(/timed out/);
+    expect(toHttpError(Object.assign(new Error("t"), { name: "TimeoutError" }), "issue o/r#1").detail).toMatch(
+      /timed out/,
+    );
   });
 });

@@ -46,17 +46,33 @@ describe("structured logs", () => {
     for (const number of [1, 2, 3]) system.github.addIssueFromPayload(issuesOpened({ number }));
     const ids: string[] = [];
     for (const number of [1, 2, 3]) {
-      const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret });
+      const { deliveryId } = await deliver(system.webhookUrl, {
+        event: "issues",
+        payload: issuesOpened({ number }),
+        secret: webhookSecret,
+      });
       await finished(deliveryId);
       ids.push(deliveryId);
     }
-    await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number: 1 }), secret: webhookSecret, deliveryId: ids[0]! });
-    const bot = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ senderLogin: "renovate[bot]", senderType: "Bot" }), secret: webhookSecret });
+    await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened({ number: 1 }),
+      secret: webhookSecret,
+      deliveryId: ids[0]!,
+    });
+    const bot = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened({ senderLogin: "renovate[bot]", senderType: "Bot" }),
+      secret: webhookSecret,
+    });
     // The duplicate and the bot's delivery must add no step later: the worker has nothing left to do.
     await system.relayIdle();
 
     const lines = parse(system.logs);
-    const steps = (id: string) => lines.filter((l) => l.deliveryId === id).map((l) => (l.msg === "tool call" ? `tool call ${String(l.tool)}` : l.msg));
+    const steps = (id: string) =>
+      lines
+        .filter((l) => l.deliveryId === id)
+        .map((l) => (l.msg === "tool call" ? `tool call ${String(l.tool)}` : l.msg));
     expect(steps(ids[0]!)).toEqual([
       "delivery queued",
       "delivery claimed",
@@ -70,8 +86,24 @@ describe("structured logs", () => {
       "delivery finished",
       "duplicate delivery",
     ]);
-    expect(steps(ids[1]!)).toEqual(["delivery queued", "delivery claimed", "chat created", "completion started", "completion finished", "fallback: the relay posted the model's answer", "delivery finished"]);
-    expect(steps(ids[2]!)).toEqual(["delivery queued", "delivery claimed", "chat created", "completion started", "completion finished", "run finished without a comment or an answer", "delivery failed"]);
+    expect(steps(ids[1]!)).toEqual([
+      "delivery queued",
+      "delivery claimed",
+      "chat created",
+      "completion started",
+      "completion finished",
+      "fallback: the relay posted the model's answer",
+      "delivery finished",
+    ]);
+    expect(steps(ids[2]!)).toEqual([
+      "delivery queued",
+      "delivery claimed",
+      "chat created",
+      "completion started",
+      "completion finished",
+      "run finished without a comment or an answer",
+      "delivery failed",
+    ]);
     expect(steps(bot.deliveryId)).toEqual(["delivery ignored"]);
 
     const of = (id: string, msg: string) => lines.find((l) => l.deliveryId === id && l.msg === msg)!;
@@ -81,14 +113,21 @@ describe("structured logs", () => {
     expect(of(ids[0]!, "completion finished")).toMatchObject({ chatId, ms: expect.any(Number) });
     const commentUrl = system.github.comments("Codertocat", "Hello-World", 1)[0]!.html_url;
     expect(of(ids[0]!, "delivery finished")).toMatchObject({ status: "done", commentUrl, ms: expect.any(Number) });
-    expect(of(ids[1]!, "fallback: the relay posted the model's answer").commentUrl).toBe(system.github.comments("Codertocat", "Hello-World", 2)[0]!.html_url);
-    expect(of(ids[2]!, "delivery failed")).toMatchObject({ level: "warn", status: "failed", reason: "the model neither called post_issue_comment nor gave an answer" });
+    expect(of(ids[1]!, "fallback: the relay posted the model's answer").commentUrl).toBe(
+      system.github.comments("Codertocat", "Hello-World", 2)[0]!.html_url,
+    );
+    expect(of(ids[2]!, "delivery failed")).toMatchObject({
+      level: "warn",
+      status: "failed",
+      reason: "the model neither called post_issue_comment nor gave an answer",
+    });
     expect(of(bot.deliveryId, "delivery ignored")).toMatchObject({ reason: expect.stringMatching(/bot/i) });
 
     // No line names a delivery or its chat without carrying the delivery id as a field.
     for (const line of lines) {
       const text = JSON.stringify(line);
-      if (ids.some((id) => text.includes(id)) || (chatId && text.includes(chatId))) expect(line.deliveryId, text).toBeDefined();
+      if (ids.some((id) => text.includes(id)) || (chatId && text.includes(chatId)))
+        expect(line.deliveryId, text).toBeDefined();
       expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(["debug", "info", "warn", "error"]).toContain(line.level);
     }
@@ -97,14 +136,37 @@ describe("structured logs", () => {
   it("logs a retry with its error and the dead letter that ends it, with the delivery id", async () => {
     system = await startSystem({ script: analystScript(() => "x"), startRelay: false });
     system.github.addIssueFromPayload(issuesOpened());
-    await system.startRelay({ OPENWEBUI_URL: "http://127.0.0.1:9", RELAY_MAX_ATTEMPTS: "2", RELAY_RETRY_BASE_MS: "20" });
-    const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    await system.startRelay({
+      OPENWEBUI_URL: "http://127.0.0.1:9",
+      RELAY_MAX_ATTEMPTS: "2",
+      RELAY_RETRY_BASE_MS: "20",
+    });
+    const { deliveryId } = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret: webhookSecret,
+    });
     await finished(deliveryId);
     const lines = parse(system.logs).filter((l) => l.deliveryId === deliveryId);
-    expect(lines.map((l) => l.msg)).toEqual(["delivery queued", "delivery claimed", "delivery will be retried", "delivery claimed", "delivery dead-lettered"]);
-    expect(lines[2]).toMatchObject({ level: "warn", attempt: 1, inMs: expect.any(Number), error: expect.stringMatching(/Open WebUI could not be reached/) });
+    expect(lines.map((l) => l.msg)).toEqual([
+      "delivery queued",
+      "delivery claimed",
+      "delivery will be retried",
+      "delivery claimed",
+      "delivery dead-lettered",
+    ]);
+    expect(lines[2]).toMatchObject({
+      level: "warn",
+      attempt: 1,
+      inMs: expect.any(Number),
+      error: expect.stringMatching(/Open WebUI could not be reached/),
+    });
     expect(lines[3]).toMatchObject({ attempt: 2 });
-    expect(lines[4]).toMatchObject({ level: "error", status: "dead", reason: expect.stringMatching(/^gave up after 2 attempts/) });
+    expect(lines[4]).toMatchObject({
+      level: "error",
+      status: "dead",
+      reason: expect.stringMatching(/^gave up after 2 attempts/),
+    });
   });
 
   describe("the relay process", () => {
@@ -129,41 +191,106 @@ describe("structured logs", () => {
         rmSync(dataDir, { recursive: true, force: true });
       });
       // At startup the relay asks GitHub for its own login (as an app: its slug): one response to log.
-      await waitFor(() => github.requests.some((r) => r.path === "/user" || r.path === "/app"), "the relay to ask GitHub for its login");
+      await waitFor(
+        () => github.requests.some((r) => r.path === "/user" || r.path === "/app"),
+        "the relay to ask GitHub for its login",
+      );
       return relay;
     }
 
-    const outputLines = (relay: RelayProcess) => parse(relay.output().split("\n").filter((l) => l.startsWith("{")));
+    const outputLines = (relay: RelayProcess) =>
+      parse(
+        relay
+          .output()
+          .split("\n")
+          .filter((l) => l.startsWith("{")),
+      );
 
     it("logs from info up by default, and adds debug lines with DEBUG=true", async () => {
       const quiet = await run({});
       // Logged once GitHub's answer is in: a debug line about that answer would come before it.
-      await waitFor(() => outputLines(quiet).some((l) => l.msg === "acting as GitHub user"), "the relay to log its GitHub login");
+      await waitFor(
+        () => outputLines(quiet).some((l) => l.msg === "acting as GitHub user"),
+        "the relay to log its GitHub login",
+      );
       const quietLines = outputLines(quiet);
       expect(quietLines.find((l) => l.msg === "relay listening")).toMatchObject({ level: "info", service: "relay" });
       expect(quietLines.filter((l) => l.level === "debug")).toEqual([]);
 
       const verbose = await run({ DEBUG: "true" });
-      const answered = await waitFor(() => outputLines(verbose).find((l) => l.msg === "GitHub answered"), "a debug line");
-      expect(answered).toMatchObject({ level: "debug", service: "relay", method: "GET", url: "/user", status: 200, rateLimitRemaining: expect.any(Number) });
+      const answered = await waitFor(
+        () => outputLines(verbose).find((l) => l.msg === "GitHub answered"),
+        "a debug line",
+      );
+      expect(answered).toMatchObject({
+        level: "debug",
+        service: "relay",
+        method: "GET",
+        url: "/user",
+        status: 200,
+        rateLimitRemaining: expect.any(Number),
+      });
     });
 
     it("never writes the deployment's secrets, a PEM key included, even inside error messages", async () => {
-      const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-      const secrets = { GITHUB_WEBHOOK_SECRET: webhookSecret, OPENWEBUI_API_KEY: "sk-openwebui-key-for-log-tests", TOOL_SERVER_API_KEY: "tool-server-key-for-log-tests", RELAY_ADMIN_TOKEN: "admin-token-for-log-tests-0123", METRICS_TOKEN: "metrics-token-for-log-tests-0123" };
+      const { privateKey } = generateKeyPairSync("rsa", {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: "pkcs8", format: "pem" },
+        publicKeyEncoding: { type: "spki", format: "pem" },
+      });
+      const secrets = {
+        GITHUB_WEBHOOK_SECRET: webhookSecret,
+        OPENWEBUI_API_KEY: "sk-openwebui-key-for-log-tests",
+        TOOL_SERVER_API_KEY: "tool-server-key-for-log-tests",
+        RELAY_ADMIN_TOKEN: "admin-token-for-log-tests-0123",
+        METRICS_TOKEN: "metrics-token-for-log-tests-0123",
+      };
       // The stand-in knows no app: the reconciler's JWT is refused, and that failure is logged.
-      const echo = await listen((req, res) => {
-        res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ detail: `Incorrect API key provided: ${(req.headers.authorization ?? "").replace(/^Bearer /, "")}` }));
-      }, 0, "127.0.0.1");
+      const echo = await listen(
+        (req, res) => {
+          res
+            .writeHead(401, { "content-type": "application/json" })
+            .end(
+              JSON.stringify({
+                detail: `Incorrect API key provided: ${(req.headers.authorization ?? "").replace(/^Bearer /, "")}`,
+              }),
+            );
+        },
+        0,
+        "127.0.0.1",
+      );
       cleanups.push(() => echo.close());
-      const relay = await run({ ...secrets, GITHUB_TOKEN: "", OPENWEBUI_URL: echo.url, DEBUG: "true", GITHUB_APP_ID: "12345", GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, "\\n"), RELAY_RECONCILE_INTERVAL_MS: "1000" });
-      await waitFor(() => outputLines(relay).find((l) => l.msg === "could not reconcile the webhook's deliveries"), "a reconcile failure", 5_000);
+      const relay = await run({
+        ...secrets,
+        GITHUB_TOKEN: "",
+        OPENWEBUI_URL: echo.url,
+        DEBUG: "true",
+        GITHUB_APP_ID: "12345",
+        GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, "\\n"),
+        RELAY_RECONCILE_INTERVAL_MS: "1000",
+      });
+      await waitFor(
+        () => outputLines(relay).find((l) => l.msg === "could not reconcile the webhook's deliveries"),
+        "a reconcile failure",
+        5_000,
+      );
       // Some APIs echo a refused key in their error ("Incorrect API key provided: sk-..."), which the relay records and logs.
-      await deliver(`${relay.url}/webhook/github`, { event: "issues", payload: issuesOpened({ owner: "octo", repo: "app" }), secret: webhookSecret });
-      const failed = await waitFor(() => outputLines(relay).find((l) => l.msg === "delivery failed"), "the failed delivery's line");
-      expect(failed.reason).toMatch(/Open WebUI answered 401 to POST \/api\/v1\/chats\/new: Incorrect API key provided: \[redacted\]/);
+      await deliver(`${relay.url}/webhook/github`, {
+        event: "issues",
+        payload: issuesOpened({ owner: "octo", repo: "app" }),
+        secret: webhookSecret,
+      });
+      const failed = await waitFor(
+        () => outputLines(relay).find((l) => l.msg === "delivery failed"),
+        "the failed delivery's line",
+      );
+      expect(failed.reason).toMatch(
+        /Open WebUI answered 401 to POST \/api\/v1\/chats\/new: Incorrect API key provided: \[redacted\]/,
+      );
       // What the delivery keeps (shown by the page, the API and `npm run deliveries`) is masked too.
-      const listed = await fetch(`${relay.url}/api/deliveries`, { headers: { authorization: `Bearer ${secrets.RELAY_ADMIN_TOKEN}` } });
+      const listed = await fetch(`${relay.url}/api/deliveries`, {
+        headers: { authorization: `Bearer ${secrets.RELAY_ADMIN_TOKEN}` },
+      });
       const kept = await listed.text();
       expect(kept).toContain("Incorrect API key provided: [redacted]");
       for (const value of Object.values(secrets)) expect(kept).not.toContain(value);
@@ -176,15 +303,23 @@ describe("structured logs", () => {
   });
 
   it("masks configured secrets wherever they appear in a line, and secret-named fields at any depth", () => {
-    const pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAxyz0123456789abcdef\nline-two-of-the-key\n-----END RSA PRIVATE KEY-----";
+    const pem =
+      "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAxyz0123456789abcdef\nline-two-of-the-key\n-----END RSA PRIVATE KEY-----";
     const secrets = ["whsec-0123456789", "ghp_token_0123456789", "sk-api-key-0123456789", pem];
     const lines: string[] = [];
-    const logger = createLogger({ level: "info", secrets, write: (line) => lines.push(line), base: { service: "test" } });
+    const logger = createLogger({
+      level: "info",
+      secrets,
+      write: (line) => lines.push(line),
+      base: { service: "test" },
+    });
     const error = new Error(`GitHub refused ghp_token_0123456789 and could not read ${pem}`);
     logger.error("failed with whsec-0123456789 in the message", {
       deliveryId: "d-1",
       error,
-      detail: { nested: { text: "key was sk-api-key-0123456789", authorization: "Bearer anything-at-all", privateKey: "raw" } },
+      detail: {
+        nested: { text: "key was sk-api-key-0123456789", authorization: "Bearer anything-at-all", privateKey: "raw" },
+      },
       list: [{ password: "p4ssw0rd" }],
     });
     logger.debug("below the level");

@@ -16,7 +16,11 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
     const found = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.keys(found).length === Object.keys(labels).length && Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
+    if (
+      Object.keys(found).length === Object.keys(labels).length &&
+      Object.entries(labels).every(([k, v]) => found[k] === v)
+    )
+      return Number(match[3]);
   }
   return undefined;
 }
@@ -46,9 +50,18 @@ describe("GET /metrics", () => {
 
   it("counts the tool calls of a run that failed, read back from the run's chat", async () => {
     // get_issue fails (GitHub has no such issue); the model then answers in words, which the relay posts.
-    system = await startSystem({ script: (request) => (request.messages.some((m) => m.role === "tool") ? { content: "Could not read the issue." } : { toolCalls: [{ name: "get_issue", arguments: { ...issueAskedAbout(request) } }] }) });
+    system = await startSystem({
+      script: (request) =>
+        request.messages.some((m) => m.role === "tool")
+          ? { content: "Could not read the issue." }
+          : { toolCalls: [{ name: "get_issue", arguments: { ...issueAskedAbout(request) } }] },
+    });
     system.github.addIssueFromPayload(issuesOpened());
-    const run = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number: 404 }), secret: webhookSecret });
+    const run = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened({ number: 404 }),
+      secret: webhookSecret,
+    });
     expect((await finished(run.deliveryId)).status).not.toBe("running");
     const relay = await scrape(system.relayUrl);
     expect(sample(relay.text, `${p}tool_errors_total`, { tool: "get_issue" })).toBe(1);
@@ -58,7 +71,11 @@ describe("GET /metrics", () => {
   it("counts deliveries by event and outcome, the queue, run durations, model errors and GitHub's rate limit", async () => {
     const analyst = analystScript(() => "A typo in README.");
     // Issue 1: the model comments through the tools. Issue 2: it says nothing at all.
-    system = await startSystem({ script: (request, index) => (issueAskedAbout(request).issue_number === 1 ? analyst(request, index) : { content: "" }), startRelay: false });
+    system = await startSystem({
+      script: (request, index) =>
+        issueAskedAbout(request).issue_number === 1 ? analyst(request, index) : { content: "" },
+      startRelay: false,
+    });
     system.github.reportRateLimitRemaining(4321);
     await system.startRelay();
     system.github.addIssueFromPayload(issuesOpened());
@@ -66,16 +83,42 @@ describe("GET /metrics", () => {
 
     const done = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
     expect((await finished(done.deliveryId)).status).toBe("done");
-    const failed = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ number: 2 }), secret: webhookSecret });
+    const failed = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened({ number: 2 }),
+      secret: webhookSecret,
+    });
     expect((await finished(failed.deliveryId)).status).toBe("failed");
-    const duplicate = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret, deliveryId: done.deliveryId });
+    const duplicate = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret: webhookSecret,
+      deliveryId: done.deliveryId,
+    });
     expect(await duplicate.json()).toMatchObject({ status: "duplicate" });
-    const ignored = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened({ senderLogin: "renovate[bot]", senderType: "Bot" }), secret: webhookSecret });
+    const ignored = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened({ senderLogin: "renovate[bot]", senderType: "Bot" }),
+      secret: webhookSecret,
+    });
     expect(await ignored.json()).toMatchObject({ status: "ignored" });
     // Refused, for a wrong signature or an unusable payload: not counted as received.
-    expect((await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: "not-the-secret" })).status).toBe(401);
-    expect((await deliver(system.webhookUrl, { event: "issues", payload: { action: "opened" }, secret: webhookSecret })).status).toBe(400);
-    expect((await deliver(system.webhookUrl, { event: "ping", payload: { zen: "Keep it logically awesome.", hook_id: 1 }, secret: webhookSecret })).status).toBe(200);
+    expect(
+      (await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: "not-the-secret" })).status,
+    ).toBe(401);
+    expect(
+      (await deliver(system.webhookUrl, { event: "issues", payload: { action: "opened" }, secret: webhookSecret }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await deliver(system.webhookUrl, {
+          event: "ping",
+          payload: { zen: "Keep it logically awesome.", hook_id: 1 },
+          secret: webhookSecret,
+        })
+      ).status,
+    ).toBe(200);
     // Nothing sent after the first two may start a run: the counts below are final once the worker is idle.
     await system.relayIdle();
 
@@ -99,7 +142,14 @@ describe("GET /metrics", () => {
     expect(sample(relay.text, `${p}webhook_answer_seconds_sum`, { code: "202" })).toBeGreaterThan(0);
     expect(sample(relay.text, `${p}webhook_answer_seconds_bucket`, { code: "202", le: "10" })).toBe(4);
     const queue = (status: string) => sample(relay.text, `${p}queue_deliveries`, { status });
-    expect([queue("pending"), queue("running"), queue("done"), queue("failed"), queue("ignored"), queue("dead")]).toEqual([0, 0, 1, 1, 1, 0]);
+    expect([
+      queue("pending"),
+      queue("running"),
+      queue("done"),
+      queue("failed"),
+      queue("ignored"),
+      queue("dead"),
+    ]).toEqual([0, 0, 1, 1, 1, 0]);
 
     expect(sample(relay.text, `${p}run_duration_seconds_count`, { outcome: "done" })).toBe(1);
     expect(sample(relay.text, `${p}run_duration_seconds_count`, { outcome: "failed" })).toBe(1);
@@ -111,9 +161,17 @@ describe("GET /metrics", () => {
     expect(sample(relay.text, "process_cpu_user_seconds_total")).toBeGreaterThan(0);
 
     // The tool calls are the tool server's to count: Open WebUI made them, not the relay.
-    const wrongKey = await fetch(`${system.toolServerUrl}/get_issue`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer wrong-key-0123456789" }, body: "{}" });
+    const wrongKey = await fetch(`${system.toolServerUrl}/get_issue`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer wrong-key-0123456789" },
+      body: "{}",
+    });
     expect(wrongKey.status).toBe(401);
-    const missing = await fetch(`${system.toolServerUrl}/get_issue`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${toolServerKey}` }, body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 404 }) });
+    const missing = await fetch(`${system.toolServerUrl}/get_issue`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${toolServerKey}` },
+      body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 404 }),
+    });
     expect(missing.status).toBe(404);
     const tools = await scrape(system.toolServerUrl);
     expect(tools.status).toBe(200);
@@ -129,8 +187,16 @@ describe("GET /metrics", () => {
   it("counts retries, dead letters and an unreachable Open WebUI by kind", async () => {
     system = await startSystem({ script: analystScript(() => "x"), startRelay: false });
     system.github.addIssueFromPayload(issuesOpened());
-    await system.startRelay({ OPENWEBUI_URL: "http://127.0.0.1:9", RELAY_MAX_ATTEMPTS: "2", RELAY_RETRY_BASE_MS: "20" });
-    const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    await system.startRelay({
+      OPENWEBUI_URL: "http://127.0.0.1:9",
+      RELAY_MAX_ATTEMPTS: "2",
+      RELAY_RETRY_BASE_MS: "20",
+    });
+    const { deliveryId } = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret: webhookSecret,
+    });
     expect(await finished(deliveryId)).toMatchObject({ status: "dead" });
     const { text } = await scrape(system.relayUrl);
     expect(sample(text, `${p}deliveries_total`, { event: "issues", outcome: "retried" })).toBe(1);
@@ -144,7 +210,11 @@ describe("GET /metrics", () => {
   it("counts Open WebUI refusing the relay's key as a model error, and the delivery as failed", async () => {
     system = await startSystem({ script: analystScript(() => "x"), startRelay: false });
     await system.startRelay({ OPENWEBUI_API_KEY: "sk-not-the-right-key-000" });
-    const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    const { deliveryId } = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret: webhookSecret,
+    });
     expect((await finished(deliveryId)).status).toBe("failed");
     const { text } = await scrape(system.relayUrl);
     expect(sample(text, `${p}model_errors_total`, { kind: "refused" })).toBe(1);
@@ -153,7 +223,11 @@ describe("GET /metrics", () => {
 
   it("keeps labels bounded: an event name outside GitHub's form is counted as other", async () => {
     system = await startSystem({ script: analystScript(() => "x") });
-    const odd = await deliver(system.webhookUrl, { event: "Made-Up Event", payload: { action: "x" }, secret: webhookSecret });
+    const odd = await deliver(system.webhookUrl, {
+      event: "Made-Up Event",
+      payload: { action: "x" },
+      secret: webhookSecret,
+    });
     expect(odd.status).toBe(202);
     const { text } = await scrape(system.relayUrl);
     expect(sample(text, `${p}deliveries_total`, { event: "other", outcome: "received" })).toBe(1);
@@ -175,7 +249,14 @@ describe("GET /metrics", () => {
     const github = await startGitHubStandIn();
     const dataDir = mkdtempSync(join(tmpdir(), "metrics-"));
     const stores = await openSqliteToolServerStores({ dataDir });
-    const env = { TOOL_SERVER_API_KEY: toolServerKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app", TOOL_SERVER_PORT: "0", METRICS_TOKEN: token };
+    const env = {
+      TOOL_SERVER_API_KEY: toolServerKey,
+      GITHUB_TOKEN: "ghp_standin_token_0123456789",
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOS: "octo/app",
+      TOOL_SERVER_PORT: "0",
+      METRICS_TOKEN: token,
+    };
     const toolServer = await startToolServerFor(env, stores);
     cleanups.push(async () => {
       await toolServer.close();
@@ -191,8 +272,17 @@ describe("GET /metrics", () => {
 
   it("refuses a METRICS_TOKEN too short to be secret, naming the variable", async () => {
     const { loadRelayConfig } = await import("../config/load-relay-config.ts");
-    const env = { GITHUB_WEBHOOK_SECRET: webhookSecret, GITHUB_TOKEN: "ghp_x", GITHUB_REPOS: "octo/app", OPENWEBUI_URL: "http://127.0.0.1:1", OPENWEBUI_API_KEY: "sk-x", METRICS_TOKEN: "short" };
+    const env = {
+      GITHUB_WEBHOOK_SECRET: webhookSecret,
+      GITHUB_TOKEN: "ghp_x",
+      GITHUB_REPOS: "octo/app",
+      OPENWEBUI_URL: "http://127.0.0.1:1",
+      OPENWEBUI_API_KEY: "sk-x",
+      METRICS_TOKEN: "short",
+    };
     expect(() => loadRelayConfig(env)).toThrow(/METRICS_TOKEN is too short/);
-    expect(() => loadToolServerConfig({ ...env, TOOL_SERVER_API_KEY: toolServerKey })).toThrow(/METRICS_TOKEN is too short/);
+    expect(() => loadToolServerConfig({ ...env, TOOL_SERVER_API_KEY: toolServerKey })).toThrow(
+      /METRICS_TOKEN is too short/,
+    );
   });
 });

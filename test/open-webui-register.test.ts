@@ -27,22 +27,33 @@ describe("npm run register against the Open WebUI stand-in", () => {
       openWebUIUrl: overrides.openWebUIUrl ?? system.openWebUI.url,
       apiKey: overrides.apiKey ?? system.openWebUI.apiKey,
       timeoutMs: 5_000,
-      connection: openWebUIConnection({ url: overrides.toolServerUrl ?? system.toolServerUrl, key: toolServerKey, id: "github-registered" }),
+      connection: openWebUIConnection({
+        url: overrides.toolServerUrl ?? system.toolServerUrl,
+        key: toolServerKey,
+        id: "github-registered",
+      }),
     });
 
   it("adds the tool server with its tools, then updates it in place", async () => {
     const created = await register();
-    expect(created).toMatchObject({ action: "created", tools: expect.arrayContaining(["get_issue", "post_issue_comment"]) });
+    expect(created).toMatchObject({
+      action: "created",
+      tools: expect.arrayContaining(["get_issue", "post_issue_comment"]),
+    });
     const updated = await register();
     expect(updated).toMatchObject({ action: "updated", connections: created.connections });
   });
 
   it("says which setting to check when Open WebUI is unreachable, refuses the key, or cannot reach the tool server", async () => {
     const closed = await closedUrl();
-    await expect(register({ openWebUIUrl: closed })).rejects.toThrow(/^Open WebUI could not be reached at http:\/\/127\.0\.0\.1:\d+\. Check OPENWEBUI_URL/);
+    await expect(register({ openWebUIUrl: closed })).rejects.toThrow(
+      /^Open WebUI could not be reached at http:\/\/127\.0\.0\.1:\d+\. Check OPENWEBUI_URL/,
+    );
     const refused = await register({ apiKey: "sk-not-an-admins-key-0123456789" }).catch((error: Error) => error);
     expect((refused as Error).message).toMatch(/refused OPENWEBUI_API_KEY .*needs an admin's API key/);
     expect((refused as Error).message).not.toContain("sk-not-an-admins-key-0123456789");
-    await expect(register({ toolServerUrl: closed })).rejects.toThrow(/^Open WebUI cannot reach the tool server at http:\/\/127\.0\.0\.1:\d+\/openapi\.json .*TOOL_SERVER_URL must be the address/);
+    await expect(register({ toolServerUrl: closed })).rejects.toThrow(
+      /^Open WebUI cannot reach the tool server at http:\/\/127\.0\.0\.1:\d+\/openapi\.json .*TOOL_SERVER_URL must be the address/,
+    );
   });
 });

@@ -28,7 +28,9 @@ function undescribed(schema: Schema, path: string): string[] {
 describe("the tool server's OpenAPI document", () => {
   it("is published in openapi/ as the registry builds it (run npm run openapi after changing a tool)", () => {
     const published = JSON.parse(readFileSync(publishedDocumentPath, "utf8")) as unknown;
-    expect(published, "openapi/tool-server.openapi.json is out of date: run npm run openapi and commit it").toEqual(document);
+    expect(published, "openapi/tool-server.openapi.json is out of date: run npm run openapi and commit it").toEqual(
+      document,
+    );
   });
 
   it("passes a real OpenAPI 3.1 validator", async () => {
@@ -53,8 +55,12 @@ describe("the tool server's OpenAPI document", () => {
     for (const tool of toolRegistry) {
       const operation = document.paths![`/${tool.name}`]!.post!;
       expect(operation.description?.length).toBeGreaterThan(40);
-      const input = (operation.requestBody as { content: Record<string, { schema: Schema }> }).content["application/json"]!.schema;
-      const output = (operation.responses!["200"] as { content: Record<string, { schema: Schema }> }).content["application/json"]!.schema;
+      const input = (operation.requestBody as { content: Record<string, { schema: Schema }> }).content[
+        "application/json"
+      ]!.schema;
+      const output = (operation.responses!["200"] as { content: Record<string, { schema: Schema }> }).content[
+        "application/json"
+      ]!.schema;
       expect(undescribed(input, tool.name)).toEqual([]);
       expect(undescribed(output, tool.name)).toEqual([]);
       expect(Object.keys(resolve(input).properties ?? {}).length).toBeGreaterThan(0);

@@ -32,7 +32,9 @@ async function startEchoToolServer() {
           operationId: "echo",
           summary: "Summary that loses to the description",
           description: "Echo the text back.",
-          parameters: [{ name: "repo", in: "query", required: false, schema: { type: "string", description: "owner/name" } }],
+          parameters: [
+            { name: "repo", in: "query", required: false, schema: { type: "string", description: "owner/name" } },
+          ],
           requestBody: {
             required: true,
             content: { "application/json": { schema: { $ref: "#/components/schemas/EchoInput" } } },
@@ -65,12 +67,21 @@ async function startEchoToolServer() {
         return;
       }
       const text = Buffer.concat(chunks).toString("utf8");
-      calls.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: text ? JSON.parse(text) : undefined });
+      calls.push({
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: text ? JSON.parse(text) : undefined,
+      });
       if (state.status >= 400) {
-        res.writeHead(state.status, { "content-type": "application/json" }).end(JSON.stringify({ detail: "Not allowed here" }));
+        res
+          .writeHead(state.status, { "content-type": "application/json" })
+          .end(JSON.stringify({ detail: "Not allowed here" }));
         return;
       }
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ echoed: (calls.at(-1)?.body as { text?: string })?.text }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ echoed: (calls.at(-1)?.body as { text?: string })?.text }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -92,7 +103,11 @@ function connectionFor(url: string): ToolServerConnection {
     spec: "",
     auth_type: "bearer",
     key: toolKey,
-    headers: { "X-Chat-Id": "{{CHAT_ID}}", "X-Message-Id": "{{MESSAGE_ID}}", "X-User": "{{USER_ID}}|{{USER_EMAIL}}|{{USER_ROLE}}" },
+    headers: {
+      "X-Chat-Id": "{{CHAT_ID}}",
+      "X-Message-Id": "{{MESSAGE_ID}}",
+      "X-User": "{{USER_ID}}|{{USER_EMAIL}}|{{USER_ROLE}}",
+    },
     config: { enable: true, access_grants: [{ principal_type: "user", principal_id: "*", permission: "read" }] },
     info: { id: "echo-server", name: "Echo" },
   };
@@ -100,7 +115,8 @@ function connectionFor(url: string): ToolServerConnection {
 
 /** Calls the tool once, then answers with text that quotes the tool result. */
 function toolThenAnswer(request: ModelRequest, callIndex: number) {
-  if (callIndex === 0) return { toolCalls: [{ id: "call_1", name: "echo", arguments: { text: "hi", repo: "octo/demo" } }] };
+  if (callIndex === 0)
+    return { toolCalls: [{ id: "call_1", name: "echo", arguments: { text: "hi", repo: "octo/demo" } }] };
   const toolMessage = request.messages.find((m) => m.role === "tool");
   return { content: `Tool said: ${String(toolMessage?.content)}` };
 }
@@ -144,8 +160,21 @@ describe("Open WebUI stand-in with the scripted model", () => {
         history: {
           currentId: assistantId,
           messages: {
-            [userId]: { id: userId, parentId: null, childrenIds: [assistantId], role: "user", content: "Please echo hi" },
-            [assistantId]: { id: assistantId, parentId: userId, childrenIds: [], role: "assistant", content: "", done: false },
+            [userId]: {
+              id: userId,
+              parentId: null,
+              childrenIds: [assistantId],
+              role: "user",
+              content: "Please echo hi",
+            },
+            [assistantId]: {
+              id: assistantId,
+              parentId: userId,
+              childrenIds: [],
+              role: "assistant",
+              content: "",
+              done: false,
+            },
           },
         },
       },
@@ -207,7 +236,9 @@ describe("Open WebUI stand-in with the scripted model", () => {
       {
         role: "assistant",
         content: "",
-        tool_calls: [{ id: "call_1", type: "function", function: { name: "echo", arguments: '{"text":"hi","repo":"octo/demo"}' } }],
+        tool_calls: [
+          { id: "call_1", type: "function", function: { name: "echo", arguments: '{"text":"hi","repo":"octo/demo"}' } },
+        ],
       },
       { role: "tool", tool_call_id: "call_1", content: JSON.stringify({ echoed: "hi" }, null, 2) },
     ]);
@@ -219,7 +250,9 @@ describe("Open WebUI stand-in with the scripted model", () => {
     expect(message?.content).toBe(`Tool said: ${JSON.stringify({ echoed: "hi" }, null, 2)}`);
     expect(message?.output?.map((item) => item.type)).toEqual(["function_call", "function_call_output", "message"]);
     expect(stored.chat.history?.currentId).toBe(assistantId);
-    expect(owui.toolCalls).toMatchObject([{ toolServerId: "echo-server", name: "echo", status: 200, chatId: chat.id, messageId: assistantId }]);
+    expect(owui.toolCalls).toMatchObject([
+      { toolServerId: "echo-server", name: "echo", status: 200, chatId: chat.id, messageId: assistantId },
+    ]);
     expect(model.errors).toEqual([]);
     expect(owui.errors).toEqual([]);
   });
@@ -236,7 +269,10 @@ describe("Open WebUI stand-in with the scripted model", () => {
       messages: [{ role: "user", content: "Please echo hi" }],
     });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { object: string; choices: Array<{ finish_reason: string; message: { tool_calls: unknown[] } }> };
+    const body = (await response.json()) as {
+      object: string;
+      choices: Array<{ finish_reason: string; message: { tool_calls: unknown[] } }>;
+    };
     expect(body.object).toBe("chat.completion");
     expect(body.choices[0]?.finish_reason).toBe("tool_calls");
     expect(body.choices[0]?.message.tool_calls).toEqual([
@@ -261,7 +297,11 @@ describe("Open WebUI stand-in with the scripted model", () => {
     expect(events.at(-1)).toBe("[DONE]");
     const argumentFragments = events
       .slice(0, -1)
-      .flatMap((e) => (JSON.parse(e) as { choices: Array<{ delta: { tool_calls?: Array<{ function: { arguments?: string } }> } }> }).choices)
+      .flatMap(
+        (e) =>
+          (JSON.parse(e) as { choices: Array<{ delta: { tool_calls?: Array<{ function: { arguments?: string } }> } }> })
+            .choices,
+      )
       .flatMap((c) => c.delta.tool_calls ?? [])
       .map((t) => t.function.arguments ?? "")
       .filter((a) => a !== "");
@@ -284,7 +324,9 @@ describe("Open WebUI stand-in with the scripted model", () => {
     });
     expect(await response.json()).toBeNull();
     const toolMessage = model.requests[1]?.messages.find((m) => m.role === "tool");
-    expect(JSON.parse(String(toolMessage?.content))).toEqual({ error: 'HTTP error 403: {"detail":"Not allowed here"}' });
+    expect(JSON.parse(String(toolMessage?.content))).toEqual({
+      error: 'HTTP error 403: {"detail":"Not allowed here"}',
+    });
     expect(owui.toolCalls[0]?.status).toBe(403);
     const output = owui.chats.get(chat.id)?.chat.history?.messages[assistantId]?.output ?? [];
     expect(output.find((item) => item.type === "function_call_output")?.status).toBe("failed");
@@ -295,7 +337,10 @@ describe("Open WebUI stand-in with the scripted model", () => {
     const unknownChat = await api(`/api/v1/chats/${randomUUID()}`);
     expect(unknownChat.status).toBe(401);
     expect(await unknownChat.json()).toEqual({ detail: "We could not find what you're looking for :/" });
-    const unknownModel = await api("/api/chat/completions", { model: "nope", messages: [{ role: "user", content: "x" }] });
+    const unknownModel = await api("/api/chat/completions", {
+      model: "nope",
+      messages: [{ role: "user", content: "x" }],
+    });
     expect(unknownModel.status).toBe(400);
     expect(await unknownModel.json()).toEqual({ detail: "Model not found" });
     const missingId = await api("/api/chat/completions", {
@@ -311,7 +356,13 @@ describe("Open WebUI stand-in with the scripted model", () => {
   it("resets a prepared reply's parentId when only id is sent, as 0.12.4 does, and refuses to reuse a finished reply", async () => {
     model.setScript(() => ({ content: "plain answer" }));
     const { chat, assistantId } = await newChatWithPlaceholder();
-    const body = { model: "gpt-5", stream: true, chat_id: chat.id, id: assistantId, messages: [{ role: "user", content: "hi" }] };
+    const body = {
+      model: "gpt-5",
+      stream: true,
+      chat_id: chat.id,
+      id: assistantId,
+      messages: [{ role: "user", content: "hi" }],
+    };
     expect(await (await api("/api/chat/completions", body)).json()).toBeNull();
     const message = owui.chats.get(chat.id)?.chat.history?.messages[assistantId];
     expect(message).toMatchObject({ content: "plain answer", done: true, parentId: null });
@@ -335,7 +386,9 @@ describe("Open WebUI stand-in with the scripted model", () => {
 
   it("lists the upstream models in Open WebUI's shape", async () => {
     const response = await api("/api/models");
-    expect(await response.json()).toMatchObject({ data: [{ id: "gpt-5", name: "gpt-5", object: "model", owned_by: "openai" }] });
+    expect(await response.json()).toMatchObject({
+      data: [{ id: "gpt-5", name: "gpt-5", object: "model", owned_by: "openai" }],
+    });
   });
 });
 
@@ -361,7 +414,11 @@ describe("scripted model", () => {
       model: "gpt-5",
       messages: [
         { role: "user", content: "hi" },
-        { role: "assistant", content: null, tool_calls: [{ id: "call_a", type: "function", function: { name: "echo", arguments: "{}" } }] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "call_a", type: "function", function: { name: "echo", arguments: "{}" } }],
+        },
         { role: "tool", tool_call_id: "call_b", content: "{}" },
       ],
     });
@@ -376,7 +433,11 @@ describe("scripted model", () => {
       model: "gpt-5",
       messages: [
         { role: "user", content: "hi" },
-        { role: "assistant", content: null, tool_calls: [{ id: "call_a", type: "function", function: { name: "echo", arguments: "{}" } }] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "call_a", type: "function", function: { name: "echo", arguments: "{}" } }],
+        },
         { role: "user", content: "again" },
       ],
     });

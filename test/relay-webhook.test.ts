@@ -52,7 +52,13 @@ describe("relay webhook endpoint", () => {
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ status: "queued", delivery: response.deliveryId });
     const record = await stores.deliveries.get(`424242:${response.deliveryId}`);
-    expect(record).toMatchObject({ status: "pending", event: "issues", action: "opened", repository: "Codertocat/Hello-World", issueNumber: 1 });
+    expect(record).toMatchObject({
+      status: "pending",
+      event: "issues",
+      action: "opened",
+      repository: "Codertocat/Hello-World",
+      issueNumber: 1,
+    });
     expect(JSON.parse(record!.payload!)).toEqual(issuesOpened());
     expect(queued).toBe(1);
     // Durable: a second connection to the same file sees it.
@@ -63,7 +69,12 @@ describe("relay webhook endpoint", () => {
 
   it("answers 202 to the same delivery again without storing or queueing it twice", async () => {
     const first = await deliver(url, { event: "issues", payload: issuesOpened(), secret });
-    const again = await deliver(url, { event: "issues", payload: issuesOpened(), secret, deliveryId: first.deliveryId });
+    const again = await deliver(url, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret,
+      deliveryId: first.deliveryId,
+    });
     expect(again.status).toBe(202);
     expect(await again.json()).toMatchObject({ status: "duplicate" });
     expect((await stored()).pending).toBe(1);
@@ -75,7 +86,12 @@ describe("relay webhook endpoint", () => {
     const key = `424242:${first.deliveryId}`;
     const claimed = await stores.queue.claim(60_000);
     await stores.queue.finish(claimed!.lease, { status: "dead", reason: "gave up" });
-    const again = await deliver(url, { event: "issues", payload: issuesOpened(), secret, deliveryId: first.deliveryId });
+    const again = await deliver(url, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret,
+      deliveryId: first.deliveryId,
+    });
     expect(await again.json()).toMatchObject({ status: "queued", redelivered: true });
     expect(await stores.deliveries.get(key)).toMatchObject({ status: "pending", attempts: 0 });
     expect(queued).toBe(2);
@@ -96,21 +112,41 @@ describe("relay webhook endpoint", () => {
 
   it("rejects a delivery without a signature, or with a body changed after signing", async () => {
     const body = JSON.stringify(issuesOpened());
-    expect((await deliver(url, { event: "issues", payload: null, rawBody: body, secret, signature: null })).status).toBe(401);
+    expect(
+      (await deliver(url, { event: "issues", payload: null, rawBody: body, secret, signature: null })).status,
+    ).toBe(401);
     const tampered = body.replace("Spelling error", "Spelling errors");
-    expect((await deliver(url, { event: "issues", payload: null, rawBody: tampered, secret, signature: signBody(secret, body) })).status).toBe(401);
+    expect(
+      (
+        await deliver(url, {
+          event: "issues",
+          payload: null,
+          rawBody: tampered,
+          secret,
+          signature: signBody(secret, body),
+        })
+      ).status,
+    ).toBe(401);
     expect((await stored()).pending).toBe(0);
   });
 
   it("answers 400 when X-GitHub-Event or X-GitHub-Delivery is missing", async () => {
-    expect((await deliver(url, { event: "issues", payload: issuesOpened(), secret, headers: { "x-github-event": null } })).status).toBe(400);
-    expect((await deliver(url, { event: "issues", payload: issuesOpened(), secret, headers: { "x-github-delivery": null } })).status).toBe(400);
+    expect(
+      (await deliver(url, { event: "issues", payload: issuesOpened(), secret, headers: { "x-github-event": null } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await deliver(url, { event: "issues", payload: issuesOpened(), secret, headers: { "x-github-delivery": null } }))
+        .status,
+    ).toBe(400);
     expect((await stored()).pending).toBe(0);
   });
 
   it("answers 400 to an empty body, signed or not", async () => {
     expect((await deliver(url, { event: "issues", payload: null, rawBody: "", secret })).status).toBe(400);
-    expect((await deliver(url, { event: "issues", payload: null, rawBody: "", secret, signature: null })).status).toBe(400);
+    expect((await deliver(url, { event: "issues", payload: null, rawBody: "", secret, signature: null })).status).toBe(
+      400,
+    );
   });
 
   it("answers 400 to a signed body that is not JSON", async () => {
@@ -121,20 +157,41 @@ describe("relay webhook endpoint", () => {
 
   it("accepts a hook configured for form-encoded payloads", async () => {
     const form = new URLSearchParams({ payload: JSON.stringify(issuesOpened()) }).toString();
-    const response = await deliver(url, { event: "issues", payload: null, rawBody: form, secret, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const response = await deliver(url, {
+      event: "issues",
+      payload: null,
+      rawBody: form,
+      secret,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(response.status).toBe(202);
     expect((await stored()).pending).toBe(1);
     // Stored as the JSON itself, which is what the worker reads back.
-    expect(JSON.parse((await stores.deliveries.get(`424242:${response.deliveryId}`))!.payload!)).toEqual(issuesOpened());
+    expect(JSON.parse((await stores.deliveries.get(`424242:${response.deliveryId}`))!.payload!)).toEqual(
+      issuesOpened(),
+    );
   });
 
   it("answers 413 from Content-Length alone, without waiting for the body", async () => {
     // Declares 30 MB but sends 10 bytes: only an early refusal can answer before the request timeout.
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(url, { method: "POST", headers: { "content-type": "application/json", "content-length": String(30 * 1024 * 1024), "x-github-event": "issues", "x-github-delivery": "big", "x-hub-signature-256": "sha256=00" } }, (res) => {
-        resolve(res.statusCode ?? 0);
-        res.resume();
-      });
+      const req = request(
+        url,
+        {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "content-length": String(30 * 1024 * 1024),
+            "x-github-event": "issues",
+            "x-github-delivery": "big",
+            "x-hub-signature-256": "sha256=00",
+          },
+        },
+        (res) => {
+          resolve(res.statusCode ?? 0);
+          res.resume();
+        },
+      );
       req.on("error", reject);
       req.write("0123456789");
     });
@@ -149,7 +206,17 @@ describe("relay webhook endpoint", () => {
         controller.close();
       },
     });
-    const response = await fetch(url, { method: "POST", body: stream, duplex: "half", headers: { "content-type": "application/json", "x-github-event": "issues", "x-github-delivery": "chunked", "x-hub-signature-256": signBody(secret, big) } } as RequestInit);
+    const response = await fetch(url, {
+      method: "POST",
+      body: stream,
+      duplex: "half",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "issues",
+        "x-github-delivery": "chunked",
+        "x-hub-signature-256": signBody(secret, big),
+      },
+    } as RequestInit);
     expect(response.status).toBe(413);
     expect((await stored()).pending).toBe(0);
   });
@@ -177,19 +244,31 @@ describe("relay webhook endpoint", () => {
   });
 
   it("ignores an issue opened by a bot", async () => {
-    const response = await deliver(url, { event: "issues", payload: issuesOpened({ senderLogin: "dependabot[bot]", senderType: "Bot" }), secret });
+    const response = await deliver(url, {
+      event: "issues",
+      payload: issuesOpened({ senderLogin: "dependabot[bot]", senderType: "Bot" }),
+      secret,
+    });
     expect(await response.json()).toMatchObject({ status: "ignored", reason: "sender dependabot[bot] is a bot" });
     expect(queued).toBe(0);
   });
 
   it("ignores an issue opened by the relay's own account", async () => {
-    const response = await deliver(url, { event: "issues", payload: issuesOpened({ senderLogin: "OpenWebUI-AI-Bot" }), secret });
+    const response = await deliver(url, {
+      event: "issues",
+      payload: issuesOpened({ senderLogin: "OpenWebUI-AI-Bot" }),
+      secret,
+    });
     expect((await response.json()).reason).toMatch(/own account/);
     expect(queued).toBe(0);
   });
 
   it("ignores an issue in a repository outside GITHUB_REPOS", async () => {
-    const response = await deliver(url, { event: "issues", payload: issuesOpened({ owner: "someone", repo: "else" }), secret });
+    const response = await deliver(url, {
+      event: "issues",
+      payload: issuesOpened({ owner: "someone", repo: "else" }),
+      secret,
+    });
     expect(await response.json()).toMatchObject({ status: "ignored", reason: "someone/else is not in GITHUB_REPOS" });
     expect(queued).toBe(0);
   });

@@ -19,9 +19,25 @@ describe("the relay's worker and its leases", () => {
     opened.push(stores);
     return stores;
   };
-  const start = (stores: RelayStores, process: () => Promise<DeliveryOutcome>, leaseMs: number, logs: string[] = []) => {
+  const start = (
+    stores: RelayStores,
+    process: () => Promise<DeliveryOutcome>,
+    leaseMs: number,
+    logs: string[] = [],
+  ) => {
     const logger = createLogger({ level: "debug", write: (line) => logs.push(line) });
-    const worker = createWorker({ queue: stores.queue, coordination: stores.coordination, process, concurrency: 1, leaseMs, pollIntervalMs: 50, maxAttempts: 3, retry: { baseMs: 10, maxMs: 10 }, writeLimits: [], logger });
+    const worker = createWorker({
+      queue: stores.queue,
+      coordination: stores.coordination,
+      process,
+      concurrency: 1,
+      leaseMs,
+      pollIntervalMs: 50,
+      maxAttempts: 3,
+      retry: { baseMs: 10, maxMs: 10 },
+      writeLimits: [],
+      logger,
+    });
     worker.start();
     stops.push(() => worker.stop());
     return worker;
@@ -57,7 +73,12 @@ describe("the relay's worker and its leases", () => {
     await stores.deliveries.add(newDelivery("stolen"));
     const logs: string[] = [];
     let finish = () => {};
-    start(stores, () => new Promise((done) => (finish = () => done({ status: "done", reason: "from the stalled process" }))), 60_000, logs);
+    start(
+      stores,
+      () => new Promise((done) => (finish = () => done({ status: "done", reason: "from the stalled process" }))),
+      60_000,
+      logs,
+    );
     await waitFor(async () => (await stores.deliveries.get("stolen"))?.status === "running", "the run to start");
     // This process stalls past its lease (the clock jumps), and another takes the delivery.
     now += 61_000;

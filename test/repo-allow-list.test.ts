@@ -22,6 +22,8 @@ describe("repository allow-list", () => {
     expect(allowList.allows("octo", "..")).toBe(false);
     expect(allowList.allows("octo", ".")).toBe(false);
     expect(allowList.allows("octo", ".github")).toBe(true);
-    expect(() => validateInput(postIssueComment.input, { owner: "octo", repo: "..", issue_number: 1, body: "x" })).toThrowError(/"repo" has an invalid value/);
+    expect(() =>
+      validateInput(postIssueComment.input, { owner: "octo", repo: "..", issue_number: 1, body: "x" }),
+    ).toThrowError(/"repo" has an invalid value/);
   });
 });

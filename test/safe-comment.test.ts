@@ -14,9 +14,13 @@ describe("what a comment may not carry", () => {
   });
 
   it("defuses team mentions, @everyone, and every mention when there are more than three", () => {
-    expect(neutralizeMentions("Thanks @octocat, see @octo-org/core and @everyone")).toBe("Thanks @octocat, see `@octo-org/core` and `@everyone`");
+    expect(neutralizeMentions("Thanks @octocat, see @octo-org/core and @everyone")).toBe(
+      "Thanks @octocat, see `@octo-org/core` and `@everyone`",
+    );
     expect(neutralizeMentions("cc @a @b @c @d")).toBe("cc `@a` `@b` `@c` `@d`");
     expect(neutralizeMentions("cc @a @b @a @c")).toBe("cc @a @b @a @c");
-    expect(neutralizeMentions("mail me@example.com, code `@a @b @c @d @e` and\n```\n@x @y @z @w @v\n```")).toBe("mail me@example.com, code `@a @b @c @d @e` and\n```\n@x @y @z @w @v\n```");
+    expect(neutralizeMentions("mail me@example.com, code `@a @b @c @d @e` and\n```\n@x @y @z @w @v\n```")).toBe(
+      "mail me@example.com, code `@a @b @c @d @e` and\n```\n@x @y @z @w @v\n```",
+    );
   });
 });

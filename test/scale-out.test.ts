@@ -39,17 +39,30 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
     const ids = await Promise.all(
       numbers.map(async (number) => {
         const replica = number % 2 ? a! : b!;
-        const response = await deliver(`${replica.url}/webhook/github`, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret });
+        const response = await deliver(`${replica.url}/webhook/github`, {
+          event: "issues",
+          payload: issuesOpened({ number }),
+          secret: webhookSecret,
+        });
         expect(await response.json()).toMatchObject({ status: "queued" });
         return response.deliveryId;
       }),
     );
-    await waitFor(async () => (await system.stores.deliveries.counts()).done === numbers.length, "every delivery to be done", 20_000);
+    await waitFor(
+      async () => (await system.stores.deliveries.counts()).done === numbers.length,
+      "every delivery to be done",
+      20_000,
+    );
 
     // GitHub's redelivery of each, to the replica that did not receive it: both know it.
     for (const [i, number] of numbers.entries()) {
       const other = number % 2 ? b! : a!;
-      const again = await deliver(`${other.url}/webhook/github`, { event: "issues", payload: issuesOpened({ number }), secret: webhookSecret, deliveryId: ids[i]! });
+      const again = await deliver(`${other.url}/webhook/github`, {
+        event: "issues",
+        payload: issuesOpened({ number }),
+        secret: webhookSecret,
+        deliveryId: ids[i]!,
+      });
       expect(await again.json()).toEqual({ status: "duplicate", delivery: ids[i] });
     }
     // Had a replica queued one again, it would be pending or running now: wait for the queue to be empty and every run to end.
@@ -58,9 +71,12 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
       return counts.pending + counts.running === 0;
     }, "the queue to be empty");
     await system.openWebUI.completionsSettled();
-    expect(numbers.map((n) => system.github.comments("Codertocat", "Hello-World", n).length)).toEqual(numbers.map(() => 1));
+    expect(numbers.map((n) => system.github.comments("Codertocat", "Hello-World", n).length)).toEqual(
+      numbers.map(() => 1),
+    );
     expect(system.openWebUI.completionRequests).toHaveLength(numbers.length);
-    for (const id of ids) expect(await system.stores.deliveries.get(key(id))).toMatchObject({ status: "done", attempts: 1 });
+    for (const id of ids)
+      expect(await system.stores.deliveries.get(key(id))).toMatchObject({ status: "done", attempts: 1 });
     // Both replicas did work from the shared queue.
     for (const replica of [a!, b!]) expect(replica.output()).toContain('"msg":"delivery claimed"');
   });
@@ -73,7 +89,11 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
       return analyst(request, index);
     });
     system.github.addIssueFromPayload(issuesOpened());
-    const { deliveryId } = await deliver(`${a!.url}/webhook/github`, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    const { deliveryId } = await deliver(`${a!.url}/webhook/github`, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret: webhookSecret,
+    });
     await waitFor(() => system.openWebUI.completionRequests.length === 1, "the run to start on the first replica");
     expect(a!.output()).toContain(`"msg":"delivery claimed","deliveryId":"${deliveryId}"`);
     slow = false;
@@ -81,10 +101,14 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
     await a!.kill("SIGKILL");
 
     // The dead replica's lease, no longer renewed (RELAY_LEASE_MS, 1.5 s here), lapses, and the survivor claims the delivery.
-    const record = await waitFor(async () => {
-      const found = await system.stores.deliveries.get(key(deliveryId));
-      return found?.status === "done" ? found : undefined;
-    }, "the survivor to finish the delivery", 15_000);
+    const record = await waitFor(
+      async () => {
+        const found = await system.stores.deliveries.get(key(deliveryId));
+        return found?.status === "done" ? found : undefined;
+      },
+      "the survivor to finish the delivery",
+      15_000,
+    );
     const tookMs = Date.now() - killedAt;
     expect(record.attempts).toBe(2);
     expect(b!.output()).toContain(`"msg":"delivery claimed","deliveryId":"${deliveryId}","attempt":2`);

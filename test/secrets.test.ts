@@ -19,7 +19,15 @@ describe("secrets never leak through errors", () => {
   });
 
   function assertClean(what: string, text: string) {
-    for (const secret of [webhookSecret, toolServerKey, system.openWebUI.apiKey, system.model.apiKey, githubToken, adminToken, "wrong-key-attempt-1234567"]) {
+    for (const secret of [
+      webhookSecret,
+      toolServerKey,
+      system.openWebUI.apiKey,
+      system.model.apiKey,
+      githubToken,
+      adminToken,
+      "wrong-key-attempt-1234567",
+    ]) {
       expect(text, `${what} contains a secret`).not.toContain(secret);
     }
   }
@@ -32,30 +40,58 @@ describe("secrets never leak through errors", () => {
 
   it("on the tool server, the relay, the admin API and the model's side", async () => {
     system = await startSystem({ script: analystScript(() => "x"), startRelay: false });
-    await system.startRelay({ RELAY_ADMIN_TOKEN: adminToken, RELAY_MAX_ATTEMPTS: "1", OPENWEBUI_API_KEY: "sk-wrong-openwebui-key-000" });
+    await system.startRelay({
+      RELAY_ADMIN_TOKEN: adminToken,
+      RELAY_MAX_ATTEMPTS: "1",
+      OPENWEBUI_API_KEY: "sk-wrong-openwebui-key-000",
+    });
     const toolCall = (path: string, payload: unknown, key: string) =>
-      fetch(`${system.toolServerUrl}/${path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify(payload) });
+      fetch(`${system.toolServerUrl}/${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body: JSON.stringify(payload),
+      });
 
     // Tool server: wrong key, bad input, missing issue, GitHub failing, a refused credential in a comment.
-    await body(await toolCall("get_issue", { owner: "octo", repo: "app", issue_number: 1 }, "wrong-key-attempt-1234567"));
+    await body(
+      await toolCall("get_issue", { owner: "octo", repo: "app", issue_number: 1 }, "wrong-key-attempt-1234567"),
+    );
     await body(await toolCall("get_issue", { owner: 5 }, toolServerKey));
     await body(await toolCall("get_issue", { owner: "octo", repo: "app", issue_number: 404 }, toolServerKey));
     system.github.failNext(5, "server-error");
     await body(await toolCall("get_issue", { owner: "octo", repo: "app", issue_number: 1 }, toolServerKey));
-    await body(await toolCall("post_issue_comment", { owner: "octo", repo: "app", issue_number: 1, body: `token ${githubToken}` }, toolServerKey));
+    await body(
+      await toolCall(
+        "post_issue_comment",
+        { owner: "octo", repo: "app", issue_number: 1, body: `token ${githubToken}` },
+        toolServerKey,
+      ),
+    );
 
     // Relay: bad signature, Open WebUI refusing the relay's key, admin API with a wrong token.
-    await body(await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: "not-the-secret" }));
+    await body(
+      await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: "not-the-secret" }),
+    );
     system.github.addIssueFromPayload(issuesOpened());
-    const { deliveryId } = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    const { deliveryId } = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret: webhookSecret,
+    });
     const failed = await waitFor(async () => {
       const r = await system.stores.deliveries.get(`424242:${deliveryId}`);
       return r && ["failed", "dead"].includes(r.status) ? r : undefined;
     }, "the delivery to fail");
     expect(failed.reason).toMatch(/Open WebUI answered 401/);
     seen.push(JSON.stringify(failed));
-    await body(await fetch(`${system.relayUrl}/api/deliveries`, { headers: { authorization: "Bearer wrong-key-attempt-1234567" } }));
-    await body(await fetch(`${system.relayUrl}/api/deliveries`, { headers: { authorization: `Bearer ${adminToken}` } }));
+    await body(
+      await fetch(`${system.relayUrl}/api/deliveries`, {
+        headers: { authorization: "Bearer wrong-key-attempt-1234567" },
+      }),
+    );
+    await body(
+      await fetch(`${system.relayUrl}/api/deliveries`, { headers: { authorization: `Bearer ${adminToken}` } }),
+    );
 
     assertClean("responses", seen.join("\n"));
     assertClean("logs", system.logs.join("\n"));

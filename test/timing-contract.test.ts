@@ -24,7 +24,11 @@ describe("the timing contract: inner waits fit inside outer ones", () => {
     expect(relay.github).toMatchObject({ timeoutMs: 30_000, commentBudgetWaitMs: 240_000, commentLockMs: 300_000 });
     expect(relay.openWebUI).toMatchObject({ timeoutMs: 600_000, requestTimeoutMs: 30_000 });
     expect(relay.http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
-    expect(relay).toMatchObject({ pollIntervalMs: 5_000, shutdownGraceMs: 8_000, retry: { baseMs: 30_000, maxMs: 3_600_000 } });
+    expect(relay).toMatchObject({
+      pollIntervalMs: 5_000,
+      shutdownGraceMs: 8_000,
+      retry: { baseMs: 30_000, maxMs: 3_600_000 },
+    });
     expect(loadToolServerConfig(fullEnv).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
   });
 
@@ -49,27 +53,58 @@ describe("the timing contract: inner waits fit inside outer ones", () => {
 
   it("checks the Open WebUI request, the HTTP servers' timeouts and the retry backoff, reporting every problem at once", () => {
     const problems = problemsOf(() =>
-      loadRelayConfig({ ...fullEnv, OPENWEBUI_TIMEOUT_MS: "20000", OPENWEBUI_REQUEST_TIMEOUT_MS: "30000", HTTP_HEADERS_TIMEOUT_MS: "40000", HTTP_REQUEST_TIMEOUT_MS: "30000", RELAY_RETRY_BASE_MS: "60000", RELAY_RETRY_MAX_MS: "1000", GITHUB_COMMENT_LOCK_MS: "20000", GITHUB_COMMENT_BUDGET_WAIT_MS: "0", GITHUB_TIMEOUT_MS: "1000" }),
+      loadRelayConfig({
+        ...fullEnv,
+        OPENWEBUI_TIMEOUT_MS: "20000",
+        OPENWEBUI_REQUEST_TIMEOUT_MS: "30000",
+        HTTP_HEADERS_TIMEOUT_MS: "40000",
+        HTTP_REQUEST_TIMEOUT_MS: "30000",
+        RELAY_RETRY_BASE_MS: "60000",
+        RELAY_RETRY_MAX_MS: "1000",
+        GITHUB_COMMENT_LOCK_MS: "20000",
+        GITHUB_COMMENT_BUDGET_WAIT_MS: "0",
+        GITHUB_TIMEOUT_MS: "1000",
+      }),
     );
     expect(problems).toEqual([
-      expect.stringMatching(/^HTTP_HEADERS_TIMEOUT_MS \(40000\) must fit in HTTP_REQUEST_TIMEOUT_MS \(30000\): .*; lower HTTP_HEADERS_TIMEOUT_MS or raise HTTP_REQUEST_TIMEOUT_MS$/),
-      expect.stringMatching(/^OPENWEBUI_REQUEST_TIMEOUT_MS \(30000\) must fit in OPENWEBUI_TIMEOUT_MS \(20000\): .*; lower OPENWEBUI_REQUEST_TIMEOUT_MS or raise OPENWEBUI_TIMEOUT_MS$/),
+      expect.stringMatching(
+        /^HTTP_HEADERS_TIMEOUT_MS \(40000\) must fit in HTTP_REQUEST_TIMEOUT_MS \(30000\): .*; lower HTTP_HEADERS_TIMEOUT_MS or raise HTTP_REQUEST_TIMEOUT_MS$/,
+      ),
+      expect.stringMatching(
+        /^OPENWEBUI_REQUEST_TIMEOUT_MS \(30000\) must fit in OPENWEBUI_TIMEOUT_MS \(20000\): .*; lower OPENWEBUI_REQUEST_TIMEOUT_MS or raise OPENWEBUI_TIMEOUT_MS$/,
+      ),
       expect.stringMatching(/^RELAY_RETRY_BASE_MS \(60000\) must fit in RELAY_RETRY_MAX_MS \(1000\): /),
     ]);
-    expect(problemsOf(() => loadToolServerConfig({ ...fullEnv, HTTP_HEADERS_TIMEOUT_MS: "40000", HTTP_REQUEST_TIMEOUT_MS: "30000" }))).toEqual([expect.stringMatching(/^HTTP_HEADERS_TIMEOUT_MS \(40000\) must fit in HTTP_REQUEST_TIMEOUT_MS/)]);
+    expect(
+      problemsOf(() =>
+        loadToolServerConfig({ ...fullEnv, HTTP_HEADERS_TIMEOUT_MS: "40000", HTTP_REQUEST_TIMEOUT_MS: "30000" }),
+      ),
+    ).toEqual([expect.stringMatching(/^HTTP_HEADERS_TIMEOUT_MS \(40000\) must fit in HTTP_REQUEST_TIMEOUT_MS/)]);
   });
 
   it("adds up every inner wait against the outer bound", () => {
-    const comment = { githubRequest: ["A", 1] as const, commentBudgetWait: ["B", 1] as const, commentLock: ["C", 2] as const };
+    const comment = {
+      githubRequest: ["A", 1] as const,
+      commentBudgetWait: ["B", 1] as const,
+      commentLock: ["C", 2] as const,
+    };
     const server = { headersTimeout: ["H", 1] as const, requestTimeout: ["R", 1] as const };
     expect(timingProblems({ comment, server })).toEqual([]);
-    expect(timingProblems({ comment: { ...comment, commentLock: ["C", 1] }, server })).toEqual([expect.stringMatching(/^B \(1\) \+ A \(1\) must fit in C \(1\)/)]);
+    expect(timingProblems({ comment: { ...comment, commentLock: ["C", 1] }, server })).toEqual([
+      expect.stringMatching(/^B \(1\) \+ A \(1\) must fit in C \(1\)/),
+    ]);
   });
 
   it("stops npm start with exit status 78 and the one line that says what to change", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", join(root, "bin", "start.ts")], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? "", ...fullEnv, PORT: "0", TOOL_SERVER_PORT: "0", GITHUB_COMMENT_LOCK_MS: "1200000" },
+      env: {
+        PATH: process.env.PATH ?? "",
+        ...fullEnv,
+        PORT: "0",
+        TOOL_SERVER_PORT: "0",
+        GITHUB_COMMENT_LOCK_MS: "1200000",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";

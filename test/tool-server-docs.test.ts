@@ -15,7 +15,13 @@ describe("the tool server's /docs", () => {
   beforeAll(async () => {
     stores = await openSqliteToolServerStores({ dataDir: ":memory:" });
     // GitHub is never called here: an address that refuses connections makes any call fail loudly.
-    const env = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: "tool-server-key-docs-0123", GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_REPOS: "octo/app" };
+    const env = {
+      TOOL_SERVER_PORT: "0",
+      TOOL_SERVER_API_KEY: "tool-server-key-docs-0123",
+      GITHUB_TOKEN: "ghp_standin_token_0123456789",
+      GITHUB_API_URL: "http://127.0.0.1:9",
+      GITHUB_REPOS: "octo/app",
+    };
     server = await startToolServerFor(env, stores);
   });
 
@@ -32,7 +38,12 @@ describe("the tool server's /docs", () => {
     expect(html).toContain("<title>GitHub tools for Open WebUI - Swagger UI</title>");
     expect(html).toContain('<div id="swagger-ui"></div>');
     const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
-    expect(sources).toEqual(["docs/favicon-32x32.png", "docs/swagger-ui.css", "docs/swagger-ui-bundle.js", "docs/init.js"]);
+    expect(sources).toEqual([
+      "docs/favicon-32x32.png",
+      "docs/swagger-ui.css",
+      "docs/swagger-ui-bundle.js",
+      "docs/init.js",
+    ]);
     const csp = page.headers.get("content-security-policy") ?? "";
     expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("connect-src 'self';");
@@ -50,12 +61,20 @@ describe("the tool server's /docs", () => {
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get("content-type")).toMatch(/javascript/);
     expect(bundle.headers.get("cache-control")).toBe("public, max-age=86400");
-    expect(Buffer.from(await bundle.arrayBuffer()).equals(readFileSync(join(distDir, "swagger-ui-bundle.js")))).toBe(true);
+    expect(Buffer.from(await bundle.arrayBuffer()).equals(readFileSync(join(distDir, "swagger-ui-bundle.js")))).toBe(
+      true,
+    );
     const css = await fetch(`${server.url}/docs/swagger-ui.css`);
     expect(css.headers.get("content-type")).toMatch(/^text\/css/);
     expect(await css.text()).toBe(readFileSync(join(distDir, "swagger-ui.css"), "utf8"));
 
-    for (const path of ["/docs/index.html", "/docs/swagger-initializer.js", "/docs/package.json", "/docs/constructor", "/docs/..%2Fpackage.json"]) {
+    for (const path of [
+      "/docs/index.html",
+      "/docs/swagger-initializer.js",
+      "/docs/package.json",
+      "/docs/constructor",
+      "/docs/..%2Fpackage.json",
+    ]) {
       const response = await fetch(`${server.url}${path}`);
       expect(response.status, path).toBe(404);
       expect(((await response.json()) as { detail: string }).detail).toMatch(/^No such endpoint/);

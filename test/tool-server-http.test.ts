@@ -14,7 +14,13 @@ describe("the tool server's key, document and CORS", () => {
   let github: GitHubStandIn;
   let stores: ToolServerStores;
   let server: { url: string; close(): Promise<void> };
-  const env = () => ({ TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" });
+  const env = () => ({
+    TOOL_SERVER_PORT: "0",
+    TOOL_SERVER_API_KEY: apiKey,
+    GITHUB_TOKEN: "ghp_standin_token_0123456789",
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOS: "octo/app",
+  });
 
   beforeAll(async () => {
     github = await startGitHubStandIn();
@@ -41,7 +47,11 @@ describe("the tool server's key, document and CORS", () => {
       ["the key as Basic auth", { authorization: `Basic ${apiKey}` }],
     ])("refuses a tool call with %s, and GitHub is not called", async (_name, headers) => {
       const before = github.requests.length;
-      const response = await fetch(`${server.url}/get_issue`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 7 }) });
+      const response = await fetch(`${server.url}/get_issue`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 7 }),
+      });
       expect(response.status).toBe(401);
       expect(((await response.json()) as { detail: string }).detail).toMatch(/TOOL_SERVER_API_KEY/);
       expect(github.requests.length).toBe(before);
@@ -58,7 +68,14 @@ describe("the tool server's key, document and CORS", () => {
 
   describe("CORS for user-level tool servers", () => {
     it("answers a preflight from an allowed origin with the headers Open WebUI's browser needs", async () => {
-      const response = await fetch(`${server.url}/get_issue`, { method: "OPTIONS", headers: { origin: "https://chat.example.com", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" } });
+      const response = await fetch(`${server.url}/get_issue`, {
+        method: "OPTIONS",
+        headers: {
+          origin: "https://chat.example.com",
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization,content-type",
+        },
+      });
       expect(response.status).toBe(204);
       expect(response.headers.get("access-control-allow-origin")).toBe("https://chat.example.com");
       expect(response.headers.get("access-control-allow-headers")).toMatch(/Authorization.*Content-Type.*X-Session-Id/);
@@ -67,27 +84,41 @@ describe("the tool server's key, document and CORS", () => {
     });
 
     it("refuses a preflight from any other origin, naming the setting that allows it", async () => {
-      const response = await fetch(`${server.url}/get_issue`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
+      const response = await fetch(`${server.url}/get_issue`, {
+        method: "OPTIONS",
+        headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+      });
       expect(response.status).toBe(403);
       expect(response.headers.get("access-control-allow-origin")).toBeNull();
-      expect(((await response.json()) as { detail: string }).detail).toMatch(/https:\/\/evil\.example .*TOOL_SERVER_CORS_ORIGINS/);
+      expect(((await response.json()) as { detail: string }).detail).toMatch(
+        /https:\/\/evil\.example .*TOOL_SERVER_CORS_ORIGINS/,
+      );
     });
 
     it("lets the browser read a call's answer from an allowed origin only", async () => {
       const from = async (origin: string) => {
-        const response = await fetch(`${server.url}/get_issue`, { method: "POST", headers: { ...keyed, origin }, body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 7 }) });
+        const response = await fetch(`${server.url}/get_issue`, {
+          method: "POST",
+          headers: { ...keyed, origin },
+          body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 7 }),
+        });
         expect(response.status).toBe(200);
         await response.arrayBuffer();
         return response.headers;
       };
-      expect((await from("https://chat.example.com")).get("access-control-allow-origin")).toBe("https://chat.example.com");
+      expect((await from("https://chat.example.com")).get("access-control-allow-origin")).toBe(
+        "https://chat.example.com",
+      );
       expect((await from("https://evil.example")).get("access-control-allow-origin")).toBeNull();
     });
 
     it("allows any origin when TOOL_SERVER_CORS_ORIGINS is *", async () => {
       const open = await startToolServerFor({ ...env(), TOOL_SERVER_CORS_ORIGINS: "*" }, stores);
       try {
-        const response = await fetch(`${open.url}/get_issue`, { method: "OPTIONS", headers: { origin: "https://anywhere.example", "access-control-request-method": "POST" } });
+        const response = await fetch(`${open.url}/get_issue`, {
+          method: "OPTIONS",
+          headers: { origin: "https://anywhere.example", "access-control-request-method": "POST" },
+        });
         expect(response.status).toBe(204);
         expect(response.headers.get("access-control-allow-origin")).toBe("*");
       } finally {

@@ -29,7 +29,13 @@ describe("checking a tool's answers against its output schema", () => {
   beforeAll(async () => {
     stores = await openSqliteToolServerStores({ dataDir: ":memory:" });
     // GitHub is never called here: an address that refuses connections makes any call fail loudly.
-    const env = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_REPOS: "octo/app" };
+    const env = {
+      TOOL_SERVER_PORT: "0",
+      TOOL_SERVER_API_KEY: apiKey,
+      GITHUB_TOKEN: "ghp_standin_token_0123456789",
+      GITHUB_API_URL: "http://127.0.0.1:9",
+      GITHUB_REPOS: "octo/app",
+    };
     server = await startToolServerFor(env, stores, { tools: [answerTool] });
   });
 
@@ -40,7 +46,11 @@ describe("checking a tool's answers against its output schema", () => {
 
   async function answerOf(answer: unknown) {
     nextAnswer = answer;
-    const response = await fetch(`${server.url}/answer_test`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: "{}" });
+    const response = await fetch(`${server.url}/answer_test`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+      body: "{}",
+    });
     expect(response.status).toBe(200);
     return (await response.json()) as unknown;
   }
@@ -52,7 +62,9 @@ describe("checking a tool's answers against its output schema", () => {
 
   it("fails when the handler returns a field the schema lacks, at the top or nested", async () => {
     const top = await answerOf({ ok: true, author: { login: "octocat" }, token: "x" });
-    expect(() => parseToolOutput(answerTool, top)).toThrowError(/answer_test answered outside its output schema[\s\S]*token/);
+    expect(() => parseToolOutput(answerTool, top)).toThrowError(
+      /answer_test answered outside its output schema[\s\S]*token/,
+    );
     // The nested object is not strict: zod would drop the field silently, so the check compares.
     const nested = await answerOf({ ok: true, author: { login: "octocat", email: "a@b.c" } });
     expect(() => parseToolOutput(answerTool, nested)).toThrowError(/fields its output schema does not list: .*email/);

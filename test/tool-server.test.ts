@@ -37,10 +37,26 @@ describe("tool server", () => {
       GITHUB_API_URL: github.url,
       GITHUB_REPOS: "octo/app,octo/private",
     };
-    server = await startToolServerFor(env, stores, { github: { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } } });
+    server = await startToolServerFor(env, stores, {
+      github: { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } },
+    });
     // A relay run for octo/app#7, as the relay records it before calling Open WebUI.
-    await stores.deliveries.add({ key: "1:run-delivery", deliveryId: "run-delivery", event: "issues", action: "opened", status: "pending" });
-    await stores.runs.add({ chatId: "chat-of-run", deliveryKey: "1:run-delivery", deliveryId: "run-delivery", owner: "octo", repo: "app", issueNumber: 7, messageId: "m1" });
+    await stores.deliveries.add({
+      key: "1:run-delivery",
+      deliveryId: "run-delivery",
+      event: "issues",
+      action: "opened",
+      status: "pending",
+    });
+    await stores.runs.add({
+      chatId: "chat-of-run",
+      deliveryKey: "1:run-delivery",
+      deliveryId: "run-delivery",
+      owner: "octo",
+      repo: "app",
+      issueNumber: 7,
+      messageId: "m1",
+    });
   });
 
   afterAll(async () => {
@@ -61,13 +77,22 @@ describe("tool server", () => {
     });
     const answer = { status: response.status, body: (await response.json()) as Record<string, unknown> };
     // Every successful answer in these tests is what the tool's output schema (and so the document) says.
-    if (answer.status === 200) parseToolOutput(toolRegistry.find((t) => t.name === tool)!, answer.body);
+    if (answer.status === 200)
+      parseToolOutput(
+        toolRegistry.find((t) => t.name === tool)!,
+        answer.body,
+      );
     return answer;
   }
 
   describe("get_issue", () => {
     it("returns the issue with HTML comments and invisible characters removed", async () => {
-      const { status, body } = await call("get_issue", { owner: "octo", repo: "app", issue_number: 7, unknown_extra: "ignored" });
+      const { status, body } = await call("get_issue", {
+        owner: "octo",
+        repo: "app",
+        issue_number: 7,
+        unknown_extra: "ignored",
+      });
       expect(status).toBe(200);
       expect(body).toMatchObject({
         repository: "octo/app",
@@ -99,17 +124,38 @@ describe("tool server", () => {
     });
 
     it("answers 400 naming the field for bad input", async () => {
-      expect(await call("get_issue", { owner: "octo", repo: "app" })).toMatchObject({ status: 400, body: { detail: expect.stringMatching(/"issue_number" is required/) } });
-      expect(await call("get_issue", { owner: "octo", repo: "app", issue_number: "seven" })).toMatchObject({ status: 400, body: { detail: expect.stringMatching(/"issue_number" must be a whole number/) } });
-      expect(await call("get_issue", "{broken")).toMatchObject({ status: 400, body: { detail: expect.stringMatching(/not valid JSON/) } });
+      expect(await call("get_issue", { owner: "octo", repo: "app" })).toMatchObject({
+        status: 400,
+        body: { detail: expect.stringMatching(/"issue_number" is required/) },
+      });
+      expect(await call("get_issue", { owner: "octo", repo: "app", issue_number: "seven" })).toMatchObject({
+        status: 400,
+        body: { detail: expect.stringMatching(/"issue_number" must be a whole number/) },
+      });
+      expect(await call("get_issue", "{broken")).toMatchObject({
+        status: 400,
+        body: { detail: expect.stringMatching(/not valid JSON/) },
+      });
     });
 
     it("keeps a relay run inside its own repository", async () => {
-      const { status, body } = await call("get_issue", { owner: "octo", repo: "private", issue_number: 1 }, { "x-openwebui-chat-id": "chat-of-run" });
+      const { status, body } = await call(
+        "get_issue",
+        { owner: "octo", repo: "private", issue_number: 1 },
+        { "x-openwebui-chat-id": "chat-of-run" },
+      );
       expect(status).toBe(403);
       expect(body.detail).toMatch(/limited to octo\/app/);
       // The same read is fine for a person chatting (no run behind the chat).
-      expect((await call("get_issue", { owner: "octo", repo: "private", issue_number: 1 }, { "x-openwebui-chat-id": "a-users-chat" })).status).toBe(200);
+      expect(
+        (
+          await call(
+            "get_issue",
+            { owner: "octo", repo: "private", issue_number: 1 },
+            { "x-openwebui-chat-id": "a-users-chat" },
+          )
+        ).status,
+      ).toBe(200);
     });
 
     it("turns GitHub's failures into readable answers after retrying", async () => {
@@ -122,7 +168,11 @@ describe("tool server", () => {
 
   describe("post_issue_comment", () => {
     it("posts a person's comment as written and returns its id and link", async () => {
-      const { status, body } = await call("post_issue_comment", { owner: "octo", repo: "app", issue_number: 8, body: "Looks like a duplicate of #7." }, { "x-openwebui-user-name": "Ada%20L%C3%B6we", "x-openwebui-chat-id": "a-users-chat" });
+      const { status, body } = await call(
+        "post_issue_comment",
+        { owner: "octo", repo: "app", issue_number: 8, body: "Looks like a duplicate of #7." },
+        { "x-openwebui-user-name": "Ada%20L%C3%B6we", "x-openwebui-chat-id": "a-users-chat" },
+      );
       expect(status).toBe(200);
       const [comment] = github.comments("octo", "app", 8);
       expect(comment!.body).toMatch(/^Looks like a duplicate of #7\./);
@@ -131,7 +181,12 @@ describe("tool server", () => {
 
     it("refuses to comment without a chat id, since a relay run could not be told apart", async () => {
       const before = github.allComments().length;
-      const { status, body } = await call("post_issue_comment", { owner: "octo", repo: "app", issue_number: 8, body: "hi" });
+      const { status, body } = await call("post_issue_comment", {
+        owner: "octo",
+        repo: "app",
+        issue_number: 8,
+        body: "hi",
+      });
       expect(status).toBe(403);
       expect(body.detail).toMatch(/X-OpenWebUI-Chat-Id: \{\{CHAT_ID\}\}/);
       expect(github.allComments().length).toBe(before);
@@ -139,30 +194,64 @@ describe("tool server", () => {
 
     it("in a relay run, refuses another issue and says which one it may comment on", async () => {
       const before = github.allComments().length;
-      const other = await call("post_issue_comment", { owner: "octo", repo: "app", issue_number: 8, body: "hi" }, { "x-openwebui-chat-id": "chat-of-run" });
+      const other = await call(
+        "post_issue_comment",
+        { owner: "octo", repo: "app", issue_number: 8, body: "hi" },
+        { "x-openwebui-chat-id": "chat-of-run" },
+      );
       expect(other.status).toBe(403);
       expect(other.body.detail).toMatch(/may only comment on octo\/app#7.*issue_number 7/);
-      const otherRepo = await call("post_issue_comment", { owner: "octo", repo: "private", issue_number: 1, body: "hi" }, { "x-openwebui-chat-id": "chat-of-run" });
+      const otherRepo = await call(
+        "post_issue_comment",
+        { owner: "octo", repo: "private", issue_number: 1, body: "hi" },
+        { "x-openwebui-chat-id": "chat-of-run" },
+      );
       expect(otherRepo.status).toBe(403);
       expect(github.allComments().length).toBe(before);
     });
 
     it("in a relay run, posts one comment in the seed's format and edits it on a second call", async () => {
-      const first = await call("post_issue_comment", { owner: "octo", repo: "app", issue_number: 7, body: "First analysis." }, { "x-openwebui-chat-id": "chat-of-run" });
+      const first = await call(
+        "post_issue_comment",
+        { owner: "octo", repo: "app", issue_number: 7, body: "First analysis." },
+        { "x-openwebui-chat-id": "chat-of-run" },
+      );
       expect(first).toMatchObject({ status: 200, body: { updated: false } });
-      const second = await call("post_issue_comment", { owner: "octo", repo: "app", issue_number: 7, body: "Better analysis." }, { "x-openwebui-chat-id": "chat-of-run" });
+      const second = await call(
+        "post_issue_comment",
+        { owner: "octo", repo: "app", issue_number: 7, body: "Better analysis." },
+        { "x-openwebui-chat-id": "chat-of-run" },
+      );
       expect(second).toMatchObject({ status: 200, body: { id: first.body.id, updated: true } });
       const comments = github.comments("octo", "app", 7);
       expect(comments).toHaveLength(1);
-      expect(comments[0]!.body).toBe("🤖 **AI Analysis**\n\nBetter analysis.\n\n---\n*Generated by Open WebUI AI Assistant*\n<!-- openwebui-github:delivery=run-delivery -->");
+      expect(comments[0]!.body).toBe(
+        "🤖 **AI Analysis**\n\nBetter analysis.\n\n---\n*Generated by Open WebUI AI Assistant*\n<!-- openwebui-github:delivery=run-delivery -->",
+      );
       expect((await stores.runs.get("chat-of-run"))?.commentUrl).toBe(comments[0]!.html_url);
     });
 
     it("answers 403 explaining the token lacks permission when GitHub refuses the write", async () => {
-      const readOnly = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_read_only_token", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" };
-      const limited = await startToolServerFor(readOnly, stores, { github: { pacing: { writeMs: 5, notificationMs: 5 } } });
+      const readOnly = {
+        TOOL_SERVER_PORT: "0",
+        TOOL_SERVER_API_KEY: apiKey,
+        GITHUB_TOKEN: "ghp_read_only_token",
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOS: "octo/app",
+      };
+      const limited = await startToolServerFor(readOnly, stores, {
+        github: { pacing: { writeMs: 5, notificationMs: 5 } },
+      });
       try {
-        const response = await fetch(`${limited.url}/post_issue_comment`, { method: "POST", body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 8, body: "x" }), headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, "x-openwebui-chat-id": "a-users-chat" } });
+        const response = await fetch(`${limited.url}/post_issue_comment`, {
+          method: "POST",
+          body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 8, body: "x" }),
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer ${apiKey}`,
+            "x-openwebui-chat-id": "a-users-chat",
+          },
+        });
         expect(response.status).toBe(403);
         expect(((await response.json()) as { detail: string }).detail).toMatch(/token lacks permission/);
       } finally {
@@ -174,13 +263,28 @@ describe("tool server", () => {
   it("reads a relay run's record from the store once per tool call (a Redis round trip each)", async () => {
     const reads: string[] = [];
     // The same stores, counting their run lookups.
-    const counting = { ...stores, runs: { ...stores.runs, get: (chatId: string) => (reads.push(chatId), stores.runs.get(chatId)) } };
-    const env = { TOOL_SERVER_PORT: "0", TOOL_SERVER_API_KEY: apiKey, GITHUB_TOKEN: "ghp_standin_token_0123456789", GITHUB_API_URL: github.url, GITHUB_REPOS: "octo/app" };
-    const counted = await startToolServerFor(env, counting, { github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } } });
+    const counting = {
+      ...stores,
+      runs: { ...stores.runs, get: (chatId: string) => (reads.push(chatId), stores.runs.get(chatId)) },
+    };
+    const env = {
+      TOOL_SERVER_PORT: "0",
+      TOOL_SERVER_API_KEY: apiKey,
+      GITHUB_TOKEN: "ghp_standin_token_0123456789",
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOS: "octo/app",
+    };
+    const counted = await startToolServerFor(env, counting, {
+      github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } },
+    });
     try {
       const response = await fetch(`${counted.url}/get_issue`, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, "x-openwebui-chat-id": "chat-of-run" },
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${apiKey}`,
+          "x-openwebui-chat-id": "chat-of-run",
+        },
         body: JSON.stringify({ owner: "octo", repo: "private", issue_number: 1 }),
       });
       // The run's scope still applies: the one lookup is the one the check used.

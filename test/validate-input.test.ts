@@ -6,7 +6,12 @@ describe("tool input validation", () => {
   const fields = postIssueComment.input;
 
   it("accepts a valid call, ignores unknown fields, and takes a numeric string as issue_number", () => {
-    expect(validateInput(fields, { owner: "octo", repo: "app", issue_number: "7", body: "hi", extra: true })).toEqual({ owner: "octo", repo: "app", issue_number: 7, body: "hi" });
+    expect(validateInput(fields, { owner: "octo", repo: "app", issue_number: "7", body: "hi", extra: true })).toEqual({
+      owner: "octo",
+      repo: "app",
+      issue_number: 7,
+      body: "hi",
+    });
   });
 
   it.each([

@@ -15,7 +15,16 @@ describe("GitHub's documented signature test vector", () => {
     expect(await verify("Hello, World!", expected)).toBe(true);
     expect(await verify("Hello, World?", expected)).toBe(false);
     expect(await createSignatureVerifier("another secret")("Hello, World!", expected)).toBe(false);
-    for (const header of [undefined, "", "sha256=", expected.slice(0, -1), expected + "0", expected.replace("sha256=", "sha1="), expected.slice(0, -1) + "g", expected.toUpperCase()]) {
+    for (const header of [
+      undefined,
+      "",
+      "sha256=",
+      expected.slice(0, -1),
+      expected + "0",
+      expected.replace("sha256=", "sha1="),
+      expected.slice(0, -1) + "g",
+      expected.toUpperCase(),
+    ]) {
       expect(await verify("Hello, World!", header)).toBe(false);
     }
   });

@@ -57,20 +57,29 @@ export function createToolServer(options: ToolServerOptions) {
   app.get("/openapi.json", (_req, res) => {
     res.type("application/json").send(documentJson);
   });
-  const auth = requireBearer(options.apiKey, "Missing or wrong bearer key. Set the tool server connection's key in Open WebUI to TOOL_SERVER_API_KEY.");
+  const auth = requireBearer(
+    options.apiKey,
+    "Missing or wrong bearer key. Set the tool server connection's key in Open WebUI to TOOL_SERVER_API_KEY.",
+  );
   const json = express.json({ limit: "256kb", strict: false });
   for (const tool of options.tools) {
     // Counted as answered, refusals included: a wrong key or a refused write is what an operator looks for.
     const counted: RequestHandler = (_req, res, next) => {
       const started = process.hrtime.bigint();
-      res.on("finish", () => options.metrics?.toolCall(tool.name, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+      res.on("finish", () =>
+        options.metrics?.toolCall(tool.name, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9),
+      );
       next();
     };
     app.post(`/${tool.name}`, counted, auth, json, async (req, res) => {
       const input = validateInput(tool.input, req.body);
       const chatId = headerValue(req.get(chatIdHeader));
       // A relay run's calls carry its delivery id, so the delivery's lines read in one search; the tool reuses the lookup.
-      const call: CallContext = { chatId, userName: headerValue(req.get(userNameHeader)), run: chatId ? await deps.runs.get(chatId) : undefined };
+      const call: CallContext = {
+        chatId,
+        userName: headerValue(req.get(userNameHeader)),
+        run: chatId ? await deps.runs.get(chatId) : undefined,
+      };
       deps.logger.info("tool call", { tool: tool.name, deliveryId: call.run?.deliveryId, chatId, user: call.userName });
       const result = await tool.handler(input, call, deps);
       res.json(result);

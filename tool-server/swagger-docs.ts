@@ -6,7 +6,9 @@ import { escapeHtml } from "../lib/escape-html.ts";
 // Swagger UI from the installed package, never a CDN: the tool server often runs where browsers
 // reach nothing else, and a CDN script would run with the API key typed into Authorize.
 const distDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
-const assets = new Map(["swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png"].map((name) => [name, join(distDir, name)]));
+const assets = new Map(
+  ["swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png"].map((name) => [name, join(distDir, name)]),
+);
 
 // Relative addresses throughout, so the page also works behind a proxy that adds a path prefix.
 // No validator (it would send the document to swagger.io) and no stored key.
@@ -25,7 +27,8 @@ const initScript = `window.addEventListener("load", function () {
 
 // Swagger UI 5 runs under this without any violation (the browser test checks): no inline script or
 // style, no eval, icons as data: images, and it fetches only from here (the document, and calls made with "Try it out").
-const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const csp =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 const headers: RequestHandler = (_req, res, next) => {
   res.set({ "Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer" });

@@ -5,7 +5,8 @@ type Issue = z.core.$ZodIssue;
 
 function valueAt(body: Record<string, unknown>, path: readonly PropertyKey[]): unknown {
   let value: unknown = body;
-  for (const key of path) value = typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    value = typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   return value;
 }
 
@@ -19,10 +20,13 @@ function explain(issue: Issue, value: unknown, description: string): string {
   if (value === undefined) return `${field} is required: ${description}`;
   switch (issue.code) {
     case "invalid_type":
-      if (issue.expected === "int" || issue.expected === "number") return `${field} must be a whole number, got ${JSON.stringify(value)?.slice(0, 100)}.`;
+      if (issue.expected === "int" || issue.expected === "number")
+        return `${field} must be a whole number, got ${JSON.stringify(value)?.slice(0, 100)}.`;
       return `${field} must be a ${issue.expected}, got ${kindOf(value)}.`;
     case "too_small":
-      return issue.origin === "string" ? `${field} must have at least ${issue.minimum} characters.` : `${field} must be at least ${issue.minimum}.`;
+      return issue.origin === "string"
+        ? `${field} must have at least ${issue.minimum} characters.`
+        : `${field} must be at least ${issue.minimum}.`;
     case "too_big":
       if (issue.origin !== "string") return `${field} must be at most ${issue.maximum}.`;
       return `${field} is too long (${(value as string).length} characters, at most ${issue.maximum}). Shorten it and call again.`;

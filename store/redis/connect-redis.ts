@@ -23,7 +23,10 @@ async function waitUntilReady(redis: Redis, url: string, timeoutMs: number): Pro
       } catch (error) {
         lastError = (error as Error).message;
       }
-      if (Date.now() > deadline) throw new Error(`cannot reach Redis at ${redactRedisUrl(url)} within ${Math.round(timeoutMs / 1000)} s: ${connectionError ?? lastError}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `cannot reach Redis at ${redactRedisUrl(url)} within ${Math.round(timeoutMs / 1000)} s: ${connectionError ?? lastError}`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {

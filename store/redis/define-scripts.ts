@@ -25,7 +25,12 @@ export interface RunScript {
  * script itself only when Redis answers NOSCRIPT) and answers a caller that
  * passes the prefix and the time first.
  */
-export function defineScripts(redis: Redis, prefix: string, now: () => number, scripts: Record<string, string>): RunScript {
+export function defineScripts(
+  redis: Redis,
+  prefix: string,
+  now: () => number,
+  scripts: Record<string, string>,
+): RunScript {
   for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { numberOfKeys: 0, lua: prelude + lua });
   const commands = redis as unknown as Record<string, (...args: Array<string | number>) => Promise<unknown>>;
   const at = (time: number, name: string, ...args: Array<string | number>) => {

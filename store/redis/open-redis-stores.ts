@@ -31,7 +31,10 @@ export interface RedisPersistence {
 /** Redis's AOF settings, or null when the server refuses CONFIG GET (managed services). */
 async function readPersistence(redis: Redis): Promise<RedisPersistence | null> {
   try {
-    const [appendonly, appendfsync] = await Promise.all([redis.config("GET", "appendonly"), redis.config("GET", "appendfsync")]);
+    const [appendonly, appendfsync] = await Promise.all([
+      redis.config("GET", "appendonly"),
+      redis.config("GET", "appendfsync"),
+    ]);
     return { appendonly: String((appendonly as string[])[1]), appendfsync: String((appendfsync as string[])[1]) };
   } catch {
     return null;
@@ -39,7 +42,10 @@ async function readPersistence(redis: Redis): Promise<RedisPersistence | null> {
 }
 
 /** Everything the relay keeps, over one connection. */
-export async function openRedisRelayStores(config: RedisConfig, options: { now?: () => number } = {}): Promise<RelayStores & { persistence: RedisPersistence | null }> {
+export async function openRedisRelayStores(
+  config: RedisConfig,
+  options: { now?: () => number } = {},
+): Promise<RelayStores & { persistence: RedisPersistence | null }> {
   const now = options.now ?? Date.now;
   const redis = await connectRedis(config);
   const run = defineScripts(redis, config.prefix, now, { ...deliveryScripts, ...coordinationScripts });
@@ -54,7 +60,10 @@ export async function openRedisRelayStores(config: RedisConfig, options: { now?:
 }
 
 /** What the tool server uses: runs and coordination, over one plain connection. */
-export async function openRedisToolServerStores(config: RedisConfig, options: { now?: () => number } = {}): Promise<ToolServerStores> {
+export async function openRedisToolServerStores(
+  config: RedisConfig,
+  options: { now?: () => number } = {},
+): Promise<ToolServerStores> {
   const now = options.now ?? Date.now;
   const redis = await connectRedis(config);
   const run = defineScripts(redis, config.prefix, now, coordinationScripts);

@@ -19,7 +19,8 @@ export function createRedisDeliveryLog(redis: Redis, prefix: string, run: RunScr
   const one = (reply: unknown) => (reply ? toDelivery(pairsToFields(reply)) : undefined);
   return {
     async add(delivery) {
-      if (delivery.status !== "pending" && delivery.status !== "ignored") throw new Error(`a new delivery is pending or ignored, not "${String(delivery.status)}"`);
+      if (delivery.status !== "pending" && delivery.status !== "ignored")
+        throw new Error(`a new delivery is pending or ignored, not "${String(delivery.status)}"`);
       // One round trip: the script checks the key, writes the record, queues it and indexes it.
       const stored = await run("add", delivery.key, delivery.deliveryId, delivery.status, ...fieldsOf(delivery));
       return { inserted: stored === 1 };
@@ -31,14 +32,18 @@ export function createRedisDeliveryLog(redis: Redis, prefix: string, run: RunScr
       return one(await run("findByGuid", deliveryId));
     },
     async list(filter) {
-      if (filter.status !== undefined && !deliveryStatuses.includes(filter.status)) throw new Error(`no delivery status "${String(filter.status)}"`);
+      if (filter.status !== undefined && !deliveryStatuses.includes(filter.status))
+        throw new Error(`no delivery status "${String(filter.status)}"`);
       if (filter.limit < 1) return [];
       const replies = (await run("list", filter.status ?? "", Math.floor(filter.limit))) as unknown[];
       return replies.map(one).filter((d) => d !== undefined);
     },
     async counts() {
       const found = (await run("counts", ...deliveryStatuses)) as number[];
-      return Object.fromEntries(deliveryStatuses.map((status, i) => [status, Number(found[i])])) as Record<DeliveryStatus, number>;
+      return Object.fromEntries(deliveryStatuses.map((status, i) => [status, Number(found[i])])) as Record<
+        DeliveryStatus,
+        number
+      >;
     },
     async replay(key) {
       return one(await run("replay", key));

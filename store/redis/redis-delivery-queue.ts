@@ -16,7 +16,8 @@ interface LeaseEnd {
 const outcomeStatuses: ReadonlySet<string> = new Set(["done", "failed", "ignored", "dead"]);
 
 function finishing(outcome: DeliveryOutcome, t: number): LeaseEnd {
-  if (!outcomeStatuses.has(outcome.status)) throw new Error(`a delivery finishes done, failed, ignored or dead, not "${String(outcome.status)}"`);
+  if (!outcomeStatuses.has(outcome.status))
+    throw new Error(`a delivery finishes done, failed, ignored or dead, not "${String(outcome.status)}"`);
   const set: Array<string | number> = ["updatedAt", t, "finishedAt", t];
   const remove = ["nextAttemptAt"];
   if (outcome.reason !== undefined) set.push("reason", outcome.reason);
@@ -33,7 +34,15 @@ function finishing(outcome: DeliveryOutcome, t: number): LeaseEnd {
 export function createRedisDeliveryQueue(run: RunScript, now: () => number): DeliveryQueue {
   async function end(lease: Lease, how: LeaseEnd): Promise<boolean> {
     const remove = how.remove ?? [];
-    const args = [how.status, how.queue, how.dueAt ?? "", how.takeBackAttempt ? "-1" : "0", remove.length, ...remove, ...how.set];
+    const args = [
+      how.status,
+      how.queue,
+      how.dueAt ?? "",
+      how.takeBackAttempt ? "-1" : "0",
+      remove.length,
+      ...remove,
+      ...how.set,
+    ];
     return (await run("endLease", lease.key, lease.token, ...args)) === 1;
   }
   return {
@@ -50,10 +59,21 @@ export function createRedisDeliveryQueue(run: RunScript, now: () => number): Del
       return end(lease, finishing(outcome, now()));
     },
     retry(lease, next) {
-      return end(lease, { status: "pending", queue: "delayed", dueAt: next.at, set: ["lastError", next.error, "nextAttemptAt", next.at, "updatedAt", now()] });
+      return end(lease, {
+        status: "pending",
+        queue: "delayed",
+        dueAt: next.at,
+        set: ["lastError", next.error, "nextAttemptAt", next.at, "updatedAt", now()],
+      });
     },
     defer(lease, at) {
-      return end(lease, { status: "pending", queue: "delayed", dueAt: at, takeBackAttempt: true, set: ["nextAttemptAt", at, "updatedAt", now()] });
+      return end(lease, {
+        status: "pending",
+        queue: "delayed",
+        dueAt: at,
+        takeBackAttempt: true,
+        set: ["nextAttemptAt", at, "updatedAt", now()],
+      });
     },
     release(lease) {
       return end(lease, { status: "pending", queue: "ready", set: ["updatedAt", now()] });

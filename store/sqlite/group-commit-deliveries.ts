@@ -20,7 +20,10 @@ const checkpointEveryBytes = 256 * 1024;
  * (on close). (Committing on a worker thread of its own was measured too: no
  * faster here, see the README.)
  */
-export function groupCommitDeliveries(database: SqliteDatabase, options: { now: () => number; checkpoint?: () => void }) {
+export function groupCommitDeliveries(
+  database: SqliteDatabase,
+  options: { now: () => number; checkpoint?: () => void },
+) {
   const insertRows = createDeliveryInserter(database.db);
   let batch: Pending[] = [];
   let loggedSinceCheckpoint = 0;
@@ -31,7 +34,12 @@ export function groupCommitDeliveries(database: SqliteDatabase, options: { now: 
     if (items.length === 0) return;
     let results: InsertResult[];
     try {
-      results = database.durably(() => insertRows(items.map((item) => item.delivery), options.now()));
+      results = database.durably(() =>
+        insertRows(
+          items.map((item) => item.delivery),
+          options.now(),
+        ),
+      );
     } catch (error) {
       for (const item of items) item.reject(error);
       return;

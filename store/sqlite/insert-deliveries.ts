@@ -12,7 +12,9 @@ export type InsertResult = boolean | { error: string };
  * hold this thread longer: the whole batch fails then, and nothing of it is
  * acknowledged. Used by the group commit (group-commit-deliveries.ts).
  */
-export function createDeliveryInserter(db: Database.Database): (deliveries: readonly NewDelivery[], now: number) => InsertResult[] {
+export function createDeliveryInserter(
+  db: Database.Database,
+): (deliveries: readonly NewDelivery[], now: number) => InsertResult[] {
   const insert = db.prepare(
     `INSERT INTO deliveries (key, delivery_id, event, action, status, reason, repository, issue_number, payload, received_at, updated_at)
      VALUES (@key, @deliveryId, @event, @action, @status, @reason, @repository, @issueNumber, @payload, @now, @now)
@@ -59,5 +61,8 @@ export function createDeliveryInserter(db: Database.Database): (deliveries: read
 }
 
 function isConstraintError(error: unknown): boolean {
-  return typeof (error as { code?: unknown } | null)?.code === "string" && (error as { code: string }).code.startsWith("SQLITE_CONSTRAINT");
+  return (
+    typeof (error as { code?: unknown } | null)?.code === "string" &&
+    (error as { code: string }).code.startsWith("SQLITE_CONSTRAINT")
+  );
 }

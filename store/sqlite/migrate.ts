@@ -71,7 +71,9 @@ export function migrate(db: Database.Database, target = schemaVersion) {
   db.transaction(() => {
     const current = db.pragma("user_version", { simple: true }) as number;
     if (current > schemaVersion) {
-      throw new Error(`The store at ${db.name} has schema version ${current}, newer than this code knows (${schemaVersion}). Upgrade openwebui-github.`);
+      throw new Error(
+        `The store at ${db.name} has schema version ${current}, newer than this code knows (${schemaVersion}). Upgrade openwebui-github.`,
+      );
     }
     for (let version = current; version < target; version++) {
       db.exec(migrations[version]!);

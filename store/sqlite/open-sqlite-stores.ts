@@ -32,12 +32,17 @@ export async function openSqliteRelayStores(options: SqliteStoreOptions): Promis
         intervalMs: 100,
         fallback: (error) => {
           if (db.open) db.pragma("wal_autocheckpoint = 1000");
-          process.emitWarning(`The store's checkpoint thread stopped (${error}); SQLite checkpoints in its commits again.`);
+          process.emitWarning(
+            `The store's checkpoint thread stopped (${error}); SQLite checkpoints in its commits again.`,
+          );
         },
       })
     : undefined;
   if (checkpointer) db.pragma("wal_autocheckpoint = 0");
-  const inserts = groupCommitDeliveries(database, { now, ...(checkpointer ? { checkpoint: () => checkpointer.committed() } : {}) });
+  const inserts = groupCommitDeliveries(database, {
+    now,
+    ...(checkpointer ? { checkpoint: () => checkpointer.committed() } : {}),
+  });
   return {
     deliveries: createSqliteDeliveryLog(database, { now, add: inserts.add }),
     queue: createSqliteDeliveryQueue(db, { now }),

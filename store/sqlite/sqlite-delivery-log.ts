@@ -3,11 +3,18 @@ import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { toDelivery, type DeliveryRow } from "./sqlite-rows.ts";
 
 /** The delivery log on SQLite; `add` is the group commit's (group-commit-deliveries.ts). */
-export function createSqliteDeliveryLog(database: SqliteDatabase, options: { now: () => number; add: (delivery: NewDelivery) => Promise<{ inserted: boolean }> }): DeliveryLog {
+export function createSqliteDeliveryLog(
+  database: SqliteDatabase,
+  options: { now: () => number; add: (delivery: NewDelivery) => Promise<{ inserted: boolean }> },
+): DeliveryLog {
   const { db } = database;
   const selectOne = db.prepare(`SELECT * FROM deliveries WHERE key = ?`);
-  const selectByDeliveryId = db.prepare(`SELECT * FROM deliveries WHERE delivery_id = ? ORDER BY received_at DESC, rowid DESC LIMIT 1`);
-  const list = db.prepare(`SELECT * FROM deliveries WHERE (@status IS NULL OR status = @status) ORDER BY received_at DESC, rowid DESC LIMIT @limit`);
+  const selectByDeliveryId = db.prepare(
+    `SELECT * FROM deliveries WHERE delivery_id = ? ORDER BY received_at DESC, rowid DESC LIMIT 1`,
+  );
+  const list = db.prepare(
+    `SELECT * FROM deliveries WHERE (@status IS NULL OR status = @status) ORDER BY received_at DESC, rowid DESC LIMIT @limit`,
+  );
   // Kept by triggers as rows change (see migrate.ts).
   const counts = db.prepare(`SELECT status, n FROM delivery_counts`);
   const replay = db.prepare(
@@ -29,7 +36,14 @@ export function createSqliteDeliveryLog(database: SqliteDatabase, options: { now
       return (list.all({ status: filter.status ?? null, limit: filter.limit }) as DeliveryRow[]).map(toDelivery);
     },
     async counts() {
-      const result: Record<DeliveryStatus, number> = { pending: 0, running: 0, done: 0, failed: 0, ignored: 0, dead: 0 };
+      const result: Record<DeliveryStatus, number> = {
+        pending: 0,
+        running: 0,
+        done: 0,
+        failed: 0,
+        ignored: 0,
+        dead: 0,
+      };
       for (const row of counts.all() as Array<{ status: DeliveryStatus; n: number }>) result[row.status] = row.n;
       return result;
     },

@@ -49,7 +49,14 @@ export function createSqliteDeliveryQueue(db: Database.Database, options: { now:
       return renew.run({ ...params, leaseUntil: params.now + leaseMs }).changes === 1;
     },
     async finish(lease, outcome) {
-      return finish.run({ ...byLease(lease), status: outcome.status, reason: outcome.reason ?? null, commentUrl: outcome.commentUrl ?? null }).changes === 1;
+      return (
+        finish.run({
+          ...byLease(lease),
+          status: outcome.status,
+          reason: outcome.reason ?? null,
+          commentUrl: outcome.commentUrl ?? null,
+        }).changes === 1
+      );
     },
     async retry(lease, next) {
       return retry.run({ ...byLease(lease), error: next.error, at: next.at }).changes === 1;

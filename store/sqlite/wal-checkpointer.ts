@@ -49,7 +49,12 @@ export function startWalCheckpointer(options: { file: string; intervalMs: number
   const signal = new Int32Array(shared);
   const worker = new Worker(threadCode, {
     eval: true,
-    workerData: { file: options.file, intervalMs: options.intervalMs, signal: shared, sqliteModule: createRequire(import.meta.url).resolve("better-sqlite3") },
+    workerData: {
+      file: options.file,
+      intervalMs: options.intervalMs,
+      signal: shared,
+      sqliteModule: createRequire(import.meta.url).resolve("better-sqlite3"),
+    },
   });
   worker.unref();
   let failed = false;

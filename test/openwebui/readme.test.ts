@@ -17,10 +17,18 @@ function shellBlocks(markdown: string): string[] {
 
 /** A shell script's lines, without comments and blank lines. */
 function scriptCommands(script: string): string[] {
-  return script.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  return script
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
 }
 
-function run(command: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string }> {
+function run(
+  command: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
     // Its own process group, so a run past its deadline is stopped whole (npm, tsx, Open WebUI).
     const child = spawn("bash", ["-c", command], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -64,7 +72,9 @@ describe("the README's quick start", () => {
       execFileSync("git", ["clone", "--quiet", root, clone]);
       execFileSync("git", ["checkout", "--quiet", "--detach", head], { cwd: clone });
       // A person's shell: none of vitest's variables; DEMO_ONCE=1 is the demo's documented once mode.
-      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_ENV"));
+      const env = Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_ENV"),
+      );
       const { code, output } = await run(blocks[0]!, clone, { ...env, DEMO_ONCE: "1" }, demoTimeoutMs - 60_000);
       const tail = output.split("\n").slice(-60).join("\n");
       expect(code, tail).toBe(0);

@@ -25,7 +25,10 @@ describe.each(contractBackends())("the $name coordination", (backend) => {
   it("waits for the tightest of several limits", async () => {
     let now = 0;
     const { coordination } = await open(() => now);
-    const limits = [{ max: 3, windowMs: 1_000 }, { max: 4, windowMs: 10_000 }];
+    const limits = [
+      { max: 3, windowMs: 1_000 },
+      { max: 4, windowMs: 10_000 },
+    ];
     for (let i = 0; i < 3; i++) expect(await coordination.reserveWrite(limits)).toEqual({ ok: true });
     // Per second: the first of three frees at 1,200 ms.
     expect(await coordination.reserveWrite(limits)).toEqual({ ok: false, retryInMs: 1_201 });
@@ -39,7 +42,9 @@ describe.each(contractBackends())("the $name coordination", (backend) => {
   it("gives no more slots than the budget to many processes asking at once", async () => {
     const stores = [await open(() => 50_000), await open(() => 50_000), await open(() => 50_000)];
     const limits = [{ max: 5, windowMs: 60_000 }];
-    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => stores[i % 3]!.coordination.reserveWrite(limits)));
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => stores[i % 3]!.coordination.reserveWrite(limits)),
+    );
     expect(answers.filter((a) => a.ok)).toHaveLength(5);
   });
 

@@ -6,18 +6,49 @@ describe.each(contractBackends())("the $name delivery log", (backend) => {
 
   it("stores a delivery once per key, with every field, and finds it by key and by GUID", async () => {
     const { deliveries } = await open();
-    expect(await deliveries.add(delivery("h:1", { deliveryId: "g1", repository: "o/r", issueNumber: 7 }))).toEqual({ inserted: true });
+    expect(await deliveries.add(delivery("h:1", { deliveryId: "g1", repository: "o/r", issueNumber: 7 }))).toEqual({
+      inserted: true,
+    });
     expect(await deliveries.add(delivery("h:1", { deliveryId: "g1" }))).toEqual({ inserted: false });
     // Another process sees it, and its duplicate is a duplicate too.
     const other = (await open()).deliveries;
     expect(await other.add(delivery("h:1", { deliveryId: "g1" }))).toEqual({ inserted: false });
     expect(await other.get("h:1")).toMatchObject({
-      key: "h:1", deliveryId: "g1", event: "issues", action: "opened", status: "pending", reason: null, repository: "o/r", issueNumber: 7,
-      payload: '{"n":"h:1"}', attempts: 0, chatId: null, commentUrl: null, lastError: null, nextAttemptAt: null, startedAt: null, finishedAt: null,
+      key: "h:1",
+      deliveryId: "g1",
+      event: "issues",
+      action: "opened",
+      status: "pending",
+      reason: null,
+      repository: "o/r",
+      issueNumber: 7,
+      payload: '{"n":"h:1"}',
+      attempts: 0,
+      chatId: null,
+      commentUrl: null,
+      lastError: null,
+      nextAttemptAt: null,
+      startedAt: null,
+      finishedAt: null,
     });
     expect(await deliveries.get("nope")).toBeUndefined();
-    await deliveries.add({ key: "h:2", deliveryId: "g2", event: "push", action: null, status: "ignored", reason: "not an issue" });
-    expect(await deliveries.findByDeliveryId("g2")).toMatchObject({ key: "h:2", status: "ignored", action: null, reason: "not an issue", payload: null, repository: null, issueNumber: null });
+    await deliveries.add({
+      key: "h:2",
+      deliveryId: "g2",
+      event: "push",
+      action: null,
+      status: "ignored",
+      reason: "not an issue",
+    });
+    expect(await deliveries.findByDeliveryId("g2")).toMatchObject({
+      key: "h:2",
+      status: "ignored",
+      action: null,
+      reason: "not an issue",
+      payload: null,
+      repository: null,
+      issueNumber: null,
+    });
     expect(await deliveries.findByDeliveryId("missing")).toBeUndefined();
   });
 
@@ -35,7 +66,11 @@ describe.each(contractBackends())("the $name delivery log", (backend) => {
     for (let round = 0; round < 3; round++) {
       const key = `race-${round}`;
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => stores[i % 2]!.deliveries.add(i % 3 ? delivery(key) : { key, deliveryId: key, event: "push", action: null, status: "ignored" })),
+        Array.from({ length: 20 }, (_, i) =>
+          stores[i % 2]!.deliveries.add(
+            i % 3 ? delivery(key) : { key, deliveryId: key, event: "push", action: null, status: "ignored" },
+          ),
+        ),
       );
       expect(results.filter((r) => r.inserted)).toHaveLength(1);
       // The one stored is what its winner added.
@@ -100,7 +135,14 @@ describe.each(contractBackends())("the $name delivery log", (backend) => {
     expect(await deliveries.replay("missing")).toBeUndefined();
     // A GUID is not a key: callers holding one look the key up first.
     expect(await deliveries.replay("g")).toBeUndefined();
-    expect(await deliveries.replay("h:dead")).toMatchObject({ key: "h:dead", status: "pending", attempts: 0, reason: null, nextAttemptAt: null, lastError: "gave up after 1 attempts: 502" });
+    expect(await deliveries.replay("h:dead")).toMatchObject({
+      key: "h:dead",
+      status: "pending",
+      attempts: 0,
+      reason: null,
+      nextAttemptAt: null,
+      lastError: "gave up after 1 attempts: 502",
+    });
     expect(await deliveries.replay("h:dead")).toBeUndefined();
     expect(await deliveries.get("h:done")).toMatchObject({ status: "done" });
     const replayed = (await queue.claim(60_000))!;

@@ -15,11 +15,22 @@ describe.each(contractBackends())("the $name delivery queue", (backend) => {
     await deliveries.add(delivery("b"));
     await deliveries.add({ key: "c", deliveryId: "c", event: "push", action: null, status: "ignored" });
     const a = await queue.claim(100);
-    expect(a).toMatchObject({ delivery: { key: "a", status: "running", attempts: 1, startedAt: 1_001 }, lease: { key: "a" } });
+    expect(a).toMatchObject({
+      delivery: { key: "a", status: "running", attempts: 1, startedAt: 1_001 },
+      lease: { key: "a" },
+    });
     expect((await queue.claim(60_000))?.delivery.key).toBe("b");
     expect(await queue.claim(100)).toBeUndefined();
-    expect(await queue.finish(a!.lease, { status: "done", reason: "commented", commentUrl: "https://github.com/x" })).toBe(true);
-    expect(await deliveries.get("a")).toMatchObject({ status: "done", reason: "commented", commentUrl: "https://github.com/x", lastError: null, nextAttemptAt: null });
+    expect(
+      await queue.finish(a!.lease, { status: "done", reason: "commented", commentUrl: "https://github.com/x" }),
+    ).toBe(true);
+    expect(await deliveries.get("a")).toMatchObject({
+      status: "done",
+      reason: "commented",
+      commentUrl: "https://github.com/x",
+      lastError: null,
+      nextAttemptAt: null,
+    });
     expect(await deliveries.counts()).toEqual({ pending: 0, running: 1, done: 1, failed: 0, ignored: 1, dead: 0 });
   });
 
@@ -39,7 +50,12 @@ describe.each(contractBackends())("the $name delivery queue", (backend) => {
     await deliveries.add(delivery("r"));
     const first = (await queue.claim(60_000))!;
     expect(await queue.retry(first.lease, { error: "Open WebUI answered 502", at: 6_000 })).toBe(true);
-    expect(await deliveries.get("r")).toMatchObject({ status: "pending", attempts: 1, lastError: "Open WebUI answered 502", nextAttemptAt: 6_000 });
+    expect(await deliveries.get("r")).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastError: "Open WebUI answered 502",
+      nextAttemptAt: 6_000,
+    });
     expect(await queue.claim(60_000)).toBeUndefined();
     now = 6_000;
     const second = (await queue.claim(60_000))!;
@@ -59,7 +75,11 @@ describe.each(contractBackends())("the $name delivery queue", (backend) => {
     // Nothing goes through a lease once its delivery is finished.
     expect(await queue.release(fourth.lease)).toBe(false);
     expect(await queue.retry(fourth.lease, { error: "late", at: 0 })).toBe(false);
-    expect(await deliveries.get("r")).toMatchObject({ status: "failed", reason: "issue gone", lastError: "issue gone" });
+    expect(await deliveries.get("r")).toMatchObject({
+      status: "failed",
+      reason: "issue gone",
+      lastError: "issue gone",
+    });
   });
 
   it("lets anyone claim a delivery whose lease lapsed, and then ignores the old holder", async () => {
@@ -139,13 +159,29 @@ describe.each(contractBackends())("the $name delivery queue", (backend) => {
     }
     let ran = 0;
     const worker = createWorker({
-      queue: stores.queue, coordination: stores.coordination, process: async () => (ran++, { status: "done" }),
-      concurrency: 1, leaseMs: 60_000, pollIntervalMs: 50, maxAttempts: 2, retry: { baseMs: 10, maxMs: 10 }, writeLimits: [], logger: silentLogger,
+      queue: stores.queue,
+      coordination: stores.coordination,
+      process: async () => (ran++, { status: "done" }),
+      concurrency: 1,
+      leaseMs: 60_000,
+      pollIntervalMs: 50,
+      maxAttempts: 2,
+      retry: { baseMs: 10, maxMs: 10 },
+      writeLimits: [],
+      logger: silentLogger,
     });
     worker.start();
-    await waitFor(async () => (await stores.deliveries.get("k"))?.status === "dead", "the delivery to be dead-lettered", 5_000);
+    await waitFor(
+      async () => (await stores.deliveries.get("k"))?.status === "dead",
+      "the delivery to be dead-lettered",
+      5_000,
+    );
     await worker.stop();
-    expect(await stores.deliveries.get("k")).toMatchObject({ status: "dead", attempts: 3, reason: expect.stringMatching(/gave up after 2 attempts/) });
+    expect(await stores.deliveries.get("k")).toMatchObject({
+      status: "dead",
+      attempts: 3,
+      reason: expect.stringMatching(/gave up after 2 attempts/),
+    });
     expect(ran).toBe(0);
   });
 });

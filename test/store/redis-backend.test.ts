@@ -17,13 +17,33 @@ afterAll(async () => {
   await server?.close();
 });
 
-const delivery = (key: string, extra: Partial<NewDelivery> = {}): NewDelivery => ({ key, deliveryId: key, event: "issues", action: "opened", status: "pending", payload: `{"n":"${key}"}`, ...extra });
+const delivery = (key: string, extra: Partial<NewDelivery> = {}): NewDelivery => ({
+  key,
+  deliveryId: key,
+  event: "issues",
+  action: "opened",
+  status: "pending",
+  payload: `{"n":"${key}"}`,
+  ...extra,
+});
 
 describe.skipIf(!withRedis)("the Redis backend", () => {
   const opened: Array<{ close(): Promise<void> }> = [];
-  const configFor = (prefix = `test-${randomUUID()}`): RedisConfig => ({ url: server!.url, prefix, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 });
+  const configFor = (prefix = `test-${randomUUID()}`): RedisConfig => ({
+    url: server!.url,
+    prefix,
+    connectTimeoutMs: 5_000,
+    commandTimeoutMs: 5_000,
+  });
   const track = <T extends { close(): Promise<void> }>(stores: T) => (opened.push(stores), stores);
-  const admin = () => track(Object.assign(new Redis(server!.url), { close: async function (this: Redis) { await this.quit(); } }));
+  const admin = () =>
+    track(
+      Object.assign(new Redis(server!.url), {
+        close: async function (this: Redis) {
+          await this.quit();
+        },
+      }),
+    );
   afterEach(async () => {
     for (const stores of opened.splice(0)) await stores.close();
   });
@@ -35,32 +55,49 @@ describe.skipIf(!withRedis)("the Redis backend", () => {
     track({ close: async () => monitor.disconnect() });
     const seen: string[] = [];
     // Commands a script runs inside Redis are reported too, from "lua": only round trips count.
-    monitor.on("monitor", (_time: string, args: string[], source: string) => source !== "lua" && seen.push(String(args[0]).toLowerCase()));
+    monitor.on(
+      "monitor",
+      (_time: string, args: string[], source: string) => source !== "lua" && seen.push(String(args[0]).toLowerCase()),
+    );
     // MONITOR starts reporting once Redis answered it: wait until our own marker shows up.
     const marker = admin();
     await waitFor(async () => (await marker.echo("marker"), seen.includes("echo")), "MONITOR to report", 5_000);
     seen.length = 0;
     const payload = JSON.stringify({ body: "x".repeat(20_000) });
-    for (let i = 0; i < 5; i++) expect(await deliveries.add(delivery(`k${i}`, { payload }))).toEqual({ inserted: true });
+    for (let i = 0; i < 5; i++)
+      expect(await deliveries.add(delivery(`k${i}`, { payload }))).toEqual({ inserted: true });
     expect(await deliveries.add(delivery("k0", { payload }))).toEqual({ inserted: false });
     const claim = (await queue.claim(60_000))!;
     expect(await queue.finish(claim.lease, { status: "done" })).toBe(true);
     await marker.echo("end");
     await waitFor(() => seen.includes("echo"), "the end marker", 5_000);
-    expect(seen.filter((command) => command !== "echo")).toEqual(Array.from({ length: 8 }, () => expect.stringMatching(/^eval(sha)?$/)));
+    expect(seen.filter((command) => command !== "echo")).toEqual(
+      Array.from({ length: 8 }, () => expect.stringMatching(/^eval(sha)?$/)),
+    );
   });
 
   it("opens the tool server's stores on one plain connection, sharing runs and the comment budget with the relay", async () => {
     const config = configFor();
     let now = 10_000;
     const relay = track(await openRedisRelayStores(config, { now: () => now }));
-    const clients = async () => String(await admin().client("LIST")).trim().split("\n").length;
+    const clients = async () =>
+      String(await admin().client("LIST"))
+        .trim()
+        .split("\n").length;
     const before = await clients();
     const tool = track(await openRedisToolServerStores(config, { now: () => now }));
     // The admin connection made by clients() the second time, and the tool server's one.
     expect(await clients()).toBe(before + 2);
     await relay.deliveries.add(delivery("h:run", { deliveryId: "gr" }));
-    await relay.runs.add({ chatId: "chat-1", deliveryKey: "h:run", deliveryId: "gr", owner: "o", repo: "r", issueNumber: 3, messageId: "m" });
+    await relay.runs.add({
+      chatId: "chat-1",
+      deliveryKey: "h:run",
+      deliveryId: "gr",
+      owner: "o",
+      repo: "r",
+      issueNumber: 3,
+      messageId: "m",
+    });
     await tool.runs.setComment("chat-1", { id: 42, url: "https://github.com/o/r/issues/3#issuecomment-42" });
     expect(await relay.runs.get("chat-1")).toMatchObject({ commentId: 42, createdAt: 10_000 });
     const limits = [{ max: 1, windowMs: 1_000 }];
@@ -102,12 +139,17 @@ describe.skipIf(!withRedis)("the Redis backend", () => {
 
   it("refuses a new delivery in a status other than pending or ignored, and a list by an unknown status", async () => {
     const { deliveries } = track(await openRedisRelayStores(configFor()));
-    await expect(deliveries.add(delivery("bad", { status: "running" as "pending" }))).rejects.toThrow(/pending or ignored, not "running"/);
+    await expect(deliveries.add(delivery("bad", { status: "running" as "pending" }))).rejects.toThrow(
+      /pending or ignored, not "running"/,
+    );
     expect(await deliveries.get("bad")).toBeUndefined();
     await expect(deliveries.list({ status: "lost" as "done", limit: 5 })).rejects.toThrow(/no delivery status "lost"/);
   });
 
   it("says how Redis persists what it acknowledges", async () => {
-    expect(track(await openRedisRelayStores(configFor())).persistence).toEqual({ appendonly: "yes", appendfsync: "everysec" });
+    expect(track(await openRedisRelayStores(configFor())).persistence).toEqual({
+      appendonly: "yes",
+      appendfsync: "everysec",
+    });
   });
 });

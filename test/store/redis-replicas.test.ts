@@ -17,8 +17,21 @@ afterAll(async () => {
   await server?.close();
 });
 
-const delivery = (key: string): NewDelivery => ({ key, deliveryId: key, event: "issues", action: "opened", status: "pending", payload: `{"n":"${key}"}` });
-const ignored = (key: string): NewDelivery => ({ key, deliveryId: key, event: "push", action: null, status: "ignored" });
+const delivery = (key: string): NewDelivery => ({
+  key,
+  deliveryId: key,
+  event: "issues",
+  action: "opened",
+  status: "pending",
+  payload: `{"n":"${key}"}`,
+});
+const ignored = (key: string): NewDelivery => ({
+  key,
+  deliveryId: key,
+  event: "push",
+  action: null,
+  status: "ignored",
+});
 
 /** Claims until one is handed out or `ms` passed (real time: these replicas share Redis and the machine's clock). */
 async function claimWithin(queue: DeliveryQueue, ms: number, leaseMs = 60_000) {
@@ -32,7 +45,12 @@ async function claimWithin(queue: DeliveryQueue, ms: number, leaseMs = 60_000) {
 describe.skipIf(!withRedis)("relay replicas on one Redis", () => {
   const opened: Array<{ close(): Promise<void> }> = [];
   const replicas = async (count: number) => {
-    const config: RedisConfig = { url: server!.url, prefix: `test-${randomUUID()}`, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 };
+    const config: RedisConfig = {
+      url: server!.url,
+      prefix: `test-${randomUUID()}`,
+      connectTimeoutMs: 5_000,
+      commandTimeoutMs: 5_000,
+    };
     const all = await Promise.all(Array.from({ length: count }, () => openRedisRelayStores(config)));
     opened.push(...all);
     return { config, all };
@@ -45,7 +63,9 @@ describe.skipIf(!withRedis)("relay replicas on one Redis", () => {
     const { all } = await replicas(4);
     for (let round = 0; round < 5; round++) {
       const key = `race-${round}`;
-      const results = await Promise.all(Array.from({ length: 24 }, (_, i) => all[i % 4]!.deliveries.add(i % 3 ? delivery(key) : ignored(key))));
+      const results = await Promise.all(
+        Array.from({ length: 24 }, (_, i) => all[i % 4]!.deliveries.add(i % 3 ? delivery(key) : ignored(key))),
+      );
       expect(results.filter((r) => r.inserted)).toHaveLength(1);
       // The one stored is what its winner added: queued, or an ignored record, never both.
       const winner = results.findIndex((r) => r.inserted);
@@ -80,15 +100,30 @@ describe.skipIf(!withRedis)("relay replicas on one Redis", () => {
     const survivor = all[0]!;
     await survivor.deliveries.add(delivery("held"));
     const leaseMs = 1_000;
-    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "support", "hold-redis-lease.ts"), config.url, config.prefix, String(leaseMs)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(import.meta.dirname, "..", "support", "hold-redis-lease.ts"),
+        config.url,
+        config.prefix,
+        String(leaseMs),
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     const exited = new Promise((done) => child.once("exit", done));
-    await new Promise<void>((done) => child.stdout!.on("data", (d: Buffer) => String(d).includes("claimed held") && done()));
+    await new Promise<void>((done) =>
+      child.stdout!.on("data", (d: Buffer) => String(d).includes("claimed held") && done()),
+    );
     // Alive and renewing, it keeps the delivery past its first lease.
     expect(await claimWithin(survivor.queue, leaseMs + 300)).toBeUndefined();
     child.kill("SIGKILL");
     await exited;
     const killedAt = Date.now();
-    expect(await claimWithin(survivor.queue, 5_000)).toMatchObject({ delivery: { key: "held", status: "running", attempts: 2 } });
+    expect(await claimWithin(survivor.queue, 5_000)).toMatchObject({
+      delivery: { key: "held", status: "running", attempts: 2 },
+    });
     // Its last renewal was before the kill, so the lease lapsed at most one lease later (plus one poll).
     expect(Date.now() - killedAt).toBeLessThan(leaseMs + 500);
   });
@@ -98,13 +133,20 @@ describe.skipIf(!withRedis)("relay replicas on one Redis", () => {
     await all[0]!.deliveries.add(delivery("stalls"));
     for (let attempt = 1; attempt <= 3; attempt++) {
       // A 50 ms lease that nobody renews or finishes.
-      expect(await claimWithin(all[attempt % 2]!.queue, 2_000, 50)).toMatchObject({ delivery: { key: "stalls", status: "running", attempts: attempt } });
+      expect(await claimWithin(all[attempt % 2]!.queue, 2_000, 50)).toMatchObject({
+        delivery: { key: "stalls", status: "running", attempts: attempt },
+      });
     }
   });
 
   it("fails with a clear message, without the password, when Redis cannot be reached", async () => {
     const started = Date.now();
-    const config: RedisConfig = { url: "redis://:hunter2-secret@127.0.0.1:9/0", prefix: "x", connectTimeoutMs: 600, commandTimeoutMs: 500 };
+    const config: RedisConfig = {
+      url: "redis://:hunter2-secret@127.0.0.1:9/0",
+      prefix: "x",
+      connectTimeoutMs: 600,
+      commandTimeoutMs: 500,
+    };
     const failure = openRedisRelayStores(config).then(
       () => "opened",
       (error: Error) => error.message,

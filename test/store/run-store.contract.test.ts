@@ -3,7 +3,15 @@ import { contractBackends, newDelivery as delivery, useStores } from "../support
 
 describe.each(contractBackends())("the $name run store", (backend) => {
   const open = useStores(backend);
-  const run = { chatId: "chat-1", deliveryKey: "h:run", deliveryId: "gr", owner: "o", repo: "r", issueNumber: 3, messageId: "m" };
+  const run = {
+    chatId: "chat-1",
+    deliveryKey: "h:run",
+    deliveryId: "gr",
+    owner: "o",
+    repo: "r",
+    issueNumber: 3,
+    messageId: "m",
+  };
 
   it("records a run once, links it to its delivery, and keeps its comment", async () => {
     let now = 4_000;
@@ -17,7 +25,11 @@ describe.each(contractBackends())("the $name run store", (backend) => {
     expect((await other.deliveries.get("h:run"))?.chatId).toBe("chat-1");
     now = 5_000;
     await other.runs.setComment("chat-1", { id: 42, url: "https://github.com/o/r/issues/3#issuecomment-42" });
-    expect(await runs.get("chat-1")).toMatchObject({ commentId: 42, commentUrl: "https://github.com/o/r/issues/3#issuecomment-42", createdAt: 4_000 });
+    expect(await runs.get("chat-1")).toMatchObject({
+      commentId: 42,
+      commentUrl: "https://github.com/o/r/issues/3#issuecomment-42",
+      createdAt: 4_000,
+    });
     expect(await runs.get("chat-2")).toBeUndefined();
   });
 

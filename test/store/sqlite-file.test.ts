@@ -27,7 +27,15 @@ describe("the SQLite store's file", () => {
     const toolServer = await openSqliteToolServerStores({ dataDir: dir });
     const relay = await openSqliteRelayStores({ dataDir: dir });
     await relay.deliveries.add(delivery("h:run"));
-    await relay.runs.add({ chatId: "c", deliveryKey: "h:run", deliveryId: "h:run", owner: "o", repo: "r", issueNumber: 1, messageId: "m" });
+    await relay.runs.add({
+      chatId: "c",
+      deliveryKey: "h:run",
+      deliveryId: "h:run",
+      owner: "o",
+      repo: "r",
+      issueNumber: 1,
+      messageId: "m",
+    });
     expect(await toolServer.runs.get("c")).toMatchObject({ deliveryKey: "h:run" });
     expect(await toolServer.coordination.tryLock("x", "tool-server", 60_000)).toBe(true);
     expect(await relay.coordination.tryLock("x", "relay", 60_000)).toBe(false);
@@ -45,7 +53,11 @@ describe("the SQLite store's file", () => {
     const file = join(dir, "openwebui-github.db");
     // About 10 MB of log: under the 1,000 pages (16 MB) at which SQLite would checkpoint in a commit itself.
     for (let round = 0; round < 10; round++) {
-      await Promise.all(Array.from({ length: 50 }, (_, i) => stores.deliveries.add({ ...delivery(`h:${round}-${i}`), payload: twentyKb })));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          stores.deliveries.add({ ...delivery(`h:${round}-${i}`), payload: twentyKb }),
+        ),
+      );
     }
     const deadline = Date.now() + 5_000;
     while (statSync(file).size < 10 * 1024 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -64,7 +76,11 @@ describe("the SQLite store's file", () => {
     let largest = 0;
     // About 30 MB of deliveries in batches of 10, a few milliseconds apart, as the relay commits them at 2,000 a second.
     for (let round = 0; round < 150; round++) {
-      await Promise.all(Array.from({ length: 10 }, (_, i) => stores.deliveries.add({ ...delivery(`h:${round}-${i}`), payload: twentyKb })));
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          stores.deliveries.add({ ...delivery(`h:${round}-${i}`), payload: twentyKb }),
+        ),
+      );
       largest = Math.max(largest, statSync(wal).size);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -106,13 +122,25 @@ describe("the SQLite store's file", () => {
     const raw = new Database(file);
     raw.pragma("journal_mode = WAL");
     migrate(raw, 4);
-    raw.prepare(`INSERT INTO deliveries (key, delivery_id, event, action, status, received_at, updated_at) VALUES (?, ?, 'issues', 'opened', ?, 1, 1)`).run("old", "g-old", "pending");
-    raw.prepare(`INSERT INTO deliveries (key, delivery_id, event, action, status, lease_until, received_at, updated_at) VALUES (?, ?, 'issues', 'opened', 'running', 9999999999999, 2, 2)`).run("held", "g-held");
+    raw
+      .prepare(
+        `INSERT INTO deliveries (key, delivery_id, event, action, status, received_at, updated_at) VALUES (?, ?, 'issues', 'opened', ?, 1, 1)`,
+      )
+      .run("old", "g-old", "pending");
+    raw
+      .prepare(
+        `INSERT INTO deliveries (key, delivery_id, event, action, status, lease_until, received_at, updated_at) VALUES (?, ?, 'issues', 'opened', 'running', 9999999999999, 2, 2)`,
+      )
+      .run("held", "g-held");
     migrate(raw);
     expect(raw.pragma("user_version", { simple: true })).toBe(schemaVersion);
     raw.close();
     const reopened = await openSqliteRelayStores({ dataDir: dir });
-    expect(await reopened.deliveries.get("old")).toMatchObject({ status: "pending", startedAt: null, finishedAt: null });
+    expect(await reopened.deliveries.get("old")).toMatchObject({
+      status: "pending",
+      startedAt: null,
+      finishedAt: null,
+    });
     expect(await reopened.deliveries.counts()).toMatchObject({ pending: 1, running: 1 });
     // A delivery an older relay held has no lease token: no current lease matches it, it goes back to the queue when its lease lapses.
     expect((await reopened.queue.claim(60_000))?.delivery.key).toBe("old");
@@ -125,7 +153,11 @@ describe("the SQLite store's file", () => {
     const db = new Database(join(dir, "openwebui-github.db"));
     db.pragma("user_version = 99");
     db.close();
-    await expect(openSqliteRelayStores({ dataDir: dir })).rejects.toThrow(/schema version 99, newer than this code knows/);
-    await expect(openSqliteToolServerStores({ dataDir: dir })).rejects.toThrow(/schema version 99, newer than this code knows/);
+    await expect(openSqliteRelayStores({ dataDir: dir })).rejects.toThrow(
+      /schema version 99, newer than this code knows/,
+    );
+    await expect(openSqliteToolServerStores({ dataDir: dir })).rejects.toThrow(
+      /schema version 99, newer than this code knows/,
+    );
   });
 });

@@ -7,7 +7,12 @@ import { openRedisRelayStores } from "../../store/redis/open-redis-stores.ts";
 
 const [url, prefix, lease] = process.argv.slice(2);
 const leaseMs = Number(lease);
-const stores = await openRedisRelayStores({ url: url!, prefix: prefix!, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 });
+const stores = await openRedisRelayStores({
+  url: url!,
+  prefix: prefix!,
+  connectTimeoutMs: 5_000,
+  commandTimeoutMs: 5_000,
+});
 for (;;) {
   const claim = await stores.queue.claim(leaseMs);
   if (claim) {

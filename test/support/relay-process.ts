@@ -23,7 +23,9 @@ export async function spawnRelay(env: Record<string, string>): Promise<RelayProc
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d));
   child.stderr!.on("data", (d: Buffer) => (output += d));
-  const exited = new Promise<number | null>((done) => child.on("exit", (code, signal) => done(code ?? (signal ? 128 : null))));
+  const exited = new Promise<number | null>((done) =>
+    child.on("exit", (code, signal) => done(code ?? (signal ? 128 : null))),
+  );
   const url = await new Promise<string>((done, fail) => {
     const timer = setInterval(() => {
       const match = /"msg":"relay listening","url":"([^"]+)"/.exec(output);

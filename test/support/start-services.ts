@@ -7,10 +7,16 @@ import { loadToolServerConfig } from "../../config/load-tool-server-config.ts";
 
 /** The tool server of a deployment with this environment, in this process, on loopback. */
 export function startToolServerFor(env: Env, stores: ToolServerStores, options: DeploymentOptions = {}) {
-  return createDeployment({ env, relay: null, toolServer: loadToolServerConfig(env) }, { logger: silentLogger, host: "127.0.0.1", ...options }).startToolServer(stores);
+  return createDeployment(
+    { env, relay: null, toolServer: loadToolServerConfig(env) },
+    { logger: silentLogger, host: "127.0.0.1", ...options },
+  ).startToolServer(stores);
 }
 
 /** The relay of a deployment with this environment, in this process, on loopback. */
 export function startRelayFor(env: Env, stores: RelayStores, options: DeploymentOptions = {}) {
-  return createDeployment({ env, relay: loadRelayConfig(env), toolServer: null }, { logger: silentLogger, host: "127.0.0.1", ...options }).startRelay(stores);
+  return createDeployment(
+    { env, relay: loadRelayConfig(env), toolServer: null },
+    { logger: silentLogger, host: "127.0.0.1", ...options },
+  ).startRelay(stores);
 }

@@ -89,13 +89,18 @@ function redisContractBackend(): ContractBackend {
     name: "Redis",
     place() {
       if (!server) throw new Error("redis-server has not started");
-      const config = { url: server.url, prefix: `contract-${randomUUID()}`, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 };
+      const config = {
+        url: server.url,
+        prefix: `contract-${randomUUID()}`,
+        connectTimeoutMs: 5_000,
+        commandTimeoutMs: 5_000,
+      };
       return {
         open: ({ now }) => openRedisRelayStores(config, now ? { now } : {}),
         async remove() {
           const redis = new Redis(config.url);
           try {
-            for (let cursor = "0"; ; ) {
+            for (let cursor = "0"; ;) {
               const [next, keys] = await redis.scan(cursor, "MATCH", `${config.prefix}:*`, "COUNT", 1000);
               if (keys.length > 0) await redis.del(...keys);
               cursor = next;
@@ -131,4 +136,12 @@ export function useStores(backend: ContractBackend) {
 }
 
 /** A pending delivery whose GUID is its key unless given. */
-export const newDelivery = (key: string, extra: Partial<NewDelivery> = {}): NewDelivery => ({ key, deliveryId: key, event: "issues", action: "opened", status: "pending", payload: `{"n":"${key}"}`, ...extra });
+export const newDelivery = (key: string, extra: Partial<NewDelivery> = {}): NewDelivery => ({
+  key,
+  deliveryId: key,
+  event: "issues",
+  action: "opened",
+  status: "pending",
+  payload: `{"n":"${key}"}`,
+  ...extra,
+});

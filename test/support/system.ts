@@ -62,11 +62,21 @@ export async function startSystem(
   const logs: string[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), "system-"));
   const githubStandIn = await startGitHubStandIn(options.githubOptions);
-  const model = await startScriptedModel({ ...(options.script ? { script: options.script } : {}), ...(options.modelDelayMs ? { delayMs: options.modelDelayMs } : {}) });
+  const model = await startScriptedModel({
+    ...(options.script ? { script: options.script } : {}),
+    ...(options.modelDelayMs ? { delayMs: options.modelDelayMs } : {}),
+  });
   const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey: model.apiKey });
-  const storeEnv: Record<string, string> = options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `test-${randomUUID()}` } : { DATA_DIR: dataDir };
+  const storeEnv: Record<string, string> = options.redisUrl
+    ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `test-${randomUUID()}` }
+    : { DATA_DIR: dataDir };
   const stores = options.redisUrl
-    ? await openRedisRelayStores({ url: options.redisUrl, prefix: storeEnv.REDIS_PREFIX!, connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 })
+    ? await openRedisRelayStores({
+        url: options.redisUrl,
+        prefix: storeEnv.REDIS_PREFIX!,
+        connectTimeoutMs: 5_000,
+        commandTimeoutMs: 5_000,
+      })
     : await openSqliteRelayStores({ dataDir });
   const env = {
     GITHUB_WEBHOOK_SECRET: webhookSecret,
@@ -86,8 +96,16 @@ export async function startSystem(
   const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(line) });
   // Shortened waits: retries and write spacing keep their logic, tests do not sit through seconds.
   const github = { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } };
-  const shared = { logger, host: "127.0.0.1", github, ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}) };
-  const toolServer = await createDeployment({ env, relay: null, toolServer: loadToolServerConfig(env) }, shared).startToolServer(stores);
+  const shared = {
+    logger,
+    host: "127.0.0.1",
+    github,
+    ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}),
+  };
+  const toolServer = await createDeployment(
+    { env, relay: null, toolServer: loadToolServerConfig(env) },
+    shared,
+  ).startToolServer(stores);
   await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
 
   let relay: Awaited<ReturnType<Deployment["startRelay"]>> | undefined;
@@ -104,7 +122,10 @@ export async function startSystem(
     logs,
     async startRelay(extraEnv = {}) {
       const relayEnv = { ...env, ...options.relayEnv, ...extraEnv };
-      const deployment = createDeployment({ env: relayEnv, relay: loadRelayConfig(relayEnv), toolServer: null }, { ...shared, pollIntervalMs: 100, ...(options.relayFetch ? { fetch: options.relayFetch } : {}) });
+      const deployment = createDeployment(
+        { env: relayEnv, relay: loadRelayConfig(relayEnv), toolServer: null },
+        { ...shared, pollIntervalMs: 100, ...(options.relayFetch ? { fetch: options.relayFetch } : {}) },
+      );
       relay = await deployment.startRelay(stores);
       system.relayUrl = relay.url;
       system.webhookUrl = `${relay.url}/webhook/github`;

@@ -15,7 +15,9 @@ const errorResponses = {
   "401": errorResponse("The bearer key is missing or wrong."),
   "403": errorResponse("The repository or issue is outside what this call may touch; the detail says what is allowed."),
   "404": errorResponse("The issue does not exist or the token cannot see it."),
-  "422": errorResponse("The call was refused as it stands (a comment containing a credential); the detail says what to change."),
+  "422": errorResponse(
+    "The call was refused as it stands (a comment containing a credential); the detail says what to change.",
+  ),
   "429": errorResponse("GitHub's rate limit or the comment budget is used up; the detail says when to try again."),
   "502": errorResponse("GitHub failed or could not be reached."),
 };
@@ -45,7 +47,11 @@ export function buildOpenApiDocument(tools: readonly ToolDefinition[], info: Doc
   const builder = OpenApiBuilder.create()
     .addOpenApiVersion("3.1.0")
     .addInfo({ title: info.title, version: info.version, description: info.description })
-    .addSecurityScheme("bearer", { type: "http", scheme: "bearer", description: "TOOL_SERVER_API_KEY, sent by Open WebUI as the connection's key." })
+    .addSecurityScheme("bearer", {
+      type: "http",
+      scheme: "bearer",
+      description: "TOOL_SERVER_API_KEY, sent by Open WebUI as the connection's key.",
+    })
     .addSchema("Error", {
       type: "object",
       required: ["detail"],

@@ -8,5 +8,9 @@ export interface DocumentInfo {
 
 /** What the OpenAPI document says about the server; Open WebUI shows the title. */
 export function toolServerInfo(version: string = packageJson.version): DocumentInfo {
-  return { title: "GitHub tools for Open WebUI", version, description: "Read GitHub issues and comment on them. Part of openwebui-github." };
+  return {
+    title: "GitHub tools for Open WebUI",
+    version,
+    description: "Read GitHub issues and comment on them. Part of openwebui-github.",
+  };
 }

@@ -16,7 +16,12 @@ export const getIssue = defineTool({
     repository: z.string().meta({ description: "owner/repo" }),
     number: z.int().meta({ description: "The issue number." }),
     title: z.string().meta({ description: "The issue title, with hidden characters removed." }),
-    body: z.string().meta({ description: "The issue body (Markdown), with HTML comments and hidden characters removed. Empty when the issue has no body." }),
+    body: z
+      .string()
+      .meta({
+        description:
+          "The issue body (Markdown), with HTML comments and hidden characters removed. Empty when the issue has no body.",
+      }),
     state: z.enum(["open", "closed"]).meta({ description: "Whether the issue is open or closed." }),
     labels: z.array(z.string()).meta({ description: "Names of the issue's labels." }),
     author: z
@@ -25,7 +30,10 @@ export const getIssue = defineTool({
         association: z
           .string()
           .optional()
-          .meta({ description: "The author's relation to the repository: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER or NONE." }),
+          .meta({
+            description:
+              "The author's relation to the repository: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER or NONE.",
+          }),
       })
       .meta({ description: "Who opened the issue." }),
     comments: z.int().meta({ description: "Number of comments on the issue." }),
@@ -37,18 +45,28 @@ export const getIssue = defineTool({
     const { run } = call;
     // A run may read its own repository only, so untrusted text cannot pull other repositories' content into a public comment.
     if (run && !isRunTarget(run, input.owner, input.repo)) {
-      throw new HttpError(403, `This automated run is limited to ${run.owner}/${run.repo}; reading ${input.owner}/${input.repo} is not allowed here. Use owner "${run.owner}" and repo "${run.repo}".`);
+      throw new HttpError(
+        403,
+        `This automated run is limited to ${run.owner}/${run.repo}; reading ${input.owner}/${input.repo} is not allowed here. Use owner "${run.owner}" and repo "${run.repo}".`,
+      );
     }
     assertRepoAllowed(deps, input.owner, input.repo);
     const what = `issue ${input.owner}/${input.repo}#${input.issue_number}`;
     let issue;
     try {
-      ({ data: issue } = await deps.github.rest.issues.get({ owner: input.owner, repo: input.repo, issue_number: input.issue_number }));
+      ({ data: issue } = await deps.github.rest.issues.get({
+        owner: input.owner,
+        repo: input.repo,
+        issue_number: input.issue_number,
+      }));
     } catch (error) {
       throw toHttpError(error, what);
     }
     if (issue.pull_request) {
-      throw new HttpError(400, `${input.owner}/${input.repo}#${input.issue_number} is a pull request, not an issue. This tool reads issues only.`);
+      throw new HttpError(
+        400,
+        `${input.owner}/${input.repo}#${input.issue_number} is a pull request, not an issue. This tool reads issues only.`,
+      );
     }
     return {
       repository: `${input.owner}/${input.repo}`,

@@ -25,24 +25,35 @@ export const postIssueComment = defineTool({
       .string()
       .min(1)
       .max(maxBodyLength)
-      .meta({ description: "The comment text in GitHub Markdown. Write the content only; the automated analysis adds its own heading and footer." }),
+      .meta({
+        description:
+          "The comment text in GitHub Markdown. Write the content only; the automated analysis adds its own heading and footer.",
+      }),
   }),
   output: z.strictObject({
     id: z.int().meta({ description: "GitHub's id of the comment." }),
     html_url: z.url().meta({ description: "Link to the comment on GitHub; give it to the user." }),
-    updated: z.boolean().meta({ description: "True when an earlier comment of this run was replaced instead of a new one posted." }),
+    updated: z
+      .boolean()
+      .meta({ description: "True when an earlier comment of this run was replaced instead of a new one posted." }),
   }),
   async handler(input, call, deps) {
     const what = `issue ${input.owner}/${input.repo}#${input.issue_number}`;
     const leaked = findCredentials(input.body, deps.secrets);
     if (leaked.length > 0) {
       deps.logger.warn("comment refused: it contains a credential", { chatId: call.chatId, found: leaked });
-      throw new HttpError(422, "The comment contains what looks like a key, token or password. Never post credentials: remove it and call post_issue_comment again.");
+      throw new HttpError(
+        422,
+        "The comment contains what looks like a key, token or password. Never post credentials: remove it and call post_issue_comment again.",
+      );
     }
     // Without a chat id, a relay run cannot be told from a person's chat, so its scope could not be
     // enforced: refuse the write rather than let it through unscoped.
     if (!call.chatId) {
-      throw new HttpError(403, "Commenting needs the chat id header from Open WebUI, and it is missing: an administrator must add the header X-OpenWebUI-Chat-Id: {{CHAT_ID}} to the tool server connection (npm run register does). Do not retry.");
+      throw new HttpError(
+        403,
+        "Commenting needs the chat id header from Open WebUI, and it is missing: an administrator must add the header X-OpenWebUI-Chat-Id: {{CHAT_ID}} to the tool server connection (npm run register does). Do not retry.",
+      );
     }
     const { run } = call;
     if (!run) {
@@ -51,7 +62,10 @@ export const postIssueComment = defineTool({
       try {
         await waitForWriteSlot(deps.coordination, deps.commentLimits, 10_000);
       } catch (error) {
-        throw new HttpError(429, `${(error as Error).message} Tell the user to try again later; do not retry right away.`);
+        throw new HttpError(
+          429,
+          `${(error as Error).message} Tell the user to try again later; do not retry right away.`,
+        );
       }
       try {
         const { data } = await deps.github.rest.issues.createComment({
@@ -75,9 +89,19 @@ export const postIssueComment = defineTool({
     }
     assertRepoAllowed(deps, input.owner, input.repo);
     try {
-      const posted = await postRunComment(deps, { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId }, input.body, run.commentId ?? undefined);
+      const posted = await postRunComment(
+        deps,
+        { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId },
+        input.body,
+        run.commentId ?? undefined,
+      );
       await deps.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });
-      deps.logger.info("run comment posted", { deliveryId: run.deliveryId, chatId: run.chatId, commentId: posted.id, action: posted.action });
+      deps.logger.info("run comment posted", {
+        deliveryId: run.deliveryId,
+        chatId: run.chatId,
+        commentId: posted.id,
+        action: posted.action,
+      });
       return { id: posted.id, html_url: posted.html_url, updated: posted.action === "updated" };
     } catch (error) {
       throw toHttpError(error, what);
