@@ -248,13 +248,11 @@ describe("structured logs", () => {
       // The stand-in knows no app: the reconciler's JWT is refused, and that failure is logged.
       const echo = await listen(
         (req, res) => {
-          res
-            .writeHead(401, { "content-type": "application/json" })
-            .end(
-              JSON.stringify({
-                detail: `Incorrect API key provided: ${(req.headers.authorization ?? "").replace(/^Bearer /, "")}`,
-              }),
-            );
+          res.writeHead(401, { "content-type": "application/json" }).end(
+            JSON.stringify({
+              detail: `Incorrect API key provided: ${(req.headers.authorization ?? "").replace(/^Bearer /, "")}`,
+            }),
+          );
         },
         0,
         "127.0.0.1",

@@ -16,24 +16,19 @@ export const getIssue = defineTool({
     repository: z.string().meta({ description: "owner/repo" }),
     number: z.int().meta({ description: "The issue number." }),
     title: z.string().meta({ description: "The issue title, with hidden characters removed." }),
-    body: z
-      .string()
-      .meta({
-        description:
-          "The issue body (Markdown), with HTML comments and hidden characters removed. Empty when the issue has no body.",
-      }),
+    body: z.string().meta({
+      description:
+        "The issue body (Markdown), with HTML comments and hidden characters removed. Empty when the issue has no body.",
+    }),
     state: z.enum(["open", "closed"]).meta({ description: "Whether the issue is open or closed." }),
     labels: z.array(z.string()).meta({ description: "Names of the issue's labels." }),
     author: z
       .strictObject({
         login: z.string().meta({ description: "GitHub login of the author." }),
-        association: z
-          .string()
-          .optional()
-          .meta({
-            description:
-              "The author's relation to the repository: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER or NONE.",
-          }),
+        association: z.string().optional().meta({
+          description:
+            "The author's relation to the repository: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER or NONE.",
+        }),
       })
       .meta({ description: "Who opened the issue." }),
     comments: z.int().meta({ description: "Number of comments on the issue." }),

@@ -21,14 +21,10 @@ export const postIssueComment = defineTool({
     owner: ownerField,
     repo: repoField,
     issue_number: issueNumberField,
-    body: z
-      .string()
-      .min(1)
-      .max(maxBodyLength)
-      .meta({
-        description:
-          "The comment text in GitHub Markdown. Write the content only; the automated analysis adds its own heading and footer.",
-      }),
+    body: z.string().min(1).max(maxBodyLength).meta({
+      description:
+        "The comment text in GitHub Markdown. Write the content only; the automated analysis adds its own heading and footer.",
+    }),
   }),
   output: z.strictObject({
     id: z.int().meta({ description: "GitHub's id of the comment." }),
