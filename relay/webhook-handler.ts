@@ -3,8 +3,9 @@ import type { RepoAllowList } from "../github/repo-allow-list.ts";
 import { knownErrorAnswer, sendError } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { DeliveryLog } from "../store/delivery-log.ts";
-import { classifyDelivery } from "./classify-delivery.ts";
+import type { DeliveryLog, NewDelivery } from "../store/delivery-log.ts";
+import { classifyDelivery, type Classification } from "./classify-delivery.ts";
+import { answerNewDelivery, answerRepeatedDelivery, send } from "./answer-delivery.ts";
 import { header, readGitHubDelivery } from "./read-github-delivery.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 import { createSignatureVerifier } from "./verify-signature.ts";
@@ -23,40 +24,27 @@ export interface WebhookHandlerOptions {
   maxBodyBytes?: number;
 }
 
-function send(res: ServerResponse, status: number, body: object) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-    "cache-control": "no-store",
-  });
-  res.end(text);
-}
-
-/** Answers a delivery already stored: queued again when it is a redelivery of work that failed, else a duplicate. */
-async function answerRepeatedDelivery(
-  res: ServerResponse,
-  options: WebhookHandlerOptions & { observer: RelayObserver },
-  {
-    key,
+/** What is stored of a delivery: pending with its payload when there is work, else ignored with the reason. */
+function deliveryRecord(
+  hookId: string | undefined,
+  delivery: { deliveryId: string; event: string; payload: unknown; json: string },
+  classification: Exclude<Classification, { kind: "invalid" } | { kind: "ping" }>,
+): NewDelivery {
+  const { deliveryId, event, payload } = delivery;
+  const action = (payload as { action?: unknown }).action;
+  const work = classification.kind === "work";
+  return {
+    // One GUID goes to every hook that subscribed, so the key names the hook too.
+    key: `${hookId ?? "-"}:${deliveryId}`,
     deliveryId,
     event,
-    action,
-    work,
-  }: { key: string; deliveryId: string; event: string; action: string | null; work: boolean },
-) {
-  const { deliveries, observer, logger } = options;
-  const replayed = work ? await deliveries.replay(key) : undefined;
-  if (replayed) {
-    observer.delivery(event, "queued");
-    logger.info("redelivered delivery queued again", { deliveryId, key, event, action });
-    send(res, 202, { status: "queued", delivery: deliveryId, redelivered: true });
-    options.onQueued();
-    return;
-  }
-  observer.delivery(event, "duplicate");
-  logger.info("duplicate delivery", { deliveryId, key, event, action });
-  send(res, 202, { status: "duplicate", delivery: deliveryId });
+    action: typeof action === "string" ? action : null,
+    status: work ? "pending" : "ignored",
+    ...(classification.kind === "ignore" ? { reason: classification.reason } : {}),
+    ...(classification.repository ? { repository: classification.repository } : {}),
+    ...(classification.issueNumber !== undefined ? { issueNumber: classification.issueNumber } : {}),
+    ...(work ? { payload: delivery.json } : {}),
+  };
 }
 
 /**
@@ -88,41 +76,17 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       return;
     }
 
-    const action =
-      typeof (payload as { action?: unknown }).action === "string"
-        ? String((payload as { action: string }).action)
-        : null;
-    const key = `${header(req, "x-github-hook-id") ?? "-"}:${deliveryId}`;
-    const work = classification.kind === "work";
-    const { inserted } = await deliveries.add({
-      key,
-      deliveryId,
-      event,
-      action,
-      status: work ? "pending" : "ignored",
-      ...(classification.kind === "ignore" ? { reason: classification.reason } : {}),
-      ...(classification.repository ? { repository: classification.repository } : {}),
-      ...(classification.issueNumber !== undefined ? { issueNumber: classification.issueNumber } : {}),
-      ...(work ? { payload: json } : {}),
-    });
+    const record = deliveryRecord(
+      header(req, "x-github-hook-id"),
+      { deliveryId, event, payload, json },
+      classification,
+    );
+    const { inserted } = await deliveries.add(record);
     // GitHub's Redeliver reuses the GUID: for one that failed or was dead-lettered, that is a request to try again.
-    if (!inserted)
-      return answerRepeatedDelivery(res, { ...options, observer }, { key, deliveryId, event, action, work });
-    observer.delivery(event, work ? "queued" : "ignored");
-    if (work) {
-      logger.info("delivery queued", {
-        deliveryId,
-        event,
-        action,
-        repository: classification.repository,
-        issue: classification.issueNumber,
-      });
-      send(res, 202, { status: "queued", delivery: deliveryId });
-      options.onQueued();
-    } else {
-      logger.info("delivery ignored", { deliveryId, event, action, reason: classification.reason });
-      send(res, 202, { status: "ignored", delivery: deliveryId, reason: classification.reason });
+    if (!inserted) {
+      return answerRepeatedDelivery(res, { ...options, observer }, { ...record, work: record.status === "pending" });
     }
+    answerNewDelivery(res, { ...options, observer }, record);
   }
 
   return async function webhookHandler(req: IncomingMessage, res: ServerResponse) {

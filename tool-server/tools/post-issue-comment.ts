@@ -4,7 +4,8 @@ import { postRunComment } from "../../github/post-run-comment.ts";
 import { findCredentials, neutralizeMentions } from "../../github/safe-comment.ts";
 import { HttpError } from "../../lib/http-error.ts";
 import { waitForWriteSlot } from "../../store/wait-for-write-slot.ts";
-import { defineTool } from "../tool-definition.ts";
+import type { RunRecord } from "../../store/run-store.ts";
+import { defineTool, type ToolDependencies } from "../tool-definition.ts";
 import { assertRepoAllowed, isRunTarget, runIssue } from "./access.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
 
@@ -12,27 +13,34 @@ import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
 const maxBodyLength = 60_000;
 const chatMarker = "\n\n<!-- openwebui-github:chat -->";
 
+const inputSchema = z.object({
+  owner: ownerField,
+  repo: repoField,
+  issue_number: issueNumberField,
+  body: z.string().min(1).max(maxBodyLength).meta({
+    description:
+      "The comment text in GitHub Markdown. Write the content only; the automated analysis adds its own heading and footer.",
+  }),
+});
+
+const outputSchema = z.strictObject({
+  id: z.int().meta({ description: "GitHub's id of the comment." }),
+  html_url: z.url().meta({ description: "Link to the comment on GitHub; give it to the user." }),
+  updated: z
+    .boolean()
+    .meta({ description: "True when an earlier comment of this run was replaced instead of a new one posted." }),
+});
+
+type Input = z.infer<typeof inputSchema>;
+type Output = z.infer<typeof outputSchema>;
+
 export const postIssueComment = defineTool({
   name: "post_issue_comment",
   summary: "Comment on a GitHub issue",
   description:
     "Post a comment on a GitHub issue, visible to everyone who can see the repository. Use it once you have read the issue and have a complete answer or analysis to share; write the whole comment in one call (Markdown). In an automated issue analysis, post exactly one comment on the issue you were asked about: calling again replaces that comment instead of adding another.",
-  input: z.object({
-    owner: ownerField,
-    repo: repoField,
-    issue_number: issueNumberField,
-    body: z.string().min(1).max(maxBodyLength).meta({
-      description:
-        "The comment text in GitHub Markdown. Write the content only; the automated analysis adds its own heading and footer.",
-    }),
-  }),
-  output: z.strictObject({
-    id: z.int().meta({ description: "GitHub's id of the comment." }),
-    html_url: z.url().meta({ description: "Link to the comment on GitHub; give it to the user." }),
-    updated: z
-      .boolean()
-      .meta({ description: "True when an earlier comment of this run was replaced instead of a new one posted." }),
-  }),
+  input: inputSchema,
+  output: outputSchema,
   async handler(input, call, deps) {
     const what = `issue ${input.owner}/${input.repo}#${input.issue_number}`;
     const leaked = findCredentials(input.body, deps.secrets);
@@ -52,55 +60,59 @@ export const postIssueComment = defineTool({
       );
     }
     const { run } = call;
-    if (!run) {
-      assertRepoAllowed(deps, input.owner, input.repo);
-      // A person waits a little for the token's comment budget, then hears when to try again.
-      try {
-        await waitForWriteSlot(deps.coordination, deps.commentLimits, 10_000);
-      } catch (error) {
-        throw new HttpError(
-          429,
-          `${(error as Error).message} Tell the user to try again later; do not retry right away.`,
-        );
-      }
-      try {
-        const { data } = await deps.github.rest.issues.createComment({
-          owner: input.owner,
-          repo: input.repo,
-          issue_number: input.issue_number,
-          body: neutralizeMentions(input.body) + chatMarker,
-          // Not idempotent: after a 5xx the comment may exist, so the model sees the error instead of a silent second post.
-          request: { retries: 0 },
-        });
-        return { id: data.id, html_url: data.html_url, updated: false };
-      } catch (error) {
-        throw toHttpError(error, what);
-      }
-    }
-    if (!isRunTarget(run, input.owner, input.repo, input.issue_number)) {
-      throw new HttpError(
-        403,
-        `This automated run may only comment on ${runIssue(run)}, the issue it was started for. Call post_issue_comment again with owner "${run.owner}", repo "${run.repo}" and issue_number ${run.issueNumber}.`,
-      );
-    }
-    assertRepoAllowed(deps, input.owner, input.repo);
-    try {
-      const posted = await postRunComment(
-        deps,
-        { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId },
-        input.body,
-        run.commentId ?? undefined,
-      );
-      await deps.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });
-      deps.logger.info("run comment posted", {
-        deliveryId: run.deliveryId,
-        chatId: run.chatId,
-        commentId: posted.id,
-        action: posted.action,
-      });
-      return { id: posted.id, html_url: posted.html_url, updated: posted.action === "updated" };
-    } catch (error) {
-      throw toHttpError(error, what);
-    }
+    return run ? postAsRun(input, run, deps, what) : postAsPerson(input, deps, what);
   },
 });
+
+/** A person's chat: any issue in GITHUB_REPOS, one new comment per call. */
+async function postAsPerson(input: Input, deps: ToolDependencies, what: string): Promise<Output> {
+  assertRepoAllowed(deps, input.owner, input.repo);
+  // A person waits a little for the token's comment budget, then hears when to try again.
+  try {
+    await waitForWriteSlot(deps.coordination, deps.commentLimits, 10_000);
+  } catch (error) {
+    throw new HttpError(429, `${(error as Error).message} Tell the user to try again later; do not retry right away.`);
+  }
+  try {
+    const { data } = await deps.github.rest.issues.createComment({
+      owner: input.owner,
+      repo: input.repo,
+      issue_number: input.issue_number,
+      body: neutralizeMentions(input.body) + chatMarker,
+      // Not idempotent: after a 5xx the comment may exist, so the model sees the error instead of a silent second post.
+      request: { retries: 0 },
+    });
+    return { id: data.id, html_url: data.html_url, updated: false };
+  } catch (error) {
+    throw toHttpError(error, what);
+  }
+}
+
+/** A relay run: only the issue it was started for, one comment, edited when called again. */
+async function postAsRun(input: Input, run: RunRecord, deps: ToolDependencies, what: string): Promise<Output> {
+  if (!isRunTarget(run, input.owner, input.repo, input.issue_number)) {
+    throw new HttpError(
+      403,
+      `This automated run may only comment on ${runIssue(run)}, the issue it was started for. Call post_issue_comment again with owner "${run.owner}", repo "${run.repo}" and issue_number ${run.issueNumber}.`,
+    );
+  }
+  assertRepoAllowed(deps, input.owner, input.repo);
+  try {
+    const posted = await postRunComment(
+      deps,
+      { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId },
+      input.body,
+      run.commentId ?? undefined,
+    );
+    await deps.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });
+    deps.logger.info("run comment posted", {
+      deliveryId: run.deliveryId,
+      chatId: run.chatId,
+      commentId: posted.id,
+      action: posted.action,
+    });
+    return { id: posted.id, html_url: posted.html_url, updated: posted.action === "updated" };
+  } catch (error) {
+    throw toHttpError(error, what);
+  }
+}

@@ -1,0 +1,72 @@
+import type { DeploymentConfig, DeploymentOptions } from "./deployment-config.ts";
+import type { GitHubClients } from "./create-github-clients.ts";
+import type { OpenWebUIChat } from "./create-open-webui-chat.ts";
+import { listen } from "../lib/listen.ts";
+import type { Logger } from "../lib/logger.ts";
+import { createRelay } from "../relay/create-relay.ts";
+import type { RelayStores, ToolServerStores } from "../store/stores.ts";
+import { createToolServerApp } from "../tool-server/create-tool-server-app.ts";
+
+/** What the composition root built once, handed to each service it starts. */
+export interface BuiltDeployment {
+  config: DeploymentConfig;
+  options: DeploymentOptions;
+  logger: Logger;
+  secrets: readonly string[];
+  github: GitHubClients;
+  openWebUI: OpenWebUIChat | null;
+  host: string;
+}
+
+export async function startRelayService(built: BuiltDeployment, stores: RelayStores) {
+  const { config, options, logger, secrets, github, openWebUI, host } = built;
+  if (!config.relay || !openWebUI) throw new Error("this deployment has no relay config");
+  const relayConfig = config.relay;
+  const relay = createRelay(relayConfig, {
+    stores,
+    logger,
+    secrets,
+    github,
+    openWebUI,
+    ...pick(options, "pollIntervalMs", "commentLimits"),
+  });
+  relay.start();
+  const server = await listen(relay.handler, relayConfig.port, host, relayConfig.http).catch(async (error: unknown) => {
+    // A port already in use: a caller that starts again elsewhere must not be left with this one's worker.
+    await relay.close(0);
+    throw error;
+  });
+  logger.info("relay listening", {
+    url: server.url,
+    model: relayConfig.openWebUI.model,
+    toolServer: `server:${relayConfig.openWebUI.toolServerId}`,
+  });
+  return {
+    url: server.url,
+    worker: relay.worker,
+    registry: relay.registry,
+    /** Stops taking webhooks and work; runs still going after the grace period go back to the queue. */
+    close: async () => void (await Promise.all([server.close(), relay.close()])),
+  };
+}
+
+export async function startToolServerService(built: BuiltDeployment, stores: ToolServerStores) {
+  const { config, options, logger, secrets, github, host } = built;
+  if (!config.toolServer) throw new Error("this deployment has no tool server config");
+  const app = createToolServerApp(config.toolServer, {
+    stores,
+    logger,
+    secrets,
+    github,
+    ...pick(options, "commentLimits", "tools"),
+  });
+  const server = await listen(app, config.toolServer.port, host, config.toolServer.http);
+  logger.info("tool server listening", { url: server.url, openapi: `${server.url}/openapi.json` });
+  return { url: server.url, close: () => server.close() };
+}
+
+function pick<T extends object, K extends keyof T>(from: T, ...keys: K[]): Partial<Pick<T, K>> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (from[key] !== undefined) picked[key] = from[key];
+  return picked;
+}
