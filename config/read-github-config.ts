@@ -26,6 +26,12 @@ export interface GitHubConfig {
   commentLockMs: number;
   /** The login our comments are posted as, when given (GITHUB_BOT_LOGIN); asked of GitHub otherwise. */
   botLogin: string | null;
+  /**
+   * Inside one request: retries of 5xx answers and network failures (retry n waits n² × baseDelayMs;
+   * never for creating a comment, which is not idempotent), and of rate-limited answers, each after
+   * the wait GitHub names if it is at most maxRateLimitWaitMs (a longer one goes back to the caller).
+   */
+  retry: { retries: number; baseDelayMs: number; rateLimitRetries: number; maxRateLimitWaitMs: number };
 }
 
 // Three groups, read in this order, so problems are listed as a reader meets the variables.
@@ -50,7 +56,13 @@ const limitFields = {
   perHour: integer("GITHUB_COMMENTS_PER_HOUR", 500, { min: 1, max: 100_000 }),
   // Under the 10-minute completion a run's comment is posted in; see config/timing-contract.ts.
   commentBudgetWaitMs: integer("GITHUB_COMMENT_BUDGET_WAIT_MS", 240_000, { min: 0, max: 3_600_000 }),
-  commentLockMs: integer("GITHUB_COMMENT_LOCK_MS", 300_000, { min: 1_000, max: 7_200_000 }),
+  commentLockMs: integer("GITHUB_COMMENT_LOCK_MS", 480_000, { min: 1_000, max: 7_200_000 }),
+};
+const retryFields = {
+  retries: integer("GITHUB_RETRIES", 3, { min: 0, max: 10 }),
+  baseDelayMs: integer("GITHUB_RETRY_BASE_MS", 1_000, { min: 1, max: 60_000 }),
+  rateLimitRetries: integer("GITHUB_RATE_LIMIT_RETRIES", 2, { min: 0, max: 10 }),
+  maxRateLimitWaitMs: integer("GITHUB_RATE_LIMIT_MAX_WAIT_MS", 60_000, { min: 0, max: 3_600_000 }),
 };
 
 /** GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE; null when none of them is set. */
@@ -122,7 +134,8 @@ export function readGitHubConfig(env: Env): { github: GitHubConfig; problems: st
   for (const problem of repoProblems)
     problems.push(`GITHUB_REPOS has an invalid entry: ${problem}; use owner/repo or owner/*, comma-separated`);
   const { values, problems: limitProblems } = readEnvFields(env, limitFields);
-  problems.push(...limitProblems);
+  const retry = readEnvFields(env, retryFields);
+  problems.push(...limitProblems, ...retry.problems);
   const github: GitHubConfig = {
     token,
     app,
@@ -136,6 +149,7 @@ export function readGitHubConfig(env: Env): { github: GitHubConfig; problems: st
     commentBudgetWaitMs: values.commentBudgetWaitMs,
     commentLockMs: values.commentLockMs,
     botLogin: api.values.botLogin || null,
+    retry: retry.values,
   };
   return { github, problems };
 }

@@ -4,7 +4,7 @@ import { httpTimeoutFields, type HttpTimeouts } from "./http-timeouts.ts";
 import { readGitHubConfig, type GitHubConfig } from "./read-github-config.ts";
 import { readRedisConfig, type RedisConfig } from "./read-redis-config.ts";
 import { tokenLengthProblem } from "./relay-checks.ts";
-import type { CommentTimings, ServerTimings } from "./timing-contract.ts";
+import type { CommentTimings, ServerTimings, Timing } from "./timing-contract.ts";
 
 export interface SharedConfig {
   github: GitHubConfig;
@@ -48,7 +48,7 @@ export function readSharedConfig(env: Env): {
     ],
     timings: {
       comment: {
-        githubRequest: ["GITHUB_TIMEOUT_MS", github.timeoutMs],
+        githubRequest: commentRequestTimings(github),
         commentBudgetWait: ["GITHUB_COMMENT_BUDGET_WAIT_MS", github.commentBudgetWaitMs],
         commentLock: ["GITHUB_COMMENT_LOCK_MS", github.commentLockMs],
       },
@@ -58,4 +58,17 @@ export function readSharedConfig(env: Env): {
       },
     },
   };
+}
+
+/**
+ * The longest a comment's GitHub request can take: each attempt's timeout, and the rate-limit waits
+ * sat out between attempts (creating a comment is never retried after a 5xx: it may exist).
+ */
+function commentRequestTimings({ timeoutMs, retry }: GitHubConfig): Timing[] {
+  const { rateLimitRetries: retries, maxRateLimitWaitMs: wait } = retry;
+  if (retries === 0) return [["GITHUB_TIMEOUT_MS", timeoutMs]];
+  return [
+    ["GITHUB_TIMEOUT_MS × (1 + GITHUB_RATE_LIMIT_RETRIES)", timeoutMs * (1 + retries)],
+    ["GITHUB_RATE_LIMIT_RETRIES × GITHUB_RATE_LIMIT_MAX_WAIT_MS", retries * wait],
+  ];
 }

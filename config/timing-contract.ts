@@ -17,7 +17,8 @@ function fits({ inner, outer, why }: Fit): string | null {
 }
 
 export interface CommentTimings {
-  githubRequest: Timing;
+  /** One term, or several that add up (attempts and the waits between them). */
+  githubRequest: readonly Timing[];
   commentBudgetWait: Timing;
   commentLock: Timing;
 }
@@ -43,7 +44,7 @@ export function timingProblems(timings: {
   const { comment, server, completion, openWebUIRequest, retry } = timings;
   const rules: Fit[] = [
     {
-      inner: [comment.commentBudgetWait, comment.githubRequest],
+      inner: [comment.commentBudgetWait, ...comment.githubRequest],
       outer: comment.commentLock,
       why: "a comment still waiting for GitHub's budget would outlive the lock, and a second run of the delivery could comment too",
     },

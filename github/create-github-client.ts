@@ -23,7 +23,18 @@ function clientFor(
   auth: Pick<GitHubClientOptions, "app" | "authStrategy"> & { token?: string },
 ): Octokit {
   const { createClient = createGitHubClient, ...rest } = tuning;
-  return createClient({ token: "", baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, logger, ...rest, ...auth });
+  const { retries, baseDelayMs, rateLimitRetries, maxRateLimitWaitMs } = config.retry;
+  return createClient({
+    token: "",
+    baseUrl: config.apiUrl,
+    timeoutMs: config.timeoutMs,
+    retry: { retries, baseDelayMs },
+    rateLimitRetries,
+    maxRateLimitWaitMs,
+    logger,
+    ...rest,
+    ...auth,
+  });
 }
 
 /** A client that authenticates as the GitHub App itself (a JWT per request), for /app endpoints. */

@@ -21,7 +21,13 @@ const fullEnv = {
 describe("the timing contract: inner waits fit inside outer ones", () => {
   it("holds for the documented defaults, which every wait and timeout comes from", () => {
     const relay = loadRelayConfig(fullEnv);
-    expect(relay.github).toMatchObject({ timeoutMs: 30_000, commentBudgetWaitMs: 240_000, commentLockMs: 300_000 });
+    expect(relay.github).toMatchObject({ timeoutMs: 30_000, commentBudgetWaitMs: 240_000, commentLockMs: 480_000 });
+    expect(relay.github.retry).toEqual({
+      retries: 3,
+      baseDelayMs: 1_000,
+      rateLimitRetries: 2,
+      maxRateLimitWaitMs: 60_000,
+    });
     expect(relay.openWebUI).toMatchObject({ timeoutMs: 600_000, requestTimeoutMs: 30_000 });
     expect(relay.http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
     expect(relay).toMatchObject({
@@ -42,7 +48,13 @@ describe("the timing contract: inner waits fit inside outer ones", () => {
   });
 
   it("names the variables and the fix when a comment's budget wait and GitHub request outlast its lock, on both services", () => {
-    const env = { ...fullEnv, GITHUB_COMMENT_BUDGET_WAIT_MS: "290000", GITHUB_TIMEOUT_MS: "20000" };
+    const env = {
+      ...fullEnv,
+      GITHUB_COMMENT_BUDGET_WAIT_MS: "290000",
+      GITHUB_TIMEOUT_MS: "20000",
+      GITHUB_COMMENT_LOCK_MS: "300000",
+      GITHUB_RATE_LIMIT_RETRIES: "0",
+    };
     const line =
       "GITHUB_COMMENT_BUDGET_WAIT_MS (290000) + GITHUB_TIMEOUT_MS (20000) must fit in GITHUB_COMMENT_LOCK_MS (300000): a comment still waiting for GitHub's budget would outlive the lock, and a second run of the delivery could comment too; lower GITHUB_COMMENT_BUDGET_WAIT_MS or GITHUB_TIMEOUT_MS or raise GITHUB_COMMENT_LOCK_MS";
     expect(problemsOf(() => loadRelayConfig(env))).toEqual([line]);
@@ -64,6 +76,7 @@ describe("the timing contract: inner waits fit inside outer ones", () => {
         GITHUB_COMMENT_LOCK_MS: "20000",
         GITHUB_COMMENT_BUDGET_WAIT_MS: "0",
         GITHUB_TIMEOUT_MS: "1000",
+        GITHUB_RATE_LIMIT_RETRIES: "0",
       }),
     );
     expect(problems).toEqual([
@@ -82,9 +95,19 @@ describe("the timing contract: inner waits fit inside outer ones", () => {
     ).toEqual([expect.stringMatching(/^HTTP_HEADERS_TIMEOUT_MS \(40000\) must fit in HTTP_REQUEST_TIMEOUT_MS/)]);
   });
 
+  it("counts a comment's rate-limit retries and the waits between them, not only one request's timeout", () => {
+    // As before this check: a 4-minute budget wait and a 30 s request in a 5-minute lock looked fine,
+    // but two rate-limited attempts and their minute-long waits take the comment past the lock.
+    const env = { ...fullEnv, GITHUB_COMMENT_LOCK_MS: "300000" };
+    expect(problemsOf(() => loadRelayConfig(env))).toEqual([
+      "GITHUB_COMMENT_BUDGET_WAIT_MS (240000) + GITHUB_TIMEOUT_MS × (1 + GITHUB_RATE_LIMIT_RETRIES) (90000) + GITHUB_RATE_LIMIT_RETRIES × GITHUB_RATE_LIMIT_MAX_WAIT_MS (120000) must fit in GITHUB_COMMENT_LOCK_MS (300000): a comment still waiting for GitHub's budget would outlive the lock, and a second run of the delivery could comment too; lower GITHUB_COMMENT_BUDGET_WAIT_MS or GITHUB_TIMEOUT_MS × (1 + GITHUB_RATE_LIMIT_RETRIES) or GITHUB_RATE_LIMIT_RETRIES × GITHUB_RATE_LIMIT_MAX_WAIT_MS or raise GITHUB_COMMENT_LOCK_MS",
+    ]);
+    expect(problemsOf(() => loadRelayConfig({ ...env, GITHUB_COMMENT_BUDGET_WAIT_MS: "60000" }))).toEqual([]);
+  });
+
   it("adds up every inner wait against the outer bound", () => {
     const comment = {
-      githubRequest: ["A", 1] as const,
+      githubRequest: [["A", 1] as const],
       commentBudgetWait: ["B", 1] as const,
       commentLock: ["C", 2] as const,
     };
