@@ -61,7 +61,7 @@ export function createFailureLimit(options: FailureLimitOptions = {}): FailureLi
       state.failures += 1;
       state.lastAt = t;
       const over = state.failures - freeFailures;
-      if (over > 0) state.until = t + Math.min(maxWaitMs, baseWaitMs * 2 ** Math.min(over - 1, 40));
+      if (over >= 0) state.until = t + Math.min(maxWaitMs, baseWaitMs * 2 ** Math.min(over, 40));
       // Re-inserted, so the map stays ordered by last failure and forget() stops at the first recent one.
       clients.delete(client);
       clients.set(client, state);

@@ -7,7 +7,7 @@ import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
 import type { Coordination } from "../store/coordination.ts";
 import type { DeliveryLog } from "../store/delivery-log.ts";
 import { createAdminApi } from "./admin-api.ts";
-import { createFailureLimit, type FailureLimitOptions } from "./admin-failure-limit.ts";
+import { createFailureLimit } from "./admin-failure-limit.ts";
 import { createDeliveriesPage } from "./deliveries-page.ts";
 
 export interface RelayAppOptions {
@@ -18,21 +18,19 @@ export interface RelayAppOptions {
   logger: Logger;
   /** Called after an admin replays a delivery. */
   onReplay: () => void;
-  /** How wrong admin tokens are slowed down (tests shorten the waits). */
-  failureLimit?: FailureLimitOptions;
 }
 
 /** Everything the relay serves but the webhook: health, metrics, the admin API and the deliveries page. */
 export function createRelayApp(
   config: Readonly<RelayConfig>,
-  { deliveries, coordination, registry, logger, onReplay, ...options }: RelayAppOptions,
+  { deliveries, coordination, registry, logger, onReplay }: RelayAppOptions,
 ) {
   const app = express();
   app.disable("x-powered-by");
   // Behind Caddy, req.ip is the client's address (for the logs and the sign-in limit), not Caddy's.
   app.set("trust proxy", config.trustProxy.length > 0 ? config.trustProxy : false);
   // One limit for the page's sign-in and the API's bearer token: both are RELAY_ADMIN_TOKEN.
-  const failureLimit = createFailureLimit(options.failureLimit);
+  const failureLimit = createFailureLimit();
   app.get("/health", async (_req, res) => {
     res.json({ status: "ok", deliveries: await deliveries.counts() });
   });
