@@ -2,7 +2,7 @@ import type { RequestHandler } from "express";
 import { constantTimeEqual } from "../lib/constant-time-equal.ts";
 import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
-import { retryAfterSeconds, type FailureLimit } from "./admin-failure-limit.ts";
+import { clientOf, retryAfterSeconds, type FailureLimit } from "./admin-failure-limit.ts";
 
 const refusal = "Missing or wrong bearer token: send Authorization: Bearer <RELAY_ADMIN_TOKEN>.";
 
@@ -14,7 +14,7 @@ export function adminBearer(token: string, limit: FailureLimit, logger: Logger):
   return (req, res, next) => {
     const given = /^Bearer (.+)$/i.exec(req.get("authorization") ?? "")?.[1]?.trim();
     if (!given) return next(new HttpError(401, refusal));
-    const client = req.ip ?? "";
+    const client = clientOf(req.ip);
     const check = limit.check(client);
     if (!check.ok) {
       res.set("Retry-After", retryAfterSeconds(check.retryAfterMs));
@@ -22,7 +22,7 @@ export function adminBearer(token: string, limit: FailureLimit, logger: Logger):
     }
     if (!constantTimeEqual(given, token)) {
       limit.failed(client);
-      logger.warn("admin API: wrong bearer token", { ip: client });
+      logger.warn("admin API: wrong bearer token", { ip: req.ip });
       return next(new HttpError(401, refusal));
     }
     limit.succeeded(client);

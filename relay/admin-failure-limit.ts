@@ -77,3 +77,21 @@ export function createFailureLimit(options: FailureLimitOptions = {}): FailureLi
 export function retryAfterSeconds(ms: number): string {
   return String(Math.max(1, Math.ceil(ms / 1000)));
 }
+
+/**
+ * The client a failure counts against: its IPv4 address, or its IPv6 /64, since one host commonly
+ * holds a whole /64 and could otherwise take a fresh address for every guess.
+ */
+export function clientOf(ip: string | undefined): string {
+  const address = (ip ?? "").split("%")[0]!;
+  if (!address.includes(":") || /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address)) return address;
+  const [head = "", tail] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (parseInt(group, 16) || 0).toString(16))
+    .join(":")}::/64`;
+}

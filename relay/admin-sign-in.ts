@@ -1,7 +1,7 @@
 import express, { type Request, type RequestHandler, type Response } from "express";
 import { constantTimeEqual } from "../lib/constant-time-equal.ts";
 import type { Logger } from "../lib/logger.ts";
-import { retryAfterSeconds, type FailureLimit } from "./admin-failure-limit.ts";
+import { clientOf, retryAfterSeconds, type FailureLimit } from "./admin-failure-limit.ts";
 import { sessionCookieName, sessionCookieOptions, type AdminSession } from "./admin-session.ts";
 import { renderSignIn } from "./render-deliveries-page.ts";
 
@@ -26,7 +26,7 @@ function html(res: Response, status: number, body: string) {
 /** POST /deliveries/sign-in: RELAY_ADMIN_TOKEN for a session cookie, each client's wrong tokens slowed down. */
 export function signIn({ token, session, failureLimit, logger }: SignInOptions): RequestHandler {
   return async (req, res) => {
-    const client = req.ip ?? "";
+    const client = clientOf(req.ip);
     const check = failureLimit.check(client);
     if (!check.ok) {
       const seconds = retryAfterSeconds(check.retryAfterMs);
@@ -40,7 +40,7 @@ export function signIn({ token, session, failureLimit, logger }: SignInOptions):
     const given = typeof req.body?.token === "string" ? req.body.token.trim() : "";
     if (!given || !constantTimeEqual(given, token)) {
       failureLimit.failed(client);
-      logger.warn("deliveries page: sign-in with a wrong token", { ip: client });
+      logger.warn("deliveries page: sign-in with a wrong token", { ip: req.ip });
       return html(
         res,
         401,
@@ -48,7 +48,7 @@ export function signIn({ token, session, failureLimit, logger }: SignInOptions):
       );
     }
     failureLimit.succeeded(client);
-    logger.info("deliveries page: admin signed in", { ip: client });
+    logger.info("deliveries page: admin signed in", { ip: req.ip });
     res.cookie(sessionCookieName, await session.issue(), { ...sessionCookieOptions(req), maxAge: sessionLifetimeMs });
     res.redirect(303, "/deliveries");
   };

@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { createFailureLimit } from "../relay/admin-failure-limit.ts";
+import { clientOf, createFailureLimit } from "../relay/admin-failure-limit.ts";
 import { waitFor } from "../stand-ins/payloads.ts";
 import { startSystem, type System } from "./support/system.ts";
 
@@ -129,6 +129,16 @@ describe("the failure limit", () => {
     limit.succeeded("a");
     limit.failed("a");
     expect(limit.check("a")).toEqual({ ok: true });
+  });
+
+  it("counts an IPv6 client by its /64, which one host commonly holds whole", () => {
+    expect(clientOf("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(clientOf("2001:db8:1:2:bbbb:cccc:dddd:eeee")).toBe("2001:db8:1:2::/64");
+    expect(clientOf("2001:db8::5")).toBe("2001:db8:0:0::/64");
+    expect(clientOf("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
+    expect(clientOf("::1")).toBe("0:0:0:0::/64");
+    expect(clientOf("203.0.113.7")).toBe("203.0.113.7");
+    expect(clientOf("::ffff:127.0.0.2")).toBe("::ffff:127.0.0.2");
   });
 
   it("remembers at most maxClients clients", () => {
