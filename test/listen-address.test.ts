@@ -1,5 +1,8 @@
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
+import { createDeployment } from "../deployment/create-deployment.ts";
+import { silentLogger } from "../lib/logger.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
 import { relayProcessEnv, startSystem, type System } from "./support/system.ts";
 
@@ -41,5 +44,26 @@ describe("the address the relay listens on", () => {
     expect(relay.url).toBe(`http://127.0.0.2:${port}`);
     expect(await accepts("127.0.0.2", port)).toBe(true);
     expect(await accepts("127.0.0.1", port)).toBe(false);
+  });
+
+  it("is the same for the tool server: loopback unless HOST names another", async () => {
+    system = await startSystem({ startRelay: false });
+    for (const [host, elsewhere] of [
+      [undefined, "127.0.0.2"],
+      ["127.0.0.2", "127.0.0.1"],
+    ] as const) {
+      const env = { ...relayProcessEnv(system), TOOL_SERVER_PORT: "0", ...(host ? { HOST: host } : {}) };
+      const toolServer = await createDeployment(
+        { env, relay: null, toolServer: loadToolServerConfig(env) },
+        { logger: silentLogger },
+      ).startToolServer(system.stores);
+      const port = Number(new URL(toolServer.url).port);
+      try {
+        expect(await accepts(host ?? "127.0.0.1", port)).toBe(true);
+        expect(await accepts(elsewhere, port)).toBe(false);
+      } finally {
+        await toolServer.close();
+      }
+    }
   });
 });
