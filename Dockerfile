@@ -19,6 +19,10 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 # --- runtime: no compiler, no dev dependencies, not root --------------------------------------------
 FROM node:20.20-bookworm-slim
 ENV NODE_ENV=production DATA_DIR=/data
+# In a container the services must listen on every interface to be reached at all (npm start keeps
+# loopback). The relay is reached through Caddy on the compose network, whose addresses are private:
+# their X-Forwarded-For names the client. Run the image with nothing in front, and set TRUST_PROXY=off.
+ENV HOST=0.0.0.0 TRUST_PROXY=uniquelocal
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 # What goes in is decided by .dockerignore (no tests, data, .env or caches); the code stays owned by

@@ -2,7 +2,9 @@ import type { Env } from "./config-error.ts";
 import type { HookRef } from "../relay/reconcile-deliveries.ts";
 import { flag, httpUrl, integer, optionalText, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
 import { readSharedConfig, type SharedConfig } from "./read-shared-config.ts";
-import { reconcileConfig, tokenLengthProblem, toolServerIdProblem } from "./relay-checks.ts";
+import { trustProxyField } from "./listen-fields.ts";
+import { reconcileConfig, toolServerIdProblem } from "./relay-checks.ts";
+import { secretStrengthProblem } from "./secret-strength.ts";
 import { timingProblems } from "./timing-contract.ts";
 
 export interface RelayConfig extends SharedConfig {
@@ -38,6 +40,8 @@ export interface RelayConfig extends SharedConfig {
   /** GitHub App credentials (the same as github.app): the relay acts as the app, and reconciles its webhook. */
   app: { id: number; privateKey: string } | null;
   commentFallback: boolean;
+  /** The proxies whose X-Forwarded-For names the client (TRUST_PROXY, express's `trust proxy`); empty: none. */
+  trustProxy: string[];
 }
 
 const headFields = {
@@ -47,6 +51,8 @@ const headFields = {
     "set it to the secret entered in the GitHub webhook's settings (e.g. openssl rand -hex 32)",
   ),
 };
+
+const webhookFix = "and enter the same in the GitHub webhook's settings";
 
 const relayFields = {
   openWebUIUrl: httpUrl(
@@ -73,6 +79,7 @@ const relayFields = {
   // Docker sends SIGKILL 10 s after SIGTERM by default.
   shutdownGraceMs: integer("RELAY_SHUTDOWN_GRACE_MS", 8_000, { min: 0, max: 600_000 }),
   commentFallback: flag("COMMENT_FALLBACK", true),
+  trustProxy: trustProxyField,
 };
 
 /** Reads and checks every relay variable; throws a ConfigError naming each bad one. */
@@ -81,7 +88,8 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
   const { values: v, problems } = readEnvFields(env, relayFields);
   const { shared, problems: sharedProblems, timings } = readSharedConfig(env);
   const { github } = shared;
-  const all = [...head.problems, ...sharedProblems, ...problems];
+  const webhookSecret = secretStrengthProblem("GITHUB_WEBHOOK_SECRET", head.values.webhookSecret, webhookFix);
+  const all = [...head.problems, ...webhookSecret, ...sharedProblems, ...problems];
   // The relay's own address for Open WebUI (http://open-webui:8080 in compose) is often not one a browser can open.
   const publicUrl = env.OPENWEBUI_PUBLIC_URL?.trim()
     ? readEnvFields(env, {
@@ -94,7 +102,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     : { values: { url: v.openWebUIUrl }, problems: [] };
   all.push(...publicUrl.problems, ...toolServerIdProblem(v.toolServerId));
   const reconcile = reconcileConfig(env, github.app !== null, all);
-  all.push(...tokenLengthProblem("RELAY_ADMIN_TOKEN", v.adminToken, "or leave it empty to turn the admin API off"));
+  all.push(...secretStrengthProblem("RELAY_ADMIN_TOKEN", v.adminToken, "or leave it empty to turn the admin API off"));
   all.push(
     ...timingProblems({
       ...timings,
@@ -128,5 +136,6 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     reconcile,
     app: github.app,
     commentFallback: v.commentFallback,
+    trustProxy: v.trustProxy,
   });
 }

@@ -1,6 +1,7 @@
 import type { Env } from "./config-error.ts";
 import { flag, optionalText, readEnvFields } from "./env-fields.ts";
 import { httpTimeoutFields, type HttpTimeouts } from "./http-timeouts.ts";
+import { hostField } from "./listen-fields.ts";
 import { readGitHubConfig, type GitHubConfig } from "./read-github-config.ts";
 import { readRedisConfig, type RedisConfig } from "./read-redis-config.ts";
 import { tokenLengthProblem } from "./relay-checks.ts";
@@ -15,6 +16,8 @@ export interface SharedConfig {
   /** Set: the shared store in Redis instead of SQLite in dataDir. */
   redis: RedisConfig | null;
   debug: boolean;
+  /** The address the services listen on (HOST): loopback unless told otherwise. */
+  host: string;
 }
 
 const sharedFields = {
@@ -22,11 +25,12 @@ const sharedFields = {
   ...httpTimeoutFields,
   dataDir: optionalText("DATA_DIR", "./data"),
   debug: flag("DEBUG", false),
+  host: hostField,
 };
 
 /**
  * What the relay and the tool server read the same way (GitHub, the store, the
- * HTTP timeouts, METRICS_TOKEN, DEBUG), with every problem found, and the
+ * HTTP timeouts, METRICS_TOKEN, DEBUG, HOST), with every problem found, and the
  * timings both hand to the timing contract.
  */
 export function readSharedConfig(env: Env): {
@@ -39,7 +43,15 @@ export function readSharedConfig(env: Env): {
   const { redis, problems: redisProblems } = readRedisConfig(env);
   const http = { headersTimeoutMs: v.headersTimeoutMs, requestTimeoutMs: v.requestTimeoutMs };
   return {
-    shared: { github, metricsToken: v.metricsToken || null, http, dataDir: v.dataDir, redis, debug: v.debug },
+    shared: {
+      github,
+      metricsToken: v.metricsToken || null,
+      http,
+      dataDir: v.dataDir,
+      redis,
+      debug: v.debug,
+      host: v.host,
+    },
     problems: [
       ...githubProblems,
       ...problems,

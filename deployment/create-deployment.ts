@@ -32,7 +32,8 @@ export function createDeployment(config: DeploymentConfig, options: DeploymentOp
   const fetchOption = options.fetch ? { fetch: options.fetch } : {};
   const github = createGitHubClients(githubConfig, logger, { ...fetchOption, ...options.github });
   const openWebUI = config.relay ? createOpenWebUIChat(config.relay.openWebUI, fetchOption) : null;
-  const host = options.host ?? "0.0.0.0";
+  // A test may pin every service to one address; otherwise each listens on its config's HOST.
+  const host = options.host;
 
   const built = { config, options, logger, secrets, github, openWebUI, host };
   const startRelay = (stores: RelayStores) => startRelayService(built, stores);

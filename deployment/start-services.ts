@@ -15,13 +15,15 @@ export interface BuiltDeployment {
   secrets: readonly string[];
   github: GitHubClients;
   openWebUI: OpenWebUIChat | null;
-  host: string;
+  /** Overrides the services' HOST (tests). */
+  host: string | undefined;
 }
 
 export async function startRelayService(built: BuiltDeployment, stores: RelayStores) {
   const { config, options, logger, secrets, github, openWebUI, host } = built;
   if (!config.relay || !openWebUI) throw new Error("this deployment has no relay config");
   const relayConfig = config.relay;
+  const address = host ?? relayConfig.host;
   const relay = createRelay(relayConfig, {
     stores,
     logger,
@@ -31,13 +33,16 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     ...pick(options, "pollIntervalMs", "commentLimits"),
   });
   relay.start();
-  const server = await listen(relay.handler, relayConfig.port, host, relayConfig.http).catch(async (error: unknown) => {
-    // A port already in use: a caller that starts again elsewhere must not be left with this one's worker.
-    await relay.close(0);
-    throw error;
-  });
+  const server = await listen(relay.handler, relayConfig.port, address, relayConfig.http).catch(
+    async (error: unknown) => {
+      // A port already in use: a caller that starts again elsewhere must not be left with this one's worker.
+      await relay.close(0);
+      throw error;
+    },
+  );
   logger.info("relay listening", {
     url: server.url,
+    host: address,
     model: relayConfig.openWebUI.model,
     toolServer: `server:${relayConfig.openWebUI.toolServerId}`,
   });
@@ -60,8 +65,9 @@ export async function startToolServerService(built: BuiltDeployment, stores: Too
     github,
     ...pick(options, "commentLimits", "tools"),
   });
-  const server = await listen(app, config.toolServer.port, host, config.toolServer.http);
-  logger.info("tool server listening", { url: server.url, openapi: `${server.url}/openapi.json` });
+  const address = host ?? config.toolServer.host;
+  const server = await listen(app, config.toolServer.port, address, config.toolServer.http);
+  logger.info("tool server listening", { url: server.url, host: address, openapi: `${server.url}/openapi.json` });
   return { url: server.url, close: () => server.close() };
 }
 

@@ -1,8 +1,9 @@
 import { Router, type RequestHandler } from "express";
-import { requireBearer } from "../lib/require-bearer.ts";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
+import { adminBearer } from "./admin-bearer.ts";
+import type { FailureLimit } from "./admin-failure-limit.ts";
 import { replayDelivery } from "./replay-delivery.ts";
 import type { DeliveryLog, DeliveryRecord, DeliveryStatus } from "../store/delivery-log.ts";
 
@@ -48,21 +49,23 @@ export function deliveryView(record: DeliveryRecord) {
 
 export type DeliveryView = ReturnType<typeof deliveryView>;
 
-function adminAuth(token: string | null): RequestHandler {
+function adminAuth(token: string | null, limit: FailureLimit, logger: Logger): RequestHandler {
   if (!token)
     return (_req, _res, next) => next(new HttpError(404, "The admin API is off. Set RELAY_ADMIN_TOKEN to turn it on."));
-  return requireBearer(token, "Missing or wrong bearer token: send Authorization: Bearer <RELAY_ADMIN_TOKEN>.");
+  return adminBearer(token, limit, logger);
 }
 
 /** Lists deliveries and replays failed or dead-lettered ones, behind RELAY_ADMIN_TOKEN. */
 export function createAdminApi(options: {
   deliveries: DeliveryLog;
   token: string | null;
+  /** Shared with the deliveries page's sign-in: both take RELAY_ADMIN_TOKEN. */
+  failureLimit: FailureLimit;
   onReplay: () => void;
   logger: Logger;
 }) {
   const router = Router();
-  router.use(adminAuth(options.token));
+  router.use(adminAuth(options.token, options.failureLimit, options.logger));
 
   router.get("/deliveries", async (req, res) => {
     const status = typeof req.query.status === "string" && req.query.status ? req.query.status : undefined;
@@ -81,7 +84,7 @@ export function createAdminApi(options: {
 
   router.post("/deliveries/:deliveryId/replay", async (req, res) => {
     const replayed = await replayDelivery(options.deliveries, String(req.params.deliveryId));
-    options.logger.info("delivery replayed by an admin", { deliveryId: replayed.deliveryId });
+    options.logger.info("delivery replayed by an admin", { deliveryId: replayed.deliveryId, ip: req.ip });
     options.onReplay();
     res.status(202).json({ delivery: deliveryView(replayed) });
   });

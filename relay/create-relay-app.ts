@@ -4,12 +4,16 @@ import type { RelayConfig } from "../config/load-relay-config.ts";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import type { Logger } from "../lib/logger.ts";
 import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
+import type { Coordination } from "../store/coordination.ts";
 import type { DeliveryLog } from "../store/delivery-log.ts";
 import { createAdminApi } from "./admin-api.ts";
+import { createFailureLimit } from "./admin-failure-limit.ts";
 import { createDeliveriesPage } from "./deliveries-page.ts";
 
 export interface RelayAppOptions {
   deliveries: DeliveryLog;
+  /** Holds the admin session epoch every replica checks. */
+  coordination: Coordination;
   registry: Registry;
   logger: Logger;
   /** Called after an admin replays a delivery. */
@@ -19,19 +23,25 @@ export interface RelayAppOptions {
 /** Everything the relay serves but the webhook: health, metrics, the admin API and the deliveries page. */
 export function createRelayApp(
   config: Readonly<RelayConfig>,
-  { deliveries, registry, logger, onReplay }: RelayAppOptions,
+  { deliveries, coordination, registry, logger, onReplay }: RelayAppOptions,
 ) {
   const app = express();
   app.disable("x-powered-by");
+  // Behind Caddy, req.ip is the client's address (for the logs and the sign-in limit), not Caddy's.
+  app.set("trust proxy", config.trustProxy.length > 0 ? config.trustProxy : false);
+  // One limit for the page's sign-in and the API's bearer token: both are RELAY_ADMIN_TOKEN.
+  const failureLimit = createFailureLimit();
   app.get("/health", async (_req, res) => {
     res.json({ status: "ok", deliveries: await deliveries.counts() });
   });
   app.use(metricsEndpoint(registry, config.metricsToken));
-  app.use("/api", createAdminApi({ deliveries, token: config.adminToken, onReplay, logger }));
+  app.use("/api", createAdminApi({ deliveries, token: config.adminToken, failureLimit, onReplay, logger }));
   app.use(
     createDeliveriesPage({
       deliveries,
       token: config.adminToken,
+      coordination,
+      failureLimit,
       openWebUIUrl: config.openWebUI.publicUrl,
       onReplay,
       logger,

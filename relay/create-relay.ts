@@ -47,7 +47,7 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     logger,
     observer,
   });
-  const app = createRelayApp(config, { deliveries, registry, logger, onReplay: () => worker.wake() });
+  const app = createRelayApp(config, { deliveries, coordination, registry, logger, onReplay: () => worker.wake() });
 
   let stopReconciling: (() => void) | undefined;
   // The webhook bypasses express: it reads the raw bytes itself (the signature is over them), and

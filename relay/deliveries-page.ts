@@ -1,20 +1,26 @@
 import cookieParser from "cookie-parser";
-import express, { Router, type Request, type RequestHandler, type Response } from "express";
+import { Router, type RequestHandler, type Response } from "express";
 import { constantTimeEqual } from "../lib/constant-time-equal.ts";
 import { isHttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { DeliveryLog, DeliveryStatus } from "../store/delivery-log.ts";
 import { deliveryView } from "./admin-api.ts";
-import { createAdminSession, type AdminSession, sessionCookieName, sessionCookieOptions } from "./admin-session.ts";
+import type { Coordination } from "../store/coordination.ts";
+import type { FailureLimit } from "./admin-failure-limit.ts";
+import { createAdminSession, type AdminSession } from "./admin-session.ts";
+import { sessionCookie, sessionLifetimeMs, signIn, signInForm, signOut } from "./admin-sign-in.ts";
 import { replayDelivery } from "./replay-delivery.ts";
 import { deliveryStatuses, renderDeliveries, renderSignIn, styleHash } from "./render-deliveries-page.ts";
 
-const sessionLifetimeMs = 12 * 3_600_000;
 const pageLimit = 100;
 
 export interface DeliveriesPageOptions {
   deliveries: DeliveryLog;
   token: string | null;
+  /** Where the session epoch lives, so a sign-out on one replica ends the session on all. */
+  coordination: Pick<Coordination, "readEpoch" | "advanceEpoch">;
+  /** Shared with the admin API: both take RELAY_ADMIN_TOKEN. */
+  failureLimit: FailureLimit;
   /** Open WebUI as people's browsers reach it, for links to a run's chat. */
   openWebUIUrl: string;
   onReplay: () => void;
@@ -33,11 +39,6 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   });
   next();
 };
-
-function sessionCookie(req: Request): string | undefined {
-  const value: unknown = req.cookies?.[sessionCookieName];
-  return typeof value === "string" ? value : undefined;
-}
 
 function html(res: Response, status: number, body: string) {
   res.status(status).type("html").send(body);
@@ -70,7 +71,7 @@ type ListPage = (
 function replayFromPage(options: DeliveriesPageOptions, session: AdminSession, listPage: ListPage): RequestHandler {
   return async (req, res) => {
     const current = sessionCookie(req);
-    if (!current || !session.verify(current))
+    if (!current || !(await session.verify(current)))
       return html(res, 401, renderSignIn({ error: "Your session has ended. Sign in again, then replay." }));
     // SameSite=Strict already keeps the cookie off cross-site requests; the form token and the
     // browser's own Sec-Fetch-Site are two more locks on the only action that changes anything.
@@ -90,7 +91,11 @@ function replayFromPage(options: DeliveriesPageOptions, session: AdminSession, l
       if (!isHttpError(error)) throw error;
       return listPage(res, error.status, current, undefined, error.detail);
     }
-    options.logger.info("delivery replayed by an admin", { deliveryId: replayed.deliveryId, via: "deliveries page" });
+    options.logger.info("delivery replayed by an admin", {
+      deliveryId: replayed.deliveryId,
+      via: "deliveries page",
+      ip: req.ip,
+    });
     options.onReplay();
     // Unfiltered: under "failed" the replayed row would vanish instead of showing pending, then done.
     res.redirect(303, "/deliveries");
@@ -107,8 +112,8 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
   router.use("/deliveries", securityHeaders, cookieParser());
   const { token } = options;
   if (!token) return pageOff(router);
-  const session = createAdminSession(token, { lifetimeMs: sessionLifetimeMs, now });
-  const form = express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 10 });
+  const session = createAdminSession(token, { lifetimeMs: sessionLifetimeMs, epochs: options.coordination, now });
+  const { failureLimit, logger } = options;
 
   async function listPage(
     res: Response,
@@ -135,34 +140,16 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
 
   router.get("/deliveries", async (req, res) => {
     const current = sessionCookie(req);
-    if (!current || !session.verify(current)) return html(res, 401, renderSignIn());
+    if (!current || !(await session.verify(current))) return html(res, 401, renderSignIn());
     const status = statusFilter(req.query.status);
     if (status === null)
       return listPage(res, 400, current, undefined, `Unknown status. Pick one of: ${deliveryStatuses.join(", ")}.`);
     return listPage(res, 200, current, status);
   });
 
-  router.post("/deliveries/sign-in", form, (req, res) => {
-    const given = typeof req.body?.token === "string" ? req.body.token.trim() : "";
-    if (!given || !constantTimeEqual(given, token)) {
-      options.logger.warn("deliveries page: sign-in with a wrong token", { ip: req.ip });
-      return html(
-        res,
-        401,
-        renderSignIn({ error: "That is not the admin token. It is the value of RELAY_ADMIN_TOKEN." }),
-      );
-    }
-    options.logger.info("deliveries page: admin signed in", { ip: req.ip });
-    res.cookie(sessionCookieName, session.issue(), { ...sessionCookieOptions(req), maxAge: sessionLifetimeMs });
-    res.redirect(303, "/deliveries");
-  });
-
-  router.post("/deliveries/sign-out", (req, res) => {
-    res.clearCookie(sessionCookieName, sessionCookieOptions(req));
-    res.redirect(303, "/deliveries");
-  });
-
-  router.post("/deliveries/:key/replay", form, replayFromPage(options, session, listPage));
+  router.post("/deliveries/sign-in", signInForm, signIn({ token, session, failureLimit, logger }));
+  router.post("/deliveries/sign-out", signOut({ session, logger }));
+  router.post("/deliveries/:key/replay", signInForm, replayFromPage(options, session, listPage));
 
   return router;
 }

@@ -5,7 +5,7 @@ export interface WriteLimit {
 
 export type WriteSlot = { ok: true } | { ok: false; retryInMs: number };
 
-/** What every process on one store shares besides the deliveries: named locks and GitHub's comment budget. */
+/** What every process on one store shares besides the deliveries: named locks, GitHub's comment budget, epochs. */
 export interface Coordination {
   /** Takes a named lock for `ttlMs` unless someone else holds it; true when taken. */
   tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
@@ -16,4 +16,11 @@ export interface Coordination {
    * `peek` answers without taking the slot.
    */
   reserveWrite(limits: readonly WriteLimit[], options?: { peek?: boolean }): Promise<WriteSlot>;
+  /**
+   * A named number that only grows, 0 until first advanced: what ends every admin session at once
+   * (a session carries the epoch it was issued in, and sign-out advances it on every replica).
+   */
+  readEpoch(name: string): Promise<number>;
+  /** Adds one to the named epoch and answers the new value. */
+  advanceEpoch(name: string): Promise<number>;
 }

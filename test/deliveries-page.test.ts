@@ -53,7 +53,7 @@ describe("the deliveries page", () => {
     expect(
       (
         await fetch(`${system.relayUrl}/deliveries`, {
-          headers: { cookie: `owg_admin=99999999999999.${"A".repeat(43)}` },
+          headers: { cookie: `owg_admin=99999999999999.0.${"A".repeat(43)}` },
         })
       ).status,
     ).toBe(401);
@@ -72,7 +72,7 @@ describe("the deliveries page", () => {
     expect(right.response.headers.get("location")).toBe("/deliveries");
     // Expires beside Max-Age (express's res.cookie) for browsers that know only Expires.
     expect(right.setCookie).toMatch(
-      /^owg_admin=\d+\.[\w-]{43}; Max-Age=43200; Path=\/deliveries; Expires=[^;]+ GMT; HttpOnly; SameSite=Strict$/,
+      /^owg_admin=\d+\.\d+\.[\w-]{43}; Max-Age=43200; Path=\/deliveries; Expires=[^;]+ GMT; HttpOnly; SameSite=Strict$/,
     );
     expect(right.setCookie).not.toContain(adminToken);
     const page = await fetch(`${system.relayUrl}/deliveries`, { headers: { cookie: right.cookie } });

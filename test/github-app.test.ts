@@ -252,7 +252,7 @@ describe("running as a GitHub App", () => {
 
 describe("GitHub App configuration", () => {
   const base = {
-    GITHUB_WEBHOOK_SECRET: "s",
+    GITHUB_WEBHOOK_SECRET: "whsec-github-app-tests-0123",
     GITHUB_REPOS: "a/b",
     OPENWEBUI_URL: "http://x",
     OPENWEBUI_API_KEY: "k",

@@ -76,7 +76,7 @@ describe("reconciling GitHub's delivery log", () => {
     system = await startSystem({ startRelay: false });
     expect(() =>
       loadRelayConfig({
-        GITHUB_WEBHOOK_SECRET: "s",
+        GITHUB_WEBHOOK_SECRET: "whsec-reconcile-tests-0123",
         GITHUB_TOKEN: "t",
         GITHUB_REPOS: "a/b",
         OPENWEBUI_URL: "http://x",

@@ -11,7 +11,7 @@ const root = resolve(import.meta.dirname, "..");
 const tsx = join(root, "node_modules", ".bin", "tsx");
 
 const fullEnv = {
-  GITHUB_WEBHOOK_SECRET: "s3cret-webhook",
+  GITHUB_WEBHOOK_SECRET: "s3cret-webhook-0123456789",
   GITHUB_TOKEN: "ghp_example_token_value",
   GITHUB_REPOS: "octo/app,acme/*",
   OPENWEBUI_URL: "http://127.0.0.1:9/",

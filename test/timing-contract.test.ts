@@ -8,7 +8,7 @@ import { problemsOf } from "./support/config-problems.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const fullEnv = {
-  GITHUB_WEBHOOK_SECRET: "s3cret-webhook",
+  GITHUB_WEBHOOK_SECRET: "s3cret-webhook-0123456789",
   GITHUB_TOKEN: "ghp_example_token_value",
   GITHUB_REPOS: "octo/app",
   GITHUB_API_URL: "http://127.0.0.1:9",

@@ -6,6 +6,7 @@
  * - P:writes:seq    slot counter, also the budget's version: a slot is appended
  *                   only if nobody appended since it was read (see redis-coordination.ts)
  * - P:run:<chat>    hash per run
+ * - P:epoch:<name>  a number that only grows (INCR); absent means 0
  */
 export const coordinationScripts = {
   /** ARGV[3] name, [4] owner, [5] ttl ms. 1 when taken (or renewed by its owner). */
@@ -42,6 +43,12 @@ redis.call('ZADD', key, now, redis.call('INCR', key .. ':seq'))
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - tonumber(ARGV[4]))
 return 1
 `,
+
+  /** ARGV[3] name. The epoch, 0 when never advanced. */
+  readEpoch: `return tonumber(redis.call('GET', P .. ':epoch:' .. ARGV[3]) or '0')`,
+
+  /** ARGV[3] name. The epoch after adding one. */
+  advanceEpoch: `return redis.call('INCR', P .. ':epoch:' .. ARGV[3])`,
 
   /** ARGV[3] the run as JSON. Also links the run's chat to its delivery. */
   addRun: `

@@ -3,7 +3,7 @@ import { budgetSpanMs, decideWrite } from "../write-budget.ts";
 import type { RunScript } from "./define-scripts.ts";
 
 /**
- * Named locks and the comment budget on Redis (keys: coordination-scripts.ts).
+ * Named locks, the comment budget and epochs on Redis (keys: coordination-scripts.ts).
  * The budget is decided by write-budget.ts, the one algorithm every backend
  * shares: a script loads the window's slots with the budget's version, the
  * decision is made here, and a second script appends the slot only if the
@@ -30,6 +30,12 @@ export function createRedisCoordination(run: RunScript, now: () => number): Coor
         if ((await run.at(t, "appendWrite", version!, span)) === 1) return slot;
       }
       throw new Error("the comment budget changed under every one of 50 tries to take a slot");
+    },
+    async readEpoch(name) {
+      return Number(await run("readEpoch", name));
+    },
+    async advanceEpoch(name) {
+      return Number(await run("advanceEpoch", name));
     },
   };
 }

@@ -55,6 +55,8 @@ const migrations = [
    CREATE TRIGGER deliveries_count_delete AFTER DELETE ON deliveries BEGIN
      UPDATE delivery_counts SET n = n - 1 WHERE status = OLD.status;
    END;`,
+  // Named epochs (store/coordination.ts): sign-out on the deliveries page advances one to end every session.
+  `CREATE TABLE epochs (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
 
 /** The schema version this code writes. */

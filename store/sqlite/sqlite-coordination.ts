@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { Coordination, WriteLimit, WriteSlot } from "../coordination.ts";
 import { budgetSpanMs, decideWrite } from "../write-budget.ts";
 
-/** Locks and the comment budget on SQLite, shared by every process on the file. */
+/** Locks, the comment budget and epochs on SQLite, shared by every process on the file. */
 export function createSqliteCoordination(db: Database.Database, options: { now: () => number }): Coordination {
   const { now } = options;
   const lock = db.prepare(
@@ -10,6 +10,12 @@ export function createSqliteCoordination(db: Database.Database, options: { now: 
      ON CONFLICT (name) DO UPDATE SET owner = @owner, expires_at = @expires WHERE locks.expires_at < @now OR locks.owner = @owner`,
   );
   const unlock = db.prepare(`DELETE FROM locks WHERE name = ? AND owner = ?`);
+  const readEpoch = db.prepare(`SELECT value FROM epochs WHERE name = ?`).pluck();
+  const advanceEpoch = db
+    .prepare(
+      `INSERT INTO epochs (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`,
+    )
+    .pluck();
   const slotsSince = db.prepare(`SELECT at FROM write_slots WHERE at > ? ORDER BY at`);
   const addSlot = db.prepare(`INSERT INTO write_slots (at) VALUES (?)`);
   const pruneSlots = db.prepare(`DELETE FROM write_slots WHERE at <= ?`);
@@ -34,6 +40,12 @@ export function createSqliteCoordination(db: Database.Database, options: { now: 
     async reserveWrite(limits, reserveOptions) {
       if (limits.length === 0) return { ok: true };
       return reserve.immediate(limits, now(), reserveOptions?.peek ?? false);
+    },
+    async readEpoch(name) {
+      return (readEpoch.get(name) as number | undefined) ?? 0;
+    },
+    async advanceEpoch(name) {
+      return advanceEpoch.get(name) as number;
     },
   };
 }

@@ -68,3 +68,23 @@ describe.each(contractBackends())("the $name coordination", (backend) => {
     expect(await other.tryLock("comment:o/r#1", "b", 60_000)).toBe(false);
   });
 });
+
+describe.each(contractBackends())("the $name coordination's epochs", (backend) => {
+  const open = useStores(backend);
+
+  it("keeps a named epoch that only grows, the same for every process on the store", async () => {
+    const { coordination } = await open(() => 0);
+    const other = (await open(() => 0)).coordination;
+    expect(await coordination.readEpoch("admin-session")).toBe(0);
+    expect(await other.advanceEpoch("admin-session")).toBe(1);
+    expect(await coordination.readEpoch("admin-session")).toBe(1);
+    const advanced = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => [coordination, other][i % 2]!.advanceEpoch("admin-session")),
+    );
+    // Advances made at once are each counted, none lost.
+    expect(advanced.sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(await other.readEpoch("admin-session")).toBe(7);
+    // Another name is another epoch.
+    expect(await coordination.readEpoch("other")).toBe(0);
+  });
+});
