@@ -4,7 +4,6 @@ import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { Ajv2019 } from "ajv/dist/2019.js";
-import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../config/config-error.ts";
 import { loadRelayConfig } from "../config/load-relay-config.ts";
@@ -14,6 +13,7 @@ import { openWebUIVersion } from "../stand-ins/open-webui-instance.ts";
 import { startOnFreePort } from "../stand-ins/free-port.ts";
 import { analystScript } from "../stand-ins/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
+import { parseCompose, serviceEnvironment, type ComposeService } from "./support/compose-environment.ts";
 import { startSystem, webhookSecret, type System } from "./support/system.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -21,27 +21,8 @@ const read = (file: string) => readFileSync(join(root, file), "utf8");
 
 // --- docker-compose.yml ------------------------------------------------------------------------------
 
-interface ComposeService {
-  image?: string;
-  build?: string | { context?: string };
-  command?: string[];
-  env_file?: string | string[];
-  environment?: Record<string, string>;
-  ports?: string[];
-  expose?: string[];
-  volumes?: string[];
-  healthcheck?: { test?: string[]; disable?: boolean };
-  depends_on?: Record<string, { condition?: string }> | string[];
-  restart?: string;
-  networks?: string[] | Record<string, unknown>;
-}
-
 const composeText = read("docker-compose.yml");
-const compose = parseYaml(composeText) as {
-  services: Record<string, ComposeService>;
-  networks?: Record<string, unknown>;
-  volumes?: Record<string, unknown>;
-};
+const compose = parseCompose(composeText);
 const services = compose.services;
 
 /** The compose-spec JSON schema, made loadable by Ajv: it uses draft-04 `id`s and a `$schema` URL Ajv does not know. */
@@ -66,10 +47,6 @@ function builtFromOurDockerfile(service: ComposeService): boolean {
   return context === ".";
 }
 
-function envFiles(service: ComposeService): string[] {
-  return service.env_file === undefined ? [] : [service.env_file].flat();
-}
-
 /** .env.example's variables and values: the .env a newcomer starts from. */
 const exampleEnv = new Map([...read(".env.example").matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
 const composeInterpolations = new Set([...composeText.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]!));
@@ -78,28 +55,19 @@ const healthcheckVariables = [
   ...read("bin/healthcheck.ts").matchAll(/\b(?:integer|optionalText|requiredText|flag|httpUrl|list)\("([A-Z0-9_]+)"/g),
 ].map((m) => m[1]!);
 
-/**
- * What a service's process sees in compose: .env (from .env.example, with sample values where it
- * leaves a required one empty), then the service's `environment`, with `${VAR:?...}` filled in.
- */
+/** What a service's process sees in compose, with .env made from .env.example (sample values where it leaves a required one empty). */
 function composeEnv(name: string): Env {
   const samples: Record<string, string> = {
     GITHUB_WEBHOOK_SECRET: "webhook-secret-0123456789",
     GITHUB_TOKEN: "ghp_sample_token_0123456789",
     GITHUB_REPOS: "octo/app",
-    OPENWEBUI_URL: "http://open-webui:8080",
     OPENWEBUI_API_KEY: "sk-sample",
+    OPENWEBUI_ADMIN_API_KEY: "sk-admin-sample",
     TOOL_SERVER_API_KEY: "tool-server-key-0123456789",
     SITE_ADDRESS: "chat.example.com",
   };
   const dotEnv = Object.fromEntries([...exampleEnv].map(([key, value]) => [key, value || samples[key] || ""]));
-  const interpolate = (value: string) =>
-    value.replace(/\$\{([A-Z0-9_]+)(?::[?-][^}]*)?\}/g, (_all, variable: string) => dotEnv[variable] ?? "");
-  const own = Object.entries(services[name]!.environment ?? {}).map(([key, value]) => [
-    key,
-    interpolate(String(value)),
-  ]);
-  return { ...(envFiles(services[name]!).includes(".env") ? dotEnv : {}), ...Object.fromEntries(own) };
+  return serviceEnvironment(services[name]!, { root, dotEnv });
 }
 
 /** The variables `loaders` look up when given `env` (recorded as they read it). */
@@ -263,9 +231,12 @@ describe("docker-compose.yml", () => {
   });
 
   it("restarts every service unless stopped, and puts each on the backend network", () => {
-    expect(Object.keys(services).sort()).toEqual(["caddy", "open-webui", "relay", "tool-server"]);
+    expect(Object.keys(services).sort()).toEqual(["caddy", "open-webui", "register", "relay", "tool-server"]);
+    // The registration runs once, by hand, in a profile `docker compose up` leaves alone.
+    expect(services.register!.profiles).toEqual(["register"]);
+    expect(services.register!.restart).toBe("no");
     for (const [name, service] of Object.entries(services)) {
-      expect(service.restart, name).toBe("unless-stopped");
+      if (name !== "register") expect(service.restart, name).toBe("unless-stopped");
       expect(service.networks, name).toEqual(["backend"]);
     }
     expect(compose.networks).toHaveProperty("backend");
@@ -288,6 +259,8 @@ describe("docker-compose.yml", () => {
     });
     expect(edges.map((e) => `${e.name} -> ${e.target}`).sort()).toEqual([
       "caddy -> open-webui",
+      "register -> open-webui",
+      "register -> tool-server",
       "relay -> open-webui",
       "relay -> tool-server",
     ]);
@@ -298,20 +271,8 @@ describe("docker-compose.yml", () => {
     expect(services["open-webui"]!.healthcheck?.test?.join(" ")).toContain("http://localhost:8080/health");
   });
 
-  it("gives .env (the GitHub token, our keys) to the relay and the tool server only", () => {
-    expect(envFiles(services.relay!)).toEqual([".env"]);
-    expect(envFiles(services["tool-server"]!)).toEqual([".env"]);
-    // Open WebUI reads PORT and DATA_DIR too, with other meanings; Caddy needs none of it.
-    expect(envFiles(services["open-webui"]!)).toEqual([]);
-    expect(envFiles(services.caddy!)).toEqual([]);
-  });
-
-  it("keeps Open WebUI's own secrets from .env out of the relay and the tool server", () => {
-    // Both are in .env for Open WebUI; our services read the whole file, so they must be blanked there.
-    for (const name of ["relay", "tool-server"]) {
-      expect(services[name]!.environment?.WEBUI_SECRET_KEY, name).toBe("");
-      expect(services[name]!.environment?.WEBUI_ADMIN_PASSWORD, name).toBe("");
-    }
+  it("hands no service the whole .env: each gets the variables it names (test/compose-secrets.test.ts checks which)", () => {
+    for (const [name, service] of Object.entries(services)) expect(service.env_file, name).toBeUndefined();
   });
 
   it("runs both services from the one image, each an entry point that exists, sharing one store", () => {
@@ -339,7 +300,7 @@ describe("docker-compose.yml", () => {
   it("agrees on every address: the ports the services listen on, what their healthchecks probe, where Caddy and Open WebUI send requests", () => {
     const relay = loadRelayConfig(composeEnv("relay"));
     const toolServer = loadToolServerConfig(composeEnv("tool-server"));
-    const register = loadRegisterConfig(composeEnv("relay"));
+    const register = loadRegisterConfig(composeEnv("register"));
     const caddyDefault = (variable: string) => new RegExp(`\\{\\$${variable}:([^}]+)\\}`).exec(read("Caddyfile"))?.[1];
     expect(caddyDefault("RELAY_UPSTREAM")).toBe(`relay:${relay.port}`);
     const openWebUI = new URL(relay.openWebUI.url);
@@ -359,17 +320,22 @@ describe("docker-compose.yml", () => {
 
   it("sets only variables the services read, each valid, so a misspelt one cannot be silently ignored", () => {
     const readers: Record<string, Array<(env: Env) => unknown>> = {
-      relay: [loadRelayConfig, loadRegisterConfig],
+      relay: [loadRelayConfig],
       "tool-server": [loadToolServerConfig],
+      register: [loadRegisterConfig],
     };
     for (const [name, loaders] of Object.entries(readers)) {
       const env = composeEnv(name);
-      const names = new Set([...variablesRead(env, loaders), ...healthcheckVariables]);
-      // Blanked on purpose: .env's secrets for Open WebUI, which these services must not hold.
-      const set = Object.entries(services[name]!.environment ?? {})
-        .filter(([, value]) => value !== "")
-        .map(([key]) => key);
-      for (const variable of set) expect(names, `${name} sets ${variable}`).toContain(variable);
+      // Some are read only in a mode: a repository webhook to reconcile, a GitHub App, Redis.
+      const modes = [
+        {},
+        { GITHUB_HOOK_ID: "7", GITHUB_HOOK_REPO: "octo/app" },
+        { GITHUB_TOKEN: "", GITHUB_APP_ID: "7" },
+        { REDIS_URL: "redis://redis:6379" },
+      ];
+      const read = modes.flatMap((mode) => [...variablesRead({ ...env, ...mode }, loaders)]);
+      const names = new Set([...read, ...healthcheckVariables]);
+      for (const variable of Object.keys(env)) expect(names, `${name} sets ${variable}`).toContain(variable);
       for (const load of loaders) expect(() => load(env), name).not.toThrow();
     }
   });
@@ -384,7 +350,7 @@ describe("docker-compose.yml", () => {
       { REDIS_URL: "redis://redis:6379" },
     ];
     const read = modes.flatMap((mode) =>
-      ["relay", "tool-server"].flatMap((name) => [...variablesRead({ ...composeEnv(name), ...mode }, all)]),
+      ["relay", "tool-server", "register"].flatMap((name) => [...variablesRead({ ...composeEnv(name), ...mode }, all)]),
     );
     const names = new Set([...read, ...healthcheckVariables, ...composeInterpolations]);
     for (const variable of exampleEnv.keys()) expect(names, `.env.example lists ${variable}`).toContain(variable);
