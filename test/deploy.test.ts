@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative, resolve } from "node:path";
-import ignore from "@balena/dockerignore";
+import dockerignore from "@balena/dockerignore";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../config/config-error.ts";
@@ -139,8 +139,8 @@ function runHealthcheck(env: Record<string, string>): Promise<{ code: number | n
 
 // Matched by a library that follows Docker's own rules (`**`, `!`, a parent folder's match); Docker
 // on Linux tells case apart.
-const dockerignore = ignore({ ignorecase: false }).add(read(".dockerignore").split(/\r?\n/));
-const ignoredByDocker = (path: string) => dockerignore.ignores(path);
+const dockerignoreRules = dockerignore.default({ ignorecase: false }).add(read(".dockerignore").split(/\r?\n/));
+const ignoredByDocker = (path: string) => dockerignoreRules.ignores(path);
 
 /** Every repository file the entry points in bin/ load, and every package they import at runtime. */
 function runtimeImports(): { files: Set<string>; packages: Set<string> } {

@@ -8,7 +8,8 @@ export interface ComposeService {
   command?: string[];
   profiles?: string[];
   env_file?: string | Array<string | { path: string; required?: boolean }>;
-  environment?: Record<string, string | number | boolean | null> | string[];
+  /** Our file uses the mapping form; compose's list form (`- KEY=value`) is read too. */
+  environment?: Record<string, string | number | boolean | null>;
   ports?: string[];
   expose?: string[];
   volumes?: string[];
@@ -86,8 +87,9 @@ export function serviceEnvironment(
     for (const [key, value] of Object.entries(parseEnvFile(text)))
       environment[key] = interpolate(value, options.dotEnv);
   }
-  const listed = Array.isArray(service.environment)
-    ? service.environment.map((entry) => {
+  const raw: unknown = service.environment;
+  const listed = Array.isArray(raw)
+    ? (raw as string[]).map((entry) => {
         const at = entry.indexOf("=");
         return at < 0 ? ([entry, null] as const) : ([entry.slice(0, at), entry.slice(at + 1)] as const);
       })
