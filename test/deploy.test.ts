@@ -385,10 +385,29 @@ describe("Dockerfile", () => {
     expect(build).toMatch(/npm ci [^\n]*--omit=dev/);
     expect(build).toMatch(/python3/);
     const runtime = finalStage.map((i) => `${i.keyword} ${i.args}`).join("\n");
-    expect(runtime).toMatch(/COPY --from=\S+ \/app\/node_modules/);
-    // The code is readable by the service user whatever the umask of the clone it was built from.
-    expect(runtime).toMatch(/COPY --chmod=755 \. \./);
+    expect(runtime).toMatch(/COPY (--\S+ )*--from=\S+ \/app\/node_modules/);
     expect(runtime).not.toMatch(/g\+\+|python3|npm (ci|install)/);
+  });
+
+  it("sets the mode of everything it copies, so the service user can read the code whatever the clone's umask, but not change it", () => {
+    const copies = stages.flat().filter((i) => i.keyword === "COPY" || i.keyword === "ADD");
+    expect(copies.length).toBeGreaterThanOrEqual(3);
+    for (const { keyword, args } of copies) {
+      const instruction = `${keyword} ${args}`;
+      const mode = /--chmod=([0-7]{3,4})(\s|$)/.exec(args)?.[1];
+      expect(mode, `${instruction} sets --chmod in octal`).toBeDefined();
+      const bits = parseInt(mode!, 8);
+      // The service user is neither root nor in root's group: the "other" bits are its. A copied
+      // folder needs x as well as r to be entered.
+      const copiesFolders = /\s\.\s|node_modules/.test(` ${args} `);
+      expect(bits & 0o004, `${instruction}: readable by others`).toBe(0o004);
+      if (copiesFolders) expect(bits & 0o001, `${instruction}: folders can be entered`).toBe(0o001);
+      expect(bits & 0o022, `${instruction}: writable by its owner only`).toBe(0);
+      expect(args, `${instruction} leaves the code owned by root`).not.toMatch(/--chown/);
+    }
+    // The process as built runs as node: the copied code must be readable by it.
+    const runtime = finalStage.map((i) => `${i.keyword} ${i.args}`).join("\n");
+    expect(runtime).toMatch(/COPY --chmod=755 \. \./);
   });
 
   it("has a HEALTHCHECK and a command that run node itself on an entry point that exists, so signals reach the service", () => {
