@@ -290,7 +290,7 @@ describe("docker-compose.yml", () => {
     expect(services[openWebUI.hostname]?.healthcheck?.test?.join(" ")).toContain(
       `http://localhost:${openWebUI.port}/health`,
     );
-    // `docker compose run --rm relay npm run register` tells Open WebUI where the tool server is.
+    // `docker compose run --rm register` tells Open WebUI where the tool server is.
     const toolServerUrl = new URL(register.toolServerUrl);
     expect(services[toolServerUrl.hostname]).toBe(services["tool-server"]);
     expect(Number(toolServerUrl.port)).toBe(toolServer.port);
