@@ -69,6 +69,15 @@ const ours = {
   register: { reads: variablesRead([loadRegisterConfig]) },
 };
 
+// The variables the image sets itself (the final stage's ENV lines, `ENV A=1 B=2` or `ENV A 1`).
+const finalStage = read("Dockerfile")
+  .replace(/\\\r?\n/g, " ")
+  .split(/^FROM\s/m)
+  .at(-1)!;
+const imageEnv = [...finalStage.matchAll(/^ENV\s+(.+)$/gm)].flatMap(([, args]) =>
+  args!.includes("=") ? [...args!.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1]!) : [args!.split(/\s+/)[0]!],
+);
+
 /** Whose .env secrets each service may hold. `register` takes the admin's key as its OPENWEBUI_API_KEY. */
 const mayHold: Record<string, string[]> = {
   relay: secretVariables.filter((name) => ours.relay.reads.includes(name)),
@@ -97,11 +106,16 @@ describe("docker-compose.yml's secrets", () => {
     ])
       expect(secretVariables, name).toContain(name);
     expect(Object.keys(services).sort()).toEqual(Object.keys(mayHold).sort());
+    expect(imageEnv).toContain("NODE_ENV");
   });
 
   it("gives the relay, the tool server and the registration exactly the variables their config loaders read", () => {
     for (const [name, { reads }] of Object.entries(ours)) {
-      expect(Object.keys(containerEnv(name)).sort(), name).toEqual([...new Set(reads)].sort());
+      const given = Object.keys(containerEnv(name));
+      // Nothing they do not read; and all they read, from compose or else from the image's own ENV.
+      expect(given.filter((variable) => !reads.includes(variable)).sort(), `${name} is given`).toEqual([]);
+      const missing = reads.filter((variable) => !given.includes(variable) && !imageEnv.includes(variable));
+      expect(missing.sort(), `${name} is not given`).toEqual([]);
     }
   });
 
