@@ -9,7 +9,10 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY package.json package-lock.json ./
+# Every COPY sets the mode: files keep their host modes otherwise (a clone made under umask 077 gives
+# 600 files and 700 folders). Octal, the notation every BuildKit version accepts; where folders are
+# copied, they need the x bits, so their files get them too.
+COPY --chmod=644 package.json package-lock.json ./
 # Install scripts run only for the packages package.json's allowScripts trusts (the same rule as on
 # a developer's machine): swagger-ui's analytics postinstall, for one, never runs.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
@@ -24,11 +27,10 @@ ENV NODE_ENV=production DATA_DIR=/data
 # their X-Forwarded-For names the client. Run the image with nothing in front, and set TRUST_PROXY=off.
 ENV HOST=0.0.0.0 TRUST_PROXY=uniquelocal
 WORKDIR /app
-COPY --from=build /app/node_modules ./node_modules
-# What goes in is decided by .dockerignore (no tests, data, .env or caches); the code stays owned by
-# root, so the service user can read it but not change it. --chmod: a clone made under umask 077
-# would otherwise be unreadable by that user (octal, the notation every BuildKit version accepts;
-# directories need the x bits, so files get them too).
+# The code and its dependencies stay owned by root, readable by the service user but not changeable
+# by it; --chmod makes them readable whatever the modes they had where they came from.
+COPY --chmod=755 --from=build /app/node_modules ./node_modules
+# What goes in is decided by .dockerignore, an allow-list (no tests, data, .env, keys or caches).
 COPY --chmod=755 . .
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { Env } from "../config/config-error.ts";
 
-// Every variable that holds a credential, whichever service reads it: docker compose hands each
-// service the whole .env, so a tool server knows the relay's secrets, and must never post them
-// (issue 15: it posted the webhook secret and the admin token). Open WebUI's own are in it too.
+// Every variable that holds a credential, whichever service reads it: `npm start` runs both services
+// on one .env, so the tool server knows the relay's secrets too and must never post them (issue 15:
+// it posted the webhook secret and the admin token). Open WebUI's own may be in it as well.
 const secretVariables = [
   "GITHUB_WEBHOOK_SECRET",
   "GITHUB_TOKEN",

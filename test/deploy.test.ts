@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative, resolve } from "node:path";
+import dockerignore from "@balena/dockerignore";
 import { Ajv2019 } from "ajv/dist/2019.js";
-import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../config/config-error.ts";
 import { loadRelayConfig } from "../config/load-relay-config.ts";
@@ -14,6 +14,7 @@ import { openWebUIVersion } from "../stand-ins/open-webui-instance.ts";
 import { startOnFreePort } from "../stand-ins/free-port.ts";
 import { analystScript } from "../stand-ins/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
+import { parseCompose, serviceEnvironment, type ComposeService } from "./support/compose-environment.ts";
 import { startSystem, webhookSecret, type System } from "./support/system.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -21,27 +22,8 @@ const read = (file: string) => readFileSync(join(root, file), "utf8");
 
 // --- docker-compose.yml ------------------------------------------------------------------------------
 
-interface ComposeService {
-  image?: string;
-  build?: string | { context?: string };
-  command?: string[];
-  env_file?: string | string[];
-  environment?: Record<string, string>;
-  ports?: string[];
-  expose?: string[];
-  volumes?: string[];
-  healthcheck?: { test?: string[]; disable?: boolean };
-  depends_on?: Record<string, { condition?: string }> | string[];
-  restart?: string;
-  networks?: string[] | Record<string, unknown>;
-}
-
 const composeText = read("docker-compose.yml");
-const compose = parseYaml(composeText) as {
-  services: Record<string, ComposeService>;
-  networks?: Record<string, unknown>;
-  volumes?: Record<string, unknown>;
-};
+const compose = parseCompose(composeText);
 const services = compose.services;
 
 /** The compose-spec JSON schema, made loadable by Ajv: it uses draft-04 `id`s and a `$schema` URL Ajv does not know. */
@@ -66,10 +48,6 @@ function builtFromOurDockerfile(service: ComposeService): boolean {
   return context === ".";
 }
 
-function envFiles(service: ComposeService): string[] {
-  return service.env_file === undefined ? [] : [service.env_file].flat();
-}
-
 /** .env.example's variables and values: the .env a newcomer starts from. */
 const exampleEnv = new Map([...read(".env.example").matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
 const composeInterpolations = new Set([...composeText.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]!));
@@ -78,28 +56,19 @@ const healthcheckVariables = [
   ...read("bin/healthcheck.ts").matchAll(/\b(?:integer|optionalText|requiredText|flag|httpUrl|list)\("([A-Z0-9_]+)"/g),
 ].map((m) => m[1]!);
 
-/**
- * What a service's process sees in compose: .env (from .env.example, with sample values where it
- * leaves a required one empty), then the service's `environment`, with `${VAR:?...}` filled in.
- */
+/** What a service's process sees in compose, with .env made from .env.example (sample values where it leaves a required one empty). */
 function composeEnv(name: string): Env {
   const samples: Record<string, string> = {
     GITHUB_WEBHOOK_SECRET: "webhook-secret-0123456789",
     GITHUB_TOKEN: "ghp_sample_token_0123456789",
     GITHUB_REPOS: "octo/app",
-    OPENWEBUI_URL: "http://open-webui:8080",
     OPENWEBUI_API_KEY: "sk-sample",
+    OPENWEBUI_ADMIN_API_KEY: "sk-admin-sample",
     TOOL_SERVER_API_KEY: "tool-server-key-0123456789",
     SITE_ADDRESS: "chat.example.com",
   };
   const dotEnv = Object.fromEntries([...exampleEnv].map(([key, value]) => [key, value || samples[key] || ""]));
-  const interpolate = (value: string) =>
-    value.replace(/\$\{([A-Z0-9_]+)(?::[?-][^}]*)?\}/g, (_all, variable: string) => dotEnv[variable] ?? "");
-  const own = Object.entries(services[name]!.environment ?? {}).map(([key, value]) => [
-    key,
-    interpolate(String(value)),
-  ]);
-  return { ...(envFiles(services[name]!).includes(".env") ? dotEnv : {}), ...Object.fromEntries(own) };
+  return serviceEnvironment(services[name]!, { root, dotEnv });
 }
 
 /** The variables `loaders` look up when given `env` (recorded as they read it). */
@@ -168,29 +137,10 @@ function runHealthcheck(env: Record<string, string>): Promise<{ code: number | n
 
 // --- .dockerignore ---------------------------------------------------------------------------------
 
-const ignorePatterns = read(".dockerignore")
-  .split(/\r?\n/)
-  .map((l) => l.trim())
-  .filter((l) => l && !l.startsWith("#"));
-
-/**
- * Whether Docker leaves a repository path out of the build context. Covers the subset of Docker's
- * rules this file uses (names and `*` within one segment, no `!` or `**`), which a test below keeps so.
- */
-function ignoredByDocker(path: string): boolean {
-  const segments = path.split("/");
-  return ignorePatterns.some((pattern) => {
-    const matcher = new RegExp(
-      `^${pattern
-        .replace(/\/$/, "")
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, "[^/]*")
-        .replace(/\?/g, "[^/]")}$`,
-    );
-    const depth = pattern.replace(/\/$/, "").split("/").length;
-    return matcher.test(segments.slice(0, depth).join("/"));
-  });
-}
+// Matched by a library that follows Docker's own rules (`**`, `!`, a parent folder's match); Docker
+// on Linux tells case apart.
+const dockerignoreRules = dockerignore.default({ ignorecase: false }).add(read(".dockerignore").split(/\r?\n/));
+const ignoredByDocker = (path: string) => dockerignoreRules.ignores(path);
 
 /** Every repository file the entry points in bin/ load, and every package they import at runtime. */
 function runtimeImports(): { files: Set<string>; packages: Set<string> } {
@@ -263,9 +213,12 @@ describe("docker-compose.yml", () => {
   });
 
   it("restarts every service unless stopped, and puts each on the backend network", () => {
-    expect(Object.keys(services).sort()).toEqual(["caddy", "open-webui", "relay", "tool-server"]);
+    expect(Object.keys(services).sort()).toEqual(["caddy", "open-webui", "register", "relay", "tool-server"]);
+    // The registration runs once, by hand, in a profile `docker compose up` leaves alone.
+    expect(services.register!.profiles).toEqual(["register"]);
+    expect(services.register!.restart).toBe("no");
     for (const [name, service] of Object.entries(services)) {
-      expect(service.restart, name).toBe("unless-stopped");
+      if (name !== "register") expect(service.restart, name).toBe("unless-stopped");
       expect(service.networks, name).toEqual(["backend"]);
     }
     expect(compose.networks).toHaveProperty("backend");
@@ -288,6 +241,8 @@ describe("docker-compose.yml", () => {
     });
     expect(edges.map((e) => `${e.name} -> ${e.target}`).sort()).toEqual([
       "caddy -> open-webui",
+      "register -> open-webui",
+      "register -> tool-server",
       "relay -> open-webui",
       "relay -> tool-server",
     ]);
@@ -298,20 +253,8 @@ describe("docker-compose.yml", () => {
     expect(services["open-webui"]!.healthcheck?.test?.join(" ")).toContain("http://localhost:8080/health");
   });
 
-  it("gives .env (the GitHub token, our keys) to the relay and the tool server only", () => {
-    expect(envFiles(services.relay!)).toEqual([".env"]);
-    expect(envFiles(services["tool-server"]!)).toEqual([".env"]);
-    // Open WebUI reads PORT and DATA_DIR too, with other meanings; Caddy needs none of it.
-    expect(envFiles(services["open-webui"]!)).toEqual([]);
-    expect(envFiles(services.caddy!)).toEqual([]);
-  });
-
-  it("keeps Open WebUI's own secrets from .env out of the relay and the tool server", () => {
-    // Both are in .env for Open WebUI; our services read the whole file, so they must be blanked there.
-    for (const name of ["relay", "tool-server"]) {
-      expect(services[name]!.environment?.WEBUI_SECRET_KEY, name).toBe("");
-      expect(services[name]!.environment?.WEBUI_ADMIN_PASSWORD, name).toBe("");
-    }
+  it("hands no service the whole .env: each gets the variables it names (test/compose-secrets.test.ts checks which)", () => {
+    for (const [name, service] of Object.entries(services)) expect(service.env_file, name).toBeUndefined();
   });
 
   it("runs both services from the one image, each an entry point that exists, sharing one store", () => {
@@ -339,7 +282,7 @@ describe("docker-compose.yml", () => {
   it("agrees on every address: the ports the services listen on, what their healthchecks probe, where Caddy and Open WebUI send requests", () => {
     const relay = loadRelayConfig(composeEnv("relay"));
     const toolServer = loadToolServerConfig(composeEnv("tool-server"));
-    const register = loadRegisterConfig(composeEnv("relay"));
+    const register = loadRegisterConfig(composeEnv("register"));
     const caddyDefault = (variable: string) => new RegExp(`\\{\\$${variable}:([^}]+)\\}`).exec(read("Caddyfile"))?.[1];
     expect(caddyDefault("RELAY_UPSTREAM")).toBe(`relay:${relay.port}`);
     const openWebUI = new URL(relay.openWebUI.url);
@@ -347,7 +290,7 @@ describe("docker-compose.yml", () => {
     expect(services[openWebUI.hostname]?.healthcheck?.test?.join(" ")).toContain(
       `http://localhost:${openWebUI.port}/health`,
     );
-    // `docker compose run --rm relay npm run register` tells Open WebUI where the tool server is.
+    // `docker compose run --rm register` tells Open WebUI where the tool server is.
     const toolServerUrl = new URL(register.toolServerUrl);
     expect(services[toolServerUrl.hostname]).toBe(services["tool-server"]);
     expect(Number(toolServerUrl.port)).toBe(toolServer.port);
@@ -359,17 +302,22 @@ describe("docker-compose.yml", () => {
 
   it("sets only variables the services read, each valid, so a misspelt one cannot be silently ignored", () => {
     const readers: Record<string, Array<(env: Env) => unknown>> = {
-      relay: [loadRelayConfig, loadRegisterConfig],
+      relay: [loadRelayConfig],
       "tool-server": [loadToolServerConfig],
+      register: [loadRegisterConfig],
     };
     for (const [name, loaders] of Object.entries(readers)) {
       const env = composeEnv(name);
-      const names = new Set([...variablesRead(env, loaders), ...healthcheckVariables]);
-      // Blanked on purpose: .env's secrets for Open WebUI, which these services must not hold.
-      const set = Object.entries(services[name]!.environment ?? {})
-        .filter(([, value]) => value !== "")
-        .map(([key]) => key);
-      for (const variable of set) expect(names, `${name} sets ${variable}`).toContain(variable);
+      // Some are read only in a mode: a repository webhook to reconcile, a GitHub App, Redis.
+      const modes = [
+        {},
+        { GITHUB_HOOK_ID: "7", GITHUB_HOOK_REPO: "octo/app" },
+        { GITHUB_TOKEN: "", GITHUB_APP_ID: "7" },
+        { REDIS_URL: "redis://redis:6379" },
+      ];
+      const read = modes.flatMap((mode) => [...variablesRead({ ...env, ...mode }, loaders)]);
+      const names = new Set([...read, ...healthcheckVariables]);
+      for (const variable of Object.keys(env)) expect(names, `${name} sets ${variable}`).toContain(variable);
       for (const load of loaders) expect(() => load(env), name).not.toThrow();
     }
   });
@@ -384,7 +332,7 @@ describe("docker-compose.yml", () => {
       { REDIS_URL: "redis://redis:6379" },
     ];
     const read = modes.flatMap((mode) =>
-      ["relay", "tool-server"].flatMap((name) => [...variablesRead({ ...composeEnv(name), ...mode }, all)]),
+      ["relay", "tool-server", "register"].flatMap((name) => [...variablesRead({ ...composeEnv(name), ...mode }, all)]),
     );
     const names = new Set([...read, ...healthcheckVariables, ...composeInterpolations]);
     for (const variable of exampleEnv.keys()) expect(names, `.env.example lists ${variable}`).toContain(variable);
@@ -437,10 +385,29 @@ describe("Dockerfile", () => {
     expect(build).toMatch(/npm ci [^\n]*--omit=dev/);
     expect(build).toMatch(/python3/);
     const runtime = finalStage.map((i) => `${i.keyword} ${i.args}`).join("\n");
-    expect(runtime).toMatch(/COPY --from=\S+ \/app\/node_modules/);
-    // The code is readable by the service user whatever the umask of the clone it was built from.
-    expect(runtime).toMatch(/COPY --chmod=755 \. \./);
+    expect(runtime).toMatch(/COPY (--\S+ )*--from=\S+ \/app\/node_modules/);
     expect(runtime).not.toMatch(/g\+\+|python3|npm (ci|install)/);
+  });
+
+  it("sets the mode of everything it copies, so the service user can read the code whatever the clone's umask, but not change it", () => {
+    const copies = stages.flat().filter((i) => i.keyword === "COPY" || i.keyword === "ADD");
+    expect(copies.length).toBeGreaterThanOrEqual(3);
+    for (const { keyword, args } of copies) {
+      const instruction = `${keyword} ${args}`;
+      const mode = /--chmod=([0-7]{3,4})(\s|$)/.exec(args)?.[1];
+      expect(mode, `${instruction} sets --chmod in octal`).toBeDefined();
+      const bits = parseInt(mode!, 8);
+      // The service user is neither root nor in root's group: the "other" bits are its. A copied
+      // folder needs x as well as r to be entered.
+      const copiesFolders = /\s\.\s|node_modules/.test(` ${args} `);
+      expect(bits & 0o004, `${instruction}: readable by others`).toBe(0o004);
+      if (copiesFolders) expect(bits & 0o001, `${instruction}: folders can be entered`).toBe(0o001);
+      expect(bits & 0o022, `${instruction}: writable by its owner only`).toBe(0);
+      expect(args, `${instruction} leaves the code owned by root`).not.toMatch(/--chown/);
+    }
+    // The process as built runs as node: the copied code must be readable by it.
+    const runtime = finalStage.map((i) => `${i.keyword} ${i.args}`).join("\n");
+    expect(runtime).toMatch(/COPY --chmod=755 \. \./);
   });
 
   it("has a HEALTHCHECK and a command that run node itself on an entry point that exists, so signals reach the service", () => {
@@ -452,23 +419,56 @@ describe("Dockerfile", () => {
     }
   });
 
-  it("leaves secrets, data, dependencies, git and caches out of the build context", () => {
-    expect(ignorePatterns.every((p) => !p.startsWith("!") && !p.includes("**"))).toBe(true);
+  it("leaves secrets, data, dependencies, git and caches out of the build context, at any depth", () => {
     for (const path of [
       ".env",
+      "deploy/.env",
+      "relay/.env",
+      "config/.env.local",
+      "relay.env",
+      "deploy/relay.env",
+      "tool-server/tool-server.env",
+      "app.pem",
+      "keys/app.pem",
+      "github/keys/app.pem",
+      "lib/tls.key",
+      ".npmrc",
+      "tool-server/.npmrc",
+      "secrets/token",
+      "store/secrets/token",
       "node_modules/express/package.json",
+      "relay/node_modules/x/index.js",
       "data/openwebui-github.db",
+      "store/openwebui-github.db-wal",
+      "relay/debug.log",
       "test-artifacts/shot.png",
       ".git/HEAD",
       ".schemathesis/x",
       "coverage/index.html",
       ".cache/x",
-      "anywhere.db-wal",
       "test/deploy.test.ts",
+      "stand-ins/github-stand-in.ts",
+      "bench/run-bench.ts",
+      "docs/deploy.md",
+      "docker-compose.yml",
+      // Whatever is added to the checkout later stays out until it is allowed.
+      "notes/credentials.txt",
     ]) {
       expect(ignoredByDocker(path), path).toBe(true);
     }
-    expect(ignoredByDocker("relay/create-relay.ts")).toBe(false);
+  });
+
+  it("puts in what the image runs: the package files, tsconfig and each production folder", () => {
+    for (const path of [
+      "package.json",
+      "package-lock.json",
+      "tsconfig.json",
+      "openapi/tool-server.openapi.json",
+      "bin/relay.ts",
+      "relay/create-relay.ts",
+      "tool-server/create-tool-server.ts",
+    ])
+      expect(ignoredByDocker(path), path).toBe(false);
   });
 
   it("has every file and package the entry points load, with dev dependencies left out", () => {
