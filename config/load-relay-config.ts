@@ -38,6 +38,8 @@ export interface RelayConfig extends SharedConfig {
   /** GitHub App credentials (the same as github.app): the relay acts as the app, and reconciles its webhook. */
   app: { id: number; privateKey: string } | null;
   commentFallback: boolean;
+  /** The webhook door: form-encoded hooks accepted, and the bytes of bodies read at once. */
+  webhook: { formEncoded: boolean; maxBytesInFlight: number };
 }
 
 const headFields = {
@@ -73,6 +75,9 @@ const relayFields = {
   // Docker sends SIGKILL 10 s after SIGTERM by default.
   shutdownGraceMs: integer("RELAY_SHUTDOWN_GRACE_MS", 8_000, { min: 0, max: 600_000 }),
   commentFallback: flag("COMMENT_FALLBACK", true),
+  formEncoded: flag("GITHUB_WEBHOOK_FORM_ENCODED", false),
+  // At least GitHub's 25 MB, so one delivery of any size can be read.
+  inFlightMb: integer("RELAY_WEBHOOK_IN_FLIGHT_MB", 64, { min: 25, max: 4_096 }),
 };
 
 /** Reads and checks every relay variable; throws a ConfigError naming each bad one. */
@@ -128,5 +133,6 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     reconcile,
     app: github.app,
     commentFallback: v.commentFallback,
+    webhook: { formEncoded: v.formEncoded, maxBytesInFlight: v.inFlightMb * 1024 * 1024 },
   });
 }
