@@ -10,7 +10,7 @@ import { silentLogger } from "../lib/logger.ts";
 import { createWebhookHandler, type WebhookHandlerOptions } from "../relay/webhook-handler.ts";
 import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { RelayStores } from "../store/stores.ts";
-import { deliver, issuesOpened, signBody } from "../stand-ins/payloads.ts";
+import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
 
 const secret = "webhook-secret-for-the-door-tests";
