@@ -8,23 +8,25 @@ import { parseRepoAllowList } from "../github/repo-allow-list.ts";
 import { listen, type Listening } from "../lib/listen.ts";
 import { silentLogger } from "../lib/logger.ts";
 import { createWebhookHandler, type WebhookHandlerOptions } from "../relay/webhook-handler.ts";
-import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { RelayStores } from "../store/stores.ts";
 import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { spawnRelay, type RelayProcess } from "./support/relay-process.ts";
+import { contractBackends, type StorePlace } from "./support/store-backends.ts";
 
 const secret = "webhook-secret-for-the-door-tests";
 const hour = 60 * 60 * 1000;
 
-describe("the webhook door", () => {
-  let dataDir: string;
+const backends = contractBackends();
+
+describe.each(backends)("the webhook door ($name)", (backend) => {
+  let place: StorePlace;
   let stores: RelayStores;
   let server: Listening | undefined;
   let queued: number;
 
   beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "webhook-door-"));
-    stores = await openSqliteRelayStores({ dataDir });
+    place = backend.place();
+    stores = await place.open({});
     queued = 0;
   });
 
@@ -32,7 +34,7 @@ describe("the webhook door", () => {
     await server?.close();
     server = undefined;
     await stores.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await place.remove();
   });
 
   async function start(extra: Partial<WebhookHandlerOptions> = {}) {
