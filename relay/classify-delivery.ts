@@ -97,7 +97,7 @@ export function classifyDelivery(
   }
   // A signed body can be resent long after: an old issue's `opened` is history, not a request.
   if (facts.createdAt !== null && options.now - facts.createdAt > maxOpenedAgeMs) {
-    const reason = `the issue was created ${new Date(facts.createdAt).toISOString()}, more than 72 hours before this delivery`;
+    const reason = `the issue was created ${new Date(facts.createdAt).toISOString()}, more than ${maxOpenedAgeMs / 3_600_000} hours before this delivery`;
     return { kind: "ignore", reason, repository, issueNumber: facts.issueNumber };
   }
   return { kind: "work", repository, issueNumber: facts.issueNumber };
