@@ -42,6 +42,8 @@ export interface RelayConfig extends SharedConfig {
   commentFallback: boolean;
   /** The proxies whose X-Forwarded-For names the client (TRUST_PROXY, express's `trust proxy`); empty: none. */
   trustProxy: string[];
+  /** The webhook door: form-encoded hooks accepted, and the bytes of bodies read at once. */
+  webhook: { formEncoded: boolean; maxBytesInFlight: number };
 }
 
 const headFields = {
@@ -80,6 +82,9 @@ const relayFields = {
   shutdownGraceMs: integer("RELAY_SHUTDOWN_GRACE_MS", 8_000, { min: 0, max: 600_000 }),
   commentFallback: flag("COMMENT_FALLBACK", true),
   trustProxy: trustProxyField,
+  formEncoded: flag("GITHUB_WEBHOOK_FORM_ENCODED", false),
+  // At least GitHub's 25 MB, so one delivery of any size can be read.
+  inFlightMb: integer("RELAY_WEBHOOK_IN_FLIGHT_MB", 64, { min: 25, max: 4_096 }),
 };
 
 /** Reads and checks every relay variable; throws a ConfigError naming each bad one. */
@@ -137,5 +142,6 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     app: github.app,
     commentFallback: v.commentFallback,
     trustProxy: v.trustProxy,
+    webhook: { formEncoded: v.formEncoded, maxBytesInFlight: v.inFlightMb * 1024 * 1024 },
   });
 }

@@ -13,7 +13,7 @@ export function send(res: ServerResponse, status: number, body: object) {
   res.end(text);
 }
 
-/** Answers a delivery already stored: queued again when it is a redelivery of work that failed, else a duplicate. */
+/** Answers a delivery whose key is stored: queued again when GitHub redelivers work that failed, else a duplicate. */
 export async function answerRepeatedDelivery(
   res: ServerResponse,
   options: WebhookHandlerOptions & { observer: RelayObserver },
@@ -26,7 +26,9 @@ export async function answerRepeatedDelivery(
   }: { key: string; deliveryId: string; event: string; action: string | null; work: boolean },
 ) {
   const { deliveries, observer, logger } = options;
-  const replayed = work ? await deliveries.replay(key) : undefined;
+  // Only GitHub's Redeliver (the same GUID) asks for another try: the same issue under a new GUID is a replay.
+  const sameDelivery = work && (await deliveries.get(key))?.deliveryId === deliveryId;
+  const replayed = sameDelivery ? await deliveries.replay(key) : undefined;
   if (replayed) {
     observer.delivery(event, "queued");
     logger.info("redelivered delivery queued again", { deliveryId, key, event, action });

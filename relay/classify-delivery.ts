@@ -7,7 +7,12 @@ export interface IssuesOpenedFacts {
   senderLogin: string | null;
   senderType: string | null;
   body: string;
+  /** When the issue was created (ms), from `issue.created_at`; null when the payload has none. */
+  createdAt: number | null;
 }
+
+/** An `opened` delivery arriving later than this is a replay, not GitHub's: GitHub sends at once. */
+export const maxOpenedAgeMs = 72 * 60 * 60 * 1000;
 
 export type Classification =
   | { kind: "ping" }
@@ -48,6 +53,7 @@ export function issuesOpenedFacts(payload: unknown): IssuesOpenedFacts | string 
     senderLogin: isObject(sender) && typeof sender.login === "string" ? sender.login : null,
     senderType: isObject(sender) && typeof sender.type === "string" ? sender.type : null,
     body: typeof issue.body === "string" ? issue.body : "",
+    createdAt: typeof issue.created_at === "string" ? Date.parse(issue.created_at) || null : null,
   };
 }
 
@@ -69,7 +75,7 @@ export function loopReason(
 export function classifyDelivery(
   event: string,
   payload: unknown,
-  options: { allowList: RepoAllowList; ownLogin: string | null },
+  options: { allowList: RepoAllowList; ownLogin: string | null; now: number },
 ): Classification {
   if (event === "ping") return { kind: "ping" };
   const action = isObject(payload) && typeof payload.action === "string" ? payload.action : null;
@@ -88,6 +94,11 @@ export function classifyDelivery(
       repository,
       issueNumber: facts.issueNumber,
     };
+  }
+  // A signed body can be resent long after: an old issue's `opened` is history, not a request.
+  if (facts.createdAt !== null && options.now - facts.createdAt > maxOpenedAgeMs) {
+    const reason = `the issue was created ${new Date(facts.createdAt).toISOString()}, more than ${maxOpenedAgeMs / 3_600_000} hours before this delivery`;
+    return { kind: "ignore", reason, repository, issueNumber: facts.issueNumber };
   }
   return { kind: "work", repository, issueNumber: facts.issueNumber };
 }

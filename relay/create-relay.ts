@@ -46,6 +46,7 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     onQueued: () => worker.wake(),
     logger,
     observer,
+    ...config.webhook,
   });
   const app = createRelayApp(config, { deliveries, coordination, registry, logger, onReplay: () => worker.wake() });
 

@@ -3,12 +3,13 @@ import type { RepoAllowList } from "../github/repo-allow-list.ts";
 import { knownErrorAnswer, sendError } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { DeliveryLog, NewDelivery } from "../store/delivery-log.ts";
-import { classifyDelivery, type Classification } from "./classify-delivery.ts";
+import type { DeliveryLog } from "../store/delivery-log.ts";
+import { classifyDelivery } from "./classify-delivery.ts";
 import { answerNewDelivery, answerRepeatedDelivery, send } from "./answer-delivery.ts";
-import { header, readGitHubDelivery } from "./read-github-delivery.ts";
+import { createDeliveryReader } from "./create-delivery-reader.ts";
+import { deliveryRecord } from "./delivery-record.ts";
+import { header } from "./read-github-delivery.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
-import { createSignatureVerifier } from "./verify-signature.ts";
 
 export interface WebhookHandlerOptions {
   secret: string;
@@ -22,29 +23,11 @@ export interface WebhookHandlerOptions {
   observer?: RelayObserver;
   /** GitHub caps payloads at 25 MB. */
   maxBodyBytes?: number;
-}
-
-/** What is stored of a delivery: pending with its payload when there is work, else ignored with the reason. */
-function deliveryRecord(
-  hookId: string | undefined,
-  delivery: { deliveryId: string; event: string; payload: unknown; json: string },
-  classification: Exclude<Classification, { kind: "invalid" } | { kind: "ping" }>,
-): NewDelivery {
-  const { deliveryId, event, payload } = delivery;
-  const action = (payload as { action?: unknown }).action;
-  const work = classification.kind === "work";
-  return {
-    // One GUID goes to every hook that subscribed, so the key names the hook too.
-    key: `${hookId ?? "-"}:${deliveryId}`,
-    deliveryId,
-    event,
-    action: typeof action === "string" ? action : null,
-    status: work ? "pending" : "ignored",
-    ...(classification.kind === "ignore" ? { reason: classification.reason } : {}),
-    ...(classification.repository ? { repository: classification.repository } : {}),
-    ...(classification.issueNumber !== undefined ? { issueNumber: classification.issueNumber } : {}),
-    ...(work ? { payload: delivery.json } : {}),
-  };
+  /** The bytes of bodies read at once, across requests (RELAY_WEBHOOK_IN_FLIGHT_MB); beyond it, 503. */
+  maxBytesInFlight?: number;
+  /** Accept hooks set to application/x-www-form-urlencoded (GITHUB_WEBHOOK_FORM_ENCODED). */
+  formEncoded?: boolean;
+  now?: () => number;
 }
 
 /**
@@ -55,17 +38,21 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
   const maxBodyBytes = options.maxBodyBytes ?? 25 * 1024 * 1024;
   const { logger, deliveries } = options;
   const observer = options.observer ?? noObserver;
-  const verifySignature = createSignatureVerifier(options.secret);
+  const readDelivery = createDeliveryReader({
+    secret: options.secret,
+    maxBodyBytes,
+    maxBytesInFlight: options.maxBytesInFlight ?? 64 * 1024 * 1024,
+    formEncoded: options.formEncoded ?? false,
+    logger,
+  });
+  const now = options.now ?? Date.now;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const { deliveryId, event, payload, json } = await readGitHubDelivery(req, {
-      verifySignature,
-      maxBodyBytes,
-      logger,
-    });
+    const { deliveryId, event, payload, json } = await readDelivery(req, res);
     const classification = classifyDelivery(event, payload, {
       allowList: options.allowList,
       ownLogin: options.ownLogin(),
+      now: now(),
     });
     if (classification.kind === "invalid")
       throw new HttpError(400, `Unusable ${event} payload: ${classification.reason}.`);
@@ -95,8 +82,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     } catch (error) {
       const deliveryId = header(req, "x-github-delivery") ?? null;
       const known = knownErrorAnswer(error);
-      // Closing the connection is what stops the rest of an oversized body from being read.
-      if (known?.status === 413) res.setHeader("connection", "close");
+      // Closing the connection is what stops the rest of a refused body from being read.
+      if (!req.complete) res.setHeader("connection", "close");
       // A 401 is logged where it is found; the others say here why GitHub's delivery was refused.
       if (known && known.status !== 401)
         logger.warn("webhook refused", { deliveryId, status: known.status, reason: known.detail });

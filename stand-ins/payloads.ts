@@ -24,10 +24,14 @@ export type IssuesOpenedPayload = Record<string, unknown> & {
     body: string | null;
     labels: Array<{ name: string }>;
     user: { login: string; type: string };
+    created_at: string;
   };
   repository: { name: string; full_name: string; owner: { login: string } };
   sender: { login: string; type: string };
 };
+
+// One time for every payload of a test run, so two calls with the same changes give the same body.
+const loadedAt = new Date().toISOString();
 
 /** The recorded issues.opened payload, with the changes a test needs. */
 export function issuesOpened(
@@ -39,9 +43,12 @@ export function issuesOpened(
     repo?: string;
     senderLogin?: string;
     senderType?: string;
+    /** ISO time; now unless given, since the relay ignores an `opened` for an issue older than 72 hours. */
+    createdAt?: string;
   } = {},
 ): IssuesOpenedPayload {
   const payload = examplePayload("issues", "opened") as IssuesOpenedPayload;
+  payload.issue.created_at = changes.createdAt ?? loadedAt;
   if (changes.number !== undefined) payload.issue.number = changes.number;
   if (changes.title !== undefined) payload.issue.title = changes.title;
   if (changes.body !== undefined) payload.issue.body = changes.body;

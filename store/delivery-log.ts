@@ -8,7 +8,7 @@ export type DeliveryStatus = "pending" | "running" | "done" | "failed" | "ignore
 export const deliveryStatuses: readonly DeliveryStatus[] = ["pending", "running", "done", "failed", "ignored", "dead"];
 
 export interface NewDelivery {
-  /** Dedupe key: hook (or app) id + delivery GUID, since one GUID goes to every hook. */
+  /** Dedupe key, one per run (relay/run-key.ts): from the signed payload for issues.opened, else hook id + GUID. */
   key: string;
   deliveryId: string;
   event: string;

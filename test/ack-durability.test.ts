@@ -132,7 +132,7 @@ describe("the acknowledgement path's group commit (SQLite)", () => {
 
     const store = await open(dataDir);
     const missing: string[] = [];
-    for (const id of acked) if (!(await store.get(`424242:${id}`))) missing.push(id);
+    for (const id of acked) if (!(await store.findByDeliveryId(id))) missing.push(id);
     expect(missing).toEqual([]);
   });
 });

@@ -179,7 +179,7 @@ describe.each(backends)(
     it("ignores an issue opened by a bot: no chat, no model call", async () => {
       system = await startSystem({ ...backend.options(), script: analystScript(() => "x") });
       const deliveryId = await open(issuesOpened({ senderLogin: "renovate[bot]", senderType: "Bot" }));
-      expect(await system.stores.deliveries.get(`424242:${deliveryId}`)).toMatchObject({ status: "ignored" });
+      expect(await system.stores.deliveries.findByDeliveryId(deliveryId)).toMatchObject({ status: "ignored" });
       await system.relayIdle();
       expect(system.openWebUI.chats.size).toBe(0);
       expect(system.model.requests).toHaveLength(0);

@@ -155,7 +155,7 @@ describe.each(backends)("a relay process killed and restarted ($name store)", (b
     expect(await relay.kill("SIGTERM")).toBe(0);
     expect(Date.now() - started).toBeLessThan(2_500);
     expect(relay.output()).toContain("run unfinished at shutdown");
-    expect(await system.stores.deliveries.get(`424242:${deliveryId}`)).toMatchObject({
+    expect(await system.stores.deliveries.findByDeliveryId(deliveryId)).toMatchObject({
       status: "pending",
       attempts: 1,
     });
@@ -163,7 +163,7 @@ describe.each(backends)("a relay process killed and restarted ($name store)", (b
     slow = false;
     relay = await spawnRelay(relayEnv(system));
     await waitFor(
-      async () => (await system.stores.deliveries.get(`424242:${deliveryId}`))?.status === "done",
+      async () => (await system.stores.deliveries.findByDeliveryId(deliveryId))?.status === "done",
       "the delivery to be done",
       15_000,
     );

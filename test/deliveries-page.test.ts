@@ -114,7 +114,7 @@ describe("the deliveries page", () => {
       secret: webhookSecret,
     });
     // The worker is off: play its part through the store, the way a run that failed leaves it.
-    const key = `424242:${deliveryId}`;
+    const { key } = (await system.stores.deliveries.findByDeliveryId(deliveryId))!;
     const claimed = await system.stores.queue.claim(60_000);
     await system.stores.runs.add({
       chatId: "chat-1/<x>",
@@ -142,7 +142,7 @@ describe("the deliveries page", () => {
       `<a href="https://github.com/Codertocat/Hello-World/issues/1" target="_blank" rel="noopener noreferrer">Codertocat/Hello-World#1</a>`,
     );
     expect(html).toMatch(/<span class="status status-failed">failed<\/span>/);
-    expect(html).toMatch(new RegExp(`action="/deliveries/424242%3A${deliveryId}/replay"`));
+    expect(html).toContain(`action="/deliveries/${encodeURIComponent(key)}/replay"`);
 
     // The API shows the same record as data, with the issue's title and link taken from the payload.
     const api = await fetch(`${system.relayUrl}/api/deliveries`, {
@@ -204,7 +204,7 @@ describe("the deliveries page", () => {
       payload: issuesOpened(),
       secret: webhookSecret,
     });
-    const key = `424242:${deliveryId}`;
+    const { key } = (await system.stores.deliveries.findByDeliveryId(deliveryId))!;
     const claimed = await system.stores.queue.claim(60_000);
     await system.stores.queue.finish(claimed!.lease, { status: "failed", reason: "GitHub answered 404: Not Found" });
     const { cookie } = await signIn(system.relayUrl);

@@ -58,7 +58,7 @@ describe("prompt injection through the issue text", () => {
       secret: webhookSecret,
     });
     const record = await waitFor(async () => {
-      const r = await system.stores.deliveries.get(`424242:${deliveryId}`);
+      const r = await system.stores.deliveries.findByDeliveryId(deliveryId);
       return r && !["pending", "running"].includes(r.status) ? r : undefined;
     }, "the run");
     return {

@@ -62,7 +62,7 @@ describe("structured logs", () => {
     });
     const bot = await deliver(system.webhookUrl, {
       event: "issues",
-      payload: issuesOpened({ senderLogin: "renovate[bot]", senderType: "Bot" }),
+      payload: issuesOpened({ number: 9, senderLogin: "renovate[bot]", senderType: "Bot" }),
       secret: webhookSecret,
     });
     // The duplicate and the bot's delivery must add no step later: the worker has nothing left to do.

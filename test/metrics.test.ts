@@ -98,7 +98,7 @@ describe("GET /metrics", () => {
     expect(await duplicate.json()).toMatchObject({ status: "duplicate" });
     const ignored = await deliver(system.webhookUrl, {
       event: "issues",
-      payload: issuesOpened({ senderLogin: "renovate[bot]", senderType: "Bot" }),
+      payload: issuesOpened({ number: 9, senderLogin: "renovate[bot]", senderType: "Bot" }),
       secret: webhookSecret,
     });
     expect(await ignored.json()).toMatchObject({ status: "ignored" });

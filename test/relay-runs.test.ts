@@ -26,7 +26,7 @@ describe("relay runs under load, timeouts and GitHub trouble", () => {
   async function finished(deliveryId: string, timeoutMs = 10_000) {
     return waitFor(
       async () => {
-        const record = await system.stores.deliveries.get(`424242:${deliveryId}`);
+        const record = await system.stores.deliveries.findByDeliveryId(deliveryId);
         return record && ["done", "failed", "ignored", "dead"].includes(record.status) ? record : undefined;
       },
       `delivery ${deliveryId} to finish`,
@@ -234,7 +234,7 @@ describe("relay runs under load, timeouts and GitHub trouble", () => {
     });
     expect(replayed.status).toBe(202);
     const done = await waitFor(async () => {
-      const r = await system.stores.deliveries.get(`424242:${deliveryId}`);
+      const r = await system.stores.deliveries.findByDeliveryId(deliveryId);
       return r?.status === "done" ? r : undefined;
     }, "the replayed delivery");
     expect(done.attempts).toBe(1);

@@ -51,7 +51,7 @@ describe("relay webhook endpoint", () => {
     const response = await deliver(url, { event: "issues", payload: issuesOpened(), secret });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ status: "queued", delivery: response.deliveryId });
-    const record = await stores.deliveries.get(`424242:${response.deliveryId}`);
+    const record = await stores.deliveries.findByDeliveryId(response.deliveryId);
     expect(record).toMatchObject({
       status: "pending",
       event: "issues",
@@ -63,7 +63,7 @@ describe("relay webhook endpoint", () => {
     expect(queued).toBe(1);
     // Durable: a second connection to the same file sees it.
     const reopened = await openSqliteRelayStores({ dataDir });
-    expect((await reopened.deliveries.get(`424242:${response.deliveryId}`))?.status).toBe("pending");
+    expect((await reopened.deliveries.findByDeliveryId(response.deliveryId))?.status).toBe("pending");
     await reopened.close();
   });
 
@@ -83,7 +83,7 @@ describe("relay webhook endpoint", () => {
 
   it("queues a failed or dead-lettered delivery again when GitHub redelivers it", async () => {
     const first = await deliver(url, { event: "issues", payload: issuesOpened(), secret });
-    const key = `424242:${first.deliveryId}`;
+    const key = "issues.opened:codertocat/hello-world#1";
     const claimed = await stores.queue.claim(60_000);
     await stores.queue.finish(claimed!.lease, { status: "dead", reason: "gave up" });
     const again = await deliver(url, {
@@ -97,10 +97,11 @@ describe("relay webhook endpoint", () => {
     expect(queued).toBe(2);
   });
 
-  it("treats the same GUID sent to another hook as another delivery", async () => {
-    const first = await deliver(url, { event: "issues", payload: issuesOpened(), secret, hookId: "1" });
-    await deliver(url, { event: "issues", payload: issuesOpened(), secret, hookId: "2", deliveryId: first.deliveryId });
-    expect((await stored()).pending).toBe(2);
+  it("treats the same GUID sent to another hook as another delivery when it starts no run", async () => {
+    const payload = { ...examplePayload("issues", "edited") };
+    const first = await deliver(url, { event: "issues", payload, secret, hookId: "1" });
+    await deliver(url, { event: "issues", payload, secret, hookId: "2", deliveryId: first.deliveryId });
+    expect((await stored()).ignored).toBe(2);
   });
 
   it("rejects a delivery whose signature was made with another secret, storing nothing", async () => {
@@ -155,7 +156,20 @@ describe("relay webhook endpoint", () => {
     expect((await response.json()).detail).toMatch(/not valid JSON/);
   });
 
-  it("accepts a hook configured for form-encoded payloads", async () => {
+  it("accepts a hook configured for form-encoded payloads when GITHUB_WEBHOOK_FORM_ENCODED is on", async () => {
+    await server.close();
+    const handler = createWebhookHandler({
+      secret,
+      deliveries: stores.deliveries,
+      allowList: parseRepoAllowList(["Codertocat/Hello-World"]).allowList,
+      ownLogin: () => "openwebui-ai-bot",
+      onQueued: () => queued++,
+      logger: silentLogger,
+      maxBodyBytes: 64 * 1024,
+      formEncoded: true,
+    });
+    server = await listen((req, res) => void handler(req, res), 0, "127.0.0.1");
+    url = server.url + "/webhook/github";
     const form = new URLSearchParams({ payload: JSON.stringify(issuesOpened()) }).toString();
     const response = await deliver(url, {
       event: "issues",
@@ -167,7 +181,7 @@ describe("relay webhook endpoint", () => {
     expect(response.status).toBe(202);
     expect((await stored()).pending).toBe(1);
     // Stored as the JSON itself, which is what the worker reads back.
-    expect(JSON.parse((await stores.deliveries.get(`424242:${response.deliveryId}`))!.payload!)).toEqual(
+    expect(JSON.parse((await stores.deliveries.findByDeliveryId(response.deliveryId))!.payload!)).toEqual(
       issuesOpened(),
     );
   });
@@ -238,7 +252,7 @@ describe("relay webhook endpoint", () => {
     const body = await response.json();
     expect(body).toMatchObject({ status: "ignored" });
     expect(body.reason).toMatch(/is not handled/);
-    const record = await stores.deliveries.get(`424242:${response.deliveryId}`);
+    const record = await stores.deliveries.findByDeliveryId(response.deliveryId);
     expect(record).toMatchObject({ status: "ignored", event, payload: null });
     expect(queued).toBe(0);
   });

@@ -30,8 +30,6 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
     await redis.close();
   });
 
-  const key = (deliveryId: string) => `424242:${deliveryId}`;
-
   it("processes deliveries sent alternately to each replica exactly once, and a duplicate sent to the other replica is a duplicate", async () => {
     const [a, b] = await start(analystScript((issue) => `Analysis of #${String(issue.number)}.`));
     const numbers = Array.from({ length: 12 }, (_, i) => i + 1);
@@ -76,7 +74,7 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
     );
     expect(system.openWebUI.completionRequests).toHaveLength(numbers.length);
     for (const id of ids)
-      expect(await system.stores.deliveries.get(key(id))).toMatchObject({ status: "done", attempts: 1 });
+      expect(await system.stores.deliveries.findByDeliveryId(id)).toMatchObject({ status: "done", attempts: 1 });
     // Both replicas did work from the shared queue.
     for (const replica of [a!, b!]) expect(replica.output()).toContain('"msg":"delivery claimed"');
   });
@@ -103,7 +101,7 @@ describe.skipIf(!withRedis)("two relay replicas on one Redis", () => {
     // The dead replica's lease, no longer renewed (RELAY_LEASE_MS, 1.5 s here), lapses, and the survivor claims the delivery.
     const record = await waitFor(
       async () => {
-        const found = await system.stores.deliveries.get(key(deliveryId));
+        const found = await system.stores.deliveries.findByDeliveryId(deliveryId);
         return found?.status === "done" ? found : undefined;
       },
       "the survivor to finish the delivery",

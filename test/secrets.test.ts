@@ -79,7 +79,7 @@ describe("secrets never leak through errors", () => {
       secret: webhookSecret,
     });
     const failed = await waitFor(async () => {
-      const r = await system.stores.deliveries.get(`424242:${deliveryId}`);
+      const r = await system.stores.deliveries.findByDeliveryId(deliveryId);
       return r && ["failed", "dead"].includes(r.status) ? r : undefined;
     }, "the delivery to fail");
     expect(failed.reason).toMatch(/Open WebUI answered 401/);

@@ -42,7 +42,7 @@ afterAll(async () => {
 async function settled(deliveryId: string) {
   return waitFor(
     async () => {
-      const record = await system.stores.deliveries.get(`424242:${deliveryId}`);
+      const record = await system.stores.deliveries.findByDeliveryId(deliveryId);
       return record && ["done", "failed", "dead"].includes(record.status) ? record : undefined;
     },
     `delivery ${deliveryId}`,

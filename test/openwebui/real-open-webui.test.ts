@@ -58,7 +58,7 @@ async function timed(phase: string, work: () => Promise<void>) {
 async function finished(deliveryId: string) {
   return waitFor(
     async () => {
-      const record = await system.stores.deliveries.get(`424242:${deliveryId}`);
+      const record = await system.stores.deliveries.findByDeliveryId(deliveryId);
       return record && ["done", "failed", "ignored"].includes(record.status) ? record : undefined;
     },
     `delivery ${deliveryId}`,

@@ -155,7 +155,7 @@ export async function startSystem(
 /** Waits for a delivery sent by `deliver` (hook 424242) to reach an outcome, and returns its record. */
 export function deliveryOutcome(stores: Pick<RelayStores, "deliveries">, deliveryId: string) {
   return waitFor(async () => {
-    const record = await stores.deliveries.get(`424242:${deliveryId}`);
+    const record = await stores.deliveries.findByDeliveryId(deliveryId);
     return record && ["done", "failed", "ignored", "dead"].includes(record.status) ? record : undefined;
   }, `delivery ${deliveryId} to finish`);
 }
