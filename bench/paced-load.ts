@@ -26,13 +26,12 @@ export async function pacedLoad(
   options: {
     rate: number;
     seconds: number;
-    body: string;
-    headers: (index: number) => Record<string, string>;
+    /** Each request's body and headers (a delivery of its own, signed). */
+    delivery: (index: number) => { body: string; headers: Record<string, string> };
     timeoutMs?: number;
   },
 ): Promise<PacedResult> {
   const target = new URL(url);
-  const body = Buffer.from(options.body);
   // Enough sockets that a slow answer never holds back the schedule; kept alive like GitHub's.
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
   const total = Math.round(options.rate * options.seconds);
@@ -51,6 +50,8 @@ export async function pacedLoad(
     };
     const send = (index: number, due: number) => {
       late.push(performance.now() - due);
+      const delivery = options.delivery(index);
+      const body = Buffer.from(delivery.body);
       const req = request(
         {
           host: target.hostname,
@@ -59,7 +60,7 @@ export async function pacedLoad(
           method: "POST",
           agent,
           timeout: options.timeoutMs ?? 10_000,
-          headers: { ...options.headers(index), "content-length": body.length },
+          headers: { ...delivery.headers, "content-length": body.length },
         },
         (res) => {
           res.resume();

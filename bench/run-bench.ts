@@ -40,15 +40,25 @@ const report = (what: string, value: string) => {
 };
 
 // GitHub's recorded issues.opened payload with the longest body, padded to about 20 KB as a long issue would be.
-const payload = examplePayload("issues", "opened") as { issue: { body: string | null } };
+// Each delivery is about an issue of its own, opened now: the relay runs issues.opened once per issue and
+// ignores issues opened more than 72 hours ago, so one recorded body sent again would be a duplicate.
+const payload = examplePayload("issues", "opened") as {
+  issue: { body: string | null; number: number; created_at: string };
+};
 const step = "1. Open the README and read the paragraph about commits.\n";
 const unpadded = JSON.stringify(payload).length;
 payload.issue.body =
   (payload.issue.body ?? "") +
   "\n\nSteps to reproduce:\n" +
   step.repeat(Math.max(0, Math.ceil((20 * 1024 - unpadded) / step.length)));
-const body = JSON.stringify(payload);
-const signature = "sha256=" + createHmac("sha256", secret).update(body).digest("hex");
+payload.issue.created_at = new Date().toISOString();
+// A placeholder as wide as any issue number the bench reaches, replaced per delivery (the body keeps its length).
+const numberMark = 1_000_000_000;
+payload.issue.number = numberMark;
+const template = JSON.stringify(payload);
+const body = template;
+const [beforeNumber, afterNumber] = template.split(`"number":${numberMark}`) as [string, string];
+const sign = (text: string) => "sha256=" + createHmac("sha256", secret).update(text).digest("hex");
 
 function startProcess(
   args: string[],
@@ -104,28 +114,33 @@ function rssMb(pid: number): number {
 }
 
 let deliveryCounter = 0;
-const signedHeaders = {
-  "content-type": "application/json",
-  "x-github-event": "issues",
-  "x-github-hook-id": "1",
-  "x-hub-signature-256": signature,
-  "user-agent": "GitHub-Hookshot/bench",
-};
-const deliveryHeaders = () => ({ ...signedHeaders, "x-github-delivery": `bench-${process.pid}-${deliveryCounter++}` });
-const paced = (url: string, rate: number) =>
-  pacedLoad(url, { rate, seconds: rateSeconds, body, headers: deliveryHeaders });
+/** A new delivery: its own GUID and issue number, signed (the signing is the load generator's cost, as GitHub's). */
+function nextDelivery() {
+  const n = deliveryCounter++;
+  const text = `${beforeNumber}"number":${String(numberMark + n)}${afterNumber}`;
+  const headers = {
+    "content-type": "application/json",
+    "x-github-event": "issues",
+    "x-github-hook-id": "1",
+    "x-github-delivery": `bench-${process.pid}-${n}`,
+    "x-hub-signature-256": sign(text),
+    "user-agent": "GitHub-Hookshot/bench",
+  };
+  return { body: text, headers };
+}
+const paced = (url: string, rate: number) => pacedLoad(url, { rate, seconds: rateSeconds, delivery: nextDelivery });
 async function load(url: string, options: { connections: number; duration?: number; amount?: number }) {
   const result = await autocannon({
     url,
     method: "POST",
     connections: options.connections,
     ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? seconds }),
-    headers: signedHeaders,
-    body,
     requests: [
       {
         setupRequest: (request) => {
-          request.headers = deliveryHeaders();
+          const delivery = nextDelivery();
+          request.headers = delivery.headers;
+          request.body = delivery.body;
           return request;
         },
       },

@@ -3,7 +3,8 @@ import type { Coordination } from "./coordination.ts";
 
 /**
  * Runs `work` while holding a lock shared through the store's coordination, waiting for it up
- * to `waitMs`. A holder that dies leaves the lock to expire after `ttlMs`.
+ * to `waitMs`. The lock is renewed every third of `ttlMs` while the work lasts, however long that
+ * is (a comment's budget wait, GitHub's retries); a holder that dies leaves it to expire after `ttlMs`.
  */
 export async function withLock<T>(
   coordination: Coordination,
@@ -19,9 +20,15 @@ export async function withLock<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for lock ${name}`);
     await new Promise((r) => setTimeout(r, pause));
   }
+  const renewal = setInterval(
+    () => void coordination.tryLock(name, owner, ttlMs).catch(() => {}),
+    Math.max(Math.floor(ttlMs / 3), 1),
+  );
+  renewal.unref();
   try {
     return await work();
   } finally {
+    clearInterval(renewal);
     await coordination.unlock(name, owner);
   }
 }
