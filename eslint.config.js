@@ -39,7 +39,16 @@ export default tseslint.config(
   },
   {
     // Only entry points read the environment (house style); tests pass their own.
-    files: ["relay/**", "tool-server/**", "openapi/**", "github/**", "store/**"],
+    files: [
+      "relay/**",
+      "tool-server/**",
+      "github/**",
+      "store/**",
+      "deployment/**",
+      "config/**",
+      "lib/**",
+      "open-webui/**",
+    ],
     rules: {
       "no-restricted-properties": [
         "error",

@@ -1,6 +1,6 @@
 import type { RelayConfig } from "../config/load-relay-config.ts";
 import { createOpenWebUIClient, type OpenWebUIClient } from "../open-webui/chat-client.ts";
-import type { ModelErrorKind } from "../relay/relay-metrics.ts";
+import type { ModelErrorKind } from "../open-webui/open-webui-request.ts";
 import { fanOut } from "./fan-out.ts";
 
 export interface OpenWebUIChat {

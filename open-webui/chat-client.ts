@@ -1,6 +1,6 @@
 import { HttpError } from "../lib/http-error.ts";
 import { TransientError } from "../lib/transient-error.ts";
-import type { ModelErrorKind } from "../relay/relay-metrics.ts";
+import type { ModelErrorKind } from "./open-webui-request.ts";
 import type { ChatRecord } from "./read-chat.ts";
 
 export type { ChatRecord } from "./read-chat.ts";

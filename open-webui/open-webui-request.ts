@@ -4,6 +4,9 @@ import { TransientError } from "../lib/transient-error.ts";
 /** Why a call to Open WebUI failed, for the relay's metrics. */
 export type OpenWebUIFailure = "unreachable" | "timeout" | "refused" | "rate_limited" | "server_error" | "client_error";
 
+/** Why a call to Open WebUI, or the run inside it, went wrong: a failed call, or a run without a usable result. */
+export type ModelErrorKind = OpenWebUIFailure | "bad_response" | "message_error" | "no_answer";
+
 export interface OpenWebUIRequestOptions {
   baseUrl: string;
   apiKey: string;

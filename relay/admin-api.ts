@@ -1,5 +1,4 @@
 import { Router, type RequestHandler } from "express";
-import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import { adminBearer } from "./admin-bearer.ts";
@@ -89,6 +88,6 @@ export function createAdminApi(options: {
     res.status(202).json({ delivery: deliveryView(replayed) });
   });
 
-  router.use(errorMiddleware(options.logger));
+  // Errors go on to the app's one error middleware.
   return router;
 }

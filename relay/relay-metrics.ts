@@ -1,3 +1,4 @@
+import type { ModelErrorKind } from "../open-webui/open-webui-request.ts";
 import { declareRateLimitGauge } from "../github/rate-limit-gauge.ts";
 import { createMetricRegistry } from "../lib/metric-registry.ts";
 import type { DeliveryLog, DeliveryStatus } from "../store/delivery-log.ts";
@@ -6,17 +7,7 @@ import type { DeliveryLog, DeliveryStatus } from "../store/delivery-log.ts";
 export type DeliveryOutcomeLabel =
   "received" | "queued" | "duplicate" | "ignored" | "done" | "failed" | "dead" | "retried";
 
-/** Why a call to Open WebUI, or the run inside it, went wrong. */
-export type ModelErrorKind =
-  | "unreachable"
-  | "timeout"
-  | "refused"
-  | "rate_limited"
-  | "server_error"
-  | "client_error"
-  | "bad_response"
-  | "message_error"
-  | "no_answer";
+export type { ModelErrorKind } from "../open-webui/open-webui-request.ts";
 
 /** What the webhook handler, the worker and the clients report; no-ops where no registry is wired. */
 export interface RelayObserver {
