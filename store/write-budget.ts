@@ -3,7 +3,7 @@ import type { WriteLimit, WriteSlot } from "./coordination.ts";
 /**
  * A slot is taken just before the request leaves, but GitHub counts it when it
  * arrives: each window is stretched by a fifth so that delay (and the queueing
- * in Octokit's throttle) can never push two requests into one of GitHub's windows.
+ * in the GitHub client's write pacing) can never push two requests into one of GitHub's windows.
  */
 const windowSlack = 1.2;
 
