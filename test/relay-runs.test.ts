@@ -112,6 +112,7 @@ describe("relay runs under load, timeouts and GitHub trouble", () => {
         GITHUB_COMMENT_LOCK_MS: "1000",
         GITHUB_COMMENT_BUDGET_WAIT_MS: "0",
         GITHUB_TIMEOUT_MS: "1000",
+        GITHUB_RATE_LIMIT_RETRIES: "0",
         RELAY_MAX_ATTEMPTS: "2",
         RELAY_RETRY_BASE_MS: "50",
       },
