@@ -83,8 +83,10 @@ return 1
    * Ends a lease (finish, retry, defer, release): ARGV[3] key, [4] token,
    * [5] the new status, [6] where it goes: ready, delayed or nowhere (''),
    * [7] when it is due if delayed, [8] '-1' to take the attempt back,
-   * [9] n, then n fields to delete, then field/value pairs to set.
-   * 0, and nothing changed, unless the token is the current one.
+   * [9] '1' to cut the payload down to what the deliveries page shows (its
+   * issue's title and link), [10] n, then n fields to delete, then
+   * field/value pairs to set. 0, and nothing changed, unless the token is the
+   * current one.
    */
   endLease: `${statusHelpers}
 local k = ARGV[3]
@@ -93,9 +95,17 @@ local held = redis.call('HMGET', h, 'status', 'token')
 if held[1] ~= 'running' or held[2] ~= ARGV[4] then return 0 end
 unqueue(k)
 setStatus(k, 'running', ARGV[5])
-local n = tonumber(ARGV[9])
-redis.call('HDEL', h, 'token', 'leaseUntil', unpack(ARGV, 10, 9 + n))
-if #ARGV > 9 + n then redis.call('HSET', h, unpack(ARGV, 10 + n)) end
+local n = tonumber(ARGV[10])
+redis.call('HDEL', h, 'token', 'leaseUntil', unpack(ARGV, 11, 10 + n))
+if #ARGV > 10 + n then redis.call('HSET', h, unpack(ARGV, 11 + n)) end
+if ARGV[9] == '1' then
+  local text = redis.call('HGET', h, 'payload')
+  if text then
+    local ok, doc = pcall(cjson.decode, text)
+    local issue = (ok and type(doc) == 'table' and type(doc.issue) == 'table') and doc.issue or {}
+    redis.call('HSET', h, 'payload', cjson.encode({ issue = { title = issue.title, html_url = issue.html_url } }))
+  end
+end
 if ARGV[8] == '-1' and tonumber(redis.call('HGET', h, 'attempts')) > 0 then redis.call('HINCRBY', h, 'attempts', -1) end
 if ARGV[6] == 'ready' then ready(k) elseif ARGV[6] == 'delayed' then redis.call('ZADD', P .. ':delayed', ARGV[7], k) end
 return 1
@@ -126,6 +136,37 @@ return out
 local k = redis.call('GET', P .. ':guid:' .. ARGV[3])
 if not k then return false end
 return record(k)
+`,
+
+  /**
+   * ARGV[3] batch size, [4] done and ignored deliveries changed before this
+   * go, [5] failed and dead ones. Walks each finished status's index oldest
+   * received first and stops at the first delivery still young (a delivery's
+   * last change comes soon after its receipt, so this is by age), deleting its
+   * hash, index entries, GUID key (when it still names it) and run. Then trims
+   * spent comment slots. Returns deleted, runs deleted.
+   */
+  prune: `
+local left = tonumber(ARGV[3])
+local deleted, runs = 0, 0
+for _, s in ipairs({ 'done', 'ignored', 'failed', 'dead' }) do
+  if left <= 0 then break end
+  local before = (s == 'failed' or s == 'dead') and tonumber(ARGV[5]) or tonumber(ARGV[4])
+  local index = P .. ':status:' .. s
+  for _, k in ipairs(redis.call('ZRANGE', index, 0, left - 1)) do
+    local f = redis.call('HMGET', dkey(k), 'updatedAt', 'deliveryId', 'chatId')
+    if (tonumber(f[1]) or 0) >= before then break end
+    if f[2] and redis.call('GET', P .. ':guid:' .. f[2]) == k then redis.call('DEL', P .. ':guid:' .. f[2]) end
+    if f[3] then runs = runs + redis.call('DEL', P .. ':run:' .. f[3]) end
+    redis.call('DEL', dkey(k))
+    redis.call('ZREM', index, k)
+    redis.call('ZREM', P .. ':all', k)
+    deleted = deleted + 1
+    left = left - 1
+  end
+end
+redis.call('ZREMRANGEBYSCORE', P .. ':writes', '-inf', '(' .. ARGV[4])
+return { deleted, runs }
 `,
 
   /** ARGV[3..] statuses: how many deliveries are in each. */

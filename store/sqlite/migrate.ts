@@ -55,6 +55,8 @@ const migrations = [
    CREATE TRIGGER deliveries_count_delete AFTER DELETE ON deliveries BEGIN
      UPDATE delivery_counts SET n = n - 1 WHERE status = OLD.status;
    END;`,
+  // Retention (prune-sqlite.ts) takes the finished deliveries of each status oldest change first.
+  `CREATE INDEX deliveries_by_age ON deliveries (status, updated_at);`,
 ];
 
 /** The schema version this code writes. */
