@@ -1,6 +1,7 @@
 import type { Env } from "./config-error.ts";
 import type { HookRef } from "../relay/reconcile-deliveries.ts";
 import { flag, httpUrl, integer, optionalText, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
+import { readRetentionConfig, type RetentionConfig } from "./read-retention-config.ts";
 import { readSharedConfig, type SharedConfig } from "./read-shared-config.ts";
 import { reconcileConfig, tokenLengthProblem, toolServerIdProblem } from "./relay-checks.ts";
 import { timingProblems } from "./timing-contract.ts";
@@ -38,6 +39,8 @@ export interface RelayConfig extends SharedConfig {
   /** GitHub App credentials (the same as github.app): the relay acts as the app, and reconciles its webhook. */
   app: { id: number; privateKey: string } | null;
   commentFallback: boolean;
+  /** How long deliveries, their payloads, runs and chats are kept. */
+  retention: RetentionConfig;
 }
 
 const headFields = {
@@ -81,7 +84,8 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
   const { values: v, problems } = readEnvFields(env, relayFields);
   const { shared, problems: sharedProblems, timings } = readSharedConfig(env);
   const { github } = shared;
-  const all = [...head.problems, ...sharedProblems, ...problems];
+  const { retention, problems: retentionProblems } = readRetentionConfig(env);
+  const all = [...head.problems, ...sharedProblems, ...problems, ...retentionProblems];
   // The relay's own address for Open WebUI (http://open-webui:8080 in compose) is often not one a browser can open.
   const publicUrl = env.OPENWEBUI_PUBLIC_URL?.trim()
     ? readEnvFields(env, {
@@ -128,5 +132,6 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     reconcile,
     app: github.app,
     commentFallback: v.commentFallback,
+    retention,
   });
 }
