@@ -11,12 +11,16 @@ import { createWorker } from "./worker.ts";
  */
 export function createRelayWorker(config: Readonly<RelayConfig>, deps: RelayDependencies, observer: RelayObserver) {
   const worker = createQueueWorker(config, deps, observer);
-  const { keepMs, keepFailedMs, batchSize, intervalMs } = config.retention;
+  const { keepMs, keepFailedMs, batchSize, intervalMs, chatKeepMs } = config.retention;
+  const { client } = deps.openWebUI;
   const retention = createRetention({
     deliveries: deps.stores.deliveries,
     policy: { keepMs, keepFailedMs, batchSize },
     intervalMs,
     logger: deps.logger,
+    ...(chatKeepMs === null
+      ? {}
+      : { chats: { runs: deps.stores.runs, keepMs: chatKeepMs, deleteChat: (id) => client.deleteChat(id) } }),
   });
   const { start, stop } = worker;
   // Assigned onto the worker itself, which keeps its `busy` getter live.

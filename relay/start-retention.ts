@@ -1,5 +1,6 @@
 import type { Logger } from "../lib/logger.ts";
 import type { DeliveryLog, RetentionPolicy } from "../store/delivery-log.ts";
+import type { RunStore } from "../store/run-store.ts";
 
 export interface RetentionOptions {
   deliveries: DeliveryLog;
@@ -7,7 +8,12 @@ export interface RetentionOptions {
   intervalMs: number;
   logger: Logger;
   now?: () => number;
+  /** Deletes each run's Open WebUI chat `keepMs` after the run started (OPENWEBUI_CHAT_RETENTION_DAYS); absent: chats stay. */
+  chats?: { runs: RunStore; keepMs: number; deleteChat: (chatId: string) => Promise<boolean> };
 }
+
+/** Chats deleted per batch: each is a request to Open WebUI. */
+const chatBatch = 20;
 
 /** Lets the event loop answer webhooks between two batches. */
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -26,7 +32,7 @@ export function createRetention(options: RetentionOptions) {
   let sweeping: Promise<void> | undefined;
 
   /** One pass: every batch due at this moment, or until stopped. */
-  async function sweep(): Promise<{ deleted: number; runsDeleted: number }> {
+  async function sweep(): Promise<{ deleted: number; runsDeleted: number; chatsDeleted: number }> {
     const at = now();
     const total = { deleted: 0, runsDeleted: 0 };
     for (;;) {
@@ -37,7 +43,25 @@ export function createRetention(options: RetentionOptions) {
       await yieldToOthers();
     }
     if (total.deleted > 0) logger.info("deleted deliveries past their retention", total);
-    return total;
+    const chatsDeleted = options.chats ? await deleteChats(options.chats, at) : 0;
+    return { ...total, chatsDeleted };
+  }
+
+  /** Chats past their time, a batch at a time; a chat is marked only once Open WebUI deleted it (or had not got it). */
+  async function deleteChats(chats: NonNullable<RetentionOptions["chats"]>, at: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const ids = await chats.runs.chatsToDelete(at - chats.keepMs, chatBatch);
+      for (const chatId of ids) {
+        await chats.deleteChat(chatId);
+        await chats.runs.chatDeleted(chatId);
+        deleted++;
+      }
+      if (ids.length < chatBatch || stopped) break;
+      await yieldToOthers();
+    }
+    if (deleted > 0) logger.info("deleted Open WebUI chats past their retention", { chats: deleted });
+    return deleted;
   }
 
   function tick() {

@@ -3,7 +3,8 @@
  * and every index it touches happen together or not at all, across replicas.
  * Keys (P is the prefix):
  * - P:d:<key>      hash, one delivery (its DeliveryRecord fields, plus seq: its
- *                  receipt number, token and leaseUntil while leased)
+ *                  receipt number, token and leaseUntil while leased, and
+ *                  runChats: its runs' chat ids, space-separated)
  * - P:seq          counter giving each stored delivery its receipt number
  * - P:guid:<guid>  the key of the newest delivery with that GUID
  * - P:all          zset of every key by receipt number (lists, newest first)
@@ -154,10 +155,13 @@ for _, s in ipairs({ 'done', 'ignored', 'failed', 'dead' }) do
   local before = (s == 'failed' or s == 'dead') and tonumber(ARGV[5]) or tonumber(ARGV[4])
   local index = P .. ':status:' .. s
   for _, k in ipairs(redis.call('ZRANGE', index, 0, left - 1)) do
-    local f = redis.call('HMGET', dkey(k), 'updatedAt', 'deliveryId', 'chatId')
+    local f = redis.call('HMGET', dkey(k), 'updatedAt', 'deliveryId', 'runChats', 'chatId')
     if (tonumber(f[1]) or 0) >= before then break end
     if f[2] and redis.call('GET', P .. ':guid:' .. f[2]) == k then redis.call('DEL', P .. ':guid:' .. f[2]) end
-    if f[3] then runs = runs + redis.call('DEL', P .. ':run:' .. f[3]) end
+    for chat in string.gmatch(f[3] or f[4] or '', '%S+') do
+      runs = runs + redis.call('DEL', P .. ':run:' .. chat)
+      redis.call('ZREM', P .. ':runs:chats', chat)
+    end
     redis.call('DEL', dkey(k))
     redis.call('ZREM', index, k)
     redis.call('ZREM', P .. ':all', k)

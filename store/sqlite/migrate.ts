@@ -55,8 +55,11 @@ const migrations = [
    CREATE TRIGGER deliveries_count_delete AFTER DELETE ON deliveries BEGIN
      UPDATE delivery_counts SET n = n - 1 WHERE status = OLD.status;
    END;`,
-  // Retention (prune-sqlite.ts) takes the finished deliveries of each status oldest change first.
-  `CREATE INDEX deliveries_by_age ON deliveries (status, updated_at);`,
+  // Retention (prune-sqlite.ts) takes the finished deliveries of each status oldest change first, and
+  // the runs whose Open WebUI chat is still there oldest first (OPENWEBUI_CHAT_RETENTION_DAYS).
+  `CREATE INDEX deliveries_by_age ON deliveries (status, updated_at);
+   ALTER TABLE runs ADD COLUMN chat_deleted_at INTEGER;
+   CREATE INDEX runs_chat_kept ON runs (created_at) WHERE chat_deleted_at IS NULL;`,
 ];
 
 /** The schema version this code writes. */

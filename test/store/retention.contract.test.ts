@@ -130,4 +130,31 @@ describe.each(contractBackends())("$name retention", (backend) => {
     expect(await stores.deliveries.prune(policy, now)).toMatchObject({ deleted: 1 });
     expect(await stores.deliveries.findByDeliveryId("g")).toMatchObject({ key: "hook-b:g" });
   });
+
+  it("deletes every run of a delivery with it (a retry starts a new chat), and lists the chats to delete oldest first", async () => {
+    let now = 0;
+    const stores = await open(() => now);
+    const { deliveries, runs } = stores;
+    const run = { deliveryId: "g", owner: "o", repo: "r", issueNumber: 1, messageId: "m" };
+    await deliveries.add(delivery("h:a", { deliveryId: "g" }));
+    await deliveries.add(delivery("h:b", { deliveryId: "gb" }));
+    await runs.add({ ...run, chatId: "chat-1", deliveryKey: "h:a" });
+    now = 10;
+    await runs.add({ ...run, chatId: "chat-2", deliveryKey: "h:a" });
+    now = 20;
+    await runs.add({ ...run, chatId: "chat-3", deliveryKey: "h:b", deliveryId: "gb" });
+    expect(await runs.chatsToDelete(20, 10)).toEqual(["chat-1", "chat-2"]);
+    expect(await runs.chatsToDelete(21, 1)).toEqual(["chat-1"]);
+    await runs.chatDeleted("chat-1");
+    expect(await runs.chatsToDelete(21, 10)).toEqual(["chat-2", "chat-3"]);
+    // The run stays until its delivery goes.
+    expect(await runs.get("chat-1")).toMatchObject({ deliveryKey: "h:a" });
+    await finishNext(stores, "done");
+    now = 31 * day;
+    expect(await deliveries.prune(policy, now)).toEqual({ deleted: 1, runsDeleted: 2, more: false });
+    expect(await runs.get("chat-1")).toBeUndefined();
+    expect(await runs.get("chat-2")).toBeUndefined();
+    expect(await runs.get("chat-3")).toMatchObject({ deliveryKey: "h:b" });
+    expect(await runs.chatsToDelete(now, 10)).toEqual(["chat-3"]);
+  });
 });
