@@ -28,7 +28,7 @@ export function createRetention(options: RetentionOptions) {
   const { deliveries, policy, logger } = options;
   const now = options.now ?? Date.now;
   let timer: NodeJS.Timeout | undefined;
-  let stopped = true;
+  let stopping = false;
   let sweeping: Promise<void> | undefined;
 
   /** One pass: every batch due at this moment, or until stopped. */
@@ -39,7 +39,7 @@ export function createRetention(options: RetentionOptions) {
       const batch = await deliveries.prune(policy, at);
       total.deleted += batch.deleted;
       total.runsDeleted += batch.runsDeleted;
-      if (!batch.more || stopped) break;
+      if (!batch.more || stopping) break;
       await yieldToOthers();
     }
     if (total.deleted > 0) logger.info("deleted deliveries past their retention", total);
@@ -57,7 +57,7 @@ export function createRetention(options: RetentionOptions) {
         await chats.runs.chatDeleted(chatId);
         deleted++;
       }
-      if (ids.length < chatBatch || stopped) break;
+      if (ids.length < chatBatch || stopping) break;
       await yieldToOthers();
     }
     if (deleted > 0) logger.info("deleted Open WebUI chats past their retention", { chats: deleted });
@@ -68,21 +68,23 @@ export function createRetention(options: RetentionOptions) {
     if (sweeping) return;
     sweeping = sweep()
       .then(() => undefined)
-      .catch((error: unknown) => logger.warn("could not prune the store; trying again later", { error }))
+      .catch((error: unknown) =>
+        logger.warn("the retention pass stopped on an error; the next one starts over", { error }),
+      )
       .finally(() => (sweeping = undefined));
   }
 
   return {
     sweep,
     start() {
-      stopped = false;
+      stopping = false;
       timer = setInterval(tick, options.intervalMs);
       timer.unref();
       tick();
     },
     /** Stops the timer and waits for a pass in progress to end its batch. */
     async stop() {
-      stopped = true;
+      stopping = true;
       clearInterval(timer);
       await sweeping;
     },

@@ -1,7 +1,10 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../lib/logger.ts";
+import { createRetention } from "../relay/start-retention.ts";
 import { waitFor } from "../stand-ins/payloads.ts";
+import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
 import { startSystem, type System } from "./support/system.ts";
 
 const day = 86_400_000;
@@ -43,5 +46,37 @@ describe("the relay's retention pass", () => {
     const health = await fetch(`${system.relayUrl}/health`).then((r) => r.json());
     expect(health).toMatchObject({ deliveries: { ignored: 2 } });
     expect(await system.stores.deliveries.get("h:old")).toBeDefined();
+  });
+});
+
+describe("a retention pass", () => {
+  it("lets the event loop run between its batches, so webhooks are answered while a month of rows goes", async () => {
+    const stores = await openSqliteRelayStores({ dataDir: ":memory:", now: () => 0 });
+    try {
+      for (let n = 0; n < 35; n++)
+        await stores.deliveries.add({
+          key: `h:${n}`,
+          deliveryId: `g${n}`,
+          event: "push",
+          action: null,
+          status: "ignored",
+        });
+      let batches = 0;
+      const retention = createRetention({
+        deliveries: { ...stores.deliveries, prune: (policy, now) => (batches++, stores.deliveries.prune(policy, now)) },
+        policy: { keepMs: 30 * day, keepFailedMs: 30 * day, batchSize: 10 },
+        intervalMs: 60_000,
+        logger: createLogger({ write: () => {} }),
+        now: () => 31 * day,
+      });
+      // Queued as the pass starts: it runs when the pass yields, which must be before the pass ends.
+      const seenAt = new Promise<number>((resolve) => setImmediate(() => resolve(batches)));
+      expect(await retention.sweep()).toMatchObject({ deleted: 35 });
+      expect(batches).toBe(4);
+      expect(await seenAt).toBeLessThan(4);
+      expect(await seenAt).toBeGreaterThanOrEqual(1);
+    } finally {
+      await stores.close();
+    }
   });
 });
