@@ -142,31 +142,39 @@ return record(k)
   /**
    * ARGV[3] batch size, [4] done and ignored deliveries changed before this
    * go, [5] failed and dead ones. Walks each finished status's index oldest
-   * received first and stops at the first delivery still young (a delivery's
-   * last change comes soon after its receipt, so this is by age), deleting its
-   * hash, index entries, GUID key (when it still names it) and run. Then trims
-   * spent comment slots. Returns deleted, runs deleted.
+   * received first, deleting each delivery past its time: its hash, index
+   * entries, GUID key (when it still names it) and runs. A delivery's last
+   * change mostly comes soon after its receipt, so the walk is by age; it
+   * steps over up to 100 still young (a replay made them young again) and
+   * stops at the next. Then trims spent comment slots. Returns deleted, runs deleted.
    */
   prune: `
-local left = tonumber(ARGV[3])
 local deleted, runs = 0, 0
+local function drop(k, index, guid, chats)
+  if guid and redis.call('GET', P .. ':guid:' .. guid) == k then redis.call('DEL', P .. ':guid:' .. guid) end
+  for chat in string.gmatch(chats or '', '%S+') do
+    runs = runs + redis.call('DEL', P .. ':run:' .. chat)
+    redis.call('ZREM', P .. ':runs:chats', chat)
+  end
+  redis.call('DEL', dkey(k))
+  redis.call('ZREM', index, k)
+  redis.call('ZREM', P .. ':all', k)
+  deleted = deleted + 1
+end
+local left = tonumber(ARGV[3])
 for _, s in ipairs({ 'done', 'ignored', 'failed', 'dead' }) do
-  if left <= 0 then break end
   local before = (s == 'failed' or s == 'dead') and tonumber(ARGV[5]) or tonumber(ARGV[4])
   local index = P .. ':status:' .. s
-  for _, k in ipairs(redis.call('ZRANGE', index, 0, left - 1)) do
+  local young = 0
+  for _, k in ipairs(redis.call('ZRANGE', index, 0, left + 99)) do
+    if left <= 0 or young > 100 then break end
     local f = redis.call('HMGET', dkey(k), 'updatedAt', 'deliveryId', 'runChats', 'chatId')
-    if (tonumber(f[1]) or 0) >= before then break end
-    if f[2] and redis.call('GET', P .. ':guid:' .. f[2]) == k then redis.call('DEL', P .. ':guid:' .. f[2]) end
-    for chat in string.gmatch(f[3] or f[4] or '', '%S+') do
-      runs = runs + redis.call('DEL', P .. ':run:' .. chat)
-      redis.call('ZREM', P .. ':runs:chats', chat)
+    if (tonumber(f[1]) or 0) >= before then
+      young = young + 1
+    else
+      drop(k, index, f[2], f[3] or f[4])
+      left = left - 1
     end
-    redis.call('DEL', dkey(k))
-    redis.call('ZREM', index, k)
-    redis.call('ZREM', P .. ':all', k)
-    deleted = deleted + 1
-    left = left - 1
   end
 end
 redis.call('ZREMRANGEBYSCORE', P .. ':writes', '-inf', '(' .. ARGV[4])

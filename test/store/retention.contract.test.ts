@@ -157,4 +157,20 @@ describe.each(contractBackends())("$name retention", (backend) => {
     expect(await runs.get("chat-3")).toMatchObject({ deliveryKey: "h:b" });
     expect(await runs.chatsToDelete(now, 10)).toEqual(["chat-3"]);
   });
+
+  it("removes an old failed delivery even when one received before it was replayed since and is still young", async () => {
+    let now = 0;
+    const stores = await open(() => now);
+    await stores.deliveries.add(delivery("h:1"));
+    await stores.deliveries.add(delivery("h:2"));
+    await finishNext(stores, "failed", "refused");
+    await finishNext(stores, "failed", "refused");
+    now = 50 * day;
+    await stores.deliveries.replay("h:1");
+    await finishNext(stores, "failed", "refused again");
+    now = 61 * day;
+    expect(await stores.deliveries.prune(policy, now)).toMatchObject({ deleted: 1 });
+    expect(await stores.deliveries.get("h:2")).toBeUndefined();
+    expect(await stores.deliveries.get("h:1")).toMatchObject({ status: "failed" });
+  });
 });
