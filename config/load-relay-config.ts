@@ -1,6 +1,7 @@
 import type { Env } from "./config-error.ts";
 import type { HookRef } from "../relay/reconcile-deliveries.ts";
 import { flag, httpUrl, integer, optionalText, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
+import { readRetentionConfig, type RetentionConfig } from "./read-retention-config.ts";
 import { readSharedConfig, type SharedConfig } from "./read-shared-config.ts";
 import { trustProxyField } from "./listen-fields.ts";
 import { reconcileConfig, toolServerIdProblem } from "./relay-checks.ts";
@@ -44,6 +45,8 @@ export interface RelayConfig extends SharedConfig {
   trustProxy: string[];
   /** The webhook door: form-encoded hooks accepted, and the bytes of bodies read at once. */
   webhook: { formEncoded: boolean; maxBytesInFlight: number };
+  /** How long deliveries, their payloads, runs and chats are kept. */
+  retention: RetentionConfig;
 }
 
 const headFields = {
@@ -94,7 +97,8 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
   const { shared, problems: sharedProblems, timings } = readSharedConfig(env);
   const { github } = shared;
   const webhookSecret = secretStrengthProblem("GITHUB_WEBHOOK_SECRET", head.values.webhookSecret, webhookFix);
-  const all = [...head.problems, ...webhookSecret, ...sharedProblems, ...problems];
+  const { retention, problems: retentionProblems } = readRetentionConfig(env);
+  const all = [...head.problems, ...webhookSecret, ...sharedProblems, ...problems, ...retentionProblems];
   // The relay's own address for Open WebUI (http://open-webui:8080 in compose) is often not one a browser can open.
   const publicUrl = env.OPENWEBUI_PUBLIC_URL?.trim()
     ? readEnvFields(env, {
@@ -143,5 +147,6 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     commentFallback: v.commentFallback,
     trustProxy: v.trustProxy,
     webhook: { formEncoded: v.formEncoded, maxBytesInFlight: v.inFlightMb * 1024 * 1024 },
+    retention,
   });
 }

@@ -7,6 +7,8 @@ import type { RelayStores, ToolServerStores } from "../store/stores.ts";
 interface StoreConfig {
   dataDir: string;
   redis: RedisConfig | null;
+  /** The relay's: whether a done delivery keeps its whole payload. */
+  retention?: { keepDonePayloads: boolean };
 }
 
 /**
@@ -27,8 +29,9 @@ async function openRedisOrExit<T>(redis: RedisConfig, open: (config: RedisConfig
 
 /** REDIS_URL set: the stores shared by every replica, in Redis; otherwise the embedded SQLite file in DATA_DIR. */
 export async function openRelayStores(config: StoreConfig, logger: Logger): Promise<RelayStores> {
-  if (!config.redis) return openSqliteRelayStores({ dataDir: config.dataDir });
-  const stores = await openRedisOrExit(config.redis, (redis) => openRedisRelayStores(redis));
+  const keepDonePayloads = config.retention?.keepDonePayloads ?? false;
+  if (!config.redis) return openSqliteRelayStores({ dataDir: config.dataDir, keepDonePayloads });
+  const stores = await openRedisOrExit(config.redis, (redis) => openRedisRelayStores(redis, { keepDonePayloads }));
   const { persistence } = stores;
   if (!persistence) {
     logger.warn(

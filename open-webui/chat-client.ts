@@ -4,7 +4,7 @@ import type { ModelErrorKind } from "./open-webui-request.ts";
 import type { ChatRecord } from "./read-chat.ts";
 
 export type { ChatRecord } from "./read-chat.ts";
-import { createOpenWebUIRequest, isTimeout } from "./open-webui-request.ts";
+import { createOpenWebUIRequest, isTimeout, type OpenWebUIRequest } from "./open-webui-request.ts";
 import { newRunChatBody, type NewRunChat } from "./new-run-chat.ts";
 import { completionBody, type CompletionRequest } from "./completion-body.ts";
 
@@ -21,6 +21,17 @@ export interface OpenWebUIClientOptions {
   fetch?: typeof fetch;
   /** Told about each failed call, for the metrics. */
   onError?: (kind: ModelErrorKind) => void;
+}
+
+async function deleteChat(request: OpenWebUIRequest, chatId: string, timeoutMs: number): Promise<boolean> {
+  const path = `/api/v1/chats/${encodeURIComponent(chatId)}`;
+  const response = await request.send("DELETE", path, { timeoutMs });
+  if (response.status === 404) {
+    await response.body?.cancel();
+    return false;
+  }
+  await request.ok(response, "DELETE", path);
+  return (await response.json()) === true;
 }
 
 /**
@@ -85,6 +96,9 @@ export function createOpenWebUIClient(options: OpenWebUIClientOptions) {
       });
       return (await response.json()) as ChatRecord;
     },
+
+    /** Deletes a run's chat (retention); false when Open WebUI no longer has it (someone deleted it by hand). */
+    deleteChat: (chatId: string) => deleteChat(request, chatId, options.requestTimeoutMs),
   };
 }
 

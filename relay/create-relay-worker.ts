@@ -2,10 +2,40 @@ import type { RelayConfig } from "../config/load-relay-config.ts";
 import type { RelayObserver } from "./relay-metrics.ts";
 import type { RelayDependencies } from "./create-relay.ts";
 import { createDeliveryProcessor } from "./process-delivery.ts";
+import { createRetention } from "./start-retention.ts";
 import { createWorker } from "./worker.ts";
 
-/** The worker and the run it gives each delivery, from the relay's config and the deployment's clients. */
+/**
+ * The worker and the run it gives each delivery, from the relay's config and the deployment's clients;
+ * its start and stop also start and stop retention, which belongs to the worker side, off the webhook's path.
+ */
 export function createRelayWorker(config: Readonly<RelayConfig>, deps: RelayDependencies, observer: RelayObserver) {
+  const worker = createQueueWorker(config, deps, observer);
+  const { keepMs, keepFailedMs, batchSize, intervalMs, chatKeepMs } = config.retention;
+  const { client } = deps.openWebUI;
+  const retention = createRetention({
+    deliveries: deps.stores.deliveries,
+    policy: { keepMs, keepFailedMs, batchSize },
+    intervalMs,
+    logger: deps.logger,
+    ...(chatKeepMs === null
+      ? {}
+      : { chats: { runs: deps.stores.runs, keepMs: chatKeepMs, deleteChat: (id) => client.deleteChat(id) } }),
+  });
+  const { start, stop } = worker;
+  // Assigned onto the worker itself, which keeps its `busy` getter live.
+  return Object.assign(worker, {
+    start() {
+      start();
+      retention.start();
+    },
+    async stop(graceMs?: number) {
+      await Promise.all([retention.stop(), stop(graceMs)]);
+    },
+  });
+}
+
+function createQueueWorker(config: Readonly<RelayConfig>, deps: RelayDependencies, observer: RelayObserver) {
   const { stores, logger, secrets } = deps;
   const { coordination } = stores;
   const commentLimits = deps.commentLimits ?? config.github.commentLimits;

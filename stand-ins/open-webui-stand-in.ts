@@ -307,6 +307,11 @@ export async function startOpenWebUIStandIn(options: {
       if (!chat) throw new StandInHttpError(401, { detail: NOT_FOUND });
       return sendJson(res, 200, chat);
     }
+    if (req.method === "DELETE" && chatMatch) {
+      // routers/chats.py delete_chat_by_id: true once deleted, 404 for a chat that is not there.
+      if (!chats.delete(decodeURIComponent(chatMatch[1] ?? ""))) throw new StandInHttpError(404, { detail: NOT_FOUND });
+      return sendJson(res, 200, true);
+    }
     if (route === "GET /api/v1/configs/tool_servers") {
       return sendJson(res, 200, { TOOL_SERVER_CONNECTIONS: connections });
     }

@@ -30,6 +30,12 @@ export interface DeliveryRecord {
   reason: string | null;
   repository: string | null;
   issueNumber: number | null;
+  /**
+   * The raw JSON body. Once a delivery is done (and unless the store keeps done
+   * payloads), only `{"issue":{"title","html_url"}}` is left of it: what the
+   * deliveries page shows. A done delivery cannot be replayed; failed and dead
+   * ones keep theirs until their row goes.
+   */
   payload: string | null;
   attempts: number;
   receivedAt: number;
@@ -41,6 +47,24 @@ export interface DeliveryRecord {
   /** When the latest attempt was claimed, and when the delivery was last finished. */
   startedAt: number | null;
   finishedAt: number | null;
+}
+
+/** How long finished deliveries are kept (see `DeliveryLog.prune`). */
+export interface RetentionPolicy {
+  /** Done and ignored deliveries go this long after their last change. */
+  keepMs: number;
+  /** Failed and dead ones (which can still be replayed) go this long after their last change; at least `keepMs`. */
+  keepFailedMs: number;
+  /** The most deliveries one call removes, in one transaction or script. */
+  batchSize: number;
+}
+
+export interface PruneResult {
+  /** Deliveries removed, and the runs (chats) that were theirs. */
+  deleted: number;
+  runsDeleted: number;
+  /** True when a full batch went: call again (after yielding) for the rest. */
+  more: boolean;
 }
 
 /**
@@ -66,4 +90,11 @@ export interface DeliveryLog {
    * Undefined (and nothing changed) when there is no such key in either state.
    */
   replay(key: string): Promise<DeliveryRecord | undefined>;
+  /**
+   * Removes one batch of finished deliveries older than the policy keeps, with
+   * their runs and every index entry that names them, oldest first; also the
+   * store's expired locks and spent comment slots. Never a pending or running
+   * delivery.
+   */
+  prune(policy: RetentionPolicy, now: number): Promise<PruneResult>;
 }

@@ -19,4 +19,12 @@ export interface RunStore {
   add(run: NewRun): Promise<void>;
   get(chatId: string): Promise<RunRecord | undefined>;
   setComment(chatId: string, comment: { id: number; url: string }): Promise<void>;
+  /**
+   * Chats of runs created before `before` that are still in Open WebUI (not
+   * yet `chatDeleted`), oldest first, at most `limit`: for OPENWEBUI_CHAT_RETENTION_DAYS.
+   * A run goes with its delivery (DeliveryLog.prune).
+   */
+  chatsToDelete(before: number, limit: number): Promise<string[]>;
+  /** Notes that the run's chat was deleted in Open WebUI; the run stays until its delivery goes. */
+  chatDeleted(chatId: string): Promise<void>;
 }

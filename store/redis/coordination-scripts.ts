@@ -7,6 +7,9 @@
  *                   only if nobody appended since it was read (see redis-coordination.ts)
  * - P:run:<chat>    hash per run
  * - P:epoch:<name>  a number that only grows (INCR); absent means 0
+ * - P:runs:chats    zset of the runs whose Open WebUI chat is still there, by
+ *                   when the run was added (chat retention; runs added before it
+ *                   existed are not in it)
  */
 export const coordinationScripts = {
   /** ARGV[3] name, [4] owner, [5] ttl ms. 1 when taken (or renewed by its owner). */
@@ -58,7 +61,10 @@ if redis.call('EXISTS', key) == 1 then return redis.error_reply('run ' .. r.chat
 if redis.call('EXISTS', dkey(r.deliveryKey)) == 0 then return redis.error_reply('no delivery ' .. r.deliveryKey .. ' for run ' .. r.chatId) end
 redis.call('HSET', key, 'chatId', r.chatId, 'deliveryKey', r.deliveryKey, 'deliveryId', r.deliveryId, 'owner', r.owner, 'repo', r.repo,
   'issueNumber', r.issueNumber, 'messageId', r.messageId, 'createdAt', now)
-redis.call('HSET', dkey(r.deliveryKey), 'chatId', r.chatId)
+local earlier = redis.call('HGET', dkey(r.deliveryKey), 'runChats')
+-- runChats: every run's chat, for retention to delete them all with the delivery.
+redis.call('HSET', dkey(r.deliveryKey), 'chatId', r.chatId, 'runChats', earlier and (earlier .. ' ' .. r.chatId) or r.chatId)
+redis.call('ZADD', P .. ':runs:chats', now, r.chatId)
 return 1
 `,
 

@@ -3,7 +3,8 @@
  * and every index it touches happen together or not at all, across replicas.
  * Keys (P is the prefix):
  * - P:d:<key>      hash, one delivery (its DeliveryRecord fields, plus seq: its
- *                  receipt number, token and leaseUntil while leased)
+ *                  receipt number, token and leaseUntil while leased, and
+ *                  runChats: its runs' chat ids, space-separated)
  * - P:seq          counter giving each stored delivery its receipt number
  * - P:guid:<guid>  the key of the newest delivery with that GUID
  * - P:all          zset of every key by receipt number (lists, newest first)
@@ -83,8 +84,10 @@ return 1
    * Ends a lease (finish, retry, defer, release): ARGV[3] key, [4] token,
    * [5] the new status, [6] where it goes: ready, delayed or nowhere (''),
    * [7] when it is due if delayed, [8] '-1' to take the attempt back,
-   * [9] n, then n fields to delete, then field/value pairs to set.
-   * 0, and nothing changed, unless the token is the current one.
+   * [9] '1' to cut the payload down to what the deliveries page shows (its
+   * issue's title and link), [10] n, then n fields to delete, then
+   * field/value pairs to set. 0, and nothing changed, unless the token is the
+   * current one.
    */
   endLease: `${statusHelpers}
 local k = ARGV[3]
@@ -93,9 +96,17 @@ local held = redis.call('HMGET', h, 'status', 'token')
 if held[1] ~= 'running' or held[2] ~= ARGV[4] then return 0 end
 unqueue(k)
 setStatus(k, 'running', ARGV[5])
-local n = tonumber(ARGV[9])
-redis.call('HDEL', h, 'token', 'leaseUntil', unpack(ARGV, 10, 9 + n))
-if #ARGV > 9 + n then redis.call('HSET', h, unpack(ARGV, 10 + n)) end
+local n = tonumber(ARGV[10])
+redis.call('HDEL', h, 'token', 'leaseUntil', unpack(ARGV, 11, 10 + n))
+if #ARGV > 10 + n then redis.call('HSET', h, unpack(ARGV, 11 + n)) end
+if ARGV[9] == '1' then
+  local text = redis.call('HGET', h, 'payload')
+  if text then
+    local ok, doc = pcall(cjson.decode, text)
+    local issue = (ok and type(doc) == 'table' and type(doc.issue) == 'table') and doc.issue or {}
+    redis.call('HSET', h, 'payload', cjson.encode({ issue = { title = issue.title, html_url = issue.html_url } }))
+  end
+end
 if ARGV[8] == '-1' and tonumber(redis.call('HGET', h, 'attempts')) > 0 then redis.call('HINCRBY', h, 'attempts', -1) end
 if ARGV[6] == 'ready' then ready(k) elseif ARGV[6] == 'delayed' then redis.call('ZADD', P .. ':delayed', ARGV[7], k) end
 return 1
@@ -126,6 +137,48 @@ return out
 local k = redis.call('GET', P .. ':guid:' .. ARGV[3])
 if not k then return false end
 return record(k)
+`,
+
+  /**
+   * ARGV[3] batch size, [4] done and ignored deliveries changed before this
+   * go, [5] failed and dead ones. Walks each finished status's index oldest
+   * received first, deleting each delivery past its time: its hash, index
+   * entries, GUID key (when it still names it) and runs. A delivery's last
+   * change mostly comes soon after its receipt, so the walk is by age; it
+   * steps over up to 100 still young (a replay made them young again) and
+   * stops at the next. Then trims spent comment slots. Returns deleted, runs deleted.
+   */
+  prune: `
+local deleted, runs = 0, 0
+local function drop(k, index, guid, chats)
+  if guid and redis.call('GET', P .. ':guid:' .. guid) == k then redis.call('DEL', P .. ':guid:' .. guid) end
+  for chat in string.gmatch(chats or '', '%S+') do
+    runs = runs + redis.call('DEL', P .. ':run:' .. chat)
+    redis.call('ZREM', P .. ':runs:chats', chat)
+  end
+  redis.call('DEL', dkey(k))
+  redis.call('ZREM', index, k)
+  redis.call('ZREM', P .. ':all', k)
+  deleted = deleted + 1
+end
+local left = tonumber(ARGV[3])
+for _, s in ipairs({ 'done', 'ignored', 'failed', 'dead' }) do
+  local before = (s == 'failed' or s == 'dead') and tonumber(ARGV[5]) or tonumber(ARGV[4])
+  local index = P .. ':status:' .. s
+  local young = 0
+  for _, k in ipairs(redis.call('ZRANGE', index, 0, left + 99)) do
+    if left <= 0 or young > 100 then break end
+    local f = redis.call('HMGET', dkey(k), 'updatedAt', 'deliveryId', 'runChats', 'chatId')
+    if (tonumber(f[1]) or 0) >= before then
+      young = young + 1
+    else
+      drop(k, index, f[2], f[3] or f[4])
+      left = left - 1
+    end
+  end
+end
+redis.call('ZREMRANGEBYSCORE', P .. ':writes', '-inf', '(' .. ARGV[4])
+return { deleted, runs }
 `,
 
   /** ARGV[3..] statuses: how many deliveries are in each. */

@@ -44,14 +44,15 @@ async function readPersistence(redis: Redis): Promise<RedisPersistence | null> {
 /** Everything the relay keeps, over one connection. */
 export async function openRedisRelayStores(
   config: RedisConfig,
-  options: { now?: () => number } = {},
+  /** keepDonePayloads: see SqliteStoreOptions. */
+  options: { now?: () => number; keepDonePayloads?: boolean } = {},
 ): Promise<RelayStores & { persistence: RedisPersistence | null }> {
   const now = options.now ?? Date.now;
   const redis = await connectRedis(config);
   const run = defineScripts(redis, config.prefix, now, { ...deliveryScripts, ...coordinationScripts });
   return {
     deliveries: createRedisDeliveryLog(redis, config.prefix, run),
-    queue: createRedisDeliveryQueue(run, now),
+    queue: createRedisDeliveryQueue(run, now, { keepDonePayloads: options.keepDonePayloads ?? false }),
     runs: createRedisRunStore(redis, config.prefix, run),
     coordination: createRedisCoordination(run, now),
     persistence: await readPersistence(redis),

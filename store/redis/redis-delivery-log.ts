@@ -48,5 +48,15 @@ export function createRedisDeliveryLog(redis: Redis, prefix: string, run: RunScr
     async replay(key) {
       return one(await run("replay", key));
     },
+    async prune(policy, now) {
+      const [deleted, runsDeleted] = (await run.at(
+        now,
+        "prune",
+        Math.max(1, Math.floor(policy.batchSize)),
+        now - policy.keepMs,
+        now - policy.keepFailedMs,
+      )) as [number, number];
+      return { deleted, runsDeleted, more: deleted >= policy.batchSize };
+    },
   };
 }

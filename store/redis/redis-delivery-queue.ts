@@ -9,13 +9,15 @@ interface LeaseEnd {
   queue: "ready" | "delayed" | "";
   dueAt?: number;
   takeBackAttempt?: boolean;
+  /** Keep only what the deliveries page shows of the payload. */
+  dropPayload?: boolean;
   remove?: string[];
   set: Array<string | number>;
 }
 
 const outcomeStatuses: ReadonlySet<string> = new Set(["done", "failed", "ignored", "dead"]);
 
-function finishing(outcome: DeliveryOutcome, t: number): LeaseEnd {
+function finishing(outcome: DeliveryOutcome, t: number, dropDonePayload: boolean): LeaseEnd {
   if (!outcomeStatuses.has(outcome.status))
     throw new Error(`a delivery finishes done, failed, ignored or dead, not "${String(outcome.status)}"`);
   const set: Array<string | number> = ["updatedAt", t, "finishedAt", t];
@@ -27,11 +29,16 @@ function finishing(outcome: DeliveryOutcome, t: number): LeaseEnd {
     if (outcome.reason !== undefined) set.push("lastError", outcome.reason);
     else remove.push("lastError");
   }
-  return { status: outcome.status, queue: "", remove, set };
+  return { status: outcome.status, queue: "", remove, set, dropPayload: dropDonePayload && outcome.status === "done" };
 }
 
 /** The lease queue on Redis: every change is one script that checks the lease's token first. */
-export function createRedisDeliveryQueue(run: RunScript, now: () => number): DeliveryQueue {
+export function createRedisDeliveryQueue(
+  run: RunScript,
+  now: () => number,
+  options: { keepDonePayloads?: boolean } = {},
+): DeliveryQueue {
+  const dropDonePayload = !options.keepDonePayloads;
   async function end(lease: Lease, how: LeaseEnd): Promise<boolean> {
     const remove = how.remove ?? [];
     const args = [
@@ -39,6 +46,7 @@ export function createRedisDeliveryQueue(run: RunScript, now: () => number): Del
       how.queue,
       how.dueAt ?? "",
       how.takeBackAttempt ? "-1" : "0",
+      how.dropPayload ? "1" : "0",
       remove.length,
       ...remove,
       ...how.set,
@@ -56,7 +64,7 @@ export function createRedisDeliveryQueue(run: RunScript, now: () => number): Del
       return (await run("renew", lease.key, lease.token, Math.ceil(leaseMs))) === 1;
     },
     finish(lease, outcome) {
-      return end(lease, finishing(outcome, now()));
+      return end(lease, finishing(outcome, now(), dropDonePayload));
     },
     retry(lease, next) {
       return end(lease, {

@@ -15,5 +15,11 @@ export function createRedisRunStore(redis: Redis, prefix: string, run: RunScript
     async setComment(chatId, comment) {
       await run("setRunComment", chatId, comment.id, comment.url);
     },
+    async chatsToDelete(before, limit) {
+      return redis.zrangebyscore(`${prefix}:runs:chats`, "-inf", `(${before}`, "LIMIT", 0, limit);
+    },
+    async chatDeleted(chatId) {
+      await redis.zrem(`${prefix}:runs:chats`, chatId);
+    },
   };
 }

@@ -57,6 +57,11 @@ const migrations = [
    END;`,
   // Named epochs (store/coordination.ts): sign-out on the deliveries page advances one to end every session.
   `CREATE TABLE epochs (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;`,
+  // Retention (prune-sqlite.ts) takes the finished deliveries of each status oldest change first, and
+  // the runs whose Open WebUI chat is still there oldest first (OPENWEBUI_CHAT_RETENTION_DAYS).
+  `CREATE INDEX deliveries_by_age ON deliveries (status, updated_at);
+   ALTER TABLE runs ADD COLUMN chat_deleted_at INTEGER;
+   CREATE INDEX runs_chat_kept ON runs (created_at) WHERE chat_deleted_at IS NULL;`,
 ];
 
 /** The schema version this code writes. */

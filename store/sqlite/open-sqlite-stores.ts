@@ -11,6 +11,8 @@ export interface SqliteStoreOptions {
   /** The folder of `openwebui-github.db`, made if missing; ":memory:" for a store that lives only in this process. */
   dataDir: string;
   now?: () => number;
+  /** Keep a done delivery's whole payload instead of only its issue's title and link (RELAY_KEEP_DONE_PAYLOADS). */
+  keepDonePayloads?: boolean;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function openSqliteRelayStores(options: SqliteStoreOptions): Promis
   });
   return {
     deliveries: createSqliteDeliveryLog(database, { now, add: inserts.add }),
-    queue: createSqliteDeliveryQueue(db, { now }),
+    queue: createSqliteDeliveryQueue(db, { now, keepDonePayloads: options.keepDonePayloads ?? false }),
     runs: createSqliteRunStore(db, { now }),
     coordination: createSqliteCoordination(db, { now }),
     async close() {

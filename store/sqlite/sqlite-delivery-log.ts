@@ -1,5 +1,6 @@
 import type { DeliveryLog, DeliveryStatus, NewDelivery } from "../delivery-log.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
+import { createSqlitePruner } from "./prune-sqlite.ts";
 import { toDelivery, type DeliveryRow } from "./sqlite-rows.ts";
 
 /** The delivery log on SQLite; `add` is the group commit's (group-commit-deliveries.ts). */
@@ -22,6 +23,7 @@ export function createSqliteDeliveryLog(
      WHERE key = @key AND status IN ('failed', 'dead')
      RETURNING *`,
   );
+  const prune = createSqlitePruner(db);
   return {
     add: options.add,
     async get(key) {
@@ -51,6 +53,9 @@ export function createSqliteDeliveryLog(
     async replay(key) {
       const row = database.durably(() => replay.get({ key, now: options.now() }) as DeliveryRow | undefined);
       return row && toDelivery(row);
+    },
+    async prune(policy, now) {
+      return prune(policy, now);
     },
   };
 }

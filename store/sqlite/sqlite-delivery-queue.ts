@@ -7,8 +7,26 @@ import { toDelivery, type DeliveryRow } from "./sqlite-rows.ts";
 // claimed again, or a delivery already finished, matches no row.
 const held = `key = @key AND lease_token = @token AND status = 'running'`;
 
+// What the deliveries page shows of a done delivery (see DeliveryRecord.payload); the rest goes when it finishes.
+const doneSummary = `CASE WHEN @status <> 'done' THEN payload WHEN json_valid(payload)
+  THEN json_object('issue', json_object('title', json_extract(payload, '$.issue.title'), 'html_url', json_extract(payload, '$.issue.html_url')))
+  END`;
+const finishedPayload = (keepDonePayloads: boolean) => (keepDonePayloads ? "payload" : doneSummary);
+
+function prepareFinish(db: Database.Database, keepDonePayloads: boolean) {
+  return db.prepare(
+    `UPDATE deliveries SET status = @status, reason = @reason, comment_url = COALESCE(@commentUrl, comment_url),
+       payload = ${finishedPayload(keepDonePayloads)}, last_error = CASE WHEN @status IN ('failed', 'dead') THEN @reason ELSE last_error END,
+       lease_until = NULL, lease_token = NULL, next_attempt_at = NULL, updated_at = @now, finished_at = @now
+     WHERE ${held}`,
+  );
+}
+
 /** The lease queue over the deliveries table; every process on the file shares it. */
-export function createSqliteDeliveryQueue(db: Database.Database, options: { now: () => number }): DeliveryQueue {
+export function createSqliteDeliveryQueue(
+  db: Database.Database,
+  options: { now: () => number; keepDonePayloads?: boolean },
+): DeliveryQueue {
   const { now } = options;
   const claim = db.prepare(
     `UPDATE deliveries SET status = 'running', attempts = attempts + 1, lease_until = @leaseUntil, lease_token = @token, updated_at = @now, started_at = @now, finished_at = NULL
@@ -20,12 +38,7 @@ export function createSqliteDeliveryQueue(db: Database.Database, options: { now:
      RETURNING *`,
   );
   const renew = db.prepare(`UPDATE deliveries SET lease_until = @leaseUntil WHERE ${held}`);
-  const finish = db.prepare(
-    `UPDATE deliveries SET status = @status, reason = @reason, comment_url = COALESCE(@commentUrl, comment_url),
-       last_error = CASE WHEN @status IN ('failed', 'dead') THEN @reason ELSE last_error END,
-       lease_until = NULL, lease_token = NULL, next_attempt_at = NULL, updated_at = @now, finished_at = @now
-     WHERE ${held}`,
-  );
+  const finish = prepareFinish(db, options.keepDonePayloads ?? false);
   const retry = db.prepare(
     `UPDATE deliveries SET status = 'pending', last_error = @error, next_attempt_at = @at, lease_until = NULL, lease_token = NULL, updated_at = @now WHERE ${held}`,
   );

@@ -11,6 +11,10 @@ export function createSqliteRunStore(db: Database.Database, options: { now: () =
   const link = db.prepare(`UPDATE deliveries SET chat_id = ? WHERE key = ?`);
   const select = db.prepare(`SELECT * FROM runs WHERE chat_id = ?`);
   const setComment = db.prepare(`UPDATE runs SET comment_id = ?, comment_url = ? WHERE chat_id = ?`);
+  const chatsToDelete = db.prepare(
+    `SELECT chat_id FROM runs WHERE chat_deleted_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?`,
+  );
+  const chatDeleted = db.prepare(`UPDATE runs SET chat_deleted_at = ? WHERE chat_id = ?`);
   const add = db.transaction((run: Parameters<RunStore["add"]>[0], now: number) => {
     insert.run({ ...run, now });
     link.run(run.chatId, run.deliveryKey);
@@ -25,6 +29,12 @@ export function createSqliteRunStore(db: Database.Database, options: { now: () =
     },
     async setComment(chatId, comment) {
       setComment.run(comment.id, comment.url, chatId);
+    },
+    async chatsToDelete(before, limit) {
+      return (chatsToDelete.all(before, limit) as Array<{ chat_id: string }>).map((row) => row.chat_id);
+    },
+    async chatDeleted(chatId) {
+      chatDeleted.run(options.now(), chatId);
     },
   };
 }
