@@ -4,7 +4,7 @@ import { problemsOf } from "./support/config-problems.ts";
 
 const day = 86_400_000;
 const env = {
-  GITHUB_WEBHOOK_SECRET: "s3cret-webhook",
+  GITHUB_WEBHOOK_SECRET: "s3cret-webhook-0123456789",
   GITHUB_TOKEN: "ghp_example_token_value",
   GITHUB_REPOS: "octo/app",
   GITHUB_API_URL: "http://127.0.0.1:9",
