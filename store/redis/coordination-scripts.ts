@@ -5,7 +5,8 @@
  * - P:writes        zset of comment slots: member a slot number, score when taken
  * - P:writes:seq    slot counter, also the budget's version: a slot is appended
  *                   only if nobody appended since it was read (see redis-coordination.ts)
- * - P:run:<chat>    hash per run
+ * - P:run:<chat>    hash per run; the delivery's hash names the run that commented
+ *                   (commentChat) and the run whose answer is kept (answerChat)
  */
 export const coordinationScripts = {
   /** ARGV[3] name, [4] owner, [5] ttl ms. 1 when taken (or renewed by its owner). */
@@ -60,6 +61,25 @@ return 1
 local key = P .. ':run:' .. ARGV[3]
 if redis.call('EXISTS', key) == 0 then return 0 end
 redis.call('HSET', key, 'commentId', ARGV[4], 'commentUrl', ARGV[5])
+local delivery = dkey(redis.call('HGET', key, 'deliveryKey'))
+if redis.call('EXISTS', delivery) == 1 then redis.call('HSET', delivery, 'commentChat', ARGV[3]) end
 return 1
+`,
+
+  /** ARGV[3] chat id, [4] the model's answer. */
+  keepRunAnswer: `
+local key = P .. ':run:' .. ARGV[3]
+if redis.call('EXISTS', key) == 0 then return 0 end
+redis.call('HSET', key, 'answer', ARGV[4])
+local delivery = dkey(redis.call('HGET', key, 'deliveryKey'))
+if redis.call('EXISTS', delivery) == 1 then redis.call('HSET', delivery, 'answerChat', ARGV[3]) end
+return 1
+`,
+
+  /** ARGV[3] delivery key, [4] the delivery's field naming a run, [5..] that run's fields; nil without one. */
+  deliveryRunField: `
+local chat = redis.call('HGET', dkey(ARGV[3]), ARGV[4])
+if not chat then return nil end
+return redis.call('HMGET', P .. ':run:' .. chat, unpack(ARGV, 5))
 `,
 };

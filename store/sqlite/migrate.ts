@@ -55,6 +55,10 @@ const migrations = [
    CREATE TRIGGER deliveries_count_delete AFTER DELETE ON deliveries BEGIN
      UPDATE delivery_counts SET n = n - 1 WHERE status = OLD.status;
    END;`,
+  // The model's answer kept on its run (a run stopped by the comment budget posts it later without a
+  // new completion), and runs found by delivery (a retry looks for the comment any run recorded).
+  `ALTER TABLE runs ADD COLUMN answer TEXT;
+   CREATE INDEX runs_by_delivery ON runs (delivery_key, created_at);`,
 ];
 
 /** The schema version this code writes. */

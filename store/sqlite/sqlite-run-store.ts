@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { RunStore } from "../run-store.ts";
+import type { KeptAnswer, RunComment, RunStore } from "../run-store.ts";
 import { toRun, type RunRow } from "./sqlite-rows.ts";
 
 /** Runs on SQLite: the relay adds them, the tool server (maybe another process on the file) reads them. */
@@ -11,6 +11,15 @@ export function createSqliteRunStore(db: Database.Database, options: { now: () =
   const link = db.prepare(`UPDATE deliveries SET chat_id = ? WHERE key = ?`);
   const select = db.prepare(`SELECT * FROM runs WHERE chat_id = ?`);
   const setComment = db.prepare(`UPDATE runs SET comment_id = ?, comment_url = ? WHERE chat_id = ?`);
+  const commentOf = db.prepare(
+    `SELECT comment_id AS id, comment_url AS url FROM runs
+     WHERE delivery_key = ? AND comment_id IS NOT NULL ORDER BY created_at LIMIT 1`,
+  );
+  const keepAnswer = db.prepare(`UPDATE runs SET answer = ? WHERE chat_id = ?`);
+  const keptAnswerOf = db.prepare(
+    `SELECT chat_id AS chatId, answer FROM runs
+     WHERE delivery_key = ? AND answer IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+  );
   const add = db.transaction((run: Parameters<RunStore["add"]>[0], now: number) => {
     insert.run({ ...run, now });
     link.run(run.chatId, run.deliveryKey);
@@ -25,6 +34,15 @@ export function createSqliteRunStore(db: Database.Database, options: { now: () =
     },
     async setComment(chatId, comment) {
       setComment.run(comment.id, comment.url, chatId);
+    },
+    async commentOf(deliveryKey) {
+      return commentOf.get(deliveryKey) as RunComment | undefined;
+    },
+    async keepAnswer(chatId, answer) {
+      keepAnswer.run(answer, chatId);
+    },
+    async keptAnswerOf(deliveryKey) {
+      return keptAnswerOf.get(deliveryKey) as KeptAnswer | undefined;
     },
   };
 }
