@@ -16,4 +16,10 @@ export interface Coordination {
    * `peek` answers without taking the slot.
    */
   reserveWrite(limits: readonly WriteLimit[], options?: { peek?: boolean }): Promise<WriteSlot>;
+  /**
+   * Takes the next turn of a pace shared by every process on the store (GitHub's spacing between
+   * new comments counts per token, not per process): turns start at least `gapMs` apart. Answers
+   * how long to wait before going, 0 for now. A turn taken by a process that then dies just passes.
+   */
+  takeTurn(pace: string, gapMs: number): Promise<number>;
 }

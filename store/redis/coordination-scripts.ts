@@ -5,6 +5,7 @@
  * - P:writes        zset of comment slots: member a slot number, score when taken
  * - P:writes:seq    slot counter, also the budget's version: a slot is appended
  *                   only if nobody appended since it was read (see redis-coordination.ts)
+ * - P:pace:<name>  the next free turn of a shared pace (client clock)
  * - P:run:<chat>    hash per run; the delivery's hash names the run that commented
  *                   (commentChat) and the run whose answer is kept (answerChat)
  */
@@ -42,6 +43,14 @@ if (redis.call('GET', key .. ':seq') or '0') ~= ARGV[3] then return 0 end
 redis.call('ZADD', key, now, redis.call('INCR', key .. ':seq'))
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - tonumber(ARGV[4]))
 return 1
+`,
+
+  /** ARGV[3] pace name, [4] gap ms. How long to wait for the turn just taken. */
+  takeTurn: `
+local key = P .. ':pace:' .. ARGV[3]
+local start = math.max(now, tonumber(redis.call('GET', key) or now))
+redis.call('SET', key, start + tonumber(ARGV[4]), 'PX', start - now + tonumber(ARGV[4]) + 60000)
+return start - now
 `,
 
   /** ARGV[3] the run as JSON. Also links the run's chat to its delivery. */
