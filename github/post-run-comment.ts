@@ -1,7 +1,7 @@
 import type { Octokit } from "@octokit/rest";
 import type { Coordination, WriteLimit } from "../store/coordination.ts";
 import type { RunStore } from "../store/run-store.ts";
-import { waitForWriteSlot } from "../store/wait-for-write-slot.ts";
+import { waitForCommentTurn, waitForWriteSlot } from "../store/wait-for-write-slot.ts";
 import { withLock } from "../store/with-lock.ts";
 import { upsertRunComment, type PostedComment, type RunTarget } from "./run-comment.ts";
 
@@ -9,6 +9,8 @@ import { upsertRunComment, type PostedComment, type RunTarget } from "./run-comm
 export interface CommentTiming {
   budgetWaitMs: number;
   lockMs: number;
+  /** The least time between two new comments, across every process on the store. */
+  spacingMs: number;
 }
 
 /** The run the comment is posted for, and where its comment is recorded. */
@@ -50,7 +52,10 @@ export function postRunComment(
         { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null },
         analysis,
         known,
-        () => waitForWriteSlot(deps.coordination, deps.commentLimits, deps.commentTiming.budgetWaitMs),
+        async () => {
+          await waitForWriteSlot(deps.coordination, deps.commentLimits, deps.commentTiming.budgetWaitMs);
+          await waitForCommentTurn(deps.coordination, deps.commentTiming.spacingMs);
+        },
       );
       await run.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });
       return posted;

@@ -32,7 +32,11 @@ export function createRelayWorker(config: Readonly<RelayConfig>, deps: RelayDepe
       ownLogin: deps.github.ownLogin.resolve,
       secrets,
       commentLimits,
-      commentTiming: { budgetWaitMs: config.github.commentBudgetWaitMs, lockMs: config.github.commentLockMs },
+      commentTiming: {
+        budgetWaitMs: config.github.commentBudgetWaitMs,
+        lockMs: config.github.commentLockMs,
+        spacingMs: deps.github.commentSpacingMs,
+      },
       allowList: config.github.allowList,
       logger,
       observer,

@@ -4,7 +4,7 @@ import { postRunComment } from "../../github/post-run-comment.ts";
 import { stripRunMarkers } from "../../github/run-comment.ts";
 import { findCredentials, neutralizeMentions } from "../../github/safe-comment.ts";
 import { HttpError } from "../../lib/http-error.ts";
-import { waitForWriteSlot } from "../../store/wait-for-write-slot.ts";
+import { waitForCommentTurn, waitForWriteSlot } from "../../store/wait-for-write-slot.ts";
 import type { RunRecord } from "../../store/run-store.ts";
 import { defineTool, type ToolDependencies } from "../tool-definition.ts";
 import { assertRepoAllowed, isRunTarget, runIssue } from "./access.ts";
@@ -71,6 +71,7 @@ async function postAsPerson(input: Input, deps: ToolDependencies, what: string):
   // A person waits a little for the token's comment budget, then hears when to try again.
   try {
     await waitForWriteSlot(deps.coordination, deps.commentLimits, 10_000);
+    await waitForCommentTurn(deps.coordination, deps.commentTiming.spacingMs);
   } catch (error) {
     throw new HttpError(429, `${(error as Error).message} Tell the user to try again later; do not retry right away.`);
   }
