@@ -48,8 +48,8 @@ it("spaces new comments from two processes on one store as one pace, GitHub's ga
       github: {
         retry: { retries: 1, baseDelayMs: 5 },
         pacing: { writeMs: 5, notificationMs: spacingMs },
-        fetch: recording,
       },
+      fetch: recording,
     });
     opened.push(server);
     servers.push(server);
