@@ -1,5 +1,6 @@
 import type { Octokit } from "@octokit/rest";
 import { appClientFor, githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
+import { defaultPacing } from "../github/github-pacer.ts";
 import { createOwnLogin } from "../github/own-login.ts";
 import type { GitHubConfig } from "../config/read-github-config.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -14,6 +15,8 @@ export interface GitHubClients {
   ownLogin: ReturnType<typeof createOwnLogin>;
   /** Each service's metrics follow GitHub's x-ratelimit-remaining. */
   onRateLimit(listener: (resource: string, remaining: number) => void): void;
+  /** The least time between two new comments, kept by every process on the store (Coordination.takeTurn). */
+  commentSpacingMs: number;
 }
 
 /**
@@ -30,5 +33,6 @@ export function createGitHubClients(
   // The app's JWT requests count against the app, not the installations the metrics follow.
   const app = config.app ? appClientFor(config, config.app, logger, tuning) : undefined;
   const ownLogin = createOwnLogin({ github, configured: config.botLogin, logger, ...(app ? { app } : {}) });
-  return { github, app, ownLogin, onRateLimit: rateLimit.listen };
+  const commentSpacingMs = tuning.pacing?.notificationMs ?? defaultPacing.notificationMs;
+  return { github, app, ownLogin, onRateLimit: rateLimit.listen, commentSpacingMs };
 }

@@ -1,6 +1,7 @@
 import type { Octokit } from "@octokit/rest";
 import type { Coordination, WriteLimit } from "../store/coordination.ts";
-import { waitForWriteSlot } from "../store/wait-for-write-slot.ts";
+import type { RunStore } from "../store/run-store.ts";
+import { waitForCommentTurn, waitForWriteSlot } from "../store/wait-for-write-slot.ts";
 import { withLock } from "../store/with-lock.ts";
 import { upsertRunComment, type PostedComment, type RunTarget } from "./run-comment.ts";
 
@@ -8,13 +9,26 @@ import { upsertRunComment, type PostedComment, type RunTarget } from "./run-comm
 export interface CommentTiming {
   budgetWaitMs: number;
   lockMs: number;
+  /** The least time between two new comments, across every process on the store. */
+  spacingMs: number;
+}
+
+/** The run the comment is posted for, and where its comment is recorded. */
+export interface CommentRun {
+  runs: Pick<RunStore, "setComment" | "commentOf">;
+  chatId: string;
+  deliveryKey: string;
+  /** This run's comment, when it already posted one. */
+  commentId?: number | null;
 }
 
 /**
  * Posts (or edits) the one comment of a delivery, whoever posts it: the tool
  * server for the model, or the relay's fallback. Two runs of one delivery (a
  * retry while an abandoned run goes on) take turns through a lock in the
- * shared store, so the second finds the first's comment by its marker.
+ * shared store; the comment is recorded with the delivery inside that lock, so
+ * the second finds the first's comment in the store even when GitHub's comment
+ * list lags, and by its marker on GitHub otherwise.
  */
 export function postRunComment(
   deps: {
@@ -26,19 +40,26 @@ export function postRunComment(
   },
   target: RunTarget,
   analysis: string,
-  knownCommentId?: number,
+  run: CommentRun,
 ): Promise<PostedComment> {
   return withLock(
     deps.coordination,
     `comment:${target.deliveryId}`,
-    async () =>
-      upsertRunComment(
+    async () => {
+      const known = run.commentId ?? (await run.runs.commentOf(run.deliveryKey))?.id;
+      const posted = await upsertRunComment(
         deps.github,
         { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null },
         analysis,
-        knownCommentId,
-        () => waitForWriteSlot(deps.coordination, deps.commentLimits, deps.commentTiming.budgetWaitMs),
-      ),
+        known,
+        async () => {
+          await waitForWriteSlot(deps.coordination, deps.commentLimits, deps.commentTiming.budgetWaitMs);
+          await waitForCommentTurn(deps.coordination, deps.commentTiming.spacingMs);
+        },
+      );
+      await run.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });
+      return posted;
+    },
     { ttlMs: deps.commentTiming.lockMs, waitMs: deps.commentTiming.lockMs },
   );
 }

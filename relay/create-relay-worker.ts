@@ -62,7 +62,11 @@ function createQueueWorker(config: Readonly<RelayConfig>, deps: RelayDependencie
       ownLogin: deps.github.ownLogin.resolve,
       secrets,
       commentLimits,
-      commentTiming: { budgetWaitMs: config.github.commentBudgetWaitMs, lockMs: config.github.commentLockMs },
+      commentTiming: {
+        budgetWaitMs: config.github.commentBudgetWaitMs,
+        lockMs: config.github.commentLockMs,
+        spacingMs: deps.github.commentSpacingMs,
+      },
       allowList: config.github.allowList,
       logger,
       observer,

@@ -10,7 +10,7 @@ import type { RunStore } from "../store/run-store.ts";
 import { issueFromPayload } from "./build-prompt.ts";
 import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
 import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
-import { readRunOutcome } from "./read-run-outcome.ts";
+import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outcome.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 import { runModel } from "./run-model.ts";
 
@@ -40,7 +40,6 @@ export interface ProcessorOptions {
  * not, the relay posts the model's answer itself.
  */
 export function createDeliveryProcessor(options: ProcessorOptions) {
-  const { github, logger } = options;
   const observer = options.observer ?? noObserver;
 
   return async function processDelivery(delivery: DeliveryRecord): Promise<DeliveryOutcome> {
@@ -63,16 +62,44 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
       deliveryId: delivery.deliveryId,
       ownLogin,
     };
-    if (delivery.attempts > 1) {
-      // An earlier attempt may have posted and then died before recording it.
-      const earlier = await findRunComment(github, target);
-      if (earlier) {
-        logger.info("comment from an earlier attempt found", { ...log, commentUrl: earlier.html_url });
-        return { status: "done", reason: "commented by an earlier attempt", commentUrl: earlier.html_url };
-      }
-    }
+    const earlier = await earlierOutcome({ ...options, observer }, delivery, target, log);
+    if (earlier) return earlier;
 
     const run = await runModel(options, { delivery, target, issue: issueFromPayload(payload), log });
-    return readRunOutcome({ ...options, observer }, target, run, log);
+    return readRunOutcome({ ...options, observer }, target, { ...run, deliveryKey: delivery.key }, log);
   };
+}
+
+/**
+ * What an earlier run of the delivery already did: a comment it recorded (or, after a crash
+ * between posting and recording, one GitHub shows), or an answer it kept because the comment
+ * budget or a rate limit stopped it, which is posted now without asking the model again.
+ */
+async function earlierOutcome(
+  options: OutcomeOptions,
+  delivery: DeliveryRecord,
+  target: RunTarget,
+  log: Record<string, unknown>,
+): Promise<DeliveryOutcome | undefined> {
+  const { runs, logger } = options;
+  // Only a delivery some run started has anything to find (a deferred one keeps its attempt count).
+  if (delivery.chatId) {
+    const recorded = await runs.commentOf(delivery.key);
+    if (recorded) return byEarlierAttempt(logger, log, recorded.url);
+    const kept = await runs.keptAnswerOf(delivery.key);
+    if (kept) {
+      logger.info("posting the answer an earlier run kept", { ...log, chatId: kept.chatId });
+      return postAnswer(options, target, { ...kept, deliveryKey: delivery.key }, log);
+    }
+  }
+  if (delivery.attempts > 1) {
+    const found = await findRunComment(options.github, target);
+    if (found) return byEarlierAttempt(logger, log, found.html_url);
+  }
+  return undefined;
+}
+
+function byEarlierAttempt(logger: Logger, log: Record<string, unknown>, commentUrl: string): DeliveryOutcome {
+  logger.info("comment from an earlier attempt found", { ...log, commentUrl });
+  return { status: "done", reason: "commented by an earlier attempt", commentUrl };
 }

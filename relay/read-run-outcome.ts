@@ -2,13 +2,14 @@ import { postRunComment } from "../github/post-run-comment.ts";
 import type { RunTarget } from "../github/run-comment.ts";
 import { redactCredentials } from "../github/safe-comment.ts";
 import { TransientError } from "../lib/transient-error.ts";
+import { classifyError } from "./classify-error.ts";
 import type { DeliveryOutcome } from "../store/delivery-queue.ts";
 import { failedToolCalls, finalAnswer, messageError } from "../open-webui/read-chat.ts";
 import type { ProcessorOptions } from "./process-delivery.ts";
 import type { RelayObserver } from "./relay-metrics.ts";
 import type { ModelRun } from "./run-model.ts";
 
-type OutcomeOptions = Omit<ProcessorOptions, "observer"> & { observer: RelayObserver };
+export type OutcomeOptions = Omit<ProcessorOptions, "observer"> & { observer: RelayObserver };
 
 /**
  * What a finished run came to: the model's own comment, or its answer posted by the relay
@@ -17,7 +18,7 @@ type OutcomeOptions = Omit<ProcessorOptions, "observer"> & { observer: RelayObse
 export async function readRunOutcome(
   options: OutcomeOptions,
   target: RunTarget,
-  { chatId, assistantMessageId }: ModelRun,
+  { chatId, assistantMessageId, deliveryKey }: ModelRun & { deliveryKey: string },
   log: Record<string, unknown>,
 ): Promise<DeliveryOutcome> {
   const { openWebUI, runs, logger, observer } = options;
@@ -46,25 +47,39 @@ export async function readRunOutcome(
     logger.warn("the model answered without commenting, and COMMENT_FALLBACK is off", { ...log, chatId });
     return { status: "failed", reason: "the model did not call post_issue_comment, and COMMENT_FALLBACK is off" };
   }
-  return postAnswer(options, target, { chatId, answer }, log);
+  return postAnswer(options, target, { chatId, deliveryKey, answer }, log);
 }
 
-/** The fallback: the relay posts the model's answer as the run's comment, credentials removed. */
-async function postAnswer(
+/**
+ * The fallback: the relay posts the model's answer as the run's comment, credentials removed.
+ * When the comment budget or a GitHub rate limit stops it, the answer is kept on the run and the
+ * delivery waits without using an attempt (TransientError.keepsAttempt): the next claim posts
+ * this answer instead of asking the model again.
+ */
+export async function postAnswer(
   options: OutcomeOptions,
   target: RunTarget,
-  { chatId, answer }: { chatId: string; answer: string },
+  { chatId, deliveryKey, answer }: { chatId: string; deliveryKey: string; answer: string },
   log: Record<string, unknown>,
 ): Promise<DeliveryOutcome> {
   const { github, coordination, runs, logger } = options;
   const safe = redactCredentials(answer, options.secrets);
   if (safe !== answer) logger.warn("credentials removed from the model's answer before posting", { ...log, chatId });
-  const posted = await postRunComment(
-    { github, coordination, commentLimits: options.commentLimits, commentTiming: options.commentTiming },
-    target,
-    safe,
-  );
-  await runs.setComment(chatId, { id: posted.id, url: posted.html_url });
+  let posted;
+  try {
+    posted = await postRunComment(
+      { github, coordination, commentLimits: options.commentLimits, commentTiming: options.commentTiming },
+      target,
+      safe,
+      { runs, chatId, deliveryKey },
+    );
+  } catch (error) {
+    const { transient, reason, retryAfterMs } = classifyError(error);
+    if (!transient || !retryAfterMs) throw error;
+    await runs.keepAnswer(chatId, safe);
+    logger.warn("answer kept until GitHub lets the relay comment again", { ...log, chatId, retryAfterMs });
+    throw new TransientError(reason, { cause: error, retryAfterMs, keepsAttempt: true });
+  }
   logger.info("fallback: the relay posted the model's answer", { ...log, chatId, commentUrl: posted.html_url });
   return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };
 }

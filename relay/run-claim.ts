@@ -1,5 +1,6 @@
 import { redactCredentials } from "../github/safe-comment.ts";
 import type { Logger } from "../lib/logger.ts";
+import { TransientError } from "../lib/transient-error.ts";
 import type { DeliveryRecord } from "../store/delivery-log.ts";
 import type { Claim, DeliveryOutcome, DeliveryQueue } from "../store/delivery-queue.ts";
 import { backoffMs, classifyError } from "./classify-error.ts";
@@ -19,7 +20,10 @@ export interface RunClaimOptions {
   now: () => number;
 }
 
-type Verdict = { outcome: DeliveryOutcome } | { retry: { error: string; inMs: number } };
+type Verdict =
+  | { outcome: DeliveryOutcome }
+  | { retry: { error: string; inMs: number } }
+  | { defer: { error: string; inMs: number } };
 
 /** What a run's end or its error means: an outcome, or another attempt later. */
 async function runToVerdict(delivery: DeliveryRecord, options: RunClaimOptions): Promise<Verdict> {
@@ -32,6 +36,9 @@ async function runToVerdict(delivery: DeliveryRecord, options: RunClaimOptions):
     const classified = classifyError(error, options.now);
     const reason = redactCredentials(classified.reason, options.secrets);
     if (!classified.transient) return { outcome: { status: "failed", reason } };
+    // GitHub's budget or rate limit, not the run, stopped it: wait without using an attempt.
+    if (error instanceof TransientError && error.keepsAttempt)
+      return { defer: { error: reason, inMs: classified.retryAfterMs ?? options.retry.baseMs } };
     if (delivery.attempts >= options.maxAttempts)
       return { outcome: { status: "dead", reason: `gave up after ${delivery.attempts} attempts: ${reason}` } };
     return {
@@ -55,6 +62,15 @@ export async function runClaim({ delivery, lease }: Claim, options: RunClaimOpti
     options.held.stop();
   }
   const ms = now() - started;
+  if ("defer" in verdict) {
+    const { error, inMs } = verdict.defer;
+    if (!reportLostLease(await queue.defer(lease, now() + inMs), logger, { ...log, change: "defer" })) return;
+    // Counted as a retry in the metrics: it runs again later, only without using an attempt.
+    observer.delivery(delivery.event, "retried");
+    observer.run("retried", ms / 1000);
+    logger.warn("delivery deferred without using an attempt", { ...log, inMs, error, ms });
+    return;
+  }
   if ("retry" in verdict) {
     const { error, inMs } = verdict.retry;
     if (!reportLostLease(await queue.retry(lease, { error, at: now() + inMs }), logger, { ...log, change: "retry" }))

@@ -55,6 +55,10 @@ export interface RealSystem {
   timings: Timing[];
   stores: RelayStores;
   registerEnv: Record<string, string>;
+  /** The services' variables (store, keys, addresses): a relay process started with them joins this system. */
+  serviceEnv: Record<string, string>;
+  /** Stops the in-process relay, so that a relay process can take its place. */
+  stopRelay(): Promise<void>;
   restartToolServer(tools?: readonly ToolDefinition[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -162,7 +166,7 @@ async function startParts(
   };
   const registered = await time("npm run register", () => runRegister(registerEnv));
   if (registered.code !== 0) throw new Error(`npm run register failed: ${registered.stderr}${registered.stdout}`);
-  const relay = await createDeployment(
+  let relay: { url: string; close(): Promise<void> } | undefined = await createDeployment(
     { env, relay: loadRelayConfig(env), toolServer: null },
     { logger, host: "127.0.0.1", github: { pacing: githubPacing }, pollIntervalMs: 200 },
   ).startRelay(stores);
@@ -176,6 +180,7 @@ async function startParts(
     user,
     toolServerUrl: toolServer.url,
     relayUrl: relay.url,
+    serviceEnv: env,
     logs,
     timings,
     stores,
@@ -184,8 +189,12 @@ async function startParts(
       await toolServer.close();
       toolServer = await deploymentOf({ ...env, TOOL_SERVER_PORT: toolPort }, tools).startToolServer(stores);
     },
+    async stopRelay() {
+      await relay?.close();
+      relay = undefined;
+    },
     async close() {
-      await relay.close();
+      await relay?.close();
       await toolServer.close();
       await openWebUI.close();
       await model.close();

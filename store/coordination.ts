@@ -23,4 +23,10 @@ export interface Coordination {
   readEpoch(name: string): Promise<number>;
   /** Adds one to the named epoch and answers the new value. */
   advanceEpoch(name: string): Promise<number>;
+  /**
+   * Takes the next turn of a pace shared by every process on the store (GitHub's spacing between
+   * new comments counts per token, not per process): turns start at least `gapMs` apart. Answers
+   * how long to wait before going, 0 for now. A turn taken by a process that then dies just passes.
+   */
+  takeTurn(pace: string, gapMs: number): Promise<number>;
 }

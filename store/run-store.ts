@@ -18,7 +18,8 @@ export type NewRun = Omit<RunRecord, "commentId" | "commentUrl" | "createdAt">;
 export interface RunStore {
   add(run: NewRun): Promise<void>;
   get(chatId: string): Promise<RunRecord | undefined>;
-  setComment(chatId: string, comment: { id: number; url: string }): Promise<void>;
+  /** Also marks the comment as the delivery's (commentOf), whichever of its runs posted it. */
+  setComment(chatId: string, comment: RunComment): Promise<void>;
   /**
    * Chats of runs created before `before` that are still in Open WebUI (not
    * yet `chatDeleted`), oldest first, at most `limit`: for OPENWEBUI_CHAT_RETENTION_DAYS.
@@ -27,4 +28,23 @@ export interface RunStore {
   chatsToDelete(before: number, limit: number): Promise<string[]>;
   /** Notes that the run's chat was deleted in Open WebUI; the run stays until its delivery goes. */
   chatDeleted(chatId: string): Promise<void>;
+  /**
+   * The comment any run of the delivery recorded: a retry finds it here even
+   * when GitHub's comment list does not show it yet.
+   */
+  commentOf(deliveryKey: string): Promise<RunComment | undefined>;
+  /** Keeps the model's answer on the run, for a retry to post without asking the model again. */
+  keepAnswer(chatId: string, answer: string): Promise<void>;
+  /** The answer the delivery's latest run kept, if any, with that run's chat. */
+  keptAnswerOf(deliveryKey: string): Promise<KeptAnswer | undefined>;
+}
+
+export interface RunComment {
+  id: number;
+  url: string;
+}
+
+export interface KeptAnswer {
+  chatId: string;
+  answer: string;
 }

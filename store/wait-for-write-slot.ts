@@ -24,3 +24,13 @@ export async function waitForWriteSlot(
     await new Promise((r) => setTimeout(r, Math.min(slot.retryInMs, 5_000)));
   }
 }
+
+/**
+ * Waits for this comment's turn in the spacing GitHub asks between new comments, kept through the
+ * store so that every process on it (the relay, the tool server, replicas) shares one pace.
+ */
+export async function waitForCommentTurn(coordination: Coordination, spacingMs: number): Promise<void> {
+  if (spacingMs <= 0) return;
+  const wait = await coordination.takeTurn("comments", spacingMs);
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}

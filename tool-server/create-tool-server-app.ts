@@ -37,7 +37,11 @@ export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: To
       logger: deps.logger,
       secrets: deps.secrets,
       commentLimits: deps.commentLimits ?? config.github.commentLimits,
-      commentTiming: { budgetWaitMs: config.github.commentBudgetWaitMs, lockMs: config.github.commentLockMs },
+      commentTiming: {
+        budgetWaitMs: config.github.commentBudgetWaitMs,
+        lockMs: config.github.commentLockMs,
+        spacingMs: deps.github.commentSpacingMs,
+      },
       ownLogin: deps.github.ownLogin.resolve,
     },
     apiKey: config.apiKey,

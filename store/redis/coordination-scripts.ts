@@ -5,7 +5,9 @@
  * - P:writes        zset of comment slots: member a slot number, score when taken
  * - P:writes:seq    slot counter, also the budget's version: a slot is appended
  *                   only if nobody appended since it was read (see redis-coordination.ts)
- * - P:run:<chat>    hash per run
+ * - P:pace:<name>  the next free turn of a shared pace (client clock)
+ * - P:run:<chat>    hash per run; the delivery's hash names the run that commented
+ *                   (commentChat) and the run whose answer is kept (answerChat)
  * - P:epoch:<name>  a number that only grows (INCR); absent means 0
  * - P:runs:chats    zset of the runs whose Open WebUI chat is still there, by
  *                   when the run was added (chat retention; runs added before it
@@ -53,6 +55,14 @@ return 1
   /** ARGV[3] name. The epoch after adding one. */
   advanceEpoch: `return redis.call('INCR', P .. ':epoch:' .. ARGV[3])`,
 
+  /** ARGV[3] pace name, [4] gap ms. How long to wait for the turn just taken. */
+  takeTurn: `
+local key = P .. ':pace:' .. ARGV[3]
+local start = math.max(now, tonumber(redis.call('GET', key) or now))
+redis.call('SET', key, start + tonumber(ARGV[4]), 'PX', start - now + tonumber(ARGV[4]) + 60000)
+return start - now
+`,
+
   /** ARGV[3] the run as JSON. Also links the run's chat to its delivery. */
   addRun: `
 local r = cjson.decode(ARGV[3])
@@ -73,6 +83,25 @@ return 1
 local key = P .. ':run:' .. ARGV[3]
 if redis.call('EXISTS', key) == 0 then return 0 end
 redis.call('HSET', key, 'commentId', ARGV[4], 'commentUrl', ARGV[5])
+local delivery = dkey(redis.call('HGET', key, 'deliveryKey'))
+if redis.call('EXISTS', delivery) == 1 then redis.call('HSET', delivery, 'commentChat', ARGV[3]) end
 return 1
+`,
+
+  /** ARGV[3] chat id, [4] the model's answer. */
+  keepRunAnswer: `
+local key = P .. ':run:' .. ARGV[3]
+if redis.call('EXISTS', key) == 0 then return 0 end
+redis.call('HSET', key, 'answer', ARGV[4])
+local delivery = dkey(redis.call('HGET', key, 'deliveryKey'))
+if redis.call('EXISTS', delivery) == 1 then redis.call('HSET', delivery, 'answerChat', ARGV[3]) end
+return 1
+`,
+
+  /** ARGV[3] delivery key, [4] the delivery's field naming a run, [5..] that run's fields; nil without one. */
+  deliveryRunField: `
+local chat = redis.call('HGET', dkey(ARGV[3]), ARGV[4])
+if not chat then return nil end
+return redis.call('HMGET', P .. ':run:' .. chat, unpack(ARGV, 5))
 `,
 };

@@ -12,6 +12,9 @@ import type { RunScript } from "./define-scripts.ts";
  */
 export function createRedisCoordination(run: RunScript, now: () => number): Coordination {
   return {
+    async takeTurn(pace, gapMs) {
+      return Number(await run("takeTurn", pace, Math.ceil(gapMs)));
+    },
     async tryLock(name, owner, ttlMs) {
       return (await run("tryLock", name, owner, Math.ceil(ttlMs))) === 1;
     },

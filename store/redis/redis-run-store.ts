@@ -5,6 +5,9 @@ import { toRun } from "./to-records.ts";
 
 /** Runs on Redis (keys and scripts: coordination-scripts.ts). */
 export function createRedisRunStore(redis: Redis, prefix: string, run: RunScript): RunStore {
+  /** Fields of the run the delivery's hash names in `pointer`; nulls when there is none. */
+  const runFields = async (deliveryKey: string, pointer: string, ...fields: string[]) =>
+    ((await run("deliveryRunField", deliveryKey, pointer, ...fields)) as Array<string | null> | null) ?? [];
   return {
     async add(record) {
       await run("addRun", JSON.stringify(record));
@@ -20,6 +23,17 @@ export function createRedisRunStore(redis: Redis, prefix: string, run: RunScript
     },
     async chatDeleted(chatId) {
       await redis.zrem(`${prefix}:runs:chats`, chatId);
+    },
+    async commentOf(deliveryKey) {
+      const [id, url] = await runFields(deliveryKey, "commentChat", "commentId", "commentUrl");
+      return id && url ? { id: Number(id), url } : undefined;
+    },
+    async keepAnswer(chatId, answer) {
+      await run("keepRunAnswer", chatId, answer);
+    },
+    async keptAnswerOf(deliveryKey) {
+      const [chatId, answer] = await runFields(deliveryKey, "answerChat", "chatId", "answer");
+      return chatId && answer ? { chatId, answer } : undefined;
     },
   };
 }

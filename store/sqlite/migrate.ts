@@ -62,6 +62,12 @@ const migrations = [
   `CREATE INDEX deliveries_by_age ON deliveries (status, updated_at);
    ALTER TABLE runs ADD COLUMN chat_deleted_at INTEGER;
    CREATE INDEX runs_chat_kept ON runs (created_at) WHERE chat_deleted_at IS NULL;`,
+  // The model's answer kept on its run (a run stopped by the comment budget posts it later without a
+  // new completion), and runs found by delivery (a retry looks for the comment any run recorded).
+  // …and the next free turn of each shared pace (spacing between new comments, see Coordination.takeTurn).
+  `ALTER TABLE runs ADD COLUMN answer TEXT;
+   CREATE INDEX runs_by_delivery ON runs (delivery_key, created_at);
+   CREATE TABLE paces (name TEXT PRIMARY KEY, next_at INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
 
 /** The schema version this code writes. */

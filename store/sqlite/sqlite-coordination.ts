@@ -29,7 +29,20 @@ export function createSqliteCoordination(db: Database.Database, options: { now: 
     if (slot.ok && !peek) addSlot.run(t);
     return slot;
   });
+  const nextTurn = db.prepare(`SELECT next_at FROM paces WHERE name = ?`);
+  const setTurn = db.prepare(
+    `INSERT INTO paces (name, next_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET next_at = excluded.next_at`,
+  );
+  const takeTurn = db.transaction((pace: string, gapMs: number, t: number) => {
+    const row = nextTurn.get(pace) as { next_at: number } | undefined;
+    const start = Math.max(t, row?.next_at ?? t);
+    setTurn.run(pace, start + gapMs);
+    return start - t;
+  });
   return {
+    async takeTurn(pace, gapMs) {
+      return takeTurn.immediate(pace, gapMs, now());
+    },
     async tryLock(name, owner, ttlMs) {
       const t = now();
       return lock.run({ name, owner, expires: t + ttlMs, now: t }).changes === 1;

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { RunStore } from "../run-store.ts";
+import type { KeptAnswer, RunComment, RunStore } from "../run-store.ts";
 import { toRun, type RunRow } from "./sqlite-rows.ts";
 
 /** Runs on SQLite: the relay adds them, the tool server (maybe another process on the file) reads them. */
@@ -15,6 +15,15 @@ export function createSqliteRunStore(db: Database.Database, options: { now: () =
     `SELECT chat_id FROM runs WHERE chat_deleted_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?`,
   );
   const chatDeleted = db.prepare(`UPDATE runs SET chat_deleted_at = ? WHERE chat_id = ?`);
+  const commentOf = db.prepare(
+    `SELECT comment_id AS id, comment_url AS url FROM runs
+     WHERE delivery_key = ? AND comment_id IS NOT NULL ORDER BY created_at LIMIT 1`,
+  );
+  const keepAnswer = db.prepare(`UPDATE runs SET answer = ? WHERE chat_id = ?`);
+  const keptAnswerOf = db.prepare(
+    `SELECT chat_id AS chatId, answer FROM runs
+     WHERE delivery_key = ? AND answer IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+  );
   const add = db.transaction((run: Parameters<RunStore["add"]>[0], now: number) => {
     insert.run({ ...run, now });
     link.run(run.chatId, run.deliveryKey);
@@ -35,6 +44,15 @@ export function createSqliteRunStore(db: Database.Database, options: { now: () =
     },
     async chatDeleted(chatId) {
       chatDeleted.run(options.now(), chatId);
+    },
+    async commentOf(deliveryKey) {
+      return commentOf.get(deliveryKey) as RunComment | undefined;
+    },
+    async keepAnswer(chatId, answer) {
+      keepAnswer.run(answer, chatId);
+    },
+    async keptAnswerOf(deliveryKey) {
+      return keptAnswerOf.get(deliveryKey) as KeptAnswer | undefined;
     },
   };
 }

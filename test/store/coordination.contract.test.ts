@@ -22,6 +22,22 @@ describe.each(contractBackends())("the $name coordination", (backend) => {
     expect(await coordination.reserveWrite(limits)).toEqual({ ok: true });
   });
 
+  it("spaces the turns of a pace across processes, each pace on its own", async () => {
+    let now = 50_000;
+    const { coordination } = await open(() => now);
+    const other = (await open(() => now)).coordination;
+    expect(await coordination.takeTurn("comments:token", 3_000)).toBe(0);
+    // Another process asking at once waits for the gap; a third turn queues behind it.
+    expect(await other.takeTurn("comments:token", 3_000)).toBe(3_000);
+    now += 1_000;
+    expect(await coordination.takeTurn("comments:token", 3_000)).toBe(5_000);
+    // Another pace (another installation's token) is not held up.
+    expect(await other.takeTurn("comments:installation-2", 3_000)).toBe(0);
+    // Once the turns taken have passed, the next goes at once.
+    now += 60_000;
+    expect(await other.takeTurn("comments:token", 3_000)).toBe(0);
+  });
+
   it("waits for the tightest of several limits", async () => {
     let now = 0;
     const { coordination } = await open(() => now);

@@ -42,4 +42,40 @@ describe.each(contractBackends())("the $name run store", (backend) => {
     expect(await runs.get("chat-2")).toMatchObject({ chatId: "chat-2", messageId: "m2" });
     expect((await deliveries.get("h:run"))?.chatId).toBe("chat-2");
   });
+
+  it("finds the comment any run of a delivery recorded, and the answer its latest run kept", async () => {
+    let now = 1_000;
+    const { deliveries, runs } = await open(() => now);
+    await deliveries.add(delivery("h:run", { deliveryId: "gr" }));
+    await deliveries.add(delivery("h:other", { deliveryId: "go" }));
+    await runs.add(run);
+    now = 2_000;
+    await runs.add({ ...run, chatId: "chat-2", messageId: "m2" });
+    await runs.add({ ...run, chatId: "chat-3", deliveryKey: "h:other", deliveryId: "go" });
+    expect(await runs.commentOf("h:run")).toBeUndefined();
+    expect(await runs.keptAnswerOf("h:run")).toBeUndefined();
+
+    await runs.keepAnswer("chat-1", "first answer");
+    await runs.keepAnswer("chat-2", "second answer");
+    const other = await open(() => now);
+    expect(await other.runs.keptAnswerOf("h:run")).toEqual({ chatId: "chat-2", answer: "second answer" });
+    // The first run's comment is the delivery's, whichever run asks.
+    await runs.setComment("chat-1", { id: 7, url: "https://github.com/o/r/issues/3#issuecomment-7" });
+    expect(await other.runs.commentOf("h:run")).toEqual({
+      id: 7,
+      url: "https://github.com/o/r/issues/3#issuecomment-7",
+    });
+    expect(await other.runs.commentOf("h:other")).toBeUndefined();
+    expect(await other.runs.keptAnswerOf("h:other")).toBeUndefined();
+    expect(await other.runs.commentOf("h:missing")).toBeUndefined();
+    // Keeping the answer leaves the run as the tool server reads it.
+    expect(await other.runs.get("chat-2")).toEqual({
+      ...run,
+      chatId: "chat-2",
+      messageId: "m2",
+      commentId: null,
+      commentUrl: null,
+      createdAt: 2_000,
+    });
+  });
 });

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { toHttpError } from "../../github/github-error.ts";
 import { postRunComment } from "../../github/post-run-comment.ts";
+import { stripRunMarkers } from "../../github/run-comment.ts";
 import { findCredentials, neutralizeMentions } from "../../github/safe-comment.ts";
 import { HttpError } from "../../lib/http-error.ts";
-import { waitForWriteSlot } from "../../store/wait-for-write-slot.ts";
+import { waitForCommentTurn, waitForWriteSlot } from "../../store/wait-for-write-slot.ts";
 import type { RunRecord } from "../../store/run-store.ts";
 import { defineTool, type ToolDependencies } from "../tool-definition.ts";
 import { assertRepoAllowed, isRunTarget, runIssue } from "./access.ts";
@@ -70,6 +71,7 @@ async function postAsPerson(input: Input, deps: ToolDependencies, what: string):
   // A person waits a little for the token's comment budget, then hears when to try again.
   try {
     await waitForWriteSlot(deps.coordination, deps.commentLimits, 10_000);
+    await waitForCommentTurn(deps.coordination, deps.commentTiming.spacingMs);
   } catch (error) {
     throw new HttpError(429, `${(error as Error).message} Tell the user to try again later; do not retry right away.`);
   }
@@ -78,7 +80,8 @@ async function postAsPerson(input: Input, deps: ToolDependencies, what: string):
       owner: input.owner,
       repo: input.repo,
       issue_number: input.issue_number,
-      body: neutralizeMentions(input.body) + chatMarker,
+      // A person's text never carries a run's marker: a copied one would pass for that run's comment.
+      body: neutralizeMentions(stripRunMarkers(input.body)) + chatMarker,
       // Not idempotent: after a 5xx the comment may exist, so the model sees the error instead of a silent second post.
       request: { retries: 0 },
     });
@@ -102,9 +105,8 @@ async function postAsRun(input: Input, run: RunRecord, deps: ToolDependencies, w
       deps,
       { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId },
       input.body,
-      run.commentId ?? undefined,
+      { runs: deps.runs, chatId: run.chatId, deliveryKey: run.deliveryKey, commentId: run.commentId },
     );
-    await deps.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });
     deps.logger.info("run comment posted", {
       deliveryId: run.deliveryId,
       chatId: run.chatId,
