@@ -105,7 +105,7 @@ async function startRunSystem(factory: ClientFactory, meter: Meter, modelDelayMs
       // `deliver` sends hook id 424242.
       const record = await waitFor(
         async () => {
-          const found = await stores.deliveries.get(`424242:${response.deliveryId}`);
+          const found = await stores.deliveries.findByDeliveryId(response.deliveryId);
           return found && found.status !== "pending" && found.status !== "running" ? found : undefined;
         },
         `run ${number}`,

@@ -26,7 +26,7 @@ async function firstRun(system: RealSystem, options: DemoOptions): Promise<boole
   const seconds = options.runTimeoutMs / 1000;
   const record = await waitFor(
     async () => {
-      const r = await system.stores.deliveries.get(`424242:${response.deliveryId}`);
+      const r = await system.stores.deliveries.findByDeliveryId(response.deliveryId);
       return r && ["done", "failed"].includes(r.status) ? r : undefined;
     },
     `the first run to finish (${seconds} s; DEMO_RUN_TIMEOUT_S gives it longer)`,

@@ -94,7 +94,7 @@ describe.each(backends)("what an earlier run left behind ($name store)", (backen
 
     // The model answered; the budget stopped the comment: the delivery waits, its attempt given back.
     const waiting = await waitFor(async () => {
-      const record = await system.stores.deliveries.get(`424242:${deliveryId}`);
+      const record = await system.stores.deliveries.findByDeliveryId(deliveryId);
       return record?.status === "pending" && record.chatId ? record : undefined;
     }, "the delivery to wait for the comment budget");
     expect(waiting.attempts).toBe(0);
