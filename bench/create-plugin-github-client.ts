@@ -6,7 +6,7 @@ import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import Bottleneck from "bottleneck";
 import type { GitHubClientOptions } from "../github/create-github-client.ts";
-import { createGitHubPacer, sharedGitHubPacer, writeKind } from "../github/github-pacer.ts";
+import { createGitHubPacer, defaultPacing, writeKind } from "../github/github-pacer.ts";
 import { observeRateLimit } from "../github/observe-rate-limit.ts";
 import { octokitOptions } from "../github/octokit-options.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -103,7 +103,7 @@ export function createPluginGitHubClient(options: GitHubClientOptions): Octokit 
         ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)])
         : AbortSignal.timeout(options.timeoutMs),
     });
-  const pacer = options.pacing ? createGitHubPacer(options.pacing) : sharedGitHubPacer();
+  const pacer = options.pacer ?? createGitHubPacer(options.pacing ?? defaultPacing);
   const octokit = new PluggedOctokit({
     ...octokitOptions(options, timedFetch),
     // The app's own client gets limits of its own: an installation's call waits in its slot for the app's token requests.

@@ -1,6 +1,6 @@
 import type { Octokit } from "@octokit/rest";
 import { appClientFor, githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
-import { defaultPacing } from "../github/github-pacer.ts";
+import { createGitHubPacer, defaultPacing } from "../github/github-pacer.ts";
 import { createOwnLogin } from "../github/own-login.ts";
 import type { GitHubConfig } from "../config/read-github-config.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -29,9 +29,12 @@ export function createGitHubClients(
   tuning: Omit<GitHubClientTuning, "onRateLimit"> = {},
 ): GitHubClients {
   const rateLimit = fanOut<[string, number]>();
-  const github = githubClientFor(config, logger, { ...tuning, onRateLimit: rateLimit.emit });
+  // One pace for every client of the integration: GitHub counts writes per token (or app).
+  const pacer = tuning.pacer ?? createGitHubPacer(tuning.pacing ?? defaultPacing);
+  const shared = { ...tuning, pacer };
+  const github = githubClientFor(config, logger, { ...shared, onRateLimit: rateLimit.emit });
   // The app's JWT requests count against the app, not the installations the metrics follow.
-  const app = config.app ? appClientFor(config, config.app, logger, tuning) : undefined;
+  const app = config.app ? appClientFor(config, config.app, logger, shared) : undefined;
   const ownLogin = createOwnLogin({ github, configured: config.botLogin, logger, ...(app ? { app } : {}) });
   const commentSpacingMs = tuning.pacing?.notificationMs ?? defaultPacing.notificationMs;
   return { github, app, ownLogin, onRateLimit: rateLimit.listen, commentSpacingMs };

@@ -1,6 +1,6 @@
 import { Octokit } from "@octokit/rest";
 import type { Logger } from "../lib/logger.ts";
-import { createGitHubPacer, sharedGitHubPacer, writeKind, type Pacing } from "./github-pacer.ts";
+import { createGitHubPacer, defaultPacing, writeKind, type GitHubPacer, type Pacing } from "./github-pacer.ts";
 import { observeRateLimit } from "./observe-rate-limit.ts";
 import { octokitOptions } from "./octokit-options.ts";
 import { createInstallationAuth } from "./installation-auth.ts";
@@ -11,7 +11,7 @@ import type { GitHubConfig } from "../config/read-github-config.ts";
  * What tests (and only tests) change about the client: the network, and waits
  * shortened; and which client to build (the bench measures two side by side).
  */
-export type GitHubClientTuning = Pick<GitHubClientOptions, "fetch" | "retry" | "pacing" | "onRateLimit"> & {
+export type GitHubClientTuning = Pick<GitHubClientOptions, "fetch" | "retry" | "pacing" | "pacer" | "onRateLimit"> & {
   createClient?: (options: GitHubClientOptions) => Octokit;
 };
 
@@ -74,11 +74,12 @@ export interface GitHubClientOptions {
   retry?: { retries: number; baseDelayMs: number };
   /**
    * Spacing of writes. GitHub asks for at least 1 s between writes, and
-   * notification-creating writes (comments) are spaced by 3 s; those defaults,
-   * shared by every client in the process, apply unless tests shorten them
-   * (then the client has a pace of its own).
+   * notification-creating writes (comments) are spaced by 3 s: those defaults
+   * unless tests shorten them. Ignored when `pacer` is given.
    */
   pacing?: Pacing;
+  /** The pace to keep, shared by every client of one integration (the composition root builds one). */
+  pacer?: GitHubPacer;
   /** Authenticate as a GitHub App (JWT) instead of with the token. */
   app?: { id: number; privateKey: string };
   /** Told GitHub's `x-ratelimit-remaining` (and its resource) on every response that has it, for the metrics. */
@@ -96,7 +97,7 @@ export interface GitHubClientOptions {
  */
 export function createGitHubClient(options: GitHubClientOptions): Octokit {
   const baseFetch = options.fetch ?? fetch;
-  const pacer = options.pacing ? createGitHubPacer(options.pacing) : sharedGitHubPacer();
+  const pacer = options.pacer ?? createGitHubPacer(options.pacing ?? defaultPacing);
   const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, "");
   // Writes spaced, then a few requests at a time (GitHub asks for requests in series), each with its own timeout.
   // Spaced here, as each attempt leaves, so what runs before the fetch (a token, a hook) cannot narrow the gap.

@@ -99,14 +99,3 @@ export function createGitHubPacer(pacing: Pacing = defaultPacing): GitHubPacer {
     token: tokens,
   };
 }
-
-let shared: GitHubPacer | undefined;
-
-/**
- * The process's pacer at GitHub's spacing: the relay and the tool server in one
- * process (`npm start`) use one token, so their writes share one pace.
- */
-export function sharedGitHubPacer(): GitHubPacer {
-  shared ??= createGitHubPacer(defaultPacing);
-  return shared;
-}
