@@ -1,10 +1,11 @@
 // `npm run deliveries -- list [--status dead]` and `npm run deliveries -- replay <delivery-id>`.
 // Works on the store (DATA_DIR, or Redis with REDIS_URL) directly, also while the relay runs; the relay takes
-// a replayed delivery on its next look at the queue (within 5 s).
+// a replayed delivery on its next look at the queue (RELAY_POLL_INTERVAL_MS, 5 s by default).
 import { optionalText, readEnvFields, throwProblems } from "../config/env-fields.ts";
 import { readRedisConfig } from "../config/read-redis-config.ts";
 import { silentLogger } from "../lib/logger.ts";
 import type { DeliveryStatus } from "../store/delivery-log.ts";
+import { replayDelivery } from "../relay/replay-delivery.ts";
 import { deliveryView } from "../relay/admin-api.ts";
 import { configOrExit, loadDotEnv } from "./environment.ts";
 import { openRelayStores } from "../deployment/open-deployment-store.ts";
@@ -34,17 +35,11 @@ try {
     }
     if (deliveries.length === 0) process.stdout.write("no deliveries\n");
   } else if (command === "replay" && rest[0]) {
-    // By GUID (the newest delivery with it), or by store key.
-    const existing = (await log.findByDeliveryId(rest[0])) ?? (await log.get(rest[0]));
-    const replayed = existing && (await log.replay(existing.key));
-    if (!replayed) {
-      throw new Error(
-        existing
-          ? `delivery ${rest[0]} is ${existing.status}; only failed or dead deliveries can be replayed`
-          : `no delivery ${rest[0]}`,
-      );
-    }
-    process.stdout.write(`delivery ${rest[0]} queued again; the relay will take it within seconds\n`);
+    // By GUID (the newest delivery with it), or by store key: the same refusals as the page and the API.
+    await replayDelivery(log, rest[0]);
+    process.stdout.write(
+      `delivery ${rest[0]} queued again; the relay takes it at its next look at the queue (RELAY_POLL_INTERVAL_MS)\n`,
+    );
   } else {
     process.stderr.write(usage);
     process.exitCode = 2;

@@ -1,3 +1,4 @@
+import { checkNewDelivery, checkStatusFilter } from "../check-delivery-input.ts";
 import type { Redis } from "ioredis";
 import { deliveryStatuses, type DeliveryLog, type DeliveryStatus, type NewDelivery } from "../delivery-log.ts";
 import type { RunScript } from "./define-scripts.ts";
@@ -19,8 +20,7 @@ export function createRedisDeliveryLog(redis: Redis, prefix: string, run: RunScr
   const one = (reply: unknown) => (reply ? toDelivery(pairsToFields(reply)) : undefined);
   return {
     async add(delivery) {
-      if (delivery.status !== "pending" && delivery.status !== "ignored")
-        throw new Error(`a new delivery is pending or ignored, not "${String(delivery.status)}"`);
+      checkNewDelivery(delivery);
       // One round trip: the script checks the key, writes the record, queues it and indexes it.
       const stored = await run("add", delivery.key, delivery.deliveryId, delivery.status, ...fieldsOf(delivery));
       return { inserted: stored === 1 };
@@ -32,8 +32,7 @@ export function createRedisDeliveryLog(redis: Redis, prefix: string, run: RunScr
       return one(await run("findByGuid", deliveryId));
     },
     async list(filter) {
-      if (filter.status !== undefined && !deliveryStatuses.includes(filter.status))
-        throw new Error(`no delivery status "${String(filter.status)}"`);
+      checkStatusFilter(filter.status);
       if (filter.limit < 1) return [];
       const replies = (await run("list", filter.status ?? "", Math.floor(filter.limit))) as unknown[];
       return replies.map(one).filter((d) => d !== undefined);

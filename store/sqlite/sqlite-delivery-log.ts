@@ -1,3 +1,4 @@
+import { checkNewDelivery, checkStatusFilter } from "../check-delivery-input.ts";
 import type { DeliveryLog, DeliveryStatus, NewDelivery } from "../delivery-log.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { createSqlitePruner } from "./prune-sqlite.ts";
@@ -25,7 +26,10 @@ export function createSqliteDeliveryLog(
   );
   const prune = createSqlitePruner(db);
   return {
-    add: options.add,
+    async add(delivery) {
+      checkNewDelivery(delivery);
+      return options.add(delivery);
+    },
     async get(key) {
       const row = selectOne.get(key) as DeliveryRow | undefined;
       return row && toDelivery(row);
@@ -35,6 +39,7 @@ export function createSqliteDeliveryLog(
       return row && toDelivery(row);
     },
     async list(filter) {
+      checkStatusFilter(filter.status);
       return (list.all({ status: filter.status ?? null, limit: filter.limit }) as DeliveryRow[]).map(toDelivery);
     },
     async counts() {

@@ -4,6 +4,15 @@ import { contractBackends, newDelivery as delivery, useStores } from "../support
 describe.each(contractBackends())("the $name delivery log", (backend) => {
   const open = useStores(backend);
 
+  it("refuses a new delivery in a status other than pending or ignored, and a list by an unknown status", async () => {
+    const { deliveries } = await open();
+    await expect(deliveries.add(delivery("bad", { status: "running" as "pending" }))).rejects.toThrow(
+      /pending or ignored, not "running"/,
+    );
+    expect(await deliveries.get("bad")).toBeUndefined();
+    await expect(deliveries.list({ status: "lost" as "done", limit: 5 })).rejects.toThrow(/no delivery status "lost"/);
+  });
+
   it("stores a delivery once per key, with every field, and finds it by key and by GUID", async () => {
     const { deliveries } = await open();
     expect(await deliveries.add(delivery("h:1", { deliveryId: "g1", repository: "o/r", issueNumber: 7 }))).toEqual({
