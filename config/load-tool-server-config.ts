@@ -7,6 +7,8 @@ export interface ToolServerConfig extends SharedConfig {
   port: number;
   apiKey: string;
   corsOrigins: string[];
+  /** How long a person's comment waits for the token's comment budget before the model is told to try later. */
+  commentBudgetWaitMs: number;
 }
 
 const toolServerFields = {
@@ -16,6 +18,8 @@ const toolServerFields = {
     "set a long random key (e.g. openssl rand -hex 32) and give the same key to the tool server connection in Open WebUI",
   ),
   corsOrigins: list("TOOL_SERVER_CORS_ORIGINS"),
+  // A person is waiting in the chat, and Open WebUI's tool call with them.
+  commentBudgetWaitMs: integer("TOOL_SERVER_COMMENT_BUDGET_WAIT_MS", 10_000, { min: 0, max: 600_000 }),
 };
 
 function corsProblems(origins: string[]): string[] {
@@ -36,5 +40,11 @@ export function loadToolServerConfig(env: Env): Readonly<ToolServerConfig> {
     all.push("TOOL_SERVER_API_KEY is too short: use at least 16 random characters (e.g. openssl rand -hex 32)");
   all.push(...corsProblems(v.corsOrigins), ...timingProblems(timings));
   throwProblems(all);
-  return Object.freeze({ ...shared, port: v.port, apiKey: v.apiKey, corsOrigins: v.corsOrigins });
+  return Object.freeze({
+    ...shared,
+    port: v.port,
+    apiKey: v.apiKey,
+    corsOrigins: v.corsOrigins,
+    commentBudgetWaitMs: v.commentBudgetWaitMs,
+  });
 }

@@ -42,6 +42,7 @@ export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: To
         lockMs: config.github.commentLockMs,
         spacingMs: deps.github.commentSpacingMs,
       },
+      personCommentWaitMs: config.commentBudgetWaitMs,
       ownLogin: deps.github.ownLogin.resolve,
     },
     apiKey: config.apiKey,

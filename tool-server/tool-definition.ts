@@ -31,6 +31,8 @@ export interface ToolDependencies {
   commentLimits: readonly WriteLimit[];
   /** How long a run's comment waits for that budget, under its lock. */
   commentTiming: CommentTiming;
+  /** How long a person's comment waits for the token's comment budget (TOOL_SERVER_COMMENT_BUDGET_WAIT_MS). */
+  personCommentWaitMs: number;
   /** The login our comments are posted as (a user, or a GitHub App's `<slug>[bot]`); null when unknown. */
   ownLogin?: () => Promise<string | null>;
 }

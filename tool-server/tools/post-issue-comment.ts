@@ -70,7 +70,7 @@ async function postAsPerson(input: Input, deps: ToolDependencies, what: string):
   assertRepoAllowed(deps, input.owner, input.repo);
   // A person waits a little for the token's comment budget, then hears when to try again.
   try {
-    await waitForWriteSlot(deps.coordination, deps.commentLimits, 10_000);
+    await waitForWriteSlot(deps.coordination, deps.commentLimits, deps.personCommentWaitMs);
     await waitForCommentTurn(deps.coordination, deps.commentTiming.spacingMs);
   } catch (error) {
     throw new HttpError(429, `${(error as Error).message} Tell the user to try again later; do not retry right away.`);
