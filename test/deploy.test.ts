@@ -1,8 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import dockerignore from "@balena/dockerignore";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,11 +11,11 @@ import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { loadRegisterConfig } from "../config/load-register-config.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { openWebUIVersion } from "../stand-ins/open-webui-instance.ts";
-import { startOnFreePort } from "../stand-ins/free-port.ts";
 import { analystScript } from "../stand-ins/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { parseCompose, serviceEnvironment, type ComposeService } from "./support/compose-environment.ts";
 import { startSystem, webhookSecret, type System } from "./support/system.ts";
+import { caddyBinary, startCaddy, type RunningCaddy } from "./support/start-caddy.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const read = (file: string) => readFileSync(join(root, file), "utf8");
@@ -521,10 +521,6 @@ describe("the image's healthcheck", () => {
 
 // --- Caddyfile, run by Caddy itself ---------------------------------------------------------------------
 
-const caddyBinary = (process.env.PATH ?? "")
-  .split(delimiter)
-  .map((dir) => join(dir, "caddy"))
-  .find((p) => existsSync(p));
 const inCi = process.env.OPENWEBUI_GITHUB_CI === "1";
 const caddyNote = caddyBinary
   ? ""
@@ -535,64 +531,22 @@ const caddyNote = caddyBinary
 describe.skipIf(!caddyBinary && !inCi)(`the Caddyfile, run by Caddy${caddyNote}`, () => {
   const adminToken = "relay-admin-token-for-caddy-tests";
   let system: System;
-  let caddy: ChildProcess | undefined;
-  let caddyOutput = "";
+  let caddy: RunningCaddy | undefined;
   let siteUrl: string;
   let home: string;
 
   beforeAll(async () => {
-    if (!caddyBinary) throw new Error("caddy is not on PATH; .ci/run installs it with apt-get install -y caddy");
     system = await startSystem({
       script: analystScript(() => "Through Caddy: fix the typo."),
       relayEnv: { RELAY_ADMIN_TOKEN: adminToken },
     });
-    home = mkdtempSync(join(tmpdir(), "caddy-"));
-    caddy = await startOnFreePort(startCaddy);
+    home = mkdtempSync(join(tmpdir(), "caddy-validate-"));
+    caddy = await startCaddy({ relay: system.relayUrl, openWebUI: system.openWebUI.url });
+    siteUrl = caddy.siteUrl;
   });
 
-  /** Caddy in front of this system on `port`; a port another program took makes it exit saying "address already in use". */
-  async function startCaddy(port: number): Promise<ChildProcess> {
-    siteUrl = `http://127.0.0.1:${port}`;
-    caddyOutput = "";
-    const child = spawn(caddyBinary!, ["run", "--config", join(root, "Caddyfile"), "--adapter", "caddyfile"], {
-      env: {
-        PATH: process.env.PATH ?? "",
-        // Caddy's autosaved config and storage go to a temporary home, not the developer's.
-        HOME: home,
-        XDG_CONFIG_HOME: join(home, "config"),
-        XDG_DATA_HOME: join(home, "data"),
-        // http:// keeps Caddy from asking for a certificate; the admin endpoint is not needed here.
-        SITE_ADDRESS: siteUrl,
-        CADDY_ADMIN: "off",
-        RELAY_UPSTREAM: new URL(system.relayUrl).host,
-        OPENWEBUI_UPSTREAM: new URL(system.openWebUI.url).host,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout!.on("data", (d: Buffer) => (caddyOutput += d));
-    child.stderr!.on("data", (d: Buffer) => (caddyOutput += d));
-    const exited = new Promise<never>((_done, fail) =>
-      child.once("exit", (code) => fail(new Error(`caddy exited with ${code}:\n${caddyOutput}`))),
-    );
-    try {
-      // Logged once its listeners are up, so a program that took the port first is never mistaken for Caddy.
-      await Promise.race([
-        exited,
-        waitFor(() => caddyOutput.includes('"msg":"serving initial configuration"'), "caddy to listen", 15_000),
-      ]);
-    } catch (error) {
-      child.kill("SIGKILL");
-      throw error;
-    }
-    return child;
-  }
-
   afterAll(async () => {
-    if (caddy && caddy.exitCode === null) {
-      const gone = new Promise((done) => caddy!.once("exit", done));
-      caddy.kill("SIGTERM");
-      await gone;
-    }
+    await caddy?.close();
     await system?.close();
     if (home) rmSync(home, { recursive: true, force: true });
   });
