@@ -7,7 +7,7 @@ import { silentLogger } from "../lib/logger.ts";
 import type { DeliveryStatus } from "../store/delivery-log.ts";
 import { replayDelivery } from "../relay/replay-delivery.ts";
 import { deliveryView } from "../relay/admin-api.ts";
-import { configOrExit, loadDotEnv } from "./environment.ts";
+import { configOrExit, loadDotEnv, startOrExit } from "./environment.ts";
 import { openRelayStores } from "../deployment/open-deployment-store.ts";
 
 loadDotEnv();
@@ -20,7 +20,7 @@ const [storeConfig] = configOrExit(() => {
   throwProblems([...problems, ...redisProblems]);
   return { dataDir: values.dataDir, redis };
 });
-const { deliveries: log, close } = await openRelayStores(storeConfig!, silentLogger);
+const { deliveries: log, close } = await startOrExit(openRelayStores(storeConfig!, silentLogger));
 
 try {
   if (command === "list") {

@@ -46,3 +46,15 @@ export function onShutdown(logger: Logger, close: () => Promise<void>) {
     });
   }
 }
+
+/** Awaits a start; a failure that names its exit status (an unreachable Redis: 69) stops the process with it. */
+export async function startOrExit<T>(start: Promise<T>): Promise<T> {
+  try {
+    return await start;
+  } catch (error) {
+    const exitCode = (error as { exitCode?: unknown }).exitCode;
+    if (typeof exitCode !== "number") throw error;
+    process.stderr.write(`openwebui-github cannot start: ${(error as Error).message}\n`);
+    process.exit(exitCode);
+  }
+}

@@ -2,7 +2,7 @@
 import { createDeployment } from "../deployment/create-deployment.ts";
 import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
-import { configOrExit, loadDotEnv, onShutdown } from "./environment.ts";
+import { configOrExit, loadDotEnv, onShutdown, startOrExit } from "./environment.ts";
 
 loadDotEnv();
 const [relay, toolServer] = configOrExit(
@@ -10,5 +10,5 @@ const [relay, toolServer] = configOrExit(
   () => loadToolServerConfig(process.env),
 );
 const deployment = createDeployment({ env: process.env, relay, toolServer }, { service: "openwebui-github" });
-const running = await deployment.start();
+const running = await startOrExit(deployment.start());
 onShutdown(deployment.logger, running.close);

@@ -12,18 +12,19 @@ interface StoreConfig {
 }
 
 /**
- * A Redis that cannot be reached within REDIS_CONNECT_TIMEOUT_MS stops startup
- * with exit status 69 (unavailable): not a configuration error, and a
- * supervisor's restart may well fix it.
+ * A Redis that cannot be reached within REDIS_CONNECT_TIMEOUT_MS stops startup with exit status 69
+ * (unavailable, which bin/ exits with): not a configuration error, and a supervisor's restart may well fix it.
  */
-async function openRedisOrExit<T>(redis: RedisConfig, open: (config: RedisConfig) => Promise<T>): Promise<T> {
+async function openRedis<T>(redis: RedisConfig, open: (config: RedisConfig) => Promise<T>): Promise<T> {
   try {
     return await open(redis);
   } catch (error) {
-    process.stderr.write(
-      `openwebui-github cannot start: ${(error as Error).message}\nCheck REDIS_URL, and that Redis is running and reachable from here.\n`,
+    throw Object.assign(
+      new Error(`${(error as Error).message}\nCheck REDIS_URL, and that Redis is running and reachable from here.`, {
+        cause: error,
+      }),
+      { exitCode: 69 },
     );
-    process.exit(69);
   }
 }
 
@@ -31,7 +32,7 @@ async function openRedisOrExit<T>(redis: RedisConfig, open: (config: RedisConfig
 export async function openRelayStores(config: StoreConfig, logger: Logger): Promise<RelayStores> {
   const keepDonePayloads = config.retention?.keepDonePayloads ?? false;
   if (!config.redis) return openSqliteRelayStores({ dataDir: config.dataDir, keepDonePayloads });
-  const stores = await openRedisOrExit(config.redis, (redis) => openRedisRelayStores(redis, { keepDonePayloads }));
+  const stores = await openRedis(config.redis, (redis) => openRedisRelayStores(redis, { keepDonePayloads }));
   const { persistence } = stores;
   if (!persistence) {
     logger.warn(
@@ -51,7 +52,7 @@ export async function openRelayStores(config: StoreConfig, logger: Logger): Prom
 /** The tool server's part of the same stores: runs and coordination. */
 export async function openToolServerStores(config: StoreConfig, logger: Logger): Promise<ToolServerStores> {
   if (!config.redis) return openSqliteToolServerStores({ dataDir: config.dataDir });
-  const stores = await openRedisOrExit(config.redis, (redis) => openRedisToolServerStores(redis));
+  const stores = await openRedis(config.redis, (redis) => openRedisToolServerStores(redis));
   logger.info("store: Redis", { prefix: config.redis.prefix });
   return stores;
 }
