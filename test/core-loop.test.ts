@@ -1,11 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../lib/logger.ts";
-import { createWebhookHandler } from "../relay/webhook-handler.ts";
-import { parseRepoAllowList } from "../github/repo-allow-list.ts";
-import { listen } from "../lib/listen.ts";
 import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../stand-ins/model-scripts.ts";
 import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { storeBackends } from "./support/store-backends.ts";
+import { acknowledgedByDeadRelay } from "./support/dead-relay.ts";
 import { deliveryOutcome, startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 
 const seedFormat = (analysis: string, deliveryId: string) =>
@@ -261,26 +258,10 @@ describe.each(backends)(
         });
         for (const number of [1, 2, 3]) system.github.addIssueFromPayload(issuesOpened({ number }));
         // A relay that acknowledged three deliveries and died while working on the first one.
-        const receiver = createWebhookHandler({
-          secret: webhookSecret,
-          deliveries: system.stores.deliveries,
-          allowList: parseRepoAllowList(["Codertocat/*"]).allowList,
-          ownLogin: () => null,
-          onQueued: () => {},
-          logger: silentLogger,
-        });
-        const dead = await listen((req, res) => void receiver(req, res), 0, "127.0.0.1");
-        const ids: string[] = [];
-        for (const number of [1, 2, 3]) {
-          const response = await deliver(`${dead.url}/webhook/github`, {
-            event: "issues",
-            payload: issuesOpened({ number }),
-            secret: webhookSecret,
-          });
-          expect(response.status).toBe(202);
-          ids.push(response.deliveryId);
-        }
-        await dead.close();
+        const ids = await acknowledgedByDeadRelay(
+          system.stores.deliveries,
+          [1, 2, 3].map((number) => issuesOpened({ number })),
+        );
         // Its lease lapses a second later: then any relay on the store may take the delivery.
         expect((await system.stores.queue.claim(1_000))?.delivery.deliveryId).toBe(ids[0]);
 
@@ -301,21 +282,7 @@ describe.each(backends)(
           startRelay: false,
         });
         system.github.addIssueFromPayload(issuesOpened());
-        const receiver = createWebhookHandler({
-          secret: webhookSecret,
-          deliveries: system.stores.deliveries,
-          allowList: parseRepoAllowList(["Codertocat/*"]).allowList,
-          ownLogin: () => null,
-          onQueued: () => {},
-          logger: silentLogger,
-        });
-        const dead = await listen((req, res) => void receiver(req, res), 0, "127.0.0.1");
-        const { deliveryId } = await deliver(`${dead.url}/webhook/github`, {
-          event: "issues",
-          payload: issuesOpened(),
-          secret: webhookSecret,
-        });
-        await dead.close();
+        const deliveryId = (await acknowledgedByDeadRelay(system.stores.deliveries))[0]!;
         // The earlier attempt posted, then died before recording it.
         await system.stores.queue.claim(1_000);
         const { formatRunComment } = await import("../github/run-comment.ts");

@@ -1,12 +1,11 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
 import { redisServerAvailable, startRedisServer, type RedisServer } from "../stand-ins/redis-server.ts";
+import { spawnService, type RelayProcess } from "./support/relay-process.ts";
 
-const root = resolve(import.meta.dirname, "..");
 const withRedis = redisServerAvailable();
 const toolServerKey = "tool-server-key-compose-0123456789";
 // None of these has a well-known token shape: only knowing them as this deployment's secrets refuses them.
@@ -27,9 +26,7 @@ describe("the tool server run on its own (npm run start:tool-server)", () => {
   let redis: RedisServer | undefined;
   let github: GitHubStandIn;
   let dir: string;
-  let child: ReturnType<typeof spawn>;
-  let output = "";
-  let url = "";
+  let service: RelayProcess | undefined;
 
   beforeAll(async () => {
     if (withRedis) redis = await startRedisServer(["--requirepass", redisPassword]);
@@ -50,42 +47,18 @@ describe("the tool server run on its own (npm run start:tool-server)", () => {
         : {}),
       DATA_DIR: dir,
     };
-    child = spawn(process.execPath, ["--import", "tsx", join(root, "bin", "tool-server.ts")], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout!.on("data", (d: Buffer) => (output += d));
-    child.stderr!.on("data", (d: Buffer) => (output += d));
-    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    url = await new Promise<string>((done, fail) => {
-      const timer = setInterval(() => {
-        const match = /"msg":"tool server listening","url":"([^"]+)"/.exec(output);
-        if (match) {
-          clearInterval(timer);
-          done(match[1]!);
-        }
-      }, 20);
-      void exited.then((code) => {
-        clearInterval(timer);
-        fail(new Error(`the tool server exited with ${code} before listening:\n${output}`));
-      });
-    });
+    service = await spawnService("tool-server", env);
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((done) => child.once("exit", done));
-      child.kill("SIGTERM");
-      await exited;
-    }
+    if (service && service.child.exitCode === null) await service.kill("SIGTERM");
     await github?.close();
     await redis?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const comment = (body: string) =>
-    fetch(`${url}/post_issue_comment`, {
+    fetch(`${service!.url}/post_issue_comment`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -108,7 +81,7 @@ describe("the tool server run on its own (npm run start:tool-server)", () => {
     expect((await comment("A clean analysis.")).status).toBe(200);
     const posted = github.allComments().map((c) => c.body);
     expect(posted).toEqual([expect.stringContaining("A clean analysis.")]);
-    const seen = github.requests.map((r) => JSON.stringify(r)).join("\n") + output;
+    const seen = github.requests.map((r) => JSON.stringify(r)).join("\n") + service!.output();
     for (const secret of [...Object.values(othersSecrets), redisPassword]) expect(seen).not.toContain(secret);
   });
 });

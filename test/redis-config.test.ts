@@ -2,7 +2,7 @@ import { deploymentSecrets } from "../deployment/deployment-secrets.ts";
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { problemsOf } from "./support/config-problems.ts";
+import { problemsOf, fullEnv } from "./support/config-problems.ts";
 import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { openRedisRelayStores } from "../store/redis/open-redis-stores.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
@@ -10,16 +10,6 @@ import { redisServerAvailable, startRedisServer } from "../stand-ins/redis-serve
 
 const root = resolve(import.meta.dirname, "..");
 const withRedis = redisServerAvailable();
-const fullEnv = {
-  GITHUB_WEBHOOK_SECRET: "s3cret-webhook-0123456789",
-  GITHUB_TOKEN: "ghp_example_token_value",
-  GITHUB_REPOS: "octo/app",
-  GITHUB_API_URL: "http://127.0.0.1:9",
-  GITHUB_BOT_LOGIN: "bot",
-  OPENWEBUI_URL: "http://127.0.0.1:9/",
-  OPENWEBUI_API_KEY: "sk-example",
-  TOOL_SERVER_API_KEY: "tool-server-key-0123456789",
-};
 
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "bin", "start.ts")], {

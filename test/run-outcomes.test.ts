@@ -1,11 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../lib/logger.ts";
-import { listen } from "../lib/listen.ts";
-import { parseRepoAllowList } from "../github/repo-allow-list.ts";
-import { createWebhookHandler } from "../relay/webhook-handler.ts";
 import { analystScript } from "../stand-ins/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { storeBackends } from "./support/store-backends.ts";
+import { acknowledgedByDeadRelay } from "./support/dead-relay.ts";
 import { deliveryOutcome, startSystem, webhookSecret, type System } from "./support/system.ts";
 
 const backends = storeBackends();
@@ -19,30 +16,10 @@ describe.each(backends)("what an earlier run left behind ($name store)", (backen
     await system.close();
   });
 
-  /** A delivery acknowledged by a relay that then died: stored, not yet run. */
-  async function acknowledgedByDeadRelay(payload = issuesOpened()) {
-    const receiver = createWebhookHandler({
-      secret: webhookSecret,
-      deliveries: system.stores.deliveries,
-      allowList: parseRepoAllowList(["Codertocat/*"]).allowList,
-      ownLogin: () => null,
-      onQueued: () => {},
-      logger: silentLogger,
-    });
-    const dead = await listen((req, res) => void receiver(req, res), 0, "127.0.0.1");
-    const { deliveryId } = await deliver(`${dead.url}/webhook/github`, {
-      event: "issues",
-      payload,
-      secret: webhookSecret,
-    });
-    await dead.close();
-    return deliveryId;
-  }
-
   it("finishes a retry whose first attempt recorded its comment, even when GitHub's comment list does not show it", async () => {
     system = await startSystem({ ...backend.options(), script: analystScript(() => "Second run."), startRelay: false });
     system.github.addIssueFromPayload(issuesOpened());
-    const deliveryId = await acknowledgedByDeadRelay();
+    const deliveryId = (await acknowledgedByDeadRelay(system.stores.deliveries))[0]!;
     // The first attempt claimed it, started its run, posted and recorded the comment inside the
     // comment lock, then died. GitHub's list (eventually consistent) does not show the comment yet.
     const claim = await system.stores.queue.claim(1_000);
@@ -138,22 +115,7 @@ describe("a run's comment is found only among the relay's own", () => {
     });
     // A first attempt that died before doing anything: the retry looks for an earlier comment on GitHub.
     await system.stopRelay();
-    const receiver = createWebhookHandler({
-      secret: webhookSecret,
-      deliveries: system.stores.deliveries,
-      allowList: parseRepoAllowList(["Codertocat/*"]).allowList,
-      ownLogin: () => null,
-      onQueued: () => {},
-      logger: silentLogger,
-    });
-    const dead = await listen((req, res) => void receiver(req, res), 0, "127.0.0.1");
-    await deliver(`${dead.url}/webhook/github`, {
-      event: "issues",
-      payload: issuesOpened(),
-      secret: webhookSecret,
-      deliveryId,
-    });
-    await dead.close();
+    await acknowledgedByDeadRelay(system.stores.deliveries, [issuesOpened()], { deliveryIds: [deliveryId] });
     await system.stores.queue.claim(1_000);
 
     await system.startRelay();

@@ -4,19 +4,9 @@ import { describe, expect, it } from "vitest";
 import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { timingProblems } from "../config/timing-contract.ts";
-import { problemsOf } from "./support/config-problems.ts";
+import { problemsOf, fullEnv } from "./support/config-problems.ts";
 
 const root = resolve(import.meta.dirname, "..");
-const fullEnv = {
-  GITHUB_WEBHOOK_SECRET: "s3cret-webhook-0123456789",
-  GITHUB_TOKEN: "ghp_example_token_value",
-  GITHUB_REPOS: "octo/app",
-  GITHUB_API_URL: "http://127.0.0.1:9",
-  GITHUB_BOT_LOGIN: "bot",
-  OPENWEBUI_URL: "http://127.0.0.1:9/",
-  OPENWEBUI_API_KEY: "sk-example",
-  TOOL_SERVER_API_KEY: "tool-server-key-0123456789",
-};
 
 describe("the timing contract: inner waits fit inside outer ones", () => {
   it("holds for the documented defaults, which every wait and timeout comes from", () => {

@@ -12,10 +12,19 @@ export interface RelayProcess {
 }
 
 /** The relay as a real process (`bin/relay.ts`), as it runs in production. */
-export async function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
+export function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
+  return spawnService("relay", env);
+}
+
+/** A service's entry point (`bin/relay.ts` or `bin/tool-server.ts`) as a real process, once it listens. */
+export async function spawnService(
+  service: "relay" | "tool-server",
+  env: Record<string, string>,
+): Promise<RelayProcess> {
+  const listening = new RegExp(`"msg":"${service === "relay" ? "relay" : "tool server"} listening","url":"([^"]+)"`);
   // node itself with tsx's loader, not the tsx wrapper: the wrapper runs the program in a child
   // process, and a SIGKILL to the wrapper would leave the relay running.
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "bin", "relay.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "bin", `${service}.ts`)], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -28,7 +37,7 @@ export async function spawnRelay(env: Record<string, string>): Promise<RelayProc
   );
   const url = await new Promise<string>((done, fail) => {
     const timer = setInterval(() => {
-      const match = /"msg":"relay listening","url":"([^"]+)"/.exec(output);
+      const match = listening.exec(output);
       if (match) {
         clearInterval(timer);
         done(match[1]!);
@@ -36,7 +45,7 @@ export async function spawnRelay(env: Record<string, string>): Promise<RelayProc
     }, 20);
     void exited.then((code) => {
       clearInterval(timer);
-      fail(new Error(`relay exited with ${code} before listening:\n${output}`));
+      fail(new Error(`${service} exited with ${code} before listening:\n${output}`));
     });
   });
   return {
