@@ -11,11 +11,12 @@ export interface Coordination {
   tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
   unlock(name: string, owner: string): Promise<void>;
   /**
-   * Takes one slot of a write budget shared by every process on the store
-   * (GitHub counts content creation per token), or says when one frees up.
+   * Takes one slot of the named write budget, shared by every process on the store, or says when
+   * one frees up. GitHub counts content creation per token, and as a GitHub App per installation:
+   * each is its own budget (GitHubClients.budgetFor names them), so one cannot use up another's.
    * `peek` answers without taking the slot.
    */
-  reserveWrite(limits: readonly WriteLimit[], options?: { peek?: boolean }): Promise<WriteSlot>;
+  reserveWrite(budget: string, limits: readonly WriteLimit[], options?: { peek?: boolean }): Promise<WriteSlot>;
   /**
    * A named number that only grows, 0 until first advanced: what ends every admin session at once
    * (a session carries the epoch it was issued in, and sign-out advances it on every replica).

@@ -68,10 +68,13 @@ export const postIssueComment = defineTool({
 /** A person's chat: any issue in GITHUB_REPOS, one new comment per call. */
 async function postAsPerson(input: Input, deps: ToolDependencies, what: string): Promise<Output> {
   assertRepoAllowed(deps, input.owner, input.repo);
-  // A person waits a little for the token's comment budget, then hears when to try again.
+  // A person waits a little for the comment budget, then hears when to try again.
+  const budget = await deps.budgetFor(input.owner, input.repo).catch((error: unknown) => {
+    throw toHttpError(error, what);
+  });
   try {
-    await waitForWriteSlot(deps.coordination, deps.commentLimits, deps.personCommentWaitMs);
-    await waitForCommentTurn(deps.coordination, deps.commentTiming.spacingMs);
+    await waitForWriteSlot(deps.coordination, budget, deps.commentLimits, deps.personCommentWaitMs);
+    await waitForCommentTurn(deps.coordination, budget, deps.commentTiming.spacingMs);
   } catch (error) {
     throw new HttpError(429, `${(error as Error).message} Tell the user to try again later; do not retry right away.`);
   }
