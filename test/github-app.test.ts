@@ -10,6 +10,7 @@ import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../
 import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import { deliveryOutcome, startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
 import type { WriteLimit } from "../store/coordination.ts";
+import { acknowledgedByDeadRelay } from "./support/dead-relay.ts";
 import type { ModelScript } from "../stand-ins/scripted-model.ts";
 
 // One key for the file: generating RSA keys is slow on a shared machine.
@@ -225,7 +226,7 @@ describe("running as a GitHub App", () => {
       commentLimits: [{ max: 2, windowMs: 60_000 }],
       env: { TOOL_SERVER_COMMENT_BUDGET_WAIT_MS: "50" },
     });
-    for (const number of [1, 2]) {
+    for (const number of [1, 2, 3]) {
       system.github.addIssueFromPayload(issuesOpened({ number }));
       system.github.addIssueFromPayload(issuesOpened({ ...spoon, number }));
     }
@@ -250,14 +251,23 @@ describe("running as a GitHub App", () => {
 
     // Installation 77002 (Spoon-Knife) still has both of its own.
     expect((await personComments(spoon.owner, spoon.repo)).status).toBe(200);
-    const waiting = await open(issuesOpened({ number: 2 }));
-    const spoonRun = await open(issuesOpened({ ...spoon, number: 2 }));
-    expect(await finished(spoonRun)).toMatchObject({ status: "done", reason: "commented by the model" });
+    // Two of Hello-World's issues queued ahead of one of Spoon-Knife's; the worker, restarted, polls
+    // only every ten minutes: Spoon-Knife's run must not wait behind Hello-World's used-up budget.
+    await system.stopRelay();
+    const [waiting, alsoWaiting, spoonRun] = await acknowledgedByDeadRelay(system.stores.deliveries, [
+      issuesOpened({ number: 2 }),
+      issuesOpened({ number: 3 }),
+      issuesOpened({ ...spoon, number: 2 }),
+    ]);
+    await system.startRelay({ RELAY_POLL_INTERVAL_MS: "600000" });
+    expect(await finished(spoonRun!)).toMatchObject({ status: "done", reason: "commented by the model" });
     expect(system.github.comments(spoon.owner, spoon.repo, 2).map((c) => c.user.login)).toEqual([bot]);
-    // Hello-World's second issue waits for its installation's budget, its attempt not counted.
-    const held = await system.stores.deliveries.findByDeliveryId(waiting);
-    expect(held).toMatchObject({ status: "pending", attempts: 0 });
-    expect(held!.nextAttemptAt).toBeGreaterThan(Date.now());
+    // Hello-World's issues wait for their installation's budget, their attempts not counted.
+    for (const deliveryId of [waiting!, alsoWaiting!]) {
+      const held = await system.stores.deliveries.findByDeliveryId(deliveryId);
+      expect(held).toMatchObject({ status: "pending", attempts: 0 });
+      expect(held!.nextAttemptAt).toBeGreaterThan(Date.now());
+    }
     expect(system.github.comments("Codertocat", "Hello-World", 2)).toEqual([]);
     expect(system.github.comments("Codertocat", "Hello-World", 1)).toHaveLength(2);
   });
