@@ -26,7 +26,8 @@ export interface Coordination {
   advanceEpoch(name: string): Promise<number>;
   /**
    * Takes the next turn of a pace shared by every process on the store (GitHub's spacing between
-   * new comments counts per token, not per process): turns start at least `gapMs` apart. Answers
+   * new comments counts per token or installation, not per process; the comments' pace is named
+   * after their budget, see waitForCommentTurn): turns start at least `gapMs` apart. Answers
    * how long to wait before going, 0 for now. A turn taken by a process that then dies just passes.
    */
   takeTurn(pace: string, gapMs: number): Promise<number>;
