@@ -270,6 +270,10 @@ describe("running as a GitHub App", () => {
     }
     expect(system.github.comments("Codertocat", "Hello-World", 2)).toEqual([]);
     expect(system.github.comments("Codertocat", "Hello-World", 1)).toHaveLength(2);
+    // Naming a repository's budget reuses the installation lookup its tokens need: one per service
+    // (the tool server, and the restarted relay) for Spoon-Knife, not one more for the budget.
+    const lookups = system.github.requests.filter((r) => r.path === "/repos/Codertocat/Spoon-Knife/installation");
+    expect(lookups).toHaveLength(2);
   });
 
   it("a repository where the app is not installed: the tool says to install the app there, and the fallback fails with that message", async () => {
