@@ -139,7 +139,8 @@ function bound(word: string, origin: string, limit: number | bigint): string {
 
 function shown(value: unknown): string {
   if (value === undefined || value === null) return "nothing";
-  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : `a list of ${value.length}`;
+  if (Array.isArray(value))
+    return value.length === 0 ? "an empty list" : `a list of ${value.length} item${value.length === 1 ? "" : "s"}`;
   if (typeof value === "object") return "a mapping";
   return JSON.stringify(value);
 }
