@@ -3,7 +3,7 @@
 // `npm run config -- schema [--write]`: the file's JSON Schema, on stdout or into schema/.
 import { writeFile } from "node:fs/promises";
 import { relative } from "node:path";
-import { configFileLocation } from "../config/config-file-location.ts";
+import { configFileLocation, namedConfigFile } from "../config/config-file-location.ts";
 import { configFileJsonSchema, publishedSchemaPath } from "../config/config-file-json-schema.ts";
 import { readConfigFile } from "../config/load-config-file.ts";
 import { summarizeConfigFile } from "../config/summarize-config-file.ts";
@@ -14,7 +14,9 @@ const [command, ...rest] = process.argv.slice(2);
 
 if (command === "check" && rest.length <= 1) {
   // A file named here must exist, like one CONFIG_FILE names.
-  const location = configFileLocation(rest[0] ? { CONFIG_FILE: rest[0] } : process.env, process.cwd());
+  const location = rest[0]
+    ? namedConfigFile(rest[0], process.cwd(), "the file to check")
+    : configFileLocation(process.env, process.cwd());
   const result = await readConfigFile(location);
   if (result.ok) process.stdout.write(`valid: ${summarizeConfigFile(result.loaded)}\n`);
   else {

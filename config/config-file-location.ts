@@ -10,13 +10,17 @@ export interface ConfigFileLocation {
   shown: string;
   /** Absolute, so a reload reads the same file whatever the working directory became. */
   path: string;
-  /** CONFIG_FILE names a file that must be there; the default name is only looked for. */
-  required: boolean;
+  /** Who named the file (CONFIG_FILE, or a command's argument): then it must be there. Null: the default name, only looked for. */
+  namedBy: string | null;
 }
 
 /** CONFIG_FILE, or openwebui-github.yml in `cwd`. */
 export function configFileLocation(env: Env, cwd: string): ConfigFileLocation {
   const named = env.CONFIG_FILE?.trim();
-  const shown = named || defaultConfigFileName;
-  return { shown, path: isAbsolute(shown) ? shown : resolve(cwd, shown), required: Boolean(named) };
+  return named ? namedConfigFile(named, cwd, "CONFIG_FILE") : namedConfigFile(defaultConfigFileName, cwd, null);
+}
+
+/** A file named by `namedBy` (a variable, or a command's argument), relative to `cwd`. */
+export function namedConfigFile(shown: string, cwd: string, namedBy: string | null): ConfigFileLocation {
+  return { shown, path: isAbsolute(shown) ? shown : resolve(cwd, shown), namedBy };
 }

@@ -25,7 +25,9 @@ function describe(issue: Issue, base: ConfigPath, data: unknown, schema: z.ZodTy
       return issue.keys.map((key) => ({
         path: [...path, key],
         atKey: true,
-        message: `unknown key${suggestion(key, allowed)}; allowed here: ${allowed.join(", ")}`,
+        message: allowed.includes(key)
+          ? "belongs to another form of this entry: remove it, or change the key that picks the form"
+          : `unknown key${suggestion(key, allowed)}; allowed here: ${allowed.join(", ")}`,
       }));
     }
     case "invalid_union":
@@ -53,6 +55,8 @@ function describe(issue: Issue, base: ConfigPath, data: unknown, schema: z.ZodTy
  * fewest problems. When forms tie, the entry lacks the key that decides between them, or has two.
  */
 function describeUnion(issue: z.core.$ZodIssueInvalidUnion, path: ConfigPath, data: unknown, schema: z.ZodType) {
+  // A discriminated union names its key's values instead of trying each form.
+  if (issue.errors.length === 0) return describeOptions(issue, path, valueAt(data, path));
   const weight = (errors: Issue[]) =>
     errors.reduce((n, i) => n + (i.code === "unrecognized_keys" ? i.keys.length : 1), 0);
   const fewest = Math.min(...issue.errors.map(weight));
@@ -71,6 +75,16 @@ function describeUnion(issue: z.core.$ZodIssueInvalidUnion, path: ConfigPath, da
   const message =
     present.length > 1 ? `has ${present.join(" and ")}: keep only one` : `needs exactly one of ${subjects.join(", ")}`;
   return [{ path, atKey: false, message }, ...described];
+}
+
+function describeOptions(issue: z.core.$ZodIssueInvalidUnion, path: ConfigPath, value: unknown): ConfigIssue[] {
+  const options = (issue as { options?: unknown[] }).options;
+  if (!options) return [{ path, atKey: false, message: issue.message }];
+  const message =
+    value === undefined
+      ? `missing: add ${String(path.at(-1))}: ${options.map(String).join(" | ")}`
+      : `expected one of ${options.map(String).join(", ")}, got ${shown(value)}`;
+  return [{ path, atKey: false, message }];
 }
 
 function valueAt(data: unknown, path: ConfigPath): unknown {
@@ -97,6 +111,7 @@ function allowedKeys(schema: z.ZodType, path: ConfigPath): string[] {
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType[] {
   const def = schema._zod.def as { type: string; innerType?: z.core.$ZodType; options?: z.core.$ZodType[] };
   if (def.innerType) return unwrap(def.innerType);
+  if (def.type === "pipe") return unwrap((def as unknown as { in: z.core.$ZodType }).in);
   if (def.type === "union" && def.options) return def.options.flatMap(unwrap);
   return [schema];
 }

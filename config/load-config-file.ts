@@ -41,7 +41,7 @@ type Read = { text: string } | { error: NodeJS.ErrnoException };
 
 function checkConfigFile(location: ConfigFileLocation, read: Read): CheckedConfigFile {
   if ("error" in read) {
-    if (read.error.code === "ENOENT" && !location.required)
+    if (read.error.code === "ENOENT" && !location.namedBy)
       return { ok: true, loaded: { location, found: false, config: emptyConfigFile } };
     return { ok: false, problems: [unreadable(location, read.error)] };
   }
@@ -51,12 +51,15 @@ function checkConfigFile(location: ConfigFileLocation, read: Read): CheckedConfi
 }
 
 function unreadable(location: ConfigFileLocation, error: NodeJS.ErrnoException): string {
-  const where = `${location.shown}:1:1: ${location.required ? "CONFIG_FILE" : "config file"}`;
+  const by = location.namedBy ?? "config file";
+  const where = `${location.shown}:1:1: ${by}`;
   switch (error.code) {
     case "ENOENT":
-      return `${where}: no such file (${location.path}); point CONFIG_FILE at the config file, or unset it to use ./${defaultConfigFileName} when there is one`;
+      return by === "CONFIG_FILE"
+        ? `${where}: no such file (${location.path}); point CONFIG_FILE at the config file, or unset it to use ./${defaultConfigFileName} when there is one`
+        : `${where}: no such file (${location.path}); name the config file`;
     case "EISDIR":
-      return `${where}: is a folder (${location.path}); point CONFIG_FILE at the file itself`;
+      return `${where}: is a folder (${location.path}); name the file itself`;
     case "EACCES":
       return `${where}: permission denied (${location.path}); let the service's user read it`;
     default:

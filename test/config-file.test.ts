@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse } from "yaml";
+import { z } from "zod";
 import { afterEach, describe, expect, it } from "vitest";
 import { configFileJsonSchema, publishedSchemaPath } from "../config/config-file-json-schema.ts";
 import { configFileLocation } from "../config/config-file-location.ts";
+import { describeConfigIssues } from "../config/describe-config-issues.ts";
 import { loadConfigFile } from "../config/load-config-file.ts";
 import { parseConfigFile } from "../config/parse-config-file.ts";
 import { defaultPeoplePolicy } from "../config/people-schema.ts";
@@ -110,6 +112,26 @@ describe("the config file", () => {
   });
 });
 
+describe("problems in sections to come", () => {
+  it("names the values a discriminated union's key may take, and the keys allowed in the form chosen", () => {
+    const section = z.strictObject({
+      steps: z.array(
+        z.discriminatedUnion("kind", [
+          z.strictObject({ kind: z.literal("comment"), text: z.string() }),
+          z.strictObject({ kind: z.literal("label"), labels: z.array(z.string()) }),
+        ]),
+      ),
+    });
+    const data = { steps: [{ kind: "post" }, {}, { kind: "label", labels: ["bug"], text: "x" }] };
+    const issues = describeConfigIssues(section.safeParse(data).error!.issues, data, section);
+    expect(issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["steps.0.kind", 'expected one of comment, label, got "post"'],
+      ["steps.1.kind", "missing: add kind: comment | label"],
+      ["steps.2.text", "belongs to another form of this entry: remove it, or change the key that picks the form"],
+    ]);
+  });
+});
+
 describe("where the config file is", () => {
   let dir: string;
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -121,7 +143,7 @@ describe("where the config file is", () => {
     expect(loaded.location).toEqual({
       shown: "openwebui-github.yml",
       path: join(dir, "openwebui-github.yml"),
-      required: false,
+      namedBy: null,
     });
   });
 
@@ -139,7 +161,7 @@ describe("where the config file is", () => {
       `missing.yml:1:1: CONFIG_FILE: no such file (${join(dir, "missing.yml")}); point CONFIG_FILE at the config file, or unset it to use ./openwebui-github.yml when there is one`,
     ]);
     expect(problemsOf(() => loadConfigFile(configFileLocation({ CONFIG_FILE: dir }, dir)))).toEqual([
-      `${dir}:1:1: CONFIG_FILE: is a folder (${dir}); point CONFIG_FILE at the file itself`,
+      `${dir}:1:1: CONFIG_FILE: is a folder (${dir}); name the file itself`,
     ]);
   });
 });

@@ -119,7 +119,9 @@ describe("npm run config", () => {
     });
     const missing = await run("config.ts", ["check", "gone.yml"], {}, dir);
     expect(missing.code).toBe(78);
-    expect(missing.stderr).toMatch(/^gone\.yml:1:1: CONFIG_FILE: no such file/);
+    expect(missing.stderr).toMatch(
+      /^gone\.yml:1:1: the file to check: no such file \(.*gone\.yml\); name the config file\n$/,
+    );
   });
 
   it("schema: prints the JSON Schema editors use", async () => {
