@@ -1,3 +1,4 @@
+import type { ConfigHolder } from "../config/config-holder.ts";
 import type { DeploymentConfig, DeploymentOptions } from "./deployment-config.ts";
 import type { GitHubClients } from "./create-github-clients.ts";
 import type { OpenWebUIChat } from "./create-open-webui-chat.ts";
@@ -17,10 +18,11 @@ export interface BuiltDeployment {
   openWebUI: OpenWebUIChat | null;
   /** Overrides the services' HOST (tests). */
   host: string | undefined;
+  configFile: ConfigHolder;
 }
 
 export async function startRelayService(built: BuiltDeployment, stores: RelayStores) {
-  const { config, options, logger, secrets, github, openWebUI, host } = built;
+  const { config, options, logger, secrets, github, openWebUI, host, configFile } = built;
   if (!config.relay || !openWebUI) throw new Error("this deployment has no relay config");
   const relayConfig = config.relay;
   const address = host ?? relayConfig.host;
@@ -30,6 +32,7 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     secrets,
     github,
     openWebUI,
+    reloadConfig: configFile.reload,
     ...pick(options, "pollIntervalMs", "commentLimits"),
   });
   relay.start();
