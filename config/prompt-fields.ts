@@ -12,6 +12,7 @@ export const promptFields = {
   author: "login of whoever wrote the triggering text",
   author_association: "that author's association, e.g. MEMBER",
   labels: "the labels, comma-separated",
+  label: "issues.labeled: the label just added",
   head_sha: "pull requests: the head commit",
   title: "untrusted: the issue or pull request title",
   body: "untrusted: the issue or pull request body",

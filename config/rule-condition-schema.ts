@@ -36,13 +36,9 @@ export const ruleConditionSchema = z
           "The issue or pull request carries at least one of these labels (case-insensitive). " +
           "On issues.labeled, the label just added must be one of them.",
       }),
-    author_association: z
-      .array(authorAssociation)
-      .min(1)
-      .optional()
-      .meta({
-        description: "The author of the triggering text has one of these associations, e.g. [NONE, FIRST_TIMER].",
-      }),
+    author_association: z.array(authorAssociation).min(1).optional().meta({
+      description: "The author of the triggering text has one of these associations, e.g. [NONE, FIRST_TIMER].",
+    }),
     draft: z
       .boolean()
       .optional()

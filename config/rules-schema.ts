@@ -106,11 +106,11 @@ type Ctx = { addIssue(issue: { code: "custom"; message: string; path: PropertyKe
 const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
 /** What a schema cannot say field by field: patterns RE2 accepts, known placeholders, usable globs. */
-function ruleProblems(rule: Partial<Rule>, ctx: Ctx): void {
+function ruleProblems(rule: { name?: unknown; if?: unknown; prompt?: unknown }, ctx: Ctx): void {
   const prefix = text(rule.name) ? `rule "${rule.name}"` : "this rule";
   const add = (message: string, path: PropertyKey[]) =>
     ctx.addIssue({ code: "custom", message: `${prefix}: ${message}`, path });
-  const conditions: Record<string, unknown> = typeof rule.if === "object" && rule.if !== null ? rule.if : {};
+  const conditions = (typeof rule.if === "object" && rule.if !== null ? rule.if : {}) as Record<string, unknown>;
   for (const key of ["title_matches", "body_matches"]) {
     const source = text(conditions[key]);
     const problem = source === undefined ? null : patternProblem(source);
