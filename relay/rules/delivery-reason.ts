@@ -30,10 +30,11 @@ export function deliveryReason(event: RuleEvent, context: MatchContext): string 
   const opened = event.name.endsWith(".opened");
   if (text || opened) {
     const author = triggerAuthor(event);
-    const what = text ? `the ${text.kind.replace("_", " ")}'s author` : "the author";
-    if (author.isBot) return `${what} ${author.login ?? "(unknown)"} is a bot`;
+    const thing = writtenThing(event);
+    if (author.isBot) return `${thing}'s author ${author.login ?? "(unknown)"} is a bot`;
+    if (author.viaApp) return `${thing} was posted by a GitHub App on ${author.login ?? "someone"}'s behalf`;
     if (context.ownLogin && author.login?.toLowerCase() === context.ownLogin.toLowerCase())
-      return `${what} ${author.login} is this relay's own account`;
+      return `${thing}'s author ${author.login} is this relay's own account`;
   }
   if (context.allowList && !context.allowList.allows(event.owner, event.repo))
     return `${event.owner}/${event.repo} is not in GITHUB_REPOS`;
@@ -50,4 +51,10 @@ function ageReason(event: RuleEvent, now: number): string | null {
       ? "the pull request"
       : "the issue";
   return `${what} was created ${new Date(created).toISOString()}, more than ${maxOpenedAgeMs / 3_600_000} hours before this delivery`;
+}
+
+/** What the person wrote that triggered the delivery, for reasons: "the comment", "the issue", ... */
+function writtenThing(event: RuleEvent): string {
+  if (event.text) return `the ${event.text.kind.replace("_", " ")}`;
+  return event.kind === "pr" ? "the pull request" : "the issue";
 }

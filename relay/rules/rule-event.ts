@@ -7,6 +7,8 @@ export interface RulePerson {
   /** GitHub's `author_association`; null where the payload does not carry one (the sender). */
   association: string | null;
   isBot: boolean;
+  /** The text was posted by a GitHub App on this person's behalf (`performed_via_github_app`). */
+  viaApp: boolean;
 }
 
 /** The comment or review that triggered a delivery. */
@@ -113,8 +115,8 @@ function toText(event: string, writing: PayloadWriting): RuleText {
  */
 function person(user: PayloadUser | null | undefined, association: string | undefined, viaApp: unknown): RulePerson {
   const login = user?.login ?? null;
-  const isBot = user?.type === "Bot" || (login?.toLowerCase().endsWith("[bot]") ?? false) || (viaApp ?? null) !== null;
-  return { login, association: association ?? null, isBot };
+  const isBot = user?.type === "Bot" || (login?.toLowerCase().endsWith("[bot]") ?? false);
+  return { login, association: association ?? null, isBot, viaApp: (viaApp ?? null) !== null };
 }
 
 function labelNames(p: RulePayload): string[] {
