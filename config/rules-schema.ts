@@ -38,7 +38,7 @@ const repoPattern = z
 export const ruleSchema = z
   .strictObject({
     name: z
-      .string({ error: "every rule needs a name: (letters, digits, '.', '_' or '-')" })
+      .string({ error: "every rule needs a name (letters, digits, '.', '_' or '-')" })
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a rule name is letters, digits, '.', '_' or '-' (at most 64)")
       .meta({ description: "Unique name, shown on the deliveries page and part of each run's key." }),
     on: z
