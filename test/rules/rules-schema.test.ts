@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -39,6 +40,20 @@ describe("the rules: section's schema", () => {
     expect(rules[1]).toMatchObject({ mode: "act", continue: false, comment: "new", max_comments: 1 });
     expect(rules[1]!.authors).toBeUndefined();
     expect(rules[2]).toMatchObject({ comment: "update", if: { draft: false } });
+  });
+
+  it("reads every YAML example in docs/rules.md", () => {
+    const docs = readFileSync(new URL("../../docs/rules.md", import.meta.url), "utf8");
+    const blocks = [...docs.matchAll(/```yaml\n([\s\S]*?)```/g)].map(
+      (m) => parseYaml(m[1]!) as Record<string, unknown>,
+    );
+    expect(blocks).toHaveLength(2);
+    expect(rulesSchema.parse(blocks[0]!.rules).map((r) => r.name)).toEqual([
+      "triage",
+      "answer-mentions",
+      "summarize-prs",
+    ]);
+    expect(rulesSchema.parse([{ name: "labels", on: "issues.opened", ...blocks[1] }])[0]!.prompt).toContain("{{body}}");
   });
 
   it("names what is wrong and how to write it instead", () => {
