@@ -28,7 +28,8 @@ export function safePattern(source: string): SafePattern {
     source,
     test: (text) => {
       re.lastIndex = 0;
-      return re.test(text);
+      // re2-wasm misreads a lone surrogate and what follows it: "\ud800a" would hide the "a".
+      return re.test(wellFormed(text));
     },
   };
   compiled.set(source, pattern);
@@ -43,4 +44,8 @@ export function patternProblem(source: string): string | null {
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+function wellFormed(text: string): string {
+  return (text as string & { toWellFormed(): string }).toWellFormed();
 }

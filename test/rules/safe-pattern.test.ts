@@ -41,6 +41,11 @@ describe("rule patterns run in linear time (RE2)", () => {
     ]);
   });
 
+  it("still sees text after a lone surrogate, which RE2 alone would skip", () => {
+    expect(safePattern("^.ab$").test("\ud800ab")).toBe(true);
+    expect(safePattern("secret").test("\udc00secret")).toBe(true);
+  });
+
   it("matches the same text again after a match (no state left between calls)", () => {
     const pattern = safePattern("bug");
     expect([pattern.test("a bug"), pattern.test("a bug"), pattern.test("none")]).toEqual([true, true, false]);
