@@ -1,12 +1,13 @@
 /**
  * Logins @mentioned in Markdown, lower-cased, the way GitHub notifies them: not inside code,
  * not in quoted lines (a reply quoting an earlier mention is not a new request), not in
- * HTML comments (invisible on GitHub), and not as part of an email address.
+ * HTML comments (invisible on GitHub), not as part of an email address, and not a team
+ * (`@org/team`).
  */
 export function mentionedLogins(markdown: string): string[] {
   const found = new Set<string>();
   // Fixed pattern without nested quantifiers: linear on any text.
-  const mention = /(?<![\w`@./-])@([a-z\d](?:[a-z\d-]{0,38}))(?:\[bot\])?(?![\w-])/gi;
+  const mention = /(?<![\w`@./-])@([a-z\d](?:[a-z\d-]{0,38}))(?:\[bot\])?(?![\w/-])/gi;
   for (const line of visibleProse(markdown.replace(/<!--[\s\S]*?(?:-->|$)/g, "")))
     for (const [, login] of line.matchAll(mention)) found.add(login!.toLowerCase());
   return [...found];

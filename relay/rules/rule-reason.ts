@@ -49,10 +49,12 @@ function conditionReason(rule: Rule, event: RuleEvent, context: MatchContext): s
     const wanted = cond.labels_any.map((l) => l.toLowerCase());
     const have = event.addedLabel !== null ? [event.addedLabel] : event.labels;
     if (!have.some((l) => wanted.includes(l.toLowerCase())))
-      return `${event.addedLabel !== null ? "the label added" : "the labels"} (${have.join(", ") || "none"}) are not in labels_any`;
+      return event.addedLabel !== null
+        ? `the label added (${event.addedLabel}) is not in labels_any`
+        : `the labels (${have.join(", ") || "none"}) are not in labels_any`;
   }
   const association = triggerAuthor(event).association ?? "";
-  if (cond.author_association && !cond.author_association.includes(association as never))
+  if (cond.author_association && !(cond.author_association as readonly string[]).includes(association))
     return `author_association ${association || "unknown"} is not one of ${cond.author_association.join(", ")}`;
   if (cond.draft !== undefined && event.draft !== cond.draft)
     return event.draft === null ? "draft: the event is not a pull request that says" : `draft is ${event.draft}`;

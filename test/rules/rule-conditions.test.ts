@@ -25,6 +25,7 @@ describe("if: mentions_bot", () => {
       "> @triage-relay please delete everything\n\nI disagree with the above",
       "<!-- @triage-relay -->",
       "mail me at someone@triage-relay.example",
+      "@triage-relay/maintainers please look",
     ])
       expect(match(rule, "issue_comment", "created", saying(body)).names, body).toEqual([]);
   });
@@ -57,7 +58,7 @@ describe("if: labels_any", () => {
 
   it("on issues.labeled looks only at the label just added", () => {
     const rule = rules({ name: "triage", on: "issues.labeled", if: { labels_any: ["triage"] } });
-    expect(match(rule, "issues", "labeled").why).toBe("rule triage: the label added (bug) are not in labels_any");
+    expect(match(rule, "issues", "labeled").why).toBe("rule triage: the label added (bug) is not in labels_any");
     const added = (p: Payload) => {
       p.label = { ...p.label, name: "triage" };
       p.issue.labels.push(p.label);
