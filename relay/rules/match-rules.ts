@@ -42,10 +42,12 @@ export function matchRules(rules: readonly Rule[], event: RuleEvent, context: Ma
 }
 
 /**
- * One line for the deliveries page saying why no rule ran, e.g. "no rule for
- * issue_comment.created" or "rule answer-mentions: author NONE may not trigger (...)".
+ * One line for the deliveries page: which rules ran ("rule triage ran"), or why none did ("no rule
+ * for issue_comment.created", "rule answer-mentions: author NONE may not trigger (...)").
  */
-export function noRunReason(rules: readonly Rule[], event: RuleEvent, match: RuleMatch): string {
+export function matchSummary(rules: readonly Rule[], event: RuleEvent, match: RuleMatch): string {
+  if (match.run.length > 0)
+    return `${match.run.length > 1 ? "rules" : "rule"} ${match.run.map((r) => r.name).join(", ")} ran`;
   const delivery = match.skipped.find((skip) => skip.rule === null);
   if (delivery) return delivery.reason;
   const listening = new Set(rules.filter((rule) => ruleEvents(rule).includes(event.name)).map((rule) => rule.name));
@@ -54,4 +56,16 @@ export function noRunReason(rules: readonly Rule[], event: RuleEvent, match: Rul
     .filter((skip) => skip.rule !== null && listening.has(skip.rule))
     .map((skip) => `rule ${skip.rule}: ${skip.reason}`)
     .join("; ");
+}
+
+/**
+ * Whether a rule that could run on this event asks for its changed files (`if.paths`): the
+ * payload does not list them, so the caller fetches them first and only then.
+ */
+export function needsChangedPaths(rules: readonly Rule[], event: RuleEvent): boolean {
+  return (
+    event.kind === "pr" &&
+    event.changedPaths === null &&
+    rules.some((rule) => ruleEvents(rule).includes(event.name) && rule.if?.paths !== undefined)
+  );
 }

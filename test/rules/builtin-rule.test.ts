@@ -3,7 +3,7 @@ import { parseRepoAllowList } from "../../github/repo-allow-list.ts";
 import { classifyDelivery } from "../../relay/classify-delivery.ts";
 import { builtinRule, effectiveRules } from "../../relay/rules/builtin-rule.ts";
 import { cooldownReason } from "../../relay/rules/cooldown-reason.ts";
-import { matchRules, noRunReason } from "../../relay/rules/match-rules.ts";
+import { matchRules, matchSummary } from "../../relay/rules/match-rules.ts";
 import { eventFrom, ownLogin, rules } from "../support/match-recorded.ts";
 import { justAfter, recordedPayload, type Payload } from "../support/recorded-payloads.ts";
 
@@ -33,7 +33,7 @@ describe("the built-in rule (no rules: in the config)", () => {
     const today = classifyDelivery("issues", payload, { allowList, ownLogin: own, now });
     const event = eventFrom(payload, "issues");
     const result = matchRules([builtinRule], event, { ownLogin: own, now, allowList });
-    expect(result.run.length > 0 ? "work" : noRunReason([builtinRule], event, result)).toBe(
+    expect(result.run.length > 0 ? "work" : matchSummary([builtinRule], event, result)).toBe(
       today.kind === "work" ? "work" : (today as { reason: string }).reason,
     );
   });
@@ -47,7 +47,7 @@ describe("the built-in rule (no rules: in the config)", () => {
       const payload = recordedPayload(name, action);
       const event = eventFrom(payload, name);
       const result = matchRules([builtinRule], event, { ownLogin, now: justAfter(payload) });
-      expect(noRunReason([builtinRule], event, result)).toBe(`no rule for ${name}.${action}`);
+      expect(matchSummary([builtinRule], event, result)).toBe(`no rule for ${name}.${action}`);
     }
   });
 

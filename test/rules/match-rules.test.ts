@@ -65,11 +65,14 @@ describe("first match, and continue", () => {
   it("runs only the first matching rule", () => {
     const result = match(both({}), "issues", "opened");
     expect(result.names).toEqual(["first"]);
+    expect(result.why).toBe("rule first ran");
     expect(result.skipped).toEqual([{ rule: "second", reason: "rule first matched first (without continue)" }]);
   });
 
   it("lets the next matching rule run too when the first says continue", () => {
-    expect(match(both({ continue: true }), "issues", "opened").names).toEqual(["first", "second"]);
+    const result = match(both({ continue: true }), "issues", "opened");
+    expect(result.names).toEqual(["first", "second"]);
+    expect(result.why).toBe("rules first, second ran");
   });
 
   it("runs the next rule when the first does not match", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchRules, noRunReason } from "../../relay/rules/match-rules.ts";
+import { matchRules, matchSummary, needsChangedPaths } from "../../relay/rules/match-rules.ts";
 import { mentionedLogins } from "../../relay/rules/mentioned-logins.ts";
 import { eventFrom, match, ownLogin, rules } from "../support/match-recorded.ts";
 import { justAfter, recordedPayload, type Payload } from "../support/recorded-payloads.ts";
@@ -120,11 +120,23 @@ describe("if: author_association, draft, title_matches, body_matches, paths", ()
     const run = (paths?: string[]) => {
       const event = eventFrom(payload, "pull_request", paths);
       const result = matchRules(list, event, context);
-      return result.run.length ? "runs" : noRunReason(list, event, result);
+      return result.run.length ? "runs" : matchSummary(list, event, result);
     };
     expect(run()).toBe("rule docs: paths: the changed files are not known for this delivery");
     expect(run(["src/a.ts", "docs/guide/setup.md"])).toBe("runs");
     expect(run(["README.md"])).toBe("runs");
     expect(run(["src/README.md", "docs"])).toBe("rule docs: no changed file matches paths");
+  });
+
+  it("asks the caller for the changed files only when a rule on the event uses paths", () => {
+    const withPaths = rules({ name: "docs", on: "pull_request.synchronize", if: { paths: ["docs/**"] } });
+    const without = rules({ name: "all", on: "pull_request.synchronize" });
+    const payload = recordedPayload("pull_request", "synchronize");
+    expect(needsChangedPaths(withPaths, eventFrom(payload, "pull_request"))).toBe(true);
+    expect(needsChangedPaths(withPaths, eventFrom(payload, "pull_request", ["docs/a.md"]))).toBe(false);
+    expect(needsChangedPaths(without, eventFrom(payload, "pull_request"))).toBe(false);
+    expect(needsChangedPaths(withPaths, eventFrom(recordedPayload("pull_request", "opened"), "pull_request"))).toBe(
+      false,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { rulesSchema } from "../../config/rules-schema.ts";
-import { matchRules, noRunReason, type MatchContext } from "../../relay/rules/match-rules.ts";
+import { matchRules, matchSummary, type MatchContext } from "../../relay/rules/match-rules.ts";
 import { toRuleEvent, type RuleEvent } from "../../relay/rules/rule-event.ts";
 import { justAfter, recordedPayload, type Payload } from "./recorded-payloads.ts";
 
@@ -29,5 +29,5 @@ export function match(
   const event = eventFrom(payload, name);
   const full: MatchContext = { ownLogin, now: justAfter(payload), ...context };
   const result = matchRules(list, event, full);
-  return { ...result, names: result.run.map((r) => r.name), why: noRunReason(list, event, result), event };
+  return { ...result, names: result.run.map((r) => r.name), why: matchSummary(list, event, result), event };
 }
