@@ -45,12 +45,7 @@ export function deliveryReason(event: RuleEvent, context: MatchContext): string 
 function ageReason(event: RuleEvent, now: number): string | null {
   const created = event.text ? event.text.createdAt : event.name.endsWith(".opened") ? event.createdAt : null;
   if (created === null || now - created <= maxOpenedAgeMs) return null;
-  const what = event.text
-    ? `the ${event.text.kind.replace("_", " ")}`
-    : event.kind === "pr"
-      ? "the pull request"
-      : "the issue";
-  return `${what} was created ${new Date(created).toISOString()}, more than ${maxOpenedAgeMs / 3_600_000} hours before this delivery`;
+  return `${writtenThing(event)} was created ${new Date(created).toISOString()}, more than ${maxOpenedAgeMs / 3_600_000} hours before this delivery`;
 }
 
 /** What the person wrote that triggered the delivery, for reasons: "the comment", "the issue", ... */
