@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { peopleSchema } from "./people-schema.ts";
+import { rulesSchema } from "./rules-schema.ts";
 
 /**
  * openwebui-github.yml: what the environment cannot say. Every section is optional; without one the
@@ -9,6 +10,7 @@ import { peopleSchema } from "./people-schema.ts";
 export const configFileSchema = z
   .strictObject({
     people: peopleSchema.optional(),
+    rules: rulesSchema.optional(),
   })
   .meta({
     title: "openwebui-github.yml",
