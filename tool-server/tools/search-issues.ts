@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isRequestError } from "../../github/github-error.ts";
+import { HttpError } from "../../lib/http-error.ts";
 import { cleanIssueText } from "../../github/clean-issue-text.ts";
 import { defineTool } from "../tool-definition.ts";
 import { authorField, authorOf } from "./author-field.ts";
@@ -68,7 +70,7 @@ export const searchIssues = defineTool({
     });
     const page = input.page ?? 1;
     const { data, headers } = await fromGitHub(`a search of ${input.owner}/${input.repo}`, () =>
-      deps.github.rest.search.issuesAndPullRequests({ q, per_page: perPage, page }),
+      deps.github.rest.search.issuesAndPullRequests({ q, per_page: perPage, page }).catch(explainRefusal),
     );
     const repositoryUrl = `/repos/${input.owner}/${input.repo}`.toLowerCase();
     return {
@@ -94,3 +96,17 @@ export const searchIssues = defineTool({
     };
   },
 });
+
+// GitHub's 422 says only "Validation Failed"; the reason is in its errors list.
+function explainRefusal(error: unknown): never {
+  if (!isRequestError(error) || error.status !== 422) throw error;
+  const errors = (error.response?.data as { errors?: Array<{ message?: string }> } | undefined)?.errors ?? [];
+  const reason =
+    errors
+      .map((e) => e.message)
+      .filter(Boolean)
+      .join(" ") || "the query is not valid";
+  throw new HttpError(422, `GitHub refused the search: ${reason} Check the repository name, or use simpler words.`, {
+    cause: error,
+  });
+}
