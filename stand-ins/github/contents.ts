@@ -85,12 +85,15 @@ export function createContents(kit: StandInKit) {
       const [name, ...deeper] = path.slice(prefix.length).split("/");
       entries.set(name!, deeper.length > 0 ? "dir" : "file");
     }
-    return [...entries.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, type]) => {
-        const path = `${prefix}${name}`;
-        return entryJson(repo, ref, path, type, type === "file" ? files.get(path)! : Buffer.from(path));
-      });
+    return (
+      [...entries.entries()]
+        // Git's tree order: by bytes, so capitals first.
+        .sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+        .map(([name, type]) => {
+          const path = `${prefix}${name}`;
+          return entryJson(repo, ref, path, type, type === "file" ? files.get(path)! : Buffer.from(path));
+        })
+    );
   }
 
   function route(request: KitRequest): Answer | undefined {
