@@ -78,6 +78,9 @@ describe("search_issues", () => {
       "org:octo crash",
       "user:elsewhere crash",
       "crash OR anything",
+      "crash,repo:octo/other",
+      'x"repo:octo/other"',
+      "Repo:octo/other",
       "(crash)",
     ]) {
       const { status, body } = await tools.call("search_issues", { ...app, query });
@@ -90,6 +93,12 @@ describe("search_issues", () => {
       body: { detail: expect.stringMatching(/use the state and kind fields/) },
     });
     expect(tools.github.requests.length).toBe(before);
+  });
+
+  it("passes words that merely look like qualifiers, such as an error's text, to GitHub as words", async () => {
+    const { status, body } = await tools.call("search_issues", { ...app, query: "TypeError: constructor:x" });
+    expect(status).toBe(200);
+    expect(body.query).toBe("repo:octo/app is:issue TypeError: constructor:x");
   });
 
   it("keeps a relay run's searches in its repository, and everyone's in GITHUB_REPOS", async () => {

@@ -32,12 +32,15 @@ export function scopeSearchQuery(
   scope: { owner: string; repo: string; kind: "issue" | "pr"; state: "open" | "closed" | "all" },
 ): string {
   if (text.length > maxQueryLength) refuse(`is longer than ${maxQueryLength} characters; shorten it.`);
+  // Looked for anywhere, not only at a word's start: "crash,repo:x/y" must not slip through as one word.
+  for (const match of text.matchAll(/(?<![\w-])-?([A-Za-z_-]+):(?=\S)/g)) {
+    const qualifier = match[1]!.toLowerCase();
+    if (scopeQualifiers.has(qualifier)) refuse(`may not choose where to search (${qualifier}:).`);
+    if (Object.hasOwn(fieldQualifiers, qualifier))
+      refuse(`may not contain ${qualifier}: — ${fieldQualifiers[qualifier]} instead.`);
+  }
   const parts = tokens(text);
   for (const token of parts) {
-    const qualifier = /^-?([A-Za-z_-]+):/.exec(token)?.[1]?.toLowerCase();
-    if (qualifier !== undefined && scopeQualifiers.has(qualifier)) refuse(`may not choose where to search (${token}).`);
-    if (qualifier !== undefined && qualifier in fieldQualifiers)
-      refuse(`may not contain ${token}: ${fieldQualifiers[qualifier]} instead.`);
     if (/^(OR|AND|NOT)$/.test(token)) refuse(`may not use ${token}: every word must match.`);
     if (!token.startsWith('"') && /[()]/.test(token)) refuse("may not use parentheses.");
   }
