@@ -132,7 +132,10 @@ describe("get_pull_request and get_pull_request_files", () => {
   it("answers errors the model can act on: an issue or missing number, a repository outside GITHUB_REPOS", async () => {
     // Numbered with the issues, as on GitHub: get_issue sees a pull request and says which tool reads it.
     const asIssue = await tools.call("get_issue", { ...app, issue_number: 9 });
-    expect(asIssue).toMatchObject({ status: 400, body: { detail: expect.stringMatching(/#9 is a pull request, not an issue\. Read it with get_pull_request/) } });
+    expect(asIssue).toMatchObject({
+      status: 400,
+      body: { detail: expect.stringMatching(/#9 is a pull request, not an issue\. Read it with get_pull_request/) },
+    });
     const issue = await tools.call("get_pull_request", { ...app, pull_number: 7 });
     expect(issue).toMatchObject({
       status: 404,
