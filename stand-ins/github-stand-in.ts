@@ -2,6 +2,11 @@ import { createServer } from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHmac, createVerify, randomBytes, randomUUID } from "node:crypto";
+import { createContents, type StandInFile } from "./github/contents.ts";
+import { createLabels, type StandInLabel } from "./github/labels.ts";
+import { createPulls, type StandInPull } from "./github/pulls.ts";
+import { createSearch } from "./github/search.ts";
+import type { StandInKit } from "./github/stand-in-kit.ts";
 
 /**
  * A stand-in for the few GitHub REST endpoints this project calls, as a real
@@ -76,6 +81,14 @@ export interface GitHubStandIn {
   /** Seeds an issue; seeding the same number again replaces its fields (like an edit) and keeps its comments. */
   addIssue(issue: StandInIssue): void;
   addIssueFromPayload(payload: IssuePayload): void;
+  /** Seeds a repository label (an issue's labels exist in its repository without this). */
+  addLabel(label: StandInLabel): void;
+  /** Seeds a pull request, numbered with the repository's issues; seeding it again replaces it. */
+  addPullRequest(pull: StandInPull): void;
+  /** Seeds a file on a branch ("main" unless given) for the contents endpoint. */
+  addFile(file: StandInFile): void;
+  /** The commit sha a branch points at (it changes with the branch's files); usable as a `ref`. */
+  headSha(owner: string, repo: string, branch?: string): string;
   /** Seeds a comment by someone else (or by the bot, from an earlier run). */
   addComment(comment: {
     owner: string;
@@ -182,6 +195,7 @@ interface Issue {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
+  pullRequest?: boolean;
 }
 
 interface Comment {
@@ -327,6 +341,17 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   for (const [other, otherLogin] of Object.entries(options.otherTokens ?? {}))
     tokens.set(other, { user: user(otherLogin), canWrite: true, token: other });
 
+  // Endpoint groups kept in stand-ins/github/, each with its own seeds.
+  const kit: StandInKit = { base: () => base, now, user, userJson, findRepo, repoFor, issueJson };
+  const labelGroup = createLabels(kit);
+  const pullGroup = createPulls(kit, (fields) => {
+    seed(fields);
+    return findIssue(fields.owner, fields.repo, fields.number)!;
+  });
+  const searchGroup = createSearch(kit, () => [...repos.values()].flatMap((r) => [...r.issues.values()]));
+  const contentGroup = createContents(kit);
+  const groups = [labelGroup, pullGroup, searchGroup, contentGroup];
+
   // Owner and repository names are case-insensitive on GitHub.
   function findRepo(owner: string, name: string): Repo | undefined {
     return repos.get(`${owner}/${name}`.toLowerCase());
@@ -360,6 +385,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     if (!Number.isInteger(fields.number) || fields.number < 1)
       throw new Error(`github stand-in: issue number must be a positive integer, got ${fields.number}`);
     const repo = repoFor(fields.owner, fields.repo);
+    labelGroup.ensure(repo, fields.labels);
     const previous = repo.issues.get(fields.number);
     const stamp = now();
     const issue: Issue = {
@@ -388,6 +414,19 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       gravatar_id: "",
       url: `${base}/users/${u.login}`,
       html_url: `https://github.com/${u.login}`,
+      ...Object.fromEntries(
+        [
+          ["followers", ""],
+          ["following", "{/other_user}"],
+          ["gists", "{/gist_id}"],
+          ["starred", "{/owner}{/repo}"],
+          ["subscriptions", ""],
+          ["organizations", ""],
+          ["repos", ""],
+          ["events", "{/privacy}"],
+          ["received_events", ""],
+        ].map(([name, template]) => [`${name}_url`, `${base}/users/${u.login}/${name}${template}`]),
+      ),
       type: u.type,
       site_admin: false,
     };
@@ -395,7 +434,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 
   function issueJson(issue: Issue) {
     const api = `${base}/repos/${issue.owner}/${issue.repo}`;
-    const repoId = findRepo(issue.owner, issue.repo)?.id ?? 0;
+    const repo = repoFor(issue.owner, issue.repo);
     return {
       url: `${api}/issues/${issue.number}`,
       repository_url: api,
@@ -408,15 +447,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       number: issue.number,
       title: issue.title,
       user: userJson(issue.user),
-      labels: issue.labels.map((name, index) => ({
-        id: repoId * 100 + index,
-        node_id: `LA_standin${repoId}_${index}`,
-        url: `${api}/labels/${encodeURIComponent(name)}`,
-        name,
-        color: "ededed",
-        default: false,
-        description: null,
-      })),
+      labels: issue.labels.map((name) => labelGroup.labelJson(repo, name)),
       state: issue.state,
       locked: false,
       assignee: null,
@@ -434,6 +465,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       timeline_url: `${api}/issues/${issue.number}/timeline`,
       performed_via_github_app: null,
       state_reason: issue.state === "closed" ? "completed" : null,
+      ...pullGroup.issueField(issue),
     };
   }
 
@@ -836,6 +868,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
           )
         : notFound(docs.root);
     }
+    if (!caller.app) {
+      for (const group of groups) {
+        const answer = group.route({ method, segments, url, headers, raw, caller });
+        if (answer) return answer;
+      }
+    }
     if (first !== "repos" || kind !== "issues" || rest.length > 0 || owner === "" || repoName === "") return undefined;
 
     // PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}
@@ -1215,6 +1253,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
         ...(issue.closed_at !== undefined ? { closed_at: issue.closed_at } : {}),
       });
     },
+    addLabel: (label) => labelGroup.addLabel(label),
+    addPullRequest: (pull) => pullGroup.addPullRequest(pull),
+    addFile: (file) => contentGroup.addFile(file),
+    headSha: (owner, repo, branch) => contentGroup.headSha(owner, repo, branch),
     addComment(seedComment) {
       const issue = findIssue(seedComment.owner, seedComment.repo, seedComment.issue_number);
       if (!issue)
