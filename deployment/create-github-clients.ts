@@ -17,6 +17,8 @@ export interface GitHubClients {
   onRateLimit(listener: (resource: string, remaining: number) => void): void;
   /** The least time between two new comments, kept by every process on the store (Coordination.takeTurn). */
   commentSpacingMs: number;
+  /** A client acting with a person's own token (the OAuth connection), with the same timeouts, retries and pace. */
+  forUser(token: string): Octokit;
 }
 
 /**
@@ -37,5 +39,7 @@ export function createGitHubClients(
   const app = config.app ? appClientFor(config, config.app, logger, shared) : undefined;
   const ownLogin = createOwnLogin({ github, configured: config.botLogin, logger, ...(app ? { app } : {}) });
   const commentSpacingMs = tuning.pacing?.notificationMs ?? defaultPacing.notificationMs;
-  return { github, app, ownLogin, onRateLimit: rateLimit.listen, commentSpacingMs };
+  // A person's requests count against their own rate limit, not the one the metrics follow.
+  const forUser = (token: string) => githubClientFor({ ...config, app: null, token }, logger, shared);
+  return { github, app, ownLogin, onRateLimit: rateLimit.listen, commentSpacingMs, forUser };
 }
