@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import type OAuth2Server from "@node-oauth/oauth2-server";
 import { constantTimeEqual } from "../../../lib/constant-time-equal.ts";
 import type { Coordination } from "../../../store/coordination.ts";
@@ -33,7 +33,8 @@ export function clientSecretFor(secret: string, clientId: string): string {
 /** Lets `value` through once: the first caller takes a lock that lives as long as the value would. */
 async function takeOnce(coordination: Coordination, kind: string, value: string, exp: unknown) {
   const ttlMs = Math.max(1_000, Number(exp) * 1000 - Date.now() + 60_000);
-  return coordination.tryLock(used(kind, value), "used", ttlMs);
+  // A fresh owner each time: a lock's own owner may take it again.
+  return coordination.tryLock(used(kind, value), randomUUID(), ttlMs);
 }
 
 type Model = OAuth2Server.AuthorizationCodeModel & OAuth2Server.RefreshTokenModel;
