@@ -279,6 +279,25 @@ describe("the OAuth connection: people act on GitHub as themselves", () => {
     expect((await call("get_issue", forged, { owner: "octo", repo: "app", issue_number: 1 })).status).toBe(401);
   });
 
+  it("tells the client access_denied when the person refuses at GitHub, and a clear error when GitHub refuses us", async () => {
+    const toGitHub = await location(authorizeUrl(pkcePair()));
+    const consentPage = new URL(toGitHub.location!);
+    const form = new URLSearchParams({ ...Object.fromEntries(consentPage.searchParams), decision: "deny" });
+    const toCallback = await location(`${github.url}/login/oauth/authorize`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: form.toString(),
+    });
+    const landed = new URL((await location(toCallback.location!)).location!);
+    expect(landed.searchParams.get("error")).toBe("access_denied");
+    expect(landed.searchParams.get("state")).toBe("state-from-open-webui");
+    expect(landed.searchParams.has("code")).toBe(false);
+    // A callback whose state was not sealed by us starts nothing.
+    const forged = await location(`${base}/oauth/github/callback?code=abc&state=forged`);
+    expect(forged.status).toBe(400);
+    expect(forged.text).toMatch(/start again from Open WebUI/);
+  });
+
   it("treats a person's call as never a relay run, and keeps the tool key working as before", async () => {
     const { access_token } = await signIn("alice");
     const asPerson = await call("get_issue", access_token, { owner: "octo", repo: "app", issue_number: 1 });
