@@ -298,6 +298,60 @@ describe("the OAuth connection: people act on GitHub as themselves", () => {
     expect(forged.text).toMatch(/start again from Open WebUI/);
   });
 
+  it("serves the same tools over MCP to signed-in people only (Open WebUI runs OAuth 2.1 for MCP connections)", async () => {
+    const rpc = async (token: string, method: string, params: unknown = {}, id: number | null = 1) => {
+      const response = await fetch(`${base}/mcp`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          authorization: `Bearer ${token}`,
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", ...(id === null ? {} : { id }), method, params }),
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: response.status === 202 ? null : await response.json(),
+      };
+    };
+    const anonymous = await rpc("", "initialize");
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toMatch(/resource_metadata=/);
+    // The tool key serves relay runs over OpenAPI; it opens nothing here.
+    expect((await rpc(apiKey, "tools/list")).status).toBe(401);
+
+    const { access_token } = await signIn("bob");
+    expect((await rpc(access_token, "server/discover")).body.error.code).toBe(-32601);
+    const init = await rpc(access_token, "initialize", {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "t", version: "1" },
+    });
+    expect(init.body.result).toMatchObject({ protocolVersion: "2025-06-18", capabilities: { tools: {} } });
+    expect((await rpc(access_token, "notifications/initialized", {}, null)).status).toBe(202);
+    const list = await rpc(access_token, "tools/list");
+    expect(list.body.result.tools.map((t: { name: string }) => t.name)).toEqual(["get_issue", "post_issue_comment"]);
+    expect(list.body.result.tools[0].inputSchema.required).toContain("issue_number");
+    const read = await rpc(access_token, "tools/call", {
+      name: "get_issue",
+      arguments: { owner: "octo", repo: "app", issue_number: 1 },
+    });
+    expect(read.body.result).toMatchObject({ isError: false, structuredContent: { title: "Public issue" } });
+    const hidden = await rpc(access_token, "tools/call", {
+      name: "get_issue",
+      arguments: { owner: "octo", repo: "private", issue_number: 1 },
+    });
+    expect(hidden.body.result.isError).toBe(true);
+    expect(JSON.stringify(hidden.body)).not.toContain("Alice's plans");
+    const posted = await rpc(access_token, "tools/call", {
+      name: "post_issue_comment",
+      arguments: { owner: "octo", repo: "app", issue_number: 1, body: "Bob was here." },
+    });
+    expect(posted.body.result.isError).toBe(false);
+    expect(github.comments("octo", "app", 1).at(-1)).toMatchObject({ body: "Bob was here.", user: { login: "bob" } });
+  });
+
   it("treats a person's call as never a relay run, and keeps the tool key working as before", async () => {
     const { access_token } = await signIn("alice");
     const asPerson = await call("get_issue", access_token, { owner: "octo", repo: "app", issue_number: 1 });

@@ -2,6 +2,7 @@ import express, { type RequestHandler } from "express";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
+import { oauthMcpEndpoint } from "./auth/oauth/oauth-mcp-endpoint.ts";
 import { requireKeyOrPerson, type PersonAuth, type SignedInPerson } from "./auth/oauth/person-auth.ts";
 import { buildOpenApiDocument } from "./openapi/build-openapi-document.ts";
 import { toolServerInfo } from "./openapi/tool-server-info.ts";
@@ -59,7 +60,8 @@ export function createToolServer(options: ToolServerOptions) {
   app.get("/openapi.json", (_req, res) => {
     res.type("application/json").send(documentJson);
   });
-  if (options.oauth) app.use(options.oauth.router);
+  if (options.oauth)
+    app.use(options.oauth.router, oauthMcpEndpoint(options.tools, deps, options.oauth, document.info.version));
   const auth = requireKeyOrPerson(
     options.apiKey,
     "Missing or wrong bearer key. Set the tool server connection's key in Open WebUI to TOOL_SERVER_API_KEY.",
