@@ -158,7 +158,8 @@ describe(`the OAuth connection through the real Open WebUI ${openWebUIVersion}`,
     await page.click("#integration-menu-button");
     await page.getByRole("menuitem", { name: /Tools/ }).click();
     // Not connected yet: a plain item whose click starts the sign-in (Open WebUI's /oauth/clients/mcp:<id>/authorize).
-    await page.getByRole("menuitem", { name: "GitHub (as you)" }).click();
+    // Open WebUI dims it with an overlay that takes the click: force clicks there, as a person's click does.
+    await page.getByRole("menuitem", { name: "GitHub (as you)" }).click({ force: true });
     await page.waitForURL(`${github.url}/login/oauth/authorize?**`, { timeout: 30_000 });
     await page.fill("#login", grace.login);
     await page.click("#authorize");
