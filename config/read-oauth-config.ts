@@ -32,7 +32,8 @@ const fields = {
   githubWebUrl: httpUrl("GITHUB_WEB_URL", "https://github.com", "use https://github.com, or https://HOST for GHES"),
   githubScopes: optionalText("GITHUB_OAUTH_SCOPES", "repo"),
   redirectOrigins: list("TOOL_SERVER_OAUTH_REDIRECT_ORIGINS"),
-  accessTokenTtlS: integer("TOOL_SERVER_OAUTH_ACCESS_TOKEN_TTL_S", 3_600, { min: 60, max: 86_400 }),
+  // Open WebUI refreshes a token 5 minutes before it expires: a shorter life would refresh on every call.
+  accessTokenTtlS: integer("TOOL_SERVER_OAUTH_ACCESS_TOKEN_TTL_S", 3_600, { min: 600, max: 86_400 }),
   refreshTokenTtlS: integer("TOOL_SERVER_OAUTH_REFRESH_TOKEN_TTL_S", 2_592_000, { min: 600, max: 31_536_000 }),
 };
 
