@@ -10,7 +10,15 @@ export interface StandInOAuthApp {
   callbackUrl?: string;
   /** Who can sign in: login → the private repositories (owner/repo) they can see and comment on. */
   users: Record<string, { repos?: string[] }>;
+  /**
+   * As a GitHub App with expiring user tokens: each token lives `ttlMs` (GitHub: 8 hours) and comes with
+   * a refresh token (grant_type=refresh_token) that works once. Off: tokens never expire (an OAuth App).
+   */
+  expiringTokens?: { ttlMs: number };
 }
+
+/** Makes a user token for the login, valid until `expiresAt` (ms; null: never). */
+export type IssueToken = (login: string, expiresAt: number | null) => string;
 
 export interface OAuthAnswer {
   status: number;
@@ -71,8 +79,30 @@ function params(url: URL, headers: IncomingHttpHeaders, raw: string): Record<str
  * as strict as GitHub: unknown client, wrong secret, a redirect_uri off the callback URL, a used or
  * expired code are all refused. `issueToken` makes a user token for the login.
  */
-export function createGitHubOAuthStandIn(app: StandInOAuthApp, issueToken: (login: string) => string) {
+export function createGitHubOAuthStandIn(app: StandInOAuthApp, issueToken: IssueToken) {
   const grants = new Map<string, Grant>();
+  const refreshTokens = new Map<string, string>();
+  function tokenAnswer(login: string): Record<string, string> {
+    if (!app.expiringTokens) return { access_token: issueToken(login, null), token_type: "bearer", scope: "repo" };
+    const refresh = `ghr_${randomBytes(18).toString("hex")}`;
+    refreshTokens.set(refresh, login);
+    const expiresIn = Math.ceil(app.expiringTokens.ttlMs / 1000);
+    const accessToken = issueToken(login, Date.now() + app.expiringTokens.ttlMs);
+    return {
+      access_token: accessToken,
+      expires_in: String(expiresIn),
+      refresh_token: refresh,
+      token_type: "bearer",
+      scope: "",
+    };
+  }
+  function refreshed(p: Record<string, string>): Record<string, string> {
+    const login = p.refresh_token ? refreshTokens.get(p.refresh_token) : undefined;
+    if (!login)
+      return { error: "bad_refresh_token", error_description: "The refresh token passed is incorrect or expired." };
+    refreshTokens.delete(p.refresh_token!);
+    return tokenAnswer(login);
+  }
   function consent(p: Record<string, string>): OAuthAnswer {
     if (p.client_id !== app.clientId) return html(404, "<h1>404: this OAuth application does not exist</h1>");
     if (!p.redirect_uri || !redirectAllowed(app.callbackUrl, p.redirect_uri))
@@ -118,6 +148,7 @@ export function createGitHubOAuthStandIn(app: StandInOAuthApp, issueToken: (logi
         error: "incorrect_client_credentials",
         error_description: "The client_id and/or client_secret passed are incorrect.",
       });
+    if (p.grant_type === "refresh_token") return answer(refreshed(p));
     const grant = p.code ? grants.get(p.code) : undefined;
     if (p.redirect_uri && grant && p.redirect_uri !== grant.redirectUri)
       return answer({
@@ -127,7 +158,7 @@ export function createGitHubOAuthStandIn(app: StandInOAuthApp, issueToken: (logi
     if (!grant || grant.used || grant.expiresAt <= Date.now())
       return answer({ error: "bad_verification_code", error_description: "The code passed is incorrect or expired." });
     grant.used = true;
-    return answer({ access_token: issueToken(grant.login), token_type: "bearer", scope: "repo" });
+    return answer(tokenAnswer(grant.login));
   }
   return {
     /** The answer for a /login/oauth/ request, or undefined when no such route exists. */

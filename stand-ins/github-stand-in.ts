@@ -215,8 +215,8 @@ interface Caller {
   app?: boolean;
   /** An installation token: the repositories (owner/repo, lower case) it may touch, and when it expires. */
   installation?: { id: number; repositories: Set<string>; expiresAt: number };
-  /** A person's token from the OAuth App: the private repositories (owner/repo, lower case) they can see. */
-  person?: { repositories: Set<string> };
+  /** A person's token from the OAuth App: the private repositories (owner/repo, lower case) they can see, and its end. */
+  person?: { repositories: Set<string>; expiresAt: number | null };
 }
 
 interface Answer {
@@ -339,10 +339,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const privateRepos = new Set((options.privateRepos ?? []).map((name) => name.toLowerCase()));
   const oauthApp = options.oauthApp ? { ...options.oauthApp } : undefined;
   const oauth = oauthApp
-    ? createGitHubOAuthStandIn(oauthApp, (personLogin) => {
-        const issued = `gho_${randomBytes(18).toString("hex")}`;
+    ? createGitHubOAuthStandIn(oauthApp, (personLogin, expiresAt) => {
+        const issued = `${expiresAt === null ? "gho" : "ghu"}_${randomBytes(18).toString("hex")}`;
         const repositories = new Set((oauthApp.users[personLogin]?.repos ?? []).map((name) => name.toLowerCase()));
-        tokens.set(issued, { user: user(personLogin), canWrite: true, token: issued, person: { repositories } });
+        const person = { repositories, expiresAt };
+        tokens.set(issued, { user: user(personLogin), canWrite: true, token: issued, person });
         return issued;
       })
     : undefined;
@@ -561,8 +562,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] !== undefined && options.app && match[1].split(".").length === 3) return appCaller(match[1]);
     const caller = match?.[1] === undefined ? undefined : tokens.get(match[1]);
-    if (caller?.installation && caller.installation.expiresAt <= Date.now())
-      return githubError(401, "Bad credentials", docs.root);
+    const expiresAt = caller?.installation?.expiresAt ?? caller?.person?.expiresAt ?? null;
+    if (expiresAt !== null && expiresAt <= Date.now()) return githubError(401, "Bad credentials", docs.root);
     return caller ?? githubError(401, "Bad credentials", docs.root);
   }
 

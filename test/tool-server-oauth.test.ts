@@ -4,7 +4,16 @@ import { freePort } from "../stand-ins/free-port.ts";
 import { openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { ToolServerStores } from "../store/stores.ts";
 import { createSealedTokens } from "../tool-server/auth/oauth/sealed-tokens.ts";
-import { location, pkcePair, registerClient, tokenRequest } from "./support/oauth-client.ts";
+import {
+  authorizeUrl as authorizeUrlOf,
+  consentAt,
+  location,
+  pkcePair,
+  registerClient,
+  signInAt,
+  tokenRequest,
+  type FacadeClient,
+} from "./support/oauth-client.ts";
 import { startToolServerFor } from "./support/start-services.ts";
 
 const apiKey = "tool-server-key-for-tests-0123";
@@ -62,56 +71,23 @@ describe("the OAuth connection: people act on GitHub as themselves", () => {
     expect(github.unexpected).toEqual([]);
   });
 
-  function authorizeUrl(pkce: { challenge: string }, extra: Record<string, string> = {}) {
-    const query = new URLSearchParams({
-      response_type: "code",
-      client_id: client.client_id!,
-      redirect_uri: redirectUri,
-      state: "state-from-open-webui",
-      scope: "github",
-      resource: base,
-      code_challenge: pkce.challenge,
-      code_challenge_method: "S256",
-      ...extra,
-    });
-    return `${base}/oauth/authorize?${query}`;
-  }
+  const at = (): FacadeClient => ({ base, githubUrl: github.url, client, redirectUri });
+  const authorizeUrl = (pkce: { challenge: string }, extra: Record<string, string> = {}) =>
+    authorizeUrlOf(at(), pkce, extra);
 
   /** A person's browser: our authorize, GitHub's consent page (clicked), our callback; answers the code. */
   async function consentAs(login: string, pkce: { challenge: string }) {
-    const toGitHub = await location(authorizeUrl(pkce));
+    const { toGitHub, consentPage, page, back, landed } = await consentAt(at(), login, pkce);
     expect(toGitHub.status).toBe(302);
-    const consentPage = new URL(toGitHub.location!);
     expect(consentPage.origin + consentPage.pathname).toBe(`${github.url}/login/oauth/authorize`);
-    expect((await location(consentPage.toString())).text).toContain('id="authorize"');
-    const form = new URLSearchParams({ ...Object.fromEntries(consentPage.searchParams), login, decision: "allow" });
-    const toCallback = await location(`${github.url}/login/oauth/authorize`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: form.toString(),
-    });
-    const back = await location(toCallback.location!);
+    expect(page.text).toContain('id="authorize"');
     expect(back.status).toBe(302);
-    const landed = new URL(back.location!);
-    expect(landed.origin + landed.pathname).toBe(redirectUri);
-    expect(landed.searchParams.get("state")).toBe("state-from-open-webui");
-    return landed.searchParams.get("code")!;
+    expect(landed!.origin + landed!.pathname).toBe(redirectUri);
+    expect(landed!.searchParams.get("state")).toBe("state-from-open-webui");
+    return landed!.searchParams.get("code")!;
   }
 
-  async function signIn(login: string) {
-    const pkce = pkcePair();
-    const code = await consentAs(login, pkce);
-    const { status, body } = await tokenRequest(base, {
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: redirectUri,
-      code_verifier: pkce.verifier,
-      client_id: client.client_id!,
-      client_secret: client.client_secret!,
-    });
-    expect(status, JSON.stringify(body)).toBe(200);
-    return body as { access_token: string; refresh_token: string; expires_in: number; token_type: string };
-  }
+  const signIn = (login: string) => signInAt(at(), login);
 
   async function call(tool: string, token: string, body: unknown, headers: Record<string, string> = {}) {
     const response = await fetch(`${base}/${tool}`, {

@@ -37,7 +37,12 @@ export interface OAuthFacade {
 export function createOAuthFacade(options: OAuthFacadeOptions): OAuthFacade {
   const { config } = options;
   const sealed = createSealedTokens(config.secret, config.publicUrl, options.now);
-  const model = createOAuthModel({ sealed, coordination: options.coordination, secret: config.secret });
+  const model = createOAuthModel({
+    sealed,
+    coordination: options.coordination,
+    secret: config.secret,
+    renew: (person) => options.signIn.renew(person),
+  });
   const server = new OAuth2Server({
     model,
     authorizationCodeLifetime: options.codeTtlS ?? 60,

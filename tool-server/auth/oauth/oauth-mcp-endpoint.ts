@@ -99,6 +99,12 @@ async function callTool(
     return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result, isError: false };
   } catch (error) {
     const known = knownErrorAnswer(error);
+    // GitHub refusing the person's own token: theirs to fix, not the administrator's GITHUB_TOKEN.
+    if ((error as { cause?: { status?: unknown } }).cause?.status === 401) {
+      const detail =
+        "GitHub no longer accepts your sign-in (expired or revoked): connect the GitHub tools again in Open WebUI.";
+      return { content: [{ type: "text", text: detail }], isError: true };
+    }
     if (!known) deps.logger.error("tool call failed", { tool: tool?.name, login: person.login, error });
     const detail = known?.detail ?? "Internal error. The administrator can find it in the server's log.";
     return { content: [{ type: "text", text: detail }], isError: true };

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
-import type OAuth2Server from "@node-oauth/oauth2-server";
+import OAuth2Server from "@node-oauth/oauth2-server";
 import { constantTimeEqual } from "../../../lib/constant-time-equal.ts";
 import type { Coordination } from "../../../store/coordination.ts";
 import type { SealedTokens } from "./sealed-tokens.ts";
@@ -9,6 +9,9 @@ export interface Person {
   login: string;
   id: number;
   githubToken: string;
+  /** Set for a GitHub App's expiring user tokens: when the token ends (ms), and how to get the next. */
+  githubExpiresAt?: number;
+  githubRefreshToken?: string;
 }
 
 /** The one scope we grant: acting on GitHub as the person, within what GITHUB_REPOS allows. */
@@ -20,6 +23,8 @@ export interface OAuthModelOptions {
   coordination: Coordination;
   /** Derives a client's secret from its id, so registration needs no table. */
   secret: string;
+  /** A new GitHub token for a person whose token would end before the access token we are about to issue. */
+  renew(person: Person): Promise<Person>;
 }
 
 const expiry = (exp: unknown) => new Date(Number(exp) * 1000);
@@ -104,12 +109,16 @@ function tokens(options: OAuthModelOptions) {
   const lifetime = (at: Date | undefined) => Math.max(1, Math.round(((at?.getTime() ?? 0) - Date.now()) / 1000));
   return {
     async saveToken(token: OAuth2Server.Token, client: OAuth2Server.Client, user: OAuth2Server.User) {
-      const claims = { client_id: client.id, scope: token.scope, person: user };
-      const accessToken = await sealed.seal("access", claims, lifetime(token.accessTokenExpiresAt));
+      const person = await renewedIfEnding(options, user as Person, token.accessTokenExpiresAt);
+      const claims = { client_id: client.id, scope: token.scope, person };
+      // What a tool call needs, without GitHub's refresh token: that one rides our refresh token only.
+      const { githubRefreshToken: _kept, ...caller } = person;
+      const accessClaims = { ...claims, person: caller };
+      const accessToken = await sealed.seal("access", accessClaims, lifetime(token.accessTokenExpiresAt));
       const refreshToken = token.refreshToken
         ? await sealed.seal("refresh", claims, lifetime(token.refreshTokenExpiresAt))
         : undefined;
-      return { ...token, accessToken, ...(refreshToken ? { refreshToken } : {}), client, user };
+      return { ...token, accessToken, ...(refreshToken ? { refreshToken } : {}), client, user: person };
     },
     async getAccessToken(accessToken: string) {
       const claims = await sealed.open("access", accessToken);
@@ -131,4 +140,18 @@ function tokens(options: OAuthModelOptions) {
       return takeOnce(coordination, "refresh", token.refreshToken, token.exp);
     },
   };
+}
+
+/**
+ * Runs at each refresh (and sign-in): a GitHub token that would end before our new access token
+ * (with 5 minutes to spare) is renewed first. Renewal refused: the refresh fails and the person
+ * connects again, which is what GitHub's answer means.
+ */
+async function renewedIfEnding(options: OAuthModelOptions, person: Person, until: Date | undefined): Promise<Person> {
+  if (!person.githubExpiresAt || person.githubExpiresAt > (until?.getTime() ?? 0) + 300_000) return person;
+  try {
+    return await options.renew(person);
+  } catch (error) {
+    throw new OAuth2Server.InvalidGrantError((error as Error).message);
+  }
 }
