@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
 import { freePort } from "../stand-ins/free-port.ts";
-import { openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
-import type { ToolServerStores } from "../store/stores.ts";
+import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
+import type { RelayStores } from "../store/stores.ts";
 import { createSealedTokens } from "../tool-server/auth/oauth/sealed-tokens.ts";
 import {
   authorizeUrl as authorizeUrlOf,
@@ -24,7 +24,8 @@ const app = { clientId: "Iv1.standin0001", clientSecret: "standin-oauth-app-secr
 
 describe("the OAuth connection: people act on GitHub as themselves", () => {
   let github: GitHubStandIn;
-  let stores: ToolServerStores;
+  // The relay's stores: a run the relay recorded must never scope (or be taken over by) a person's call.
+  let stores: RelayStores;
   let server: { url: string; close(): Promise<void> };
   let base: string;
   let client: Record<string, string>;
@@ -37,7 +38,23 @@ describe("the OAuth connection: people act on GitHub as themselves", () => {
     github.addIssue({ owner: "octo", repo: "app", number: 1, title: "Public issue", body: "hello" });
     github.addIssue({ owner: "octo", repo: "private", number: 1, title: "Alice's plans", body: "x" });
     github.addIssue({ owner: "octo", repo: "hidden", number: 1, title: "Nobody's plans", body: "y" });
-    stores = await openSqliteToolServerStores({ dataDir: ":memory:" });
+    stores = await openSqliteRelayStores({ dataDir: ":memory:" });
+    await stores.deliveries.add({
+      key: "1:run",
+      deliveryId: "run",
+      event: "issues",
+      action: "opened",
+      status: "pending",
+    });
+    await stores.runs.add({
+      chatId: "chat-of-run",
+      deliveryKey: "1:run",
+      deliveryId: "run",
+      owner: "octo",
+      repo: "app",
+      issueNumber: 1,
+      messageId: "m1",
+    });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     github.setOAuthCallbackUrl(`${base}/oauth/github/callback`);
@@ -328,12 +345,20 @@ describe("the OAuth connection: people act on GitHub as themselves", () => {
     expect(github.comments("octo", "app", 1).at(-1)).toMatchObject({ body: "Bob was here.", user: { login: "bob" } });
   });
 
-  it("treats a person's call as never a relay run, and keeps the tool key working as before", async () => {
+  it("treats a person's call as never a relay run, even with a run's chat id, and keeps the tool key as before", async () => {
     const { access_token } = await signIn("alice");
-    const asPerson = await call("get_issue", access_token, { owner: "octo", repo: "app", issue_number: 1 });
+    const elsewhere = { owner: "octo", repo: "private", issue_number: 1, body: "Mine, not the run's." };
+    const runHeader = { "x-openwebui-chat-id": "chat-of-run" };
+    // With the tool key, that chat id is the run's, held to octo/app#1.
+    const asRun = await call("post_issue_comment", apiKey, elsewhere, runHeader);
+    expect(asRun.status).toBe(403);
+    expect(asRun.body.detail).toMatch(/may only comment on octo\/app#1/);
+    const asPerson = await call("post_issue_comment", access_token, elsewhere, runHeader);
     expect(asPerson.status).toBe(200);
-    const asKey = await call("get_issue", apiKey, { owner: "octo", repo: "app", issue_number: 1 });
-    expect(asKey.status).toBe(200);
+    expect(github.comments("octo", "private", 1)).toMatchObject([
+      { body: "Mine, not the run's.", user: { login: "alice" } },
+    ]);
+    expect(await stores.runs.get("chat-of-run")).toMatchObject({ commentId: null });
     const wrongKey = await call("get_issue", "wrong-key", { owner: "octo", repo: "app", issue_number: 1 });
     expect(wrongKey.status).toBe(401);
   });
