@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
-import OAuth2Server from "@node-oauth/oauth2-server";
+import type OAuth2Server from "@node-oauth/oauth2-server";
 import { constantTimeEqual } from "../../../lib/constant-time-equal.ts";
 import type { Coordination } from "../../../store/coordination.ts";
+import { renewedIfEnding } from "./renewed-if-ending.ts";
 import type { SealedTokens } from "./sealed-tokens.ts";
 
 /** Who signed in at GitHub, carried (encrypted) inside our codes and tokens. */
@@ -109,7 +110,7 @@ function tokens(options: OAuthModelOptions) {
   const lifetime = (at: Date | undefined) => Math.max(1, Math.round(((at?.getTime() ?? 0) - Date.now()) / 1000));
   return {
     async saveToken(token: OAuth2Server.Token, client: OAuth2Server.Client, user: OAuth2Server.User) {
-      const person = await renewedIfEnding(options, user as Person, token.accessTokenExpiresAt);
+      const person = await renewedIfEnding(options.renew, user as Person, token.accessTokenExpiresAt);
       const claims = { client_id: client.id, scope: token.scope, person };
       // What a tool call needs, without GitHub's refresh token: that one rides our refresh token only.
       const { githubRefreshToken: _kept, ...caller } = person;
@@ -140,18 +141,4 @@ function tokens(options: OAuthModelOptions) {
       return takeOnce(coordination, "refresh", token.refreshToken, token.exp);
     },
   };
-}
-
-/**
- * Runs at each refresh (and sign-in): a GitHub token that would end before our new access token
- * (with 5 minutes to spare) is renewed first. Renewal refused: the refresh fails and the person
- * connects again, which is what GitHub's answer means.
- */
-async function renewedIfEnding(options: OAuthModelOptions, person: Person, until: Date | undefined): Promise<Person> {
-  if (!person.githubExpiresAt || person.githubExpiresAt > (until?.getTime() ?? 0) + 300_000) return person;
-  try {
-    return await options.renew(person);
-  } catch (error) {
-    throw new OAuth2Server.InvalidGrantError((error as Error).message);
-  }
 }
