@@ -2,7 +2,6 @@ import OAuth2Server from "@node-oauth/oauth2-server";
 import type { Request as ExpressRequest, Response as ExpressResponse, Router } from "express";
 import type { Logger } from "../../../lib/logger.ts";
 import type { GitHubSignIn } from "./github-sign-in.ts";
-import type { OAuthModelOptions } from "./oauth-model.ts";
 import type { SealedKind, SealedTokens } from "./sealed-tokens.ts";
 
 export interface SignInRoutesOptions {
@@ -84,5 +83,3 @@ export function mountSignInRoutes(router: Router, options: SignInRoutesOptions) 
     res.redirect(302, response.get("location") as string);
   });
 }
-
-export type { OAuthModelOptions };
