@@ -44,7 +44,7 @@ try {
       : "as set in Open WebUI";
   const tail =
     config.auth === "oauth"
-      ? `Each person connects it once (sign in with GitHub) and then acts as themselves; the relay keeps server:${config.toolServerId}.`
+      ? `Open WebUI's OAuth client ${"client" in result && result.client === "kept" ? "kept, so people stay connected" : "registered"}. Each person connects it once (sign in with GitHub) and then acts as themselves; the relay keeps server:${config.toolServerId}.`
       : `Users switch it on per chat; the relay attaches server:${id}.`;
   process.stdout.write(
     `Tool server "${id}" ${result.action} in Open WebUI at ${config.openWebUIUrl}: ${config.toolServerUrl} (${config.auth})${result.tools.length ? ` with tools ${result.tools.join(", ")}` : ""}. Access: ${access}. ${tail}\n`,

@@ -115,7 +115,8 @@ describe(`the OAuth connection through the real Open WebUI ${openWebUIVersion}`,
     expect(first.code, first.stderr + first.stdout).toBe(0);
     expect(first.stdout).toMatch(/Tool server "github-oauth" created .*\(oauth\)/);
     const again = await runRegister(registerEnv, ["--auth", "oauth"]);
-    expect(again.stdout).toMatch(/Tool server "github-oauth" updated/);
+    expect(first.stdout).toMatch(/OAuth client registered/);
+    expect(again.stdout).toMatch(/Tool server "github-oauth" updated .*OAuth client kept/);
     const saved = await api.request<{
       TOOL_SERVER_CONNECTIONS: Array<{ type: string; auth_type: string; info: { id: string } }>;
     }>("GET", "/api/v1/configs/tool_servers", adminToken);
