@@ -7,6 +7,7 @@ import { createLabels, type StandInLabel } from "./github/labels.ts";
 import { createPulls, type StandInPull } from "./github/pulls.ts";
 import { createSearch } from "./github/search.ts";
 import type { StandInKit } from "./github/stand-in-kit.ts";
+import { createGitHubOAuthStandIn, type StandInOAuthApp } from "./github-oauth-stand-in.ts";
 
 /**
  * A stand-in for the few GitHub REST endpoints this project calls, as a real
@@ -108,6 +109,8 @@ export interface GitHubStandIn {
   readonly installationTokensIssued: number;
   /** Revokes every installation token handed out so far (as DELETE /installation/token does); they answer 401 from now on. */
   revokeInstallationTokens(): void;
+  /** The OAuth App's callback URL (the tool server's, known once it listens). */
+  setOAuthCallbackUrl(url: string): void;
   /** Comments refused for going past `contentLimits`. */
   readonly contentLimitHits: number;
   /** Reports this x-ratelimit-remaining to authenticated callers from now on (null: 5000 minus their requests this hour). */
@@ -138,6 +141,10 @@ export interface GitHubStandInOptions {
   contentLimits?: Array<{ max: number; windowMs: number }>;
   /** A GitHub App whose JWTs (RS256, signed with the private key of `publicKey`) are accepted. */
   app?: StandInApp;
+  /** An OAuth App people sign in with (/login/oauth/*); their tokens act as them. */
+  oauthApp?: StandInOAuthApp;
+  /** Private repositories (owner/repo): a signed-in person's token sees one only when their user is given it. */
+  privateRepos?: string[];
 }
 
 export interface StandInApp {
@@ -222,6 +229,8 @@ interface Caller {
   app?: boolean;
   /** An installation token: the repositories (owner/repo, lower case) it may touch, and when it expires. */
   installation?: { id: number; repositories: Set<string>; expiresAt: number };
+  /** A person's token from the OAuth App: the private repositories (owner/repo, lower case) they can see, and its end. */
+  person?: { repositories: Set<string>; expiresAt: number | null };
 }
 
 interface Answer {
@@ -351,6 +360,17 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const searchGroup = createSearch(kit, () => [...repos.values()].flatMap((r) => [...r.issues.values()]));
   const contentGroup = createContents(kit);
   const groups = [labelGroup, pullGroup, searchGroup, contentGroup];
+  const privateRepos = new Set((options.privateRepos ?? []).map((name) => name.toLowerCase()));
+  const oauthApp = options.oauthApp ? { ...options.oauthApp } : undefined;
+  const oauth = oauthApp
+    ? createGitHubOAuthStandIn(oauthApp, (personLogin, expiresAt) => {
+        const issued = `${expiresAt === null ? "gho" : "ghu"}_${randomBytes(18).toString("hex")}`;
+        const repositories = new Set((oauthApp.users[personLogin]?.repos ?? []).map((name) => name.toLowerCase()));
+        const person = { repositories, expiresAt };
+        tokens.set(issued, { user: user(personLogin), canWrite: true, token: issued, person });
+        return issued;
+      })
+    : undefined;
 
   // Owner and repository names are case-insensitive on GitHub.
   function findRepo(owner: string, name: string): Repo | undefined {
@@ -573,8 +593,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] !== undefined && options.app && match[1].split(".").length === 3) return appCaller(match[1]);
     const caller = match?.[1] === undefined ? undefined : tokens.get(match[1]);
-    if (caller?.installation && caller.installation.expiresAt <= Date.now())
-      return githubError(401, "Bad credentials", docs.root);
+    const expiresAt = caller?.installation?.expiresAt ?? caller?.person?.expiresAt ?? null;
+    if (expiresAt !== null && expiresAt <= Date.now()) return githubError(401, "Bad credentials", docs.root);
     return caller ?? githubError(401, "Bad credentials", docs.root);
   }
 
@@ -828,6 +848,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     ) {
       return githubError(403, "Resource not accessible by integration", docs.root);
     }
+    // GitHub hides a private repository from whoever cannot see it: 404, as if it did not exist.
+    const repoKey = `${owner}/${repoName}`.toLowerCase();
+    if (first === "repos" && caller.person && privateRepos.has(repoKey) && !caller.person.repositories.has(repoKey))
+      return notFound(docs.root);
 
     if (method === "GET" && segments.length === 1 && first === "user") {
       return {
@@ -1070,6 +1094,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
         caller: undefined,
         routed: true,
       };
+    // GitHub's web sign-in pages, on the same origin here: no API token, no API headers needed.
+    if (url.pathname.startsWith("/login/oauth/")) {
+      const answer = oauth?.handle(method, url, req.headers, raw);
+      return { answer: answer ?? notFound(docs.root), caller: undefined, routed: answer !== undefined };
+    }
     if (!req.headers["user-agent"]) {
       const text =
         "Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required). Check https://developer.github.com for other possible causes.\n";
@@ -1194,6 +1223,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     },
     get installationTokensIssued() {
       return installationTokensIssued;
+    },
+    setOAuthCallbackUrl(url) {
+      if (!oauthApp) throw new Error("setOAuthCallbackUrl needs the oauthApp option");
+      oauthApp.callbackUrl = url;
     },
     revokeInstallationTokens() {
       for (const [issued, caller] of tokens) if (caller.installation) tokens.delete(issued);

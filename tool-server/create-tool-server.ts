@@ -2,7 +2,8 @@ import express, { type RequestHandler } from "express";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
-import { requireBearer } from "../lib/require-bearer.ts";
+import { oauthMcpEndpoint } from "./auth/oauth/oauth-mcp-endpoint.ts";
+import { requireKeyOrPerson, type PersonAuth, type SignedInPerson } from "./auth/oauth/person-auth.ts";
 import { buildOpenApiDocument } from "./openapi/build-openapi-document.ts";
 import { toolServerInfo } from "./openapi/tool-server-info.ts";
 import { corsForOrigins } from "./cors-for-origins.ts";
@@ -21,6 +22,8 @@ export interface ToolServerOptions {
   /** Served on GET /metrics (behind `metricsToken` when set) and told about every tool call. */
   metrics?: ToolServerMetrics;
   metricsToken?: string | null;
+  /** The OAuth connection mode: its endpoints, and people's tokens accepted besides the key. */
+  oauth?: PersonAuth;
 }
 
 // Header names used by the connection's header templates, and by Open WebUI's
@@ -57,9 +60,12 @@ export function createToolServer(options: ToolServerOptions) {
   app.get("/openapi.json", (_req, res) => {
     res.type("application/json").send(documentJson);
   });
-  const auth = requireBearer(
+  if (options.oauth)
+    app.use(options.oauth.router, oauthMcpEndpoint(options.tools, deps, options.oauth, document.info.version));
+  const auth = requireKeyOrPerson(
     options.apiKey,
     "Missing or wrong bearer key. Set the tool server connection's key in Open WebUI to TOOL_SERVER_API_KEY.",
+    options.oauth,
   );
   const json = express.json({ limit: "256kb", strict: false });
   for (const tool of options.tools) {
@@ -74,14 +80,23 @@ export function createToolServer(options: ToolServerOptions) {
     app.post(`/${tool.name}`, counted, auth, json, async (req, res) => {
       const input = validateInput(tool.input, req.body);
       const chatId = headerValue(req.get(chatIdHeader));
+      const person = res.locals.person as SignedInPerson | undefined;
       // A relay run's calls carry its delivery id, so the delivery's lines read in one search; the tool reuses the lookup.
       const call: CallContext = {
         chatId,
         userName: headerValue(req.get(userNameHeader)),
-        run: chatId ? await deps.runs.get(chatId) : undefined,
+        run: chatId && !person ? await deps.runs.get(chatId) : undefined,
+        ...(person ? { person } : {}),
       };
-      deps.logger.info("tool call", { tool: tool.name, deliveryId: call.run?.deliveryId, chatId, user: call.userName });
-      const result = await tool.handler(input, call, deps);
+      deps.logger.info("tool call", {
+        tool: tool.name,
+        deliveryId: call.run?.deliveryId,
+        chatId,
+        user: call.userName,
+        login: person?.login,
+      });
+      // A signed-in person's calls reach GitHub with their own token.
+      const result = await tool.handler(input, call, person ? { ...deps, github: person.github } : deps);
       res.json(result);
     });
   }
