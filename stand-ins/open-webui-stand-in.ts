@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
+import { listMcpTools } from "./list-mcp-tools.ts";
 import { readSseData } from "./sse.ts";
 
 /**
@@ -14,7 +15,7 @@ import { readSseData } from "./sse.ts";
  */
 
 export interface ToolServerConnection {
-  type?: "openapi";
+  type?: "openapi" | "mcp";
   url: string;
   path?: string;
   spec_type?: "url";
@@ -324,7 +325,12 @@ export async function startOpenWebUIStandIn(options: {
     if (route === "POST /api/v1/configs/tool_servers/verify") {
       const [connection] = validateConnections([await readJson(req)]);
       // The real verify also sends the templated custom headers; this one sends only the bearer key.
-      const spec = connection ? await fetchSpec(connection.info?.id ?? "verify", connection) : undefined;
+      const spec =
+        connection?.type === "mcp"
+          ? await listMcpTools(connection.url, connection.key)
+          : connection
+            ? await fetchSpec(connection.info?.id ?? "verify", connection)
+            : undefined;
       if (!spec) throw new StandInHttpError(400, { detail: "Failed to connect to the tool server" });
       return sendJson(res, 200, spec);
     }

@@ -125,7 +125,8 @@ describe("the tool registry over MCP (/mcp, streamable HTTP)", () => {
 
   it("refuses a wrong or missing key with HTTP 401 before any MCP message, and GitHub is not asked", async () => {
     const before = github.requests.length;
-    for (const headers of [{ authorization: "Bearer wrong-key-wrong-key-wrong" }, {}]) {
+    const wrong: Array<Record<string, string>> = [{ authorization: "Bearer wrong-key-wrong-key-wrong" }, {}];
+    for (const headers of wrong) {
       const client = new Client({ name: "wrong-key", version: "1.0.0" });
       const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers } });
       await expect(client.connect(transport)).rejects.toMatchObject({ code: 401 });
