@@ -141,6 +141,26 @@ describe("the tool registry over MCP (/mcp, streamable HTTP)", () => {
     expect(github.requests.length).toBe(before);
   });
 
+  it("answers GET and DELETE with 405: the endpoint is stateless, with no stream or session to open or end", async () => {
+    for (const method of ["GET", "DELETE"]) {
+      const response = await fetch(`${server.url}/mcp`, {
+        method,
+        headers: { authorization: `Bearer ${apiKey}`, accept: "text/event-stream" },
+      });
+      expect(response.status).toBe(405);
+      expect(response.headers.get("allow")).toBe("POST");
+    }
+  });
+
+  it("counts MCP calls in the tool server's metrics with the status the OpenAPI route would answer", async () => {
+    const client = await connect(keyed("a-users-chat"));
+    await call(client, "get_issue", { owner: "nowhere", repo: "repo", issue_number: 1 });
+    await call(client, "get_issue", exampleCalls.get_issue!);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/tool_calls_total\{tool="get_issue",status="403"\} [1-9]/);
+    expect(metrics).toMatch(/tool_calls_total\{tool="get_issue",status="200"\} [1-9]/);
+  });
+
   it("answers a refused call as a tool result the model reads (isError), with the OpenAPI route's message", async () => {
     const client = await connect(keyed("a-users-chat"));
     const outside = await call(client, "get_issue", { owner: "elsewhere", repo: "repo", issue_number: 1 });
