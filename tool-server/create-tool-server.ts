@@ -25,8 +25,6 @@ export interface ToolServerOptions {
   metricsToken?: string | null;
 }
 
-export { chatIdHeader, userNameHeader } from "./call-context-from-request.ts";
-
 export function createToolServer(options: ToolServerOptions) {
   const { deps } = options;
   const document = buildOpenApiDocument(options.tools, toolServerInfo(options.version));
