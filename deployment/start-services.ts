@@ -3,6 +3,7 @@ import type { DeploymentConfig, DeploymentOptions } from "./deployment-config.ts
 import type { GitHubClients } from "./create-github-clients.ts";
 import type { OpenWebUIChat } from "./create-open-webui-chat.ts";
 import { listen } from "../lib/listen.ts";
+import { openWebUIToolId } from "../open-webui/tool-server-connection.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createRelay } from "../relay/create-relay.ts";
 import type { RelayStores, ToolServerStores } from "../store/stores.ts";
@@ -47,7 +48,7 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     url: server.url,
     host: address,
     model: relayConfig.openWebUI.model,
-    toolServer: `server:${relayConfig.openWebUI.toolServerId}`,
+    toolServer: openWebUIToolId(relayConfig.openWebUI.toolServerId, relayConfig.openWebUI.toolConnection),
   });
   return {
     url: server.url,

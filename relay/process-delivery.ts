@@ -13,6 +13,7 @@ import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
 import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outcome.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 import { runModel } from "./run-model.ts";
+import type { ConnectionKind } from "../open-webui/tool-server-connection.ts";
 
 export interface ProcessorOptions {
   runs: RunStore;
@@ -22,6 +23,8 @@ export interface ProcessorOptions {
   openWebUI: OpenWebUIClient;
   model: string;
   toolServerId: string;
+  /** The connection kind Open WebUI has our tools under; "openapi" when absent. */
+  toolConnection?: ConnectionKind;
   commentFallback: boolean;
   /** Resolves the relay's own login (null when it cannot be known). */
   ownLogin: () => Promise<string | null>;

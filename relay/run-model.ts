@@ -3,6 +3,7 @@ import type { RunTarget } from "../github/run-comment.ts";
 import type { DeliveryRecord } from "../store/delivery-log.ts";
 import { buildIssueMessage, systemPrompt, type IssueForPrompt } from "./build-prompt.ts";
 import type { ProcessorOptions } from "./process-delivery.ts";
+import { openWebUIToolId } from "../open-webui/tool-server-connection.ts";
 
 /** The chat a run took place in, and the assistant message the model's answer is written on. */
 export interface ModelRun {
@@ -20,7 +21,7 @@ export interface ModelRunInput {
 
 /** Opens the run's chat in Open WebUI, records the run, and lets the model work with our tools until its completion ends. */
 export async function runModel(
-  options: Pick<ProcessorOptions, "runs" | "openWebUI" | "model" | "toolServerId" | "logger">,
+  options: Pick<ProcessorOptions, "runs" | "openWebUI" | "model" | "toolServerId" | "toolConnection" | "logger">,
   { delivery, target, issue, log }: ModelRunInput,
 ): Promise<ModelRun> {
   const { runs, openWebUI, logger } = options;
@@ -47,7 +48,8 @@ export async function runModel(
   logger.info("chat created", { ...log, chatId: chat.id, model: options.model });
 
   const completionStarted = Date.now();
-  logger.info("completion started", { ...log, chatId: chat.id, toolServer: `server:${options.toolServerId}` });
+  const toolId = openWebUIToolId(options.toolServerId, options.toolConnection);
+  logger.info("completion started", { ...log, chatId: chat.id, toolServer: toolId });
   await openWebUI.complete({
     model: options.model,
     system: systemPrompt,
@@ -55,7 +57,7 @@ export async function runModel(
     chatId: chat.id,
     userMessageId,
     assistantMessageId,
-    toolIds: [`server:${options.toolServerId}`],
+    toolIds: [toolId],
   });
 
   logger.info("completion finished", { ...log, chatId: chat.id, ms: Date.now() - completionStarted });

@@ -24,13 +24,13 @@ export interface Timing {
   ms: number;
 }
 
-/** Runs `npm run register [-- args]` as a person would, with the given variables. */
+/** Runs `npm run register` as a person would, with the given variables (and arguments, e.g. `--mcp`). */
 export function runRegister(
   env: Record<string, string>,
-  args: string[] = [],
+  args: readonly string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn("npm", ["run", "--silent", "register", ...(args.length ? ["--", ...args] : [])], {
+    const child = spawn("npm", ["run", "--silent", "register", ...(args.length > 0 ? ["--", ...args] : [])], {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -109,7 +109,12 @@ export async function startSystem(
     { env, relay: null, toolServer: loadToolServerConfig(env) },
     shared,
   ).startToolServer(stores);
-  await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
+  // Both kinds, as `npm run register` and `npm run register -- --mcp` leave them; OPENWEBUI_TOOL_CONNECTION picks the relay's.
+  await openWebUI.setToolServers(
+    (["openapi", "mcp"] as const).map((kind) =>
+      openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github", kind }),
+    ),
+  );
 
   let relay: Awaited<ReturnType<Deployment["startRelay"]>> | undefined;
   const system: System = {
