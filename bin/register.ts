@@ -28,7 +28,7 @@ try {
     }),
   });
   process.stdout.write(
-    `Tool server "${config.toolServerId}" ${result.action} in Open WebUI at ${config.openWebUIUrl}: ${config.toolServerUrl} with tools ${result.tools.join(", ")}. ` +
+    `Tool server "${config.toolServerId}" ${result.action} in Open WebUI ${result.openWebUIVersion} at ${config.openWebUIUrl}: ${config.toolServerUrl} with tools ${result.tools.join(", ")}. ` +
       `Access: ${config.group ? `group ${config.group}` : result.action === "created" ? "all users" : "as set in Open WebUI"}. Users switch it on per chat; the relay attaches server:${config.toolServerId}.\n`,
   );
 } catch (error) {

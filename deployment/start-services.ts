@@ -5,6 +5,8 @@ import type { OpenWebUIChat } from "./create-open-webui-chat.ts";
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createRelay } from "../relay/create-relay.ts";
+import { readOpenWebUIVersion, reportOpenWebUIVersion } from "../open-webui/open-webui-version.ts";
+import { createOpenWebUIRequest } from "../open-webui/open-webui-request.ts";
 import type { RelayStores, ToolServerStores } from "../store/stores.ts";
 import { createToolServerApp } from "../tool-server/create-tool-server-app.ts";
 
@@ -49,12 +51,17 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     model: relayConfig.openWebUI.model,
     toolServer: `server:${relayConfig.openWebUI.toolServerId}`,
   });
+  // Not awaited: a relay must take deliveries even while Open WebUI is down or of another version.
+  // Its own request: this is no run, so a failure is not counted as a model error.
+  const { url, apiKey, requestTimeoutMs } = relayConfig.openWebUI;
+  const request = createOpenWebUIRequest({ baseUrl: url, apiKey, ...pick(options, "fetch") });
+  const versionReported = reportOpenWebUIVersion(() => readOpenWebUIVersion(request, requestTimeoutMs), logger);
   return {
     url: server.url,
     worker: relay.worker,
     registry: relay.registry,
     /** Stops taking webhooks and work; runs still going after the grace period go back to the queue. */
-    close: async () => void (await Promise.all([server.close(), relay.close()])),
+    close: async () => void (await Promise.all([server.close(), relay.close(), versionReported])),
   };
 }
 
