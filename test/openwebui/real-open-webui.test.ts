@@ -360,10 +360,20 @@ describe("the browser", () => {
         await page.click("button[type=submit]");
         await page.waitForSelector("#integration-menu-button", { timeout: 30_000 });
         await page.click("#integration-menu-button");
-        await page.getByRole("menuitem", { name: /Tools/ }).click();
-        const toggle = page.getByRole("menuitemcheckbox", { name: "GitHub" });
+        // The Integrations menu (IntegrationsMenu.svelte) has ARIA menu roles in 0.12.4: "menuitem" Tools,
+        // a "menuitemcheckbox" per tool. In 0.10.2 both are plain buttons, a tool's state in its Switch.
+        await page
+          .getByRole("menuitem", { name: /Tools/ })
+          .or(page.getByRole("button", { name: /^Tools/ }))
+          .click();
+        const toggle = page
+          .getByRole("menuitemcheckbox", { name: "GitHub" })
+          .or(page.getByRole("button", { name: "GitHub", exact: true }));
         await toggle.click();
-        expect(await toggle.getAttribute("aria-checked")).toBe("true");
+        const checked =
+          (await toggle.getAttribute("aria-checked")) ??
+          (await toggle.getByRole("switch").getAttribute("aria-checked"));
+        expect(checked).toBe("true");
         await page.keyboard.press("Escape");
         await page.click("#chat-input");
         await page.keyboard.type("What is octo/app#5 about?");
@@ -377,7 +387,7 @@ describe("the browser", () => {
           .first()
           .waitFor({ state: "visible", timeout: 10_000 });
         mkdirSync("test-artifacts", { recursive: true });
-        await page.screenshot({ path: "test-artifacts/open-webui-chat-with-github-tools.png" });
+        await page.screenshot({ path: `test-artifacts/open-webui-${openWebUIVersion}-chat-with-github-tools.png` });
       } finally {
         await browser.close();
       }
