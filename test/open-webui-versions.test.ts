@@ -99,6 +99,26 @@ describe("the relay's start reads Open WebUI's version", () => {
     expect(await deliveryOutcome(system.stores, response.deliveryId)).toMatchObject({ status: "done" });
   });
 
+  it("starts when Open WebUI does not answer, saying it could not read the version", async () => {
+    system = await startSystem({ startRelay: false });
+    await system.startRelay({ OPENWEBUI_URL: "http://127.0.0.1:9" });
+    const warning = await waitFor(
+      async () => logLines().find((l) => l.msg.startsWith("could not read Open WebUI's version at start")),
+      "the warning",
+      5_000,
+    );
+    expect(warning).toMatchObject({
+      level: "warn",
+      error: expect.stringMatching(/could not be reached at http:\/\/127\.0\.0\.1:9/),
+    });
+    const response = await deliver(system.webhookUrl, {
+      event: "issues",
+      payload: issuesOpened(),
+      secret: webhookSecret,
+    });
+    expect(response.status).toBe(202);
+  });
+
   it("logs a version inside the range without a warning", async () => {
     system = await startSystem({ openWebUIVersion: "0.10.2" });
     const line = await waitFor(
