@@ -28,7 +28,10 @@ function compare(a: Triple, b: Triple): number {
 export function versionSupport(version: string): { supported: true } | { supported: false; problem: string } {
   const parsed = parseVersion(version);
   if (!parsed)
-    return { supported: false, problem: `Open WebUI reported the version "${version}", which is not a release number` };
+    return {
+      supported: false,
+      problem: `Open WebUI reported the version "${version.slice(0, 40)}", which is not a release number`,
+    };
   if (compare(parsed, parseVersion(supportedOpenWebUI.oldest)!) < 0)
     return {
       supported: false,
