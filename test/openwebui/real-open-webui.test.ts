@@ -162,7 +162,8 @@ describe(`the real Open WebUI ${openWebUIVersion}`, () => {
 
   it("1b. posts the answer itself when the model answers without calling post_issue_comment (the fallback)", () =>
     timed("case 1b: fallback", async () => {
-      // Measured on 0.10.2 before version-compat.ts: no comment within 90 s, the answer unread in `output`.
+      // Before version-compat.ts this failed on 0.10.2 ("the model neither called post_issue_comment nor
+      // gave an answer"): 0.10.2 keeps the answer only in `output`, which the relay did not read.
       system.model.setScript(() => ({ content: "Probably a typo: `commmit` should be `commit`." }));
       system.github.addIssueFromPayload(issuesOpened({ number: 6 }));
       const response = await deliver(`${system.relayUrl}/webhook/github`, {
