@@ -63,7 +63,7 @@ try {
   const what = kind === "mcp" ? "MCP connection" : "Tool server";
   const url = `${config.toolServerUrl}${kind === "mcp" || config.auth === "oauth" ? "/mcp" : ""}`;
   process.stdout.write(
-    `${what} "${id}" ${result.action} in Open WebUI at ${config.openWebUIUrl}: ${url} (${config.auth})${result.tools.length ? ` with tools ${result.tools.join(", ")}` : ""}. Access: ${access}. ${tail}\n`,
+    `${what} "${id}" ${result.action} in Open WebUI ${result.openWebUIVersion} at ${config.openWebUIUrl}: ${url} (${config.auth})${result.tools.length ? ` with tools ${result.tools.join(", ")}` : ""}. Access: ${access}. ${tail}\n`,
   );
 } catch (error) {
   process.stderr.write(`Registration failed: ${(error as Error).message}\n`);

@@ -1,5 +1,6 @@
 import { createOpenWebUIRequest } from "./open-webui-request.ts";
 import type { oauthToolServerConnection } from "./oauth-tool-server-connection.ts";
+import { requireSupportedVersion } from "./open-webui-version.ts";
 import type { openWebUIConnection } from "./tool-server-connection.ts";
 
 export type Connection = ReturnType<typeof openWebUIConnection> | ReturnType<typeof oauthToolServerConnection>;
@@ -16,6 +17,7 @@ export interface RegisterOptions {
 
 export interface RegisterResult {
   action: "created" | "updated";
+  openWebUIVersion: string;
   tools: string[];
   connections: number;
 }
@@ -36,6 +38,9 @@ export async function registerToolServer(options: RegisterOptions): Promise<Regi
   const call = (method: string, path: string, body?: unknown) =>
     openWebUI.send(method, path, { body, timeoutMs: options.timeoutMs });
   const detail = (response: Response) => openWebUI.detail(response);
+
+  // Outside the tested range the tool contract may differ (version-compat.ts): refuse before changing anything.
+  const openWebUIVersion = await requireSupportedVersion(openWebUI, options.timeoutMs);
 
   const listed = await call("GET", "/api/v1/configs/tool_servers");
   if (listed.status === 401 || listed.status === 403) {
@@ -76,7 +81,7 @@ export async function registerToolServer(options: RegisterOptions): Promise<Regi
 
   const saved = await call("POST", "/api/v1/configs/tool_servers", { TOOL_SERVER_CONNECTIONS: next });
   if (!saved.ok) throw new Error(`Open WebUI did not save the tool server (${saved.status}): ${await detail(saved)}`);
-  return { action: index >= 0 ? "updated" : "created", tools, connections: next.length };
+  return { action: index >= 0 ? "updated" : "created", openWebUIVersion, tools, connections: next.length };
 }
 
 function whereVerified(connection: Connection) {

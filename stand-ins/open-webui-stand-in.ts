@@ -213,10 +213,18 @@ export async function startOpenWebUIStandIn(options: {
   apiKey?: string;
   toolServers?: ToolServerConnection[];
   maxToolCallIterations?: number;
+  /**
+   * What GET /api/version reports (default 0.12.4). Below 0.11 it also stores chats as 0.10.2 does
+   * (open-webui/version-compat.ts): the answer only in `output`, and every tool result "completed".
+   */
+  version?: string;
 }): Promise<OpenWebUIStandIn> {
   const apiKey = options.apiKey ?? `sk-owui-${randomBytes(12).toString("hex")}`;
   const modelUrl = options.modelUrl.replace(/\/+$/, "");
   const maxIterations = options.maxToolCallIterations ?? 8;
+  const version = options.version ?? "0.12.4";
+  const [major = 0, minor = 0] = version.split(".").map(Number);
+  const before011 = major === 0 && minor < 11;
   const user = { id: randomUUID(), name: "Stand-in Admin", email: "admin@stand-in.test", role: "admin" };
   const chats = new Map<string, StoredChat>();
   const toolCalls: ExecutedToolCall[] = [];
@@ -285,6 +293,8 @@ export async function startOpenWebUIStandIn(options: {
     const url = new URL(req.url ?? "/", "http://localhost");
     const route = `${req.method} ${url.pathname}`;
     if (route === "GET /ready" || route === "GET /health") return sendJson(res, 200, { status: true });
+    // main.py get_app_version: public, like /ready.
+    if (route === "GET /api/version") return sendJson(res, 200, { version, deployment_id: "stand-in" });
     if (!url.pathname.startsWith("/api/")) throw new StandInHttpError(404, { detail: "Not Found" });
     if (req.headers.authorization !== `Bearer ${apiKey}`) {
       throw new StandInHttpError(401, { detail: "Not authenticated" });
@@ -632,7 +642,7 @@ export async function startOpenWebUIStandIn(options: {
           id: `fco_${randomBytes(12).toString("hex")}`,
           call_id: toolCall.id,
           output: [{ type: "input_text", text: content }],
-          status: failed ? "failed" : "completed",
+          status: failed && !before011 ? "failed" : "completed",
         });
         conversation.push({ role: "tool", tool_call_id: toolCall.id, content });
       }
@@ -782,8 +792,9 @@ export async function startOpenWebUIStandIn(options: {
     const history = (chat.chat.history ??= { currentId: null, messages: {} });
     const existing = history.messages[context.messageId];
     const merged: HistoryMessage = { ...existing, ...update, id: context.messageId };
-    // upsert_message_to_chat_by_id_and_message_id fills an empty content from the output text (research §2).
-    if (!merged.content && merged.output) merged.content = outputText(merged.output);
+    // upsert_message_to_chat_by_id_and_message_id fills an empty content from the output text (research §2);
+    // 0.10.2's does not.
+    if (!merged.content && merged.output && !before011) merged.content = outputText(merged.output);
     history.messages[context.messageId] = merged;
     history.currentId = context.messageId;
     chat.current_message_id = context.messageId;

@@ -60,6 +60,8 @@ export async function startSystem(
     redisUrl?: string;
     /** The relay's openwebui-github.yml, as bin/ loads it; none by default. */
     configFile?: LoadedConfigFile;
+    /** The version the Open WebUI stand-in reports, and whose chat shape it stores (default 0.12.4). */
+    openWebUIVersion?: string;
   } = {},
 ): Promise<System> {
   const logs: string[] = [];
@@ -69,7 +71,11 @@ export async function startSystem(
     ...(options.script ? { script: options.script } : {}),
     ...(options.modelDelayMs ? { delayMs: options.modelDelayMs } : {}),
   });
-  const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey: model.apiKey });
+  const openWebUI = await startOpenWebUIStandIn({
+    modelUrl: model.url,
+    modelApiKey: model.apiKey,
+    ...(options.openWebUIVersion ? { version: options.openWebUIVersion } : {}),
+  });
   const storeEnv: Record<string, string> = options.redisUrl
     ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `test-${randomUUID()}` }
     : { DATA_DIR: dataDir };
