@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import { startGitHubStandIn, type GitHubStandIn } from "../../stand-ins/github-stand-in.ts";
 import { openSqliteRelayStores } from "../../store/sqlite/open-sqlite-stores.ts";
+import type { WriteLimit } from "../../store/coordination.ts";
 import type { RunRecord, RunStore } from "../../store/run-store.ts";
 import type { RelayStores } from "../../store/stores.ts";
 import { toolRegistry } from "../../tool-server/tool-registry.ts";
@@ -55,7 +56,13 @@ function withRuleGrants(runs: RunStore, grants: Map<string, RuleGrants>): RunSto
 
 /** The tool server of a deployment allowed `repos`, against a GitHub stand-in, with these relay runs recorded. */
 export async function startToolTestServer(
-  options: { repos?: string; runs?: TestRun[]; workflowDispatch?: WorkflowDispatchSettings } = {},
+  options: {
+    repos?: string;
+    runs?: TestRun[];
+    workflowDispatch?: WorkflowDispatchSettings;
+    /** GitHub's comment limits, shortened; with it a person's write does not wait for the budget. */
+    commentLimits?: readonly WriteLimit[];
+  } = {},
 ): Promise<ToolTestServer> {
   const github = await startGitHubStandIn({ readOnlyTokens: ["ghp_read_only_token"] });
   const stores = await openSqliteRelayStores({ dataDir: ":memory:" });
@@ -82,6 +89,7 @@ export async function startToolTestServer(
     GITHUB_TOKEN: "ghp_standin_token_0123456789",
     GITHUB_API_URL: github.url,
     GITHUB_REPOS: options.repos ?? "octo/app,octo/other",
+    ...(options.commentLimits ? { TOOL_SERVER_COMMENT_BUDGET_WAIT_MS: "0" } : {}),
   };
   const server = await startToolServerFor(
     env,
@@ -89,6 +97,7 @@ export async function startToolTestServer(
     {
       github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } },
       ...(options.workflowDispatch ? { workflowDispatch: options.workflowDispatch } : {}),
+      ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}),
     },
   );
   return {
