@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkWorkflowDispatchSettings } from "../tool-server/tools/workflow-dispatch-settings.ts";
 import { startToolTestServer, type ToolTestServer } from "./support/tool-test-server.ts";
 
 const deployWorkflow = `name: Deploy
@@ -198,5 +199,13 @@ describe("dispatch_workflow", () => {
     const noChat = await tools.call("dispatch_workflow", deploy);
     expect(noChat).toMatchObject({ status: 403, body: { detail: expect.stringMatching(/X-OpenWebUI-Chat-Id/) } });
     expect(dispatchRequests()).toBe(requests);
+  });
+
+  it("stops start-up on a confirmation key shorter than 32 bytes", () => {
+    const settings = { workflows: ["deploy.yml"], confirmationKey: randomBytes(16) };
+    expect(() => checkWorkflowDispatchSettings(settings)).toThrow(/confirmation key must be at least 32 bytes/);
+    expect(checkWorkflowDispatchSettings({ ...settings, confirmationKey: randomBytes(32) }).workflows).toEqual([
+      "deploy.yml",
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import type { ToolDefinition } from "./tool-definition.ts";
 import { toolServerInfo } from "./openapi/tool-server-info.ts";
 import { toolRegistry } from "./tool-registry.ts";
 import { createToolServerMetrics } from "./tool-server-metrics.ts";
-import type { WorkflowDispatchSettings } from "./tools/workflow-dispatch-settings.ts";
+import { checkWorkflowDispatchSettings, type WorkflowDispatchSettings } from "./tools/workflow-dispatch-settings.ts";
 
 export interface ToolServerDependencies {
   /** Runs and coordination only: the tool server opens no delivery log or queue. */
@@ -48,7 +48,7 @@ export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: To
       personCommentWaitMs: config.commentBudgetWaitMs,
       budgetFor: deps.github.budgetFor,
       ownLogin: deps.github.ownLogin.resolve,
-      ...(deps.workflowDispatch ? { workflowDispatch: deps.workflowDispatch } : {}),
+      ...(deps.workflowDispatch ? { workflowDispatch: checkWorkflowDispatchSettings(deps.workflowDispatch) } : {}),
     },
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,

@@ -17,3 +17,13 @@ declare module "../tool-definition.ts" {
     workflowDispatch?: WorkflowDispatchSettings;
   }
 }
+
+/** Stops start-up on settings that would make confirmation tokens guessable or never valid. */
+export function checkWorkflowDispatchSettings(settings: WorkflowDispatchSettings): WorkflowDispatchSettings {
+  if (settings.confirmationKey.length < 32)
+    throw new Error("workflow dispatch: the confirmation key must be at least 32 bytes (e.g. openssl rand -hex 32)");
+  const ttl = settings.confirmationTtlMs;
+  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 1_000))
+    throw new Error("workflow dispatch: the confirmation time must be a whole number of milliseconds, at least 1000");
+  return settings;
+}
