@@ -5,6 +5,7 @@ import type { GitHubClientTuning } from "../github/create-github-client.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { WriteLimit } from "../store/coordination.ts";
 import type { ToolDefinition } from "../tool-server/tool-definition.ts";
+import type { PeoplePolicy } from "../config/people-schema.ts";
 
 /** What this process runs: the relay, the tool server, or both (null: not here). */
 export interface DeploymentConfig {
@@ -29,4 +30,6 @@ export interface DeploymentOptions {
   commentLimits?: readonly WriteLimit[];
   /** The tool server's tools; the registry by default. */
   tools?: readonly ToolDefinition[];
+  /** The people section the tool server decides by; defaultPeoplePolicy without one. */
+  people?: () => PeoplePolicy;
 }

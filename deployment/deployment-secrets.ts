@@ -13,6 +13,8 @@ const secretVariables = [
   "METRICS_TOKEN",
   "WEBUI_SECRET_KEY",
   "WEBUI_ADMIN_PASSWORD",
+  "OPENWEBUI_USER_JWT_SECRET",
+  "OPENWEBUI_GROUPS_API_KEY",
 ];
 
 function redisUrlPassword(url: string): string {

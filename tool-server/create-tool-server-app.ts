@@ -8,6 +8,11 @@ import type { ToolDefinition } from "./tool-definition.ts";
 import { toolServerInfo } from "./openapi/tool-server-info.ts";
 import { toolRegistry } from "./tool-registry.ts";
 import { createToolServerMetrics } from "./tool-server-metrics.ts";
+import { defaultPeoplePolicy, type PeoplePolicy } from "../config/people-schema.ts";
+import { createUserGroups } from "../open-webui/user-groups.ts";
+
+// A person's groups are asked of Open WebUI again after this long: a change of membership shows within it.
+const groupsCacheMs = 60_000;
 
 export interface ToolServerDependencies {
   /** Runs and coordination only: the tool server opens no delivery log or queue. */
@@ -21,12 +26,16 @@ export interface ToolServerDependencies {
   commentLimits?: readonly WriteLimit[];
   /** The tools to serve; the registry by default. */
   tools?: readonly ToolDefinition[];
+  /** The config file's people section, read at each call (defaultPeoplePolicy without one). */
+  people?: () => PeoplePolicy;
 }
 
 /** The tool server's express app for its config, with the deployment's clients; listens nowhere. */
 export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: ToolServerDependencies) {
   const metrics = createToolServerMetrics({ processMetrics: true });
   deps.github.onRateLimit(metrics.githubRateLimit);
+  const { groups } = config.identity;
+  const userGroups = groups ? createUserGroups({ ...groups, cacheMs: groupsCacheMs }) : undefined;
   return createToolServer({
     tools: deps.tools ?? toolRegistry,
     deps: {
@@ -44,8 +53,11 @@ export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: To
       },
       personCommentWaitMs: config.commentBudgetWaitMs,
       ownLogin: deps.github.ownLogin.resolve,
+      people: deps.people ?? (() => defaultPeoplePolicy),
+      ...(userGroups ? { userGroups } : {}),
     },
     apiKey: config.apiKey,
+    identity: { jwtSecret: config.identity.userJwtSecret, trustUserHeaders: config.identity.trustUserHeaders },
     corsOrigins: config.corsOrigins,
     version: deps.version ?? toolServerInfo().version,
     metrics,

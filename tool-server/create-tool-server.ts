@@ -7,6 +7,8 @@ import { buildOpenApiDocument } from "./openapi/build-openapi-document.ts";
 import { toolServerInfo } from "./openapi/tool-server-info.ts";
 import { corsForOrigins } from "./cors-for-origins.ts";
 import { createSwaggerDocs } from "./swagger-docs.ts";
+import { createIdentifyCaller, headerValue, type IdentityOptions } from "./auth/identify-caller.ts";
+import { recogniseRun } from "./auth/recognise-run.ts";
 import type { CallContext, ToolDefinition, ToolDependencies } from "./tool-definition.ts";
 import type { ToolServerMetrics } from "./tool-server-metrics.ts";
 import { validateInput } from "./validate-input.ts";
@@ -15,6 +17,8 @@ export interface ToolServerOptions {
   tools: readonly ToolDefinition[];
   deps: ToolDependencies;
   apiKey: string;
+  /** How a caller's identity is verified: OPENWEBUI_USER_JWT_SECRET, TRUST_OPENWEBUI_USER_HEADERS. */
+  identity: IdentityOptions;
   /** Browser origins allowed to call us directly (user-level tool servers in Open WebUI). */
   corsOrigins: readonly string[];
   version: string;
@@ -26,22 +30,13 @@ export interface ToolServerOptions {
 // Header names used by the connection's header templates, and by Open WebUI's
 // own ENABLE_FORWARD_USER_INFO_HEADERS, so either way of sending them works.
 export const chatIdHeader = "x-openwebui-chat-id";
+/** Sent by the connection's template; counts only with TRUST_OPENWEBUI_USER_HEADERS, and never as identity. */
 export const userNameHeader = "x-openwebui-user-name";
-
-function headerValue(value: string | undefined): string | null {
-  // An unexpanded template ("{{CHAT_ID}}") means the connection is set up for an older Open WebUI: treat it as absent.
-  const trimmed = value?.trim();
-  if (!trimmed || trimmed.startsWith("{{")) return null;
-  // Open WebUI percent-encodes non-ASCII characters in templated header values (user names).
-  try {
-    return decodeURIComponent(trimmed);
-  } catch {
-    return trimmed;
-  }
-}
 
 export function createToolServer(options: ToolServerOptions) {
   const { deps } = options;
+  const identifyCaller = createIdentifyCaller(options.identity);
+  const identityOn = Boolean(options.identity.jwtSecret) || options.identity.trustUserHeaders;
   const document = buildOpenApiDocument(options.tools, toolServerInfo(options.version));
   // Built once; Open WebUI fetches it at startup and whenever the connection is saved.
   const documentJson = JSON.stringify(document);
@@ -74,13 +69,11 @@ export function createToolServer(options: ToolServerOptions) {
     app.post(`/${tool.name}`, counted, auth, json, async (req, res) => {
       const input = validateInput(tool.input, req.body);
       const chatId = headerValue(req.get(chatIdHeader));
+      const caller = await identifyCaller((name) => req.get(name));
+      const userId = caller.kind === "person" ? caller.person.userId : null;
       // A relay run's calls carry its delivery id, so the delivery's lines read in one search; the tool reuses the lookup.
-      const call: CallContext = {
-        chatId,
-        userName: headerValue(req.get(userNameHeader)),
-        run: chatId ? await deps.runs.get(chatId) : undefined,
-      };
-      deps.logger.info("tool call", { tool: tool.name, deliveryId: call.run?.deliveryId, chatId, user: call.userName });
+      const call: CallContext = { chatId, caller, run: await recogniseRun(deps.runs, chatId, caller, identityOn) };
+      deps.logger.info("tool call", { tool: tool.name, deliveryId: call.run?.deliveryId, chatId, userId });
       const result = await tool.handler(input, call, deps);
       res.json(result);
     });

@@ -68,6 +68,10 @@ const migrations = [
   `ALTER TABLE runs ADD COLUMN answer TEXT;
    CREATE INDEX runs_by_delivery ON runs (delivery_key, created_at);
    CREATE TABLE paces (name TEXT PRIMARY KEY, next_at INTEGER NOT NULL) WITHOUT ROWID;`,
+  // The Open WebUI account a run's chat belongs to, and when the run ended: the tool server takes a
+  // chat id as a run's only from that account, and only while the run lasts (issue 12).
+  `ALTER TABLE runs ADD COLUMN user_id TEXT;
+   ALTER TABLE runs ADD COLUMN finished_at INTEGER;`,
 ];
 
 /** The schema version this code writes. */
