@@ -1,5 +1,5 @@
 import type { Octokit } from "@octokit/rest";
-import { appClientFor, githubClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
+import { appClientFor, repositoryClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
 import { createGitHubPacer, defaultPacing } from "../github/github-pacer.ts";
 import { createOwnLogin } from "../github/own-login.ts";
 import type { GitHubConfig } from "../config/read-github-config.ts";
@@ -17,7 +17,16 @@ export interface GitHubClients {
   onRateLimit(listener: (resource: string, remaining: number) => void): void;
   /** The least time between two new comments, kept by every process on the store (Coordination.takeTurn). */
   commentSpacingMs: number;
+  /**
+   * The comment budget (and comment pace) a comment on this repository counts against, as GitHub
+   * counts them: with a token, the token's (`token`); as a GitHub App, the repository's
+   * installation's (`installation:<id>`), so one installation's burst cannot hold up another's.
+   */
+  budgetFor(owner: string, repo: string): Promise<string>;
 }
+
+/** The budget of a token deployment; slots taken before budgets had names are its (store/sqlite/migrate.ts). */
+export const tokenBudget = "token";
 
 /**
  * The process's GitHub clients, built once: the relay and the tool server in one process share
@@ -32,10 +41,13 @@ export function createGitHubClients(
   // One pace for every client of the integration: GitHub counts writes per token (or app).
   const pacer = tuning.pacer ?? createGitHubPacer(tuning.pacing ?? defaultPacing);
   const shared = { ...tuning, pacer };
-  const github = githubClientFor(config, logger, { ...shared, onRateLimit: rateLimit.emit });
+  const { github, installationFor } = repositoryClientFor(config, logger, { ...shared, onRateLimit: rateLimit.emit });
   // The app's JWT requests count against the app, not the installations the metrics follow.
   const app = config.app ? appClientFor(config, config.app, logger, shared) : undefined;
   const ownLogin = createOwnLogin({ github, configured: config.botLogin, logger, ...(app ? { app } : {}) });
   const commentSpacingMs = tuning.pacing?.notificationMs ?? defaultPacing.notificationMs;
-  return { github, app, ownLogin, onRateLimit: rateLimit.listen, commentSpacingMs };
+  const budgetFor = installationFor
+    ? async (owner: string, repo: string) => `installation:${await installationFor(owner, repo)}`
+    : async () => tokenBudget;
+  return { github, app, ownLogin, onRateLimit: rateLimit.listen, commentSpacingMs, budgetFor };
 }

@@ -52,12 +52,26 @@ export function appClientFor(
  * as a GitHub App, each repository's installation token (see installation-auth.ts).
  */
 export function githubClientFor(config: GitHubConfig, logger: Logger, tuning: GitHubClientTuning = {}): Octokit {
-  if (!config.app) return clientFor(config, logger, tuning, { token: config.token });
+  return repositoryClientFor(config, logger, tuning).github;
+}
+
+/**
+ * The same client, and as a GitHub App which installation serves a repository: the lookup its
+ * installation tokens are asked with (one per repository, cached), so naming a repository's
+ * comment budget costs no call of its own.
+ */
+export function repositoryClientFor(
+  config: GitHubConfig,
+  logger: Logger,
+  tuning: GitHubClientTuning = {},
+): { github: Octokit; installationFor?: (owner: string, repo: string) => Promise<number> } {
+  if (!config.app) return { github: clientFor(config, logger, tuning, { token: config.token }) };
   // The app's own JWT requests count against the app, not against the installations the metrics follow.
   const { onRateLimit: _installationsOnly, ...appTuning } = tuning;
   const appClient = appClientFor(config, config.app, logger, appTuning);
   const installations = createInstallationAuth({ app: config.app, appClient, logger });
-  return clientFor(config, logger, tuning, { authStrategy: installations.strategy });
+  const github = clientFor(config, logger, tuning, { authStrategy: installations.strategy });
+  return { github, installationFor: installations.installationFor };
 }
 
 export interface GitHubClientOptions {

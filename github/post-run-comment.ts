@@ -5,7 +5,7 @@ import { waitForCommentTurn, waitForWriteSlot } from "../store/wait-for-write-sl
 import { withLock } from "../store/with-lock.ts";
 import { upsertRunComment, type PostedComment, type RunTarget } from "./run-comment.ts";
 
-/** A run's comment waits for the token's comment budget rather than being refused; the lock outlives that wait (config/timing-contract.ts). */
+/** A run's comment waits for its comment budget rather than being refused; the lock outlives that wait (config/timing-contract.ts). */
 export interface CommentTiming {
   budgetWaitMs: number;
   lockMs: number;
@@ -36,6 +36,8 @@ export function postRunComment(
     coordination: Coordination;
     commentLimits: readonly WriteLimit[];
     commentTiming: CommentTiming;
+    /** The comment budget a comment on this repository counts against (GitHubClients.budgetFor). */
+    budgetFor: (owner: string, repo: string) => Promise<string>;
     ownLogin?: () => Promise<string | null>;
   },
   target: RunTarget,
@@ -53,8 +55,9 @@ export function postRunComment(
         analysis,
         known,
         async () => {
-          await waitForWriteSlot(deps.coordination, deps.commentLimits, deps.commentTiming.budgetWaitMs);
-          await waitForCommentTurn(deps.coordination, deps.commentTiming.spacingMs);
+          const budget = await deps.budgetFor(target.owner, target.repo);
+          await waitForWriteSlot(deps.coordination, budget, deps.commentLimits, deps.commentTiming.budgetWaitMs);
+          await waitForCommentTurn(deps.coordination, budget, deps.commentTiming.spacingMs);
         },
       );
       await run.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });

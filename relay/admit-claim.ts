@@ -20,6 +20,7 @@ export async function admitClaim(
     coordination: Coordination;
     maxAttempts: number;
     writeLimits: readonly WriteLimit[];
+    budgetFor: (owner: string, repo: string) => Promise<string>;
     logger: Logger;
     observer: RelayObserver;
     now: () => number;
@@ -37,11 +38,27 @@ export async function admitClaim(
     }
     return { run: false };
   }
-  const slot = await options.coordination.reserveWrite(options.writeLimits, { peek: true });
+  const budget = await budgetOf(delivery.repository, options.budgetFor);
+  if (budget === undefined) return { run: true };
+  const slot = await options.coordination.reserveWrite(budget, options.writeLimits, { peek: true });
   if (!slot.ok) {
     reportLostLease(await queue.defer(lease, options.now() + slot.retryInMs), logger, { deliveryId, change: "defer" });
-    logger.info("comment budget used up; the delivery waits", { deliveryId, inMs: slot.retryInMs });
+    logger.info("comment budget used up; the delivery waits", { deliveryId, budget, inMs: slot.retryInMs });
     return { run: false, budgetWaitMs: slot.retryInMs };
   }
   return { run: true };
+}
+
+/**
+ * The budget the delivery's comment will count against. Without one (no repository, or the app's
+ * installation cannot be found) the run goes ahead: it meets the same problem and reports it with
+ * the delivery, and its comment still waits for a slot when it is posted.
+ */
+async function budgetOf(
+  repository: string | null,
+  budgetFor: (owner: string, repo: string) => Promise<string>,
+): Promise<string | undefined> {
+  const [owner, repo] = repository?.split("/") ?? [];
+  if (!owner || !repo) return undefined;
+  return budgetFor(owner, repo).catch(() => undefined);
 }

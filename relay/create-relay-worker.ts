@@ -49,6 +49,7 @@ function createQueueWorker(config: Readonly<RelayConfig>, deps: RelayDependencie
     maxAttempts: config.maxAttempts,
     retry: config.retry,
     writeLimits: commentLimits,
+    budgetFor: deps.github.budgetFor,
     secrets,
     observer,
     process: createDeliveryProcessor({
@@ -62,6 +63,7 @@ function createQueueWorker(config: Readonly<RelayConfig>, deps: RelayDependencie
       ownLogin: deps.github.ownLogin.resolve,
       secrets,
       commentLimits,
+      budgetFor: deps.github.budgetFor,
       commentTiming: {
         budgetWaitMs: config.github.commentBudgetWaitMs,
         lockMs: config.github.commentLockMs,

@@ -27,6 +27,8 @@ export interface ProcessorOptions {
   ownLogin: () => Promise<string | null>;
   commentLimits: readonly WriteLimit[];
   commentTiming: CommentTiming;
+  /** The comment budget of a repository (GitHubClients.budgetFor). */
+  budgetFor: (owner: string, repo: string) => Promise<string>;
   allowList: RepoAllowList;
   /** Never posted: removed from the answer if the model wrote one. */
   secrets: readonly string[];

@@ -68,7 +68,13 @@ export async function postAnswer(
   let posted;
   try {
     posted = await postRunComment(
-      { github, coordination, commentLimits: options.commentLimits, commentTiming: options.commentTiming },
+      {
+        github,
+        coordination,
+        commentLimits: options.commentLimits,
+        commentTiming: options.commentTiming,
+        budgetFor: options.budgetFor,
+      },
       target,
       safe,
       { runs, chatId, deliveryKey },

@@ -26,6 +26,8 @@ export interface WorkerOptions {
   retry: { baseMs: number; maxMs: number };
   /** GitHub's comment budget: runs wait while it is used up (the slot itself is taken when the comment is posted). */
   writeLimits: readonly WriteLimit[];
+  /** Which budget a repository's comments count against (GitHubClients.budgetFor). */
+  budgetFor: (owner: string, repo: string) => Promise<string>;
   logger: Logger;
   /** Masked in the errors kept with a delivery: an upstream may quote a key it refused, and the page and API show them. */
   secrets?: readonly string[];
@@ -44,22 +46,32 @@ export function createWorker(options: WorkerOptions) {
   let timer: NodeJS.Timeout | undefined;
   let budgetTimer: NodeJS.Timeout | undefined;
 
-  /** Starts runs until every slot is taken, the comment budget is used up, or the queue has nothing due. */
+  /**
+   * Starts runs until every slot is taken or the queue has nothing due. A delivery whose comment
+   * budget is used up waits, and the pass goes on: the next may count against another budget (as a
+   * GitHub App, another installation's). The pass is woken again when the soonest budget frees.
+   */
   async function fillSlots(): Promise<"idle" | "busy"> {
+    let budgetWaitMs: number | undefined;
+    let drained = false;
     while (!stopped && runs.size < options.concurrency) {
       const claim = await queue.claim(options.leaseMs);
-      if (!claim) return runs.size === 0 ? "idle" : "busy";
-      const admission = await admitClaim(claim, { ...options, logger, observer, now });
-      if (!admission.run && admission.budgetWaitMs === undefined) continue;
-      if (!admission.run) {
-        clearTimeout(budgetTimer);
-        budgetTimer = setTimeout(() => void pump(), admission.budgetWaitMs);
-        budgetTimer.unref();
-        return "busy";
+      if (!claim) {
+        drained = true;
+        break;
       }
-      runs.start(claim);
+      const admission = await admitClaim(claim, { ...options, logger, observer, now });
+      if (admission.run) runs.start(claim);
+      else if (admission.budgetWaitMs !== undefined)
+        budgetWaitMs = Math.min(budgetWaitMs ?? Infinity, admission.budgetWaitMs);
     }
-    return "busy";
+    if (budgetWaitMs !== undefined) {
+      clearTimeout(budgetTimer);
+      budgetTimer = setTimeout(() => void pump(), budgetWaitMs);
+      budgetTimer.unref();
+      return "busy";
+    }
+    return drained && runs.size === 0 ? "idle" : "busy";
   }
   const { pump, idle } = createSerialPump(fillSlots, { logger, again: () => !stopped });
 

@@ -8,7 +8,9 @@ import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../stand-ins/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
-import { deliveryOutcome, startSystem, webhookSecret, type System } from "./support/system.ts";
+import { deliveryOutcome, startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
+import type { WriteLimit } from "../store/coordination.ts";
+import { acknowledgedByDeadRelay } from "./support/dead-relay.ts";
 import type { ModelScript } from "../stand-ins/scripted-model.ts";
 
 // One key for the file: generating RSA keys is slow on a shared machine.
@@ -29,18 +31,26 @@ const appEnv = {
 const installations = [{ id: 77001, account: "Codertocat", repositories: ["Codertocat/Hello-World"] }];
 
 function startAppSystem(
-  options: { script?: ModelScript; tokenTtlMs?: number; relayEnv?: Record<string, string> } = {},
+  options: {
+    script?: ModelScript;
+    tokenTtlMs?: number;
+    relayEnv?: Record<string, string>;
+    env?: Record<string, string>;
+    installations?: typeof installations;
+    commentLimits?: WriteLimit[];
+  } = {},
 ) {
   return startSystem({
     ...(options.script ? { script: options.script } : {}),
-    env: appEnv,
+    env: { ...appEnv, ...options.env },
     ...(options.relayEnv ? { relayEnv: options.relayEnv } : {}),
+    ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}),
     githubOptions: {
       app: {
         id: appId,
         publicKey,
         slug,
-        installations,
+        installations: options.installations ?? installations,
         ...(options.tokenTtlMs ? { tokenTtlMs: options.tokenTtlMs } : {}),
       },
     },
@@ -202,6 +212,68 @@ describe("running as a GitHub App", () => {
     expect(refused.length).toBeGreaterThanOrEqual(1);
     expect(refused.length).toBeLessThanOrEqual(2);
     expect(system.github.installationTokensIssued - before).toBe(refused.length);
+  });
+
+  it("counts the comment budget per installation: one installation's used-up budget holds its own comments back, not another's", async () => {
+    const spoon = { owner: "Codertocat", repo: "Spoon-Knife" };
+    system = await startAppSystem({
+      script: analystScript(() => "Analysed."),
+      installations: [
+        installations[0]!,
+        { id: 77002, account: "Codertocat", repositories: ["Codertocat/Spoon-Knife"] },
+      ],
+      // Two comments a minute per budget; a person waits 50 ms for a slot, then is told to come back.
+      commentLimits: [{ max: 2, windowMs: 60_000 }],
+      env: { TOOL_SERVER_COMMENT_BUDGET_WAIT_MS: "50" },
+    });
+    for (const number of [1, 2, 3]) {
+      system.github.addIssueFromPayload(issuesOpened({ number }));
+      system.github.addIssueFromPayload(issuesOpened({ ...spoon, number }));
+    }
+    /** A person's comment through the tool server (a chat that is no relay run). */
+    const personComments = (owner: string, repo: string) =>
+      fetch(`${system.toolServerUrl}/post_issue_comment`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${toolServerKey}`,
+          "x-openwebui-chat-id": "a-persons-chat",
+        },
+        body: JSON.stringify({ owner, repo, issue_number: 1, body: "From a person." }),
+      });
+
+    // Installation 77001 (Hello-World) spends its two: a run's comment and a person's.
+    expect((await finished(await open(issuesOpened({ number: 1 })))).status).toBe("done");
+    expect((await personComments("Codertocat", "Hello-World")).status).toBe(200);
+    const refused = await personComments("Codertocat", "Hello-World");
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { detail: string }).detail).toContain("installation:77001");
+
+    // Installation 77002 (Spoon-Knife) still has both of its own.
+    expect((await personComments(spoon.owner, spoon.repo)).status).toBe(200);
+    // Two of Hello-World's issues queued ahead of one of Spoon-Knife's; the worker, restarted, polls
+    // only every ten minutes: Spoon-Knife's run must not wait behind Hello-World's used-up budget.
+    await system.stopRelay();
+    const [waiting, alsoWaiting, spoonRun] = await acknowledgedByDeadRelay(system.stores.deliveries, [
+      issuesOpened({ number: 2 }),
+      issuesOpened({ number: 3 }),
+      issuesOpened({ ...spoon, number: 2 }),
+    ]);
+    await system.startRelay({ RELAY_POLL_INTERVAL_MS: "600000" });
+    expect(await finished(spoonRun!)).toMatchObject({ status: "done", reason: "commented by the model" });
+    expect(system.github.comments(spoon.owner, spoon.repo, 2).map((c) => c.user.login)).toEqual([bot]);
+    // Hello-World's issues wait for their installation's budget, their attempts not counted.
+    for (const deliveryId of [waiting!, alsoWaiting!]) {
+      const held = await system.stores.deliveries.findByDeliveryId(deliveryId);
+      expect(held).toMatchObject({ status: "pending", attempts: 0 });
+      expect(held!.nextAttemptAt).toBeGreaterThan(Date.now());
+    }
+    expect(system.github.comments("Codertocat", "Hello-World", 2)).toEqual([]);
+    expect(system.github.comments("Codertocat", "Hello-World", 1)).toHaveLength(2);
+    // Naming a repository's budget reuses the installation lookup its tokens need: one per service
+    // (the tool server, and the restarted relay) for Spoon-Knife, not one more for the budget.
+    const lookups = system.github.requests.filter((r) => r.path === "/repos/Codertocat/Spoon-Knife/installation");
+    expect(lookups).toHaveLength(2);
   });
 
   it("a repository where the app is not installed: the tool says to install the app there, and the fallback fails with that message", async () => {

@@ -36,6 +36,7 @@ describe("the relay's worker and its leases", () => {
       maxAttempts: 3,
       retry: { baseMs: 10, maxMs: 10 },
       writeLimits: [],
+      budgetFor: async () => "token",
       logger,
     });
     worker.start();

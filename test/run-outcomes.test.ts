@@ -55,7 +55,7 @@ describe.each(backends)("what an earlier run left behind ($name store)", (backen
       // While the model works, someone else (a person's chat through the tool server) takes the
       // last comment slot. No tool call: the relay posts the answer itself (COMMENT_FALLBACK).
       script: async () => {
-        expect(await system.stores.coordination.reserveWrite(limits)).toEqual({ ok: true });
+        expect(await system.stores.coordination.reserveWrite("token", limits)).toEqual({ ok: true });
         return { content: "The kept answer." };
       },
       // One comment per 2 s (stretched to 2.4 s); a run waits only 100 ms for it.

@@ -52,6 +52,7 @@ export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: To
         spacingMs: deps.github.commentSpacingMs,
       },
       personCommentWaitMs: config.commentBudgetWaitMs,
+      budgetFor: deps.github.budgetFor,
       ownLogin: deps.github.ownLogin.resolve,
       people: deps.people ?? (() => defaultPeoplePolicy),
       ...(userGroups ? { userGroups } : {}),

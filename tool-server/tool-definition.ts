@@ -30,8 +30,10 @@ export interface ToolDependencies {
   logger: Logger;
   /** Values that must never appear in anything posted (tokens and keys of this deployment). */
   secrets: readonly string[];
-  /** GitHub's comment budget per token, shared with the relay through the store. */
+  /** GitHub's comment budget per token (or App installation), shared with the relay through the store. */
   commentLimits: readonly WriteLimit[];
+  /** Which comment budget a comment on this repository counts against (GitHubClients.budgetFor). */
+  budgetFor: (owner: string, repo: string) => Promise<string>;
   /** How long a run's comment waits for that budget, under its lock. */
   commentTiming: CommentTiming;
   /** How long a person's comment waits for the token's comment budget (TOOL_SERVER_COMMENT_BUDGET_WAIT_MS). */

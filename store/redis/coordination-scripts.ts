@@ -2,9 +2,11 @@
  * Locks, the comment budget and runs. Keys (P is the prefix):
  * - P:lock:<name>   hash: owner and expiresAt (client clock); Redis drops the key
  *                   a minute after it lapsed, only to tidy up
- * - P:writes        zset of comment slots: member a slot number, score when taken
- * - P:writes:seq    slot counter, also the budget's version: a slot is appended
+ * - P:writes:<budget>      zset of one comment budget's slots: member a slot number, score when taken
+ * - P:writes:<budget>:seq  slot counter, also the budget's version: a slot is appended
  *                   only if nobody appended since it was read (see redis-coordination.ts)
+ * - P:budgets       set of the budgets' names, for retention to trim every one (P:writes,
+ *                   the one budget before there were names, is trimmed until it is gone)
  * - P:pace:<name>  the next free turn of a shared pace (client clock)
  * - P:run:<chat>    hash per run; the delivery's hash names the run that commented
  *                   (commentChat) and the run whose answer is kept (answerChat)
@@ -31,21 +33,22 @@ if redis.call('HGET', key, 'owner') == ARGV[4] then redis.call('DEL', key) end
 return 1
 `,
 
-  /** ARGV[3] span ms. The budget's version, then the times of the slots taken in the span, oldest first. */
+  /** ARGV[3] budget, [4] span ms. The budget's version, then the times of the slots taken in the span, oldest first. */
   readWrites: `
-local key = P .. ':writes'
+local key = P .. ':writes:' .. ARGV[3]
 local out = { redis.call('GET', key .. ':seq') or '0' }
-local slots = redis.call('ZRANGEBYSCORE', key, '(' .. (now - tonumber(ARGV[3])), '+inf', 'WITHSCORES')
+local slots = redis.call('ZRANGEBYSCORE', key, '(' .. (now - tonumber(ARGV[4])), '+inf', 'WITHSCORES')
 for i = 2, #slots, 2 do out[#out + 1] = slots[i] end
 return out
 `,
 
-  /** ARGV[3] the version read, [4] span ms. 1 when the slot was taken, 0 when someone took one since. */
+  /** ARGV[3] budget, [4] the version read, [5] span ms. 1 when the slot was taken, 0 when someone took one since. */
   appendWrite: `
-local key = P .. ':writes'
-if (redis.call('GET', key .. ':seq') or '0') ~= ARGV[3] then return 0 end
+local key = P .. ':writes:' .. ARGV[3]
+if (redis.call('GET', key .. ':seq') or '0') ~= ARGV[4] then return 0 end
 redis.call('ZADD', key, now, redis.call('INCR', key .. ':seq'))
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - tonumber(ARGV[4]))
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - tonumber(ARGV[5]))
+redis.call('SADD', P .. ':budgets', ARGV[3])
 return 1
 `,
 

@@ -146,7 +146,7 @@ return record(k)
    * entries, GUID key (when it still names it) and runs. A delivery's last
    * change mostly comes soon after its receipt, so the walk is by age; it
    * steps over up to 100 still young (a replay made them young again) and
-   * stops at the next. Then trims spent comment slots. Returns deleted, runs deleted.
+   * stops at the next. Then trims the spent comment slots of every budget. Returns deleted, runs deleted.
    */
   prune: `
 local deleted, runs = 0, 0
@@ -178,6 +178,9 @@ for _, s in ipairs({ 'done', 'ignored', 'failed', 'dead' }) do
   end
 end
 redis.call('ZREMRANGEBYSCORE', P .. ':writes', '-inf', '(' .. ARGV[4])
+for _, budget in ipairs(redis.call('SMEMBERS', P .. ':budgets')) do
+  redis.call('ZREMRANGEBYSCORE', P .. ':writes:' .. budget, '-inf', '(' .. ARGV[4])
+end
 return { deleted, runs }
 `,
 

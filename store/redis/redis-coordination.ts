@@ -21,16 +21,16 @@ export function createRedisCoordination(run: RunScript, now: () => number): Coor
     async unlock(name, owner) {
       await run("unlock", name, owner);
     },
-    async reserveWrite(limits, options) {
+    async reserveWrite(budget, limits, options) {
       if (limits.length === 0) return { ok: true };
       const span = budgetSpanMs(limits);
       for (let tries = 0; tries < 50; tries++) {
         // One clock reading for the load, the decision and the append.
         const t = now();
-        const [version, ...slots] = (await run.at(t, "readWrites", span)) as string[];
+        const [version, ...slots] = (await run.at(t, "readWrites", budget, span)) as string[];
         const slot = decideWrite(limits, slots.map(Number), t);
         if (!slot.ok || options?.peek) return slot;
-        if ((await run.at(t, "appendWrite", version!, span)) === 1) return slot;
+        if ((await run.at(t, "appendWrite", budget, version!, span)) === 1) return slot;
       }
       throw new Error("the comment budget changed under every one of 50 tries to take a slot");
     },

@@ -68,6 +68,11 @@ const migrations = [
   `ALTER TABLE runs ADD COLUMN answer TEXT;
    CREATE INDEX runs_by_delivery ON runs (delivery_key, created_at);
    CREATE TABLE paces (name TEXT PRIMARY KEY, next_at INTEGER NOT NULL) WITHOUT ROWID;`,
+  // A comment budget per name (Coordination.reserveWrite): as a GitHub App, one per installation.
+  // Slots taken before there were names were the token's ('token', GitHubClients.budgetFor).
+  // write_slots_at stays for retention, which trims every budget at once.
+  `ALTER TABLE write_slots ADD COLUMN budget TEXT NOT NULL DEFAULT 'token';
+   CREATE INDEX write_slots_by_budget ON write_slots (budget, at);`,
   // The Open WebUI account a run's chat belongs to, and when the run ended: the tool server takes a
   // chat id as a run's only from that account, and only while the run lasts (issue 12).
   `ALTER TABLE runs ADD COLUMN user_id TEXT;

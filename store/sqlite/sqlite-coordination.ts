@@ -16,19 +16,21 @@ export function createSqliteCoordination(db: Database.Database, options: { now: 
       `INSERT INTO epochs (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`,
     )
     .pluck();
-  const slotsSince = db.prepare(`SELECT at FROM write_slots WHERE at > ? ORDER BY at`);
-  const addSlot = db.prepare(`INSERT INTO write_slots (at) VALUES (?)`);
-  const pruneSlots = db.prepare(`DELETE FROM write_slots WHERE at <= ?`);
+  const slotsSince = db.prepare(`SELECT at FROM write_slots WHERE budget = ? AND at > ? ORDER BY at`);
+  const addSlot = db.prepare(`INSERT INTO write_slots (budget, at) VALUES (?, ?)`);
+  const pruneSlots = db.prepare(`DELETE FROM write_slots WHERE budget = ? AND at <= ?`);
   // IMMEDIATE: the write lock is held from the read of the window to the append, so two processes
   // cannot both take the last slot.
-  const reserve = db.transaction((limits: readonly WriteLimit[], t: number, peek: boolean): WriteSlot => {
-    const since = t - budgetSpanMs(limits);
-    pruneSlots.run(since);
-    const slots = (slotsSince.all(since) as Array<{ at: number }>).map((row) => row.at);
-    const slot = decideWrite(limits, slots, t);
-    if (slot.ok && !peek) addSlot.run(t);
-    return slot;
-  });
+  const reserve = db.transaction(
+    (budget: string, limits: readonly WriteLimit[], t: number, peek: boolean): WriteSlot => {
+      const since = t - budgetSpanMs(limits);
+      pruneSlots.run(budget, since);
+      const slots = (slotsSince.all(budget, since) as Array<{ at: number }>).map((row) => row.at);
+      const slot = decideWrite(limits, slots, t);
+      if (slot.ok && !peek) addSlot.run(budget, t);
+      return slot;
+    },
+  );
   const nextTurn = db.prepare(`SELECT next_at FROM paces WHERE name = ?`);
   const setTurn = db.prepare(
     `INSERT INTO paces (name, next_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET next_at = excluded.next_at`,
@@ -50,9 +52,9 @@ export function createSqliteCoordination(db: Database.Database, options: { now: 
     async unlock(name, owner) {
       unlock.run(name, owner);
     },
-    async reserveWrite(limits, reserveOptions) {
+    async reserveWrite(budget, limits, reserveOptions) {
       if (limits.length === 0) return { ok: true };
-      return reserve.immediate(limits, now(), reserveOptions?.peek ?? false);
+      return reserve.immediate(budget, limits, now(), reserveOptions?.peek ?? false);
     },
     async readEpoch(name) {
       return (readEpoch.get(name) as number | undefined) ?? 0;

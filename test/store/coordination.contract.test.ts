@@ -9,17 +9,17 @@ describe.each(contractBackends())("the $name coordination", (backend) => {
     const { coordination } = await open(() => now);
     const other = (await open(() => now)).coordination;
     const limits = [{ max: 2, windowMs: 1_000 }];
-    expect(await coordination.reserveWrite([])).toEqual({ ok: true });
-    expect(await coordination.reserveWrite(limits)).toEqual({ ok: true });
+    expect(await coordination.reserveWrite("token", [])).toEqual({ ok: true });
+    expect(await coordination.reserveWrite("token", limits)).toEqual({ ok: true });
     now += 100;
     // A peek answers without taking the slot.
-    expect(await other.reserveWrite(limits, { peek: true })).toEqual({ ok: true });
-    expect(await other.reserveWrite(limits)).toEqual({ ok: true });
-    expect(await other.reserveWrite(limits, { peek: true })).toEqual({ ok: false, retryInMs: 1_101 });
+    expect(await other.reserveWrite("token", limits, { peek: true })).toEqual({ ok: true });
+    expect(await other.reserveWrite("token", limits)).toEqual({ ok: true });
+    expect(await other.reserveWrite("token", limits, { peek: true })).toEqual({ ok: false, retryInMs: 1_101 });
     // Windows are stretched by a fifth: the first slot frees 1,200 ms after it was taken.
-    expect(await coordination.reserveWrite(limits)).toEqual({ ok: false, retryInMs: 1_101 });
+    expect(await coordination.reserveWrite("token", limits)).toEqual({ ok: false, retryInMs: 1_101 });
     now = 11_201;
-    expect(await coordination.reserveWrite(limits)).toEqual({ ok: true });
+    expect(await coordination.reserveWrite("token", limits)).toEqual({ ok: true });
   });
 
   it("spaces the turns of a pace across processes, each pace on its own", async () => {
@@ -38,6 +38,25 @@ describe.each(contractBackends())("the $name coordination", (backend) => {
     expect(await other.takeTurn("comments:token", 3_000)).toBe(0);
   });
 
+  it("keeps each named budget on its own (one per GitHub App installation), while each still limits", async () => {
+    let now = 20_000;
+    const { coordination } = await open(() => now);
+    const other = (await open(() => now)).coordination;
+    const limits = [{ max: 2, windowMs: 1_000 }];
+    expect(await coordination.reserveWrite("installation:1", limits)).toEqual({ ok: true });
+    expect(await other.reserveWrite("installation:1", limits)).toEqual({ ok: true });
+    expect(await coordination.reserveWrite("installation:1", limits)).toEqual({ ok: false, retryInMs: 1_201 });
+    // Installation 1 used up its budget: installation 2's is whole, in every process.
+    expect(await other.reserveWrite("installation:2", limits, { peek: true })).toEqual({ ok: true });
+    expect(await other.reserveWrite("installation:2", limits)).toEqual({ ok: true });
+    now += 100;
+    expect(await coordination.reserveWrite("installation:2", limits)).toEqual({ ok: true });
+    expect(await other.reserveWrite("installation:2", limits)).toEqual({ ok: false, retryInMs: 1_101 });
+    // And neither touched the token's.
+    expect(await coordination.reserveWrite("token", limits)).toEqual({ ok: true });
+    expect(await other.reserveWrite("installation:1", limits, { peek: true })).toEqual({ ok: false, retryInMs: 1_101 });
+  });
+
   it("waits for the tightest of several limits", async () => {
     let now = 0;
     const { coordination } = await open(() => now);
@@ -45,21 +64,21 @@ describe.each(contractBackends())("the $name coordination", (backend) => {
       { max: 3, windowMs: 1_000 },
       { max: 4, windowMs: 10_000 },
     ];
-    for (let i = 0; i < 3; i++) expect(await coordination.reserveWrite(limits)).toEqual({ ok: true });
+    for (let i = 0; i < 3; i++) expect(await coordination.reserveWrite("token", limits)).toEqual({ ok: true });
     // Per second: the first of three frees at 1,200 ms.
-    expect(await coordination.reserveWrite(limits)).toEqual({ ok: false, retryInMs: 1_201 });
+    expect(await coordination.reserveWrite("token", limits)).toEqual({ ok: false, retryInMs: 1_201 });
     now = 1_201;
-    expect(await coordination.reserveWrite(limits)).toEqual({ ok: true });
+    expect(await coordination.reserveWrite("token", limits)).toEqual({ ok: true });
     // Per ten seconds: four taken, the first frees at 12,000 ms.
     now = 2_500;
-    expect(await coordination.reserveWrite(limits)).toEqual({ ok: false, retryInMs: 12_000 - 2_500 + 1 });
+    expect(await coordination.reserveWrite("token", limits)).toEqual({ ok: false, retryInMs: 12_000 - 2_500 + 1 });
   });
 
   it("gives no more slots than the budget to many processes asking at once", async () => {
     const stores = [await open(() => 50_000), await open(() => 50_000), await open(() => 50_000)];
     const limits = [{ max: 5, windowMs: 60_000 }];
     const answers = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => stores[i % 3]!.coordination.reserveWrite(limits)),
+      Array.from({ length: 24 }, (_, i) => stores[i % 3]!.coordination.reserveWrite("token", limits)),
     );
     expect(answers.filter((a) => a.ok)).toHaveLength(5);
   });

@@ -168,6 +168,7 @@ describe.each(contractBackends())("the $name delivery queue", (backend) => {
       maxAttempts: 2,
       retry: { baseMs: 10, maxMs: 10 },
       writeLimits: [],
+      budgetFor: async () => "token",
       logger: silentLogger,
     });
     worker.start();

@@ -101,9 +101,24 @@ describe.skipIf(!withRedis)("the Redis backend", () => {
     await tool.runs.setComment("chat-1", { id: 42, url: "https://github.com/o/r/issues/3#issuecomment-42" });
     expect(await relay.runs.get("chat-1")).toMatchObject({ commentId: 42, createdAt: 10_000 });
     const limits = [{ max: 1, windowMs: 1_000 }];
-    expect(await tool.coordination.reserveWrite(limits)).toEqual({ ok: true });
+    expect(await tool.coordination.reserveWrite("token", limits)).toEqual({ ok: true });
     now += 500;
-    expect(await relay.coordination.reserveWrite(limits)).toEqual({ ok: false, retryInMs: 701 });
+    expect(await relay.coordination.reserveWrite("token", limits)).toEqual({ ok: false, retryInMs: 701 });
+  });
+
+  it("keeps a key per comment budget, and retention trims the spent slots of every budget", async () => {
+    const prefix = `test-${randomUUID()}`;
+    let now = 1_000;
+    const stores = track(await openRedisRelayStores(configFor(prefix), { now: () => now }));
+    const limits = [{ max: 5, windowMs: 60_000 }];
+    for (const budget of ["token", "installation:1", "installation:2"])
+      expect(await stores.coordination.reserveWrite(budget, limits)).toEqual({ ok: true });
+    const redis = admin();
+    const slots = (budget: string) => redis.zcard(`${prefix}:writes:${budget}`);
+    expect([await slots("installation:1"), await slots("installation:2")]).toEqual([1, 1]);
+    now += 2 * 60_000;
+    await stores.deliveries.prune({ keepMs: 60_000, keepFailedMs: 60_000, batchSize: 10 }, now);
+    expect([await slots("token"), await slots("installation:1"), await slots("installation:2")]).toEqual([0, 0, 0]);
   });
 
   it("keeps each deployment's keys under its own prefix, apart from another's on the same Redis", async () => {
@@ -114,7 +129,7 @@ describe.skipIf(!withRedis)("the Redis backend", () => {
     expect(await theirs.deliveries.add(delivery("same-key"))).toEqual({ inserted: true });
     const claim = (await mine.queue.claim(60_000))!;
     await mine.queue.retry(claim.lease, { error: "502", at: 0 });
-    await mine.coordination.reserveWrite([{ max: 5, windowMs: 1_000 }]);
+    await mine.coordination.reserveWrite("token", [{ max: 5, windowMs: 1_000 }]);
     await mine.coordination.tryLock("l", "me", 1_000);
     expect((await theirs.queue.claim(60_000))?.delivery.attempts).toBe(1);
     expect(await theirs.queue.claim(60_000)).toBeUndefined();

@@ -132,6 +132,8 @@ describe("the SQLite store's file", () => {
         `INSERT INTO deliveries (key, delivery_id, event, action, status, lease_until, received_at, updated_at) VALUES (?, ?, 'issues', 'opened', 'running', 9999999999999, 2, 2)`,
       )
       .run("held", "g-held");
+    // A comment slot taken before budgets had names: the token's from now on.
+    raw.prepare(`INSERT INTO write_slots (at) VALUES (?)`).run(Date.now());
     migrate(raw);
     expect(raw.pragma("user_version", { simple: true })).toBe(schemaVersion);
     raw.close();
@@ -145,6 +147,9 @@ describe("the SQLite store's file", () => {
     // A delivery an older relay held has no lease token: no current lease matches it, it goes back to the queue when its lease lapses.
     expect((await reopened.queue.claim(60_000))?.delivery.key).toBe("old");
     expect(await reopened.queue.claim(60_000)).toBeUndefined();
+    const oneAnHour = [{ max: 1, windowMs: 3_600_000 }];
+    expect(await reopened.coordination.reserveWrite("token", oneAnHour)).toMatchObject({ ok: false });
+    expect(await reopened.coordination.reserveWrite("installation:1", oneAnHour)).toEqual({ ok: true });
     await reopened.close();
   });
 

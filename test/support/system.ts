@@ -135,10 +135,15 @@ export async function startSystem(
     webhookUrl: "",
     logs,
     async startRelay(extraEnv = {}) {
-      const relayEnv = { ...env, ...options.relayEnv, ...extraEnv };
+      const relayEnv: Record<string, string> = { ...env, ...options.relayEnv, ...extraEnv };
       const deployment = createDeployment(
         { env: relayEnv, relay: loadRelayConfig(relayEnv), toolServer: null },
-        { ...shared, pollIntervalMs: 100, ...(options.relayFetch ? { fetch: options.relayFetch } : {}) },
+        {
+          ...shared,
+          // Polled often unless a test sets its own RELAY_POLL_INTERVAL_MS (one that must not be rescued by a poll).
+          ...(relayEnv.RELAY_POLL_INTERVAL_MS ? {} : { pollIntervalMs: 100 }),
+          ...(options.relayFetch ? { fetch: options.relayFetch } : {}),
+        },
       );
       relay = await deployment.startRelay(stores);
       system.relayUrl = relay.url;

@@ -4,6 +4,7 @@ import { neutralizeMentions } from "../../github/safe-comment.ts";
 import { HttpError } from "../../lib/http-error.ts";
 import { waitForCommentTurn, waitForWriteSlot } from "../../store/wait-for-write-slot.ts";
 import { attributionLine } from "../policy/attribution.ts";
+import { takePersonSlots } from "../policy/person-budget.ts";
 import { requireAccess } from "../policy/require-access.ts";
 import type { CallContext, ToolDependencies } from "../tool-definition.ts";
 
@@ -22,15 +23,19 @@ export async function postPersonComment(input: PersonComment, call: CallContext,
   // requireAccess lets no anonymous caller write.
   if (call.caller.kind !== "person") throw new HttpError(403, "Only a verified person may comment.");
   const { person } = call.caller;
-  // A person waits a little for the token's comment budget, then hears when to try again.
+  const where = `${input.owner}/${input.repo}#${input.issue_number}`;
+  const budget = await deps.budgetFor(input.owner, input.repo).catch((error: unknown) => {
+    throw toHttpError(error, `issue ${where}`);
+  });
+  await takePersonSlots(deps, budget, person);
+  // A person waits a little for the comment budget, then hears when to try again.
   try {
-    await waitForWriteSlot(deps.coordination, deps.commentLimits, deps.personCommentWaitMs);
-    await waitForCommentTurn(deps.coordination, deps.commentTiming.spacingMs);
+    await waitForWriteSlot(deps.coordination, budget, deps.commentLimits, deps.personCommentWaitMs);
+    await waitForCommentTurn(deps.coordination, budget, deps.commentTiming.spacingMs);
   } catch (error) {
     throw new HttpError(429, `${(error as Error).message} Tell the user to try again later; do not retry right away.`);
   }
   const attribution = deps.people().attribution ? attributionLine(person) : "";
-  const where = `${input.owner}/${input.repo}#${input.issue_number}`;
   try {
     const { data } = await deps.github.rest.issues.createComment({
       owner: input.owner,
