@@ -194,6 +194,11 @@ describe("people through the tool server", () => {
       expect((await call("get_issue", privateIssue, relayAccount, runChat)).status).toBe(403);
       expect(runComment()!.body).toMatch(/The analysis\./);
       expect(runComment()!.body).not.toMatch(/Rewritten/);
+      // The attempts are logged, with who tried by verified user id.
+      const refusals = logs
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.msg === "tool call refused: not this run's");
+      expect(refusals.map((l) => l.userId)).toEqual([null, "mia", "relay-account", "relay-account"]);
     });
   });
 });

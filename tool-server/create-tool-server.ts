@@ -72,7 +72,12 @@ export function createToolServer(options: ToolServerOptions) {
       const caller = await identifyCaller((name) => req.get(name));
       const userId = caller.kind === "person" ? caller.person.userId : null;
       // A relay run's calls carry its delivery id, so the delivery's lines read in one search; the tool reuses the lookup.
-      const call: CallContext = { chatId, caller, run: await recogniseRun(deps.runs, chatId, caller, identityOn) };
+      const run = await recogniseRun(deps.runs, chatId, caller, identityOn).catch((error: unknown) => {
+        // Someone sent a run's chat id that is not theirs, or after the run: worth an operator's look.
+        deps.logger.warn("tool call refused: not this run's", { tool: tool.name, chatId, userId });
+        throw error;
+      });
+      const call: CallContext = { chatId, caller, run };
       deps.logger.info("tool call", { tool: tool.name, deliveryId: call.run?.deliveryId, chatId, userId });
       const result = await tool.handler(input, call, deps);
       res.json(result);
