@@ -17,6 +17,8 @@ const fields = {
   trustUserHeaders: flag("TRUST_OPENWEBUI_USER_HEADERS", false),
   groupsApiKey: optionalText("OPENWEBUI_GROUPS_API_KEY", ""),
   groupsTimeoutMs: integer("OPENWEBUI_GROUPS_TIMEOUT_MS", 5_000, { min: 100, max: 60_000 }),
+  // Read always (compose gives it), checked only when the groups lookup needs it.
+  openWebUIUrl: optionalText("OPENWEBUI_URL", ""),
 };
 const groupsUrl = { baseUrl: httpUrl("OPENWEBUI_URL", undefined, "set it to Open WebUI's address") };
 

@@ -40,7 +40,7 @@ export async function takePersonSlots(deps: ToolDependencies, budget: string, pe
       `people:${budget}`,
       peopleLimits(deps.commentLimits),
       (ms) =>
-        `People's share of GitHub's comment budget is used up for about ${minutes(ms)} minute(s); the rest is kept for automated issue analyses. Tell the user to try again later; do not retry right away.`,
+        `People's share of GitHub's comment budget (${budget}) is used up for about ${minutes(ms)} minute(s); the rest is kept for automated issue analyses. Tell the user to try again later; do not retry right away.`,
     ],
   ];
   for (const [name, limits, refusal] of steps) {
