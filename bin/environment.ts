@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { ConfigError } from "../config/config-error.ts";
+import type { ConfigHolder } from "../config/config-holder.ts";
 import type { Logger } from "../lib/logger.ts";
 
 /** Variables from the shell win over `.env`, which only fills the gaps. */
@@ -21,7 +22,7 @@ export function configOrExit<T extends unknown[]>(...loaders: { [K in keyof T]: 
   }
   if (problems.length > 0) {
     process.stderr.write(
-      `openwebui-github cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSet them in the environment or in .env (see .env.example).\n`,
+      `openwebui-github cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSet variables in the environment or in .env (see .env.example); check the config file with npm run config -- check.\n`,
     );
     process.exit(78);
   }
@@ -45,6 +46,17 @@ export function onShutdown(logger: Logger, close: () => Promise<void>) {
       );
     });
   }
+}
+
+/**
+ * `kill -HUP <pid>` (or `docker compose kill -s HUP relay`) reads the config file again; an invalid
+ * one is refused and the one in use stays (the holder logs why).
+ */
+export function onReload(logger: Logger, config: Pick<ConfigHolder, "reload">) {
+  process.on("SIGHUP", () => {
+    logger.info("reloading the config file", { signal: "SIGHUP" });
+    config.reload().catch((error: unknown) => logger.error("config file reload failed", { error }));
+  });
 }
 
 /** Awaits a start; a failure that names its exit status (an unreachable Redis: 69) stops the process with it. */

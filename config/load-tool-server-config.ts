@@ -2,6 +2,7 @@ import type { Env } from "./config-error.ts";
 import { integer, list, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
 import { readIdentityConfig, type IdentityConfig } from "./read-identity-config.ts";
 import { readSharedConfig, type SharedConfig } from "./read-shared-config.ts";
+import { readOAuthConfig, type OAuthConfig } from "./read-oauth-config.ts";
 import { timingProblems } from "./timing-contract.ts";
 
 export interface ToolServerConfig extends SharedConfig {
@@ -12,6 +13,8 @@ export interface ToolServerConfig extends SharedConfig {
   commentBudgetWaitMs: number;
   /** Who is calling: Open WebUI's signed user JWT, trusted plain headers, or nobody known. */
   identity: IdentityConfig;
+  /** The OAuth connection mode (people act with their own GitHub token); null when off. */
+  oauth: OAuthConfig | null;
 }
 
 const toolServerFields = {
@@ -39,7 +42,8 @@ export function loadToolServerConfig(env: Env): Readonly<ToolServerConfig> {
   const { values: v, problems: own } = readEnvFields(env, toolServerFields);
   const { shared, problems, timings } = readSharedConfig(env);
   const { identity, problems: identityProblems } = readIdentityConfig(env);
-  const all = [...own, ...problems, ...identityProblems];
+  const { oauth, problems: oauthProblems } = readOAuthConfig(env);
+  const all = [...own, ...problems, ...identityProblems, ...oauthProblems];
   if (v.apiKey && v.apiKey.length < 16)
     all.push("TOOL_SERVER_API_KEY is too short: use at least 16 random characters (e.g. openssl rand -hex 32)");
   all.push(...corsProblems(v.corsOrigins), ...timingProblems(timings));
@@ -51,5 +55,6 @@ export function loadToolServerConfig(env: Env): Readonly<ToolServerConfig> {
     corsOrigins: v.corsOrigins,
     commentBudgetWaitMs: v.commentBudgetWaitMs,
     identity,
+    oauth,
   });
 }

@@ -1,3 +1,4 @@
+import { createConfigHolder } from "../config/config-holder.ts";
 import { createLogger } from "../lib/logger.ts";
 import type { RelayStores, ToolServerStores } from "../store/stores.ts";
 import { createGitHubClients } from "./create-github-clients.ts";
@@ -29,19 +30,25 @@ export function createDeployment(config: DeploymentConfig, options: DeploymentOp
       secrets: [...secrets],
       base: { service: options.service ?? "openwebui-github" },
     });
+  // Swapped on SIGHUP or the deliveries page's reload; readers ask it each time, never keep a copy.
+  const configFile = createConfigHolder(config.configFile ?? null, logger);
   const fetchOption = options.fetch ? { fetch: options.fetch } : {};
   const github = createGitHubClients(githubConfig, logger, { ...fetchOption, ...options.github });
   const openWebUI = config.relay ? createOpenWebUIChat(config.relay.openWebUI, fetchOption) : null;
   // A test may pin every service to one address; otherwise each listens on its config's HOST.
   const host = options.host;
 
-  const built = { config, options, logger, secrets, github, openWebUI, host };
+  const built = { config, options, logger, secrets, github, openWebUI, host, configFile };
   const startRelay = (stores: RelayStores) => startRelayService(built, stores);
   const startToolServer = (stores: ToolServerStores) => startToolServerService(built, stores);
 
   return {
     secrets,
     logger,
+    /** openwebui-github.yml: current(), reload(), onChange(listener). */
+    configFile,
+    /** The people policy now (the file's people: section or the default); ask it on every call. */
+    peoplePolicy: configFile.people,
     github,
     openWebUI,
     openRelayStores: () => openRelayStores(storeConfig, logger),

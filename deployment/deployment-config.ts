@@ -1,4 +1,5 @@
 import type { Env } from "../config/config-error.ts";
+import type { LoadedConfigFile } from "../config/load-config-file.ts";
 import type { RelayConfig } from "../config/load-relay-config.ts";
 import type { ToolServerConfig } from "../config/load-tool-server-config.ts";
 import type { GitHubClientTuning } from "../github/create-github-client.ts";
@@ -13,6 +14,8 @@ export interface DeploymentConfig {
   env: Env;
   relay: Readonly<RelayConfig> | null;
   toolServer: Readonly<ToolServerConfig> | null;
+  /** openwebui-github.yml as read at start; without it the built-in defaults hold and a reload reads nothing. */
+  configFile?: LoadedConfigFile | null;
 }
 
 /** What tests and the bench change: the network, shortened waits, their own logger. */

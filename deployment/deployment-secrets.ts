@@ -15,6 +15,9 @@ const secretVariables = [
   "WEBUI_ADMIN_PASSWORD",
   "OPENWEBUI_USER_JWT_SECRET",
   "OPENWEBUI_GROUPS_API_KEY",
+  // The OAuth connection: the GitHub app people sign in with, and the key that seals their tokens.
+  "GITHUB_OAUTH_CLIENT_SECRET",
+  "TOOL_SERVER_OAUTH_SECRET",
 ];
 
 function redisUrlPassword(url: string): string {

@@ -1,3 +1,4 @@
+import type { ConfigHolder } from "../config/config-holder.ts";
 import type { DeploymentConfig, DeploymentOptions } from "./deployment-config.ts";
 import type { GitHubClients } from "./create-github-clients.ts";
 import type { OpenWebUIChat } from "./create-open-webui-chat.ts";
@@ -17,10 +18,11 @@ export interface BuiltDeployment {
   openWebUI: OpenWebUIChat | null;
   /** Overrides the services' HOST (tests). */
   host: string | undefined;
+  configFile: ConfigHolder;
 }
 
 export async function startRelayService(built: BuiltDeployment, stores: RelayStores) {
-  const { config, options, logger, secrets, github, openWebUI, host } = built;
+  const { config, options, logger, secrets, github, openWebUI, host, configFile } = built;
   if (!config.relay || !openWebUI) throw new Error("this deployment has no relay config");
   const relayConfig = config.relay;
   const address = host ?? relayConfig.host;
@@ -30,6 +32,7 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     secrets,
     github,
     openWebUI,
+    reloadConfig: configFile.reload,
     ...pick(options, "pollIntervalMs", "commentLimits"),
   });
   relay.start();
@@ -56,14 +59,16 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
 }
 
 export async function startToolServerService(built: BuiltDeployment, stores: ToolServerStores) {
-  const { config, options, logger, secrets, github, host } = built;
+  const { config, options, logger, secrets, github, host, configFile } = built;
   if (!config.toolServer) throw new Error("this deployment has no tool server config");
   const app = createToolServerApp(config.toolServer, {
     stores,
     logger,
     secrets,
     github,
-    ...pick(options, "commentLimits", "tools", "people"),
+    ...pick(options, "commentLimits", "tools"),
+    // The config file's people: section, asked on every call (a reload takes effect at once); tests pass their own.
+    people: options.people ?? configFile.people,
   });
   const address = host ?? config.toolServer.host;
   const server = await listen(app, config.toolServer.port, address, config.toolServer.http);

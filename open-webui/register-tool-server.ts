@@ -1,7 +1,8 @@
 import { createOpenWebUIRequest } from "./open-webui-request.ts";
+import type { oauthToolServerConnection } from "./oauth-tool-server-connection.ts";
 import type { openWebUIConnection } from "./tool-server-connection.ts";
 
-export type Connection = ReturnType<typeof openWebUIConnection>;
+export type Connection = ReturnType<typeof openWebUIConnection> | ReturnType<typeof oauthToolServerConnection>;
 
 export interface RegisterOptions {
   openWebUIUrl: string;

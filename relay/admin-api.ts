@@ -5,6 +5,7 @@ import { adminBearer } from "./admin-bearer.ts";
 import type { FailureLimit } from "./admin-failure-limit.ts";
 import { replayDelivery } from "./replay-delivery.ts";
 import type { DeliveryLog, DeliveryRecord, DeliveryStatus } from "../store/delivery-log.ts";
+import type { ReloadResult } from "../config/config-holder.ts";
 
 const statuses: DeliveryStatus[] = ["pending", "running", "done", "failed", "ignored", "dead"];
 
@@ -61,6 +62,7 @@ export function createAdminApi(options: {
   /** Shared with the deliveries page's sign-in: both take RELAY_ADMIN_TOKEN. */
   failureLimit: FailureLimit;
   onReplay: () => void;
+  reloadConfig: () => Promise<ReloadResult>;
   logger: Logger;
 }) {
   const router = Router();
@@ -86,6 +88,17 @@ export function createAdminApi(options: {
     options.logger.info("delivery replayed by an admin", { deliveryId: replayed.deliveryId, ip: req.ip });
     options.onReplay();
     res.status(202).json({ delivery: deliveryView(replayed) });
+  });
+
+  // What SIGHUP does, for this process: 200 with what the file now sets, or 422 with each problem.
+  router.post("/config/reload", async (req, res) => {
+    options.logger.info("reloading the config file", { via: "admin API", ip: req.ip });
+    const result = await options.reloadConfig();
+    if (result.ok) return void res.json(result);
+    res.status(422).json({
+      detail: "The config file was refused and the one in use stays. Fix each problem, then reload again.",
+      ...result,
+    });
   });
 
   // Errors go on to the app's one error middleware.

@@ -6,6 +6,7 @@ import type { Logger } from "../lib/logger.ts";
 import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
 import type { Coordination } from "../store/coordination.ts";
 import type { DeliveryLog } from "../store/delivery-log.ts";
+import type { ReloadResult } from "../config/config-holder.ts";
 import { createAdminApi } from "./admin-api.ts";
 import { createFailureLimit } from "./admin-failure-limit.ts";
 import { createDeliveriesPage } from "./deliveries-page.ts";
@@ -18,12 +19,14 @@ export interface RelayAppOptions {
   logger: Logger;
   /** Called after an admin replays a delivery. */
   onReplay: () => void;
+  /** Reads the config file again, for the page's "Reload config" and POST /api/config/reload. */
+  reloadConfig: () => Promise<ReloadResult>;
 }
 
 /** Everything the relay serves but the webhook: health, metrics, the admin API and the deliveries page. */
 export function createRelayApp(
   config: Readonly<RelayConfig>,
-  { deliveries, coordination, registry, logger, onReplay }: RelayAppOptions,
+  { deliveries, coordination, registry, logger, onReplay, reloadConfig }: RelayAppOptions,
 ) {
   const app = express();
   app.disable("x-powered-by");
@@ -35,7 +38,10 @@ export function createRelayApp(
     res.json({ status: "ok", deliveries: await deliveries.counts() });
   });
   app.use(metricsEndpoint(registry, config.metricsToken));
-  app.use("/api", createAdminApi({ deliveries, token: config.adminToken, failureLimit, onReplay, logger }));
+  app.use(
+    "/api",
+    createAdminApi({ deliveries, token: config.adminToken, failureLimit, onReplay, reloadConfig, logger }),
+  );
   app.use(
     createDeliveriesPage({
       deliveries,
@@ -44,6 +50,7 @@ export function createRelayApp(
       failureLimit,
       openWebUIUrl: config.openWebUI.publicUrl,
       onReplay,
+      reloadConfig,
       logger,
     }),
   );

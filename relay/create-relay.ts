@@ -5,6 +5,7 @@ import type { WriteLimit } from "../store/coordination.ts";
 import type { RelayStores } from "../store/stores.ts";
 import type { RelayConfig } from "../config/load-relay-config.ts";
 import type { OpenWebUIChat } from "../deployment/create-open-webui-chat.ts";
+import type { ReloadResult } from "../config/config-holder.ts";
 import { createRelayApp } from "./create-relay-app.ts";
 import { createRelayWorker } from "./create-relay-worker.ts";
 import { createRelayMetrics } from "./relay-metrics.ts";
@@ -18,6 +19,8 @@ export interface RelayDependencies {
   secrets: readonly string[];
   github: GitHubClients;
   openWebUI: OpenWebUIChat;
+  /** Reads the config file again (the deliveries page's "Reload config", the admin API). */
+  reloadConfig: () => Promise<ReloadResult>;
   pollIntervalMs?: number;
   /** GitHub's comment limits with shorter windows, for tests. */
   commentLimits?: readonly WriteLimit[];
@@ -48,7 +51,9 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     observer,
     ...config.webhook,
   });
-  const app = createRelayApp(config, { deliveries, coordination, registry, logger, onReplay: () => worker.wake() });
+  const onReplay = () => worker.wake();
+  const { reloadConfig } = deps;
+  const app = createRelayApp(config, { deliveries, coordination, registry, logger, onReplay, reloadConfig });
 
   let stopReconciling: (() => void) | undefined;
   // The webhook bypasses express: it reads the raw bytes itself (the signature is over them), and

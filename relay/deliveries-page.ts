@@ -1,13 +1,15 @@
 import cookieParser from "cookie-parser";
 import { Router, type RequestHandler, type Response } from "express";
-import { constantTimeEqual } from "../lib/constant-time-equal.ts";
 import { isHttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { DeliveryLog, DeliveryStatus } from "../store/delivery-log.ts";
 import { deliveryView } from "./admin-api.ts";
 import type { Coordination } from "../store/coordination.ts";
 import type { FailureLimit } from "./admin-failure-limit.ts";
-import { createAdminSession, type AdminSession } from "./admin-session.ts";
+import { createAdminSession } from "./admin-session.ts";
+import type { ReloadResult } from "../config/config-holder.ts";
+import { guardedSession, pageActionGuard } from "./page-action-guard.ts";
+import { reloadConfigFromPage } from "./reload-config-from-page.ts";
 import { sessionCookie, sessionLifetimeMs, signIn, signInForm, signOut } from "./admin-sign-in.ts";
 import { replayDelivery } from "./replay-delivery.ts";
 import { deliveryStatuses, renderDeliveries, renderSignIn, styleHash } from "./render-deliveries-page.ts";
@@ -24,6 +26,8 @@ export interface DeliveriesPageOptions {
   /** Open WebUI as people's browsers reach it, for links to a run's chat. */
   openWebUIUrl: string;
   onReplay: () => void;
+  /** Reads openwebui-github.yml again (the "Reload config" button); an invalid file is refused. */
+  reloadConfig: () => Promise<ReloadResult>;
   logger: Logger;
   now?: () => number;
 }
@@ -59,37 +63,24 @@ function pageOff(router: Router): Router {
   return router;
 }
 
-type ListPage = (
+export type ListPage = (
   res: Response,
   httpStatus: number,
   sessionValue: string,
   status: DeliveryStatus | undefined,
   notice?: string,
+  reload?: ReloadResult,
 ) => Promise<void>;
 
-/** POST /deliveries/:key/replay: the page's one action that changes anything, behind the session and two more locks. */
-function replayFromPage(options: DeliveriesPageOptions, session: AdminSession, listPage: ListPage): RequestHandler {
+/** POST /deliveries/:key/replay, behind the page's action guard. */
+function replayFromPage(options: DeliveriesPageOptions, listPage: ListPage): RequestHandler {
   return async (req, res) => {
-    const current = sessionCookie(req);
-    if (!current || !(await session.verify(current)))
-      return html(res, 401, renderSignIn({ error: "Your session has ended. Sign in again, then replay." }));
-    // SameSite=Strict already keeps the cookie off cross-site requests; the form token and the
-    // browser's own Sec-Fetch-Site are two more locks on the only action that changes anything.
-    const site = req.get("sec-fetch-site");
-    const csrf = typeof req.body?.csrf === "string" ? req.body.csrf : "";
-    if ((site && site !== "same-origin") || !constantTimeEqual(csrf, session.csrfFor(current))) {
-      return html(
-        res,
-        403,
-        "<!doctype html><title>Refused</title><p>This replay did not come from the deliveries page. Open /deliveries and press Replay there.</p>",
-      );
-    }
     let replayed;
     try {
       replayed = await replayDelivery(options.deliveries, String(req.params.key));
     } catch (error) {
       if (!isHttpError(error)) throw error;
-      return listPage(res, error.status, current, undefined, error.detail);
+      return listPage(res, error.status, guardedSession(res), undefined, error.detail);
     }
     options.logger.info("delivery replayed by an admin", {
       deliveryId: replayed.deliveryId,
@@ -121,6 +112,7 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
     sessionValue: string,
     status: DeliveryStatus | undefined,
     notice?: string,
+    reload?: ReloadResult,
   ) {
     const deliveries = await options.deliveries.list({ ...(status ? { status } : {}), limit: pageLimit });
     html(
@@ -134,6 +126,7 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
         openWebUIUrl: options.openWebUIUrl,
         now: now(),
         ...(notice ? { notice } : {}),
+        ...(reload ? { reload } : {}),
       }),
     );
   }
@@ -149,7 +142,10 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
 
   router.post("/deliveries/sign-in", signInForm, signIn({ token, session, failureLimit, logger }));
   router.post("/deliveries/sign-out", signOut({ session, logger }));
-  router.post("/deliveries/:key/replay", signInForm, replayFromPage(options, session, listPage));
+  const replayGuard = pageActionGuard(session, { verb: "replay", button: "Replay" });
+  router.post("/deliveries/:key/replay", signInForm, replayGuard, replayFromPage(options, listPage));
+  const reloadGuard = pageActionGuard(session, { verb: "reload", button: "Reload config" });
+  router.post("/deliveries/reload-config", signInForm, reloadGuard, reloadConfigFromPage(options, listPage));
 
   return router;
 }

@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { escapeHtml as e } from "../lib/escape-html.ts";
 import type { DeliveryStatus } from "../store/delivery-log.ts";
 import type { DeliveryView } from "./admin-api.ts";
+import type { ReloadResult } from "../config/config-holder.ts";
+import { reloadConfigForm, renderReloadResult } from "./render-config-reload.ts";
 
 export const deliveryStatuses: readonly DeliveryStatus[] = ["pending", "running", "done", "failed", "dead", "ignored"];
 
@@ -79,6 +81,8 @@ export interface DeliveriesPageInput {
   openWebUIUrl: string;
   now: number;
   notice?: string;
+  /** The result of the "Reload config" button, when this page answers it. */
+  reload?: ReloadResult;
 }
 
 function row(d: DeliveryView, input: DeliveriesPageInput): string {
@@ -125,10 +129,10 @@ export function renderDeliveries(input: DeliveriesPageInput): string {
   const rows = input.deliveries.map((d) => row(d, input)).join("\n");
   return layout(
     "Deliveries",
-    `<header><h1>Deliveries</h1>
-<form class="inline" method="post" action="/deliveries/sign-out"><button type="submit">Sign out</button></form></header>
+    `<header><h1>Deliveries</h1><span>${reloadConfigForm(input.csrf)}
+<form class="inline" method="post" action="/deliveries/sign-out"><button type="submit">Sign out</button></form></span></header>
 <main>
-${input.notice ? `<p class="notice" role="alert">${e(input.notice)}</p>` : ""}
+${input.notice ? `<p class="notice" role="alert">${e(input.notice)}</p>` : ""}${renderReloadResult(input.reload)}
 <nav class="filter" aria-label="Filter by status">${filters}</nav>
 <p class="muted">The ${input.limit} most recent${input.status ? ` ${e(input.status)}` : ""} deliveries, newest first.
 Duration is the latest attempt's, from the moment a worker took it until it finished.${inProgress ? ` This page reloads every ${refreshSeconds} s while a delivery is in progress.` : ""}</p>

@@ -33,12 +33,13 @@ export interface Timing {
   ms: number;
 }
 
-/** Runs `npm run register` as a person would, with the given variables. */
+/** Runs `npm run register [-- args]` as a person would, with the given variables. */
 export function runRegister(
   env: Record<string, string>,
+  args: string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn("npm", ["run", "--silent", "register"], {
+    const child = spawn("npm", ["run", "--silent", "register", ...(args.length ? ["--", ...args] : [])], {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -22,6 +22,11 @@ export interface RunRecord {
    * that is pending or running. Only a live run's chat id gives the run's scope (issue 12).
    */
   live: boolean;
+  /**
+   * Labels add_labels may apply in this run (its rule's `labels`). Absent means none: a run adds
+   * labels only once a rule allows them. Not stored by the stores yet.
+   */
+  allowedLabels?: readonly string[];
 }
 
 export type NewRun = Omit<RunRecord, "commentId" | "commentUrl" | "createdAt" | "userId" | "finishedAt" | "live"> & {

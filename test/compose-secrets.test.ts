@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../config/config-error.ts";
+import { configFileLocation } from "../config/config-file-location.ts";
 import { loadRegisterConfig } from "../config/load-register-config.ts";
 import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
@@ -63,9 +64,11 @@ const secretVariables = [
   "SOME_OTHER_PROGRAMS_SECRET",
 ];
 
+// Both services read the config file's location (CONFIG_FILE) beside their own variables.
+const readConfigFileLocation = (env: Env) => configFileLocation(env, root);
 const ours = {
-  relay: { reads: [...variablesRead([loadRelayConfig]), "HEALTHCHECK_SERVICE"] },
-  "tool-server": { reads: [...variablesRead([loadToolServerConfig]), "HEALTHCHECK_SERVICE"] },
+  relay: { reads: [...variablesRead([loadRelayConfig, readConfigFileLocation]), "HEALTHCHECK_SERVICE"] },
+  "tool-server": { reads: [...variablesRead([loadToolServerConfig, readConfigFileLocation]), "HEALTHCHECK_SERVICE"] },
   register: { reads: variablesRead([loadRegisterConfig]) },
 };
 

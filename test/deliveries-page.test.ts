@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { configFileLocation } from "../config/config-file-location.ts";
+import { loadConfigFile } from "../config/load-config-file.ts";
 import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import { startSystem, webhookSecret, type System } from "./support/system.ts";
 
@@ -247,6 +252,73 @@ describe("the deliveries page", () => {
     expect(await again.text()).toContain(
       `Delivery ${deliveryId} is pending; only failed or dead deliveries can be replayed.`,
     );
+  });
+
+  it("reloads the config file from the page's form only, showing what it now sets or each problem of a refused file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "page-config-"));
+    const file = join(dir, "openwebui-github.yml");
+    writeFileSync(file, "people:\n  default: read\n");
+    system = await startSystem({
+      relayEnv: { RELAY_ADMIN_TOKEN: adminToken, RELAY_WORKER: "false" },
+      configFile: loadConfigFile(configFileLocation({}, dir)),
+    });
+    try {
+      const { cookie } = await signIn(system.relayUrl);
+      const page = await (await fetch(`${system.relayUrl}/deliveries`, { headers: { cookie } })).text();
+      expect(page).toContain('<form class="inline" method="post" action="/deliveries/reload-config">');
+      const csrf = csrfOf(page);
+      const reload = (headers: Record<string, string>, body: Record<string, string>) =>
+        fetch(`${system.relayUrl}/deliveries/reload-config`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+          body: new URLSearchParams(body),
+          redirect: "manual",
+        });
+
+      // A file with markup in it, refused: the old one stays, and the page shows each problem as text.
+      writeFileSync(file, "people:\n  default: <b>write</b>\n  attribution: maybe\n");
+      expect((await reload({}, { csrf })).status).toBe(401);
+      expect((await reload({ cookie }, {})).status).toBe(403);
+      expect((await reload({ cookie, "sec-fetch-site": "cross-site" }, { csrf })).status).toBe(403);
+      const refused = await reload({ cookie, "sec-fetch-site": "same-origin" }, { csrf });
+      expect(refused.status).toBe(422);
+      const refusedHtml = await refused.text();
+      expect(refusedHtml).not.toContain("<b>");
+      expect(refusedHtml).toContain(
+        "Config file refused; the one in use stays (openwebui-github.yml: people: default read,",
+      );
+      expect(refusedHtml).toContain(
+        "<li><code>openwebui-github.yml:2:12: people.default: expected one of none, read, write, got &quot;&lt;b&gt;write&lt;/b&gt;&quot;</code></li>",
+      );
+      expect(refusedHtml).toContain(
+        "<li><code>openwebui-github.yml:3:16: people.attribution: expected true or false, got &quot;maybe&quot;</code></li>",
+      );
+      expect(system.logs.filter((l) => l.includes('"msg":"config file refused, the previous one stays"'))).toHaveLength(
+        2,
+      );
+
+      writeFileSync(file, "people:\n  default: none\n");
+      const accepted = await reload({ cookie, "sec-fetch-site": "same-origin" }, { csrf });
+      expect(accepted.status).toBe(200);
+      expect(await accepted.text()).toContain(
+        "Config file reloaded: openwebui-github.yml: people: default none, 0 grants, 20 comments per hour per person, attribution on",
+      );
+
+      // The admin API does the same for scripts, behind the admin token.
+      writeFileSync(file, "people:\n  default: nobody\n");
+      expect((await fetch(`${system.relayUrl}/api/config/reload`, { method: "POST" })).status).toBe(401);
+      const viaApi = await fetch(`${system.relayUrl}/api/config/reload`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      expect(viaApi.status).toBe(422);
+      expect(await viaApi.json()).toMatchObject({
+        ok: false,
+        problems: ['openwebui-github.yml:2:12: people.default: expected one of none, read, write, got "nobody"'],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("is off, like the API, while RELAY_ADMIN_TOKEN is unset", async () => {

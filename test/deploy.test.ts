@@ -7,6 +7,7 @@ import dockerignore from "@balena/dockerignore";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../config/config-error.ts";
+import { configFileLocation } from "../config/config-file-location.ts";
 import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { loadRegisterConfig } from "../config/load-register-config.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
@@ -302,9 +303,10 @@ describe("docker-compose.yml", () => {
   });
 
   it("sets only variables the services read, each valid, so a misspelt one cannot be silently ignored", () => {
+    const readConfigFileLocation = (env: Env) => configFileLocation(env, root);
     const readers: Record<string, Array<(env: Env) => unknown>> = {
-      relay: [loadRelayConfig],
-      "tool-server": [loadToolServerConfig],
+      relay: [loadRelayConfig, readConfigFileLocation],
+      "tool-server": [loadToolServerConfig, readConfigFileLocation],
       register: [loadRegisterConfig],
     };
     for (const [name, loaders] of Object.entries(readers)) {

@@ -112,7 +112,7 @@ describe("people through the tool server", () => {
     const chat = { "x-openwebui-chat-id": "a-persons-chat" };
     const reader = await call("post_issue_comment", issue, rita, chat);
     expect(reader.status).toBe(403);
-    expect(reader.body.detail).toMatch(/may not comment on octo\/app/);
+    expect(reader.body.detail).toMatch(/may not write to octo\/app/);
     expect((await call("post_issue_comment", issue, mia, chat)).status).toBe(200);
     const posted = github.comments("octo", "app", 1).at(-1)!;
     expect(posted.body).toMatch(/^Confirmed\.\n\n---\n\*Asked by `Mia Maintainer` through Open WebUI\*/);

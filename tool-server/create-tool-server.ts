@@ -2,14 +2,15 @@ import express, { type RequestHandler } from "express";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
-import { requireBearer } from "../lib/require-bearer.ts";
+import { oauthMcpEndpoint } from "./auth/oauth/oauth-mcp-endpoint.ts";
+import { requireKeyOrPerson, type PersonAuth } from "./auth/oauth/person-auth.ts";
 import { buildOpenApiDocument } from "./openapi/build-openapi-document.ts";
 import { toolServerInfo } from "./openapi/tool-server-info.ts";
 import { corsForOrigins } from "./cors-for-origins.ts";
 import { createSwaggerDocs } from "./swagger-docs.ts";
-import { createIdentifyCaller, headerValue, type IdentityOptions } from "./auth/identify-caller.ts";
-import { recogniseRun } from "./auth/recognise-run.ts";
-import type { CallContext, ToolDefinition, ToolDependencies } from "./tool-definition.ts";
+import { createCallContext } from "./auth/create-call-context.ts";
+import type { IdentityOptions } from "./auth/identify-caller.ts";
+import type { ToolDefinition, ToolDependencies } from "./tool-definition.ts";
 import type { ToolServerMetrics } from "./tool-server-metrics.ts";
 import { validateInput } from "./validate-input.ts";
 
@@ -25,6 +26,8 @@ export interface ToolServerOptions {
   /** Served on GET /metrics (behind `metricsToken` when set) and told about every tool call. */
   metrics?: ToolServerMetrics;
   metricsToken?: string | null;
+  /** The OAuth connection mode: its endpoints, and people's tokens accepted besides the key. */
+  oauth?: PersonAuth;
 }
 
 // Header names used by the connection's header templates, and by Open WebUI's
@@ -35,8 +38,7 @@ export const userNameHeader = "x-openwebui-user-name";
 
 export function createToolServer(options: ToolServerOptions) {
   const { deps } = options;
-  const identifyCaller = createIdentifyCaller(options.identity);
-  const identityOn = Boolean(options.identity.jwtSecret) || options.identity.trustUserHeaders;
+  const callContext = createCallContext(options.identity, deps);
   const document = buildOpenApiDocument(options.tools, toolServerInfo(options.version));
   // Built once; Open WebUI fetches it at startup and whenever the connection is saved.
   const documentJson = JSON.stringify(document);
@@ -52,9 +54,12 @@ export function createToolServer(options: ToolServerOptions) {
   app.get("/openapi.json", (_req, res) => {
     res.type("application/json").send(documentJson);
   });
-  const auth = requireBearer(
+  if (options.oauth)
+    app.use(options.oauth.router, oauthMcpEndpoint(options.tools, deps, options.oauth, document.info.version));
+  const auth = requireKeyOrPerson(
     options.apiKey,
     "Missing or wrong bearer key. Set the tool server connection's key in Open WebUI to TOOL_SERVER_API_KEY.",
+    options.oauth,
   );
   const json = express.json({ limit: "256kb", strict: false });
   for (const tool of options.tools) {
@@ -68,18 +73,10 @@ export function createToolServer(options: ToolServerOptions) {
     };
     app.post(`/${tool.name}`, counted, auth, json, async (req, res) => {
       const input = validateInput(tool.input, req.body);
-      const chatId = headerValue(req.get(chatIdHeader));
-      const caller = await identifyCaller((name) => req.get(name));
-      const userId = caller.kind === "person" ? caller.person.userId : null;
-      // A relay run's calls carry its delivery id, so the delivery's lines read in one search; the tool reuses the lookup.
-      const run = await recogniseRun(deps.runs, chatId, caller, identityOn).catch((error: unknown) => {
-        // Someone sent a run's chat id that is not theirs, or after the run: worth an operator's look.
-        deps.logger.warn("tool call refused: not this run's", { tool: tool.name, chatId, userId });
-        throw error;
-      });
-      const call: CallContext = { chatId, caller, run };
-      deps.logger.info("tool call", { tool: tool.name, deliveryId: call.run?.deliveryId, chatId, userId });
-      const result = await tool.handler(input, call, deps);
+      const call = await callContext(tool.name, req, res);
+      const { person } = call;
+      // A signed-in person's calls reach GitHub with their own token.
+      const result = await tool.handler(input, call, person ? { ...deps, github: person.github } : deps);
       res.json(result);
     });
   }

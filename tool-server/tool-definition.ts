@@ -7,6 +7,7 @@ import type { Coordination, WriteLimit } from "../store/coordination.ts";
 import type { PeoplePolicy } from "../config/people-schema.ts";
 import type { RunRecord, RunStore } from "../store/run-store.ts";
 import type { Caller } from "./auth/caller.ts";
+import type { SignedInPerson } from "./auth/oauth/person-auth.ts";
 
 /** Who is calling and from which chat, as the server worked it out before the tool runs. */
 export interface CallContext {
@@ -19,6 +20,8 @@ export interface CallContext {
    * is enforced from it, not in the prompt.
    */
   run: RunRecord | undefined;
+  /** Set when the caller signed in with GitHub (the OAuth connection): never a run; tools act with their token. */
+  person?: SignedInPerson;
 }
 
 export interface ToolDependencies {

@@ -75,7 +75,7 @@ describe(`people through the real Open WebUI ${openWebUIVersion}`, () => {
     const mia = await ask(people.mia, question);
     expect(mia.message.content).toMatch(/^COMMENTED: https:\/\/github\.com\/octo\/app\/issues\/3#issuecomment-/);
     const rita = await ask(people.rita, question);
-    expect(rita.message.content).toMatch(/^COMMENT REFUSED: .*403.*may not comment on octo\/app/);
+    expect(rita.message.content).toMatch(/^COMMENT REFUSED: .*403.*may not write to octo\/app/);
     const comments = system.github.comments("octo", "app", 3);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toMatch(/^Confirmed\.\n\n---\n\*Asked by `Mia Maintainer` through Open WebUI\*/);

@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const root = resolve(import.meta.dirname, "..", "..");
+// By its file, so a service started in another working directory (one with its own config file) finds it.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 export interface RelayProcess {
   url: string;
@@ -20,12 +24,13 @@ export function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
 export async function spawnService(
   service: "relay" | "tool-server",
   env: Record<string, string>,
+  options: { cwd?: string } = {},
 ): Promise<RelayProcess> {
   const listening = new RegExp(`"msg":"${service === "relay" ? "relay" : "tool server"} listening","url":"([^"]+)"`);
   // node itself with tsx's loader, not the tsx wrapper: the wrapper runs the program in a child
   // process, and a SIGKILL to the wrapper would leave the relay running.
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "bin", `${service}.ts`)], {
-    cwd: root,
+  const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "bin", `${service}.ts`)], {
+    cwd: options.cwd ?? root,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -6,6 +6,7 @@ import { createDeployment, type Deployment } from "../../deployment/create-deplo
 import { loadRelayConfig } from "../../config/load-relay-config.ts";
 import { randomUUID } from "node:crypto";
 import type { WriteLimit } from "../../store/coordination.ts";
+import type { LoadedConfigFile } from "../../config/load-config-file.ts";
 import { openRedisRelayStores } from "../../store/redis/open-redis-stores.ts";
 import { openSqliteRelayStores } from "../../store/sqlite/open-sqlite-stores.ts";
 import type { RelayStores } from "../../store/stores.ts";
@@ -63,6 +64,8 @@ export async function startSystem(
     userJwtSecret?: string | null;
     /** The tool server's people policy (defaultPeoplePolicy without one). */
     people?: PeoplePolicy;
+    /** The relay's openwebui-github.yml, as bin/ loads it; none by default. */
+    configFile?: LoadedConfigFile;
   } = {},
 ): Promise<System> {
   const logs: string[] = [];
@@ -137,7 +140,7 @@ export async function startSystem(
     async startRelay(extraEnv = {}) {
       const relayEnv: Record<string, string> = { ...env, ...options.relayEnv, ...extraEnv };
       const deployment = createDeployment(
-        { env: relayEnv, relay: loadRelayConfig(relayEnv), toolServer: null },
+        { env: relayEnv, relay: loadRelayConfig(relayEnv), toolServer: null, configFile: options.configFile ?? null },
         {
           ...shared,
           // Polled often unless a test sets its own RELAY_POLL_INTERVAL_MS (one that must not be rescued by a poll).

@@ -16,9 +16,9 @@ const errorResponses = {
   "403": errorResponse(
     "The caller may not do this here (the people policy, GITHUB_REPOS, a relay run's scope, or an invalid user token); the detail says what to tell the user.",
   ),
-  "404": errorResponse("The issue does not exist or the token cannot see it."),
+  "404": errorResponse("The issue, pull request, file or ref does not exist, or the token cannot see it."),
   "422": errorResponse(
-    "The call was refused as it stands (a comment containing a credential); the detail says what to change.",
+    "The call was refused as it stands (a comment containing a credential, a label the repository lacks, a binary file); the detail says what to change.",
   ),
   "429": errorResponse("GitHub's rate limit or the comment budget is used up; the detail says when to try again."),
   "502": errorResponse("GitHub failed or could not be reached."),

@@ -1,7 +1,7 @@
 import { HttpError } from "../../lib/http-error.ts";
 import type { Caller } from "../auth/caller.ts";
 
-const doing = { read: "read", write: "comment on" } as const;
+const doing = { read: "read", write: "write to" } as const;
 
 /** Why an anonymous caller may not do this, in words the model can pass on to the person. */
 function anonymousReason(reason: Extract<Caller, { kind: "anonymous" }>["reason"]): string {

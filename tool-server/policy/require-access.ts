@@ -25,7 +25,8 @@ export async function requireAccess(
   need: Exclude<AccessLevel, "none">,
 ): Promise<void> {
   if (!deps.allowList.allows(owner, repo)) throw outsideAllowList(owner, repo);
-  if (call.run) return;
+  // A relay run keeps its own scope; a person signed in with GitHub acts with their own token, so GitHub decides.
+  if (call.run || call.person) return;
   const { caller } = call;
   if (caller.kind === "anonymous" && (caller.reason === "bad-token" || caller.reason === "expired-token")) {
     throw refuse(caller, need, owner, repo);

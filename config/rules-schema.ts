@@ -1,0 +1,149 @@
+import { z } from "zod";
+import { globProblem } from "../lib/path-glob.ts";
+import { patternProblem } from "../lib/safe-pattern.ts";
+import { durationSchema } from "./duration.ts";
+import { promptFields, unknownPlaceholders } from "./prompt-fields.ts";
+import { authorAssociation, ruleConditionSchema } from "./rule-condition-schema.ts";
+
+/** The `event.action` names a rule's `on:` may list: what the relay can answer. */
+export const supportedEvents = [
+  "issues.opened",
+  "issues.labeled",
+  "issue_comment.created",
+  "pull_request.opened",
+  "pull_request.synchronize",
+  "pull_request.ready_for_review",
+  "pull_request_review.submitted",
+  "pull_request_review_comment.created",
+] as const;
+export type SupportedEvent = (typeof supportedEvents)[number];
+
+const eventName = z.enum(supportedEvents, {
+  error: (issue) => `"${String(issue.input)}" is not a supported event; use one of ${supportedEvents.join(", ")}`,
+});
+
+/** One message for a bad `on:`, naming the entries that are not supported events. */
+function onProblem(issue: { input?: unknown }): string {
+  const entries = Array.isArray(issue.input) ? issue.input : [issue.input];
+  const bad = entries.filter((entry) => !(supportedEvents as readonly unknown[]).includes(entry));
+  if (entries.length === 0) return "on: lists at least one event";
+  const names = bad.map((entry) => JSON.stringify(entry)).join(", ");
+  return `${names} ${bad.length > 1 ? "are not supported events" : "is not a supported event"}; use one of ${supportedEvents.join(", ")}`;
+}
+
+const repoPattern = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]+\/(\*|[A-Za-z0-9_.-]+)$/, 'a repository is "owner/repo" or "owner/*"');
+
+export const ruleSchema = z
+  .strictObject({
+    name: z
+      .string({ error: "every rule needs a name (letters, digits, '.', '_' or '-')" })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a rule name is letters, digits, '.', '_' or '-' (at most 64)")
+      .meta({ description: "Unique name, shown on the deliveries page and part of each run's key." }),
+    on: z
+      .union([eventName, z.array(eventName).min(1, "on: lists at least one event")], { error: onProblem })
+      .meta({ description: "The event.action (or a list) that starts this rule, e.g. issue_comment.created." }),
+    repos: z
+      .array(repoPattern)
+      .min(1)
+      .optional()
+      .meta({ description: 'Repositories ("owner/repo" or "owner/*") within GITHUB_REPOS; all of them when absent.' }),
+    prompt: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description: `Instructions for the model; {{field}} is filled in (${Object.keys(promptFields).join(", ")}). Default: the event's built-in prompt.`,
+      }),
+    model: z.string().min(1).optional().meta({ description: "Open WebUI model id; AI_MODEL when absent." }),
+    tools: z
+      .array(z.string().regex(/^[a-z][a-z0-9_]*$/, "a tool name is lower-case letters, digits and _"))
+      .optional()
+      .meta({ description: "Tool names the model may call in this rule's runs; keep it to what the rule needs." }),
+    labels: z
+      .array(z.string().min(1))
+      .optional()
+      .meta({ description: "The labels add_labels may apply (they must also exist in the repository)." }),
+    workflows: z
+      .array(z.string().regex(/^[\w.-]+\.ya?ml$/, 'a workflow is a file name such as "triage.yml"'))
+      .optional()
+      .meta({ description: "Workflow files dispatch_workflow may run, e.g. [triage.yml]." }),
+    mode: z
+      .enum(["act", "observe"])
+      .default("act")
+      .meta({ description: "act writes to GitHub; observe records what it would have written instead." }),
+    if: ruleConditionSchema.optional(),
+    continue: z
+      .boolean()
+      .default(false)
+      .meta({ description: "true: when this rule matches, the next matching rule runs too." }),
+    comment: z
+      .enum(["new", "update"])
+      .default("new")
+      .meta({ description: "new: a comment per run; update: one comment per issue or pull request, edited." }),
+    max_comments: z.int().min(0).max(10).default(1).meta({ description: "Comments one run may post." }),
+    max_labels: z.int().min(0).max(100).optional().meta({ description: "Labels one run may add." }),
+    cooldown: durationSchema
+      .optional()
+      .meta({ description: "Least time between two runs of this rule on one issue or pull request." }),
+    authors: z
+      .array(authorAssociation)
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "Associations whose words may start this rule. Default for comments and reviews: OWNER, MEMBER, " +
+          "COLLABORATOR; for other events: anyone. Bots never start a rule.",
+      }),
+  })
+  // Runs even when a field failed, so a file's every problem is reported at once.
+  .superRefine((rule, ctx) => ruleProblems(rule, ctx), { when: () => true })
+  .meta({ description: "One rule: which events start a run, and with which prompt, model and tools." });
+export type Rule = z.output<typeof ruleSchema>;
+
+type Ctx = { addIssue(issue: { code: "custom"; message: string; path: PropertyKey[] }): void };
+const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+
+/** What a schema cannot say field by field: patterns RE2 accepts, known placeholders, usable globs. */
+function ruleProblems(rule: { name?: unknown; if?: unknown; prompt?: unknown }, ctx: Ctx): void {
+  const prefix = text(rule.name) ? `rule "${rule.name}"` : "this rule";
+  const add = (message: string, path: PropertyKey[]) =>
+    ctx.addIssue({ code: "custom", message: `${prefix}: ${message}`, path });
+  const conditions = (typeof rule.if === "object" && rule.if !== null ? rule.if : {}) as Record<string, unknown>;
+  for (const key of ["title_matches", "body_matches"]) {
+    const source = text(conditions[key]);
+    const problem = source === undefined ? null : patternProblem(source);
+    if (problem) add(`${key} ${JSON.stringify(source)} is not a valid pattern: ${problem}`, ["if", key]);
+  }
+  const paths = Array.isArray(conditions.paths) ? (conditions.paths as unknown[]) : [];
+  paths.forEach((glob, index) => {
+    const problem = typeof glob === "string" ? globProblem(glob) : null;
+    if (problem) add(problem, ["if", "paths", index]);
+  });
+  for (const name of unknownPlaceholders(text(rule.prompt) ?? ""))
+    add(`the prompt uses {{${name}}}, which is not a field; use one of ${Object.keys(promptFields).join(", ")}`, [
+      "prompt",
+    ]);
+}
+
+export const rulesSchema = z
+  .array(ruleSchema)
+  .superRefine(
+    (rules, ctx) => {
+      const seen = new Set<string>();
+      rules.forEach((rule, index) => {
+        const name = text(rule?.name)?.toLowerCase();
+        if (name === undefined) return;
+        if (seen.has(name))
+          ctx.addIssue({
+            code: "custom",
+            message: `rule name "${rule.name}" is used twice; names must be unique`,
+            path: [index, "name"],
+          });
+        seen.add(name);
+      });
+    },
+    { when: () => true },
+  )
+  .meta({ description: "Rules matched in order against each delivery; the first match runs (see continue)." });
