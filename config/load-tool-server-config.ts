@@ -1,5 +1,6 @@
 import type { Env } from "./config-error.ts";
 import { integer, list, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
+import { readIdentityConfig, type IdentityConfig } from "./read-identity-config.ts";
 import { readSharedConfig, type SharedConfig } from "./read-shared-config.ts";
 import { readOAuthConfig, type OAuthConfig } from "./read-oauth-config.ts";
 import { timingProblems } from "./timing-contract.ts";
@@ -10,6 +11,8 @@ export interface ToolServerConfig extends SharedConfig {
   corsOrigins: string[];
   /** How long a person's comment waits for the token's comment budget before the model is told to try later. */
   commentBudgetWaitMs: number;
+  /** Who is calling: Open WebUI's signed user JWT, trusted plain headers, or nobody known. */
+  identity: IdentityConfig;
   /** The OAuth connection mode (people act with their own GitHub token); null when off. */
   oauth: OAuthConfig | null;
 }
@@ -38,8 +41,9 @@ function corsProblems(origins: string[]): string[] {
 export function loadToolServerConfig(env: Env): Readonly<ToolServerConfig> {
   const { values: v, problems: own } = readEnvFields(env, toolServerFields);
   const { shared, problems, timings } = readSharedConfig(env);
+  const { identity, problems: identityProblems } = readIdentityConfig(env);
   const { oauth, problems: oauthProblems } = readOAuthConfig(env);
-  const all = [...own, ...problems, ...oauthProblems];
+  const all = [...own, ...problems, ...identityProblems, ...oauthProblems];
   if (v.apiKey && v.apiKey.length < 16)
     all.push("TOOL_SERVER_API_KEY is too short: use at least 16 random characters (e.g. openssl rand -hex 32)");
   all.push(...corsProblems(v.corsOrigins), ...timingProblems(timings));
@@ -50,6 +54,7 @@ export function loadToolServerConfig(env: Env): Readonly<ToolServerConfig> {
     apiKey: v.apiKey,
     corsOrigins: v.corsOrigins,
     commentBudgetWaitMs: v.commentBudgetWaitMs,
+    identity,
     oauth,
   });
 }

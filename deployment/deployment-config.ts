@@ -7,6 +7,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { WriteLimit } from "../store/coordination.ts";
 import type { ToolDefinition } from "../tool-server/tool-definition.ts";
 import type { WorkflowDispatchSettings } from "../tool-server/tools/workflow-dispatch-settings.ts";
+import type { PeoplePolicy } from "../config/people-schema.ts";
 
 /** What this process runs: the relay, the tool server, or both (null: not here). */
 export interface DeploymentConfig {
@@ -35,4 +36,6 @@ export interface DeploymentOptions {
   tools?: readonly ToolDefinition[];
   /** Workflows people may run from a chat, until the config file carries them; none when absent. */
   workflowDispatch?: WorkflowDispatchSettings;
+  /** The people section the tool server decides by; defaultPeoplePolicy without one. */
+  people?: () => PeoplePolicy;
 }

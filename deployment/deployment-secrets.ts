@@ -13,6 +13,8 @@ const secretVariables = [
   "METRICS_TOKEN",
   "WEBUI_SECRET_KEY",
   "WEBUI_ADMIN_PASSWORD",
+  "OPENWEBUI_USER_JWT_SECRET",
+  "OPENWEBUI_GROUPS_API_KEY",
   // The OAuth connection: the GitHub app people sign in with, and the key that seals their tokens.
   "GITHUB_OAUTH_CLIENT_SECRET",
   "TOOL_SERVER_OAUTH_SECRET",

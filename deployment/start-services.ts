@@ -67,7 +67,7 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
 }
 
 export async function startToolServerService(built: BuiltDeployment, stores: ToolServerStores) {
-  const { config, options, logger, secrets, github, host } = built;
+  const { config, options, logger, secrets, github, host, configFile } = built;
   if (!config.toolServer) throw new Error("this deployment has no tool server config");
   const app = createToolServerApp(config.toolServer, {
     stores,
@@ -75,6 +75,8 @@ export async function startToolServerService(built: BuiltDeployment, stores: Too
     secrets,
     github,
     ...pick(options, "commentLimits", "tools", "workflowDispatch"),
+    // The config file's people: section, asked on every call (a reload takes effect at once); tests pass their own.
+    people: options.people ?? configFile.people,
   });
   const address = host ?? config.toolServer.host;
   const server = await listen(app, config.toolServer.port, address, config.toolServer.http);

@@ -9,6 +9,8 @@ interface ChatMessage extends StoredMessage {
 
 export interface ChatRecord {
   id: string;
+  /** The account the chat belongs to: for a run's chat, the relay's own (its API key's user). */
+  user_id?: string;
   title?: string;
   chat?: { history?: { messages?: Record<string, ChatMessage>; currentId?: string | null }; messages?: ChatMessage[] };
 }

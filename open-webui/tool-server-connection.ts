@@ -1,4 +1,4 @@
-import { chatIdHeader, userNameHeader } from "../tool-server/call-context-from-request.ts";
+import { chatIdHeader, userNameHeader } from "../tool-server/auth/create-call-context.ts";
 
 /** How Open WebUI reaches the tools: our OpenAPI document, or the MCP endpoint (/mcp). */
 export type ConnectionKind = "openapi" | "mcp";

@@ -44,21 +44,32 @@ export async function runModel(
     repo: target.repo,
     issueNumber: target.issueNumber,
     messageId: assistantMessageId,
+    userId: typeof chat.user_id === "string" ? chat.user_id : null,
   });
   logger.info("chat created", { ...log, chatId: chat.id, model: options.model });
 
   const completionStarted = Date.now();
   const toolId = openWebUIToolId(options.toolServerId, options.toolConnection);
   logger.info("completion started", { ...log, chatId: chat.id, toolServer: toolId });
-  await openWebUI.complete({
-    model: options.model,
-    system: systemPrompt,
-    userMessage,
-    chatId: chat.id,
-    userMessageId,
-    assistantMessageId,
-    toolIds: [toolId],
-  });
+  try {
+    await openWebUI.complete({
+      model: options.model,
+      system: systemPrompt,
+      userMessage,
+      chatId: chat.id,
+      userMessageId,
+      assistantMessageId,
+      toolIds: [toolId],
+    });
+  } finally {
+    // The run's scope ends with its completion: a late or replayed tool call with this chat id gets
+    // nothing. Should the store fail here, the run still ends with its delivery (RunRecord.live).
+    await runs
+      .finish(chat.id)
+      .catch((error: unknown) =>
+        logger.warn("run not marked finished", { ...log, chatId: chat.id, error: String(error) }),
+      );
+  }
 
   logger.info("completion finished", { ...log, chatId: chat.id, ms: Date.now() - completionStarted });
   return { chatId: chat.id, assistantMessageId };

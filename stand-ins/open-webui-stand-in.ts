@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { listMcpTools } from "./list-mcp-tools.ts";
 import { openMcpTools, type McpTool } from "./open-mcp-tools.ts";
 import { readSseData } from "./sse.ts";
+import { forwardUserJwt } from "./forward-user-jwt.ts";
 
 /**
  * A stand-in for the parts of Open WebUI this project uses, for the fast suite.
@@ -218,6 +219,8 @@ export async function startOpenWebUIStandIn(options: {
    * (open-webui/version-compat.ts): the answer only in `output`, and every tool result "completed".
    */
   version?: string;
+  /** FORWARD_USER_INFO_HEADER_JWT_SECRET (with ENABLE_FORWARD_USER_INFO_HEADERS): each tool call carries the user's signed JWT. */
+  forwardUserJwtSecret?: string;
 }): Promise<OpenWebUIStandIn> {
   const apiKey = options.apiKey ?? `sk-owui-${randomBytes(12).toString("hex")}`;
   const modelUrl = options.modelUrl.replace(/\/+$/, "");
@@ -781,6 +784,12 @@ export async function startOpenWebUIStandIn(options: {
         if (key.toLowerCase() === "authorization") delete headers.authorization;
         headers[key.toLowerCase()] = quoteHeaderValue(value);
       }
+    }
+    if (options.forwardUserJwtSecret) {
+      // As include_user_info_headers: after the custom headers, with the chat and message ids.
+      headers["x-openwebui-user-jwt"] = forwardUserJwt(options.forwardUserJwtSecret, user);
+      headers["x-openwebui-chat-id"] = context.chatId;
+      headers["x-openwebui-message-id"] = context.messageId;
     }
     headers["content-type"] ??= "application/json";
     return headers;

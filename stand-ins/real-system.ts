@@ -9,6 +9,7 @@ import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { RelayStores } from "../store/stores.ts";
 import type { ToolDefinition } from "../tool-server/tool-definition.ts";
+import type { PeoplePolicy } from "../config/people-schema.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "./github-stand-in.ts";
 import { startScriptedModel, type ScriptedModel } from "./scripted-model.ts";
@@ -18,6 +19,14 @@ const root = resolve(import.meta.dirname, "..");
 export const webhookSecret = "whsec-real-open-webui";
 export const toolServerKey = "tool-server-key-real-open-webui";
 export const githubToken = "ghp_standin_token_0123456789";
+/** Open WebUI signs the user of every tool call with it, and the tool server verifies it (on by default, as in compose). */
+export const userJwtSecret = "open-webui-forward-secret-real-3b8e51";
+
+export interface RealSystemOptions {
+  openWebUIPort?: number;
+  /** The tool server's people policy; defaultPeoplePolicy without one. */
+  people?: PeoplePolicy;
+}
 
 export interface Timing {
   phase: string;
@@ -49,6 +58,8 @@ export interface RealSystem {
   model: ScriptedModel;
   adminToken: string;
   adminKey: string;
+  /** The admin's Open WebUI user id: the relay's account, whose signed identity makes its runs' tool calls count. */
+  adminId: string;
   user: { id: string; name: string; email: string; password: string; token: string };
   toolServerUrl: string;
   relayUrl: string;
@@ -117,13 +128,18 @@ async function startParts(
       modelApiKey: model.apiKey,
       ...(options.openWebUIPort ? { port: options.openWebUIPort } : {}),
       // Lets the ordinary user use the scripted model without an admin sharing it through a workspace model first.
-      env: { BYPASS_MODEL_ACCESS_CONTROL: "true" },
+      env: {
+        BYPASS_MODEL_ACCESS_CONTROL: "true",
+        ENABLE_FORWARD_USER_INFO_HEADERS: "true",
+        FORWARD_USER_INFO_HEADER_JWT_SECRET: userJwtSecret,
+      },
     }),
   );
   started.push(() => openWebUI.close());
   const api = openWebUIApi(openWebUI.url);
   const adminToken = await api.signIn(openWebUI.admin.email, openWebUI.admin.password);
   const adminKey = await api.createApiKey(adminToken);
+  const { id: adminId } = await api.request<{ id: string }>("GET", "/api/v1/auths/", adminToken);
   const userDetails = { name: "Grace Hopper", email: "grace@example.com", password: "user-password-0123" };
   const created = await api.addUser(adminToken, { ...userDetails, role: "user" });
   const user = { ...userDetails, id: created.id, token: await api.signIn(userDetails.email, userDetails.password) };
@@ -150,8 +166,12 @@ async function startParts(
     TOOL_SERVER_API_KEY: toolServerKey,
     PORT: "0",
     DATA_DIR: dataDir,
+    OPENWEBUI_USER_JWT_SECRET: userJwtSecret,
+    // The tool server reads a person's groups with the admin's key (only when the policy names a group).
+    OPENWEBUI_GROUPS_API_KEY: adminKey,
   };
   const githubPacing = { writeMs: 5, notificationMs: 5 };
+  const { people } = options;
   const deploymentOf = (serviceEnv: Env, tools?: readonly ToolDefinition[]) => {
     const options: DeploymentOptions = {
       logger,
@@ -159,6 +179,7 @@ async function startParts(
       github: { pacing: githubPacing },
       pollIntervalMs: 200,
       ...(tools ? { tools } : {}),
+      ...(people ? { people: () => people } : {}),
     };
     return createDeployment({ env: serviceEnv, relay: null, toolServer: loadToolServerConfig(serviceEnv) }, options);
   };
@@ -186,6 +207,7 @@ async function startParts(
     model,
     adminToken,
     adminKey,
+    adminId,
     user,
     toolServerUrl: toolServer.url,
     relayUrl: relay.url,

@@ -11,6 +11,18 @@ export interface RunRecord {
   commentUrl: string | null;
   createdAt: number;
   /**
+   * The Open WebUI account whose chat this is (the relay's own; Open WebUI answers it with the new
+   * chat): a tool call counts as this run's only from that verified user. Null for runs recorded before.
+   */
+  userId: string | null;
+  /** When the relay marked the run over (its completion ended); null while it lasts. */
+  finishedAt: number | null;
+  /**
+   * Read, not stored: the run is not finished, and it is still its delivery's latest run on a delivery
+   * that is pending or running. Only a live run's chat id gives the run's scope (issue 12).
+   */
+  live: boolean;
+  /**
    * Labels add_labels may apply in this run (its rule's `labels`). Absent means none: a run adds
    * labels only once a rule allows them. Not stored by the stores yet.
    */
@@ -22,12 +34,16 @@ export interface RunRecord {
   allowedWorkflows?: readonly string[];
 }
 
-export type NewRun = Omit<RunRecord, "commentId" | "commentUrl" | "createdAt">;
+export type NewRun = Omit<RunRecord, "commentId" | "commentUrl" | "createdAt" | "userId" | "finishedAt" | "live"> & {
+  userId?: string | null;
+};
 
 /** Shared by the relay (which records runs) and the tool server (which scopes a run's tool calls by them). */
 export interface RunStore {
   add(run: NewRun): Promise<void>;
   get(chatId: string): Promise<RunRecord | undefined>;
+  /** Marks the run over: from now on its chat id gives nothing (the relay calls it when the completion ends). */
+  finish(chatId: string): Promise<void>;
   /** Also marks the comment as the delivery's (commentOf), whichever of its runs posted it. */
   setComment(chatId: string, comment: RunComment): Promise<void>;
   /**

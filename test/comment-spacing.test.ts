@@ -38,6 +38,8 @@ it("spaces new comments from two processes on one store as one pace, GitHub's ga
     GITHUB_TOKEN: "ghp_standin_token_0123456789",
     GITHUB_API_URL: github.url,
     GITHUB_REPOS: "octo/app",
+    // A person's comments: someone the deployment trusts the plain headers of, and may write.
+    TRUST_OPENWEBUI_USER_HEADERS: "true",
   };
   // Two tool servers, each with its own stores on the file and its own in-process pacer, as two processes would.
   const servers = [];
@@ -50,6 +52,7 @@ it("spaces new comments from two processes on one store as one pace, GitHub's ga
         pacing: { writeMs: 5, notificationMs: spacingMs },
       },
       fetch: recording,
+      people: () => ({ default: "write", grants: [], comments_per_hour: 20, attribution: false }),
     });
     opened.push(server);
     servers.push(server);
@@ -57,7 +60,12 @@ it("spaces new comments from two processes on one store as one pace, GitHub's ga
   const post = (url: string, text: string) =>
     fetch(`${url}/post_issue_comment`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, "x-openwebui-chat-id": "chat" },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${apiKey}`,
+        "x-openwebui-chat-id": "chat",
+        "x-openwebui-user-id": "ada",
+      },
       body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 1, body: text }),
     });
   const answers = await Promise.all([

@@ -89,7 +89,8 @@ const mayHold: Record<string, string[]> = {
     ...secretVariables.filter((name) => ours.register.reads.includes(name) && name !== "OPENWEBUI_API_KEY"),
     "OPENWEBUI_ADMIN_API_KEY",
   ],
-  "open-webui": ["WEBUI_SECRET_KEY", "WEBUI_ADMIN_PASSWORD"],
+  // Open WebUI signs each tool call's user with the secret the tool server verifies it with.
+  "open-webui": ["WEBUI_SECRET_KEY", "WEBUI_ADMIN_PASSWORD", "OPENWEBUI_USER_JWT_SECRET"],
   caddy: [],
 };
 

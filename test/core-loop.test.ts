@@ -63,7 +63,15 @@ describe.each(backends)(
         expect(call.headers.authorization).toBe(`Bearer ${toolServerKey}`);
         expect(call.headers["x-openwebui-chat-id"]).toBe(record.chatId);
         expect(call.url.startsWith(system.toolServerUrl)).toBe(true);
+        // …signed by Open WebUI as the relay's account, which the run recorded as its own.
+        expect(call.headers["x-openwebui-user-jwt"]).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
       }
+      // The run belongs to the relay's account, and ended with its completion: its chat id now gives nothing.
+      expect(await system.stores.runs.get(record.chatId!)).toMatchObject({
+        userId: system.openWebUI.user.id,
+        finishedAt: expect.any(Number),
+        live: false,
+      });
 
       // The relay called Open WebUI the only way that executes tools.
       const [completion] = system.openWebUI.completionRequests;

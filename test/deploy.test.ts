@@ -66,6 +66,7 @@ function composeEnv(name: string): Env {
     OPENWEBUI_API_KEY: "sk-sample",
     OPENWEBUI_ADMIN_API_KEY: "sk-admin-sample",
     TOOL_SERVER_API_KEY: "tool-server-key-0123456789",
+    OPENWEBUI_USER_JWT_SECRET: "5f2c8a91d3e4b7a06c1f9e2d8b3a7c4e",
     SITE_ADDRESS: "chat.example.com",
   };
   const dotEnv = Object.fromEntries([...exampleEnv].map(([key, value]) => [key, value || samples[key] || ""]));

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
 import { redisServerAvailable, startRedisServer, type RedisServer } from "../stand-ins/redis-server.ts";
 import { spawnService, type RelayProcess } from "./support/relay-process.ts";
+import { readRedisConfig } from "../config/read-redis-config.ts";
+import { openRedisRelayStores } from "../store/redis/open-redis-stores.ts";
+import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
 
 const withRedis = redisServerAvailable();
 const toolServerKey = "tool-server-key-compose-0123456789";
@@ -48,6 +51,31 @@ describe("the tool server run on its own (npm run start:tool-server)", () => {
       DATA_DIR: dir,
     };
     service = await spawnService("tool-server", env);
+    // A relay run in the shared store: without a config file no person may write, and without verified
+    // identity a live run's chat id is what lets the tool server comment (on the run's one issue).
+    const stores = redis
+      ? await openRedisRelayStores(readRedisConfig(env).redis!)
+      : await openSqliteRelayStores({ dataDir: dir });
+    try {
+      await stores.deliveries.add({
+        key: "1:run",
+        deliveryId: "run",
+        event: "issues",
+        action: "opened",
+        status: "pending",
+      });
+      await stores.runs.add({
+        chatId: "chat-of-a-run",
+        deliveryKey: "1:run",
+        deliveryId: "run",
+        owner: "octo",
+        repo: "app",
+        issueNumber: 1,
+        messageId: "m",
+      });
+    } finally {
+      await stores.close();
+    }
   });
 
   afterAll(async () => {
@@ -63,7 +91,7 @@ describe("the tool server run on its own (npm run start:tool-server)", () => {
       headers: {
         "content-type": "application/json",
         authorization: `Bearer ${toolServerKey}`,
-        "x-openwebui-chat-id": "chat-of-a-person",
+        "x-openwebui-chat-id": "chat-of-a-run",
       },
       body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 1, body }),
     });

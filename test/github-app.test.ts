@@ -8,7 +8,16 @@ import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
 import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../stand-ins/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
-import { deliveryOutcome, startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
+import {
+  deliveryOutcome,
+  startSystem,
+  systemUserJwtSecret,
+  toolServerKey,
+  webhookSecret,
+  type System,
+} from "./support/system.ts";
+import { signUserJwt } from "./support/user-jwt.ts";
+import type { PeoplePolicy } from "../config/people-schema.ts";
 import type { WriteLimit } from "../store/coordination.ts";
 import { acknowledgedByDeadRelay } from "./support/dead-relay.ts";
 import type { ModelScript } from "../stand-ins/scripted-model.ts";
@@ -38,9 +47,11 @@ function startAppSystem(
     env?: Record<string, string>;
     installations?: typeof installations;
     commentLimits?: WriteLimit[];
+    people?: PeoplePolicy;
   } = {},
 ) {
   return startSystem({
+    ...(options.people ? { people: options.people } : {}),
     ...(options.script ? { script: options.script } : {}),
     env: { ...appEnv, ...options.env },
     ...(options.relayEnv ? { relayEnv: options.relayEnv } : {}),
@@ -225,19 +236,23 @@ describe("running as a GitHub App", () => {
       // Two comments a minute per budget; a person waits 50 ms for a slot, then is told to come back.
       commentLimits: [{ max: 2, windowMs: 60_000 }],
       env: { TOOL_SERVER_COMMENT_BUDGET_WAIT_MS: "50" },
+      // People may write; together they get half of each installation's budget (one of the two).
+      people: { default: "write", grants: [], comments_per_hour: 20, attribution: false },
     });
+    const person = { id: "user-ada", email: "ada@example.com", name: "Ada", role: "user" as const };
     for (const number of [1, 2, 3]) {
       system.github.addIssueFromPayload(issuesOpened({ number }));
       system.github.addIssueFromPayload(issuesOpened({ ...spoon, number }));
     }
     /** A person's comment through the tool server (a chat that is no relay run). */
-    const personComments = (owner: string, repo: string) =>
+    const personComments = async (owner: string, repo: string) =>
       fetch(`${system.toolServerUrl}/post_issue_comment`, {
         method: "POST",
         headers: {
           "content-type": "application/json",
           authorization: `Bearer ${toolServerKey}`,
           "x-openwebui-chat-id": "a-persons-chat",
+          "x-openwebui-user-jwt": await signUserJwt(systemUserJwtSecret, person),
         },
         body: JSON.stringify({ owner, repo, issue_number: 1, body: "From a person." }),
       });

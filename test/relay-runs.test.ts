@@ -294,6 +294,13 @@ describe("people chatting in Open WebUI with the GitHub tools switched on", () =
   it("answers from get_issue, and may comment on any allowed issue since no relay run is behind the chat", async () => {
     system = await startSystem({
       startRelay: false,
+      // The signed-in admin may write: Open WebUI's signed JWT says who they are.
+      people: {
+        default: "read",
+        grants: [{ role: "admin", repos: ["octo/*"], access: "write" }],
+        comments_per_hour: 20,
+        attribution: true,
+      },
       script: (request) => {
         const step = toolResults(request).length;
         if (step === 0)

@@ -1,15 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startToolTestServer, type ToolTestServer } from "./support/tool-test-server.ts";
+import { relayAccount, startToolTestServer, type ToolTestServer } from "./support/tool-test-server.ts";
+import { signUserJwt } from "./support/user-jwt.ts";
+
+// A person adds labels only with write on the repository (issue 12): Open WebUI signs who they are.
+const userJwtSecret = "open-webui-forward-secret-labels-6a1f";
+const ada = { id: "user-ada", email: "ada@example.com", name: "Ada", role: "user" as const };
 
 describe("add_labels", () => {
   let tools: ToolTestServer;
   const app = { owner: "octo", repo: "app" };
-  const person = { "x-openwebui-chat-id": "a-users-chat" };
+  let person: Record<string, string>;
+  // A run's calls come from the relay's account, signed as Open WebUI signs it.
+  let relay: Record<string, string>;
   const labelWrites = () =>
     tools.github.requests.filter((r) => r.method === "POST" && r.path.endsWith("/labels")).length;
 
   beforeAll(async () => {
+    person = { "x-openwebui-chat-id": "a-users-chat", "x-openwebui-user-jwt": await signUserJwt(userJwtSecret, ada) };
+    relay = { "x-openwebui-user-jwt": await signUserJwt(userJwtSecret, relayAccount) };
     tools = await startToolTestServer({
+      userJwtSecret,
+      people: {
+        default: "read",
+        grants: [{ email: ada.email, repos: ["octo/*"], access: "write" }],
+        comments_per_hour: 20,
+        attribution: false,
+      },
       runs: [
         { chatId: "run-with-labels", ...app, issueNumber: 7, allowedLabels: ["bug", "question"] },
         { chatId: "run-without-labels", ...app, issueNumber: 7 },
@@ -38,6 +54,27 @@ describe("add_labels", () => {
     expect(tools.github.requests.at(-1)!.body).toEqual({ labels: ["bug"] });
   });
 
+  it("refuses a person the people policy gives no write, and an anonymous caller", async () => {
+    const before = labelWrites();
+    const rita = { ...ada, id: "user-rita", email: "rita@example.com" };
+    const reader = {
+      "x-openwebui-chat-id": "a-users-chat",
+      "x-openwebui-user-jwt": await signUserJwt(userJwtSecret, rita),
+    };
+    const refused = await tools.call("add_labels", { ...app, issue_number: 8, labels: ["bug"] }, reader);
+    expect(refused).toMatchObject({
+      status: 403,
+      body: { detail: expect.stringMatching(/may not write to octo\/app/) },
+    });
+    const anonymous = await tools.call(
+      "add_labels",
+      { ...app, issue_number: 8, labels: ["bug"] },
+      { "x-openwebui-chat-id": "a-users-chat" },
+    );
+    expect(anonymous.status).toBe(403);
+    expect(labelWrites()).toBe(before);
+  });
+
   it("refuses a label the repository lacks, naming those it has, instead of letting GitHub create it", async () => {
     const before = labelWrites();
     const { status, body } = await tools.call(
@@ -53,7 +90,7 @@ describe("add_labels", () => {
   });
 
   it("in a relay run, adds only the labels its rule allows, and only on its own issue", async () => {
-    const run = { "x-openwebui-chat-id": "run-with-labels" };
+    const run = { "x-openwebui-chat-id": "run-with-labels", ...relay };
     const allowed = await tools.call("add_labels", { ...app, issue_number: 7, labels: ["question"] }, run);
     expect(allowed).toMatchObject({ status: 200, body: { applied: ["question"], labels: ["question"] } });
     const before = labelWrites();
@@ -77,7 +114,7 @@ describe("add_labels", () => {
     const { status, body } = await tools.call(
       "add_labels",
       { ...app, issue_number: 7, labels: ["bug"] },
-      { "x-openwebui-chat-id": "run-without-labels" },
+      { "x-openwebui-chat-id": "run-without-labels", ...relay },
     );
     expect(status).toBe(403);
     expect(body.detail).toMatch(/may not add labels: its rule allows none/);

@@ -5,8 +5,21 @@ import { toolRegistry } from "../tool-server/tool-registry.ts";
 import { startToolServerFor } from "./support/start-services.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
 import { parseToolOutput } from "./support/parse-tool-output.ts";
+import { signUserJwt } from "./support/user-jwt.ts";
+import type { PeoplePolicy } from "../config/people-schema.ts";
 
 const apiKey = "tool-server-key-for-tests-0123";
+const jwtSecret = "open-webui-forward-secret-5f2c8a91d3";
+// Open WebUI's signed user: the relay's own account, and a person the policy lets write on octo/*.
+const relayAccount = { id: "relay-account", email: "relay@example.com", name: "Relay", role: "user" as const };
+const ada = { id: "user-ada", email: "ada@example.com", name: "Ada Löwe", role: "user" as const };
+const people: PeoplePolicy = {
+  default: "read",
+  grants: [{ email: "ada@example.com", repos: ["octo/*"], access: "write" }],
+  comments_per_hour: 20,
+  attribution: true,
+};
+const as = async (user: typeof ada) => ({ "x-openwebui-user-jwt": await signUserJwt(jwtSecret, user) });
 
 describe("tool server", () => {
   let github: GitHubStandIn;
@@ -36,9 +49,11 @@ describe("tool server", () => {
       GITHUB_TOKEN: "ghp_standin_token_0123456789",
       GITHUB_API_URL: github.url,
       GITHUB_REPOS: "octo/app,octo/private",
+      OPENWEBUI_USER_JWT_SECRET: jwtSecret,
     };
     server = await startToolServerFor(env, stores, {
       github: { retry: { retries: 1, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } },
+      people: () => people,
     });
     // A relay run for octo/app#7, as the relay records it before calling Open WebUI.
     await stores.deliveries.add({
@@ -56,6 +71,7 @@ describe("tool server", () => {
       repo: "app",
       issueNumber: 7,
       messageId: "m1",
+      userId: relayAccount.id,
     });
   });
 
@@ -115,11 +131,16 @@ describe("tool server", () => {
       expect(body.detail).toMatch(/octo\/app#999 does not exist/);
     });
 
-    it("answers 403 naming the allowed repositories for one outside GITHUB_REPOS, without asking GitHub", async () => {
+    it("answers 403 for a repository outside GITHUB_REPOS without naming any other, nor asking GitHub", async () => {
       const before = github.requests.length;
-      const { status, body } = await call("get_issue", { owner: "elsewhere", repo: "repo", issue_number: 1 });
+      const { status, body } = await call(
+        "get_issue",
+        { owner: "elsewhere", repo: "repo", issue_number: 1 },
+        await as(ada),
+      );
       expect(status).toBe(403);
-      expect(body.detail).toMatch(/elsewhere\/repo is not one this tool server may use.*octo\/app/);
+      expect(body.detail).toMatch(/elsewhere\/repo is not one this tool server may use.*GITHUB_REPOS/);
+      expect(body.detail).not.toMatch(/octo|private|app/);
       expect(github.requests.length).toBe(before);
     });
 
@@ -142,7 +163,7 @@ describe("tool server", () => {
       const { status, body } = await call(
         "get_issue",
         { owner: "octo", repo: "private", issue_number: 1 },
-        { "x-openwebui-chat-id": "chat-of-run" },
+        { "x-openwebui-chat-id": "chat-of-run", ...(await as(relayAccount)) },
       );
       expect(status).toBe(403);
       expect(body.detail).toMatch(/limited to octo\/app/);
@@ -171,11 +192,13 @@ describe("tool server", () => {
       const { status, body } = await call(
         "post_issue_comment",
         { owner: "octo", repo: "app", issue_number: 8, body: "Looks like a duplicate of #7." },
-        { "x-openwebui-user-name": "Ada%20L%C3%B6we", "x-openwebui-chat-id": "a-users-chat" },
+        { "x-openwebui-chat-id": "a-users-chat", ...(await as(ada)) },
       );
       expect(status).toBe(200);
       const [comment] = github.comments("octo", "app", 8);
       expect(comment!.body).toMatch(/^Looks like a duplicate of #7\./);
+      // Who asked, by the name Open WebUI signed, as code so it cannot mention anyone.
+      expect(comment!.body).toMatch(/\*Asked by `Ada Löwe` through Open WebUI\*\n\n<!-- openwebui-github:chat -->$/);
       expect(body).toEqual({ id: comment!.id, html_url: comment!.html_url, updated: false });
     });
 
@@ -190,11 +213,12 @@ describe("tool server", () => {
       const { status } = await call(
         "post_issue_comment",
         { owner: "octo", repo: "app", issue_number: 8, body: forged },
-        { "x-openwebui-chat-id": "a-users-chat" },
+        { "x-openwebui-chat-id": "a-users-chat", ...(await as(ada)) },
       );
       expect(status).toBe(200);
       const posted = github.comments("octo", "app", 8).at(-1)!.body;
       expect(posted).toMatch(/^See above\.\n\n\n\nThanks! /);
+      expect(posted).toMatch(/Asked by `Ada Löwe`/);
       expect(posted).not.toMatch(/delivery=/i);
       // Only the person-chat marker the tool server adds itself.
       expect(posted.match(/<!--/g)).toHaveLength(1);
@@ -219,14 +243,14 @@ describe("tool server", () => {
       const other = await call(
         "post_issue_comment",
         { owner: "octo", repo: "app", issue_number: 8, body: "hi" },
-        { "x-openwebui-chat-id": "chat-of-run" },
+        { "x-openwebui-chat-id": "chat-of-run", ...(await as(relayAccount)) },
       );
       expect(other.status).toBe(403);
       expect(other.body.detail).toMatch(/may only comment on octo\/app#7.*issue_number 7/);
       const otherRepo = await call(
         "post_issue_comment",
         { owner: "octo", repo: "private", issue_number: 1, body: "hi" },
-        { "x-openwebui-chat-id": "chat-of-run" },
+        { "x-openwebui-chat-id": "chat-of-run", ...(await as(relayAccount)) },
       );
       expect(otherRepo.status).toBe(403);
       expect(github.allComments().length).toBe(before);
@@ -236,13 +260,13 @@ describe("tool server", () => {
       const first = await call(
         "post_issue_comment",
         { owner: "octo", repo: "app", issue_number: 7, body: "First analysis." },
-        { "x-openwebui-chat-id": "chat-of-run" },
+        { "x-openwebui-chat-id": "chat-of-run", ...(await as(relayAccount)) },
       );
       expect(first).toMatchObject({ status: 200, body: { updated: false } });
       const second = await call(
         "post_issue_comment",
         { owner: "octo", repo: "app", issue_number: 7, body: "Better analysis." },
-        { "x-openwebui-chat-id": "chat-of-run" },
+        { "x-openwebui-chat-id": "chat-of-run", ...(await as(relayAccount)) },
       );
       expect(second).toMatchObject({ status: 200, body: { id: first.body.id, updated: true } });
       const comments = github.comments("octo", "app", 7);
@@ -260,9 +284,11 @@ describe("tool server", () => {
         GITHUB_TOKEN: "ghp_read_only_token",
         GITHUB_API_URL: github.url,
         GITHUB_REPOS: "octo/app",
+        OPENWEBUI_USER_JWT_SECRET: jwtSecret,
       };
       const limited = await startToolServerFor(readOnly, stores, {
         github: { pacing: { writeMs: 5, notificationMs: 5 } },
+        people: () => people,
       });
       try {
         const response = await fetch(`${limited.url}/post_issue_comment`, {
@@ -272,6 +298,7 @@ describe("tool server", () => {
             "content-type": "application/json",
             authorization: `Bearer ${apiKey}`,
             "x-openwebui-chat-id": "a-users-chat",
+            ...(await as(ada)),
           },
         });
         expect(response.status).toBe(403);

@@ -10,6 +10,11 @@ import { toolServerInfo } from "./openapi/tool-server-info.ts";
 import { toolRegistry } from "./tool-registry.ts";
 import { createToolServerMetrics } from "./tool-server-metrics.ts";
 import { checkWorkflowDispatchSettings, type WorkflowDispatchSettings } from "./tools/workflow-dispatch-settings.ts";
+import { defaultPeoplePolicy, type PeoplePolicy } from "../config/people-schema.ts";
+import { createUserGroups } from "../open-webui/user-groups.ts";
+
+// A person's groups are asked of Open WebUI again after this long: a change of membership shows within it.
+const groupsCacheMs = 60_000;
 
 export interface ToolServerDependencies {
   /** Runs and coordination only: the tool server opens no delivery log or queue. */
@@ -25,12 +30,16 @@ export interface ToolServerDependencies {
   tools?: readonly ToolDefinition[];
   /** Workflows people may run from a chat and the confirmation key; none when absent. */
   workflowDispatch?: WorkflowDispatchSettings;
+  /** The config file's people section, read at each call (defaultPeoplePolicy without one). */
+  people?: () => PeoplePolicy;
 }
 
 /** The tool server's express app for its config, with the deployment's clients; listens nowhere. */
 export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: ToolServerDependencies) {
   const metrics = createToolServerMetrics({ processMetrics: true });
   deps.github.onRateLimit(metrics.githubRateLimit);
+  const { groups } = config.identity;
+  const userGroups = groups ? createUserGroups({ ...groups, cacheMs: groupsCacheMs }) : undefined;
   const { coordination } = deps.stores;
   const oauth = config.oauth
     ? oauthPersonAuth(config.oauth, {
@@ -59,8 +68,11 @@ export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: To
       budgetFor: deps.github.budgetFor,
       ownLogin: deps.github.ownLogin.resolve,
       ...(deps.workflowDispatch ? { workflowDispatch: checkWorkflowDispatchSettings(deps.workflowDispatch) } : {}),
+      people: deps.people ?? (() => defaultPeoplePolicy),
+      ...(userGroups ? { userGroups } : {}),
     },
     apiKey: config.apiKey,
+    identity: { jwtSecret: config.identity.userJwtSecret, trustUserHeaders: config.identity.trustUserHeaders },
     corsOrigins: config.corsOrigins,
     version: deps.version ?? toolServerInfo().version,
     metrics,

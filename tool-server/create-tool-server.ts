@@ -7,9 +7,10 @@ import { buildOpenApiDocument } from "./openapi/build-openapi-document.ts";
 import { toolServerInfo } from "./openapi/tool-server-info.ts";
 import { corsForOrigins } from "./cors-for-origins.ts";
 import { createSwaggerDocs } from "./swagger-docs.ts";
+import { createCallContext } from "./auth/create-call-context.ts";
+import type { IdentityOptions } from "./auth/identify-caller.ts";
 import type { ToolDefinition, ToolDependencies } from "./tool-definition.ts";
 import type { ToolServerMetrics } from "./tool-server-metrics.ts";
-import { callContextFromRequest } from "./call-context-from-request.ts";
 import { callTool } from "./call-tool.ts";
 import { mountMcpEndpoint } from "./mcp/mount-mcp-endpoint.ts";
 import { toolServerKeyRefusal } from "./tool-server-key-refusal.ts";
@@ -18,6 +19,8 @@ export interface ToolServerOptions {
   tools: readonly ToolDefinition[];
   deps: ToolDependencies;
   apiKey: string;
+  /** How a caller's identity is verified: OPENWEBUI_USER_JWT_SECRET, TRUST_OPENWEBUI_USER_HEADERS. */
+  identity: IdentityOptions;
   /** Browser origins allowed to call us directly (user-level tool servers in Open WebUI). */
   corsOrigins: readonly string[];
   version: string;
@@ -30,6 +33,7 @@ export interface ToolServerOptions {
 
 export function createToolServer(options: ToolServerOptions) {
   const { deps } = options;
+  const callContext = createCallContext(options.identity, deps);
   const document = buildOpenApiDocument(options.tools, toolServerInfo(options.version));
   // Built once; Open WebUI fetches it at startup and whenever the connection is saved.
   const documentJson = JSON.stringify(document);
@@ -59,12 +63,13 @@ export function createToolServer(options: ToolServerOptions) {
       next();
     };
     app.post(`/${tool.name}`, counted, auth, json, async (req, res) => {
-      const result = await callTool(tool, req.body, await callContextFromRequest(req, res, deps.runs), deps);
+      const result = await callTool(tool, req.body, await callContext(tool.name, req, res), deps);
       res.json(result);
     });
   }
 
-  mountMcpEndpoint(app, { tools: options.tools, deps, auth, version: options.version, metrics: options.metrics });
+  const mcp = { tools: options.tools, deps, auth, callContext, version: options.version, metrics: options.metrics };
+  mountMcpEndpoint(app, mcp);
 
   // After the tools, so a tool call does not pass through these routers' matching.
   app.use(createSwaggerDocs({ title: document.info.title }));

@@ -4,17 +4,21 @@ import type { CommentTiming } from "../github/post-run-comment.ts";
 import type { RepoAllowList } from "../github/repo-allow-list.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Coordination, WriteLimit } from "../store/coordination.ts";
+import type { PeoplePolicy } from "../config/people-schema.ts";
 import type { RunRecord, RunStore } from "../store/run-store.ts";
+import type { WorkflowDispatchSettings } from "./tools/workflow-dispatch-settings.ts";
+import type { Caller } from "./auth/caller.ts";
 import type { SignedInPerson } from "./auth/oauth/person-auth.ts";
 
-/** What Open WebUI tells us about the call through the connection's header templates. */
+/** Who is calling and from which chat, as the server worked it out before the tool runs. */
 export interface CallContext {
   chatId: string | null;
-  userName: string | null;
+  /** Verified from the signed JWT (or trusted headers); never a display name taken at its word. */
+  caller: Caller;
   /**
-   * The relay run behind `chatId`, looked up once per call by the server. Open WebUI sends the chat id
-   * through the connection's header template; the relay recorded which issue that chat's run was
-   * started for. Scope is enforced from it, not in the prompt.
+   * The relay run this call belongs to, looked up once per call by the server (auth/recognise-run.ts):
+   * set only for a run that lasts, called by the relay's own account when identity is verified. Scope
+   * is enforced from it, not in the prompt.
    */
   run: RunRecord | undefined;
   /** Set when the caller signed in with GitHub (the OAuth connection): never a run; tools act with their token. */
@@ -22,6 +26,8 @@ export interface CallContext {
 }
 
 export interface ToolDependencies {
+  /** What people may dispatch and the key their confirmations are signed with; absent: people dispatch nothing. */
+  workflowDispatch?: WorkflowDispatchSettings;
   github: Octokit;
   runs: RunStore;
   /** Locks and the comment budget, shared with the relay. */
@@ -38,6 +44,10 @@ export interface ToolDependencies {
   commentTiming: CommentTiming;
   /** How long a person's comment waits for the token's comment budget (TOOL_SERVER_COMMENT_BUDGET_WAIT_MS). */
   personCommentWaitMs: number;
+  /** The people section of the deployment's config: who may read and write which repository. */
+  people: () => PeoplePolicy;
+  /** A verified user's Open WebUI groups (admin API, cached); absent: grants naming a group name nobody. */
+  userGroups?: (userId: string) => Promise<readonly string[]>;
   /** The login our comments are posted as (a user, or a GitHub App's `<slug>[bot]`); null when unknown. */
   ownLogin?: () => Promise<string | null>;
 }

@@ -78,6 +78,27 @@ local earlier = redis.call('HGET', dkey(r.deliveryKey), 'runChats')
 -- runChats: every run's chat, for retention to delete them all with the delivery.
 redis.call('HSET', dkey(r.deliveryKey), 'chatId', r.chatId, 'runChats', earlier and (earlier .. ' ' .. r.chatId) or r.chatId)
 redis.call('ZADD', P .. ':runs:chats', now, r.chatId)
+if type(r.userId) == 'string' then redis.call('HSET', key, 'userId', r.userId) end
+return 1
+`,
+
+  /** ARGV[3] chat id. The run's hash, with `live` computed as on SQLite (see RunRecord.live); empty without one. */
+  getRun: `
+local run = redis.call('HGETALL', P .. ':run:' .. ARGV[3])
+if #run == 0 then return run end
+local f = {}
+for i = 1, #run, 2 do f[run[i]] = run[i + 1] end
+local d = redis.call('HMGET', dkey(f.deliveryKey), 'status', 'chatId')
+local going = d[1] == 'pending' or d[1] == 'running'
+run[#run + 1] = 'live'
+run[#run + 1] = (not f.finishedAt and going and d[2] == ARGV[3]) and '1' or '0'
+return run
+`,
+
+  /** ARGV[3] chat id. Marks the run over, once. */
+  finishRun: `
+local key = P .. ':run:' .. ARGV[3]
+if redis.call('EXISTS', key) == 1 then redis.call('HSETNX', key, 'finishedAt', now) end
 return 1
 `,
 

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { RunStore } from "../run-store.ts";
 import type { RunScript } from "./define-scripts.ts";
-import { toRun } from "./to-records.ts";
+import { pairsToFields, toRun } from "./to-records.ts";
 
 /** Runs on Redis (keys and scripts: coordination-scripts.ts). */
 export function createRedisRunStore(redis: Redis, prefix: string, run: RunScript): RunStore {
@@ -13,7 +13,10 @@ export function createRedisRunStore(redis: Redis, prefix: string, run: RunScript
       await run("addRun", JSON.stringify(record));
     },
     async get(chatId) {
-      return toRun(await redis.hgetall(`${prefix}:run:${chatId}`));
+      return toRun(pairsToFields(await run("getRun", chatId)));
+    },
+    async finish(chatId) {
+      await run("finishRun", chatId);
     },
     async setComment(chatId, comment) {
       await run("setRunComment", chatId, comment.id, comment.url);

@@ -47,7 +47,8 @@ export function toRun(f: Fields): RunRecord | undefined {
   return {
     ...read.strings("chatId", "deliveryKey", "deliveryId", "owner", "repo", "messageId"),
     ...read.numbers("issueNumber", "createdAt"),
-    ...read.ints("commentId"),
-    ...read.texts("commentUrl"),
+    ...read.ints("commentId", "finishedAt"),
+    ...read.texts("commentUrl", "userId"),
+    live: f.live === "1",
   };
 }

@@ -73,6 +73,10 @@ const migrations = [
   // write_slots_at stays for retention, which trims every budget at once.
   `ALTER TABLE write_slots ADD COLUMN budget TEXT NOT NULL DEFAULT 'token';
    CREATE INDEX write_slots_by_budget ON write_slots (budget, at);`,
+  // The Open WebUI account a run's chat belongs to, and when the run ended: the tool server takes a
+  // chat id as a run's only from that account, and only while the run lasts (issue 12).
+  `ALTER TABLE runs ADD COLUMN user_id TEXT;
+   ALTER TABLE runs ADD COLUMN finished_at INTEGER;`,
 ];
 
 /** The schema version this code writes. */

@@ -33,6 +33,10 @@ export interface RunRow {
   comment_id: number | null;
   comment_url: string | null;
   created_at: number;
+  user_id: string | null;
+  finished_at: number | null;
+  /** Computed by the run store's query (0 or 1). */
+  live: number;
 }
 
 export function toDelivery(row: DeliveryRow): DeliveryRecord {
@@ -70,5 +74,8 @@ export function toRun(row: RunRow): RunRecord {
     commentId: row.comment_id,
     commentUrl: row.comment_url,
     createdAt: row.created_at,
+    userId: row.user_id,
+    finishedAt: row.finished_at,
+    live: row.live === 1,
   };
 }

@@ -5,11 +5,15 @@ import { toRun, type RunRow } from "./sqlite-rows.ts";
 /** Runs on SQLite: the relay adds them, the tool server (maybe another process on the file) reads them. */
 export function createSqliteRunStore(db: Database.Database, options: { now: () => number }): RunStore {
   const insert = db.prepare(
-    `INSERT INTO runs (chat_id, delivery_key, delivery_id, owner, repo, issue_number, message_id, created_at)
-     VALUES (@chatId, @deliveryKey, @deliveryId, @owner, @repo, @issueNumber, @messageId, @now)`,
+    `INSERT INTO runs (chat_id, delivery_key, delivery_id, owner, repo, issue_number, message_id, user_id, created_at)
+     VALUES (@chatId, @deliveryKey, @deliveryId, @owner, @repo, @issueNumber, @messageId, @userId, @now)`,
   );
   const link = db.prepare(`UPDATE deliveries SET chat_id = ? WHERE key = ?`);
-  const select = db.prepare(`SELECT * FROM runs WHERE chat_id = ?`);
+  const select = db.prepare(
+    `SELECT runs.*, (runs.finished_at IS NULL AND d.status IN ('pending', 'running') AND d.chat_id = runs.chat_id) AS live
+     FROM runs LEFT JOIN deliveries d ON d.key = runs.delivery_key WHERE runs.chat_id = ?`,
+  );
+  const finish = db.prepare(`UPDATE runs SET finished_at = ? WHERE chat_id = ? AND finished_at IS NULL`);
   const setComment = db.prepare(`UPDATE runs SET comment_id = ?, comment_url = ? WHERE chat_id = ?`);
   const chatsToDelete = db.prepare(
     `SELECT chat_id FROM runs WHERE chat_deleted_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?`,
@@ -25,7 +29,7 @@ export function createSqliteRunStore(db: Database.Database, options: { now: () =
      WHERE delivery_key = ? AND answer IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT 1`,
   );
   const add = db.transaction((run: Parameters<RunStore["add"]>[0], now: number) => {
-    insert.run({ ...run, now });
+    insert.run({ ...run, userId: run.userId ?? null, now });
     link.run(run.chatId, run.deliveryKey);
   });
   return {
@@ -35,6 +39,9 @@ export function createSqliteRunStore(db: Database.Database, options: { now: () =
     async get(chatId) {
       const row = select.get(chatId) as RunRow | undefined;
       return row && toRun(row);
+    },
+    async finish(chatId) {
+      finish.run(options.now(), chatId);
     },
     async setComment(chatId, comment) {
       setComment.run(comment.id, comment.url, chatId);

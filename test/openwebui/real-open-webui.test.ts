@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineTool } from "../../tool-server/tool-definition.ts";
@@ -7,6 +6,7 @@ import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../
 import { deliver, issuesOpened, waitFor } from "../../stand-ins/payloads.ts";
 import { messageText } from "../../open-webui/version-compat.ts";
 import { openWebUIApi, openWebUIVersionUnderTest } from "../../stand-ins/open-webui-instance.ts";
+import { askInChat } from "../support/ask-in-chat.ts";
 import { runRegister, startRealSystem, webhookSecret, type RealSystem } from "../../stand-ins/real-system.ts";
 
 const seedFormat = (analysis: string, deliveryId: string) =>
@@ -70,55 +70,12 @@ async function finished(deliveryId: string) {
 
 function toolCallLogs(chatId: string | null) {
   return system.logs
-    .map((l) => JSON.parse(l) as { msg: string; tool?: string; chatId?: string; user?: string })
+    .map((l) => JSON.parse(l) as { msg: string; tool?: string; chatId?: string; userId?: string })
     .filter((l) => l.msg === "tool call" && (chatId === null || l.chatId === chatId));
 }
 
-/** A user's chat, the way Open WebUI's page sends it: chat first, then the completion with both ids. */
-async function askAsUser(token: string, question: string, toolIds: string[]) {
-  const api = openWebUIApi(system.openWebUI.url);
-  const userId = randomUUID();
-  const answerId = randomUUID();
-  const now = Math.floor(Date.now() / 1000);
-  const user = {
-    id: userId,
-    parentId: null,
-    childrenIds: [answerId],
-    role: "user",
-    content: question,
-    timestamp: now,
-    models: ["gpt-5"],
-  };
-  const answer = {
-    id: answerId,
-    parentId: userId,
-    childrenIds: [],
-    role: "assistant",
-    content: "",
-    model: "gpt-5",
-    timestamp: now,
-    done: false,
-  };
-  const chat = await api.request<{ id: string }>("POST", "/api/v1/chats/new", token, {
-    chat: {
-      title: "Question",
-      models: ["gpt-5"],
-      history: { currentId: answerId, messages: { [userId]: user, [answerId]: answer } },
-      messages: [user, answer],
-    },
-  });
-  const response = await api.request<unknown>("POST", "/api/chat/completions", token, {
-    model: "gpt-5",
-    stream: true,
-    chat_id: chat.id,
-    id: answerId,
-    user_message: { id: userId },
-    tool_ids: toolIds,
-    messages: [{ role: "user", content: question }],
-  });
-  const record = await api.request<ChatRecord>("GET", `/api/v1/chats/${chat.id}`, token);
-  return { response, chatId: chat.id, message: record.chat.history.messages[answerId]! };
-}
+const askAsUser = (token: string, question: string, toolIds: string[]) =>
+  askInChat<ChatRecord>(system.openWebUI.url, token, question, toolIds);
 
 describe(`the real Open WebUI ${openWebUIVersion}`, () => {
   it("1. runs the relay loop: Open WebUI executes the model's tool calls against our tool server, one comment lands", () =>
@@ -142,7 +99,8 @@ describe(`the real Open WebUI ${openWebUIVersion}`, () => {
       // The calls reached our tool server from Open WebUI: authorised by the key registration gave it, carrying the run's chat id.
       const calls = toolCallLogs(record.chatId);
       expect(calls.map((c) => c.tool)).toEqual(["get_issue", "post_issue_comment"]);
-      expect(calls.every((c) => c.user === system.openWebUI.admin.name)).toBe(true);
+      // …and the relay account's signed identity: Open WebUI's JWT, verified, names the admin by user id.
+      expect(calls.every((c) => c.userId === system.adminId)).toBe(true);
 
       // The chat in Open WebUI holds the run.
       const chat = await openWebUIApi(system.openWebUI.url).request<ChatRecord>(
@@ -205,7 +163,7 @@ describe(`the real Open WebUI ${openWebUIVersion}`, () => {
       const allowed = await askAsUser(system.user.token, "What is octo/app#3 about?", ["server:github"]);
       expect(allowed.response).toBeNull();
       expect(messageText(allowed.message)).toContain('That issue is titled "Login button does nothing".');
-      expect(toolCallLogs(allowed.chatId).map((c) => [c.tool, c.user])).toEqual([["get_issue", system.user.name]]);
+      expect(toolCallLogs(allowed.chatId).map((c) => [c.tool, c.userId])).toEqual([["get_issue", system.user.id]]);
 
       const before = system.github.requests.length;
       const refused = await askAsUser(system.user.token, "And torvalds/linux#1?", ["server:github"]);
@@ -394,7 +352,7 @@ describe("the browser", () => {
       } finally {
         await browser.close();
       }
-      const calls = toolCallLogs(null).filter((c) => c.user === system.user.name && c.tool === "get_issue");
+      const calls = toolCallLogs(null).filter((c) => c.userId === system.user.id && c.tool === "get_issue");
       expect(calls.length).toBeGreaterThanOrEqual(1);
     }));
 });

@@ -21,7 +21,15 @@ describe.each(contractBackends())("the $name run store", (backend) => {
     await expect(runs.add(run)).rejects.toThrow();
     // The tool server (another process) sees it.
     const other = await open(() => now);
-    expect(await other.runs.get("chat-1")).toEqual({ ...run, commentId: null, commentUrl: null, createdAt: 4_000 });
+    expect(await other.runs.get("chat-1")).toEqual({
+      ...run,
+      commentId: null,
+      commentUrl: null,
+      createdAt: 4_000,
+      userId: null,
+      finishedAt: null,
+      live: true,
+    });
     expect((await other.deliveries.get("h:run"))?.chatId).toBe("chat-1");
     now = 5_000;
     await other.runs.setComment("chat-1", { id: 42, url: "https://github.com/o/r/issues/3#issuecomment-42" });
@@ -31,6 +39,33 @@ describe.each(contractBackends())("the $name run store", (backend) => {
       createdAt: 4_000,
     });
     expect(await runs.get("chat-2")).toBeUndefined();
+  });
+
+  it("keeps the run's Open WebUI account, and a run is live only until it finishes or its delivery moves on", async () => {
+    let now = 1_000;
+    const { deliveries, queue, runs } = await open(() => now);
+    await deliveries.add(delivery("h:run", { deliveryId: "gr" }));
+    const claim = (await queue.claim(60_000))!;
+    await runs.add({ ...run, userId: "relay-account" });
+    expect(await runs.get("chat-1")).toMatchObject({ userId: "relay-account", finishedAt: null, live: true });
+    // A retry's new run supersedes it: the old chat id no longer names a live run.
+    await runs.add({ ...run, chatId: "chat-2", messageId: "m2", userId: "relay-account" });
+    expect(await runs.get("chat-1")).toMatchObject({ live: false });
+    expect(await runs.get("chat-2")).toMatchObject({ live: true });
+    now = 2_000;
+    await runs.finish("chat-2");
+    await runs.finish("chat-2");
+    expect(await runs.get("chat-2")).toMatchObject({ finishedAt: 2_000, live: false });
+    // A run never marked finished ends with its delivery all the same.
+    await deliveries.add(delivery("h:other", { deliveryId: "go" }));
+    await runs.add({ ...run, chatId: "chat-3", deliveryKey: "h:other", deliveryId: "go" });
+    expect(await runs.get("chat-3")).toMatchObject({ live: true });
+    await queue.finish(claim.lease, { status: "done" });
+    expect(await runs.get("chat-3")).toMatchObject({ live: true });
+    const other = (await queue.claim(60_000))!;
+    expect(other.lease.key).toBe("h:other");
+    await queue.finish(other.lease, { status: "failed", reason: "x" });
+    expect(await runs.get("chat-3")).toMatchObject({ finishedAt: null, live: false });
   });
 
   it("keeps each of a delivery's runs (a retry starts a new chat), the delivery pointing at the latest", async () => {
@@ -76,6 +111,9 @@ describe.each(contractBackends())("the $name run store", (backend) => {
       commentId: null,
       commentUrl: null,
       createdAt: 2_000,
+      userId: null,
+      finishedAt: null,
+      live: true,
     });
   });
 });

@@ -13,12 +13,14 @@ import type { RelayStores } from "../../store/stores.ts";
 import { loadToolServerConfig } from "../../config/load-tool-server-config.ts";
 import { openWebUIConnection } from "../../open-webui/tool-server-connection.ts";
 import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from "../../stand-ins/github-stand-in.ts";
+import type { PeoplePolicy } from "../../config/people-schema.ts";
 import { startOpenWebUIStandIn, type OpenWebUIStandIn } from "../../stand-ins/open-webui-stand-in.ts";
 import { waitFor } from "../../stand-ins/payloads.ts";
 import { startScriptedModel, type ModelScript, type ScriptedModel } from "../../stand-ins/scripted-model.ts";
 
 export const webhookSecret = "whsec-system-tests";
 export const toolServerKey = "tool-server-key-system-tests";
+export const systemUserJwtSecret = "open-webui-forward-secret-system-7c1e9a";
 
 export interface System {
   github: GitHubStandIn;
@@ -58,6 +60,10 @@ export async function startSystem(
     modelDelayMs?: number;
     /** A Redis to keep the store in (under a fresh prefix) instead of SQLite. */
     redisUrl?: string;
+    /** Open WebUI signs the user of each tool call with this, and the tool server verifies it; null: off. */
+    userJwtSecret?: string | null;
+    /** The tool server's people policy (defaultPeoplePolicy without one). */
+    people?: PeoplePolicy;
     /** The relay's openwebui-github.yml, as bin/ loads it; none by default. */
     configFile?: LoadedConfigFile;
     /** The version the Open WebUI stand-in reports, and whose chat shape it stores (default 0.12.4). */
@@ -71,9 +77,12 @@ export async function startSystem(
     ...(options.script ? { script: options.script } : {}),
     ...(options.modelDelayMs ? { delayMs: options.modelDelayMs } : {}),
   });
+  // On unless a test turns it off: relay runs are recognised by the relay account's verified identity.
+  const userJwtSecret = options.userJwtSecret === undefined ? systemUserJwtSecret : options.userJwtSecret;
   const openWebUI = await startOpenWebUIStandIn({
     modelUrl: model.url,
     modelApiKey: model.apiKey,
+    ...(userJwtSecret ? { forwardUserJwtSecret: userJwtSecret } : {}),
     ...(options.openWebUIVersion ? { version: options.openWebUIVersion } : {}),
   });
   const storeEnv: Record<string, string> = options.redisUrl
@@ -98,6 +107,7 @@ export async function startSystem(
     TOOL_SERVER_PORT: "0",
     PORT: "0",
     DATA_DIR: dataDir,
+    ...(userJwtSecret ? { OPENWEBUI_USER_JWT_SECRET: userJwtSecret } : {}),
     ...storeEnv,
     ...options.env,
   };
@@ -110,6 +120,7 @@ export async function startSystem(
     host: "127.0.0.1",
     github,
     ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}),
+    ...(options.people ? { people: () => options.people! } : {}),
   };
   const toolServer = await createDeployment(
     { env, relay: null, toolServer: loadToolServerConfig(env) },

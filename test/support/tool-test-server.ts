@@ -7,9 +7,12 @@ import type { RelayStores } from "../../store/stores.ts";
 import { toolRegistry } from "../../tool-server/tool-registry.ts";
 import type { WorkflowDispatchSettings } from "../../tool-server/tools/workflow-dispatch-settings.ts";
 import { parseToolOutput } from "./parse-tool-output.ts";
+import type { PeoplePolicy } from "../../config/people-schema.ts";
 import { startToolServerFor } from "./start-services.ts";
 
 export const toolTestKey = "tool-server-key-for-tool-tests-0123";
+/** The relay's Open WebUI account, whose runs these are when the signed user JWT is on. */
+export const relayAccount = { id: "relay-account", email: "relay@example.com", name: "Relay", role: "user" as const };
 
 /** A relay run to record: its chat id, the issue it was started for, and what its rule allows. */
 export interface TestRun {
@@ -62,6 +65,9 @@ export async function startToolTestServer(
     workflowDispatch?: WorkflowDispatchSettings;
     /** GitHub's comment limits, shortened; with it a person's write does not wait for the budget. */
     commentLimits?: readonly WriteLimit[];
+    /** Open WebUI's signed user JWT on (runs then belong to relayAccount, whose token their calls carry). */
+    userJwtSecret?: string;
+    people?: PeoplePolicy;
   } = {},
 ): Promise<ToolTestServer> {
   const github = await startGitHubStandIn({ readOnlyTokens: ["ghp_read_only_token"] });
@@ -77,7 +83,8 @@ export async function startToolTestServer(
       status: "pending",
     });
     const { allowedLabels, allowedWorkflows, ...record } = run;
-    await stores.runs.add({ ...record, deliveryKey: `1:${deliveryId}`, deliveryId, messageId: "m1" });
+    const userId = options.userJwtSecret ? relayAccount.id : null;
+    await stores.runs.add({ ...record, deliveryKey: `1:${deliveryId}`, deliveryId, messageId: "m1", userId });
     grants.set(run.chatId, {
       ...(allowedLabels ? { allowedLabels } : {}),
       ...(allowedWorkflows ? { allowedWorkflows } : {}),
@@ -90,6 +97,7 @@ export async function startToolTestServer(
     GITHUB_API_URL: github.url,
     GITHUB_REPOS: options.repos ?? "octo/app,octo/other",
     ...(options.commentLimits ? { TOOL_SERVER_COMMENT_BUDGET_WAIT_MS: "0" } : {}),
+    ...(options.userJwtSecret ? { OPENWEBUI_USER_JWT_SECRET: options.userJwtSecret } : {}),
   };
   const server = await startToolServerFor(
     env,
@@ -98,6 +106,7 @@ export async function startToolTestServer(
       github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } },
       ...(options.workflowDispatch ? { workflowDispatch: options.workflowDispatch } : {}),
       ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}),
+      ...(options.people ? { people: () => options.people! } : {}),
     },
   );
   return {

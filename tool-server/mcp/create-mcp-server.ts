@@ -19,7 +19,7 @@ export interface McpServerOptions {
   deps: ToolDependencies;
   version: string;
   /** Who is calling; read only when a tool is called, since listing needs no run lookup. */
-  callContext: () => Promise<CallContext>;
+  callContext: (tool: string) => Promise<CallContext>;
   metrics?: ToolServerMetrics | undefined;
 }
 
@@ -46,7 +46,7 @@ async function runCounted(options: McpServerOptions, tool: ToolDefinition, args:
   const started = process.hrtime.bigint();
   let status = 200;
   try {
-    const call = await options.callContext();
+    const call = await options.callContext(tool.name);
     return mcpSuccess(await callTool(tool, args, call, options.deps));
   } catch (error) {
     const failure = mcpFailure(error, options.deps.logger, { tool: tool.name, path: "/mcp" });

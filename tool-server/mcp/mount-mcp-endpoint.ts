@@ -1,6 +1,6 @@
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import express, { type Express, type RequestHandler } from "express";
-import { callContextFromRequest } from "../call-context-from-request.ts";
+import express, { type Express, type Request, type RequestHandler, type Response } from "express";
+import type { CallContext } from "../tool-definition.ts";
 import type { ToolDefinition, ToolDependencies } from "../tool-definition.ts";
 import type { ToolServerMetrics } from "../tool-server-metrics.ts";
 import { createMcpServer } from "./create-mcp-server.ts";
@@ -11,6 +11,8 @@ export interface McpEndpointOptions {
   deps: ToolDependencies;
   /** The same bearer check as the OpenAPI routes (the tool key, or a person's OAuth token). */
   auth: RequestHandler;
+  /** Who a call comes from, worked out as for the OpenAPI routes (tool-server/auth/create-call-context.ts). */
+  callContext: (tool: string, req: Request, res: Response) => Promise<CallContext>;
   version: string;
   metrics?: ToolServerMetrics | undefined;
 }
@@ -27,7 +29,7 @@ export function mountMcpEndpoint(app: Express, options: McpEndpointOptions) {
     const server = createMcpServer({
       ...options,
       listing,
-      callContext: () => callContextFromRequest(req, res, options.deps.runs),
+      callContext: (tool) => options.callContext(tool, req, res),
     });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on("close", () => {

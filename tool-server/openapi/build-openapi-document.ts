@@ -13,13 +13,16 @@ const errorResponse = (description: string): ResponseObject => ({ description, c
 const errorResponses = {
   "400": errorResponse("An argument is missing or invalid; the detail names it."),
   "401": errorResponse("The bearer key is missing or wrong."),
-  "403": errorResponse("The repository or issue is outside what this call may touch; the detail says what is allowed."),
+  "403": errorResponse(
+    "The caller may not do this here (the people policy, GITHUB_REPOS, a relay run's scope, or an invalid user token); the detail says what to tell the user.",
+  ),
   "404": errorResponse("The issue, pull request, file or ref does not exist, or the token cannot see it."),
   "422": errorResponse(
     "The call was refused as it stands (a comment containing a credential, a label the repository lacks, a binary file); the detail says what to change.",
   ),
   "429": errorResponse("GitHub's rate limit or the comment budget is used up; the detail says when to try again."),
   "502": errorResponse("GitHub failed or could not be reached."),
+  "503": errorResponse("Open WebUI could not say which groups the user is in; try again in a minute."),
 };
 
 function addTool(builder: OpenApiBuilder, tool: ToolDefinition) {

@@ -1,14 +1,9 @@
-import { HttpError } from "../../lib/http-error.ts";
 import type { RunRecord } from "../../store/run-store.ts";
+import { outsideAllowList } from "../policy/refusals.ts";
 import type { ToolDependencies } from "../tool-definition.ts";
 
 export function assertRepoAllowed(deps: ToolDependencies, owner: string, repo: string) {
-  if (!deps.allowList.allows(owner, repo)) {
-    throw new HttpError(
-      403,
-      `Repository ${owner}/${repo} is not one this tool server may use. Allowed: ${deps.allowList.entries.join(", ") || "none"}. Do not retry with this repository; tell the user an administrator must add it to GITHUB_REPOS.`,
-    );
-  }
+  if (!deps.allowList.allows(owner, repo)) throw outsideAllowList(owner, repo);
 }
 
 export function runIssue(run: RunRecord): string {

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { HttpError } from "../../lib/http-error.ts";
 import type { RunRecord } from "../../store/run-store.ts";
 import { defineTool } from "../tool-definition.ts";
-import { assertRepoAllowed, isRunTarget, runIssue } from "./access.ts";
+import { requireAccess } from "../policy/require-access.ts";
+import { isRunTarget, runIssue } from "./access.ts";
 import { existingLabelNames, sameLabel } from "./existing-label-names.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
 import { fromGitHub } from "./read-scope.ts";
@@ -40,7 +41,8 @@ export const addLabels = defineTool({
       );
     }
     if (call.run) assertRunMayLabel(call.run, input.owner, input.repo, input.issue_number, input.labels);
-    assertRepoAllowed(deps, input.owner, input.repo);
+    // Anyone else needs write on the repository by the people policy (a GitHub-signed-in person: GitHub decides).
+    await requireAccess(call, deps, input.owner, input.repo, "write");
     const names = await existingLabelNames(deps, input.owner, input.repo, input.labels);
     const what = `issue ${input.owner}/${input.repo}#${input.issue_number}`;
     const { data } = await fromGitHub(what, () =>
@@ -51,7 +53,14 @@ export const addLabels = defineTool({
         labels: names,
       }),
     );
-    deps.logger.info("labels added", { deliveryId: call.run?.deliveryId, chatId: call.chatId, labels: names });
+    const userId = call.caller.kind === "person" ? call.caller.person.userId : null;
+    deps.logger.info("labels added", {
+      deliveryId: call.run?.deliveryId,
+      chatId: call.chatId,
+      userId,
+      issue: what,
+      labels: names,
+    });
     return {
       issue_number: input.issue_number,
       applied: names,

@@ -5,7 +5,7 @@ import { HttpError } from "../../lib/http-error.ts";
 import { defineTool } from "../tool-definition.ts";
 import { existingLabelNames } from "./existing-label-names.ts";
 import { ownerField, repoField } from "./issue-fields.ts";
-import { assertPersonMayWrite, waitForPersonWriteSlot } from "./person-write.ts";
+import { personMayWrite, waitForPersonWriteSlot } from "./person-write.ts";
 import { fromGitHub } from "./read-scope.ts";
 
 // GitHub refuses titles past 256 characters; the body keeps room under its 65,536 for the marker.
@@ -56,10 +56,10 @@ export const createIssue = defineTool({
         "An automated run may not create issues: no rule allows it. Do not retry; mention in your answer what issue you would open instead.",
       );
     }
-    assertPersonMayWrite(call, deps, input.owner, input.repo);
+    const writer = await personMayWrite(call, deps, input.owner, input.repo);
     const labels = input.labels?.length ? await existingLabelNames(deps, input.owner, input.repo, input.labels) : [];
     const what = `repository ${input.owner}/${input.repo}`;
-    await waitForPersonWriteSlot(deps, input.owner, input.repo, what);
+    await waitForPersonWriteSlot(deps, writer, input.owner, input.repo, what);
     const { data } = await fromGitHub(what, () =>
       deps.github.rest.issues.create({
         owner: input.owner,
@@ -72,7 +72,12 @@ export const createIssue = defineTool({
         request: { retries: 0 },
       }),
     );
-    deps.logger.info("issue created", { chatId: call.chatId, user: call.userName, number: data.number });
+    deps.logger.info("issue created", {
+      chatId: call.chatId,
+      by: writer.key,
+      issue: `${input.owner}/${input.repo}#${data.number}`,
+      url: data.html_url,
+    });
     return {
       number: data.number,
       html_url: data.html_url,

@@ -16,7 +16,8 @@ export interface DispatchRequest {
 /** Who asked: a token confirms for the chat (and user) it was issued in, nobody else. */
 export interface Confirmer {
   chatId: string;
-  userName: string | null;
+  /** Who confirms (Writer.key): a token is theirs alone. */
+  writer: string;
 }
 
 const audience = "dispatch_workflow";
@@ -37,7 +38,7 @@ export async function issueConfirmation(
 ): Promise<{ token: string; expiresAt: string }> {
   const now = settings.now?.() ?? Date.now();
   const expiresAt = Math.floor((now + (settings.confirmationTtlMs ?? defaultTtlMs)) / 1000);
-  const token = await new SignJWT({ args: fingerprint(request), usr: person.userName })
+  const token = await new SignJWT({ args: fingerprint(request), usr: person.writer })
     .setProtectedHeader({ alg: "HS256" })
     .setAudience(audience)
     .setSubject(person.chatId)
@@ -75,7 +76,7 @@ export async function redeemConfirmation(
     const reason = error instanceof errors.JWTExpired ? "has expired" : "is not valid";
     throw new HttpError(403, `The confirmation token ${reason}. ${askAgain}`);
   }
-  if (claims.sub !== person.chatId || claims.usr !== person.userName)
+  if (claims.sub !== person.chatId || claims.usr !== person.writer)
     throw new HttpError(403, `The confirmation token was issued to someone else or in another chat. ${askAgain}`);
   if (claims.args !== fingerprint(request))
     throw new HttpError(

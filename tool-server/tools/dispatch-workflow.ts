@@ -5,7 +5,7 @@ import { defineTool, type CallContext, type ToolDependencies } from "../tool-def
 import { assertRepoAllowed, isRunTarget } from "./access.ts";
 import { issueConfirmation, redeemConfirmation, type DispatchRequest } from "./dispatch-confirmation.ts";
 import { ownerField, repoField } from "./issue-fields.ts";
-import { assertPersonMayWrite } from "./person-write.ts";
+import { personMayWrite } from "./person-write.ts";
 import { fromGitHub } from "./read-scope.ts";
 import { checkInputs, readDeclaredInputs, workflowPath } from "./workflow-inputs.ts";
 import type { WorkflowDispatchSettings } from "./workflow-dispatch-settings.ts";
@@ -56,15 +56,15 @@ export const dispatchWorkflow = defineTool({
   output: outputSchema,
   async handler(input, call, deps) {
     const { run } = call;
+    const writer = run ? undefined : await personMayWrite(call, deps, input.owner, input.repo);
     if (run) assertRunMayDispatch(run, input.owner, input.repo, input.workflow);
-    else assertPersonMayWrite(call, deps, input.owner, input.repo);
     assertRepoAllowed(deps, input.owner, input.repo);
     const settings = run ? undefined : personSettings(deps, input.workflow);
     const declared = await readDeclaredInputs(deps, input);
     const request: DispatchRequest = { ...input, inputs: checkInputs(declared, input.inputs ?? {}) };
     // A relay run's rule is its confirmation; a person confirms each run.
     if (settings) {
-      const person = { chatId: call.chatId!, userName: call.userName };
+      const person = { chatId: call.chatId!, writer: writer!.key };
       if (!input.confirmation_token)
         return needsConfirmation(request, await issueConfirmation(settings, request, person));
       await redeemConfirmation(settings, deps.coordination, input.confirmation_token, request, person);

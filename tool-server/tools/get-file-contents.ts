@@ -65,7 +65,7 @@ export const getFileContents = defineTool({
     note: noteField,
   }),
   async handler(input, call, deps) {
-    assertReadable(call, deps, input.owner, input.repo);
+    await assertReadable(call, deps, input.owner, input.repo);
     const path = (input.path ?? "").replace(/\/+$/, "");
     const where = `${input.owner}/${input.repo}${path ? `/${path}` : ""}${input.ref ? ` at ${input.ref}` : ""}`;
     const { data } = await fromGitHub(where, () =>

@@ -3,7 +3,8 @@ import { cleanIssueText } from "../../github/clean-issue-text.ts";
 import { toHttpError } from "../../github/github-error.ts";
 import { HttpError } from "../../lib/http-error.ts";
 import { defineTool } from "../tool-definition.ts";
-import { assertRepoAllowed, isRunTarget } from "./access.ts";
+import { requireAccess } from "../policy/require-access.ts";
+import { isRunTarget } from "./access.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
 
 export const getIssue = defineTool({
@@ -45,7 +46,7 @@ export const getIssue = defineTool({
         `This automated run is limited to ${run.owner}/${run.repo}; reading ${input.owner}/${input.repo} is not allowed here. Use owner "${run.owner}" and repo "${run.repo}".`,
       );
     }
-    assertRepoAllowed(deps, input.owner, input.repo);
+    await requireAccess(call, deps, input.owner, input.repo, "read");
     const what = `issue ${input.owner}/${input.repo}#${input.issue_number}`;
     let issue;
     try {

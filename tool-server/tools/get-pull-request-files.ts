@@ -41,7 +41,7 @@ export const getPullRequestFiles = defineTool({
     note: noteField,
   }),
   async handler(input, call, deps) {
-    assertReadable(call, deps, input.owner, input.repo);
+    await assertReadable(call, deps, input.owner, input.repo);
     const page = input.page ?? 1;
     const what = `pull request ${input.owner}/${input.repo}#${input.pull_number}`;
     const { data, headers } = await fromGitHub(what, () =>

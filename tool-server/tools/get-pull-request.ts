@@ -43,7 +43,7 @@ export const getPullRequest = defineTool({
     html_url: z.url().meta({ description: "Link to the pull request on GitHub." }),
   }),
   async handler(input, call, deps) {
-    assertReadable(call, deps, input.owner, input.repo);
+    await assertReadable(call, deps, input.owner, input.repo);
     const { data: pull } = await fromGitHub(`pull request ${input.owner}/${input.repo}#${input.pull_number}`, () =>
       deps.github.rest.pulls.get({ owner: input.owner, repo: input.repo, pull_number: input.pull_number }),
     );

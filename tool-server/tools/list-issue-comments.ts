@@ -55,7 +55,7 @@ export const listIssueComments = defineTool({
     note: noteField,
   }),
   async handler(input, call, deps) {
-    assertReadable(call, deps, input.owner, input.repo);
+    await assertReadable(call, deps, input.owner, input.repo);
     const page = input.page ?? 1;
     const what = `issue ${input.owner}/${input.repo}#${input.issue_number}`;
     const { data, headers } = await fromGitHub(what, () =>

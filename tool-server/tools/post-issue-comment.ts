@@ -1,19 +1,17 @@
 import { z } from "zod";
 import { toHttpError } from "../../github/github-error.ts";
 import { postRunComment } from "../../github/post-run-comment.ts";
-import { stripRunMarkers } from "../../github/run-comment.ts";
-import { findCredentials, neutralizeMentions } from "../../github/safe-comment.ts";
+import { findCredentials } from "../../github/safe-comment.ts";
 import { HttpError } from "../../lib/http-error.ts";
-import { waitForCommentTurn, waitForWriteSlot } from "../../store/wait-for-write-slot.ts";
 import type { RunRecord } from "../../store/run-store.ts";
 import { postAsSignedInPerson } from "../auth/oauth/post-as-signed-in-person.ts";
 import { defineTool, type ToolDependencies } from "../tool-definition.ts";
 import { assertRepoAllowed, isRunTarget, runIssue } from "./access.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
+import { postPersonComment } from "./post-person-comment.ts";
 
 // Leaves room under GitHub's 65,536-character limit for the run's header, footer and marker.
 const maxBodyLength = 60_000;
-const chatMarker = "\n\n<!-- openwebui-github:chat -->";
 
 const inputSchema = z.object({
   owner: ownerField,
@@ -63,38 +61,9 @@ export const postIssueComment = defineTool({
       );
     }
     const { run } = call;
-    return run ? postAsRun(input, run, deps, what) : postAsPerson(input, deps, what);
+    return run ? postAsRun(input, run, deps, what) : postPersonComment(input, call, deps);
   },
 });
-
-/** A person's chat: any issue in GITHUB_REPOS, one new comment per call. */
-async function postAsPerson(input: Input, deps: ToolDependencies, what: string): Promise<Output> {
-  assertRepoAllowed(deps, input.owner, input.repo);
-  // A person waits a little for the comment budget, then hears when to try again.
-  const budget = await deps.budgetFor(input.owner, input.repo).catch((error: unknown) => {
-    throw toHttpError(error, what);
-  });
-  try {
-    await waitForWriteSlot(deps.coordination, budget, deps.commentLimits, deps.personCommentWaitMs);
-    await waitForCommentTurn(deps.coordination, budget, deps.commentTiming.spacingMs);
-  } catch (error) {
-    throw new HttpError(429, `${(error as Error).message} Tell the user to try again later; do not retry right away.`);
-  }
-  try {
-    const { data } = await deps.github.rest.issues.createComment({
-      owner: input.owner,
-      repo: input.repo,
-      issue_number: input.issue_number,
-      // A person's text never carries a run's marker: a copied one would pass for that run's comment.
-      body: neutralizeMentions(stripRunMarkers(input.body)) + chatMarker,
-      // Not idempotent: after a 5xx the comment may exist, so the model sees the error instead of a silent second post.
-      request: { retries: 0 },
-    });
-    return { id: data.id, html_url: data.html_url, updated: false };
-  } catch (error) {
-    throw toHttpError(error, what);
-  }
-}
 
 /** A relay run: only the issue it was started for, one comment, edited when called again. */
 async function postAsRun(input: Input, run: RunRecord, deps: ToolDependencies, what: string): Promise<Output> {

@@ -1,13 +1,20 @@
 import { toHttpError } from "../../github/github-error.ts";
 import { HttpError } from "../../lib/http-error.ts";
 import type { CallContext, ToolDependencies } from "../tool-definition.ts";
-import { assertRepoAllowed, isRunTarget } from "./access.ts";
+import { requireAccess } from "../policy/require-access.ts";
+import { isRunTarget } from "./access.ts";
 
 /**
  * Where a read may go: a relay run stays in its own repository (so untrusted text cannot pull
- * another repository's content into a public comment), everyone stays in the allowed repositories.
+ * another repository's content into a public comment); everyone else reads what the people policy
+ * gives them, within the allowed repositories.
  */
-export function assertReadable(call: CallContext, deps: ToolDependencies, owner: string, repo: string): void {
+export async function assertReadable(
+  call: CallContext,
+  deps: ToolDependencies,
+  owner: string,
+  repo: string,
+): Promise<void> {
   const { run } = call;
   if (run && !isRunTarget(run, owner, repo)) {
     throw new HttpError(
@@ -15,7 +22,7 @@ export function assertReadable(call: CallContext, deps: ToolDependencies, owner:
       `This automated run is limited to ${run.owner}/${run.repo}; reading ${owner}/${repo} is not allowed here. Use owner "${run.owner}" and repo "${run.repo}".`,
     );
   }
-  assertRepoAllowed(deps, owner, repo);
+  await requireAccess(call, deps, owner, repo, "read");
 }
 
 /** Runs one GitHub call; its failure becomes an answer the model can act on. `what` names the object. */

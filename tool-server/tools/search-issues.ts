@@ -61,7 +61,7 @@ export const searchIssues = defineTool({
     has_more: hasMoreField,
   }),
   async handler(input, call, deps) {
-    assertReadable(call, deps, input.owner, input.repo);
+    await assertReadable(call, deps, input.owner, input.repo);
     const q = scopeSearchQuery(input.query, {
       owner: input.owner,
       repo: input.repo,

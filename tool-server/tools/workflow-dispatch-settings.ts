@@ -10,14 +10,6 @@ export interface WorkflowDispatchSettings {
   now?: () => number;
 }
 
-// The lead moves this field into ToolDependencies (tool-definition.ts) when merging; declared here
-// meanwhile so this branch does not edit a file others are changing. Absent: people dispatch nothing.
-declare module "../tool-definition.ts" {
-  interface ToolDependencies {
-    workflowDispatch?: WorkflowDispatchSettings;
-  }
-}
-
 /** Stops start-up on settings that would make confirmation tokens guessable or never valid. */
 export function checkWorkflowDispatchSettings(settings: WorkflowDispatchSettings): WorkflowDispatchSettings {
   if (settings.confirmationKey.length < 32)
