@@ -58,7 +58,11 @@ describe("a GitHub App's expiring user tokens", () => {
   async function readIssue(accessToken: string) {
     const response = await fetch(`${at.base}/mcp`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${accessToken}` },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        authorization: `Bearer ${accessToken}`,
+      },
       body: JSON.stringify({
         jsonrpc: "2.0",
         id: 1,
@@ -66,7 +70,7 @@ describe("a GitHub App's expiring user tokens", () => {
         params: { name: "get_issue", arguments: { owner: "octo", repo: "app", issue_number: 1 } },
       }),
     });
-    return ((await response.json()) as { result: { isError: boolean; content: Array<{ text: string }> } }).result;
+    return ((await response.json()) as { result: { isError?: boolean; content: Array<{ text: string }> } }).result;
   }
 
   it("renews the person's GitHub token when ours is refreshed, and never puts GitHub's refresh token in an access token", async () => {
@@ -74,7 +78,7 @@ describe("a GitHub App's expiring user tokens", () => {
     const opened = await createSealedTokens(oauthSecret, at.base).open("access", access_token);
     expect(opened?.person).toMatchObject({ login: "erin", githubToken: expect.stringMatching(/^ghu_/) });
     expect(opened?.person).not.toHaveProperty("githubRefreshToken");
-    expect((await readIssue(access_token)).isError).toBe(false);
+    expect((await readIssue(access_token)).isError ?? false).toBe(false);
 
     // GitHub's token ends while ours still runs: the person is told to connect again, not the administrator.
     const refused = await waitFor(
@@ -94,7 +98,7 @@ describe("a GitHub App's expiring user tokens", () => {
       client_secret: at.client.client_secret!,
     });
     expect(renewed.status, JSON.stringify(renewed.body)).toBe(200);
-    expect((await readIssue(String(renewed.body.access_token))).isError).toBe(false);
+    expect((await readIssue(String(renewed.body.access_token))).isError ?? false).toBe(false);
     const renewals = github.requests.filter((r) => r.path === "/login/oauth/access_token");
     expect(renewals.map((r) => (r.body as { grant_type?: string }).grant_type ?? "authorization_code")).toContain(
       "refresh_token",

@@ -1,3 +1,4 @@
+import { toolRegistry } from "../tool-server/tool-registry.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
 import { freePort } from "../stand-ins/free-port.ts";
@@ -291,7 +292,7 @@ describe("the OAuth connection: people act on GitHub as themselves", () => {
     expect(forged.text).toMatch(/start again from Open WebUI/);
   });
 
-  it("serves the same tools over MCP to signed-in people only (Open WebUI runs OAuth 2.1 for MCP connections)", async () => {
+  it("serves the same tools over MCP to signed-in people, as themselves (Open WebUI runs OAuth 2.1 for MCP connections)", async () => {
     const rpc = async (token: string, method: string, params: unknown = {}, id: number | null = 1) => {
       const response = await fetch(`${base}/mcp`, {
         method: "POST",
@@ -311,8 +312,8 @@ describe("the OAuth connection: people act on GitHub as themselves", () => {
     const anonymous = await rpc("", "initialize");
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("www-authenticate")).toMatch(/resource_metadata=/);
-    // The tool key serves relay runs over OpenAPI; it opens nothing here.
-    expect((await rpc(apiKey, "tools/list")).status).toBe(401);
+    // The tool key opens /mcp too (the MCP connection kind); a wrong token is refused before any MCP message.
+    expect((await rpc("not-a-token", "tools/list")).status).toBe(401);
 
     const { access_token } = await signIn("bob");
     expect((await rpc(access_token, "server/discover")).body.error.code).toBe(-32601);
@@ -324,13 +325,14 @@ describe("the OAuth connection: people act on GitHub as themselves", () => {
     expect(init.body.result).toMatchObject({ protocolVersion: "2025-06-18", capabilities: { tools: {} } });
     expect((await rpc(access_token, "notifications/initialized", {}, null)).status).toBe(202);
     const list = await rpc(access_token, "tools/list");
-    expect(list.body.result.tools.map((t: { name: string }) => t.name)).toEqual(["get_issue", "post_issue_comment"]);
+    expect(list.body.result.tools.map((t: { name: string }) => t.name)).toEqual(toolRegistry.map((tool) => tool.name));
     expect(list.body.result.tools[0].inputSchema.required).toContain("issue_number");
     const read = await rpc(access_token, "tools/call", {
       name: "get_issue",
       arguments: { owner: "octo", repo: "app", issue_number: 1 },
     });
-    expect(read.body.result).toMatchObject({ isError: false, structuredContent: { title: "Public issue" } });
+    expect(read.body.result).toMatchObject({ structuredContent: { title: "Public issue" } });
+    expect(read.body.result.isError ?? false).toBe(false);
     const hidden = await rpc(access_token, "tools/call", {
       name: "get_issue",
       arguments: { owner: "octo", repo: "private", issue_number: 1 },
@@ -341,7 +343,7 @@ describe("the OAuth connection: people act on GitHub as themselves", () => {
       name: "post_issue_comment",
       arguments: { owner: "octo", repo: "app", issue_number: 1, body: "Bob was here." },
     });
-    expect(posted.body.result.isError).toBe(false);
+    expect(posted.body.result.isError ?? false).toBe(false);
     expect(github.comments("octo", "app", 1).at(-1)).toMatchObject({ body: "Bob was here.", user: { login: "bob" } });
   });
 

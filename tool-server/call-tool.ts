@@ -1,9 +1,11 @@
+import { HttpError } from "../lib/http-error.ts";
 import type { CallContext, ToolDefinition, ToolDependencies } from "./tool-definition.ts";
 import { validateInput } from "./validate-input.ts";
 
 /**
  * One tool call, whichever door it came through: the arguments checked against the tool's input
- * schema (the call was logged when its caller was worked out), the handler run. Refusals are HttpErrors the caller turns into its answer.
+ * schema (the call was logged when its caller was worked out), the handler run. Refusals are
+ * HttpErrors the caller turns into its answer.
  */
 export async function callTool(
   tool: ToolDefinition,
@@ -12,6 +14,22 @@ export async function callTool(
   deps: ToolDependencies,
 ): Promise<unknown> {
   const input = validateInput(tool.input, args);
+  if (!call.person) return tool.handler(input, call, deps);
   // A signed-in person's calls reach GitHub with their own token.
-  return tool.handler(input, call, call.person ? { ...deps, github: call.person.github } : deps);
+  try {
+    return await tool.handler(input, call, { ...deps, github: call.person.github });
+  } catch (error) {
+    throw refusedPersonToken(error) ?? error;
+  }
+}
+
+/** GitHub refusing a person's own token is theirs to mend, not the administrator's (github/github-error.ts). */
+function refusedPersonToken(error: unknown): HttpError | undefined {
+  const cause = error instanceof HttpError ? (error.cause as { status?: unknown } | undefined) : undefined;
+  if (cause?.status !== 401) return undefined;
+  return new HttpError(
+    401,
+    "GitHub no longer accepts the user's sign-in for these tools (expired or revoked). Tell them to connect the GitHub tools again in Open WebUI, then retry.",
+    { cause: error },
+  );
 }
