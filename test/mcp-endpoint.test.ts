@@ -1,3 +1,5 @@
+import { relayAccount } from "./support/tool-test-server.ts";
+import { signUserJwt } from "./support/user-jwt.ts";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -34,6 +36,11 @@ type Published = { components: { schemas: Record<string, unknown> }; paths: Reco
 const published = JSON.parse(readFileSync(publishedDocumentPath, "utf8")) as Published;
 const pascal = (name: string) => name.replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
 
+const userJwtSecret = "open-webui-forward-secret-mcp-5b2e";
+const ada = { id: "user-ada", email: "ada@example.com", name: "Ada", role: "user" as const };
+let adaJwt = "";
+let relayJwt = "";
+
 describe("the tool registry over MCP (/mcp, streamable HTTP)", () => {
   let github: GitHubStandIn;
   let stores: RelayStores;
@@ -62,6 +69,8 @@ describe("the tool registry over MCP (/mcp, streamable HTTP)", () => {
       path: ".github/workflows/triage.yml",
       content: "on: workflow_dispatch\n",
     });
+    adaJwt = await signUserJwt(userJwtSecret, ada);
+    relayJwt = await signUserJwt(userJwtSecret, relayAccount);
     stores = await openSqliteRelayStores({ dataDir: ":memory:" });
     server = await startToolServerFor(
       {
@@ -70,10 +79,18 @@ describe("the tool registry over MCP (/mcp, streamable HTTP)", () => {
         GITHUB_TOKEN: githubToken,
         GITHUB_API_URL: github.url,
         GITHUB_REPOS: "octo/app,octo/lib",
+        OPENWEBUI_USER_JWT_SECRET: userJwtSecret,
       },
       stores,
       {
         github: { pacing: { writeMs: 5, notificationMs: 5 } },
+        // Ada may write in octo/*: the same policy decides on both doors.
+        people: () => ({
+          default: "read",
+          grants: [{ email: ada.email, repos: ["octo/*"], access: "write" }],
+          comments_per_hour: 20,
+          attribution: false,
+        }),
         workflowDispatch: { workflows: ["triage.yml"], confirmationKey: randomBytes(32) },
       },
     );
@@ -93,6 +110,7 @@ describe("the tool registry over MCP (/mcp, streamable HTTP)", () => {
       repo: "app",
       issueNumber: 7,
       messageId: "m1",
+      userId: relayAccount.id,
     });
   });
 
@@ -115,10 +133,11 @@ describe("the tool registry over MCP (/mcp, streamable HTTP)", () => {
     clients.push(client);
     return client;
   }
-  const keyed = (chatId: string, user = "Ada") => ({
+  // As Open WebUI's connection sends them: the key, the chat's id, and the user signed with the shared secret.
+  const keyed = (chatId: string) => ({
     authorization: `Bearer ${apiKey}`,
     "x-openwebui-chat-id": chatId,
-    "x-openwebui-user-name": user,
+    "x-openwebui-user-jwt": chatId === runChat ? relayJwt : adaJwt,
   });
   const text = (result: CallToolResult) =>
     result.content.map((c) => (c.type === "text" ? c.text : `[${c.type}]`)).join("\n");
@@ -193,7 +212,9 @@ describe("the tool registry over MCP (/mcp, streamable HTTP)", () => {
     const client = await connect(keyed("a-users-chat"));
     const outside = await call(client, "get_issue", { owner: "elsewhere", repo: "repo", issue_number: 1 });
     expect(outside.isError).toBe(true);
-    expect(text(outside)).toMatch(/elsewhere\/repo is not one this tool server may use.*octo\/app/);
+    expect(text(outside)).toMatch(/elsewhere\/repo is not one this tool server may use/);
+    // A refusal never lists the repositories that are allowed (issue 12).
+    expect(text(outside)).not.toMatch(/octo\/(app|lib)/);
     const bad = await call(client, "get_issue", { owner: "octo", repo: "app", issue_number: "seven" });
     expect(bad.isError).toBe(true);
     expect(text(bad)).toMatch(/"issue_number" must be a whole number/);
