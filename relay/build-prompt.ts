@@ -25,17 +25,25 @@ export interface IssueForPrompt {
   association: string | null;
 }
 
+/**
+ * Breaks `<<<` and `>>>` inside untrusted text, so a body holding `ISSUE_BODY>>>` cannot close its
+ * block early and have what follows read as the maintainer's words.
+ */
+export function breakMarkers(text: string): string {
+  return text.replace(/<<<|>>>/g, (marker) => marker.split("").join(" "));
+}
+
 export function buildIssueMessage(issue: IssueForPrompt): string {
-  let body = cleanIssueText(issue.body).trim();
+  let body = breakMarkers(cleanIssueText(issue.body).trim());
   if (body.length > maxBodyInPrompt)
     body = body.slice(0, maxBodyInPrompt) + "\n[... truncated; call get_issue for the rest]";
-  const labels = issue.labels.map((l) => cleanIssueText(l)).filter(Boolean);
+  const labels = issue.labels.map((l) => breakMarkers(cleanIssueText(l))).filter(Boolean);
   return [
     `A new issue was opened in ${issue.owner}/${issue.repo}. Analyze it.`,
     "",
     `Repository: ${issue.owner}/${issue.repo} (owner "${issue.owner}", repo "${issue.repo}")`,
     `Issue number: ${issue.number}`,
-    `Title: ${cleanIssueText(issue.title)}`,
+    `Title: ${breakMarkers(cleanIssueText(issue.title))}`,
     `Labels: ${labels.length ? labels.join(", ") : "none"}`,
     `Author: ${issue.author ?? "unknown"}${issue.association ? ` (${issue.association})` : ""}`,
     "",
