@@ -73,6 +73,10 @@ const migrations = [
   // write_slots_at stays for retention, which trims every budget at once.
   `ALTER TABLE write_slots ADD COLUMN budget TEXT NOT NULL DEFAULT 'token';
    CREATE INDEX write_slots_by_budget ON write_slots (budget, at);`,
+  // The rule a delivery runs (relay/rules), and when each rule last started a run on an issue or
+  // pull request (its cooldown): one row per rule and thread.
+  `ALTER TABLE deliveries ADD COLUMN rule TEXT;
+   CREATE TABLE rule_runs (turn TEXT PRIMARY KEY, delivery_key TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
 
 /** The schema version this code writes. */
