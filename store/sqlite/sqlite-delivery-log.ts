@@ -26,7 +26,6 @@ export function createSqliteDeliveryLog(
      RETURNING *`,
   );
   const prune = createSqlitePruner(db);
-  const startRuleRun = createRuleRunStarter(database);
   return {
     async add(delivery) {
       checkNewDelivery(delivery);
@@ -61,9 +60,7 @@ export function createSqliteDeliveryLog(
       const row = database.durably(() => replay.get({ key, now: options.now() }) as DeliveryRow | undefined);
       return row && toDelivery(row);
     },
-    async startRuleRun(turn, deliveryKey, now, cooldownMs) {
-      return startRuleRun(turn, deliveryKey, now, cooldownMs);
-    },
+    startRuleRun: createRuleRunStarter(database),
     async prune(policy, now) {
       return prune(policy, now);
     },

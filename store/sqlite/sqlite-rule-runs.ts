@@ -14,6 +14,6 @@ export function createRuleRunStarter(database: SqliteDatabase) {
     if (last?.delivery_key !== deliveryKey) upsert.run({ turn, deliveryKey, now });
     return null;
   });
-  return (turn: string, deliveryKey: string, now: number, cooldownMs: number): number | null =>
+  return async (turn: string, deliveryKey: string, now: number, cooldownMs: number): Promise<number | null> =>
     start.immediate(turn, deliveryKey, now, cooldownMs);
 }
