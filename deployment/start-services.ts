@@ -5,6 +5,7 @@ import type { OpenWebUIChat } from "./create-open-webui-chat.ts";
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createRelay } from "../relay/create-relay.ts";
+import { effectiveRules } from "../relay/rules/builtin-rule.ts";
 import type { RelayStores, ToolServerStores } from "../store/stores.ts";
 import { createToolServerApp } from "../tool-server/create-tool-server-app.ts";
 
@@ -33,6 +34,7 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     github,
     openWebUI,
     reloadConfig: configFile.reload,
+    rules: () => effectiveRules(configFile.current().rules),
     ...pick(options, "pollIntervalMs", "commentLimits"),
   });
   relay.start();
