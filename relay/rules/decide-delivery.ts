@@ -33,6 +33,10 @@ export interface DecideOptions {
  */
 export const deferredMatch = { name: "+match" };
 
+export function isDeferredMatch(key: string): boolean {
+  return key.startsWith(`${deferredMatch.name}:`);
+}
+
 /**
  * What the door does with a delivery, from the payload alone: which rules run (one stored delivery
  * per run, keyed by runKeyFor), or why none does. A rule that needs a pull request's changed files
