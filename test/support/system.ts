@@ -56,6 +56,8 @@ export async function startSystem(
     /** Sees every request the relay makes (to Open WebUI and GitHub). */
     relayFetch?: typeof fetch;
     modelDelayMs?: number;
+    /** The model ids the scripted model serves (gpt-5 unless given). */
+    models?: string[];
     /** A Redis to keep the store in (under a fresh prefix) instead of SQLite. */
     redisUrl?: string;
     /** The relay's openwebui-github.yml, as bin/ loads it; none by default. */
@@ -68,6 +70,7 @@ export async function startSystem(
   const model = await startScriptedModel({
     ...(options.script ? { script: options.script } : {}),
     ...(options.modelDelayMs ? { delayMs: options.modelDelayMs } : {}),
+    ...(options.models ? { models: options.models } : {}),
   });
   const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey: model.apiKey });
   const storeEnv: Record<string, string> = options.redisUrl
