@@ -105,7 +105,8 @@ if ARGV[9] == '1' then
   local text = redis.call('HGET', h, 'payload')
   if text then
     local ok, doc = pcall(cjson.decode, text)
-    local issue = (ok and type(doc) == 'table' and type(doc.issue) == 'table') and doc.issue or {}
+    local thread = ok and type(doc) == 'table' and (type(doc.pull_request) == 'table' and doc.pull_request or doc.issue)
+    local issue = type(thread) == 'table' and thread or {}
     redis.call('HSET', h, 'payload', cjson.encode({ issue = { title = issue.title, html_url = issue.html_url } }))
   end
 end

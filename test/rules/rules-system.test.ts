@@ -154,7 +154,29 @@ describe("rules from the config file, end to end", () => {
     expect(comments(2)).toHaveLength(2);
     expect(userMessage(system.model.requests[0]!)).toContain(`at commit ${shaA}`);
     expect(userMessage(system.model.requests[2]!)).toContain(`at commit ${shaB}`);
+
+    // The deliveries page says which rule ran, on which pull request, or why none did.
+    const html = await deliveriesPage();
+    const rowOf = (deliveryId: string) =>
+      new RegExp(`<tr data-delivery-id="${deliveryId}">[\\s\\S]*?</tr>`).exec(html)?.[0];
+    expect(rowOf(first.deliveryId)).toContain(
+      `Update the README with new information.</span></td>\n<td>summarize-prs</td>`,
+    );
+    const ignoredRow = rowOf((await system.stores.deliveries.list({ status: "ignored", limit: 1 }))[0]!.deliveryId);
+    expect(ignoredRow).toContain(`<td><span class="muted">none</span></td>`);
+    expect(ignoredRow).toContain(`<span class="muted">rule summarize-prs: draft is true</span>`);
   });
+
+  async function deliveriesPage() {
+    const signIn = await fetch(`${system.relayUrl}/deliveries/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: adminToken }),
+      redirect: "manual",
+    });
+    const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0]!;
+    return (await fetch(`${system.relayUrl}/deliveries`, { headers: { cookie } })).text();
+  }
 
   it("runs a rule on issues.labeled with its own prompt, for the labels it names", async () => {
     await start(`rules:
