@@ -7,7 +7,7 @@ import { loadConfigFile } from "../../config/load-config-file.ts";
 import { rulesSystemPrompt } from "../../relay/rules/default-prompts.ts";
 import { toolResults } from "../../stand-ins/model-scripts.ts";
 import type { IssuePayload } from "../../stand-ins/github-stand-in.ts";
-import { deliver } from "../../stand-ins/payloads.ts";
+import { deliver, waitFor } from "../../stand-ins/payloads.ts";
 import type { ModelRequest, ModelScript } from "../../stand-ins/scripted-model.ts";
 import { recordedPayload, type Payload } from "../support/recorded-payloads.ts";
 import { deliveryOutcome, startSystem, webhookSecret, type System } from "../support/system.ts";
@@ -275,6 +275,77 @@ describe("rules from the config file, end to end", () => {
     await system.relayIdle();
     expect(comments(1)).toHaveLength(2);
   });
+
+  it("holds a rule back on a thread for its cooldown, from the delivery log", async () => {
+    await start(`rules:
+  - name: answer-mentions
+    on: issue_comment.created
+    if: { mentions_bot: true }
+    cooldown: 1h
+`);
+    const mention = (id: number) =>
+      written("issue_comment", "created", 0, (p) => {
+        p.comment.id = id;
+        p.comment.body = `@${bot} question ${id}`;
+      });
+    const first = await send("issue_comment", mention(1));
+    expect(await deliveryOutcome(system.stores, first.deliveryId)).toMatchObject({ status: "done" });
+    const second = await send("issue_comment", mention(2));
+    expect(second.status).toBe("queued");
+    const held = await deliveryOutcome(system.stores, second.deliveryId);
+    expect(held.status).toBe("ignored");
+    expect(held.reason).toMatch(/^rule answer-mentions: cooldown 1h, ran here .* s left\)$/);
+    expect(comments(1)).toHaveLength(1);
+  });
+
+  it("matches a rule on changed paths in the worker, which fetches the pull request's files", async () => {
+    const files: Record<string, string[]> = { [shaA]: ["src/app.ts", "README.md"], [shaB]: ["docs/guide.md"] };
+    let head = shaA;
+    const listed: string[] = [];
+    // GitHub's list of a pull request's files, for the one pull request of this test; the rest goes to the stand-in.
+    const relayFetch: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.pathname !== "/repos/Codertocat/Hello-World/pulls/2/files") return fetch(input, init);
+      listed.push(head);
+      const body = files[head]!.map((filename) => ({ filename, status: "modified", additions: 1, deletions: 0 }));
+      return new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
+    };
+    await start(
+      `rules:
+  - name: source-prs
+    on: pull_request.synchronize
+    if: { paths: ["src/**"] }
+`,
+      { relayFetch },
+    );
+    const sync = (sha: string) => written("pull_request", "synchronize", 0, (p) => (p.pull_request.head.sha = sha));
+    const matching = await send("pull_request", sync(shaA));
+    expect(matching.status).toBe("queued");
+    // Found by its key: the run it queued carries the same GUID and is newer.
+    expect(await waitForDelivery(`+match:codertocat/hello-world#2@${shaA}`)).toMatchObject({
+      deliveryId: matching.deliveryId,
+      status: "done",
+      reason: "matched: rule source-prs ran",
+    });
+    const run = await waitForDelivery(`source-prs:codertocat/hello-world#2@${shaA}`);
+    expect(run).toMatchObject({ status: "done", rule: "source-prs", deliveryId: matching.deliveryId });
+    head = shaB;
+    const other = await send("pull_request", sync(shaB));
+    expect(await deliveryOutcome(system.stores, other.deliveryId)).toMatchObject({
+      status: "ignored",
+      reason: "rule source-prs: no changed file matches paths",
+    });
+    await system.relayIdle();
+    expect(listed).toEqual([shaA, shaB]);
+    expect(comments(2)).toHaveLength(1);
+  });
+
+  function waitForDelivery(key: string) {
+    return waitFor(async () => {
+      const record = await system.stores.deliveries.get(key);
+      return record && ["done", "failed", "ignored", "dead"].includes(record.status) ? record : undefined;
+    }, `delivery ${key} to finish`);
+  }
 
   async function waitForRequests(count: number) {
     const deadline = Date.now() + 10_000;
