@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { configFileLocation } from "../../config/config-file-location.ts";
 import { loadConfigFile } from "../../config/load-config-file.ts";
+import { systemPrompt } from "../../relay/build-prompt.ts";
 import { rulesSystemPrompt } from "../../relay/rules/default-prompts.ts";
-import { toolResults } from "../../stand-ins/model-scripts.ts";
+import { analystScript, toolResults } from "../../stand-ins/model-scripts.ts";
 import type { IssuePayload } from "../../stand-ins/github-stand-in.ts";
 import { deliver, waitFor } from "../../stand-ins/payloads.ts";
 import type { ModelRequest, ModelScript } from "../../stand-ins/scripted-model.ts";
@@ -51,13 +52,14 @@ describe("rules from the config file, end to end", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start(yaml: string, options: Parameters<typeof startSystem>[0] = {}) {
+  /** `yaml` null: no config file, as a deployment without one. */
+  async function start(yaml: string | null, options: Parameters<typeof startSystem>[0] = {}) {
     dir = mkdtempSync(join(tmpdir(), "rules-system-"));
-    writeFileSync(join(dir, "openwebui-github.yml"), yaml);
+    if (yaml !== null) writeFileSync(join(dir, "openwebui-github.yml"), yaml);
     system = await startSystem({
       script: replier,
       models: ["gpt-5", "gpt-5-mini"],
-      configFile: loadConfigFile(configFileLocation({}, dir)),
+      ...(yaml !== null ? { configFile: loadConfigFile(configFileLocation({}, dir)) } : {}),
       ...options,
       relayEnv: { RELAY_ADMIN_TOKEN: adminToken, ...options.relayEnv },
     });
@@ -338,6 +340,50 @@ describe("rules from the config file, end to end", () => {
     await system.relayIdle();
     expect(listed).toEqual([shaA, shaB]);
     expect(comments(2)).toHaveLength(1);
+  });
+
+  it("without a config file, runs issues.opened alone, under the key it always had", async () => {
+    await start(null, { script: analystScript(() => "As today.") });
+    const mention = written("issue_comment", "created", 0, (p) => (p.comment.body = `@${bot} hello`));
+    expect(await send("issue_comment", mention)).toMatchObject({
+      status: "ignored",
+      reason: "issue_comment.created is not handled",
+    });
+    const opened = await send("issues", written("issues", "opened"));
+    expect(await deliveryOutcome(system.stores, opened.deliveryId)).toMatchObject({
+      status: "done",
+      rule: "issues.opened",
+      key: "issues.opened:codertocat/hello-world#1",
+    });
+    expect(system.model.requests[0]!.messages[0]!.content).toBe(systemPrompt);
+    expect(comments(1).map((c) => c.body.split("\n")[2])).toEqual(["As today."]);
+  });
+
+  it("leaves a mention to the worker while the relay does not know its login yet", async () => {
+    await start(
+      `rules:
+  - name: answer-mentions
+    on: issue_comment.created
+    if: { mentions_bot: true }
+`,
+      { startRelay: false },
+    );
+    // The lookup at start fails (both attempts); the worker asks again when it needs the login.
+    system.github.failNext(2, "server-error", { method: "GET", pathIncludes: "/user" });
+    await system.startRelay();
+    await waitFor(() => system.logs.some((l) => l.includes("could not look up")), "the failed lookup");
+    const mention = written("issue_comment", "created", 0, (p) => (p.comment.body = `@${bot} are you there?`));
+    const sent = await send("issue_comment", mention);
+    expect(sent.status).toBe("queued");
+    const key = `answer-mentions:codertocat/hello-world#1/comment:${mention.comment.id}`;
+    expect(await waitForDelivery(key)).toMatchObject({ status: "done", deliveryId: sent.deliveryId });
+    expect(
+      await system.stores.deliveries.get(`+match:codertocat/hello-world#1/comment:${mention.comment.id}`),
+    ).toMatchObject({
+      status: "done",
+      reason: "matched: rule answer-mentions ran",
+    });
+    expect(comments(1)).toHaveLength(1);
   });
 
   function waitForDelivery(key: string) {
