@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Env } from "./config-error.ts";
 import type { HookRef } from "../relay/reconcile-deliveries.ts";
 import { flag, httpUrl, integer, optionalText, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
@@ -18,6 +19,8 @@ export interface RelayConfig extends SharedConfig {
     apiKey: string;
     model: string;
     toolServerId: string;
+    /** How Open WebUI reaches our tools: the connection `npm run register` made (`--mcp`: "mcp"). */
+    toolConnection: "openapi" | "mcp";
     timeoutMs: number;
     requestTimeoutMs: number;
   };
@@ -71,6 +74,20 @@ const relayFields = {
   ),
   model: optionalText("AI_MODEL", "gpt-5"),
   toolServerId: optionalText("OPENWEBUI_TOOL_SERVER_ID", "github"),
+  toolConnection: {
+    name: "OPENWEBUI_TOOL_CONNECTION",
+    schema: z
+      .string()
+      .optional()
+      .transform((value) => value ?? "openapi")
+      .pipe(
+        z.enum(["openapi", "mcp"], {
+          error:
+            'OPENWEBUI_TOOL_CONNECTION must be "openapi" or "mcp": the kind of connection npm run register made ("mcp" with --mcp)',
+        }),
+      ),
+    fallback: "openapi" as const,
+  },
   timeoutMs: integer("OPENWEBUI_TIMEOUT_MS", 600_000, { min: 1_000, max: 3_600_000 }),
   openWebUIRequestMs: integer("OPENWEBUI_REQUEST_TIMEOUT_MS", 30_000, { min: 1_000, max: 600_000 }),
   concurrency: integer("RELAY_CONCURRENCY", 2, { min: 1, max: 64 }),
@@ -131,6 +148,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
       apiKey: v.apiKey,
       model: v.model,
       toolServerId: v.toolServerId,
+      toolConnection: v.toolConnection,
       timeoutMs: v.timeoutMs,
       requestTimeoutMs: v.openWebUIRequestMs,
     },

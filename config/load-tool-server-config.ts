@@ -1,6 +1,7 @@
 import type { Env } from "./config-error.ts";
 import { integer, list, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
 import { readSharedConfig, type SharedConfig } from "./read-shared-config.ts";
+import { readOAuthConfig, type OAuthConfig } from "./read-oauth-config.ts";
 import { timingProblems } from "./timing-contract.ts";
 
 export interface ToolServerConfig extends SharedConfig {
@@ -9,6 +10,8 @@ export interface ToolServerConfig extends SharedConfig {
   corsOrigins: string[];
   /** How long a person's comment waits for the token's comment budget before the model is told to try later. */
   commentBudgetWaitMs: number;
+  /** The OAuth connection mode (people act with their own GitHub token); null when off. */
+  oauth: OAuthConfig | null;
 }
 
 const toolServerFields = {
@@ -35,7 +38,8 @@ function corsProblems(origins: string[]): string[] {
 export function loadToolServerConfig(env: Env): Readonly<ToolServerConfig> {
   const { values: v, problems: own } = readEnvFields(env, toolServerFields);
   const { shared, problems, timings } = readSharedConfig(env);
-  const all = [...own, ...problems];
+  const { oauth, problems: oauthProblems } = readOAuthConfig(env);
+  const all = [...own, ...problems, ...oauthProblems];
   if (v.apiKey && v.apiKey.length < 16)
     all.push("TOOL_SERVER_API_KEY is too short: use at least 16 random characters (e.g. openssl rand -hex 32)");
   all.push(...corsProblems(v.corsOrigins), ...timingProblems(timings));
@@ -46,5 +50,6 @@ export function loadToolServerConfig(env: Env): Readonly<ToolServerConfig> {
     apiKey: v.apiKey,
     corsOrigins: v.corsOrigins,
     commentBudgetWaitMs: v.commentBudgetWaitMs,
+    oauth,
   });
 }

@@ -1,5 +1,10 @@
 import type { Octokit } from "@octokit/rest";
-import { appClientFor, repositoryClientFor, type GitHubClientTuning } from "../github/create-github-client.ts";
+import {
+  appClientFor,
+  githubClientFor,
+  repositoryClientFor,
+  type GitHubClientTuning,
+} from "../github/create-github-client.ts";
 import { createGitHubPacer, defaultPacing } from "../github/github-pacer.ts";
 import { createOwnLogin } from "../github/own-login.ts";
 import type { GitHubConfig } from "../config/read-github-config.ts";
@@ -23,6 +28,8 @@ export interface GitHubClients {
    * installation's (`installation:<id>`), so one installation's burst cannot hold up another's.
    */
   budgetFor(owner: string, repo: string): Promise<string>;
+  /** A client acting with a person's own token (the OAuth connection), with the same timeouts, retries and pace. */
+  forUser(token: string): Octokit;
 }
 
 /** The budget of a token deployment; slots taken before budgets had names are its (store/sqlite/migrate.ts). */
@@ -49,5 +56,7 @@ export function createGitHubClients(
   const budgetFor = installationFor
     ? async (owner: string, repo: string) => `installation:${await installationFor(owner, repo)}`
     : async () => tokenBudget;
-  return { github, app, ownLogin, onRateLimit: rateLimit.listen, commentSpacingMs, budgetFor };
+  // A person's requests count against their own rate limit, not the one the metrics follow.
+  const forUser = (token: string) => githubClientFor({ ...config, app: null, token }, logger, shared);
+  return { github, app, ownLogin, onRateLimit: rateLimit.listen, commentSpacingMs, budgetFor, forUser };
 }

@@ -13,6 +13,9 @@ const secretVariables = [
   "METRICS_TOKEN",
   "WEBUI_SECRET_KEY",
   "WEBUI_ADMIN_PASSWORD",
+  // The OAuth connection: the GitHub app people sign in with, and the key that seals their tokens.
+  "GITHUB_OAUTH_CLIENT_SECRET",
+  "TOOL_SERVER_OAUTH_SECRET",
 ];
 
 function redisUrlPassword(url: string): string {

@@ -3,9 +3,12 @@ import type { DeploymentConfig, DeploymentOptions } from "./deployment-config.ts
 import type { GitHubClients } from "./create-github-clients.ts";
 import type { OpenWebUIChat } from "./create-open-webui-chat.ts";
 import { listen } from "../lib/listen.ts";
+import { openWebUIToolId } from "../open-webui/tool-server-connection.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createRelay } from "../relay/create-relay.ts";
 import { effectiveRules } from "../relay/rules/builtin-rule.ts";
+import { readOpenWebUIVersion, reportOpenWebUIVersion } from "../open-webui/open-webui-version.ts";
+import { createOpenWebUIRequest } from "../open-webui/open-webui-request.ts";
 import type { RelayStores, ToolServerStores } from "../store/stores.ts";
 import { createToolServerApp } from "../tool-server/create-tool-server-app.ts";
 
@@ -49,14 +52,19 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     url: server.url,
     host: address,
     model: relayConfig.openWebUI.model,
-    toolServer: `server:${relayConfig.openWebUI.toolServerId}`,
+    toolServer: openWebUIToolId(relayConfig.openWebUI.toolServerId, relayConfig.openWebUI.toolConnection),
   });
+  // Not awaited: a relay must take deliveries even while Open WebUI is down or of another version.
+  // Its own request: this is no run, so a failure is not counted as a model error.
+  const { url, apiKey, requestTimeoutMs } = relayConfig.openWebUI;
+  const request = createOpenWebUIRequest({ baseUrl: url, apiKey, ...pick(options, "fetch") });
+  const versionReported = reportOpenWebUIVersion(() => readOpenWebUIVersion(request, requestTimeoutMs), logger);
   return {
     url: server.url,
     worker: relay.worker,
     registry: relay.registry,
     /** Stops taking webhooks and work; runs still going after the grace period go back to the queue. */
-    close: async () => void (await Promise.all([server.close(), relay.close()])),
+    close: async () => void (await Promise.all([server.close(), relay.close(), versionReported])),
   };
 }
 

@@ -3,7 +3,7 @@ import type { ErrorRequestHandler } from "express";
 import { isHttpError } from "./http-error.ts";
 import type { LogFields, Logger } from "./logger.ts";
 
-const genericDetail = "Internal error. The administrator can find it in the server's log.";
+export const genericDetail = "Internal error. The administrator can find it in the server's log.";
 
 /** The status and detail for a known error (ours, or a body reader's 4xx); null for anything else. */
 export function knownErrorAnswer(error: unknown): { status: number; detail: string } | null {

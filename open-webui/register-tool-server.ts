@@ -1,7 +1,9 @@
 import { createOpenWebUIRequest } from "./open-webui-request.ts";
+import type { oauthToolServerConnection } from "./oauth-tool-server-connection.ts";
+import { requireSupportedVersion } from "./open-webui-version.ts";
 import type { openWebUIConnection } from "./tool-server-connection.ts";
 
-export type Connection = ReturnType<typeof openWebUIConnection>;
+export type Connection = ReturnType<typeof openWebUIConnection> | ReturnType<typeof oauthToolServerConnection>;
 
 export interface RegisterOptions {
   openWebUIUrl: string;
@@ -15,6 +17,7 @@ export interface RegisterOptions {
 
 export interface RegisterResult {
   action: "created" | "updated";
+  openWebUIVersion: string;
   tools: string[];
   connections: number;
 }
@@ -22,7 +25,7 @@ export interface RegisterResult {
 /**
  * Adds our tool server to Open WebUI's global tool servers, or updates it in
  * place: the config endpoint replaces the whole list, so the list is read,
- * our entry upserted by info.id, and written back. Saving also makes Open
+ * our entry upserted by its kind and info.id, and written back. Saving also makes Open
  * WebUI fetch the spec again, which is how a changed spec is picked up.
  */
 export async function registerToolServer(options: RegisterOptions): Promise<RegisterResult> {
@@ -36,6 +39,9 @@ export async function registerToolServer(options: RegisterOptions): Promise<Regi
     openWebUI.send(method, path, { body, timeoutMs: options.timeoutMs });
   const detail = (response: Response) => openWebUI.detail(response);
 
+  // Outside the tested range the tool contract may differ (version-compat.ts): refuse before changing anything.
+  const openWebUIVersion = await requireSupportedVersion(openWebUI, options.timeoutMs);
+
   const listed = await call("GET", "/api/v1/configs/tool_servers");
   if (listed.status === 401 || listed.status === 403) {
     throw new Error(
@@ -47,22 +53,16 @@ export async function registerToolServer(options: RegisterOptions): Promise<Regi
     ((await listed.json()) as { TOOL_SERVER_CONNECTIONS?: Array<Record<string, unknown>> }).TOOL_SERVER_CONNECTIONS ??
     [];
 
-  // Open WebUI fetches the spec itself: this proves it can reach the tool server with this key.
+  // Open WebUI fetches the spec (or lists the MCP tools) itself: this proves it can reach the tool server with this key.
   const verified = await call("POST", "/api/v1/configs/tool_servers/verify", options.connection);
   if (!verified.ok) {
     throw new Error(
-      `Open WebUI cannot reach the tool server at ${options.connection.url}/${options.connection.path} (${verified.status}: ${await detail(verified)}). TOOL_SERVER_URL must be the address Open WebUI (not this machine) uses, and the tool server must be running.`,
+      `Open WebUI cannot reach the tool server at ${whereVerified(options.connection)} (${verified.status}: ${await detail(verified)}). TOOL_SERVER_URL must be the address Open WebUI (not this machine) uses, and the tool server must be running.`,
     );
   }
-  const spec = (await verified.json()) as { paths?: Record<string, Record<string, { operationId?: string }>> };
-  const tools = Object.values(spec.paths ?? {}).flatMap((item) =>
-    Object.values(item)
-      .map((op) => op.operationId)
-      .filter((id): id is string => typeof id === "string"),
-  );
+  const tools = toolNames(await verified.json());
 
-  const id = options.connection.info.id;
-  const index = current.findIndex((c) => (c.info as { id?: unknown } | undefined)?.id === id);
+  const index = current.findIndex((c) => sameConnection(c, options.connection));
   const next = [...current];
   if (index >= 0) {
     // Keep what an admin may have changed in Open WebUI (who may use it, whether it is on, filters)
@@ -81,5 +81,27 @@ export async function registerToolServer(options: RegisterOptions): Promise<Regi
 
   const saved = await call("POST", "/api/v1/configs/tool_servers", { TOOL_SERVER_CONNECTIONS: next });
   if (!saved.ok) throw new Error(`Open WebUI did not save the tool server (${saved.status}): ${await detail(saved)}`);
-  return { action: index >= 0 ? "updated" : "created", tools, connections: next.length };
+  return { action: index >= 0 ? "updated" : "created", openWebUIVersion, tools, connections: next.length };
+}
+
+function whereVerified(connection: Connection) {
+  return connection.type === "mcp" ? connection.url : `${connection.url}/${connection.path}`;
+}
+
+/** The tool names in verify's answer: an OpenAPI document's operationIds, or MCP's listing (`specs`). */
+function toolNames(answer: unknown): string[] {
+  const { paths, specs } = answer as {
+    paths?: Record<string, Record<string, { operationId?: string }>>;
+    specs?: Array<{ name?: string }>;
+  };
+  const names = specs
+    ? specs.map((spec) => spec.name)
+    : Object.values(paths ?? {}).flatMap((item) => Object.values(item).map((op) => op.operationId));
+  return names.filter((name): name is string => typeof name === "string");
+}
+
+// Open WebUI keys tool ids by kind and id (server:github, server:mcp:github), so both kinds may share an id.
+function sameConnection(stored: Record<string, unknown>, ours: Connection) {
+  const kind = typeof stored.type === "string" ? stored.type : "openapi";
+  return kind === ours.type && (stored.info as { id?: unknown } | undefined)?.id === ours.info.id;
 }

@@ -1,4 +1,12 @@
-import { chatIdHeader, userNameHeader } from "../tool-server/create-tool-server.ts";
+import { chatIdHeader, userNameHeader } from "../tool-server/call-context-from-request.ts";
+
+/** How Open WebUI reaches the tools: our OpenAPI document, or the MCP endpoint (/mcp). */
+export type ConnectionKind = "openapi" | "mcp";
+
+/** The tool id a completion names to get our tools: Open WebUI keys MCP connections apart (`server:mcp:<id>`). */
+export function openWebUIToolId(id: string, kind: ConnectionKind = "openapi") {
+  return kind === "mcp" ? `server:mcp:${id}` : `server:${id}`;
+}
 
 export interface ConnectionOptions {
   /** Where Open WebUI reaches the tool server. */
@@ -6,6 +14,8 @@ export interface ConnectionOptions {
   key: string;
   id: string;
   name?: string;
+  /** "openapi" unless told. */
+  kind?: ConnectionKind;
   /** Open WebUI grants; everyone may read by default. */
   accessGrants?: Array<{ principal_type: "user" | "group"; principal_id: string; permission: "read" | "write" }>;
 }
@@ -13,15 +23,17 @@ export interface ConnectionOptions {
 /**
  * The tool server connection as Open WebUI stores it (TOOL_SERVER_CONNECTIONS).
  * The header templates are how each tool call tells us its chat: the relay's
- * run scope depends on them.
+ * run scope depends on them, over OpenAPI and MCP alike.
  */
 export function openWebUIConnection(options: ConnectionOptions) {
+  const base = options.url.replace(/\/+$/, "");
+  // An MCP connection's url is the endpoint itself; Open WebUI 0.12.4 requires `path` but does not read it.
+  const where =
+    options.kind === "mcp"
+      ? { type: "mcp" as const, url: `${base}/mcp`, path: "" }
+      : { type: "openapi" as const, url: options.url, path: "openapi.json", spec_type: "url" as const, spec: "" };
   return {
-    type: "openapi" as const,
-    url: options.url,
-    path: "openapi.json",
-    spec_type: "url" as const,
-    spec: "",
+    ...where,
     auth_type: "bearer" as const,
     key: options.key,
     headers: {

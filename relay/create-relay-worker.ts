@@ -63,6 +63,7 @@ function createQueueWorker(config: Readonly<RelayConfig>, deps: RelayDependencie
       openWebUI: deps.openWebUI.client,
       model: config.openWebUI.model,
       toolServerId: config.openWebUI.toolServerId,
+      toolConnection: config.openWebUI.toolConnection,
       commentFallback: config.commentFallback,
       ownLogin: deps.github.ownLogin.resolve,
       secrets,

@@ -17,6 +17,7 @@ import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
 import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outcome.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 import { runModel } from "./run-model.ts";
+import type { ConnectionKind } from "../open-webui/tool-server-connection.ts";
 
 export interface ProcessorOptions {
   runs: RunStore;
@@ -33,6 +34,8 @@ export interface ProcessorOptions {
   /** AI_MODEL: the model of a rule that names none. */
   model: string;
   toolServerId: string;
+  /** The connection kind Open WebUI has our tools under; "openapi" when absent. */
+  toolConnection?: ConnectionKind;
   commentFallback: boolean;
   /** Resolves the relay's own login (null when it cannot be known). */
   ownLogin: () => Promise<string | null>;

@@ -3,6 +3,7 @@ import type { RunTarget } from "../github/run-comment.ts";
 import type { DeliveryRecord } from "../store/delivery-log.ts";
 import type { Rule } from "../config/rules-schema.ts";
 import type { ProcessorOptions } from "./process-delivery.ts";
+import { openWebUIToolId } from "../open-webui/tool-server-connection.ts";
 
 /** The chat a run took place in, and the assistant message the model's answer is written on. */
 export interface ModelRun {
@@ -25,7 +26,7 @@ export interface ModelRunInput {
 
 /** Opens the run's chat in Open WebUI, records the run, and lets the model work with our tools until its completion ends. */
 export async function runModel(
-  options: Pick<ProcessorOptions, "runs" | "openWebUI" | "toolServerId" | "logger">,
+  options: Pick<ProcessorOptions, "runs" | "openWebUI" | "toolServerId" | "toolConnection" | "logger">,
   { delivery, target, prompts, model, mode, title, log }: ModelRunInput,
 ): Promise<ModelRun> {
   const { runs, openWebUI, logger } = options;
@@ -52,7 +53,8 @@ export async function runModel(
   logger.info("chat created", { ...log, chatId: chat.id, model, mode });
 
   const completionStarted = Date.now();
-  logger.info("completion started", { ...log, chatId: chat.id, toolServer: `server:${options.toolServerId}` });
+  const toolId = openWebUIToolId(options.toolServerId, options.toolConnection);
+  logger.info("completion started", { ...log, chatId: chat.id, toolServer: toolId });
   await openWebUI.complete({
     model,
     system: prompts.system,
@@ -60,7 +62,7 @@ export async function runModel(
     chatId: chat.id,
     userMessageId,
     assistantMessageId,
-    toolIds: [`server:${options.toolServerId}`],
+    toolIds: [toolId],
   });
 
   logger.info("completion finished", { ...log, chatId: chat.id, ms: Date.now() - completionStarted });

@@ -2,6 +2,12 @@ import { createServer } from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHmac, createVerify, randomBytes, randomUUID } from "node:crypto";
+import { createContents, type StandInFile } from "./github/contents.ts";
+import { createLabels, type StandInLabel } from "./github/labels.ts";
+import { createPulls, type StandInPull } from "./github/pulls.ts";
+import { createSearch } from "./github/search.ts";
+import type { StandInKit } from "./github/stand-in-kit.ts";
+import { createGitHubOAuthStandIn, type StandInOAuthApp } from "./github-oauth-stand-in.ts";
 
 /**
  * A stand-in for the few GitHub REST endpoints this project calls, as a real
@@ -76,6 +82,14 @@ export interface GitHubStandIn {
   /** Seeds an issue; seeding the same number again replaces its fields (like an edit) and keeps its comments. */
   addIssue(issue: StandInIssue): void;
   addIssueFromPayload(payload: IssuePayload): void;
+  /** Seeds a repository label (an issue's labels exist in its repository without this). */
+  addLabel(label: StandInLabel): void;
+  /** Seeds a pull request, numbered with the repository's issues; seeding it again replaces it. */
+  addPullRequest(pull: StandInPull): void;
+  /** Seeds a file on a branch ("main" unless given) for the contents endpoint. */
+  addFile(file: StandInFile): void;
+  /** The commit sha a branch points at (it changes with the branch's files); usable as a `ref`. */
+  headSha(owner: string, repo: string, branch?: string): string;
   /** Seeds a comment by someone else (or by the bot, from an earlier run). */
   addComment(comment: {
     owner: string;
@@ -95,6 +109,8 @@ export interface GitHubStandIn {
   readonly installationTokensIssued: number;
   /** Revokes every installation token handed out so far (as DELETE /installation/token does); they answer 401 from now on. */
   revokeInstallationTokens(): void;
+  /** The OAuth App's callback URL (the tool server's, known once it listens). */
+  setOAuthCallbackUrl(url: string): void;
   /** Comments refused for going past `contentLimits`. */
   readonly contentLimitHits: number;
   /** Reports this x-ratelimit-remaining to authenticated callers from now on (null: 5000 minus their requests this hour). */
@@ -125,6 +141,10 @@ export interface GitHubStandInOptions {
   contentLimits?: Array<{ max: number; windowMs: number }>;
   /** A GitHub App whose JWTs (RS256, signed with the private key of `publicKey`) are accepted. */
   app?: StandInApp;
+  /** An OAuth App people sign in with (/login/oauth/*); their tokens act as them. */
+  oauthApp?: StandInOAuthApp;
+  /** Private repositories (owner/repo): a signed-in person's token sees one only when their user is given it. */
+  privateRepos?: string[];
 }
 
 export interface StandInApp {
@@ -182,6 +202,7 @@ interface Issue {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
+  pullRequest?: boolean;
 }
 
 interface Comment {
@@ -208,6 +229,8 @@ interface Caller {
   app?: boolean;
   /** An installation token: the repositories (owner/repo, lower case) it may touch, and when it expires. */
   installation?: { id: number; repositories: Set<string>; expiresAt: number };
+  /** A person's token from the OAuth App: the private repositories (owner/repo, lower case) they can see, and its end. */
+  person?: { repositories: Set<string>; expiresAt: number | null };
 }
 
 interface Answer {
@@ -327,6 +350,28 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   for (const [other, otherLogin] of Object.entries(options.otherTokens ?? {}))
     tokens.set(other, { user: user(otherLogin), canWrite: true, token: other });
 
+  // Endpoint groups kept in stand-ins/github/, each with its own seeds.
+  const kit: StandInKit = { base: () => base, now, user, userJson, findRepo, repoFor, issueJson };
+  const labelGroup = createLabels(kit);
+  const pullGroup = createPulls(kit, (fields) => {
+    seed(fields);
+    return findIssue(fields.owner, fields.repo, fields.number)!;
+  });
+  const searchGroup = createSearch(kit, () => [...repos.values()].flatMap((r) => [...r.issues.values()]));
+  const contentGroup = createContents(kit);
+  const groups = [labelGroup, pullGroup, searchGroup, contentGroup];
+  const privateRepos = new Set((options.privateRepos ?? []).map((name) => name.toLowerCase()));
+  const oauthApp = options.oauthApp ? { ...options.oauthApp } : undefined;
+  const oauth = oauthApp
+    ? createGitHubOAuthStandIn(oauthApp, (personLogin, expiresAt) => {
+        const issued = `${expiresAt === null ? "gho" : "ghu"}_${randomBytes(18).toString("hex")}`;
+        const repositories = new Set((oauthApp.users[personLogin]?.repos ?? []).map((name) => name.toLowerCase()));
+        const person = { repositories, expiresAt };
+        tokens.set(issued, { user: user(personLogin), canWrite: true, token: issued, person });
+        return issued;
+      })
+    : undefined;
+
   // Owner and repository names are case-insensitive on GitHub.
   function findRepo(owner: string, name: string): Repo | undefined {
     return repos.get(`${owner}/${name}`.toLowerCase());
@@ -360,6 +405,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     if (!Number.isInteger(fields.number) || fields.number < 1)
       throw new Error(`github stand-in: issue number must be a positive integer, got ${fields.number}`);
     const repo = repoFor(fields.owner, fields.repo);
+    labelGroup.ensure(repo, fields.labels);
     const previous = repo.issues.get(fields.number);
     const stamp = now();
     const issue: Issue = {
@@ -388,6 +434,19 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       gravatar_id: "",
       url: `${base}/users/${u.login}`,
       html_url: `https://github.com/${u.login}`,
+      ...Object.fromEntries(
+        [
+          ["followers", ""],
+          ["following", "{/other_user}"],
+          ["gists", "{/gist_id}"],
+          ["starred", "{/owner}{/repo}"],
+          ["subscriptions", ""],
+          ["organizations", ""],
+          ["repos", ""],
+          ["events", "{/privacy}"],
+          ["received_events", ""],
+        ].map(([name, template]) => [`${name}_url`, `${base}/users/${u.login}/${name}${template}`]),
+      ),
       type: u.type,
       site_admin: false,
     };
@@ -395,7 +454,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 
   function issueJson(issue: Issue) {
     const api = `${base}/repos/${issue.owner}/${issue.repo}`;
-    const repoId = findRepo(issue.owner, issue.repo)?.id ?? 0;
+    const repo = repoFor(issue.owner, issue.repo);
     return {
       url: `${api}/issues/${issue.number}`,
       repository_url: api,
@@ -408,15 +467,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       number: issue.number,
       title: issue.title,
       user: userJson(issue.user),
-      labels: issue.labels.map((name, index) => ({
-        id: repoId * 100 + index,
-        node_id: `LA_standin${repoId}_${index}`,
-        url: `${api}/labels/${encodeURIComponent(name)}`,
-        name,
-        color: "ededed",
-        default: false,
-        description: null,
-      })),
+      labels: issue.labels.map((name) => labelGroup.labelJson(repo, name)),
       state: issue.state,
       locked: false,
       assignee: null,
@@ -434,6 +485,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       timeline_url: `${api}/issues/${issue.number}/timeline`,
       performed_via_github_app: null,
       state_reason: issue.state === "closed" ? "completed" : null,
+      ...pullGroup.issueField(issue),
     };
   }
 
@@ -541,8 +593,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] !== undefined && options.app && match[1].split(".").length === 3) return appCaller(match[1]);
     const caller = match?.[1] === undefined ? undefined : tokens.get(match[1]);
-    if (caller?.installation && caller.installation.expiresAt <= Date.now())
-      return githubError(401, "Bad credentials", docs.root);
+    const expiresAt = caller?.installation?.expiresAt ?? caller?.person?.expiresAt ?? null;
+    if (expiresAt !== null && expiresAt <= Date.now()) return githubError(401, "Bad credentials", docs.root);
     return caller ?? githubError(401, "Bad credentials", docs.root);
   }
 
@@ -796,6 +848,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     ) {
       return githubError(403, "Resource not accessible by integration", docs.root);
     }
+    // GitHub hides a private repository from whoever cannot see it: 404, as if it did not exist.
+    const repoKey = `${owner}/${repoName}`.toLowerCase();
+    if (first === "repos" && caller.person && privateRepos.has(repoKey) && !caller.person.repositories.has(repoKey))
+      return notFound(docs.root);
 
     if (method === "GET" && segments.length === 1 && first === "user") {
       return {
@@ -835,6 +891,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
             url,
           )
         : notFound(docs.root);
+    }
+    if (!caller.app) {
+      for (const group of groups) {
+        const answer = group.route({ method, segments, url, headers, raw, caller });
+        if (answer) return answer;
+      }
     }
     if (first !== "repos" || kind !== "issues" || rest.length > 0 || owner === "" || repoName === "") return undefined;
 
@@ -1032,6 +1094,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
         caller: undefined,
         routed: true,
       };
+    // GitHub's web sign-in pages, on the same origin here: no API token, no API headers needed.
+    if (url.pathname.startsWith("/login/oauth/")) {
+      const answer = oauth?.handle(method, url, req.headers, raw);
+      return { answer: answer ?? notFound(docs.root), caller: undefined, routed: answer !== undefined };
+    }
     if (!req.headers["user-agent"]) {
       const text =
         "Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required). Check https://developer.github.com for other possible causes.\n";
@@ -1157,6 +1224,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     get installationTokensIssued() {
       return installationTokensIssued;
     },
+    setOAuthCallbackUrl(url) {
+      if (!oauthApp) throw new Error("setOAuthCallbackUrl needs the oauthApp option");
+      oauthApp.callbackUrl = url;
+    },
     revokeInstallationTokens() {
       for (const [issued, caller] of tokens) if (caller.installation) tokens.delete(issued);
     },
@@ -1215,6 +1286,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
         ...(issue.closed_at !== undefined ? { closed_at: issue.closed_at } : {}),
       });
     },
+    addLabel: (label) => labelGroup.addLabel(label),
+    addPullRequest: (pull) => pullGroup.addPullRequest(pull),
+    addFile: (file) => contentGroup.addFile(file),
+    headSha: (owner, repo, branch) => contentGroup.headSha(owner, repo, branch),
     addComment(seedComment) {
       const issue = findIssue(seedComment.owner, seedComment.repo, seedComment.issue_number);
       if (!issue)

@@ -2,10 +2,25 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { supportedOpenWebUI, supportedRangeText, versionSupport } from "../open-webui/open-webui-version.ts";
 import { startOnFreePort } from "./free-port.ts";
 
-/** The Open WebUI release the real-instance suite and the demo run against. */
-export const openWebUIVersion = "0.12.4";
+/** The Open WebUI release the demo (and docker-compose.yml) run: the newest supported. */
+export const openWebUIVersion = supportedOpenWebUI.newest;
+
+/** The releases the real suite runs against, each from its own cached virtualenv: both ends of the supported range. */
+export const testedOpenWebUIVersions: readonly string[] = [supportedOpenWebUI.newest, supportedOpenWebUI.oldest];
+
+/** This run's release: OPENWEBUI_TEST_VERSION (any release in the supported range), or the newest. */
+export function openWebUIVersionUnderTest(env: NodeJS.ProcessEnv = process.env): string {
+  const asked = env.OPENWEBUI_TEST_VERSION?.trim() || openWebUIVersion;
+  const support = versionSupport(asked);
+  if (!support.supported || !/^\d+\.\d+\.\d+$/.test(asked))
+    throw new Error(
+      `OPENWEBUI_TEST_VERSION=${asked}: give a release from ${supportedRangeText}, e.g. ${testedOpenWebUIVersions.join(" or ")}`,
+    );
+  return asked;
+}
 // A CPU build of this torch lies on this project's machines; installing it first keeps pip from downloading a multi-GB CUDA build.
 const torchVersion = "2.13.0";
 
@@ -58,15 +73,16 @@ export async function ensureVenv(
 export const schemathesisVersion = "4.32.5";
 
 /**
- * Installs the pinned Open WebUI into a virtualenv outside the repository,
- * once; later runs reuse it. Returns the path of the `open-webui` command.
+ * Installs an Open WebUI release (the demo's by default) into a virtualenv of its own outside the
+ * repository, once; later runs reuse it. Returns the path of the `open-webui` command.
  */
 export async function ensureOpenWebUI(
   log: (line: string) => void = () => {},
+  version: string = openWebUIVersion,
 ): Promise<{ command: string; installed: boolean }> {
   const { bin, installed } = await ensureVenv(
-    `venv-${openWebUIVersion}`,
-    [[`torch==${torchVersion}`], [`open-webui==${openWebUIVersion}`]],
+    `venv-${version}`,
+    [[`torch==${torchVersion}`], [`open-webui==${version}`]],
     log,
   );
   return { command: join(bin, "open-webui"), installed };

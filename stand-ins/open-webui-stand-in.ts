@@ -2,6 +2,8 @@ import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
+import { listMcpTools } from "./list-mcp-tools.ts";
+import { openMcpTools, type McpTool } from "./open-mcp-tools.ts";
 import { readSseData } from "./sse.ts";
 
 /**
@@ -14,7 +16,7 @@ import { readSseData } from "./sse.ts";
  */
 
 export interface ToolServerConnection {
-  type?: "openapi";
+  type?: "openapi" | "mcp";
   url: string;
   path?: string;
   spec_type?: "url";
@@ -34,8 +36,10 @@ export interface ExecutedToolCall {
   /** The headers sent, keys lower-cased. */
   headers: Record<string, string>;
   body: unknown;
-  /** HTTP status of the tool server, 0 when it could not be reached. */
+  /** HTTP status of the tool server, 0 when it could not be reached (200 for an MCP call that got an answer). */
   status: number;
+  /** An MCP call whose result said isError (a refusal, over MCP). */
+  isError?: boolean;
   /** What the model was given (after Open WebUI's wrapping), before JSON-encoding. */
   result: unknown;
   chatId: string | null;
@@ -129,6 +133,8 @@ interface LoadedTool {
   pathParams: Set<string>;
   queryParams: Set<string>;
   spec: { name: string; description: string; parameters: JsonObject };
+  /** Set for a tool of an MCP connection (`server:mcp:<id>`): called through the MCP client, not fetch. */
+  mcp?: McpTool;
 }
 
 interface UpstreamTurn {
@@ -207,10 +213,18 @@ export async function startOpenWebUIStandIn(options: {
   apiKey?: string;
   toolServers?: ToolServerConnection[];
   maxToolCallIterations?: number;
+  /**
+   * What GET /api/version reports (default 0.12.4). Below 0.11 it also stores chats as 0.10.2 does
+   * (open-webui/version-compat.ts): the answer only in `output`, and every tool result "completed".
+   */
+  version?: string;
 }): Promise<OpenWebUIStandIn> {
   const apiKey = options.apiKey ?? `sk-owui-${randomBytes(12).toString("hex")}`;
   const modelUrl = options.modelUrl.replace(/\/+$/, "");
   const maxIterations = options.maxToolCallIterations ?? 8;
+  const version = options.version ?? "0.12.4";
+  const [major = 0, minor = 0] = version.split(".").map(Number);
+  const before011 = major === 0 && minor < 11;
   const user = { id: randomUUID(), name: "Stand-in Admin", email: "admin@stand-in.test", role: "admin" };
   const chats = new Map<string, StoredChat>();
   const toolCalls: ExecutedToolCall[] = [];
@@ -279,6 +293,8 @@ export async function startOpenWebUIStandIn(options: {
     const url = new URL(req.url ?? "/", "http://localhost");
     const route = `${req.method} ${url.pathname}`;
     if (route === "GET /ready" || route === "GET /health") return sendJson(res, 200, { status: true });
+    // main.py get_app_version: public, like /ready.
+    if (route === "GET /api/version") return sendJson(res, 200, { version, deployment_id: "stand-in" });
     if (!url.pathname.startsWith("/api/")) throw new StandInHttpError(404, { detail: "Not Found" });
     if (req.headers.authorization !== `Bearer ${apiKey}`) {
       throw new StandInHttpError(401, { detail: "Not authenticated" });
@@ -324,7 +340,12 @@ export async function startOpenWebUIStandIn(options: {
     if (route === "POST /api/v1/configs/tool_servers/verify") {
       const [connection] = validateConnections([await readJson(req)]);
       // The real verify also sends the templated custom headers; this one sends only the bearer key.
-      const spec = connection ? await fetchSpec(connection.info?.id ?? "verify", connection) : undefined;
+      const spec =
+        connection?.type === "mcp"
+          ? await listMcpTools(connection.url, connection.key)
+          : connection
+            ? await fetchSpec(connection.info?.id ?? "verify", connection)
+            : undefined;
       if (!spec) throw new StandInHttpError(400, { detail: "Failed to connect to the tool server" });
       return sendJson(res, 200, spec);
     }
@@ -419,7 +440,23 @@ export async function startOpenWebUIStandIn(options: {
     if (messages === undefined && chat && userMessageId) messages = messagesFromHistory(chat, userMessageId);
     if (!Array.isArray(messages)) throw new StandInHttpError(400, { detail: "'messages'" });
 
-    const offered = resolveTools(body);
+    const headerContext = { chat, chatId: chatId ?? "", messageId: messageId ?? "", userMessageId, userMessage };
+    const offered = await resolveTools(body, headerContext);
+    try {
+      return await completeWithTools(body, res, params, messages, offered, headerContext);
+    } finally {
+      await offered.close();
+    }
+  }
+
+  async function completeWithTools(
+    body: JsonObject,
+    res: ServerResponse,
+    params: JsonObject,
+    messages: unknown[],
+    offered: { upstream: unknown[]; executable: Map<string, LoadedTool> },
+    context: TurnContext,
+  ) {
     const payload: JsonObject = { ...body, messages };
     for (const key of openWebUIKeys) delete payload[key];
     for (const key of upstreamParams) if (key in params) payload[key] = params[key];
@@ -427,8 +464,8 @@ export async function startOpenWebUIStandIn(options: {
     if (offered.upstream.length > 0) payload.tools = offered.upstream;
     else delete payload.tools;
 
-    if (chatId !== null && messageId !== null) {
-      const context = { chat, chatId, messageId, userMessageId, userMessage };
+    // No chat id or message id ("" here): answered without running tools or saving (research §2).
+    if (context.chatId !== "" && context.messageId !== "") {
       if (body.stream === true) {
         const answer = await runToolLoop(payload, offered.executable, context);
         if (answer) return sendJson(res, answer.status, answer.body);
@@ -497,14 +534,25 @@ export async function startOpenWebUIStandIn(options: {
     return userMessageId;
   }
 
-  function resolveTools(body: JsonObject) {
+  async function resolveTools(body: JsonObject, context: TurnContext) {
+    const closers: Array<() => Promise<void>> = [];
+    const close = async () => void (await Promise.all(closers.map((c) => c())));
     // A `tools` key, even empty, makes Open WebUI skip its own tool resolution (contract §4).
     if ("tools" in body) {
-      return { upstream: Array.isArray(body.tools) ? body.tools : [], executable: new Map<string, LoadedTool>() };
+      return {
+        upstream: Array.isArray(body.tools) ? body.tools : [],
+        executable: new Map<string, LoadedTool>(),
+        close,
+      };
     }
     const executable = new Map<string, LoadedTool>();
     const ids = Array.isArray(body.tool_ids) ? body.tool_ids : [];
     for (const toolId of ids) {
+      const mcpMatch = typeof toolId === "string" ? /^server:mcp:([^|]+)$/.exec(toolId) : null;
+      if (mcpMatch) {
+        for (const tool of await connectMcp(mcpMatch[1]!, context, closers)) executable.set(tool.name, tool);
+        continue;
+      }
       const match = typeof toolId === "string" ? /^server:(?!mcp:)([^|]+)/.exec(toolId) : null;
       const tools = match?.[1] !== undefined ? toolServers.get(match[1]) : undefined;
       if (!tools) {
@@ -514,7 +562,28 @@ export async function startOpenWebUIStandIn(options: {
       for (const tool of tools) executable.set(tool.name, tool);
     }
     const upstream = [...executable.values()].map((tool) => ({ type: "function", function: tool.spec }));
-    return { upstream, executable };
+    return { upstream, executable, close };
+  }
+
+  async function connectMcp(serverId: string, context: TurnContext, closers: Array<() => Promise<void>>) {
+    const connection = connections.find((c) => c.type === "mcp" && c.info?.id === serverId);
+    if (!connection || connection.config?.enable !== true) {
+      errors.push(`MCP server ${serverId} is not a connection that is on; Open WebUI skips it`);
+      return [];
+    }
+    const opened = await openMcpTools(serverId, connection.url, toolServerHeaders(connection, context));
+    closers.push(opened.close);
+    return opened.tools.map((mcp): LoadedTool => ({
+      serverId,
+      connection,
+      name: mcp.spec.name,
+      method: "mcp",
+      path: "",
+      pathParams: new Set(),
+      queryParams: new Set(),
+      spec: mcp.spec,
+      mcp,
+    }));
   }
 
   /** Returns an HTTP answer only when the very first upstream call fails; otherwise the caller answers null. */
@@ -573,7 +642,7 @@ export async function startOpenWebUIStandIn(options: {
           id: `fco_${randomBytes(12).toString("hex")}`,
           call_id: toolCall.id,
           output: [{ type: "input_text", text: content }],
-          status: failed ? "failed" : "completed",
+          status: failed && !before011 ? "failed" : "completed",
         });
         conversation.push({ role: "tool", tool_call_id: toolCall.id, content });
       }
@@ -598,6 +667,8 @@ export async function startOpenWebUIStandIn(options: {
     if (!isObject(args)) {
       return { content: "Error: Tool call arguments could not be parsed. Send a JSON object.", failed: true };
     }
+    // MCP servers validate their own arguments: nothing is dropped (middleware execute_tool_call).
+    if (tool.mcp) return callMcpTool(tool, tool.mcp, args, context);
     // Arguments the tool does not declare are dropped before execution (middleware execute_tool_call).
     const declared = isObject(tool.spec.parameters.properties) ? tool.spec.parameters.properties : {};
     const params = Object.fromEntries(Object.entries(args).filter(([key]) => key in declared));
@@ -662,6 +733,31 @@ export async function startOpenWebUIStandIn(options: {
     return { content: typeof result === "string" ? result : JSON.stringify(result, null, 2), failed };
   }
 
+  async function callMcpTool(tool: LoadedTool, mcp: McpTool, args: JsonObject, context: TurnContext) {
+    const record: ExecutedToolCall = {
+      toolServerId: tool.serverId,
+      name: mcp.name,
+      method: "MCP",
+      url: tool.connection.url,
+      headers: toolServerHeaders(tool.connection, context),
+      body: args,
+      status: 0,
+      result: undefined,
+      chatId: context.chatId,
+      messageId: context.messageId,
+    };
+    toolCalls.push(record);
+    try {
+      const { result, isError } = await mcp.call(args);
+      Object.assign(record, { status: 200, isError, result });
+    } catch (error) {
+      record.result = { error: String(error) };
+    }
+    const failed = record.status === 0 || record.isError === true;
+    const content = typeof record.result === "string" ? record.result : JSON.stringify(record.result, null, 2);
+    return { content, failed };
+  }
+
   function toolServerHeaders(connection: ToolServerConnection, context: TurnContext): Record<string, string> {
     const headers: Record<string, string> = authHeader(connection);
     const values: Record<string, string> = {
@@ -696,8 +792,9 @@ export async function startOpenWebUIStandIn(options: {
     const history = (chat.chat.history ??= { currentId: null, messages: {} });
     const existing = history.messages[context.messageId];
     const merged: HistoryMessage = { ...existing, ...update, id: context.messageId };
-    // upsert_message_to_chat_by_id_and_message_id fills an empty content from the output text (research §2).
-    if (!merged.content && merged.output) merged.content = outputText(merged.output);
+    // upsert_message_to_chat_by_id_and_message_id fills an empty content from the output text (research §2);
+    // 0.10.2's does not.
+    if (!merged.content && merged.output && !before011) merged.content = outputText(merged.output);
     history.messages[context.messageId] = merged;
     history.currentId = context.messageId;
     chat.current_message_id = context.messageId;

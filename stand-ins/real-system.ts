@@ -24,12 +24,13 @@ export interface Timing {
   ms: number;
 }
 
-/** Runs `npm run register` as a person would, with the given variables. */
+/** Runs `npm run register` as a person would, with the given variables (and arguments, e.g. `--mcp`). */
 export function runRegister(
   env: Record<string, string>,
+  args: readonly string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn("npm", ["run", "--silent", "register"], {
+    const child = spawn("npm", ["run", "--silent", "register", ...(args.length > 0 ? ["--", ...args] : [])], {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -63,6 +64,12 @@ export interface RealSystem {
   close(): Promise<void>;
 }
 
+export interface RealSystemOptions {
+  openWebUIPort?: number;
+  /** The Open WebUI release to install and start; the demo's by default. */
+  openWebUIVersion?: string;
+}
+
 /**
  * The real Open WebUI, with our scripted model as its only provider, our relay
  * and tool server, and the GitHub stand-in. Registration goes through
@@ -70,7 +77,7 @@ export interface RealSystem {
  */
 export async function startRealSystem(
   log: (line: string) => void,
-  options: { openWebUIPort?: number } = {},
+  options: RealSystemOptions = {},
 ): Promise<RealSystem> {
   // Stopped in reverse when a later step fails, so a failed start leaves no Open WebUI running.
   const started: Array<() => Promise<unknown>> = [];
@@ -84,7 +91,7 @@ export async function startRealSystem(
 
 async function startParts(
   log: (line: string) => void,
-  options: { openWebUIPort?: number },
+  options: RealSystemOptions,
   started: Array<() => Promise<unknown>>,
 ): Promise<RealSystem> {
   const timings: Timing[] = [];
@@ -96,7 +103,9 @@ async function startParts(
     return result;
   };
 
-  const { command } = await time("install Open WebUI (cached after the first run)", () => ensureOpenWebUI(log));
+  const { command } = await time("install Open WebUI (cached after the first run)", () =>
+    ensureOpenWebUI(log, options.openWebUIVersion),
+  );
   const github = await startGitHubStandIn({ token: githubToken });
   started.push(() => github.close());
   const model = await startScriptedModel();

@@ -10,6 +10,11 @@ export interface RunRecord {
   commentId: number | null;
   commentUrl: string | null;
   createdAt: number;
+  /**
+   * Labels add_labels may apply in this run (its rule's `labels`). Absent means none: a run adds
+   * labels only once a rule allows them. Not stored by the stores yet.
+   */
+  allowedLabels?: readonly string[];
 }
 
 export type NewRun = Omit<RunRecord, "commentId" | "commentUrl" | "createdAt">;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../stand-ins/model-scripts.ts";
 import { deliver, issuesOpened } from "../stand-ins/payloads.ts";
 import type { ModelScript } from "../stand-ins/scripted-model.ts";
+import { toolRegistry } from "../tool-server/tool-registry.ts";
 import { storeBackends } from "./support/store-backends.ts";
 import { acknowledgedByDeadRelay } from "./support/dead-relay.ts";
 import { deliveryOutcome, startSystem, toolServerKey, webhookSecret, type System } from "./support/system.ts";
@@ -85,9 +86,12 @@ describe.each(backends)(
       expect(system_.content).toContain("do not fetch them again");
       expect(system_.content).not.toMatch(/First call get_issue/);
 
-      // The model saw our tools and the issue; the chat in Open WebUI holds the run.
+      // The model saw our tools (every tool of the connection: tool_ids names the server) and the issue; the chat in Open WebUI holds the run.
       const firstModelCall = system.model.requests[0]!;
-      expect(firstModelCall.tools?.map((t) => t.function.name).sort()).toEqual(["get_issue", "post_issue_comment"]);
+      expect(firstModelCall.tools?.map((t) => t.function.name).sort()).toEqual(toolRegistry.map((t) => t.name).sort());
+      expect(firstModelCall.tools?.map((t) => t.function.name)).toEqual(
+        expect.arrayContaining(["get_issue", "post_issue_comment"]),
+      );
       const user = firstModelCall.messages.find((m) => m.role === "user")!.content as string;
       expect(user).toContain("Title: Spelling error in the README file");
       expect(user).toContain("It looks like you accidently spelled 'commit' with two 't's.");

@@ -72,4 +72,18 @@ describe("the tool server's OpenAPI document", () => {
     expect(fields("GetIssueInput")).toEqual(["owner", "repo", "issue_number"]);
     expect(fields("PostIssueCommentInput")).toEqual(["owner", "repo", "issue_number", "body"]);
   });
+
+  it("offers the triage, pull request and file tools with the fields their descriptions name", () => {
+    const fields = (name: string) => Object.keys(resolve({ $ref: `#/components/schemas/${name}` }).properties ?? {});
+    const required = (name: string) =>
+      (resolve({ $ref: `#/components/schemas/${name}` }) as { required?: string[] }).required;
+    expect(fields("ListIssueCommentsInput")).toEqual(["owner", "repo", "issue_number", "page", "per_page"]);
+    expect(fields("SearchIssuesInput")).toEqual(["owner", "repo", "query", "state", "kind", "page"]);
+    expect(required("SearchIssuesInput")).toEqual(["owner", "repo", "query"]);
+    expect(fields("AddLabelsInput")).toEqual(["owner", "repo", "issue_number", "labels"]);
+    expect(fields("GetPullRequestInput")).toEqual(["owner", "repo", "pull_number"]);
+    expect(fields("GetPullRequestFilesInput")).toEqual(["owner", "repo", "pull_number", "page"]);
+    expect(fields("GetFileContentsInput")).toEqual(["owner", "repo", "path", "ref", "offset"]);
+    expect(required("GetFileContentsInput")).toEqual(["owner", "repo"]);
+  });
 });

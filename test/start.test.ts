@@ -37,6 +37,7 @@ describe("configuration", () => {
       apiKey: "sk-example",
       model: "gpt-5",
       toolServerId: "github",
+      toolConnection: "openapi",
       timeoutMs: 600_000,
       requestTimeoutMs: 30_000,
     });

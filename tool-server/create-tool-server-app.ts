@@ -2,6 +2,7 @@ import type { GitHubClients } from "../deployment/create-github-clients.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { WriteLimit } from "../store/coordination.ts";
 import type { ToolServerStores } from "../store/stores.ts";
+import { oauthPersonAuth } from "./auth/oauth/oauth-person-auth.ts";
 import { createToolServer } from "./create-tool-server.ts";
 import type { ToolServerConfig } from "../config/load-tool-server-config.ts";
 import type { ToolDefinition } from "./tool-definition.ts";
@@ -27,6 +28,15 @@ export interface ToolServerDependencies {
 export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: ToolServerDependencies) {
   const metrics = createToolServerMetrics({ processMetrics: true });
   deps.github.onRateLimit(metrics.githubRateLimit);
+  const { coordination } = deps.stores;
+  const oauth = config.oauth
+    ? oauthPersonAuth(config.oauth, {
+        coordination,
+        github: deps.github,
+        logger: deps.logger,
+        timeoutMs: config.github.timeoutMs,
+      })
+    : undefined;
   return createToolServer({
     tools: deps.tools ?? toolRegistry,
     deps: {
@@ -51,5 +61,6 @@ export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: To
     version: deps.version ?? toolServerInfo().version,
     metrics,
     metricsToken: config.metricsToken,
+    ...(oauth ? { oauth } : {}),
   });
 }

@@ -2,14 +2,17 @@ import express, { type RequestHandler } from "express";
 import { errorMiddleware } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
-import { requireBearer } from "../lib/require-bearer.ts";
+import { requireKeyOrPerson, type PersonAuth } from "./auth/oauth/person-auth.ts";
 import { buildOpenApiDocument } from "./openapi/build-openapi-document.ts";
 import { toolServerInfo } from "./openapi/tool-server-info.ts";
 import { corsForOrigins } from "./cors-for-origins.ts";
 import { createSwaggerDocs } from "./swagger-docs.ts";
-import type { CallContext, ToolDefinition, ToolDependencies } from "./tool-definition.ts";
+import type { ToolDefinition, ToolDependencies } from "./tool-definition.ts";
 import type { ToolServerMetrics } from "./tool-server-metrics.ts";
-import { validateInput } from "./validate-input.ts";
+import { callContextFromRequest } from "./call-context-from-request.ts";
+import { callTool } from "./call-tool.ts";
+import { mountMcpEndpoint } from "./mcp/mount-mcp-endpoint.ts";
+import { toolServerKeyRefusal } from "./tool-server-key-refusal.ts";
 
 export interface ToolServerOptions {
   tools: readonly ToolDefinition[];
@@ -21,23 +24,8 @@ export interface ToolServerOptions {
   /** Served on GET /metrics (behind `metricsToken` when set) and told about every tool call. */
   metrics?: ToolServerMetrics;
   metricsToken?: string | null;
-}
-
-// Header names used by the connection's header templates, and by Open WebUI's
-// own ENABLE_FORWARD_USER_INFO_HEADERS, so either way of sending them works.
-export const chatIdHeader = "x-openwebui-chat-id";
-export const userNameHeader = "x-openwebui-user-name";
-
-function headerValue(value: string | undefined): string | null {
-  // An unexpanded template ("{{CHAT_ID}}") means the connection is set up for an older Open WebUI: treat it as absent.
-  const trimmed = value?.trim();
-  if (!trimmed || trimmed.startsWith("{{")) return null;
-  // Open WebUI percent-encodes non-ASCII characters in templated header values (user names).
-  try {
-    return decodeURIComponent(trimmed);
-  } catch {
-    return trimmed;
-  }
+  /** The OAuth connection mode: its endpoints, and people's tokens accepted besides the key. */
+  oauth?: PersonAuth;
 }
 
 export function createToolServer(options: ToolServerOptions) {
@@ -57,10 +45,9 @@ export function createToolServer(options: ToolServerOptions) {
   app.get("/openapi.json", (_req, res) => {
     res.type("application/json").send(documentJson);
   });
-  const auth = requireBearer(
-    options.apiKey,
-    "Missing or wrong bearer key. Set the tool server connection's key in Open WebUI to TOOL_SERVER_API_KEY.",
-  );
+  // The OAuth connection's metadata, sign-in and token endpoints; people's tokens then pass the bearer check.
+  if (options.oauth) app.use(options.oauth.router);
+  const auth = requireKeyOrPerson(options.apiKey, toolServerKeyRefusal, options.oauth);
   const json = express.json({ limit: "256kb", strict: false });
   for (const tool of options.tools) {
     // Counted as answered, refusals included: a wrong key or a refused write is what an operator looks for.
@@ -72,19 +59,12 @@ export function createToolServer(options: ToolServerOptions) {
       next();
     };
     app.post(`/${tool.name}`, counted, auth, json, async (req, res) => {
-      const input = validateInput(tool.input, req.body);
-      const chatId = headerValue(req.get(chatIdHeader));
-      // A relay run's calls carry its delivery id, so the delivery's lines read in one search; the tool reuses the lookup.
-      const call: CallContext = {
-        chatId,
-        userName: headerValue(req.get(userNameHeader)),
-        run: chatId ? await deps.runs.get(chatId) : undefined,
-      };
-      deps.logger.info("tool call", { tool: tool.name, deliveryId: call.run?.deliveryId, chatId, user: call.userName });
-      const result = await tool.handler(input, call, deps);
+      const result = await callTool(tool, req.body, await callContextFromRequest(req, res, deps.runs), deps);
       res.json(result);
     });
   }
+
+  mountMcpEndpoint(app, { tools: options.tools, deps, auth, version: options.version, metrics: options.metrics });
 
   // After the tools, so a tool call does not pass through these routers' matching.
   app.use(createSwaggerDocs({ title: document.info.title }));

@@ -5,6 +5,7 @@ import type { RepoAllowList } from "../github/repo-allow-list.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Coordination, WriteLimit } from "../store/coordination.ts";
 import type { RunRecord, RunStore } from "../store/run-store.ts";
+import type { SignedInPerson } from "./auth/oauth/person-auth.ts";
 
 /** What Open WebUI tells us about the call through the connection's header templates. */
 export interface CallContext {
@@ -16,6 +17,8 @@ export interface CallContext {
    * started for. Scope is enforced from it, not in the prompt.
    */
   run: RunRecord | undefined;
+  /** Set when the caller signed in with GitHub (the OAuth connection): never a run; tools act with their token. */
+  person?: SignedInPerson;
 }
 
 export interface ToolDependencies {

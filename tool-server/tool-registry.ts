@@ -1,6 +1,21 @@
 import type { ToolDefinition } from "./tool-definition.ts";
+import { addLabels } from "./tools/add-labels.ts";
+import { getFileContents } from "./tools/get-file-contents.ts";
 import { getIssue } from "./tools/get-issue.ts";
+import { getPullRequest } from "./tools/get-pull-request.ts";
+import { getPullRequestFiles } from "./tools/get-pull-request-files.ts";
+import { listIssueComments } from "./tools/list-issue-comments.ts";
 import { postIssueComment } from "./tools/post-issue-comment.ts";
+import { searchIssues } from "./tools/search-issues.ts";
 
 /** The one list that drives the routes, the validation and the OpenAPI document. */
-export const toolRegistry: readonly ToolDefinition[] = [getIssue, postIssueComment];
+export const toolRegistry: readonly ToolDefinition[] = [
+  getIssue,
+  listIssueComments,
+  searchIssues,
+  postIssueComment,
+  addLabels,
+  getPullRequest,
+  getPullRequestFiles,
+  getFileContents,
+];

@@ -5,7 +5,8 @@ import { defineTool } from "../../tool-server/tool-definition.ts";
 import { toolRegistry } from "../../tool-server/tool-registry.ts";
 import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../../stand-ins/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "../../stand-ins/payloads.ts";
-import { openWebUIApi, openWebUIVersion } from "../../stand-ins/open-webui-instance.ts";
+import { messageText } from "../../open-webui/version-compat.ts";
+import { openWebUIApi, openWebUIVersionUnderTest } from "../../stand-ins/open-webui-instance.ts";
 import { runRegister, startRealSystem, webhookSecret, type RealSystem } from "../../stand-ins/real-system.ts";
 
 const seedFormat = (analysis: string, deliveryId: string) =>
@@ -32,10 +33,11 @@ type ChatRecord = {
 
 let system: RealSystem;
 const caseTimes: Array<{ phase: string; ms: number }> = [];
+const openWebUIVersion = openWebUIVersionUnderTest();
 const progress = (line: string) => process.stdout.write(`[open-webui ${openWebUIVersion}] ${line}\n`);
 
 beforeAll(async () => {
-  system = await startRealSystem(progress);
+  system = await startRealSystem(progress, { openWebUIVersion });
 });
 
 afterAll(async () => {
@@ -151,10 +153,31 @@ describe(`the real Open WebUI ${openWebUIVersion}`, () => {
       expect(chat.title).toBe("Codertocat/Hello-World#1: Spelling error in the README file");
       const messages = Object.values(chat.chat.history.messages);
       const answer = messages.find((m) => m.role === "assistant")!;
-      expect(answer.content).toContain("I posted my analysis on the issue.");
+      // Read as the relay reads it: 0.10.2 keeps the text only in `output` (version-compat.ts).
+      expect(messageText(answer)).toContain("I posted my analysis on the issue.");
       // The page shows the question above the answer only if the answer points at it.
       expect(answer.parentId).toBe(messages.find((m) => m.role === "user")!.id);
       expect(system.model.errors).toEqual([]);
+    }));
+
+  it("1b. posts the answer itself when the model answers without calling post_issue_comment (the fallback)", () =>
+    timed("case 1b: fallback", async () => {
+      // Before version-compat.ts this failed on 0.10.2 ("the model neither called post_issue_comment nor
+      // gave an answer"): 0.10.2 keeps the answer only in `output`, which the relay did not read.
+      system.model.setScript(() => ({ content: "Probably a typo: `commmit` should be `commit`." }));
+      system.github.addIssueFromPayload(issuesOpened({ number: 6 }));
+      const response = await deliver(`${system.relayUrl}/webhook/github`, {
+        event: "issues",
+        payload: issuesOpened({ number: 6 }),
+        secret: webhookSecret,
+      });
+      expect(response.status).toBe(202);
+      const record = await finished(response.deliveryId);
+      expect(record).toMatchObject({ status: "done", reason: "answer posted by the relay (fallback)" });
+      expect(system.github.comments("Codertocat", "Hello-World", 6).map((c) => c.body)).toEqual([
+        seedFormat("Probably a typo: `commmit` should be `commit`.", response.deliveryId),
+      ]);
+      expect(toolCallLogs(record.chatId)).toEqual([]);
     }));
 
   it("2. serves an ordinary user in chat: get_issue runs, the answer has the title; other repositories stay closed", () =>
@@ -181,12 +204,14 @@ describe(`the real Open WebUI ${openWebUIVersion}`, () => {
       });
       const allowed = await askAsUser(system.user.token, "What is octo/app#3 about?", ["server:github"]);
       expect(allowed.response).toBeNull();
-      expect(allowed.message.content).toContain('That issue is titled "Login button does nothing".');
+      expect(messageText(allowed.message)).toContain('That issue is titled "Login button does nothing".');
       expect(toolCallLogs(allowed.chatId).map((c) => [c.tool, c.user])).toEqual([["get_issue", system.user.name]]);
 
       const before = system.github.requests.length;
       const refused = await askAsUser(system.user.token, "And torvalds/linux#1?", ["server:github"]);
-      expect(refused.message.content).toMatch(/HTTP error 403: .*torvalds\/linux is not one this tool server may use/);
+      expect(messageText(refused.message)).toMatch(
+        /HTTP error 403: .*torvalds\/linux is not one this tool server may use/,
+      );
       expect(system.github.requests.slice(before).filter((r) => r.path.includes("torvalds"))).toEqual([]);
     }));
 
@@ -336,10 +361,20 @@ describe("the browser", () => {
         await page.click("button[type=submit]");
         await page.waitForSelector("#integration-menu-button", { timeout: 30_000 });
         await page.click("#integration-menu-button");
-        await page.getByRole("menuitem", { name: /Tools/ }).click();
-        const toggle = page.getByRole("menuitemcheckbox", { name: "GitHub" });
+        // The Integrations menu (IntegrationsMenu.svelte) has ARIA menu roles in 0.12.4: "menuitem" Tools,
+        // a "menuitemcheckbox" per tool. In 0.10.2 both are plain buttons, a tool's state in its Switch.
+        await page
+          .getByRole("menuitem", { name: /Tools/ })
+          .or(page.getByRole("button", { name: /^Tools/ }))
+          .click();
+        const toggle = page
+          .getByRole("menuitemcheckbox", { name: "GitHub" })
+          .or(page.getByRole("button", { name: "GitHub", exact: true }));
         await toggle.click();
-        expect(await toggle.getAttribute("aria-checked")).toBe("true");
+        const checked =
+          (await toggle.getAttribute("aria-checked")) ??
+          (await toggle.getByRole("switch").getAttribute("aria-checked"));
+        expect(checked).toBe("true");
         await page.keyboard.press("Escape");
         await page.click("#chat-input");
         await page.keyboard.type("What is octo/app#5 about?");
@@ -353,7 +388,7 @@ describe("the browser", () => {
           .first()
           .waitFor({ state: "visible", timeout: 10_000 });
         mkdirSync("test-artifacts", { recursive: true });
-        await page.screenshot({ path: "test-artifacts/open-webui-chat-with-github-tools.png" });
+        await page.screenshot({ path: `test-artifacts/open-webui-${openWebUIVersion}-chat-with-github-tools.png` });
       } finally {
         await browser.close();
       }

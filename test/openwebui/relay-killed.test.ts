@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { analystScript } from "../../stand-ins/model-scripts.ts";
-import { openWebUIVersion } from "../../stand-ins/open-webui-instance.ts";
+import { openWebUIVersionUnderTest } from "../../stand-ins/open-webui-instance.ts";
 import { deliver, issuesOpened, waitFor } from "../../stand-ins/payloads.ts";
 import { startRealSystem, webhookSecret, type RealSystem } from "../../stand-ins/real-system.ts";
 import { spawnRelay, type RelayProcess } from "../support/relay-process.ts";
@@ -14,10 +14,11 @@ const restartDeadlineMs = 120_000;
 
 let system: RealSystem;
 let relay: RelayProcess | undefined;
+const openWebUIVersion = openWebUIVersionUnderTest();
 const progress = (line: string) => process.stdout.write(`[open-webui ${openWebUIVersion}] ${line}\n`);
 
 beforeAll(async () => {
-  system = await startRealSystem(progress);
+  system = await startRealSystem(progress, { openWebUIVersion });
   // The relay runs as its own process here, so that it can be killed with SIGKILL.
   await system.stopRelay();
 });

@@ -62,6 +62,8 @@ export async function startSystem(
     redisUrl?: string;
     /** The relay's openwebui-github.yml, as bin/ loads it; none by default. */
     configFile?: LoadedConfigFile;
+    /** The version the Open WebUI stand-in reports, and whose chat shape it stores (default 0.12.4). */
+    openWebUIVersion?: string;
   } = {},
 ): Promise<System> {
   const logs: string[] = [];
@@ -72,7 +74,11 @@ export async function startSystem(
     ...(options.modelDelayMs ? { delayMs: options.modelDelayMs } : {}),
     ...(options.models ? { models: options.models } : {}),
   });
-  const openWebUI = await startOpenWebUIStandIn({ modelUrl: model.url, modelApiKey: model.apiKey });
+  const openWebUI = await startOpenWebUIStandIn({
+    modelUrl: model.url,
+    modelApiKey: model.apiKey,
+    ...(options.openWebUIVersion ? { version: options.openWebUIVersion } : {}),
+  });
   const storeEnv: Record<string, string> = options.redisUrl
     ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `test-${randomUUID()}` }
     : { DATA_DIR: dataDir };
@@ -112,7 +118,12 @@ export async function startSystem(
     { env, relay: null, toolServer: loadToolServerConfig(env) },
     shared,
   ).startToolServer(stores);
-  await openWebUI.setToolServers([openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github" })]);
+  // Both kinds, as `npm run register` and `npm run register -- --mcp` leave them; OPENWEBUI_TOOL_CONNECTION picks the relay's.
+  await openWebUI.setToolServers(
+    (["openapi", "mcp"] as const).map((kind) =>
+      openWebUIConnection({ url: toolServer.url, key: toolServerKey, id: "github", kind }),
+    ),
+  );
 
   let relay: Awaited<ReturnType<Deployment["startRelay"]>> | undefined;
   const system: System = {

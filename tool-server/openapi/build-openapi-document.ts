@@ -14,9 +14,9 @@ const errorResponses = {
   "400": errorResponse("An argument is missing or invalid; the detail names it."),
   "401": errorResponse("The bearer key is missing or wrong."),
   "403": errorResponse("The repository or issue is outside what this call may touch; the detail says what is allowed."),
-  "404": errorResponse("The issue does not exist or the token cannot see it."),
+  "404": errorResponse("The issue, pull request, file or ref does not exist, or the token cannot see it."),
   "422": errorResponse(
-    "The call was refused as it stands (a comment containing a credential); the detail says what to change.",
+    "The call was refused as it stands (a comment containing a credential, a label the repository lacks, a binary file); the detail says what to change.",
   ),
   "429": errorResponse("GitHub's rate limit or the comment budget is used up; the detail says when to try again."),
   "502": errorResponse("GitHub failed or could not be reached."),

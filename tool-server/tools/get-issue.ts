@@ -60,7 +60,7 @@ export const getIssue = defineTool({
     if (issue.pull_request) {
       throw new HttpError(
         400,
-        `${input.owner}/${input.repo}#${input.issue_number} is a pull request, not an issue. This tool reads issues only.`,
+        `${input.owner}/${input.repo}#${input.issue_number} is a pull request, not an issue. Read it with get_pull_request instead.`,
       );
     }
     return {

@@ -6,6 +6,7 @@ import { findCredentials, neutralizeMentions } from "../../github/safe-comment.t
 import { HttpError } from "../../lib/http-error.ts";
 import { waitForCommentTurn, waitForWriteSlot } from "../../store/wait-for-write-slot.ts";
 import type { RunRecord } from "../../store/run-store.ts";
+import { postAsSignedInPerson } from "../auth/oauth/post-as-signed-in-person.ts";
 import { defineTool, type ToolDependencies } from "../tool-definition.ts";
 import { assertRepoAllowed, isRunTarget, runIssue } from "./access.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
@@ -52,6 +53,7 @@ export const postIssueComment = defineTool({
         "The comment contains what looks like a key, token or password. Never post credentials: remove it and call post_issue_comment again.",
       );
     }
+    if (call.person) return postAsSignedInPerson(input, call.person, deps, what);
     // Without a chat id, a relay run cannot be told from a person's chat, so its scope could not be
     // enforced: refuse the write rather than let it through unscoped.
     if (!call.chatId) {

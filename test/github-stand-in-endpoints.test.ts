@@ -1,0 +1,204 @@
+import { Octokit } from "@octokit/rest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
+import { assertGitHubShape } from "./support/github-openapi.ts";
+
+const token = "ghp_standin_token_0123456789";
+const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const checked: string[] = [];
+
+/** An Octokit whose every answer, success or error, is checked against GitHub's OpenAPI description. */
+function checkedClient(baseUrl: string, auth: string) {
+  const octokit = new Octokit({ baseUrl, auth, log: quiet, request: { retries: 0 } });
+  octokit.hook.after("request", (response, options) => {
+    const route = assertGitHubShape(options.method, options.url, response.status, response.data);
+    checked.push(`${options.method} ${route} ${response.status}`);
+  });
+  octokit.hook.error("request", (error, options) => {
+    const failed = error as { status?: number; response?: { data?: unknown } };
+    if (typeof failed.status === "number") {
+      const route = assertGitHubShape(options.method, options.url, failed.status, failed.response?.data);
+      checked.push(`${options.method} ${route} ${failed.status}`);
+    }
+    throw error;
+  });
+  return octokit;
+}
+
+async function statusOf(promise: Promise<unknown>): Promise<{ status: number; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const failed = error as { status: number; response?: { data?: { message?: string } } };
+    if (typeof failed.status !== "number") throw error;
+    return { status: failed.status, message: failed.response?.data?.message ?? "" };
+  }
+  throw new Error("expected the request to fail");
+}
+
+describe("GitHub stand-in endpoints, each answer checked against GitHub's OpenAPI description", () => {
+  let github: GitHubStandIn;
+  let octokit: Octokit;
+  const repo = { owner: "octo", repo: "app" };
+
+  beforeAll(async () => {
+    github = await startGitHubStandIn({ readOnlyTokens: ["ghp_read_only_token"] });
+    github.addIssue({ ...repo, number: 7, title: "Crash on start", body: "It crashes on Windows.", labels: ["bug"] });
+    github.addIssue({ ...repo, number: 8, title: "Docs typo", body: "Fix the README.", state: "closed" });
+    github.addLabel({ ...repo, name: "question", color: "d876e3", description: "Further information is requested" });
+    github.addComment({ ...repo, issue_number: 7, body: "Same here." });
+    github.addPullRequest({
+      ...repo,
+      number: 9,
+      title: "Fix the crash",
+      body: "Fixes #7.",
+      head: { ref: "fix-crash" },
+      files: [
+        {
+          filename: "src/start.ts",
+          status: "modified",
+          additions: 2,
+          deletions: 1,
+          patch: "@@ -1 +1,2 @@\n-a\n+b\n+c",
+        },
+        { filename: "logo.png", status: "added" },
+      ],
+    });
+    github.addFile({ ...repo, path: "README.md", content: "# App\n" });
+    github.addFile({ ...repo, path: "src/start.ts", content: "export {};\n" });
+    github.addFile({ ...repo, path: "src/big.bin", content: Buffer.alloc(1024 * 1024 + 1, 1) });
+    github.addFile({ ...repo, path: "README.md", content: "# App on a branch\n", ref: "next" });
+    octokit = checkedClient(github.url, token);
+  });
+
+  afterAll(async () => {
+    await github.close();
+  });
+
+  afterEach(() => {
+    expect(github.unexpected).toEqual([]);
+  });
+
+  it("serves issues, pull requests as issues, and comments in GitHub's shape", async () => {
+    expect((await octokit.rest.issues.get({ ...repo, issue_number: 7 })).data.pull_request).toBeUndefined();
+    const asIssue = await octokit.rest.issues.get({ ...repo, issue_number: 9 });
+    expect(asIssue.data.pull_request?.html_url).toBe("https://github.com/octo/app/pull/9");
+    expect((await octokit.rest.issues.listComments({ ...repo, issue_number: 7 })).data).toHaveLength(1);
+  });
+
+  it("lists a repository's labels, those seeded and those its issues carry, and pages them", async () => {
+    const { data } = await octokit.rest.issues.listLabelsForRepo({ ...repo, per_page: 1 });
+    expect(data.map((l) => l.name)).toEqual(["bug"]);
+    const all = await octokit.paginate(octokit.rest.issues.listLabelsForRepo, { ...repo, per_page: 1 });
+    expect(all.map((l) => l.name)).toEqual(["bug", "question"]);
+    expect((await octokit.rest.issues.getLabel({ ...repo, name: "QUESTION" })).data.color).toBe("d876e3");
+    expect((await statusOf(octokit.rest.issues.getLabel({ ...repo, name: "nope" }))).status).toBe(404);
+    expect((await statusOf(octokit.rest.issues.listLabelsForRepo({ owner: "octo", repo: "nope" }))).status).toBe(404);
+  });
+
+  it("adds labels to an issue as GitHub does: an existing name in any case, an unknown one created", async () => {
+    const { data } = await octokit.rest.issues.addLabels({
+      ...repo,
+      issue_number: 8,
+      labels: ["Question", "brand-new"],
+    });
+    expect(data.map((l) => l.name)).toEqual(["question", "brand-new"]);
+    const repoLabels = await octokit.paginate(octokit.rest.issues.listLabelsForRepo, repo);
+    expect(repoLabels.map((l) => l.name)).toContain("brand-new");
+    expect((await octokit.rest.issues.listLabelsOnIssue({ ...repo, issue_number: 8 })).data).toHaveLength(2);
+  });
+
+  it("refuses label writes GitHub refuses: missing issue 404, no labels 422, read-only token 403", async () => {
+    expect((await statusOf(octokit.rest.issues.addLabels({ ...repo, issue_number: 99, labels: ["bug"] }))).status).toBe(
+      404,
+    );
+    expect((await statusOf(octokit.rest.issues.addLabels({ ...repo, issue_number: 7, labels: [] }))).status).toBe(422);
+    const tooLong = await statusOf(
+      octokit.rest.issues.addLabels({ ...repo, issue_number: 7, labels: ["x".repeat(51)] }),
+    );
+    expect(tooLong.status).toBe(422);
+    const readOnly = checkedClient(github.url, "ghp_read_only_token");
+    expect((await statusOf(readOnly.rest.issues.addLabels({ ...repo, issue_number: 7, labels: ["bug"] }))).status).toBe(
+      403,
+    );
+  });
+
+  it("searches issues by words, repository, kind, state and label, and pages the results", async () => {
+    const search = (q: string, per_page?: number) =>
+      octokit.rest.search.issuesAndPullRequests({ q, ...(per_page ? { per_page } : {}) });
+    expect((await search("repo:octo/app is:issue crash")).data.items.map((i) => i.number)).toEqual([7]);
+    expect((await search("repo:octo/app is:pr crash")).data.items.map((i) => i.number)).toEqual([9]);
+    expect((await search("repo:octo/app is:issue is:closed")).data.items.map((i) => i.number)).toEqual([8]);
+    expect((await search('repo:octo/app label:bug "on windows"')).data.items.map((i) => i.number)).toEqual([7]);
+    expect((await search("repo:octo/app -label:bug is:issue")).data.items.map((i) => i.number)).toEqual([8]);
+    const paged = await search("repo:octo/app", 1);
+    expect(paged.data.total_count).toBe(3);
+    expect(paged.headers.link).toMatch(/rel="next"/);
+  });
+
+  it("refuses searches GitHub refuses with 422: an unknown repository, an empty or over-long query", async () => {
+    const unknown = await statusOf(octokit.rest.search.issuesAndPullRequests({ q: "repo:octo/nope crash" }));
+    expect(unknown).toMatchObject({ status: 422, message: "Validation Failed" });
+    expect((await statusOf(octokit.rest.search.issuesAndPullRequests({ q: " " }))).status).toBe(422);
+    expect((await statusOf(octokit.rest.search.issuesAndPullRequests({ q: "a".repeat(257) }))).status).toBe(422);
+  });
+
+  it("serves a pull request and its files, patches left out where GitHub leaves them out", async () => {
+    const { data: pull } = await octokit.rest.pulls.get({ ...repo, pull_number: 9 });
+    expect(pull).toMatchObject({ number: 9, state: "open", draft: false, changed_files: 2, additions: 2 });
+    expect(pull.head.ref).toBe("fix-crash");
+    const { data: files } = await octokit.rest.pulls.listFiles({ ...repo, pull_number: 9 });
+    expect(files.map((f) => [f.filename, f.patch !== undefined])).toEqual([
+      ["src/start.ts", true],
+      ["logo.png", false],
+    ]);
+    expect((await statusOf(octokit.rest.pulls.get({ ...repo, pull_number: 7 }))).status).toBe(404);
+    expect((await statusOf(octokit.rest.pulls.listFiles({ ...repo, pull_number: 99 }))).status).toBe(404);
+  });
+
+  it("serves files as base64, directories as lists, at a branch or commit, and 404 for what does not exist", async () => {
+    const { data: file } = await octokit.rest.repos.getContent({ ...repo, path: "README.md" });
+    expect(Array.isArray(file) ? null : file.type === "file" && Buffer.from(file.content, "base64").toString()).toBe(
+      "# App\n",
+    );
+    const { data: dir } = await octokit.rest.repos.getContent({ ...repo, path: "src" });
+    expect(Array.isArray(dir) && dir.map((e) => [e.name, e.type])).toEqual([
+      ["big.bin", "file"],
+      ["start.ts", "file"],
+    ]);
+    const { data: root } = await octokit.rest.repos.getContent({ ...repo, path: "" });
+    expect(Array.isArray(root) && root.map((e) => e.type)).toEqual(["file", "dir"]);
+    const { data: big } = await octokit.rest.repos.getContent({ ...repo, path: "src/big.bin" });
+    expect(!Array.isArray(big) && big.type === "file" && [big.encoding, big.content, big.size]).toEqual([
+      "none",
+      "",
+      1024 * 1024 + 1,
+    ]);
+    const onBranch = await octokit.rest.repos.getContent({
+      ...repo,
+      path: "README.md",
+      ref: github.headSha("octo", "app", "next"),
+    });
+    expect(!Array.isArray(onBranch.data) && onBranch.data.type === "file" && onBranch.data.size).toBe(18);
+    const missingRef = await statusOf(octokit.rest.repos.getContent({ ...repo, path: "README.md", ref: "nope" }));
+    expect(missingRef).toEqual({ status: 404, message: "No commit found for the ref nope" });
+    expect((await statusOf(octokit.rest.repos.getContent({ ...repo, path: "nope.md" }))).status).toBe(404);
+  });
+
+  it("checked every answer above against GitHub's description", () => {
+    expect(new Set(checked.map((c) => c.replace(/ \d+$/, "")))).toEqual(
+      new Set([
+        "GET /repos/{owner}/{repo}/issues/{issue_number}",
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        "GET /repos/{owner}/{repo}/labels",
+        "GET /repos/{owner}/{repo}/labels/{name}",
+        "POST /repos/{owner}/{repo}/issues/{issue_number}/labels",
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
+        "GET /search/issues",
+        "GET /repos/{owner}/{repo}/pulls/{pull_number}",
+        "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+        "GET /repos/{owner}/{repo}/contents/{path}",
+      ]),
+    );
+  });
+});
