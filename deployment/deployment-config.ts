@@ -6,6 +6,7 @@ import type { GitHubClientTuning } from "../github/create-github-client.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { WriteLimit } from "../store/coordination.ts";
 import type { ToolDefinition } from "../tool-server/tool-definition.ts";
+import type { WorkflowDispatchSettings } from "../tool-server/tools/workflow-dispatch-settings.ts";
 
 /** What this process runs: the relay, the tool server, or both (null: not here). */
 export interface DeploymentConfig {
@@ -32,4 +33,6 @@ export interface DeploymentOptions {
   commentLimits?: readonly WriteLimit[];
   /** The tool server's tools; the registry by default. */
   tools?: readonly ToolDefinition[];
+  /** Workflows people may run from a chat, until the config file carries them; none when absent. */
+  workflowDispatch?: WorkflowDispatchSettings;
 }

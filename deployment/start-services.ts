@@ -76,7 +76,7 @@ export async function startToolServerService(built: BuiltDeployment, stores: Too
     logger,
     secrets,
     github,
-    ...pick(options, "commentLimits", "tools"),
+    ...pick(options, "commentLimits", "tools", "workflowDispatch"),
   });
   const address = host ?? config.toolServer.host;
   const server = await listen(app, config.toolServer.port, address, config.toolServer.http);

@@ -5,7 +5,9 @@ import { createHmac, createVerify, randomBytes, randomUUID } from "node:crypto";
 import { createContents, type StandInFile } from "./github/contents.ts";
 import { createLabels, type StandInLabel } from "./github/labels.ts";
 import { createPulls, type StandInPull } from "./github/pulls.ts";
+import { createIssueWrites } from "./github/issue-writes.ts";
 import { createSearch } from "./github/search.ts";
+import { createWorkflows, type StandInDispatch } from "./github/workflows.ts";
 import type { StandInKit } from "./github/stand-in-kit.ts";
 import { createGitHubOAuthStandIn, type StandInOAuthApp } from "./github-oauth-stand-in.ts";
 
@@ -98,6 +100,8 @@ export interface GitHubStandIn {
     body: string;
     user?: { login: string; type?: string };
   }): StandInComment;
+  /** Workflow runs started through the dispatches endpoint, oldest first (copies). */
+  dispatches(): StandInDispatch[];
   /** Current comments on that issue, oldest first (copies). */
   comments(owner: string, repo: string, issueNumber: number): StandInComment[];
   allComments(): StandInComment[];
@@ -359,7 +363,37 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   });
   const searchGroup = createSearch(kit, () => [...repos.values()].flatMap((r) => [...r.issues.values()]));
   const contentGroup = createContents(kit);
-  const groups = [labelGroup, pullGroup, searchGroup, contentGroup];
+  const workflowGroup = createWorkflows(kit, contentGroup);
+  const issueWriteGroup = createIssueWrites(kit, {
+    store(fields) {
+      seed(fields);
+      return findIssue(fields.owner, fields.repo, fields.number)!;
+    },
+    ensureLabels: (repo, names) => labelGroup.ensure(repo, names),
+    contentLimited,
+  });
+  const groups = [labelGroup, pullGroup, searchGroup, contentGroup, workflowGroup, issueWriteGroup];
+
+  // Comments and issues count against one content-creation limit, as on GitHub; a write under it is counted.
+  function contentLimited(): Answer | undefined {
+    const at = Date.now();
+    const limited = (options.contentLimits ?? []).some(
+      (limit) => contentCreated.filter((t) => t > at - limit.windowMs).length >= limit.max,
+    );
+    if (!limited) {
+      contentCreated.push(at);
+      return undefined;
+    }
+    contentLimitHits++;
+    return {
+      ...githubError(
+        403,
+        "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.",
+        docs.secondary,
+      ),
+      headers: { "retry-after": "1" },
+    };
+  }
   const privateRepos = new Set((options.privateRepos ?? []).map((name) => name.toLowerCase()));
   const oauthApp = options.oauthApp ? { ...options.oauthApp } : undefined;
   const oauth = oauthApp
@@ -940,22 +974,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     if (typeof text !== "string") return text;
     const issue = findIssue(owner, repoName, number);
     if (!issue) return notFound(docs.createComment);
-    const at = Date.now();
-    const limited = (options.contentLimits ?? []).some(
-      (limit) => contentCreated.filter((t) => t > at - limit.windowMs).length >= limit.max,
-    );
-    if (limited) {
-      contentLimitHits++;
-      return {
-        ...githubError(
-          403,
-          "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.",
-          docs.secondary,
-        ),
-        headers: { "retry-after": "1" },
-      };
-    }
-    contentCreated.push(at);
+    const limited = contentLimited();
+    if (limited) return limited;
     const stamp = now();
     const comment: Comment = {
       id: nextCommentId++,
@@ -1157,7 +1177,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     requests.push(record);
     if (!routed || failed) unexpected.push(record);
 
-    const text = answer.raw ? answer.raw.text : JSON.stringify(answer.body);
+    // 204 No Content: no body at all.
+    const text = answer.status === 204 ? "" : answer.raw ? answer.raw.text : JSON.stringify(answer.body);
     res.writeHead(answer.status, {
       "content-type": answer.raw ? answer.raw.contentType : "application/json; charset=utf-8",
       "content-length": String(Buffer.byteLength(text)),
@@ -1308,6 +1329,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       comments.set(comment.id, comment);
       return copyComment(comment);
     },
+    dispatches: () => workflowGroup.dispatches(),
     comments(owner, repo, issueNumber) {
       const issue = findIssue(owner, repo, issueNumber);
       return issue ? issueComments(issue).map(copyComment) : [];

@@ -15,6 +15,11 @@ export interface RunRecord {
    * labels only once a rule allows them. Not stored by the stores yet.
    */
   allowedLabels?: readonly string[];
+  /**
+   * Workflow files dispatch_workflow may run in this run (its rule's `workflows`). Absent means none,
+   * as for labels. Not stored by the stores yet.
+   */
+  allowedWorkflows?: readonly string[];
 }
 
 export type NewRun = Omit<RunRecord, "commentId" | "commentUrl" | "createdAt">;

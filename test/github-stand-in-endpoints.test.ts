@@ -6,6 +6,21 @@ import { assertGitHubShape } from "./support/github-openapi.ts";
 const token = "ghp_standin_token_0123456789";
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const checked: string[] = [];
+const deployWorkflow = `name: Deploy
+on:
+  workflow_dispatch:
+    inputs:
+      environment:
+        type: choice
+        options: [staging, production]
+        required: true
+      dry_run:
+        type: boolean
+        default: false
+      replicas:
+        type: number
+jobs: {}
+`;
 
 /** An Octokit whose every answer, success or error, is checked against GitHub's OpenAPI description. */
 function checkedClient(baseUrl: string, auth: string) {
@@ -68,6 +83,15 @@ describe("GitHub stand-in endpoints, each answer checked against GitHub's OpenAP
     github.addFile({ ...repo, path: "src/start.ts", content: "export {};\n" });
     github.addFile({ ...repo, path: "src/big.bin", content: Buffer.alloc(1024 * 1024 + 1, 1) });
     github.addFile({ ...repo, path: "README.md", content: "# App on a branch\n", ref: "next" });
+    github.addFile({ owner: "octo", repo: "ci", path: ".github/workflows/deploy.yml", content: deployWorkflow });
+    github.addFile({ owner: "octo", repo: "ci", path: ".github/workflows/lint.yml", content: "on: push\n" });
+    github.addFile({
+      owner: "octo",
+      repo: "ci",
+      path: ".github/workflows/deploy.yml",
+      content: deployWorkflow,
+      ref: "next",
+    });
     octokit = checkedClient(github.url, token);
   });
 
@@ -185,6 +209,86 @@ describe("GitHub stand-in endpoints, each answer checked against GitHub's OpenAP
     expect((await statusOf(octokit.rest.repos.getContent({ ...repo, path: "nope.md" }))).status).toBe(404);
   });
 
+  it("starts a workflow by hand on a branch with the inputs its file declares, answering 204", async () => {
+    const ci = { owner: "octo", repo: "ci", workflow_id: "deploy.yml" };
+    const { status } = await octokit.rest.actions.createWorkflowDispatch({
+      ...ci,
+      ref: "next",
+      inputs: { environment: "staging", dry_run: "true", replicas: "3" },
+    });
+    expect(status).toBe(204);
+    await octokit.rest.actions.createWorkflowDispatch({
+      ...ci,
+      ref: "refs/heads/main",
+      inputs: { environment: "production" },
+    });
+    expect(github.dispatches()).toEqual([
+      {
+        owner: "octo",
+        repo: "ci",
+        workflow: "deploy.yml",
+        ref: "next",
+        inputs: { environment: "staging", dry_run: "true", replicas: "3" },
+      },
+      { owner: "octo", repo: "ci", workflow: "deploy.yml", ref: "main", inputs: { environment: "production" } },
+    ]);
+  });
+
+  it("refuses dispatches GitHub refuses: unknown workflow 404, unknown ref, no trigger and wrong inputs 422", async () => {
+    const ci = { owner: "octo", repo: "ci", workflow_id: "deploy.yml", ref: "main" };
+    const refused = (workflow_id: string, ref: string, inputs?: Record<string, string>) =>
+      statusOf(octokit.rest.actions.createWorkflowDispatch({ ...ci, workflow_id, ref, ...(inputs ? { inputs } : {}) }));
+    expect((await refused("nope.yml", "main")).status).toBe(404);
+    expect(await refused("deploy.yml", "nope", { environment: "staging" })).toEqual({
+      status: 422,
+      message: "No ref found for: nope",
+    });
+    expect(await refused("lint.yml", "main")).toEqual({
+      status: 422,
+      message: "Workflow does not have 'workflow_dispatch' trigger",
+    });
+    expect(await refused("deploy.yml", "main", {})).toEqual({
+      status: 422,
+      message: "Required input 'environment' not provided",
+    });
+    expect((await refused("deploy.yml", "main", { environment: "staging", color: "red" })).message).toBe(
+      'Unexpected inputs provided: ["color"]',
+    );
+    expect((await refused("deploy.yml", "main", { environment: "qa" })).message).toMatch(
+      /not in the list of allowed values/,
+    );
+    expect((await refused("deploy.yml", "main", { environment: "staging", dry_run: "yes" })).status).toBe(422);
+    expect((await refused("deploy.yml", "main", { environment: "staging", replicas: "many" })).status).toBe(422);
+    const readOnly = checkedClient(github.url, "ghp_read_only_token");
+    expect(
+      (await statusOf(readOnly.rest.actions.createWorkflowDispatch({ ...ci, inputs: { environment: "staging" } })))
+        .status,
+    ).toBe(403);
+    expect(github.dispatches()).toHaveLength(2);
+  });
+
+  it("creates an issue numbered after the repository's issues and pull requests, with its labels", async () => {
+    const { data, status, headers } = await octokit.rest.issues.create({
+      ...repo,
+      title: "Flaky start",
+      body: "Sometimes.",
+      labels: ["QUESTION"],
+    });
+    expect(status).toBe(201);
+    expect(data).toMatchObject({ number: 10, title: "Flaky start", body: "Sometimes.", state: "open" });
+    expect(data.labels.map((l) => (typeof l === "string" ? l : l.name))).toEqual(["question"]);
+    expect(headers.location).toBe(data.url);
+    expect((await octokit.rest.issues.get({ ...repo, issue_number: 10 })).data.title).toBe("Flaky start");
+  });
+
+  it("refuses issues GitHub refuses: no title or one too long 422, unknown repository 404, read-only token 403", async () => {
+    expect((await statusOf(octokit.rest.issues.create({ ...repo, title: "" }))).status).toBe(422);
+    expect((await statusOf(octokit.rest.issues.create({ ...repo, title: "x".repeat(257) }))).status).toBe(422);
+    expect((await statusOf(octokit.rest.issues.create({ owner: "octo", repo: "nope", title: "t" }))).status).toBe(404);
+    const readOnly = checkedClient(github.url, "ghp_read_only_token");
+    expect((await statusOf(readOnly.rest.issues.create({ ...repo, title: "t" }))).status).toBe(403);
+  });
+
   it("checked every answer above against GitHub's description", () => {
     expect(new Set(checked.map((c) => c.replace(/ \d+$/, "")))).toEqual(
       new Set([
@@ -198,6 +302,8 @@ describe("GitHub stand-in endpoints, each answer checked against GitHub's OpenAP
         "GET /repos/{owner}/{repo}/pulls/{pull_number}",
         "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
         "GET /repos/{owner}/{repo}/contents/{path}",
+        "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+        "POST /repos/{owner}/{repo}/issues",
       ]),
     );
   });

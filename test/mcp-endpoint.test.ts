@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -25,6 +26,8 @@ const exampleCalls: Record<string, Record<string, unknown>> = {
   get_pull_request: { owner: "octo", repo: "app", pull_number: 9 },
   get_pull_request_files: { owner: "octo", repo: "app", pull_number: 9 },
   get_file_contents: { owner: "octo", repo: "app", path: "README.md" },
+  create_issue: { owner: "octo", repo: "app", title: "Found while reading", body: "Steps to reproduce." },
+  dispatch_workflow: { owner: "octo", repo: "app", workflow: "triage.yml", ref: "main" },
 };
 
 type Published = { components: { schemas: Record<string, unknown> }; paths: Record<string, { post: object }> };
@@ -53,6 +56,12 @@ describe("the tool registry over MCP (/mcp, streamable HTTP)", () => {
       head: { ref: "fix" },
     });
     github.addFile({ owner: "octo", repo: "app", path: "README.md", content: "# App\n" });
+    github.addFile({
+      owner: "octo",
+      repo: "app",
+      path: ".github/workflows/triage.yml",
+      content: "on: workflow_dispatch\n",
+    });
     stores = await openSqliteRelayStores({ dataDir: ":memory:" });
     server = await startToolServerFor(
       {
@@ -63,7 +72,10 @@ describe("the tool registry over MCP (/mcp, streamable HTTP)", () => {
         GITHUB_REPOS: "octo/app,octo/lib",
       },
       stores,
-      { github: { pacing: { writeMs: 5, notificationMs: 5 } } },
+      {
+        github: { pacing: { writeMs: 5, notificationMs: 5 } },
+        workflowDispatch: { workflows: ["triage.yml"], confirmationKey: randomBytes(32) },
+      },
     );
     // A relay run for octo/app#7, as the relay records it before asking Open WebUI.
     await stores.deliveries.add({

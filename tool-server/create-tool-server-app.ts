@@ -9,6 +9,7 @@ import type { ToolDefinition } from "./tool-definition.ts";
 import { toolServerInfo } from "./openapi/tool-server-info.ts";
 import { toolRegistry } from "./tool-registry.ts";
 import { createToolServerMetrics } from "./tool-server-metrics.ts";
+import { checkWorkflowDispatchSettings, type WorkflowDispatchSettings } from "./tools/workflow-dispatch-settings.ts";
 
 export interface ToolServerDependencies {
   /** Runs and coordination only: the tool server opens no delivery log or queue. */
@@ -22,6 +23,8 @@ export interface ToolServerDependencies {
   commentLimits?: readonly WriteLimit[];
   /** The tools to serve; the registry by default. */
   tools?: readonly ToolDefinition[];
+  /** Workflows people may run from a chat and the confirmation key; none when absent. */
+  workflowDispatch?: WorkflowDispatchSettings;
 }
 
 /** The tool server's express app for its config, with the deployment's clients; listens nowhere. */
@@ -55,6 +58,7 @@ export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: To
       personCommentWaitMs: config.commentBudgetWaitMs,
       budgetFor: deps.github.budgetFor,
       ownLogin: deps.github.ownLogin.resolve,
+      ...(deps.workflowDispatch ? { workflowDispatch: checkWorkflowDispatchSettings(deps.workflowDispatch) } : {}),
     },
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,

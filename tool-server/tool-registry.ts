@@ -1,5 +1,7 @@
 import type { ToolDefinition } from "./tool-definition.ts";
 import { addLabels } from "./tools/add-labels.ts";
+import { createIssue } from "./tools/create-issue.ts";
+import { dispatchWorkflow } from "./tools/dispatch-workflow.ts";
 import { getFileContents } from "./tools/get-file-contents.ts";
 import { getIssue } from "./tools/get-issue.ts";
 import { getPullRequest } from "./tools/get-pull-request.ts";
@@ -18,4 +20,6 @@ export const toolRegistry: readonly ToolDefinition[] = [
   getPullRequest,
   getPullRequestFiles,
   getFileContents,
+  createIssue,
+  dispatchWorkflow,
 ];

@@ -125,6 +125,9 @@ export function createContents(kit: StandInKit) {
       if (!all.has(ref)) all.set(ref, new Map());
       all.get(ref)!.set(path, typeof file.content === "string" ? Buffer.from(file.content) : file.content);
     },
+    /** A branch's (or commit's) files by path, undefined when the ref does not exist. */
+    filesAt: (repo: KitRepo, ref: string): ReadonlyMap<string, Buffer> | undefined => filesAt(repo, ref),
+    defaultBranch,
     /** The commit a branch points at now (changes whenever its files do). */
     headSha: (owner: string, repo: string, branch = defaultBranch) => commitSha(kit.repoFor(owner, repo), branch),
   };

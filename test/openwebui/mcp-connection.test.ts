@@ -1,8 +1,11 @@
+import { toolRegistry } from "../../tool-server/tool-registry.ts";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueAskedAbout, lastToolResult, toolResults } from "../../stand-ins/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "../../stand-ins/payloads.ts";
-import { openWebUIApi, openWebUIVersion } from "../../stand-ins/open-webui-instance.ts";
+import { openWebUIApi, openWebUIVersionUnderTest } from "../../stand-ins/open-webui-instance.ts";
+
+const openWebUIVersion = openWebUIVersionUnderTest();
 import { runRegister, startRealSystem, webhookSecret, type RealSystem } from "../../stand-ins/real-system.ts";
 import type { ModelRequest } from "../../stand-ins/scripted-model.ts";
 import { startRelayFor } from "../support/start-services.ts";
@@ -88,7 +91,11 @@ describe(`the tools over MCP through the real Open WebUI ${openWebUIVersion}`, (
   it("registers the MCP connection beside the OpenAPI one, idempotently", async () => {
     const again = await runRegister(system.registerEnv, ["--mcp"]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/MCP connection "github" updated .*\/mcp with tools get_issue, post_issue_comment/);
+    expect(again.stdout).toMatch(
+      new RegExp(
+        `MCP connection "github" updated .*/mcp \\(bearer\\) with tools ${toolRegistry.map((t) => t.name).join(", ")}\\.`,
+      ),
+    );
     const api = openWebUIApi(system.openWebUI.url);
     const config = await api.request<{ TOOL_SERVER_CONNECTIONS: Array<{ type?: string; info?: { id?: string } }> }>(
       "GET",

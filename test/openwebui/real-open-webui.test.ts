@@ -244,7 +244,9 @@ describe(`the real Open WebUI ${openWebUIVersion}`, () => {
       await system.restartToolServer([...toolRegistry, extra]);
       const again = await runRegister(system.registerEnv);
       expect(again.code).toBe(0);
-      expect(again.stdout).toMatch(/"github" updated .* with tools get_issue, post_issue_comment, list_labels_test/);
+      expect(again.stdout).toMatch(
+        new RegExp(`"github" updated .* with tools ${[...toolRegistry, extra].map((t) => t.name).join(", ")}\\.`),
+      );
 
       const after = await api.request<Config>("GET", "/api/v1/configs/tool_servers", system.adminToken);
       expect(after.TOOL_SERVER_CONNECTIONS.filter((c) => c.info?.id === "github")).toHaveLength(1);

@@ -1,9 +1,11 @@
 import { expect } from "vitest";
 import { startGitHubStandIn, type GitHubStandIn } from "../../stand-ins/github-stand-in.ts";
 import { openSqliteRelayStores } from "../../store/sqlite/open-sqlite-stores.ts";
+import type { WriteLimit } from "../../store/coordination.ts";
 import type { RunRecord, RunStore } from "../../store/run-store.ts";
 import type { RelayStores } from "../../store/stores.ts";
 import { toolRegistry } from "../../tool-server/tool-registry.ts";
+import type { WorkflowDispatchSettings } from "../../tool-server/tools/workflow-dispatch-settings.ts";
 import { parseToolOutput } from "./parse-tool-output.ts";
 import { startToolServerFor } from "./start-services.ts";
 
@@ -17,7 +19,11 @@ export interface TestRun {
   issueNumber: number;
   /** Labels the run's rule allows add_labels to apply; the stores do not keep them yet, so the test adds them on read. */
   allowedLabels?: readonly string[];
+  /** Workflow files the run's rule lets dispatch_workflow run; added on read, like the labels. */
+  allowedWorkflows?: readonly string[];
 }
+
+type RuleGrants = Pick<RunRecord, "allowedLabels" | "allowedWorkflows">;
 
 export interface ToolTestServer {
   github: GitHubStandIn;
@@ -32,12 +38,12 @@ export interface ToolTestServer {
   close(): Promise<void>;
 }
 
-// The run store as the tool server reads it, with each run's allowed labels as a rule would record them.
-function withAllowedLabels(runs: RunStore, labels: Map<string, readonly string[]>): RunStore {
+// The run store as the tool server reads it, with what each run's rule allows as a rule would record it.
+function withRuleGrants(runs: RunStore, grants: Map<string, RuleGrants>): RunStore {
   const get = async (chatId: string): Promise<RunRecord | undefined> => {
     const run = await runs.get(chatId);
-    const allowed = labels.get(chatId);
-    return run && allowed ? { ...run, allowedLabels: allowed } : run;
+    const granted = grants.get(chatId);
+    return run && granted ? { ...run, ...granted } : run;
   };
   return new Proxy(runs, {
     get(target, property) {
@@ -49,10 +55,18 @@ function withAllowedLabels(runs: RunStore, labels: Map<string, readonly string[]
 }
 
 /** The tool server of a deployment allowed `repos`, against a GitHub stand-in, with these relay runs recorded. */
-export async function startToolTestServer(options: { repos?: string; runs?: TestRun[] } = {}): Promise<ToolTestServer> {
+export async function startToolTestServer(
+  options: {
+    repos?: string;
+    runs?: TestRun[];
+    workflowDispatch?: WorkflowDispatchSettings;
+    /** GitHub's comment limits, shortened; with it a person's write does not wait for the budget. */
+    commentLimits?: readonly WriteLimit[];
+  } = {},
+): Promise<ToolTestServer> {
   const github = await startGitHubStandIn({ readOnlyTokens: ["ghp_read_only_token"] });
   const stores = await openSqliteRelayStores({ dataDir: ":memory:" });
-  const labels = new Map<string, readonly string[]>();
+  const grants = new Map<string, RuleGrants>();
   for (const run of options.runs ?? []) {
     const deliveryId = `delivery-of-${run.chatId}`;
     await stores.deliveries.add({
@@ -62,9 +76,12 @@ export async function startToolTestServer(options: { repos?: string; runs?: Test
       action: "opened",
       status: "pending",
     });
-    const { allowedLabels, ...record } = run;
+    const { allowedLabels, allowedWorkflows, ...record } = run;
     await stores.runs.add({ ...record, deliveryKey: `1:${deliveryId}`, deliveryId, messageId: "m1" });
-    if (allowedLabels) labels.set(run.chatId, allowedLabels);
+    grants.set(run.chatId, {
+      ...(allowedLabels ? { allowedLabels } : {}),
+      ...(allowedWorkflows ? { allowedWorkflows } : {}),
+    });
   }
   const env = {
     TOOL_SERVER_PORT: "0",
@@ -72,11 +89,16 @@ export async function startToolTestServer(options: { repos?: string; runs?: Test
     GITHUB_TOKEN: "ghp_standin_token_0123456789",
     GITHUB_API_URL: github.url,
     GITHUB_REPOS: options.repos ?? "octo/app,octo/other",
+    ...(options.commentLimits ? { TOOL_SERVER_COMMENT_BUDGET_WAIT_MS: "0" } : {}),
   };
   const server = await startToolServerFor(
     env,
-    { ...stores, runs: withAllowedLabels(stores.runs, labels) },
-    { github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } } },
+    { ...stores, runs: withRuleGrants(stores.runs, grants) },
+    {
+      github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } },
+      ...(options.workflowDispatch ? { workflowDispatch: options.workflowDispatch } : {}),
+      ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}),
+    },
   );
   return {
     github,

@@ -1,15 +1,13 @@
 import { z } from "zod";
 import { HttpError } from "../../lib/http-error.ts";
 import type { RunRecord } from "../../store/run-store.ts";
-import { defineTool, type ToolDependencies } from "../tool-definition.ts";
+import { defineTool } from "../tool-definition.ts";
 import { assertRepoAllowed, isRunTarget, runIssue } from "./access.ts";
+import { existingLabelNames, sameLabel } from "./existing-label-names.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
 import { fromGitHub } from "./read-scope.ts";
 
-// GitHub creates a label that does not exist, so more than this many would only be a search for names.
-const maxRepoLabels = 1_000;
-
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const same = sameLabel;
 
 export const addLabels = defineTool({
   name: "add_labels",
@@ -43,7 +41,7 @@ export const addLabels = defineTool({
     }
     if (call.run) assertRunMayLabel(call.run, input.owner, input.repo, input.issue_number, input.labels);
     assertRepoAllowed(deps, input.owner, input.repo);
-    const names = await existingNames(deps, input.owner, input.repo, input.labels);
+    const names = await existingLabelNames(deps, input.owner, input.repo, input.labels);
     const what = `issue ${input.owner}/${input.repo}#${input.issue_number}`;
     const { data } = await fromGitHub(what, () =>
       deps.github.rest.issues.addLabels({
@@ -83,27 +81,4 @@ function assertRunMayLabel(run: RunRecord, owner: string, repo: string, issueNum
       `This automated run may add only these labels: ${allowed.join(", ")}. Not allowed: ${refused.join(", ")}. Call again with allowed labels only.`,
     );
   }
-}
-
-/** The repository's own spelling of each asked label; refuses names that do not exist, which GitHub would create. */
-async function existingNames(deps: ToolDependencies, owner: string, repo: string, asked: string[]): Promise<string[]> {
-  const existing: string[] = [];
-  await fromGitHub(`the labels of ${owner}/${repo}`, async () => {
-    for await (const { data } of deps.github.paginate.iterator(deps.github.rest.issues.listLabelsForRepo, {
-      owner,
-      repo,
-      per_page: 100,
-    })) {
-      existing.push(...data.map((label) => label.name));
-      if (existing.length >= maxRepoLabels) break;
-    }
-  });
-  const unknown = asked.filter((name) => !existing.some((e) => same(e, name)));
-  if (unknown.length > 0) {
-    throw new HttpError(
-      422,
-      `These labels do not exist in ${owner}/${repo}: ${unknown.join(", ")}. This tool never creates labels. Existing labels: ${existing.slice(0, 100).join(", ") || "none"}.`,
-    );
-  }
-  return [...new Set(asked.map((name) => existing.find((e) => same(e, name))!))];
 }
