@@ -81,7 +81,17 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
 
     const prompts = promptsFor(rule, event);
     const model = rule.model ?? options.model;
-    const run = await runModel(options, { delivery, target, prompts, model, mode: rule.mode, title: event.title, log });
+    const { mode } = rule;
+    const run = await runModel(options, {
+      delivery,
+      target,
+      prompts,
+      model,
+      mode,
+      allowed: rule,
+      title: event.title,
+      log,
+    });
     return readRunOutcome({ ...options, observer }, target, { ...run, deliveryKey: delivery.key }, log);
   };
 }

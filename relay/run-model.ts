@@ -18,6 +18,8 @@ export interface ModelRunInput {
   prompts: { system: string; user: string };
   model: string;
   mode: Rule["mode"];
+  /** What the rule lets the tool server do in this run (RunRecord.allowedLabels, allowedWorkflows). */
+  allowed: Pick<Rule, "labels" | "workflows">;
   /** The issue's or pull request's title, for the chat's. */
   title: string;
   /** The delivery's log fields. */
@@ -27,7 +29,7 @@ export interface ModelRunInput {
 /** Opens the run's chat in Open WebUI, records the run, and lets the model work with our tools until its completion ends. */
 export async function runModel(
   options: Pick<ProcessorOptions, "runs" | "openWebUI" | "toolServerId" | "toolConnection" | "logger">,
-  { delivery, target, prompts, model, mode, title, log }: ModelRunInput,
+  { delivery, target, prompts, model, mode, allowed, title, log }: ModelRunInput,
 ): Promise<ModelRun> {
   const { runs, openWebUI, logger } = options;
   const userMessage = prompts.user;
@@ -49,6 +51,8 @@ export async function runModel(
     repo: target.repo,
     issueNumber: target.issueNumber,
     messageId: assistantMessageId,
+    ...(allowed.labels ? { allowedLabels: allowed.labels } : {}),
+    ...(allowed.workflows ? { allowedWorkflows: allowed.workflows } : {}),
   });
   logger.info("chat created", { ...log, chatId: chat.id, model, mode });
 

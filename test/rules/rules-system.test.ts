@@ -185,6 +185,7 @@ describe("rules from the config file, end to end", () => {
   - name: label-triage
     on: issues.labeled
     if: { labels_any: [bug] }
+    labels: [bug, question]
     prompt: "Triage {{kind}} #{{number}} in {{repository}} (owner {{owner}}, repo {{repo}}), just labeled {{label}}.{{body}}"
 `);
     const labeled = await send("issues", written("issues", "labeled"));
