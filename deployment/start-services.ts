@@ -6,6 +6,7 @@ import { listen } from "../lib/listen.ts";
 import { openWebUIToolId } from "../open-webui/tool-server-connection.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createRelay } from "../relay/create-relay.ts";
+import { effectiveRules } from "../relay/rules/builtin-rule.ts";
 import { readOpenWebUIVersion, reportOpenWebUIVersion } from "../open-webui/open-webui-version.ts";
 import { createOpenWebUIRequest } from "../open-webui/open-webui-request.ts";
 import type { RelayStores, ToolServerStores } from "../store/stores.ts";
@@ -36,6 +37,7 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     github,
     openWebUI,
     reloadConfig: configFile.reload,
+    rules: () => effectiveRules(configFile.current().rules),
     ...pick(options, "pollIntervalMs", "commentLimits"),
   });
   relay.start();

@@ -23,7 +23,10 @@ function httpUrl(value: unknown): string | null {
 function issueOf(payload: string | null): { title: string | null; url: string | null } {
   if (!payload) return { title: null, url: null };
   try {
-    const issue = (JSON.parse(payload) as { issue?: { title?: unknown; html_url?: unknown } }).issue;
+    type Thread = { title?: unknown; html_url?: unknown };
+    const parsed = JSON.parse(payload) as { issue?: Thread; pull_request?: Thread };
+    // A pending pull request event carries both on review events; the pull request is the thread.
+    const issue = parsed.pull_request ?? parsed.issue;
     return { title: typeof issue?.title === "string" ? issue.title : null, url: httpUrl(issue?.html_url) };
   } catch {
     return { title: null, url: null };

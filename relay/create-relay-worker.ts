@@ -4,6 +4,7 @@ import type { RelayDependencies } from "./create-relay.ts";
 import { createDeliveryProcessor } from "./process-delivery.ts";
 import { createRetention } from "./start-retention.ts";
 import { createWorker } from "./worker.ts";
+import { builtinRule } from "./rules/builtin-rule.ts";
 
 /**
  * The worker and the run it gives each delivery, from the relay's config and the deployment's clients;
@@ -39,7 +40,7 @@ function createQueueWorker(config: Readonly<RelayConfig>, deps: RelayDependencie
   const { stores, logger, secrets } = deps;
   const { coordination } = stores;
   const commentLimits = deps.commentLimits ?? config.github.commentLimits;
-  return createWorker({
+  const worker = createWorker({
     queue: stores.queue,
     coordination,
     logger,
@@ -54,6 +55,9 @@ function createQueueWorker(config: Readonly<RelayConfig>, deps: RelayDependencie
     observer,
     process: createDeliveryProcessor({
       runs: stores.runs,
+      deliveries: stores.deliveries,
+      rules: deps.rules ?? (() => [builtinRule]),
+      onQueued: () => worker.wake(),
       coordination,
       github: deps.github.github,
       openWebUI: deps.openWebUI.client,
@@ -75,4 +79,5 @@ function createQueueWorker(config: Readonly<RelayConfig>, deps: RelayDependencie
       observer,
     }),
   });
+  return worker;
 }

@@ -6,6 +6,7 @@ import type { RelayStores } from "../store/stores.ts";
 import type { RelayConfig } from "../config/load-relay-config.ts";
 import type { OpenWebUIChat } from "../deployment/create-open-webui-chat.ts";
 import type { ReloadResult } from "../config/config-holder.ts";
+import type { Rule } from "../config/rules-schema.ts";
 import { createRelayApp } from "./create-relay-app.ts";
 import { createRelayWorker } from "./create-relay-worker.ts";
 import { createRelayMetrics } from "./relay-metrics.ts";
@@ -19,6 +20,8 @@ export interface RelayDependencies {
   secrets: readonly string[];
   github: GitHubClients;
   openWebUI: OpenWebUIChat;
+  /** The rules now (relay/rules/builtin-rule.ts effectiveRules); asked for each delivery and each run. */
+  rules?: () => readonly Rule[];
   /** Reads the config file again (the deliveries page's "Reload config", the admin API). */
   reloadConfig: () => Promise<ReloadResult>;
   pollIntervalMs?: number;
@@ -46,6 +49,7 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     deliveries,
     allowList: config.github.allowList,
     ownLogin: ownLogin.known,
+    ...(deps.rules ? { rules: deps.rules } : {}),
     onQueued: () => worker.wake(),
     logger,
     observer,

@@ -7,8 +7,12 @@ import type { Coordination, WriteLimit } from "../store/coordination.ts";
 import type { DeliveryRecord } from "../store/delivery-log.ts";
 import type { DeliveryOutcome } from "../store/delivery-queue.ts";
 import type { RunStore } from "../store/run-store.ts";
-import { issueFromPayload } from "./build-prompt.ts";
-import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
+import type { Rule } from "../config/rules-schema.ts";
+import type { DeliveryLog } from "../store/delivery-log.ts";
+import { isDeferredMatch } from "./rules/decide-delivery.ts";
+import { matchInWorker } from "./rules/match-in-worker.ts";
+import { promptsFor } from "./rules/render-rule-prompt.ts";
+import { resolveRun, storedEvent } from "./rules/resolve-run.ts";
 import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
 import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outcome.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
@@ -17,10 +21,17 @@ import type { ConnectionKind } from "../open-webui/tool-server-connection.ts";
 
 export interface ProcessorOptions {
   runs: RunStore;
+  /** For the runs a deferred match queues, and rules' cooldowns. */
+  deliveries: Pick<DeliveryLog, "add" | "startRuleRun">;
+  /** The rules now; a run looks its rule up by name when it starts. */
+  rules: () => readonly Rule[];
+  /** Wakes the worker for runs queued by a deferred match. */
+  onQueued?: () => void;
   /** For the comment's lock and the comment budget. */
   coordination: Coordination;
   github: Octokit;
   openWebUI: OpenWebUIClient;
+  /** AI_MODEL: the model of a rule that names none. */
   model: string;
   toolServerId: string;
   /** The connection kind Open WebUI has our tools under; "openapi" when absent. */
@@ -49,28 +60,38 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
 
   return async function processDelivery(delivery: DeliveryRecord): Promise<DeliveryOutcome> {
     const log: Record<string, unknown> = { deliveryId: delivery.deliveryId, attempt: delivery.attempts };
-    const payload = JSON.parse(delivery.payload ?? "null") as Record<string, unknown>;
-    const facts = issuesOpenedFacts(payload);
-    if (typeof facts === "string") return { status: "failed", reason: `stored payload is unusable: ${facts}` };
+    const event = storedEvent(delivery);
+    if ("status" in event) return event;
     const ownLogin = await options.ownLogin();
-    const loop = loopReason(facts, ownLogin);
-    if (loop) return { status: "ignored", reason: loop };
-    // GITHUB_REPOS may have narrowed since the delivery was stored (a replay, a long queue).
-    if (!options.allowList.allows(facts.owner, facts.repo))
-      return { status: "ignored", reason: `${facts.owner}/${facts.repo} is not in GITHUB_REPOS` };
-    Object.assign(log, { repository: `${facts.owner}/${facts.repo}`, issue: facts.issueNumber });
+    if (isDeferredMatch(delivery.key)) return matchInWorker(delivery, event, ownLogin, options);
+    const resolved = await resolveRun(delivery, event, ownLogin, { ...options, now: Date.now });
+    if ("outcome" in resolved) return resolved.outcome;
+    const { rule } = resolved;
+    Object.assign(log, { repository: `${event.owner}/${event.repo}`, issue: event.number, rule: rule.name });
 
     const target: RunTarget = {
-      owner: facts.owner,
-      repo: facts.repo,
-      issueNumber: facts.issueNumber,
+      owner: event.owner,
+      repo: event.repo,
+      issueNumber: event.number,
       deliveryId: delivery.deliveryId,
       ownLogin,
     };
     const earlier = await earlierOutcome({ ...options, observer }, delivery, target, log);
     if (earlier) return earlier;
 
-    const run = await runModel(options, { delivery, target, issue: issueFromPayload(payload), log });
+    const prompts = promptsFor(rule, event);
+    const model = rule.model ?? options.model;
+    const { mode } = rule;
+    const run = await runModel(options, {
+      delivery,
+      target,
+      prompts,
+      model,
+      mode,
+      allowed: rule,
+      title: event.title,
+      log,
+    });
     return readRunOutcome({ ...options, observer }, target, { ...run, deliveryKey: delivery.key }, log);
   };
 }

@@ -109,6 +109,7 @@ function row(d: DeliveryView, input: DeliveriesPageInput): string {
 <td>${e(formatTime(d.receivedAt))}<br><span class="muted">${e(d.deliveryId)}</span></td>
 <td>${e(d.event)}${d.action ? `.${e(d.action)}` : ""}</td>
 <td>${issueCell}</td>
+<td>${d.rule ? e(d.rule) : `<span class="muted">${d.status === "ignored" ? "none" : "—"}</span>`}</td>
 <td><span class="status status-${e(d.status)}">${e(d.status)}</span>${d.reason && d.reason !== d.lastError ? `<br><span class="muted">${e(d.reason)}</span>` : ""}</td>
 <td>${d.attempts}</td>
 <td>${e(duration)}</td>
@@ -139,7 +140,7 @@ Duration is the latest attempt's, from the moment a worker took it until it fini
 ${
   input.deliveries.length === 0
     ? `<p>No deliveries${input.status ? ` with status ${e(input.status)}` : ""}.</p>`
-    : `<table><thead><tr><th>Received (UTC)</th><th>Event</th><th>Issue</th><th>Status</th><th>Attempts</th><th>Duration</th><th>Links</th><th>Last error</th><th></th></tr></thead>
+    : `<table><thead><tr><th>Received (UTC)</th><th>Event</th><th>Issue</th><th>Rule</th><th>Status</th><th>Attempts</th><th>Duration</th><th>Links</th><th>Last error</th><th></th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>`

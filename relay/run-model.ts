@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RunTarget } from "../github/run-comment.ts";
 import type { DeliveryRecord } from "../store/delivery-log.ts";
-import { buildIssueMessage, systemPrompt, type IssueForPrompt } from "./build-prompt.ts";
+import type { Rule } from "../config/rules-schema.ts";
 import type { ProcessorOptions } from "./process-delivery.ts";
 import { openWebUIToolId } from "../open-webui/tool-server-connection.ts";
 
@@ -14,23 +14,30 @@ export interface ModelRun {
 export interface ModelRunInput {
   delivery: DeliveryRecord;
   target: RunTarget;
-  issue: IssueForPrompt;
+  /** The rule's messages (relay/rules/render-rule-prompt.ts promptsFor). */
+  prompts: { system: string; user: string };
+  model: string;
+  mode: Rule["mode"];
+  /** What the rule lets the tool server do in this run (RunRecord.allowedLabels, allowedWorkflows). */
+  allowed: Pick<Rule, "labels" | "workflows">;
+  /** The issue's or pull request's title, for the chat's. */
+  title: string;
   /** The delivery's log fields. */
   log: Record<string, unknown>;
 }
 
 /** Opens the run's chat in Open WebUI, records the run, and lets the model work with our tools until its completion ends. */
 export async function runModel(
-  options: Pick<ProcessorOptions, "runs" | "openWebUI" | "model" | "toolServerId" | "toolConnection" | "logger">,
-  { delivery, target, issue, log }: ModelRunInput,
+  options: Pick<ProcessorOptions, "runs" | "openWebUI" | "toolServerId" | "toolConnection" | "logger">,
+  { delivery, target, prompts, model, mode, allowed, title, log }: ModelRunInput,
 ): Promise<ModelRun> {
   const { runs, openWebUI, logger } = options;
-  const userMessage = buildIssueMessage(issue);
+  const userMessage = prompts.user;
   const userMessageId = randomUUID();
   const assistantMessageId = randomUUID();
   const chat = await openWebUI.createChat({
-    title: `${target.owner}/${target.repo}#${target.issueNumber}: ${issue.title}`.slice(0, 200),
-    model: options.model,
+    title: `${target.owner}/${target.repo}#${target.issueNumber}: ${title}`.slice(0, 200),
+    model,
     userMessageId,
     assistantMessageId,
     userMessage,
@@ -45,16 +52,18 @@ export async function runModel(
     issueNumber: target.issueNumber,
     messageId: assistantMessageId,
     userId: typeof chat.user_id === "string" ? chat.user_id : null,
+    ...(allowed.labels ? { allowedLabels: allowed.labels } : {}),
+    ...(allowed.workflows ? { allowedWorkflows: allowed.workflows } : {}),
   });
-  logger.info("chat created", { ...log, chatId: chat.id, model: options.model });
+  logger.info("chat created", { ...log, chatId: chat.id, model, mode });
 
   const completionStarted = Date.now();
   const toolId = openWebUIToolId(options.toolServerId, options.toolConnection);
   logger.info("completion started", { ...log, chatId: chat.id, toolServer: toolId });
   try {
     await openWebUI.complete({
-      model: options.model,
-      system: systemPrompt,
+      model,
+      system: prompts.system,
       userMessage,
       chatId: chat.id,
       userMessageId,

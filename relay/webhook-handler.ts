@@ -4,12 +4,14 @@ import { knownErrorAnswer, sendError } from "../lib/error-middleware.ts";
 import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { DeliveryLog } from "../store/delivery-log.ts";
-import { classifyDelivery } from "./classify-delivery.ts";
 import { answerNewDelivery, answerRepeatedDelivery, send } from "./answer-delivery.ts";
 import { createDeliveryReader } from "./create-delivery-reader.ts";
-import { deliveryRecord } from "./delivery-record.ts";
+import { deliveryRecords } from "./delivery-record.ts";
 import { header } from "./read-github-delivery.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
+import { builtinRule } from "./rules/builtin-rule.ts";
+import { decideDelivery } from "./rules/decide-delivery.ts";
+import type { Rule } from "../config/rules-schema.ts";
 
 export interface WebhookHandlerOptions {
   secret: string;
@@ -17,6 +19,8 @@ export interface WebhookHandlerOptions {
   allowList: RepoAllowList;
   /** The relay's own GitHub login when known, to ignore its own events. */
   ownLogin: () => string | null;
+  /** The rules now (the config file's, else the built-in one); asked for each delivery, so a reload applies to the next. */
+  rules?: () => readonly Rule[];
   /** Called after a delivery to work on is durably stored. */
   onQueued: () => void;
   logger: Logger;
@@ -46,34 +50,31 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     logger,
   });
   const now = options.now ?? Date.now;
+  const rules = options.rules ?? (() => [builtinRule]);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const { deliveryId, event, payload, json } = await readDelivery(req, res);
-    const classification = classifyDelivery(event, payload, {
+    const decision = decideDelivery(event, payload, {
+      rules: rules(),
       allowList: options.allowList,
       ownLogin: options.ownLogin(),
       now: now(),
     });
-    if (classification.kind === "invalid")
-      throw new HttpError(400, `Unusable ${event} payload: ${classification.reason}.`);
+    if (decision.kind === "invalid") throw new HttpError(400, `Unusable ${event} payload: ${decision.reason}.`);
     observer.delivery(event, "received");
-    if (classification.kind === "ping") {
+    if (decision.kind === "ping") {
       logger.info("ping received", { deliveryId });
       send(res, 200, { status: "pong" });
       return;
     }
 
-    const record = deliveryRecord(
-      header(req, "x-github-hook-id"),
-      { deliveryId, event, payload, json },
-      classification,
-    );
-    const { inserted } = await deliveries.add(record);
+    const records = deliveryRecords(header(req, "x-github-hook-id"), { deliveryId, event, payload, json }, decision);
+    // One record per run: a delivery two rules run on is two keys, each deduplicated on its own.
+    const added = await Promise.all(records.map((record) => deliveries.add(record)));
+    const inserted = records.filter((_, index) => added[index]!.inserted);
     // GitHub's Redeliver reuses the GUID: for one that failed or was dead-lettered, that is a request to try again.
-    if (!inserted) {
-      return answerRepeatedDelivery(res, { ...options, observer }, { ...record, work: record.status === "pending" });
-    }
-    answerNewDelivery(res, { ...options, observer }, record);
+    if (inserted.length === 0) return answerRepeatedDelivery(res, { ...options, observer }, records);
+    answerNewDelivery(res, { ...options, observer }, inserted);
   }
 
   return async function webhookHandler(req: IncomingMessage, res: ServerResponse) {

@@ -25,19 +25,32 @@ export function lastToolResult(request: ModelRequest): Record<string, unknown> {
   return JSON.parse(String(last?.content ?? "null")) as Record<string, unknown>;
 }
 
+/** The issue as the relay's message gives it: its number and title, and the body between the markers. */
+export function issueInMessage(request: ModelRequest): Record<string, unknown> {
+  const user = request.messages.find((m) => m.role === "user");
+  const text = typeof user?.content === "string" ? user.content : "";
+  const { owner, repo, issue_number } = issueAskedAbout(request);
+  const title = /^Title: (.*)$/m.exec(text)?.[1] ?? "";
+  const body = /<<<ISSUE_BODY\n([\s\S]*)\nISSUE_BODY>>>/.exec(text)?.[1] ?? "";
+  return { owner, repo, number: issue_number, title, body };
+}
+
 /**
- * A well-behaved model: reads the issue, comments on it, then says what it posted.
+ * A well-behaved model: comments on the issue from what the message carries (reading it with
+ * get_issue first only when the body was cut), then says what it posted: two requests a run.
  * Each step is decided by what is already in the conversation, as a real model does.
  */
 export function analystScript(analysis: (issue: Record<string, unknown>) => string): ModelScript {
   return (request): ModelTurn => {
     const target = issueAskedAbout(request);
+    const inMessage = issueInMessage(request);
+    const cut = String(inMessage.body).includes("[... truncated; call get_issue for the rest]");
     const done = toolResults(request).length;
-    if (done === 0) return { toolCalls: [{ name: "get_issue", arguments: { ...target } }] };
-    if (done === 1)
-      return {
-        toolCalls: [{ name: "post_issue_comment", arguments: { ...target, body: analysis(lastToolResult(request)) } }],
-      };
+    if (cut && done === 0) return { toolCalls: [{ name: "get_issue", arguments: { ...target } }] };
+    if (done === (cut ? 1 : 0)) {
+      const issue = cut ? lastToolResult(request) : inMessage;
+      return { toolCalls: [{ name: "post_issue_comment", arguments: { ...target, body: analysis(issue) } }] };
+    }
     return { content: "I posted my analysis on the issue." };
   };
 }

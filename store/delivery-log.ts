@@ -17,6 +17,8 @@ export interface NewDelivery {
   reason?: string;
   repository?: string;
   issueNumber?: number;
+  /** The rule the delivery runs (relay/rules), or none: ignored deliveries and those stored before rules. */
+  rule?: string;
   /** Raw JSON body, kept only for deliveries that will be worked on. */
   payload?: string;
 }
@@ -30,6 +32,7 @@ export interface DeliveryRecord {
   reason: string | null;
   repository: string | null;
   issueNumber: number | null;
+  rule: string | null;
   /**
    * The raw JSON body. Once a delivery is done (and unless the store keeps done
    * payloads), only `{"issue":{"title","html_url"}}` is left of it: what the
@@ -90,6 +93,13 @@ export interface DeliveryLog {
    * Undefined (and nothing changed) when there is no such key in either state.
    */
   replay(key: string): Promise<DeliveryRecord | undefined>;
+  /**
+   * A rule's cooldown on one issue or pull request (`turn`, e.g. `triage:o/r#7`): records that the
+   * delivery `deliveryKey` starts a run there at `now`, unless another delivery started one less
+   * than `cooldownMs` before. Returns when that other run started (and then changes nothing), or
+   * null when this run may start; a retry of the same delivery always may.
+   */
+  startRuleRun(turn: string, deliveryKey: string, now: number, cooldownMs: number): Promise<number | null>;
   /**
    * Removes one batch of finished deliveries older than the policy keeps, with
    * their runs and every index entry that names them, oldest first; also the

@@ -78,7 +78,6 @@ describe("structured logs", () => {
       "delivery claimed",
       "chat created",
       "completion started",
-      "tool call get_issue",
       "tool call post_issue_comment",
       "run comment posted",
       "completion finished",

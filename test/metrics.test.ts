@@ -78,10 +78,12 @@ describe("GET /metrics", () => {
     });
     system.github.reportRateLimitRemaining(4321);
     await system.startRelay();
-    system.github.addIssueFromPayload(issuesOpened());
+    // Issue 1's body is too long for the message: the model reads it with get_issue, then comments.
+    const first = issuesOpened({ body: "x".repeat(25_000) });
+    system.github.addIssueFromPayload(first);
     system.github.addIssueFromPayload(issuesOpened({ number: 2 }));
 
-    const done = await deliver(system.webhookUrl, { event: "issues", payload: issuesOpened(), secret: webhookSecret });
+    const done = await deliver(system.webhookUrl, { event: "issues", payload: first, secret: webhookSecret });
     expect((await finished(done.deliveryId)).status).toBe("done");
     const failed = await deliver(system.webhookUrl, {
       event: "issues",
@@ -91,7 +93,7 @@ describe("GET /metrics", () => {
     expect((await finished(failed.deliveryId)).status).toBe("failed");
     const duplicate = await deliver(system.webhookUrl, {
       event: "issues",
-      payload: issuesOpened(),
+      payload: first,
       secret: webhookSecret,
       deliveryId: done.deliveryId,
     });

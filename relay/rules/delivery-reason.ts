@@ -22,11 +22,15 @@ export function triggerAuthor(event: RuleEvent) {
  */
 export function deliveryReason(event: RuleEvent, context: MatchContext): string | null {
   const { sender, text } = event;
+  // The relay's own account is named as such unless GitHub itself says Bot, as the relay always has.
   const loop = loopReason(
-    { senderLogin: sender.login, senderType: sender.isBot ? "Bot" : null, body: text?.body ?? event.body },
+    { senderLogin: sender.login, senderType: sender.typeBot ? "Bot" : null, body: text?.body ?? event.body },
     context.ownLogin,
   );
   if (loop) return loop;
+  // A login ending in [bot] may be the relay's own App before its login is known: the worker,
+  // which knows it, names it so; either way no run starts.
+  if (sender.isBot && context.ownLogin !== null) return `sender ${sender.login ?? "(unknown)"} is a bot`;
   const opened = event.name.endsWith(".opened");
   if (text || opened) {
     const author = triggerAuthor(event);

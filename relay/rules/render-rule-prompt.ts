@@ -1,7 +1,7 @@
 import { placeholderPattern, untrustedFields, type PromptField } from "../../config/prompt-fields.ts";
 import type { Rule } from "../../config/rules-schema.ts";
 import { cleanIssueText } from "../../github/clean-issue-text.ts";
-import { buildIssueMessage, systemPrompt } from "../build-prompt.ts";
+import { breakMarkers, buildIssueMessage, systemPrompt } from "../build-prompt.ts";
 import { defaultPrompts, rulesSystemPrompt } from "./default-prompts.ts";
 import type { RuleEvent } from "./rule-event.ts";
 
@@ -33,9 +33,7 @@ export function renderTemplate(template: string, event: RuleEvent): string {
 }
 
 function untrustedBlock(field: PromptField, text: string): string {
-  let clean = cleanIssueText(text)
-    .trim()
-    .replace(/<<<|>>>/g, (m) => m.split("").join(" "));
+  let clean = breakMarkers(cleanIssueText(text).trim());
   if (clean.length > maxUntrustedLength) clean = `${clean.slice(0, maxUntrustedLength)}\n[... truncated]`;
   const marker = `UNTRUSTED_${field.toUpperCase()}`;
   return `\n(untrusted text, between the markers)\n<<<${marker}\n${clean || "(empty)"}\n${marker}>>>\n`;

@@ -7,6 +7,8 @@ export interface RulePerson {
   /** GitHub's `author_association`; null where the payload does not carry one (the sender). */
   association: string | null;
   isBot: boolean;
+  /** GitHub says `type: "Bot"` (isBot also holds for a login ending in `[bot]`). */
+  typeBot: boolean;
   /** The text was posted by a GitHub App on this person's behalf (`performed_via_github_app`). */
   viaApp: boolean;
 }
@@ -116,7 +118,8 @@ function toText(event: string, writing: PayloadWriting): RuleText {
 function person(user: PayloadUser | null | undefined, association: string | undefined, viaApp: unknown): RulePerson {
   const login = user?.login ?? null;
   const isBot = user?.type === "Bot" || (login?.toLowerCase().endsWith("[bot]") ?? false);
-  return { login, association: association ?? null, isBot, viaApp: (viaApp ?? null) !== null };
+  const typeBot = user?.type === "Bot";
+  return { login, association: association ?? null, isBot, typeBot, viaApp: (viaApp ?? null) !== null };
 }
 
 function labelNames(p: RulePayload): string[] {

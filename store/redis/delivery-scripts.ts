@@ -13,6 +13,8 @@
  * - P:ready        zset of keys to claim now, by receipt number (oldest first)
  * - P:delayed      zset of pending keys due later, by when they are due
  * - P:leased       zset of leased keys, by lease expiry
+ * - P:ruleRuns     hash, per rule and thread (<turn>:key, <turn>:at): the delivery whose run
+ *                  started last there, and when (rules' cooldowns)
  */
 const statusHelpers = `
 local function setStatus(k, from, to)
@@ -103,7 +105,8 @@ if ARGV[9] == '1' then
   local text = redis.call('HGET', h, 'payload')
   if text then
     local ok, doc = pcall(cjson.decode, text)
-    local issue = (ok and type(doc) == 'table' and type(doc.issue) == 'table') and doc.issue or {}
+    local thread = ok and type(doc) == 'table' and (type(doc.pull_request) == 'table' and doc.pull_request or doc.issue)
+    local issue = type(thread) == 'table' and thread or {}
     redis.call('HSET', h, 'payload', cjson.encode({ issue = { title = issue.title, html_url = issue.html_url } }))
   end
 end
@@ -148,6 +151,19 @@ return record(k)
    * steps over up to 100 still young (a replay made them young again) and
    * stops at the next. Then trims the spent comment slots of every budget. Returns deleted, runs deleted.
    */
+  /**
+   * ARGV[3] turn (a rule on one thread), [4] delivery key, [5] cooldown in ms: the start of
+   * another delivery's run there within the cooldown (nothing changes), else nil and this one's
+   * start is recorded (DeliveryLog.startRuleRun).
+   */
+  startRuleRun: `
+local turns = P .. ':ruleRuns'
+local last = redis.call('HMGET', turns, ARGV[3] .. ':key', ARGV[3] .. ':at')
+if last[1] == ARGV[4] then return nil end
+if last[1] and now - tonumber(last[2]) < tonumber(ARGV[5]) then return last[2] end
+redis.call('HSET', turns, ARGV[3] .. ':key', ARGV[4], ARGV[3] .. ':at', now)
+return nil
+`,
   prune: `
 local deleted, runs = 0, 0
 local function drop(k, index, guid, chats)

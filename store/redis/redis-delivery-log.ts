@@ -11,6 +11,7 @@ function fieldsOf(delivery: NewDelivery): Array<string | number> {
   if (delivery.reason !== undefined) pairs.push("reason", delivery.reason);
   if (delivery.repository !== undefined) pairs.push("repository", delivery.repository);
   if (delivery.issueNumber !== undefined) pairs.push("issueNumber", delivery.issueNumber);
+  if (delivery.rule !== undefined) pairs.push("rule", delivery.rule);
   if (delivery.payload !== undefined) pairs.push("payload", delivery.payload);
   return pairs;
 }
@@ -46,6 +47,10 @@ export function createRedisDeliveryLog(redis: Redis, prefix: string, run: RunScr
     },
     async replay(key) {
       return one(await run("replay", key));
+    },
+    async startRuleRun(turn, deliveryKey, now, cooldownMs) {
+      const earlier = await run.at(now, "startRuleRun", turn, deliveryKey, cooldownMs);
+      return earlier === null ? null : Number(earlier);
     },
     async prune(policy, now) {
       const [deleted, runsDeleted] = (await run.at(

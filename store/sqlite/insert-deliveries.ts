@@ -16,8 +16,8 @@ export function createDeliveryInserter(
   db: Database.Database,
 ): (deliveries: readonly NewDelivery[], now: number) => InsertResult[] {
   const insert = db.prepare(
-    `INSERT INTO deliveries (key, delivery_id, event, action, status, reason, repository, issue_number, payload, received_at, updated_at)
-     VALUES (@key, @deliveryId, @event, @action, @status, @reason, @repository, @issueNumber, @payload, @now, @now)
+    `INSERT INTO deliveries (key, delivery_id, event, action, status, reason, repository, issue_number, rule, payload, received_at, updated_at)
+     VALUES (@key, @deliveryId, @event, @action, @status, @reason, @repository, @issueNumber, @rule, @payload, @now, @now)
      ON CONFLICT (key) DO NOTHING`,
   );
   const one = (delivery: NewDelivery, now: number): boolean =>
@@ -30,6 +30,7 @@ export function createDeliveryInserter(
       reason: delivery.reason ?? null,
       repository: delivery.repository ?? null,
       issueNumber: delivery.issueNumber ?? null,
+      rule: delivery.rule ?? null,
       payload: delivery.payload ?? null,
       now,
     }).changes === 1;

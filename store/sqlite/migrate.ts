@@ -77,6 +77,10 @@ const migrations = [
   // chat id as a run's only from that account, and only while the run lasts (issue 12).
   `ALTER TABLE runs ADD COLUMN user_id TEXT;
    ALTER TABLE runs ADD COLUMN finished_at INTEGER;`,
+  // The rule a delivery runs (relay/rules), and when each rule last started a run on an issue or
+  // pull request (its cooldown): one row per rule and thread.
+  `ALTER TABLE deliveries ADD COLUMN rule TEXT;
+   CREATE TABLE rule_runs (turn TEXT PRIMARY KEY, delivery_key TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
 
 /** The schema version this code writes. */

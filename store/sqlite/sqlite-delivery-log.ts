@@ -2,6 +2,7 @@ import { checkNewDelivery, checkStatusFilter } from "../check-delivery-input.ts"
 import type { DeliveryLog, DeliveryStatus, NewDelivery } from "../delivery-log.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { createSqlitePruner } from "./prune-sqlite.ts";
+import { createRuleRunStarter } from "./sqlite-rule-runs.ts";
 import { toDelivery, type DeliveryRow } from "./sqlite-rows.ts";
 
 /** The delivery log on SQLite; `add` is the group commit's (group-commit-deliveries.ts). */
@@ -59,6 +60,7 @@ export function createSqliteDeliveryLog(
       const row = database.durably(() => replay.get({ key, now: options.now() }) as DeliveryRow | undefined);
       return row && toDelivery(row);
     },
+    startRuleRun: createRuleRunStarter(database),
     async prune(policy, now) {
       return prune(policy, now);
     },

@@ -7,9 +7,12 @@ import { toDelivery, type DeliveryRow } from "./sqlite-rows.ts";
 // claimed again, or a delivery already finished, matches no row.
 const held = `key = @key AND lease_token = @token AND status = 'running'`;
 
-// What the deliveries page shows of a done delivery (see DeliveryRecord.payload); the rest goes when it finishes.
+// What the deliveries page shows of a done delivery (see DeliveryRecord.payload), the pull request's
+// for pull request events; the rest goes when it finishes.
+const thread = (field: string) =>
+  `coalesce(json_extract(payload, '$.pull_request.${field}'), json_extract(payload, '$.issue.${field}'))`;
 const doneSummary = `CASE WHEN @status <> 'done' THEN payload WHEN json_valid(payload)
-  THEN json_object('issue', json_object('title', json_extract(payload, '$.issue.title'), 'html_url', json_extract(payload, '$.issue.html_url')))
+  THEN json_object('issue', json_object('title', ${thread("title")}, 'html_url', ${thread("html_url")}))
   END`;
 const finishedPayload = (keepDonePayloads: boolean) => (keepDonePayloads ? "payload" : doneSummary);
 

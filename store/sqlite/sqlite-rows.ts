@@ -10,6 +10,7 @@ export interface DeliveryRow {
   reason: string | null;
   repository: string | null;
   issue_number: number | null;
+  rule: string | null;
   payload: string | null;
   attempts: number;
   received_at: number;
@@ -49,6 +50,7 @@ export function toDelivery(row: DeliveryRow): DeliveryRecord {
     reason: row.reason,
     repository: row.repository,
     issueNumber: row.issue_number,
+    rule: row.rule,
     payload: row.payload,
     attempts: row.attempts,
     receivedAt: row.received_at,

@@ -31,6 +31,7 @@ describe.each(contractBackends())("the $name delivery log", (backend) => {
       reason: null,
       repository: "o/r",
       issueNumber: 7,
+      rule: null,
       payload: '{"n":"h:1"}',
       attempts: 0,
       chatId: null,
@@ -57,7 +58,10 @@ describe.each(contractBackends())("the $name delivery log", (backend) => {
       payload: null,
       repository: null,
       issueNumber: null,
+      rule: null,
     });
+    await deliveries.add(delivery("triage:o/r#8", { deliveryId: "g3", rule: "triage" }));
+    expect(await other.get("triage:o/r#8")).toMatchObject({ rule: "triage", status: "pending" });
     expect(await deliveries.findByDeliveryId("missing")).toBeUndefined();
   });
 
@@ -158,5 +162,19 @@ describe.each(contractBackends())("the $name delivery log", (backend) => {
     expect(replayed.delivery).toMatchObject({ key: "h:dead", attempts: 1 });
     await queue.finish(replayed.lease, { status: "failed", reason: "refused" });
     expect(await (await open()).deliveries.replay("h:dead")).toMatchObject({ key: "h:dead", status: "pending" });
+  });
+
+  it("starts a rule's run on a thread once per cooldown, always for a retry of the same delivery, across processes", async () => {
+    const { deliveries } = await open();
+    const other = (await open()).deliveries;
+    expect(await deliveries.startRuleRun("triage:o/r#1", "k1", 1_000, 60_000)).toBeNull();
+    expect(await other.startRuleRun("triage:o/r#1", "k2", 30_000, 60_000)).toBe(1_000);
+    // Its own retry, another thread, another rule: not held back.
+    expect(await deliveries.startRuleRun("triage:o/r#1", "k1", 40_000, 60_000)).toBeNull();
+    expect(await deliveries.startRuleRun("triage:o/r#2", "k3", 40_000, 60_000)).toBeNull();
+    expect(await deliveries.startRuleRun("other:o/r#1", "k4", 40_000, 60_000)).toBeNull();
+    // The refused one recorded nothing, and the retry did not move the start either.
+    expect(await other.startRuleRun("triage:o/r#1", "k2", 61_000, 60_000)).toBeNull();
+    expect(await deliveries.startRuleRun("triage:o/r#1", "k5", 62_000, 60_000)).toBe(61_000);
   });
 });

@@ -58,6 +58,8 @@ export async function startSystem(
     /** Sees every request the relay makes (to Open WebUI and GitHub). */
     relayFetch?: typeof fetch;
     modelDelayMs?: number;
+    /** The model ids the scripted model serves (gpt-5 unless given). */
+    models?: string[];
     /** A Redis to keep the store in (under a fresh prefix) instead of SQLite. */
     redisUrl?: string;
     /** Open WebUI signs the user of each tool call with this, and the tool server verifies it; null: off. */
@@ -76,6 +78,7 @@ export async function startSystem(
   const model = await startScriptedModel({
     ...(options.script ? { script: options.script } : {}),
     ...(options.modelDelayMs ? { delayMs: options.modelDelayMs } : {}),
+    ...(options.models ? { models: options.models } : {}),
   });
   // On unless a test turns it off: relay runs are recognised by the relay account's verified identity.
   const userJwtSecret = options.userJwtSecret === undefined ? systemUserJwtSecret : options.userJwtSecret;
