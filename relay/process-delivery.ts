@@ -9,6 +9,7 @@ import type { DeliveryOutcome } from "../store/delivery-queue.ts";
 import type { RunStore } from "../store/run-store.ts";
 import { issueFromPayload } from "./build-prompt.ts";
 import { issuesOpenedFacts, loopReason } from "./classify-delivery.ts";
+import { isChatEvent, waitingForChatPlatforms } from "./doors/chat-request.ts";
 import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
 import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outcome.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
@@ -49,6 +50,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
 
   return async function processDelivery(delivery: DeliveryRecord): Promise<DeliveryOutcome> {
     const log: Record<string, unknown> = { deliveryId: delivery.deliveryId, attempt: delivery.attempts };
+    if (isChatEvent(delivery.event)) return { status: "ignored", reason: waitingForChatPlatforms };
     const payload = JSON.parse(delivery.payload ?? "null") as Record<string, unknown>;
     const facts = issuesOpenedFacts(payload);
     if (typeof facts === "string") return { status: "failed", reason: `stored payload is unusable: ${facts}` };
