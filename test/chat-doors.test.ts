@@ -6,12 +6,17 @@ import { discordCommand, discordPing, slackCommandForm, slackMention } from "./s
 import { discordHeaders, discordKeys, slackHeaders, unixSeconds } from "./support/sign-chat-requests.ts";
 
 const slackSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+const adminToken = "relay-admin-token-chat-0123456789";
 const discord = discordKeys();
 
 let system: System;
 beforeAll(async () => {
   system = await startSystem({
-    relayEnv: { SLACK_SIGNING_SECRET: slackSecret, DISCORD_PUBLIC_KEY: discord.publicKeyHex },
+    relayEnv: {
+      SLACK_SIGNING_SECRET: slackSecret,
+      DISCORD_PUBLIC_KEY: discord.publicKeyHex,
+      RELAY_ADMIN_TOKEN: adminToken,
+    },
   });
 });
 afterAll(async () => {
@@ -212,6 +217,50 @@ describe("the Discord door", () => {
       expect(res.status, what).toBe(401);
     }
     expect(await stored("1114556677889900999")).toEqual([]);
+  });
+});
+
+describe("chat requests on the deliveries page and in the admin API", () => {
+  it("are listed with the rest, by platform and kind, without their answer's credentials", async () => {
+    const mention = JSON.stringify(slackMention("EvLISTED1"));
+    await post("/slack/events", mention, { ...json, ...slackHeaders(slackSecret, mention) });
+    const command = JSON.stringify(discordCommand("1114556677889900333"));
+    await post("/discord/interactions", command, { ...json, ...discordHeaders(discord.privateKey, command) });
+    await deliveryOutcome(system.stores, "1114556677889900333");
+
+    const api = await fetch(`${system.relayUrl}/api/deliveries`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(api.status).toBe(200);
+    const text = await api.text();
+    const { deliveries } = JSON.parse(text) as { deliveries: Array<Record<string, unknown>> };
+    expect(deliveries.find((d) => d.deliveryId === "EvLISTED1")).toMatchObject({
+      event: "slack",
+      action: "app_mention",
+    });
+    expect(deliveries.find((d) => d.deliveryId === "1114556677889900333")).toMatchObject({
+      event: "discord",
+      action: "command",
+      status: "ignored",
+      reason: waitingForChatPlatforms,
+    });
+    // The interaction token lets whoever holds it post as the application for 15 minutes.
+    expect(text).not.toContain(discordCommand().token);
+
+    const signIn = await fetch(`${system.relayUrl}/deliveries/sign-in`, {
+      method: "POST",
+      headers: form,
+      body: new URLSearchParams({ token: adminToken }),
+      redirect: "manual",
+    });
+    const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const page = await fetch(`${system.relayUrl}/deliveries`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toMatch(/<tr data-delivery-id="EvLISTED1">[\s\S]*?<td>slack\.app_mention<\/td>/);
+    expect(html).toMatch(/<tr data-delivery-id="1114556677889900333">[\s\S]*?<td>discord\.command<\/td>/);
+    expect(html).toContain("waiting for chat platforms");
+    expect(html).not.toContain(discordCommand().token);
   });
 });
 
