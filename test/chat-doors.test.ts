@@ -102,6 +102,15 @@ describe("the Slack door", () => {
     }
   });
 
+  it("acknowledges, and does not store, a signed mention it cannot answer (no channel), so Slack does not retry it", async () => {
+    const payload = slackMention("EvNOCHANNEL");
+    delete (payload.event as Record<string, unknown>).channel;
+    const body = JSON.stringify(payload);
+    expect((await post("/slack/events", body, { ...json, ...slackHeaders(slackSecret, body) })).status).toBe(200);
+    expect(await stored("EvNOCHANNEL")).toEqual([]);
+    expect(system.logs.join("\n")).toContain('unusable app_mention: The app_mention event has no \\"channel\\"');
+  });
+
   it("refuses, and stores nothing from, a request not signed by Slack just now", async () => {
     const body = JSON.stringify(slackMention("EvREFUSED"));
     const valid = slackHeaders(slackSecret, body);

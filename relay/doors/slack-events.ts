@@ -62,7 +62,14 @@ export function readSlackEvent(_req: IncomingMessage, body: Buffer): DoorVerdict
     return { answer: acknowledged, note: `Slack event ${String(event.type)} is not handled` };
   const bot = botReason(event);
   if (bot) return { answer: acknowledged, note: bot };
-  const request = mention(payload, event);
+  let request: SlackMention;
+  try {
+    request = mention(payload, event);
+  } catch (error) {
+    // Refusing a signed event makes Slack retry it, and enough failures turn the app's events off.
+    if (error instanceof HttpError) return { answer: acknowledged, note: `unusable app_mention: ${error.detail}` };
+    throw error;
+  }
   return {
     answer: acknowledged,
     store: {
