@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Env } from "./config-error.ts";
 import type { HookRef } from "../relay/reconcile-deliveries.ts";
 import { flag, httpUrl, integer, optionalText, readEnvFields, requiredText, throwProblems } from "./env-fields.ts";
+import { readChatDoorsConfig, type ChatDoorsConfig } from "./read-chat-doors-config.ts";
 import { readRetentionConfig, type RetentionConfig } from "./read-retention-config.ts";
 import { readSharedConfig, type SharedConfig } from "./read-shared-config.ts";
 import { trustProxyField } from "./listen-fields.ts";
@@ -50,6 +51,8 @@ export interface RelayConfig extends SharedConfig {
   webhook: { formEncoded: boolean; maxBytesInFlight: number };
   /** How long deliveries, their payloads, runs and chats are kept. */
   retention: RetentionConfig;
+  /** The Slack and Discord doors that have their settings (SLACK_SIGNING_SECRET, DISCORD_PUBLIC_KEY). */
+  chatDoors: ChatDoorsConfig;
 }
 
 const headFields = {
@@ -112,7 +115,6 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
   const head = readEnvFields(env, headFields);
   const { values: v, problems } = readEnvFields(env, relayFields);
   const { shared, problems: sharedProblems, timings } = readSharedConfig(env);
-  const { github } = shared;
   const webhookSecret = secretStrengthProblem("GITHUB_WEBHOOK_SECRET", head.values.webhookSecret, webhookFix);
   const { retention, problems: retentionProblems } = readRetentionConfig(env);
   const all = [...head.problems, ...webhookSecret, ...sharedProblems, ...problems, ...retentionProblems];
@@ -127,7 +129,8 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
       })
     : { values: { url: v.openWebUIUrl }, problems: [] };
   all.push(...publicUrl.problems, ...toolServerIdProblem(v.toolServerId));
-  const reconcile = reconcileConfig(env, github.app !== null, all);
+  const reconcile = reconcileConfig(env, shared.github.app !== null, all);
+  const chatDoors = readChatDoorsConfig(env, all);
   all.push(...secretStrengthProblem("RELAY_ADMIN_TOKEN", v.adminToken, "or leave it empty to turn the admin API off"));
   all.push(
     ...timingProblems({
@@ -161,10 +164,11 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
     adminToken: v.adminToken || null,
     shutdownGraceMs: v.shutdownGraceMs,
     reconcile,
-    app: github.app,
+    app: shared.github.app,
     commentFallback: v.commentFallback,
     trustProxy: v.trustProxy,
     webhook: { formEncoded: v.formEncoded, maxBytesInFlight: v.inFlightMb * 1024 * 1024 },
     retention,
+    chatDoors,
   });
 }

@@ -18,6 +18,8 @@ const secretVariables = [
   // The OAuth connection: the GitHub app people sign in with, and the key that seals their tokens.
   "GITHUB_OAUTH_CLIENT_SECRET",
   "TOOL_SERVER_OAUTH_SECRET",
+  // Slack's signing secret would let anyone sign requests as Slack (the Discord key is public).
+  "SLACK_SIGNING_SECRET",
 ];
 
 function redisUrlPassword(url: string): string {

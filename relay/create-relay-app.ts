@@ -10,6 +10,7 @@ import type { ReloadResult } from "../config/config-holder.ts";
 import { createAdminApi } from "./admin-api.ts";
 import { createFailureLimit } from "./admin-failure-limit.ts";
 import { createDeliveriesPage } from "./deliveries-page.ts";
+import { createChatDoors } from "./doors/create-chat-doors.ts";
 
 export interface RelayAppOptions {
   deliveries: DeliveryLog;
@@ -38,6 +39,8 @@ export function createRelayApp(
     res.json({ status: "ok", deliveries: await deliveries.counts() });
   });
   app.use(metricsEndpoint(registry, config.metricsToken));
+  // Before any body parser: Slack and Discord sign the raw bytes. A stored request wakes the worker, as a replay does.
+  app.use(createChatDoors(config.chatDoors, { deliveries, logger, onQueued: onReplay }));
   app.use(
     "/api",
     createAdminApi({ deliveries, token: config.adminToken, failureLimit, onReplay, reloadConfig, logger }),

@@ -13,6 +13,7 @@ import { isDeferredMatch } from "./rules/decide-delivery.ts";
 import { matchInWorker } from "./rules/match-in-worker.ts";
 import { promptsFor } from "./rules/render-rule-prompt.ts";
 import { resolveRun, storedEvent } from "./rules/resolve-run.ts";
+import { isChatEvent, waitingForChatPlatforms } from "./doors/chat-request.ts";
 import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
 import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outcome.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
@@ -60,6 +61,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
 
   return async function processDelivery(delivery: DeliveryRecord): Promise<DeliveryOutcome> {
     const log: Record<string, unknown> = { deliveryId: delivery.deliveryId, attempt: delivery.attempts };
+    if (isChatEvent(delivery.event)) return { status: "ignored", reason: waitingForChatPlatforms };
     const event = storedEvent(delivery);
     if ("status" in event) return event;
     const ownLogin = await options.ownLogin();
