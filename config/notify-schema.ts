@@ -6,9 +6,12 @@ export const channelName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a channel name is letters, digits, '.', '_' or '-' (at most 64)");
 
 // Webhook URLs carry their own credential, so the file names the variable that holds one, never the value.
+// A refine, not a regex, so the problem does not quote the value: it may be the secret itself.
 const envName = z
   .string()
-  .regex(/^[A-Z_][A-Z0-9_]*$/, "name an environment variable (upper-case letters, digits, _), not its value")
+  .refine((name) => /^[A-Z_][A-Z0-9_]*$/.test(name), {
+    message: "name an environment variable (upper-case letters, digits, _) that holds the secret, not the secret",
+  })
   .meta({ description: "The environment variable holding the secret; the file never holds it in clear." });
 
 const urlEnv = envName.meta({ description: "The environment variable holding the webhook URL (it is a secret)." });
