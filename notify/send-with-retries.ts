@@ -45,10 +45,9 @@ async function attempt(request: PlatformRequest, fetch: SendOptions["fetch"], ms
     return request.judge(response.status, text, response.headers);
   } catch (error) {
     const timedOut = (error as Error).name === "TimeoutError";
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    const error_ = timedOut
-      ? `no answer within ${ms} ms`
-      : `could not reach the platform (${cause ?? (error as Error).message})`;
+    const { cause } = error as { cause?: { code?: string; message?: string } };
+    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    const error_ = timedOut ? `no answer within ${ms} ms` : `could not reach the platform (${why})`;
     return { ok: false, retry: true, error: error_ };
   }
 }
