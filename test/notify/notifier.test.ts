@@ -51,8 +51,7 @@ const notifier = (overrides: Partial<NotifyTimeouts> = {}) =>
     secrets: [deploymentSecret],
     timeouts: { ...timeouts, ...overrides },
   });
-const last = (standIn: { received: Array<{ body: unknown }> }) =>
-  standIn.received.at(-1)!.body;
+const last = (standIn: { received: Array<{ body: unknown }> }) => standIn.received.at(-1)!.body;
 
 describe("notifications to Slack, Discord and Teams", () => {
   it("posts {text} to a Slack incoming webhook, with every <!...> and <@...> ping escaped to plain text", async () => {
