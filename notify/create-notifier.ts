@@ -41,14 +41,19 @@ export function createNotifier(channels: readonly ResolvedChannel[], options: No
     if (!channel) return { channel: channelName, ok: false, attempts: 0, error: `no channel named "${channelName}"` };
     let outcome: NotifyOutcome;
     try {
-      const clean = { title: redact(message.title), link: message.link, text: redact(message.text) };
+      const clean = {
+        title: redact(message.title),
+        link: message.link && redact(message.link),
+        text: redact(message.text),
+      };
       outcome = { channel: channelName, ...(await sendWithRetries(requestFor(channel, clean), send)) };
     } catch (error) {
       // A bug of ours must not fail the run either; the message is redacted like any other.
       outcome = { channel: channelName, ok: false, attempts: 0, error: redact(String(error)) };
     }
-    if (outcome.ok) options.logger.info("notification posted", { ...outcome, kind: channel.kind });
-    else options.logger.warn("notification failed", { ...outcome, kind: channel.kind });
+    const fields = { ...outcome, kind: channel.kind, deliveryId: message.deliveryId };
+    if (outcome.ok) options.logger.info("notification posted", fields);
+    else options.logger.warn("notification failed", fields);
     return outcome;
   }
 

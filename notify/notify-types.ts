@@ -4,6 +4,8 @@ export interface NotifyMessage {
   /** The comment (or digest) on GitHub; left out when it is not an http(s) URL. */
   link?: string;
   text: string;
+  /** The delivery the run answered: named in the log lines, never posted. */
+  deliveryId?: string;
 }
 
 /** What the deliveries page shows for one notification. It never holds a secret. */

@@ -128,6 +128,14 @@ describe("notifications to Slack, Discord and Teams", () => {
       expect(lines.join("\n")).not.toContain(secret);
     }
     expect(posted).toContain("[redacted]");
+    await notifier().notify("ops", { title: "Run", text: "x", deliveryId: "delivery-42" });
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({
+      msg: "notification posted",
+      channel: "ops",
+      kind: "discord",
+      deliveryId: "delivery-42",
+    });
+    expect(JSON.stringify(last(discord))).not.toContain("delivery-42");
   });
 });
 

@@ -1,7 +1,13 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { createConfigHolder } from "../../config/config-holder.ts";
+import { configFileLocation } from "../../config/config-file-location.ts";
+import { loadConfigFile } from "../../config/load-config-file.ts";
+import { createLogger } from "../../lib/logger.ts";
 import { publishedSchemaPath } from "../../config/config-file-json-schema.ts";
 import { parseConfigFile } from "../../config/parse-config-file.ts";
 import { channelSecrets, resolveChannels } from "../../config/resolve-channels.ts";
@@ -125,5 +131,27 @@ describe("the channels: section", () => {
     const text = `${channels.join("\n")}\nrules:\n  - name: triage\n    on: issues.opened\n    notify: [team]\n`;
     expect(validate(parse(text))).toBe(true);
     expect(validate(parse(text.replace("kind: teams", "kind: skype")))).toBe(false);
+  });
+
+  it("stops start-up on a channel whose variable is unset, and a reload refuses a new one the same way", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "notify-config-"));
+    try {
+      const path = join(dir, "openwebui-github.yml");
+      writeFileSync(path, channels.slice(0, 4).join("\n"));
+      const location = configFileLocation({ CONFIG_FILE: path }, dir);
+      expect(problemsOf(() => loadConfigFile(location, {}))).toEqual([
+        `${path}:4:14: channels.team.url_env: SLACK_TEAM_WEBHOOK_URL is not set: set it in the environment (.env), or remove this channel`,
+      ]);
+      const holder = createConfigHolder(loadConfigFile(location, env), createLogger({ write: () => {} }), {
+        SLACK_TEAM_WEBHOOK_URL: env.SLACK_TEAM_WEBHOOK_URL,
+      });
+      writeFileSync(path, channels.join("\n"));
+      const reloaded = await holder.reload();
+      expect(reloaded.ok).toBe(false);
+      expect(!reloaded.ok && reloaded.problems).toHaveLength(3);
+      expect(Object.keys(holder.current().channels ?? {})).toEqual(["team"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
