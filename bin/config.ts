@@ -17,7 +17,7 @@ if (command === "check" && rest.length <= 1) {
   const location = rest[0]
     ? namedConfigFile(rest[0], process.cwd(), "the file to check")
     : configFileLocation(process.env, process.cwd());
-  const result = await readConfigFile(location);
+  const result = await readConfigFile(location, process.env);
   if (result.ok) process.stdout.write(`valid: ${summarizeConfigFile(result.loaded)}\n`);
   else {
     process.stderr.write(`${result.problems.join("\n")}\n`);

@@ -8,7 +8,7 @@ import { configOrExit, loadDotEnv, onReload, onShutdown, startOrExit } from "./e
 loadDotEnv();
 const [relay, configFile] = configOrExit(
   () => loadRelayConfig(process.env),
-  () => loadConfigFile(configFileLocation(process.env, process.cwd())),
+  () => loadConfigFile(configFileLocation(process.env, process.cwd()), process.env),
 );
 const deployment = createDeployment({ env: process.env, relay, toolServer: null, configFile }, { service: "relay" });
 onReload(deployment.logger, deployment.configFile);

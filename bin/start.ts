@@ -10,7 +10,7 @@ loadDotEnv();
 const [relay, toolServer, configFile] = configOrExit(
   () => loadRelayConfig(process.env),
   () => loadToolServerConfig(process.env),
-  () => loadConfigFile(configFileLocation(process.env, process.cwd())),
+  () => loadConfigFile(configFileLocation(process.env, process.cwd()), process.env),
 );
 const deployment = createDeployment(
   { env: process.env, relay, toolServer, configFile },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { channelsSchema } from "./notify-schema.ts";
 import { peopleSchema } from "./people-schema.ts";
 import { rulesSchema } from "./rules-schema.ts";
 
@@ -11,6 +12,7 @@ export const configFileSchema = z
   .strictObject({
     people: peopleSchema.optional(),
     rules: rulesSchema.optional(),
+    channels: channelsSchema.optional(),
   })
   .meta({
     title: "openwebui-github.yml",

@@ -1,4 +1,5 @@
 import type { Logger } from "../lib/logger.ts";
+import type { Env } from "./config-error.ts";
 import { emptyConfigFile, type ConfigFile } from "./config-file-schema.ts";
 import { readConfigFile, type LoadedConfigFile } from "./load-config-file.ts";
 import { defaultPeoplePolicy, type PeoplePolicy } from "./people-schema.ts";
@@ -23,9 +24,10 @@ export interface ConfigHolder {
 
 /**
  * Holds what `loadConfigFile` read at start. Without `initial` (a deployment built without a file,
- * as tests do) the built-in defaults hold and a reload has nothing to read.
+ * as tests do) the built-in defaults hold and a reload has nothing to read. With `env`, a reload
+ * refuses a file whose channels name a variable that is not set, as start-up does.
  */
-export function createConfigHolder(initial: LoadedConfigFile | null, logger: Logger): ConfigHolder {
+export function createConfigHolder(initial: LoadedConfigFile | null, logger: Logger, env?: Env): ConfigHolder {
   let loaded = initial;
   const listeners = new Set<ConfigListener>();
   // One reload at a time: a slow read must not swap in an older file over a newer one.
@@ -34,7 +36,7 @@ export function createConfigHolder(initial: LoadedConfigFile | null, logger: Log
 
   async function reloadNow(): Promise<ReloadResult> {
     if (!loaded) return { ok: true, changed: false, summary: "this process was started without a config file" };
-    const result = await readConfigFile(loaded.location);
+    const result = await readConfigFile(loaded.location, env);
     if (!result.ok) {
       for (const problem of result.problems)
         logger.warn("config file refused, the previous one stays", { file: loaded.location.shown, problem });

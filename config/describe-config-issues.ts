@@ -98,8 +98,15 @@ function allowedKeys(schema: z.ZodType, path: ConfigPath): string[] {
   let current: z.core.$ZodType[] = [schema];
   for (const segment of path)
     current = current.flatMap(unwrap).flatMap((s) => {
-      const def = s._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+      const def = s._zod.def as {
+        type: string;
+        shape?: Record<string, z.core.$ZodType>;
+        element?: z.core.$ZodType;
+        valueType?: z.core.$ZodType;
+      };
       if (def.type === "object" && typeof segment === "string" && def.shape?.[segment]) return [def.shape[segment]];
+      // A record's keys are names the file chooses (channels: team, ops): every entry has the value's shape.
+      if (def.type === "record" && typeof segment === "string" && def.valueType) return [def.valueType];
       if (def.type === "array" && typeof segment === "number" && def.element) return [def.element];
       return [];
     });

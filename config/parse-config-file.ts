@@ -1,6 +1,8 @@
 import { LineCounter, parseDocument } from "yaml";
+import type { Env } from "./config-error.ts";
 import { configFileSchema, type ConfigFile } from "./config-file-schema.ts";
 import { describeConfigIssues } from "./describe-config-issues.ts";
+import { channelEnvProblems, notifyProblems } from "./resolve-channels.ts";
 import { pathText, yamlPosition } from "./yaml-position.ts";
 
 export type ParsedConfigFile = { ok: true; config: ConfigFile } | { ok: false; problems: string[] };
@@ -9,8 +11,9 @@ export type ParsedConfigFile = { ok: true; config: ConfigFile } | { ok: false; p
  * Parses and validates the file's text. Each problem is one line, `file:line:column: path: what is
  * wrong and what is expected`, and all of them come at once. A file that is not valid YAML reports
  * only its syntax errors: checking the shape of a half-read document would report what is not there.
+ * With `env`, each channel's variable must hold its secret (bin/ passes the environment at start).
  */
-export function parseConfigFile(text: string, shown: string): ParsedConfigFile {
+export function parseConfigFile(text: string, shown: string, env?: Env): ParsedConfigFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -31,8 +34,12 @@ export function parseConfigFile(text: string, shown: string): ParsedConfigFile {
     return { ok: false, problems: [`${shown}:1:1: YAML: ${firstLine((error as Error).message)}`] };
   }
   const result = configFileSchema.safeParse(data);
-  if (result.success) return { ok: true, config: result.data };
-  const problems = describeConfigIssues(result.error.issues, data, configFileSchema)
+  // Names and variables are checked once the shape is right: a misshapen section has nothing to look up.
+  const issues = result.success
+    ? [...notifyProblems(result.data), ...(env ? channelEnvProblems(result.data.channels, env) : [])]
+    : describeConfigIssues(result.error.issues, data, configFileSchema);
+  if (result.success && issues.length === 0) return { ok: true, config: result.data };
+  const problems = issues
     .map((issue) => ({ ...issue, ...yamlPosition(doc, lines, issue.path, issue.atKey) }))
     // In the order of the file, as an editor shows them.
     .sort((a, b) => a.line - b.line || a.col - b.col)

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { globProblem } from "../lib/path-glob.ts";
 import { patternProblem } from "../lib/safe-pattern.ts";
 import { durationSchema } from "./duration.ts";
+import { ruleNotifySchema } from "./notify-schema.ts";
 import { promptFields, unknownPlaceholders } from "./prompt-fields.ts";
 import { authorAssociation, ruleConditionSchema } from "./rule-condition-schema.ts";
 
@@ -74,6 +75,7 @@ export const ruleSchema = z
       .default("act")
       .meta({ description: "act writes to GitHub; observe records what it would have written instead." }),
     if: ruleConditionSchema.optional(),
+    notify: ruleNotifySchema.optional(),
     continue: z
       .boolean()
       .default(false)
