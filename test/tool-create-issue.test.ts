@@ -1,15 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startToolTestServer, type ToolTestServer } from "./support/tool-test-server.ts";
+import type { PeoplePolicy } from "../config/people-schema.ts";
+import { relayAccount, startToolTestServer, type ToolTestServer } from "./support/tool-test-server.ts";
+import { signUserJwt } from "./support/user-jwt.ts";
+
+// A person files issues only with write on the repository (issue 12): Open WebUI signs who they are.
+const userJwtSecret = "open-webui-forward-secret-issues-3c9e";
+const alice = { id: "user-alice", email: "alice@example.com", name: "Alice", role: "user" as const };
+const people: PeoplePolicy = {
+  default: "read",
+  grants: [{ email: alice.email, repos: ["octo/*"], access: "write" }],
+  comments_per_hour: 20,
+  attribution: false,
+};
 
 describe("create_issue", () => {
   let tools: ToolTestServer;
   const app = { owner: "octo", repo: "app" };
-  const person = { "x-openwebui-chat-id": "a-users-chat", "x-openwebui-user-name": "alice" };
+  let person: Record<string, string>;
+  // A run's calls come from the relay's account, signed as Open WebUI signs it.
+  let relay: Record<string, string>;
   const issueWrites = () =>
     tools.github.requests.filter((r) => r.method === "POST" && /^\/repos\/[^/]+\/[^/]+\/issues$/.test(r.path)).length;
 
   beforeAll(async () => {
-    tools = await startToolTestServer({ runs: [{ chatId: "a-relay-run", ...app, issueNumber: 7 }] });
+    person = { "x-openwebui-chat-id": "a-users-chat", "x-openwebui-user-jwt": await signUserJwt(userJwtSecret, alice) };
+    relay = { "x-openwebui-user-jwt": await signUserJwt(userJwtSecret, relayAccount) };
+    tools = await startToolTestServer({
+      userJwtSecret,
+      people,
+      runs: [{ chatId: "a-relay-run", ...app, issueNumber: 7 }],
+    });
     tools.github.addIssue({ ...app, number: 7, title: "Crash", body: null });
     tools.github.addLabel({ ...app, name: "bug" });
     tools.github.addLabel({ ...app, name: "question" });
@@ -87,13 +107,17 @@ describe("create_issue", () => {
     const run = await tools.call(
       "create_issue",
       { ...app, title: "From a run" },
-      { "x-openwebui-chat-id": "a-relay-run" },
+      { "x-openwebui-chat-id": "a-relay-run", ...relay },
     );
     expect(run).toMatchObject({
       status: 403,
       body: { detail: expect.stringMatching(/automated run may not create issues/) },
     });
-    const noChat = await tools.call("create_issue", { ...app, title: "Anonymous" });
+    const noChat = await tools.call(
+      "create_issue",
+      { ...app, title: "No chat" },
+      { "x-openwebui-user-jwt": person["x-openwebui-user-jwt"]! },
+    );
     expect(noChat).toMatchObject({ status: 403, body: { detail: expect.stringMatching(/X-OpenWebUI-Chat-Id/) } });
     const outside = await tools.call("create_issue", { owner: "elsewhere", repo: "repo", title: "x" }, person);
     expect(outside).toMatchObject({
@@ -105,8 +129,37 @@ describe("create_issue", () => {
     expect(issueWrites()).toBe(before);
   });
 
+  it("refuses a person the people policy gives only read, and an anonymous caller", async () => {
+    const before = issueWrites();
+    const rita = { ...alice, id: "user-rita", email: "rita@example.com", name: "Rita" };
+    const reader = {
+      "x-openwebui-chat-id": "ritas-chat",
+      "x-openwebui-user-jwt": await signUserJwt(userJwtSecret, rita),
+    };
+    const refused = await tools.call("create_issue", { ...app, title: "From a reader" }, reader);
+    expect(refused).toMatchObject({
+      status: 403,
+      body: { detail: expect.stringMatching(/may not write to octo\/app/) },
+    });
+    const anonymous = await tools.call(
+      "create_issue",
+      { ...app, title: "From nobody" },
+      { "x-openwebui-chat-id": "a-users-chat" },
+    );
+    expect(anonymous).toMatchObject({
+      status: 403,
+      body: { detail: expect.stringMatching(/Not allowed to write to octo\/app/) },
+    });
+    expect(issueWrites()).toBe(before);
+  });
+
   it("counts issues against the same comment budget as comments", async () => {
-    const limited = await startToolTestServer({ commentLimits: [{ max: 2, windowMs: 3_600_000 }] });
+    // GitHub's limit of 4 leaves people a share of 2: the comment takes one, the first issue the other.
+    const limited = await startToolTestServer({
+      userJwtSecret,
+      people,
+      commentLimits: [{ max: 4, windowMs: 3_600_000 }],
+    });
     try {
       limited.github.addIssue({ ...app, number: 1, title: "t", body: null });
       const comment = await limited.call("post_issue_comment", { ...app, issue_number: 1, body: "hi" }, person);

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkWorkflowDispatchSettings } from "../tool-server/tools/workflow-dispatch-settings.ts";
-import { startToolTestServer, type ToolTestServer } from "./support/tool-test-server.ts";
+import type { PeoplePolicy } from "../config/people-schema.ts";
+import { relayAccount, startToolTestServer, type ToolTestServer } from "./support/tool-test-server.ts";
+import { signUserJwt, type OpenWebUIUser } from "./support/user-jwt.ts";
 
 const deployWorkflow = `name: Deploy
 on:
@@ -20,23 +22,45 @@ on:
         type: string
 `;
 
+// A person runs workflows only with write on the repository (issue 12): Open WebUI signs who they are,
+// and a confirmation is bound to that verified user, not to a name anyone can choose.
+const userJwtSecret = "open-webui-forward-secret-dispatch-8d2b";
+const user = (id: string): OpenWebUIUser => ({ id: `user-${id}`, email: `${id}@example.com`, name: id, role: "user" });
+const writers = ["alice", "bob", "mallory"].map(user);
+const people: PeoplePolicy = {
+  default: "read",
+  grants: writers.map((w) => ({ email: w.email, repos: ["octo/*"], access: "write" as const })),
+  comments_per_hour: 20,
+  attribution: false,
+};
+const as = async (who: OpenWebUIUser, chatId?: string) => ({
+  ...(chatId ? { "x-openwebui-chat-id": chatId } : {}),
+  "x-openwebui-user-jwt": await signUserJwt(userJwtSecret, who),
+});
+
 describe("dispatch_workflow", () => {
   let tools: ToolTestServer;
   let clock = Date.now();
   const app = { owner: "octo", repo: "app" };
-  const alice = { "x-openwebui-chat-id": "alices-chat", "x-openwebui-user-name": "alice" };
+  let alice: Record<string, string>;
+  // A run's calls come from the relay's account, signed as Open WebUI signs it.
+  let relay: Record<string, string>;
   const deploy = { ...app, workflow: "deploy.yml", ref: "main", inputs: { environment: "staging", dry_run: true } };
   const dispatchRequests = () =>
     tools.github.requests.filter((r) => r.method === "POST" && r.path.endsWith("/dispatches")).length;
 
-  async function confirmationFor(args: Record<string, unknown>, headers: Record<string, string> = alice) {
-    const first = await tools.call("dispatch_workflow", args, headers);
+  async function confirmationFor(args: Record<string, unknown>) {
+    const first = await tools.call("dispatch_workflow", args, alice);
     expect(first).toMatchObject({ status: 200, body: { status: "confirmation_needed" } });
     return first.body.confirmation_token as string;
   }
 
   beforeAll(async () => {
+    alice = await as(writers[0]!, "alices-chat");
+    relay = await as(relayAccount);
     tools = await startToolTestServer({
+      userJwtSecret,
+      people,
       runs: [
         { chatId: "run-with-deploy", ...app, issueNumber: 7, allowedWorkflows: ["deploy.yml"] },
         { chatId: "run-without-workflows", ...app, issueNumber: 7 },
@@ -118,15 +142,51 @@ describe("dispatch_workflow", () => {
   it("refuses another person's token, from another chat or under another name, and a forged one", async () => {
     const token = await confirmationFor(deploy);
     const before = dispatchRequests();
-    const bob = { "x-openwebui-chat-id": "bobs-chat", "x-openwebui-user-name": "bob" };
+    const bob = await as(writers[1]!, "bobs-chat");
     const asBob = await tools.call("dispatch_workflow", { ...deploy, confirmation_token: token }, bob);
     expect(asBob).toMatchObject({ status: 403, body: { detail: expect.stringMatching(/issued to someone else/) } });
-    const renamed = { ...alice, "x-openwebui-user-name": "mallory" };
-    expect((await tools.call("dispatch_workflow", { ...deploy, confirmation_token: token }, renamed)).status).toBe(403);
+    // Another verified user (another JWT subject) in Alice's chat, who may write too.
+    const mallory = await as(writers[2]!, "alices-chat");
+    const inAlicesChat = await tools.call("dispatch_workflow", { ...deploy, confirmation_token: token }, mallory);
+    expect(inAlicesChat).toMatchObject({
+      status: 403,
+      body: { detail: expect.stringMatching(/issued to someone else/) },
+    });
     const [header, payload] = token.split(".");
     const forged = `${header}.${payload}.${Buffer.from(randomBytes(32)).toString("base64url")}`;
     const bad = await tools.call("dispatch_workflow", { ...deploy, confirmation_token: forged }, alice);
     expect(bad).toMatchObject({ status: 403, body: { detail: expect.stringMatching(/is not valid/) } });
+    const aliceElsewhere = await as(writers[0]!, "alices-other-chat");
+    const otherChat = await tools.call("dispatch_workflow", { ...deploy, confirmation_token: token }, aliceElsewhere);
+    expect(otherChat).toMatchObject({ status: 403, body: { detail: expect.stringMatching(/in another chat/) } });
+    expect(dispatchRequests()).toBe(before);
+    // The token is bound to Alice's user id, not her display name: renamed, she still confirms.
+    const renamed = await as({ ...writers[0]!, name: "Alice Renamed" }, "alices-chat");
+    const confirmed = await tools.call("dispatch_workflow", { ...deploy, confirmation_token: token }, renamed);
+    expect(confirmed).toMatchObject({ status: 200, body: { status: "dispatched" } });
+  });
+
+  it("refuses a person the people policy gives only read, and an anonymous caller, before any token", async () => {
+    const reads = tools.github.requests.length;
+    const reader = await as(user("rita"), "ritas-chat");
+    const refused = await tools.call("dispatch_workflow", deploy, reader);
+    expect(refused).toMatchObject({
+      status: 403,
+      body: { detail: expect.stringMatching(/may not write to octo\/app/) },
+    });
+    const anonymous = await tools.call("dispatch_workflow", deploy, { "x-openwebui-chat-id": "alices-chat" });
+    expect(anonymous).toMatchObject({
+      status: 403,
+      body: { detail: expect.stringMatching(/Not allowed to write to octo\/app/) },
+    });
+    expect(tools.github.requests.length).toBe(reads);
+    // Nor may they spend a writer's token.
+    const token = await confirmationFor(deploy);
+    const before = dispatchRequests();
+    for (const headers of [reader, { "x-openwebui-chat-id": "alices-chat" }]) {
+      const { status } = await tools.call("dispatch_workflow", { ...deploy, confirmation_token: token }, headers);
+      expect(status).toBe(403);
+    }
     expect(dispatchRequests()).toBe(before);
   });
 
@@ -136,7 +196,7 @@ describe("dispatch_workflow", () => {
     expect(notListed.status).toBe(403);
     expect(notListed.body.detail).toMatch(/may be run from a chat: deploy\.yml\. cleanup\.yml is not one of them/);
     expect(tools.github.requests.length).toBe(before);
-    const bare = await startToolTestServer();
+    const bare = await startToolTestServer({ userJwtSecret, people });
     try {
       bare.github.addFile({ ...app, path: ".github/workflows/deploy.yml", content: deployWorkflow });
       const none = await bare.call("dispatch_workflow", deploy, alice);
@@ -175,7 +235,7 @@ describe("dispatch_workflow", () => {
   });
 
   it("in a relay run, dispatches a workflow its rule names at once, and nothing else", async () => {
-    const run = { "x-openwebui-chat-id": "run-with-deploy" };
+    const run = { "x-openwebui-chat-id": "run-with-deploy", ...relay };
     const before = tools.github.dispatches().length;
     const direct = await tools.call("dispatch_workflow", { ...deploy, inputs: { environment: "production" } }, run);
     expect(direct).toMatchObject({
@@ -194,9 +254,15 @@ describe("dispatch_workflow", () => {
       status: 403,
       body: { detail: expect.stringMatching(/only run workflows in octo\/app/) },
     });
-    const none = await tools.call("dispatch_workflow", deploy, { "x-openwebui-chat-id": "run-without-workflows" });
+    const none = await tools.call("dispatch_workflow", deploy, {
+      "x-openwebui-chat-id": "run-without-workflows",
+      ...relay,
+    });
     expect(none).toMatchObject({ status: 403, body: { detail: expect.stringMatching(/its rule allows none/) } });
-    const noChat = await tools.call("dispatch_workflow", deploy);
+    // Without a chat id nothing is a run: the relay's account alone has no write, a writer needs the chat id.
+    const relayNoChat = await tools.call("dispatch_workflow", deploy, relay);
+    expect(relayNoChat.status).toBe(403);
+    const noChat = await tools.call("dispatch_workflow", deploy, await as(writers[0]!));
     expect(noChat).toMatchObject({ status: 403, body: { detail: expect.stringMatching(/X-OpenWebUI-Chat-Id/) } });
     expect(dispatchRequests()).toBe(requests);
   });
