@@ -43,7 +43,7 @@ function offered(request: ModelRequest, tool: string): string {
 
 function toolCallLogs(chatId: string) {
   return system.logs
-    .map((l) => JSON.parse(l) as { msg: string; tool?: string; chatId?: string; user?: string })
+    .map((l) => JSON.parse(l) as { msg: string; tool?: string; chatId?: string; userId?: string })
     .filter((l) => l.msg === "tool call" && l.chatId === chatId);
 }
 
@@ -132,7 +132,8 @@ describe(`the tools over MCP through the real Open WebUI ${openWebUIVersion}`, (
     expect(comments[0]).toContain(`<!-- openwebui-github:delivery=${response.deliveryId} -->`);
     const calls = toolCallLogs(record.chatId!);
     expect(calls.map((c) => c.tool)).toEqual(["get_issue", "post_issue_comment"]);
-    expect(calls.every((c) => c.user === system.openWebUI.admin.name)).toBe(true);
+    // Logged by the verified user id of the relay's account, never by a display name.
+    expect(calls.every((c) => c.userId === system.adminId)).toBe(true);
     expect(system.model.errors).toEqual([]);
   });
 
@@ -182,7 +183,7 @@ describe(`the tools over MCP through the real Open WebUI ${openWebUIVersion}`, (
     });
     const allowed = await askAsUser("What is octo/app#13 about?");
     expect(allowed.content).toContain('Titled "Search is slow".');
-    expect(toolCallLogs(allowed.chatId).map((c) => [c.tool, c.user])).toEqual([["get_issue", system.user.name]]);
+    expect(toolCallLogs(allowed.chatId).map((c) => [c.tool, c.userId])).toEqual([["get_issue", system.user.id]]);
 
     const before = system.github.requests.length;
     const refused = await askAsUser("And torvalds/linux#1?");

@@ -16,5 +16,21 @@ function dropNoise({ jsonSchema }: { jsonSchema: z.core.JSONSchema.BaseSchema })
 export function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): SchemaObject {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: "draft-2020-12", override: dropNoise });
   // The two types describe the same JSON Schema dialect; openapi3-ts's is the narrower spelling.
-  return rest as SchemaObject;
+  const document = rest as SchemaObject;
+  if (io === "input") allowNullWhereOptional(document);
+  return document;
+}
+
+/**
+ * Models send null for an argument they leave out, and validateInput takes it as absent: the document
+ * says so, so that what it shows as valid is what the server accepts (Schemathesis checks both ways).
+ */
+function allowNullWhereOptional(document: SchemaObject) {
+  const required = new Set(document.required ?? []);
+  for (const [name, property] of Object.entries(document.properties ?? {})) {
+    const field = property as SchemaObject;
+    if (required.has(name) || typeof field.type !== "string") continue;
+    field.type = [field.type, "null"];
+    if (field.enum) field.enum = [...field.enum, null];
+  }
 }
