@@ -105,7 +105,8 @@ describe("the deliveries page in Chromium", () => {
     await expect(doneRow.getByRole("link", { name: "Codertocat/Hello-World#1" }).getAttribute("href")).resolves.toBe(
       "https://github.com/Codertocat/Hello-World/issues/1",
     );
-    expect(await doneRow.locator("td").nth(5).textContent()).toMatch(/^\d+(\.\d)? m?s$/);
+    // Columns: received, event, issue, rule, status, attempts, duration, ...
+    expect(await doneRow.locator("td").nth(6).textContent()).toMatch(/^\d+(\.\d)? m?s$/);
     expect(await doneRow.getByRole("button", { name: "Replay" }).count()).toBe(0);
 
     await expect(failedRow.locator(".status").textContent()).resolves.toBe("failed");
