@@ -1,12 +1,9 @@
 import { toHttpError } from "../../github/github-error.ts";
 import { stripRunMarkers } from "../../github/run-comment.ts";
 import { neutralizeMentions } from "../../github/safe-comment.ts";
-import { HttpError } from "../../lib/http-error.ts";
-import { waitForCommentTurn, waitForWriteSlot } from "../../store/wait-for-write-slot.ts";
 import { attributionLine } from "../policy/attribution.ts";
-import { takePersonSlots } from "../policy/person-budget.ts";
-import { requireAccess } from "../policy/require-access.ts";
 import type { CallContext, ToolDependencies } from "../tool-definition.ts";
+import { personMayWrite, waitForPersonWriteSlot } from "./person-write.ts";
 
 const chatMarker = "\n\n<!-- openwebui-github:chat -->";
 
@@ -19,22 +16,12 @@ export interface PersonComment {
 
 /** A person's chat: an issue the policy lets them write on, one new comment per call, logged with who asked. */
 export async function postPersonComment(input: PersonComment, call: CallContext, deps: ToolDependencies) {
-  await requireAccess(call, deps, input.owner, input.repo, "write");
-  // requireAccess lets no anonymous caller write.
-  if (call.caller.kind !== "person") throw new HttpError(403, "Only a verified person may comment.");
-  const { person } = call.caller;
+  const writer = await personMayWrite(call, deps, input.owner, input.repo);
+  // A person signed in with GitHub comments through postAsSignedInPerson, never here.
+  const person = writer.person!;
   const where = `${input.owner}/${input.repo}#${input.issue_number}`;
-  const budget = await deps.budgetFor(input.owner, input.repo).catch((error: unknown) => {
-    throw toHttpError(error, `issue ${where}`);
-  });
-  await takePersonSlots(deps, budget, person);
   // A person waits a little for the comment budget, then hears when to try again.
-  try {
-    await waitForWriteSlot(deps.coordination, budget, deps.commentLimits, deps.personCommentWaitMs);
-    await waitForCommentTurn(deps.coordination, budget, deps.commentTiming.spacingMs);
-  } catch (error) {
-    throw new HttpError(429, `${(error as Error).message} Tell the user to try again later; do not retry right away.`);
-  }
+  await waitForPersonWriteSlot(deps, writer, input.owner, input.repo, `issue ${where}`);
   const attribution = deps.people().attribution ? attributionLine(person) : "";
   try {
     const { data } = await deps.github.rest.issues.createComment({
