@@ -13,6 +13,7 @@ import { toolRegistry } from "../tool-server/tool-registry.ts";
 import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stand-in.ts";
 import { parseToolOutput } from "./support/parse-tool-output.ts";
 import { startToolServerFor } from "./support/start-services.ts";
+import { recordRelayRun } from "./support/record-relay-run.ts";
 
 const apiKey = "tool-server-key-for-mcp-tests-0123";
 const githubToken = "ghp_standin_token_0123456789";
@@ -95,21 +96,8 @@ describe("the tool registry over MCP (/mcp, streamable HTTP)", () => {
       },
     );
     // A relay run for octo/app#7, as the relay records it before asking Open WebUI.
-    await stores.deliveries.add({
-      key: "1:mcp-run",
-      deliveryId: "mcp-run",
-      event: "issues",
-      action: "opened",
-      status: "pending",
-    });
-    await stores.runs.add({
-      chatId: runChat,
-      deliveryKey: "1:mcp-run",
-      deliveryId: "mcp-run",
-      owner: "octo",
-      repo: "app",
-      issueNumber: 7,
-      messageId: "m1",
+    await recordRelayRun(stores, {
+      ...{ chatId: runChat, deliveryId: "mcp-run", owner: "octo", repo: "app", issueNumber: 7 },
       userId: relayAccount.id,
     });
   });

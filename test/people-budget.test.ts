@@ -5,6 +5,7 @@ import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { RelayStores } from "../store/stores.ts";
 import { startToolServerFor } from "./support/start-services.ts";
 import { signUserJwt, type OpenWebUIUser } from "./support/user-jwt.ts";
+import { recordRelayRun } from "./support/record-relay-run.ts";
 
 const apiKey = "tool-server-key-for-budget-0123";
 const jwtSecret = "open-webui-forward-secret-budget-9d2b";
@@ -19,16 +20,9 @@ beforeAll(async () => {
   github = await startGitHubStandIn();
   for (const number of [1, 2]) github.addIssue({ owner: "octo", repo: "app", number, title: `#${number}`, body: "x" });
   stores = await openSqliteRelayStores({ dataDir: ":memory:" });
-  await stores.deliveries.add({
-    key: "1:run",
-    deliveryId: "run",
-    event: "issues",
-    action: "opened",
-    status: "pending",
-  });
-  await stores.runs.add({
-    ...{ chatId: "chat-of-run", deliveryKey: "1:run", deliveryId: "run", messageId: "m" },
-    ...{ owner: "octo", repo: "app", issueNumber: 2, userId: relayAccount.id },
+  await recordRelayRun(stores, {
+    ...{ chatId: "chat-of-run", deliveryId: "run", owner: "octo", repo: "app", issueNumber: 2 },
+    userId: relayAccount.id,
   });
   const env = {
     TOOL_SERVER_PORT: "0",

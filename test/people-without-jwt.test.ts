@@ -4,6 +4,7 @@ import { startGitHubStandIn, type GitHubStandIn } from "../stand-ins/github-stan
 import { openSqliteRelayStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { RelayStores } from "../store/stores.ts";
 import { startToolServerFor } from "./support/start-services.ts";
+import { recordRelayRun } from "./support/record-relay-run.ts";
 
 const apiKey = "tool-server-key-for-people-0123";
 const policy: PeoplePolicy = {
@@ -23,21 +24,12 @@ describe("the tool server without a JWT secret", () => {
     github.addIssue({ owner: "octo", repo: "app", number: 1, title: "A bug", body: "x" });
     github.addIssue({ owner: "octo", repo: "app", number: 2, title: "Another", body: "y" });
     stores = await openSqliteRelayStores({ dataDir: ":memory:" });
-    await stores.deliveries.add({
-      key: "1:run",
-      deliveryId: "run",
-      event: "issues",
-      action: "opened",
-      status: "pending",
-    });
-    await stores.runs.add({
+    await recordRelayRun(stores, {
       chatId: "chat-of-run",
-      deliveryKey: "1:run",
       deliveryId: "run",
       owner: "octo",
       repo: "app",
       issueNumber: 1,
-      messageId: "m",
     });
   });
 

@@ -7,6 +7,7 @@ import type { RelayStores } from "../store/stores.ts";
 import { startOpenWebUIGroups } from "./support/open-webui-groups.ts";
 import { startToolServerFor } from "./support/start-services.ts";
 import { signUserJwt, type OpenWebUIUser } from "./support/user-jwt.ts";
+import { recordRelayRun } from "./support/record-relay-run.ts";
 
 // Issue 12's findings, each tried as an attacker would against the tool server.
 const apiKey = "tool-server-key-for-people-0123";
@@ -153,21 +154,8 @@ describe("people through the tool server", () => {
 
   describe("a relay run's chat id", () => {
     beforeAll(async () => {
-      await stores.deliveries.add({
-        key: "1:run",
-        deliveryId: "run",
-        event: "issues",
-        action: "opened",
-        status: "pending",
-      });
-      await stores.runs.add({
-        chatId: "chat-of-run",
-        deliveryKey: "1:run",
-        deliveryId: "run",
-        owner: "octo",
-        repo: "app",
-        issueNumber: 1,
-        messageId: "m",
+      await recordRelayRun(stores, {
+        ...{ chatId: "chat-of-run", deliveryId: "run", owner: "octo", repo: "app", issueNumber: 1 },
         userId: relayAccount.id,
       });
     });

@@ -16,6 +16,7 @@ import {
   type FacadeClient,
 } from "./support/oauth-client.ts";
 import { startToolServerFor } from "./support/start-services.ts";
+import { recordRelayRun } from "./support/record-relay-run.ts";
 
 const apiKey = "tool-server-key-for-tests-0123";
 const oauthSecret = "oauth-secret-for-tests-0123456789abcdef";
@@ -40,21 +41,12 @@ describe("the OAuth connection: people act on GitHub as themselves", () => {
     github.addIssue({ owner: "octo", repo: "private", number: 1, title: "Alice's plans", body: "x" });
     github.addIssue({ owner: "octo", repo: "hidden", number: 1, title: "Nobody's plans", body: "y" });
     stores = await openSqliteRelayStores({ dataDir: ":memory:" });
-    await stores.deliveries.add({
-      key: "1:run",
-      deliveryId: "run",
-      event: "issues",
-      action: "opened",
-      status: "pending",
-    });
-    await stores.runs.add({
+    await recordRelayRun(stores, {
       chatId: "chat-of-run",
-      deliveryKey: "1:run",
       deliveryId: "run",
       owner: "octo",
       repo: "app",
       issueNumber: 1,
-      messageId: "m1",
     });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;

@@ -9,6 +9,7 @@ import type { WorkflowDispatchSettings } from "../../tool-server/tools/workflow-
 import { parseToolOutput } from "./parse-tool-output.ts";
 import type { PeoplePolicy } from "../../config/people-schema.ts";
 import { startToolServerFor } from "./start-services.ts";
+import { recordRelayRun } from "./record-relay-run.ts";
 
 export const toolTestKey = "tool-server-key-for-tool-tests-0123";
 /** The relay's Open WebUI account, whose runs these are when the signed user JWT is on. */
@@ -74,17 +75,9 @@ export async function startToolTestServer(
   const stores = await openSqliteRelayStores({ dataDir: ":memory:" });
   const grants = new Map<string, RuleGrants>();
   for (const run of options.runs ?? []) {
-    const deliveryId = `delivery-of-${run.chatId}`;
-    await stores.deliveries.add({
-      key: `1:${deliveryId}`,
-      deliveryId,
-      event: "issues",
-      action: "opened",
-      status: "pending",
-    });
     const { allowedLabels, allowedWorkflows, ...record } = run;
     const userId = options.userJwtSecret ? relayAccount.id : null;
-    await stores.runs.add({ ...record, deliveryKey: `1:${deliveryId}`, deliveryId, messageId: "m1", userId });
+    await recordRelayRun(stores, { ...record, deliveryId: `delivery-of-${run.chatId}`, userId });
     grants.set(run.chatId, {
       ...(allowedLabels ? { allowedLabels } : {}),
       ...(allowedWorkflows ? { allowedWorkflows } : {}),
