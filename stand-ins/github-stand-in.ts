@@ -6,6 +6,12 @@ import { createContents, type StandInFile } from "./github/contents.ts";
 import { createLabels, type StandInLabel } from "./github/labels.ts";
 import { createPulls, type StandInPull } from "./github/pulls.ts";
 import { createIssueWrites } from "./github/issue-writes.ts";
+import {
+  createReviews,
+  type StandInReview,
+  type StandInReviewComment,
+  type StandInReviewCommentCopy,
+} from "./github/reviews.ts";
 import { createSearch } from "./github/search.ts";
 import { createWorkflows, type StandInDispatch } from "./github/workflows.ts";
 import type { StandInKit } from "./github/stand-in-kit.ts";
@@ -99,7 +105,22 @@ export interface GitHubStandIn {
     issue_number: number;
     body: string;
     user?: { login: string; type?: string };
+    /** A recorded payload's comment id, so the relay can read that comment back. */
+    id?: number;
   }): StandInComment;
+  /** Edits an issue comment as its author would (GitHub sends issue_comment.edited; the stand-in sends nothing). */
+  editComment(commentId: number, body: string): void;
+  /** Deletes an issue comment as its author would. */
+  deleteComment(commentId: number): void;
+  /** Seeds a submitted review of a pull request (a recorded payload's id, or a new one); returns its id. */
+  addReview(review: StandInReview): number;
+  /** Seeds a review comment (a thread's first, or a reply with `in_reply_to_id`). */
+  addReviewComment(comment: StandInReviewComment): StandInReviewCommentCopy;
+  editReview(reviewId: number, body: string): void;
+  editReviewComment(commentId: number, body: string): void;
+  deleteReviewComment(commentId: number): void;
+  /** Current review comments on that pull request, oldest first (copies). */
+  reviewComments(owner: string, repo: string, pullNumber: number): StandInReviewCommentCopy[];
   /** Workflow runs started through the dispatches endpoint, oldest first (copies). */
   dispatches(): StandInDispatch[];
   /** Current comments on that issue, oldest first (copies). */
@@ -267,6 +288,7 @@ const docs = {
   listComments: "https://docs.github.com/rest/issues/comments#list-issue-comments",
   createComment: "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
   updateComment: "https://docs.github.com/rest/issues/comments#update-an-issue-comment",
+  getComment: "https://docs.github.com/rest/issues/comments#get-an-issue-comment",
   secondary: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
   primary: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit",
 };
@@ -372,7 +394,14 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     ensureLabels: (repo, names) => labelGroup.ensure(repo, names),
     contentLimited,
   });
-  const groups = [labelGroup, pullGroup, searchGroup, contentGroup, workflowGroup, issueWriteGroup];
+  const reviewGroup = createReviews(kit, {
+    findPull: (owner, repo, number) => {
+      const issue = findIssue(owner, repo, number);
+      return issue?.pullRequest ? issue : undefined;
+    },
+    contentLimited,
+  });
+  const groups = [labelGroup, pullGroup, searchGroup, contentGroup, workflowGroup, issueWriteGroup, reviewGroup];
 
   // Comments and issues count against one content-creation limit, as on GitHub; a write under it is counted.
   function contentLimited(): Answer | undefined {
@@ -934,10 +963,17 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     }
     if (first !== "repos" || kind !== "issues" || rest.length > 0 || owner === "" || repoName === "") return undefined;
 
-    // PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}
+    // GET and PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}
     if (fourth === "comments" && fifth !== undefined) {
       const commentId = parseId(fifth);
-      if (method !== "PATCH" || commentId === undefined) return undefined;
+      if (commentId === undefined) return undefined;
+      if (method === "GET") {
+        const comment = comments.get(commentId);
+        const repo = findRepo(owner, repoName);
+        const found = comment && repo && comment.issue === repo.issues.get(comment.issue.number);
+        return found ? { status: 200, body: commentJson(comment) } : notFound(docs.getComment);
+      }
+      if (method !== "PATCH") return undefined;
       if (!caller.canWrite)
         return githubError(403, "Resource not accessible by personal access token", docs.updateComment);
       const text = commentText(headers, raw, docs.updateComment);
@@ -1318,8 +1354,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
           `github stand-in: add issue ${seedComment.owner}/${seedComment.repo}#${seedComment.issue_number} before commenting on it`,
         );
       const stamp = now();
+      if (seedComment.id !== undefined && comments.has(seedComment.id))
+        throw new Error(`github stand-in: comment ${seedComment.id} exists already`);
       const comment: Comment = {
-        id: nextCommentId++,
+        id: seedComment.id ?? nextCommentId++,
         issue,
         body: seedComment.body,
         user: user(seedComment.user?.login ?? "octocat", seedComment.user?.type),
@@ -1329,6 +1367,29 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       comments.set(comment.id, comment);
       return copyComment(comment);
     },
+    editComment(commentId, body) {
+      const comment = comments.get(commentId);
+      if (!comment) throw new Error(`github stand-in: no issue comment ${commentId} to edit`);
+      comment.body = body;
+      comment.updated_at = now();
+    },
+    deleteComment(commentId) {
+      if (!comments.delete(commentId)) throw new Error(`github stand-in: no issue comment ${commentId} to delete`);
+    },
+    addReview: (review) => reviewGroup.addReview(review),
+    addReviewComment: (comment) => reviewGroup.addReviewComment(comment),
+    editReview(reviewId, body) {
+      if (!reviewGroup.editReview(reviewId, body)) throw new Error(`github stand-in: no review ${reviewId} to edit`);
+    },
+    editReviewComment(commentId, body) {
+      if (!reviewGroup.editReviewComment(commentId, body))
+        throw new Error(`github stand-in: no review comment ${commentId} to edit`);
+    },
+    deleteReviewComment(commentId) {
+      if (!reviewGroup.deleteReviewComment(commentId))
+        throw new Error(`github stand-in: no review comment ${commentId} to delete`);
+    },
+    reviewComments: (owner, repo, pullNumber) => reviewGroup.reviewComments(owner, repo, pullNumber),
     dispatches: () => workflowGroup.dispatches(),
     comments(owner, repo, issueNumber) {
       const issue = findIssue(owner, repo, issueNumber);
