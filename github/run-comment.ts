@@ -1,4 +1,5 @@
 import type { Octokit } from "@octokit/rest";
+import { commentPlace } from "./comment-place.ts";
 import { neutralizeMentions } from "./safe-comment.ts";
 
 export interface RunTarget {
@@ -11,6 +12,11 @@ export interface RunTarget {
    * so someone else's comment carrying a copied marker is never taken for ours.
    */
   ownLogin?: string | null;
+  /**
+   * The first comment of the review thread a review comment started the run in: the run's comment
+   * is a reply in that thread, never a comment on the conversation. Null or absent: the conversation.
+   */
+  reviewCommentId?: number | null;
 }
 
 export interface PostedComment {
@@ -48,12 +54,7 @@ export function formatRunComment(analysis: string, deliveryId: string): string {
 
 export async function findRunComment(octokit: Octokit, target: RunTarget) {
   const marker = runMarker(target.deliveryId);
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-    owner: target.owner,
-    repo: target.repo,
-    issue_number: target.issueNumber,
-    per_page: 100,
-  });
+  const comments = await commentPlace(octokit, target).list();
   const own = target.ownLogin?.toLowerCase();
   return comments.find(
     (comment) => comment.body?.includes(marker) && (!own || comment.user?.login.toLowerCase() === own),
@@ -74,26 +75,16 @@ export async function upsertRunComment(
   beforeCreate: () => Promise<void> = async () => {},
 ): Promise<PostedComment> {
   const body = formatRunComment(analysis, target.deliveryId);
+  const place = commentPlace(octokit, target);
   const existingId = knownCommentId ?? (await findRunComment(octokit, target))?.id;
   if (existingId !== undefined) {
-    const { data } = await octokit.rest.issues.updateComment({
-      owner: target.owner,
-      repo: target.repo,
-      comment_id: existingId,
-      body,
-    });
+    const data = await place.update(existingId, body);
     return { id: data.id, html_url: data.html_url, action: "updated" };
   }
   await beforeCreate();
   try {
-    const { data } = await octokit.rest.issues.createComment({
-      owner: target.owner,
-      repo: target.repo,
-      issue_number: target.issueNumber,
-      body,
-      // A 5xx may come after GitHub stored the comment: never re-send blindly, look for it first.
-      request: { retries: 0 },
-    });
+    // Sent once: a 5xx may come after GitHub stored the comment, so it is looked for, never re-sent blindly.
+    const data = await place.create(body);
     return { id: data.id, html_url: data.html_url, action: "created" };
   } catch (error) {
     const status = (error as { status?: unknown }).status;

@@ -13,6 +13,7 @@ import { isDeferredMatch } from "./rules/decide-delivery.ts";
 import { matchInWorker } from "./rules/match-in-worker.ts";
 import { promptsFor } from "./rules/render-rule-prompt.ts";
 import { resolveRun, storedEvent } from "./rules/resolve-run.ts";
+import { triggerTextReason } from "./rules/trigger-text-reason.ts";
 import { isChatEvent, waitingForChatPlatforms } from "./doors/chat-request.ts";
 import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
 import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outcome.ts";
@@ -77,9 +78,13 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
       issueNumber: event.number,
       deliveryId: delivery.deliveryId,
       ownLogin,
+      // Fixed by code from the signed payload: a review comment is answered in its thread, nowhere else.
+      reviewCommentId: event.text?.threadId ?? null,
     };
     const earlier = await earlierOutcome({ ...options, observer }, delivery, target, log);
     if (earlier) return earlier;
+    const changed = await triggerTextReason(options.github, event);
+    if (changed) return { status: "ignored", reason: changed };
 
     const prompts = promptsFor(rule, event);
     const model = rule.model ?? options.model;

@@ -32,6 +32,8 @@ const writing = z.object({
   created_at: z.string().optional(),
   submitted_at: z.string().nullish(),
   performed_via_github_app: z.unknown().optional(),
+  /** A review comment that replies in a thread: the thread's first comment. */
+  in_reply_to_id: z.int().optional(),
 });
 
 export const rulePayloadSchema = z.object({

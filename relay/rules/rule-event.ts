@@ -20,6 +20,8 @@ export interface RuleText {
   body: string;
   author: RulePerson;
   createdAt: number | null;
+  /** A review comment: its thread's first comment (itself, or the one it replies to); null otherwise. */
+  threadId: number | null;
 }
 
 /** A delivery as rules see it, whichever event carried it. */
@@ -102,12 +104,14 @@ export function toRuleEvent(
 }
 
 function toText(event: string, writing: PayloadWriting): RuleText {
+  const kind = event === "pull_request_review" ? "review" : event === "issue_comment" ? "comment" : "review_comment";
   return {
-    kind: event === "pull_request_review" ? "review" : event === "issue_comment" ? "comment" : "review_comment",
+    kind,
     id: writing.id,
     body: writing.body ?? "",
     author: person(writing.user, writing.author_association, writing.performed_via_github_app),
     createdAt: time(writing.submitted_at ?? writing.created_at),
+    threadId: kind === "review_comment" ? (writing.in_reply_to_id ?? writing.id) : null,
   };
 }
 
