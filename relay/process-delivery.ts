@@ -19,6 +19,7 @@ import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
 import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outcome.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 import { runModel } from "./run-model.ts";
+import { runRuleOf } from "./rules/run-rule-of.ts";
 import type { ConnectionKind } from "../open-webui/tool-server-connection.ts";
 
 export interface ProcessorOptions {
@@ -88,14 +89,13 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
 
     const prompts = promptsFor(rule, event);
     const model = rule.model ?? options.model;
-    const { mode } = rule;
     const run = await runModel(options, {
       delivery,
       target,
       prompts,
       model,
-      mode,
-      allowed: rule,
+      rule: runRuleOf(rule),
+      reviewCommentId: event.text?.kind === "review_comment" ? event.text.id : null,
       title: event.title,
       log,
     });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RunTarget } from "../github/run-comment.ts";
 import type { DeliveryRecord } from "../store/delivery-log.ts";
-import type { Rule } from "../config/rules-schema.ts";
+import type { RunRule } from "../store/run-store.ts";
 import type { ProcessorOptions } from "./process-delivery.ts";
 import { openWebUIToolId } from "../open-webui/tool-server-connection.ts";
 
@@ -17,9 +17,10 @@ export interface ModelRunInput {
   /** The rule's messages (relay/rules/render-rule-prompt.ts promptsFor). */
   prompts: { system: string; user: string };
   model: string;
-  mode: Rule["mode"];
-  /** What the rule lets the tool server do in this run (RunRecord.allowedLabels, allowedWorkflows). */
-  allowed: Pick<Rule, "labels" | "workflows">;
+  /** What the rule lets the tool server do in this run (RunRecord.rule). */
+  rule: RunRule;
+  /** When a review comment started the run (RunRecord.reviewCommentId). */
+  reviewCommentId: number | null;
   /** The issue's or pull request's title, for the chat's. */
   title: string;
   /** The delivery's log fields. */
@@ -29,7 +30,7 @@ export interface ModelRunInput {
 /** Opens the run's chat in Open WebUI, records the run, and lets the model work with our tools until its completion ends. */
 export async function runModel(
   options: Pick<ProcessorOptions, "runs" | "openWebUI" | "toolServerId" | "toolConnection" | "logger">,
-  { delivery, target, prompts, model, mode, allowed, title, log }: ModelRunInput,
+  { delivery, target, prompts, model, rule, reviewCommentId, title, log }: ModelRunInput,
 ): Promise<ModelRun> {
   const { runs, openWebUI, logger } = options;
   const userMessage = prompts.user;
@@ -52,10 +53,10 @@ export async function runModel(
     issueNumber: target.issueNumber,
     messageId: assistantMessageId,
     userId: typeof chat.user_id === "string" ? chat.user_id : null,
-    ...(allowed.labels ? { allowedLabels: allowed.labels } : {}),
-    ...(allowed.workflows ? { allowedWorkflows: allowed.workflows } : {}),
+    rule,
+    reviewCommentId,
   });
-  logger.info("chat created", { ...log, chatId: chat.id, model, mode });
+  logger.info("chat created", { ...log, chatId: chat.id, model, mode: rule.mode });
 
   const completionStarted = Date.now();
   const toolId = openWebUIToolId(options.toolServerId, options.toolConnection);

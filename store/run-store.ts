@@ -23,20 +23,42 @@ export interface RunRecord {
    */
   live: boolean;
   /**
-   * Labels add_labels may apply in this run (its rule's `labels`). Absent means none: a run adds
-   * labels only once a rule allows them. Not stored by the stores yet.
+   * What the run's rule lets it do, fixed when the run starts (issue 13). Null for runs recorded
+   * before rules reached the run store: they keep the built-in rule's reach (one comment, no labels,
+   * no workflows, every run tool).
    */
-  allowedLabels?: readonly string[];
-  /**
-   * Workflow files dispatch_workflow may run in this run (its rule's `workflows`). Absent means none,
-   * as for labels. Not stored by the stores yet.
-   */
-  allowedWorkflows?: readonly string[];
+  rule: RunRule | null;
+  /** When a review comment started the run: its comments go as replies in that comment's review thread. */
+  reviewCommentId: number | null;
 }
 
-export type NewRun = Omit<RunRecord, "commentId" | "commentUrl" | "createdAt" | "userId" | "finishedAt" | "live"> & {
+export type NewRun = Omit<
+  RunRecord,
+  "commentId" | "commentUrl" | "createdAt" | "userId" | "finishedAt" | "live" | "rule" | "reviewCommentId"
+> & {
   userId?: string | null;
+  rule?: RunRule | null;
+  reviewCommentId?: number | null;
 };
+
+/** A rule's settings as one run keeps them (config/rules-schema.ts Rule, narrowed to what the tool server enforces). */
+export interface RunRule {
+  name: string;
+  /** observe: the run's writes are recorded instead of sent. */
+  mode: "act" | "observe";
+  /** Tool names the model may call in the run; null: every tool a run may use. */
+  tools: readonly string[] | null;
+  /** Labels add_labels may apply (they must also exist in the repository). */
+  labels: readonly string[];
+  /** Workflow files dispatch_workflow may run. */
+  workflows: readonly string[];
+  /** Comments the run may post. */
+  maxComments: number;
+  /** Labels the run may add; null: no cap beyond `labels`. */
+  maxLabels: number | null;
+  /** update: one comment per issue or pull request, edited by later runs. */
+  comment: "new" | "update";
+}
 
 /** Shared by the relay (which records runs) and the tool server (which scopes a run's tool calls by them). */
 export interface RunStore {

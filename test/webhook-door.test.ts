@@ -299,9 +299,11 @@ describe("the relay process under many large bodies at once", () => {
         `${before.rssMb.toFixed(0)} MB before, peak ${after.peakMb.toFixed(0)} MB\n`,
     );
     expect((await signed).status).toBe(202);
+    // 0: the connection was closed under the body before the 503 could be read, a refusal too (on a
+    // busy machine most refusals end so: the client is still writing when the relay closes).
+    const refusedUnread = statuses.filter((s) => s === 503 || s === 0).length;
     // The default cap (64 MB) has room for two 24 MB bodies at once: most are refused unread.
-    expect(statuses.filter((s) => s === 503).length).toBeGreaterThanOrEqual(12);
-    // 0: the connection was closed under the body before the 503 could be read, a refusal too.
+    expect(refusedUnread).toBeGreaterThanOrEqual(12);
     expect(statuses.every((s) => s === 503 || s === 401 || s === 0)).toBe(true);
     // Unbounded, the 24 bodies took the relay from 107 to 576 MB.
     expect(after.peakMb - before.rssMb).toBeLessThan(250);

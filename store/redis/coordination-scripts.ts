@@ -79,6 +79,9 @@ local earlier = redis.call('HGET', dkey(r.deliveryKey), 'runChats')
 redis.call('HSET', dkey(r.deliveryKey), 'chatId', r.chatId, 'runChats', earlier and (earlier .. ' ' .. r.chatId) or r.chatId)
 redis.call('ZADD', P .. ':runs:chats', now, r.chatId)
 if type(r.userId) == 'string' then redis.call('HSET', key, 'userId', r.userId) end
+-- The rule comes as JSON text: cjson would turn its empty lists into objects.
+if type(r.rule) == 'string' then redis.call('HSET', key, 'rule', r.rule) end
+if type(r.reviewCommentId) == 'number' then redis.call('HSET', key, 'reviewCommentId', r.reviewCommentId) end
 return 1
 `,
 

@@ -10,7 +10,7 @@ export function createRedisRunStore(redis: Redis, prefix: string, run: RunScript
     ((await run("deliveryRunField", deliveryKey, pointer, ...fields)) as Array<string | null> | null) ?? [];
   return {
     async add(record) {
-      await run("addRun", JSON.stringify(record));
+      await run("addRun", JSON.stringify({ ...record, rule: record.rule ? JSON.stringify(record.rule) : null }));
     },
     async get(chatId) {
       return toRun(pairsToFields(await run("getRun", chatId)));

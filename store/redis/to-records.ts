@@ -1,5 +1,5 @@
 import type { DeliveryRecord, DeliveryStatus } from "../delivery-log.ts";
-import type { RunRecord } from "../run-store.ts";
+import type { RunRecord, RunRule } from "../run-store.ts";
 
 type Fields = Record<string, string>;
 
@@ -47,8 +47,9 @@ export function toRun(f: Fields): RunRecord | undefined {
   return {
     ...read.strings("chatId", "deliveryKey", "deliveryId", "owner", "repo", "messageId"),
     ...read.numbers("issueNumber", "createdAt"),
-    ...read.ints("commentId", "finishedAt"),
+    ...read.ints("commentId", "finishedAt", "reviewCommentId"),
     ...read.texts("commentUrl", "userId"),
+    rule: f.rule ? (JSON.parse(f.rule) as RunRule) : null,
     live: f.live === "1",
   };
 }

@@ -81,6 +81,10 @@ const migrations = [
   // pull request (its cooldown): one row per rule and thread.
   `ALTER TABLE deliveries ADD COLUMN rule TEXT;
    CREATE TABLE rule_runs (turn TEXT PRIMARY KEY, delivery_key TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;`,
+  // What a run's rule lets it do (RunRule as JSON), read by the tool server on every call of the
+  // run, and the review thread a review comment's run answers in.
+  `ALTER TABLE runs ADD COLUMN rule_settings TEXT;
+   ALTER TABLE runs ADD COLUMN review_comment_id INTEGER;`,
 ];
 
 /** The schema version this code writes. */

@@ -1,5 +1,5 @@
 import type { DeliveryRecord, DeliveryStatus } from "../delivery-log.ts";
-import type { RunRecord } from "../run-store.ts";
+import type { RunRecord, RunRule } from "../run-store.ts";
 
 export interface DeliveryRow {
   key: string;
@@ -36,6 +36,9 @@ export interface RunRow {
   created_at: number;
   user_id: string | null;
   finished_at: number | null;
+  /** RunRule as JSON. */
+  rule_settings: string | null;
+  review_comment_id: number | null;
   /** Computed by the run store's query (0 or 1). */
   live: number;
 }
@@ -78,6 +81,8 @@ export function toRun(row: RunRow): RunRecord {
     createdAt: row.created_at,
     userId: row.user_id,
     finishedAt: row.finished_at,
+    rule: row.rule_settings === null ? null : (JSON.parse(row.rule_settings) as RunRule),
+    reviewCommentId: row.review_comment_id,
     live: row.live === 1,
   };
 }

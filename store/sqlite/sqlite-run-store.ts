@@ -1,13 +1,20 @@
 import type Database from "better-sqlite3";
-import type { KeptAnswer, RunComment, RunStore } from "../run-store.ts";
+import type { KeptAnswer, NewRun, RunComment, RunStore } from "../run-store.ts";
 import { toRun, type RunRow } from "./sqlite-rows.ts";
+
+const insertRun = `INSERT INTO runs (chat_id, delivery_key, delivery_id, owner, repo, issue_number, message_id, user_id,
+       rule_settings, review_comment_id, created_at)
+     VALUES (@chatId, @deliveryKey, @deliveryId, @owner, @repo, @issueNumber, @messageId, @userId,
+       @ruleSettings, @reviewCommentId, @now)`;
+
+function insertParameters({ rule, reviewCommentId, ...run }: NewRun, now: number) {
+  const ruleSettings = rule ? JSON.stringify(rule) : null;
+  return { ...run, userId: run.userId ?? null, ruleSettings, reviewCommentId: reviewCommentId ?? null, now };
+}
 
 /** Runs on SQLite: the relay adds them, the tool server (maybe another process on the file) reads them. */
 export function createSqliteRunStore(db: Database.Database, options: { now: () => number }): RunStore {
-  const insert = db.prepare(
-    `INSERT INTO runs (chat_id, delivery_key, delivery_id, owner, repo, issue_number, message_id, user_id, created_at)
-     VALUES (@chatId, @deliveryKey, @deliveryId, @owner, @repo, @issueNumber, @messageId, @userId, @now)`,
-  );
+  const insert = db.prepare(insertRun);
   const link = db.prepare(`UPDATE deliveries SET chat_id = ? WHERE key = ?`);
   const select = db.prepare(
     `SELECT runs.*, (runs.finished_at IS NULL AND d.status IN ('pending', 'running') AND d.chat_id = runs.chat_id) AS live
@@ -28,8 +35,8 @@ export function createSqliteRunStore(db: Database.Database, options: { now: () =
     `SELECT chat_id AS chatId, answer FROM runs
      WHERE delivery_key = ? AND answer IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT 1`,
   );
-  const add = db.transaction((run: Parameters<RunStore["add"]>[0], now: number) => {
-    insert.run({ ...run, userId: run.userId ?? null, now });
+  const add = db.transaction((run: NewRun, now: number) => {
+    insert.run(insertParameters(run, now));
     link.run(run.chatId, run.deliveryKey);
   });
   return {

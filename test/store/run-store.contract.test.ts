@@ -28,6 +28,8 @@ describe.each(contractBackends())("the $name run store", (backend) => {
       createdAt: 4_000,
       userId: null,
       finishedAt: null,
+      rule: null,
+      reviewCommentId: null,
       live: true,
     });
     expect((await other.deliveries.get("h:run"))?.chatId).toBe("chat-1");
@@ -39,6 +41,27 @@ describe.each(contractBackends())("the $name run store", (backend) => {
       createdAt: 4_000,
     });
     expect(await runs.get("chat-2")).toBeUndefined();
+  });
+
+  it("keeps what the run's rule allows, empty lists included, and the review thread it answers in", async () => {
+    const { deliveries, runs } = await open();
+    await deliveries.add(delivery("h:run", { deliveryId: "gr" }));
+    const rule = {
+      name: "triage",
+      mode: "observe" as const,
+      tools: ["get_issue", "add_labels"],
+      labels: [],
+      workflows: ["triage.yml"],
+      maxComments: 2,
+      maxLabels: 3,
+      comment: "update" as const,
+    };
+    await runs.add({ ...run, rule, reviewCommentId: 9_000_000_001 });
+    // The tool server (another process) enforces exactly these.
+    const other = await open();
+    expect(await other.runs.get("chat-1")).toMatchObject({ rule, reviewCommentId: 9_000_000_001 });
+    await runs.add({ ...run, chatId: "chat-2", messageId: "m2", rule: { ...rule, tools: null, labels: ["bug"] } });
+    expect((await runs.get("chat-2"))?.rule).toEqual({ ...rule, tools: null, labels: ["bug"] });
   });
 
   it("keeps the run's Open WebUI account, and a run is live only until it finishes or its delivery moves on", async () => {
@@ -113,6 +136,8 @@ describe.each(contractBackends())("the $name run store", (backend) => {
       createdAt: 2_000,
       userId: null,
       finishedAt: null,
+      rule: null,
+      reviewCommentId: null,
       live: true,
     });
   });

@@ -1,3 +1,4 @@
+import type { RunRule } from "../../store/run-store.ts";
 import type { RelayStores } from "../../store/stores.ts";
 
 export interface RelayRunFields {
@@ -9,6 +10,8 @@ export interface RelayRunFields {
   /** The Open WebUI account the run's chat belongs to (the relay's); null when identity is off. */
   userId?: string | null;
   messageId?: string;
+  rule?: RunRule | null;
+  reviewCommentId?: number | null;
 }
 
 /** A pending `issues.opened` delivery and the relay run it started, as the relay records them before asking Open WebUI. */

@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import { startGitHubStandIn, type GitHubStandIn } from "../../stand-ins/github-stand-in.ts";
 import { openSqliteRelayStores } from "../../store/sqlite/open-sqlite-stores.ts";
 import type { WriteLimit } from "../../store/coordination.ts";
-import type { RunRecord, RunStore } from "../../store/run-store.ts";
+import type { RunRule } from "../../store/run-store.ts";
 import type { RelayStores } from "../../store/stores.ts";
 import { toolRegistry } from "../../tool-server/tool-registry.ts";
 import type { WorkflowDispatchSettings } from "../../tool-server/tools/workflow-dispatch-settings.ts";
@@ -10,6 +10,18 @@ import { parseToolOutput } from "./parse-tool-output.ts";
 import type { PeoplePolicy } from "../../config/people-schema.ts";
 import { startToolServerFor } from "./start-services.ts";
 import { recordRelayRun } from "./record-relay-run.ts";
+
+/** The built-in rule's settings, which a test run has unless it says otherwise. */
+export const testRunRule: RunRule = {
+  name: "triage",
+  mode: "act",
+  tools: null,
+  labels: [],
+  workflows: [],
+  maxComments: 1,
+  maxLabels: null,
+  comment: "new",
+};
 
 export const toolTestKey = "tool-server-key-for-tool-tests-0123";
 /** The relay's Open WebUI account, whose runs these are when the signed user JWT is on. */
@@ -21,13 +33,13 @@ export interface TestRun {
   owner: string;
   repo: string;
   issueNumber: number;
-  /** Labels the run's rule allows add_labels to apply; the stores do not keep them yet, so the test adds them on read. */
+  /** Labels the run's rule allows add_labels to apply. */
   allowedLabels?: readonly string[];
-  /** Workflow files the run's rule lets dispatch_workflow run; added on read, like the labels. */
+  /** Workflow files the run's rule lets dispatch_workflow run. */
   allowedWorkflows?: readonly string[];
+  /** The rest of the run's rule settings; the built-in rule's when absent. */
+  rule?: Partial<RunRule>;
 }
-
-type RuleGrants = Pick<RunRecord, "allowedLabels" | "allowedWorkflows">;
 
 export interface ToolTestServer {
   github: GitHubStandIn;
@@ -40,22 +52,6 @@ export interface ToolTestServer {
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: Record<string, unknown> }>;
   close(): Promise<void>;
-}
-
-// The run store as the tool server reads it, with what each run's rule allows as a rule would record it.
-function withRuleGrants(runs: RunStore, grants: Map<string, RuleGrants>): RunStore {
-  const get = async (chatId: string): Promise<RunRecord | undefined> => {
-    const run = await runs.get(chatId);
-    const granted = grants.get(chatId);
-    return run && granted ? { ...run, ...granted } : run;
-  };
-  return new Proxy(runs, {
-    get(target, property) {
-      if (property === "get") return get;
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }
 
 /** The tool server of a deployment allowed `repos`, against a GitHub stand-in, with these relay runs recorded. */
@@ -73,15 +69,11 @@ export async function startToolTestServer(
 ): Promise<ToolTestServer> {
   const github = await startGitHubStandIn({ readOnlyTokens: ["ghp_read_only_token"] });
   const stores = await openSqliteRelayStores({ dataDir: ":memory:" });
-  const grants = new Map<string, RuleGrants>();
   for (const run of options.runs ?? []) {
-    const { allowedLabels, allowedWorkflows, ...record } = run;
+    const { allowedLabels, allowedWorkflows, rule, ...record } = run;
     const userId = options.userJwtSecret ? relayAccount.id : null;
-    await recordRelayRun(stores, { ...record, deliveryId: `delivery-of-${run.chatId}`, userId });
-    grants.set(run.chatId, {
-      ...(allowedLabels ? { allowedLabels } : {}),
-      ...(allowedWorkflows ? { allowedWorkflows } : {}),
-    });
+    const settings = { ...testRunRule, labels: allowedLabels ?? [], workflows: allowedWorkflows ?? [], ...rule };
+    await recordRelayRun(stores, { ...record, deliveryId: `delivery-of-${run.chatId}`, userId, rule: settings });
   }
   const env = {
     TOOL_SERVER_PORT: "0",
@@ -94,7 +86,7 @@ export async function startToolTestServer(
   };
   const server = await startToolServerFor(
     env,
-    { ...stores, runs: withRuleGrants(stores.runs, grants) },
+    stores,
     {
       github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } },
       ...(options.workflowDispatch ? { workflowDispatch: options.workflowDispatch } : {}),

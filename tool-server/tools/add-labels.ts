@@ -77,7 +77,7 @@ function assertRunMayLabel(run: RunRecord, owner: string, repo: string, issueNum
       `This automated run may only label ${runIssue(run)}, the issue it was started for. Call add_labels again with owner "${run.owner}", repo "${run.repo}" and issue_number ${run.issueNumber}.`,
     );
   }
-  const allowed = run.allowedLabels ?? [];
+  const allowed = run.rule?.labels ?? [];
   if (allowed.length === 0)
     throw new HttpError(
       403,

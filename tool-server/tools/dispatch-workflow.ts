@@ -114,7 +114,7 @@ function assertRunMayDispatch(run: RunRecord, owner: string, repo: string, workf
       403,
       `This automated run may only run workflows in ${run.owner}/${run.repo}, the repository it was started for. Use owner "${run.owner}" and repo "${run.repo}".`,
     );
-  const allowed = run.allowedWorkflows ?? [];
+  const allowed = run.rule?.workflows ?? [];
   if (!allowed.includes(workflow))
     throw new HttpError(
       403,
