@@ -17,6 +17,7 @@ export const promptFields = {
   title: "untrusted: the issue or pull request title",
   body: "untrusted: the issue or pull request body",
   comment: "untrusted: the comment or review that triggered the run (empty on other events)",
+  comment_id: "the id of that comment or review (list_review_comments takes it); empty on other events",
 } as const;
 export type PromptField = keyof typeof promptFields;
 

@@ -95,7 +95,8 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
       prompts,
       model,
       rule: runRuleOf(rule),
-      reviewCommentId: event.text?.kind === "review_comment" ? event.text.id : null,
+      // The thread's first comment: GitHub takes replies to it, not to a reply.
+      reviewCommentId: target.reviewCommentId ?? null,
       title: event.title,
       log,
     });

@@ -7,6 +7,7 @@ import { getIssue } from "./tools/get-issue.ts";
 import { getPullRequest } from "./tools/get-pull-request.ts";
 import { getPullRequestFiles } from "./tools/get-pull-request-files.ts";
 import { listIssueComments } from "./tools/list-issue-comments.ts";
+import { listReviewComments } from "./tools/list-review-comments.ts";
 import { postIssueComment } from "./tools/post-issue-comment.ts";
 import { searchIssues } from "./tools/search-issues.ts";
 
@@ -19,6 +20,7 @@ export const toolRegistry: readonly ToolDefinition[] = [
   addLabels,
   getPullRequest,
   getPullRequestFiles,
+  listReviewComments,
   getFileContents,
   createIssue,
   dispatchWorkflow,

@@ -25,6 +25,6 @@ export const defaultPrompts: Record<Exclude<SupportedEvent, "issues.opened">, st
   "pull_request.opened": prSummary,
   "pull_request.synchronize": prSummary,
   "pull_request.ready_for_review": prSummary,
-  "pull_request_review.submitted": `{{author}} ({{author_association}}) mentioned you in a review of ${where}. Reply once where the mention was made.\nTitle: {{title}}\nReview: {{comment}}`,
-  "pull_request_review_comment.created": `{{author}} ({{author_association}}) mentioned you in a review comment on ${where}. Reply once in that review thread.\nTitle: {{title}}\nComment: {{comment}}`,
+  "pull_request_review.submitted": `{{author}} ({{author_association}}) mentioned you in review {{comment_id}} of ${where}. Read the comments the review left on the code with list_review_comments (review_id {{comment_id}}), then reply once with post_issue_comment on the pull request.\nTitle: {{title}}\nReview: {{comment}}`,
+  "pull_request_review_comment.created": `{{author}} ({{author_association}}) mentioned you in review comment {{comment_id}} on ${where}. Read its review thread with list_review_comments (comment_id {{comment_id}}) if you need it, then reply once with post_issue_comment on the pull request: it is posted as a reply in that review thread.\nTitle: {{title}}\nComment: {{comment}}`,
 };

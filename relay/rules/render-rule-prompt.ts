@@ -57,6 +57,7 @@ function fieldValues(event: RuleEvent): Record<PromptField, string> {
     title: event.title,
     body: event.body,
     comment: event.text?.body ?? "",
+    comment_id: event.text ? String(event.text.id) : "",
   };
 }
 

@@ -313,8 +313,9 @@ export function createReviews(kit: StandInKit, hooks: Hooks) {
       const id = seed.id ?? nextCommentId++;
       const stamp = kit.now();
       const user = kit.user(seed.user?.login ?? "octocat", seed.user?.type);
-      const reviewId =
-        seed.review_id ?? (seed.in_reply_to_id ? comments.get(seed.in_reply_to_id)?.reviewId : undefined);
+      // A reply sits on its thread's line, as on GitHub.
+      const parent = seed.in_reply_to_id === undefined ? undefined : comments.get(seed.in_reply_to_id);
+      const reviewId = seed.review_id ?? parent?.reviewId;
       const comment: ReviewComment = {
         id,
         issue,
@@ -322,8 +323,8 @@ export function createReviews(kit: StandInKit, hooks: Hooks) {
         body: seed.body,
         user,
         inReplyTo: seed.in_reply_to_id ?? null,
-        path: seed.path ?? "README.md",
-        line: seed.line ?? 1,
+        path: seed.path ?? parent?.path ?? "README.md",
+        line: seed.line ?? parent?.line ?? 1,
         created_at: stamp,
         updated_at: stamp,
       };

@@ -38,7 +38,7 @@ export const postIssueComment = defineTool({
   name: "post_issue_comment",
   summary: "Comment on a GitHub issue",
   description:
-    "Post a comment on a GitHub issue, visible to everyone who can see the repository. Use it once you have read the issue and have a complete answer or analysis to share; write the whole comment in one call (Markdown). In an automated issue analysis, post exactly one comment on the issue you were asked about: calling again replaces that comment instead of adding another.",
+    "Post a comment on a GitHub issue, visible to everyone who can see the repository. Use it once you have read the issue and have a complete answer or analysis to share; write the whole comment in one call (Markdown). In an automated issue analysis, post exactly one comment on the issue you were asked about: calling again replaces that comment instead of adding another. In an automated run started by a review comment on a pull request, give that pull request's number: the comment is posted as a reply in that comment's review thread.",
   input: inputSchema,
   output: outputSchema,
   async handler(input, call, deps) {
@@ -77,7 +77,14 @@ async function postAsRun(input: Input, run: RunRecord, deps: ToolDependencies, w
   try {
     const posted = await postRunComment(
       deps,
-      { owner: run.owner, repo: run.repo, issueNumber: run.issueNumber, deliveryId: run.deliveryId },
+      {
+        owner: run.owner,
+        repo: run.repo,
+        issueNumber: run.issueNumber,
+        deliveryId: run.deliveryId,
+        // Fixed by the relay from the signed payload, whatever the model asks: a review comment's run replies in its thread.
+        reviewCommentId: run.reviewCommentId,
+      },
       input.body,
       { runs: deps.runs, chatId: run.chatId, deliveryKey: run.deliveryKey, commentId: run.commentId },
     );
