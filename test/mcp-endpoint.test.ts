@@ -28,6 +28,7 @@ const exampleCalls: Record<string, Record<string, unknown>> = {
   add_labels: { owner: "octo", repo: "app", issue_number: 7, labels: ["question"] },
   get_pull_request: { owner: "octo", repo: "app", pull_number: 9 },
   get_pull_request_files: { owner: "octo", repo: "app", pull_number: 9 },
+  list_review_comments: { owner: "octo", repo: "app", pull_number: 9, review_id: 31 },
   get_file_contents: { owner: "octo", repo: "app", path: "README.md" },
   create_issue: { owner: "octo", repo: "app", title: "Found while reading", body: "Steps to reproduce." },
   dispatch_workflow: { owner: "octo", repo: "app", workflow: "triage.yml", ref: "main" },
@@ -63,6 +64,8 @@ describe("the tool registry over MCP (/mcp, streamable HTTP)", () => {
       body: "Fixes #7.",
       head: { ref: "fix" },
     });
+    github.addReview({ owner: "octo", repo: "app", pull_number: 9, id: 31, body: "Looks fine." });
+    github.addReviewComment({ owner: "octo", repo: "app", pull_number: 9, review_id: 31, body: "Nit: a typo." });
     github.addFile({ owner: "octo", repo: "app", path: "README.md", content: "# App\n" });
     github.addFile({
       owner: "octo",

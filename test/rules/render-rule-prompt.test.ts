@@ -47,7 +47,8 @@ describe("rule prompts", () => {
     const payload = recordedPayload("pull_request_review_comment", "created");
     const prompts = promptsFor({ prompt: undefined }, eventFrom(payload, "pull_request_review_comment"));
     expect(prompts.system).toBe(rulesSystemPrompt);
-    expect(prompts.user).toContain("review comment on pull request #2 in Codertocat/Hello-World");
+    expect(prompts.user).toContain("review comment 284312630 on pull request #2 in Codertocat/Hello-World");
+    expect(prompts.user).toContain("list_review_comments (comment_id 284312630)");
     expect(prompts.user).toContain(`<<<UNTRUSTED_COMMENT\n${payload.comment.body}\nUNTRUSTED_COMMENT>>>`);
     expect(prompts.user).not.toMatch(/\{\{/);
   });

@@ -71,7 +71,7 @@ describe("the rules: section's schema", () => {
       '1.authors.0: "ADMIN" is not an author association; use one of OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER, MANNEQUIN, NONE',
       "2.tools.0: a tool name is lower-case letters, digits and _",
       '2: Unrecognized key: "colour"',
-      'rule "A": the prompt uses {{issue_title}}, which is not a field; use one of repository, owner, repo, number, kind, event, author, author_association, labels, label, head_sha, title, body, comment'.replace(
+      'rule "A": the prompt uses {{issue_title}}, which is not a field; use one of repository, owner, repo, number, kind, event, author, author_association, labels, label, head_sha, title, body, comment, comment_id'.replace(
         /^/,
         "2.prompt: ",
       ),

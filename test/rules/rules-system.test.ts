@@ -69,12 +69,25 @@ describe("rules from the config file, end to end", () => {
   }
 
   async function send(event: string, payload: Payload) {
+    if (event === "issue_comment") seedComment(payload);
     const response = await deliver(system.webhookUrl, { event, payload, secret: webhookSecret });
     expect(response.status).toBe(202);
     return { deliveryId: response.deliveryId, ...((await response.json()) as { status: string; reason?: string }) };
   }
 
-  const comments = (number: number) => system.github.comments("Codertocat", "Hello-World", number);
+  // The relay's run comments (they carry its marker): the comments the tests seed are on the same threads.
+  const comments = (number: number) =>
+    system.github
+      .comments("Codertocat", "Hello-World", number)
+      .filter((c) => c.body.includes("<!-- openwebui-github:delivery="));
+
+  /** The comment as GitHub holds it when the delivery goes out: the worker reads it back before the run. */
+  function seedComment(payload: Payload) {
+    const { comment, issue, repository } = payload;
+    const where = { owner: repository.owner.login, repo: repository.name, issue_number: issue.number };
+    if (system.github.comments(where.owner, where.repo, where.issue_number).some((c) => c.id === comment.id)) return;
+    system.github.addComment({ ...where, id: comment.id, body: comment.body, user: comment.user });
+  }
 
   it("answers a comment that mentions the bot, in the same thread, once; never a bot's, its own, or a stranger's", async () => {
     await start(`rules:
