@@ -70,12 +70,9 @@ export type RuleNarrowing = z.output<typeof ruleNarrowingSchema>;
  */
 export const repoConfigSchema = z
   .strictObject({
-    rules: z
-      .record(z.string(), ruleNarrowingSchema)
-      .optional()
-      .meta({
-        description: "By the name of a rule in the deployment's openwebui-github.yml: how it is narrowed here.",
-      }),
+    rules: z.record(z.string(), ruleNarrowingSchema).optional().meta({
+      description: "By the name of a rule in the deployment's openwebui-github.yml: how it is narrowed here.",
+    }),
   })
   .meta({
     title: ".github/openwebui-github.yml",
