@@ -13,7 +13,7 @@ import { builtinRule } from "./rules/builtin-rule.ts";
 import { decideDelivery } from "./rules/decide-delivery.ts";
 import type { Rule } from "../config/rules-schema.ts";
 import type { Coordination } from "../store/coordination.ts";
-import { answerPush } from "./refresh-repo-config.ts";
+import { pushDecision } from "./refresh-repo-config.ts";
 
 export interface WebhookHandlerOptions {
   secret: string;
@@ -59,14 +59,15 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const { deliveryId, event, payload, json } = await readDelivery(req, res);
     const { coordination } = options;
-    if (event === "push" && coordination)
-      return answerPush(res, deliveryId, payload, { ...options, coordination, observer });
-    const decision = decideDelivery(event, payload, {
-      rules: rules(),
-      allowList: options.allowList,
-      ownLogin: options.ownLogin(),
-      now: now(),
-    });
+    const decision =
+      event === "push" && coordination
+        ? await pushDecision(payload, { allowList: options.allowList, coordination })
+        : decideDelivery(event, payload, {
+            rules: rules(),
+            allowList: options.allowList,
+            ownLogin: options.ownLogin(),
+            now: now(),
+          });
     if (decision.kind === "invalid") throw new HttpError(400, `Unusable ${event} payload: ${decision.reason}.`);
     observer.delivery(event, "received");
     if (decision.kind === "ping") {

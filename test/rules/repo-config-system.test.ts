@@ -144,12 +144,16 @@ describe("a repository's own .github/openwebui-github.yml, end to end", () => {
 
     const onMain = await push("refs/heads/main");
     expect(onMain).toMatchObject({
-      status: "refreshed",
-      reason: `Codertocat/Hello-World's ${path} is read again before its next run`,
+      status: "ignored",
+      reason: `push to main: Codertocat/Hello-World's ${path} is read again before its next run`,
     });
     expect((await opened(3)).prompt).toContain("Second prompt 3");
-    // A push is no run: nothing of it is in the delivery log.
-    expect(await system.stores.deliveries.findByDeliveryId(onMain.deliveryId)).toBeUndefined();
+    // A push is no run: the delivery log shows it ignored, with what it did.
+    expect(await system.stores.deliveries.findByDeliveryId(onMain.deliveryId)).toMatchObject({
+      status: "ignored",
+      event: "push",
+      reason: onMain.reason,
+    });
     const reads = system.github.requests.filter((r) => r.path.includes("/contents/"));
     expect(reads).toHaveLength(2);
   });
