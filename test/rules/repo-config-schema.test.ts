@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { publishedRepoSchemaPath, repoConfigJsonSchema } from "../../config/config-file-json-schema.ts";
 import { parseRepoConfig } from "../../config/parse-repo-config.ts";
 import { loadRelayConfig } from "../../config/load-relay-config.ts";
 import { rulesSchema } from "../../config/rules-schema.ts";
@@ -113,5 +117,26 @@ rules:
     expect(problemsOf(() => loadRelayConfig({ ...fullEnv, RELAY_REPO_CONFIG_TTL_MS: "soon" }))).toEqual([
       expect.stringContaining("RELAY_REPO_CONFIG_TTL_MS"),
     ]);
+  });
+
+  it("publishes its JSON Schema in schema/ (npm run schema), which accepts the example in docs/repository-config.md", () => {
+    const published = JSON.parse(readFileSync(publishedRepoSchemaPath, "utf8")) as object;
+    expect(published, "schema/repository-openwebui-github.schema.json is out of date: run npm run schema").toEqual(
+      repoConfigJsonSchema(),
+    );
+    const docs = readFileSync(new URL("../../docs/repository-config.md", import.meta.url), "utf8");
+    const example = /```yaml\n([\s\S]*?)```/.exec(docs)![1]!;
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(published);
+    expect(validate(parseYaml(example)), JSON.stringify(validate.errors)).toBe(true);
+    const deployment = rulesSchema.parse([
+      {
+        name: "triage",
+        on: "issues.opened",
+        tools: ["get_issue", "add_labels", "post_issue_comment"],
+        labels: ["bug", "question", "duplicate"],
+      },
+      { name: "answer-mentions", on: "issue_comment.created" },
+    ]);
+    expect(parseRepoConfig(example, deployment, "octo/app")).toMatchObject({ ok: true });
   });
 });
