@@ -1,6 +1,7 @@
 import type { Octokit } from "@octokit/rest";
 import { repoConfigPath } from "../../config/repo-config-schema.ts";
 import { isRequestError } from "../../github/github-error.ts";
+import { HttpError } from "../../lib/http-error.ts";
 import type { Coordination } from "../../store/coordination.ts";
 
 /** A repository's .github/openwebui-github.yml as read at its default branch. */
@@ -74,7 +75,7 @@ async function fetchRepoConfig(github: Octokit, owner: string, repo: string): Pr
     // No file: the deployment's rules apply as they are. Any other answer is thrown, so no run goes
     // ahead without knowing what the repository narrowed (the run fails or is retried as usual).
     if (isRequestError(error) && error.status === 404) return { kind: "absent" };
-    throw error;
+    throw refusedRead(error, `${owner}/${repo}`);
   }
   const entry = data as { type?: unknown; encoding?: unknown; content?: unknown; size?: unknown };
   if (Array.isArray(data) || entry.type !== "file")
@@ -84,4 +85,15 @@ async function fetchRepoConfig(github: Octokit, owner: string, repo: string): Pr
   if (entry.encoding !== "base64" || typeof entry.content !== "string")
     return { kind: "unusable", problem: `${repoConfigPath} came without its content` };
   return { kind: "file", text: Buffer.from(entry.content, "base64").toString("utf8") };
+}
+
+/** A 403 that is no rate limit will not pass on a retry: say what the operator must grant. */
+function refusedRead(error: unknown, repository: string): unknown {
+  if (!isRequestError(error) || error.status !== 403 || /rate limit/i.test(error.message)) return error;
+  return new HttpError(
+    403,
+    `GitHub refused to read ${repository}'s ${repoConfigPath} (${error.message}): the relay's token or GitHub App ` +
+      "needs Contents: Read-only on the repository; no rule runs there until it can read it.",
+    { cause: error },
+  );
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Octokit } from "@octokit/rest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rulesSchema } from "../../config/rules-schema.ts";
+import { classifyError } from "../../relay/classify-error.ts";
 import { narrowForRepo } from "../../relay/rules/narrow-for-repo.ts";
 import { createRepoConfigReader, repoConfigEpoch } from "../../relay/rules/repo-config-reader.ts";
 import { toRuleEvent, type RuleEvent } from "../../relay/rules/rule-event.ts";
@@ -89,11 +90,17 @@ describe("reading a repository's .github/openwebui-github.yml", () => {
     expect(reads()).toBe(4);
   });
 
-  it("calls a directory at the path unusable, and lets a GitHub failure fail the run rather than run it unnarrowed", async () => {
+  it("calls a directory at the path unusable, and lets a GitHub failure fail (or retry) the run rather than run it unnarrowed", async () => {
     github.addFile({ ...repo, path: `${path}/inside.yml`, content: "x" });
     expect(await reader().read("octo", "app")).toEqual({ kind: "unusable", problem: `${path} is not a file` });
     github.failNext(1, "server-error", { pathIncludes: "/contents/" });
     await expect(reader().read("octo", "app")).rejects.toMatchObject({ status: 500 });
+    // A rate limit stays GitHub's own error, which the worker retries after the wait GitHub asks for.
+    github.failNext(1, "secondary-rate-limit", { pathIncludes: "/contents/" });
+    const limited: unknown = await reader()
+      .read("octo", "app")
+      .catch((error: unknown) => error);
+    expect(classifyError(limited)).toMatchObject({ transient: true, retryAfterMs: expect.any(Number) });
   });
 
   it("gives the run the rule as the file narrowed it: its tools, labels, workflows and prompt", async () => {
