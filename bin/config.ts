@@ -1,10 +1,16 @@
 // `npm run config -- check [file]`: validates openwebui-github.yml (or CONFIG_FILE, or the file named)
 // without starting anything: a summary and exit 0, or each problem and exit 78, as `npm start` would.
-// `npm run config -- schema [--write]`: the file's JSON Schema, on stdout or into schema/.
+// `npm run config -- schema [--write]`: the file's JSON Schema, on stdout or into schema/ (with the
+// schema of a repository's own .github/openwebui-github.yml).
 import { writeFile } from "node:fs/promises";
 import { relative } from "node:path";
 import { configFileLocation, namedConfigFile } from "../config/config-file-location.ts";
-import { configFileJsonSchema, publishedSchemaPath } from "../config/config-file-json-schema.ts";
+import {
+  configFileJsonSchema,
+  publishedRepoSchemaPath,
+  publishedSchemaPath,
+  repoConfigJsonSchema,
+} from "../config/config-file-json-schema.ts";
 import { readConfigFile } from "../config/load-config-file.ts";
 import { summarizeConfigFile } from "../config/summarize-config-file.ts";
 import { loadDotEnv } from "./environment.ts";
@@ -27,8 +33,15 @@ if (command === "check" && rest.length <= 1) {
   const text = `${JSON.stringify(configFileJsonSchema(), null, 2)}\n`;
   if (rest[0] !== "--write") process.stdout.write(text);
   else {
-    await writeFile(publishedSchemaPath, text);
-    process.stdout.write(`Wrote ${relative(process.cwd(), publishedSchemaPath)}.\n`);
+    // The repository's own file (.github/openwebui-github.yml) has its schema beside the deployment's.
+    const repoText = `${JSON.stringify(repoConfigJsonSchema(), null, 2)}\n`;
+    for (const [path, content] of [
+      [publishedSchemaPath, text],
+      [publishedRepoSchemaPath, repoText],
+    ] as const) {
+      await writeFile(path, content);
+      process.stdout.write(`Wrote ${relative(process.cwd(), path)}.\n`);
+    }
   }
 } else {
   process.stderr.write("usage: npm run config -- check [file]\n       npm run config -- schema [--write]\n");

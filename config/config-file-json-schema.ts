@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { configFileSchema } from "./config-file-schema.ts";
+import { repoConfigSchema } from "./repo-config-schema.ts";
 
 /** Committed, so editors validate and complete the file (`# yaml-language-server: $schema=...`). */
 export const publishedSchemaPath = fileURLToPath(new URL("../schema/openwebui-github.schema.json", import.meta.url));
@@ -11,4 +12,13 @@ export const publishedSchemaPath = fileURLToPath(new URL("../schema/openwebui-gi
  */
 export function configFileJsonSchema() {
   return z.toJSONSchema(configFileSchema, { target: "draft-2020-12", io: "input" });
+}
+
+/** A repository's .github/openwebui-github.yml (docs/repository-config.md), published beside the deployment's. */
+export const publishedRepoSchemaPath = fileURLToPath(
+  new URL("../schema/repository-openwebui-github.schema.json", import.meta.url),
+);
+
+export function repoConfigJsonSchema() {
+  return z.toJSONSchema(repoConfigSchema, { target: "draft-2020-12", io: "input" });
 }

@@ -142,6 +142,7 @@ function distance(a: string, b: string): number {
 
 const nouns: Record<string, string> = {
   object: "a mapping (key: value lines)",
+  record: "a mapping (key: value lines)",
   array: "a list (- item lines, or [a, b])",
   string: "text",
   number: "a number",

@@ -5,12 +5,13 @@ import { flag, httpUrl, integer, optionalText, readEnvFields, requiredText, thro
 import { readChatDoorsConfig, type ChatDoorsConfig } from "./read-chat-doors-config.ts";
 import { readRetentionConfig, type RetentionConfig } from "./read-retention-config.ts";
 import { readSharedConfig, type SharedConfig } from "./read-shared-config.ts";
+import { repoConfigFields, type RepoConfigSettings } from "./read-repo-config-settings.ts";
 import { trustProxyField } from "./listen-fields.ts";
 import { reconcileConfig, toolServerIdProblem } from "./relay-checks.ts";
 import { secretStrengthProblem } from "./secret-strength.ts";
 import { timingProblems } from "./timing-contract.ts";
 
-export interface RelayConfig extends SharedConfig {
+export interface RelayConfig extends SharedConfig, RepoConfigSettings {
   port: number;
   webhookSecret: string;
   /** `publicUrl`: where people's browsers reach Open WebUI, for links to a run's chat. */
@@ -112,7 +113,8 @@ const relayFields = {
 
 /** Reads and checks every relay variable; throws a ConfigError naming each bad one. */
 export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
-  const head = readEnvFields(env, headFields);
+  // The repository config's settings are read with the head: their problems are reported with the rest.
+  const head = readEnvFields(env, { ...headFields, ...repoConfigFields });
   const { values: v, problems } = readEnvFields(env, relayFields);
   const { shared, problems: sharedProblems, timings } = readSharedConfig(env);
   const webhookSecret = secretStrengthProblem("GITHUB_WEBHOOK_SECRET", head.values.webhookSecret, webhookFix);
@@ -143,8 +145,7 @@ export function loadRelayConfig(env: Env): Readonly<RelayConfig> {
   throwProblems(all);
   return Object.freeze({
     ...shared,
-    port: head.values.port,
-    webhookSecret: head.values.webhookSecret,
+    ...head.values,
     openWebUI: {
       url: v.openWebUIUrl,
       publicUrl: publicUrl.values.url,

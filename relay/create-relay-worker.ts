@@ -5,6 +5,7 @@ import { createDeliveryProcessor } from "./process-delivery.ts";
 import { createRetention } from "./start-retention.ts";
 import { createWorker } from "./worker.ts";
 import { builtinRule } from "./rules/builtin-rule.ts";
+import { createRepoConfigReader } from "./rules/repo-config-reader.ts";
 
 /**
  * The worker and the run it gives each delivery, from the relay's config and the deployment's clients;
@@ -57,6 +58,11 @@ function createQueueWorker(config: Readonly<RelayConfig>, deps: RelayDependencie
       runs: stores.runs,
       deliveries: stores.deliveries,
       rules: deps.rules ?? (() => [builtinRule]),
+      repoConfig: createRepoConfigReader({
+        github: deps.github.github,
+        coordination,
+        ttlMs: config.repoConfigTtlMs,
+      }),
       onQueued: () => worker.wake(),
       coordination,
       github: deps.github.github,

@@ -47,6 +47,7 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
   const webhookHandler = createWebhookHandler({
     secret: config.webhookSecret,
     deliveries,
+    coordination,
     allowList: config.github.allowList,
     ownLogin: ownLogin.known,
     ...(deps.rules ? { rules: deps.rules } : {}),

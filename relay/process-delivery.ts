@@ -14,6 +14,7 @@ import { matchInWorker } from "./rules/match-in-worker.ts";
 import { promptsFor } from "./rules/render-rule-prompt.ts";
 import { resolveRun, storedEvent } from "./rules/resolve-run.ts";
 import { triggerTextReason } from "./rules/trigger-text-reason.ts";
+import type { RepoConfigReader } from "./rules/repo-config-reader.ts";
 import { isChatEvent, waitingForChatPlatforms } from "./doors/chat-request.ts";
 import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
 import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outcome.ts";
@@ -28,6 +29,8 @@ export interface ProcessorOptions {
   deliveries: Pick<DeliveryLog, "add" | "startRuleRun">;
   /** The rules now; a run looks its rule up by name when it starts. */
   rules: () => readonly Rule[];
+  /** Repositories' own .github/openwebui-github.yml, which narrow a rule when its run starts. */
+  repoConfig?: RepoConfigReader;
   /** Wakes the worker for runs queued by a deferred match. */
   onQueued?: () => void;
   /** For the comment's lock and the comment budget. */

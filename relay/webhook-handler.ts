@@ -12,6 +12,8 @@ import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 import { builtinRule } from "./rules/builtin-rule.ts";
 import { decideDelivery } from "./rules/decide-delivery.ts";
 import type { Rule } from "../config/rules-schema.ts";
+import type { Coordination } from "../store/coordination.ts";
+import { pushDecision } from "./refresh-repo-config.ts";
 
 export interface WebhookHandlerOptions {
   secret: string;
@@ -21,6 +23,8 @@ export interface WebhookHandlerOptions {
   ownLogin: () => string | null;
   /** The rules now (the config file's, else the built-in one); asked for each delivery, so a reload applies to the next. */
   rules?: () => readonly Rule[];
+  /** With it, a push to a default branch refreshes the repository's own config file (refresh-repo-config.ts). */
+  coordination?: Pick<Coordination, "advanceEpoch">;
   /** Called after a delivery to work on is durably stored. */
   onQueued: () => void;
   logger: Logger;
@@ -54,12 +58,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const { deliveryId, event, payload, json } = await readDelivery(req, res);
-    const decision = decideDelivery(event, payload, {
-      rules: rules(),
-      allowList: options.allowList,
-      ownLogin: options.ownLogin(),
-      now: now(),
-    });
+    const { coordination } = options;
+    const decision =
+      event === "push" && coordination
+        ? await pushDecision(payload, { allowList: options.allowList, coordination })
+        : decideDelivery(event, payload, {
+            rules: rules(),
+            allowList: options.allowList,
+            ownLogin: options.ownLogin(),
+            now: now(),
+          });
     if (decision.kind === "invalid") throw new HttpError(400, `Unusable ${event} payload: ${decision.reason}.`);
     observer.delivery(event, "received");
     if (decision.kind === "ping") {

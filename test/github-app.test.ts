@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadRelayConfig } from "../config/load-relay-config.ts";
 import { loadToolServerConfig } from "../config/load-tool-server-config.ts";
-import { analystScript, issueAskedAbout, lastToolResult, toolResults } from "../stand-ins/model-scripts.ts";
+import { analystScript } from "../stand-ins/model-scripts.ts";
 import { deliver, issuesOpened, waitFor } from "../stand-ins/payloads.ts";
 import {
   deliveryOutcome,
@@ -291,22 +291,23 @@ describe("running as a GitHub App", () => {
     expect(lookups).toHaveLength(2);
   });
 
-  it("a repository where the app is not installed: the tool says to install the app there, and the fallback fails with that message", async () => {
-    const script: ModelScript = (request) => {
-      const target = issueAskedAbout(request);
-      if (toolResults(request).length === 0) return { toolCalls: [{ name: "get_issue", arguments: { ...target } }] };
-      return { content: `The tool said: ${String(lastToolResult(request).detail)}` };
-    };
+  it("a repository where the app is not installed: a run fails with the message to install the app there before asking the model, and the tool says the same", async () => {
     // octo/app is allowed by GITHUB_REPOS, but no installation covers it.
-    system = await startAppSystem({ script });
+    system = await startAppSystem();
     system.github.addIssueFromPayload(issuesOpened({ owner: "octo", repo: "app", number: 5 }));
     const record = await finished(await open(issuesOpened({ owner: "octo", repo: "app", number: 5 })));
-
-    const [call] = system.openWebUI.toolCalls;
-    expect(call!.status).toBe(403);
-    expect(JSON.stringify(call!.result)).toContain("The GitHub App is not installed on octo/app");
+    // The run's first GitHub request (the repository's own config file) finds no installation.
     expect(record.status).toBe("failed");
     expect(record.reason).toContain("install the app on that repository");
+    expect(system.model.requests).toEqual([]);
+
+    const call = await fetch(`${system.toolServerUrl}/get_issue`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${toolServerKey}` },
+      body: JSON.stringify({ owner: "octo", repo: "app", issue_number: 5 }),
+    });
+    expect(call.status).toBe(403);
+    expect(await call.text()).toContain("The GitHub App is not installed on octo/app");
     expect(system.github.allComments()).toEqual([]);
   });
 

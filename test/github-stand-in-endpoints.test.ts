@@ -207,6 +207,15 @@ describe("GitHub stand-in endpoints, each answer checked against GitHub's OpenAP
     const missingRef = await statusOf(octokit.rest.repos.getContent({ ...repo, path: "README.md", ref: "nope" }));
     expect(missingRef).toEqual({ status: 404, message: "No commit found for the ref nope" });
     expect((await statusOf(octokit.rest.repos.getContent({ ...repo, path: "nope.md" }))).status).toBe(404);
+    // The relay reads a repository's own config file this way (a dot folder, the default branch).
+    github.addFile({ ...repo, path: ".github/openwebui-github.yml", content: "rules: {}\n" });
+    const { data: own } = await octokit.rest.repos.getContent({ ...repo, path: ".github/openwebui-github.yml" });
+    expect(!Array.isArray(own) && own.type === "file" && [own.path, own.encoding]).toEqual([
+      ".github/openwebui-github.yml",
+      "base64",
+    ]);
+    const absent = octokit.rest.repos.getContent({ owner: "octo", repo: "ci", path: ".github/openwebui-github.yml" });
+    expect((await statusOf(absent)).status).toBe(404);
   });
 
   it("starts a workflow by hand on a branch with the inputs its file declares, answering 204", async () => {

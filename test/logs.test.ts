@@ -272,26 +272,29 @@ describe("structured logs", () => {
         5_000,
       );
       // Some APIs echo a refused key in their error ("Incorrect API key provided: sk-..."), which the relay records and logs.
-      await deliver(`${relay.url}/webhook/github`, {
+      // As an app the stand-in does not know, a run would stop at its first GitHub request (the repository's
+      // own config file) before Open WebUI: a relay acting with a token takes the delivery.
+      const withToken = await run({ ...secrets, OPENWEBUI_URL: echo.url, DEBUG: "true" });
+      await deliver(`${withToken.url}/webhook/github`, {
         event: "issues",
         payload: issuesOpened({ owner: "octo", repo: "app" }),
         secret: webhookSecret,
       });
       const failed = await waitFor(
-        () => outputLines(relay).find((l) => l.msg === "delivery failed"),
+        () => outputLines(withToken).find((l) => l.msg === "delivery failed"),
         "the failed delivery's line",
       );
       expect(failed.reason).toMatch(
         /Open WebUI answered 401 to POST \/api\/v1\/chats\/new: Incorrect API key provided: \[redacted\]/,
       );
       // What the delivery keeps (shown by the page, the API and `npm run deliveries`) is masked too.
-      const listed = await fetch(`${relay.url}/api/deliveries`, {
+      const listed = await fetch(`${withToken.url}/api/deliveries`, {
         headers: { authorization: `Bearer ${secrets.RELAY_ADMIN_TOKEN}` },
       });
       const kept = await listed.text();
       expect(kept).toContain("Incorrect API key provided: [redacted]");
       for (const value of Object.values(secrets)) expect(kept).not.toContain(value);
-      const output = relay.output();
+      const output = relay.output() + withToken.output();
       for (const value of Object.values(secrets)) expect(output).not.toContain(value);
       const keyBody = privateKey.split("\n")[1]!;
       expect(output).not.toContain(keyBody.slice(0, 32));

@@ -58,7 +58,8 @@ describe("secrets never leak through errors", () => {
     );
     await body(await toolCall("get_issue", { owner: 5 }, toolServerKey));
     await body(await toolCall("get_issue", { owner: "octo", repo: "app", issue_number: 404 }, toolServerKey));
-    system.github.failNext(5, "server-error");
+    // Only the tool call's reads fail: the relay's own requests must reach Open WebUI's refusal below.
+    system.github.failNext(5, "server-error", { pathIncludes: "/repos/octo/app/issues/1" });
     await body(await toolCall("get_issue", { owner: "octo", repo: "app", issue_number: 1 }, toolServerKey));
     await body(
       await toolCall(

@@ -3,9 +3,12 @@ import type { Rule } from "../../config/rules-schema.ts";
 import type { RepoAllowList } from "../../github/repo-allow-list.ts";
 import type { DeliveryLog, DeliveryRecord } from "../../store/delivery-log.ts";
 import type { DeliveryOutcome } from "../../store/delivery-queue.ts";
+import type { Logger } from "../../lib/logger.ts";
 import { builtinRule } from "./builtin-rule.ts";
 import { cooldownReason } from "./cooldown-reason.ts";
 import { deliveryReason } from "./delivery-reason.ts";
+import { narrowForRepo } from "./narrow-for-repo.ts";
+import type { RepoConfigReader } from "./repo-config-reader.ts";
 import { toRuleEvent, type RuleEvent } from "./rule-event.ts";
 
 export interface ResolveOptions {
@@ -13,6 +16,9 @@ export interface ResolveOptions {
   allowList: RepoAllowList;
   deliveries: Pick<DeliveryLog, "startRuleRun">;
   now: () => number;
+  /** Repositories' own .github/openwebui-github.yml; absent: the deployment's rules apply as they are. */
+  repoConfig?: RepoConfigReader;
+  logger?: Logger;
 }
 
 /** The stored delivery as rules see it, or the outcome when its payload cannot be read back. */
@@ -24,7 +30,8 @@ export function storedEvent(delivery: DeliveryRecord): RuleEvent | DeliveryOutco
 /**
  * The rule a stored delivery runs, looked up by name in the rules as they are now, or the outcome
  * that ends it first: automation or a repository GITHUB_REPOS no longer allows (a replay, a long
- * queue), a rule a reload removed, or the rule's cooldown on this thread.
+ * queue), a rule a reload removed, the repository's own file (which may narrow the rule, switch
+ * it off, or, while invalid, stop every rule there), or the rule's cooldown on this thread.
  */
 export async function resolveRun(
   delivery: DeliveryRecord,
@@ -37,8 +44,19 @@ export async function resolveRun(
   if (refused) return { outcome: { status: "ignored", reason: refused } };
   // Deliveries stored before rules existed were all the built-in rule's.
   const name = delivery.rule ?? builtinRule.name;
-  const rule = options.rules().find((candidate) => candidate.name === name);
-  if (!rule) return { outcome: { status: "ignored", reason: `rule ${name} is no longer in the config` } };
+  const rules = options.rules();
+  const found = rules.find((candidate) => candidate.name === name);
+  if (!found) return { outcome: { status: "ignored", reason: `rule ${name} is no longer in the config` } };
+  // Asked here, not at the door: the door never waits on GitHub.
+  const narrowed = options.repoConfig
+    ? await narrowForRepo(found, event, {
+        rules,
+        reader: options.repoConfig,
+        ...(options.logger ? { logger: options.logger } : {}),
+      })
+    : { rule: found };
+  if ("reason" in narrowed) return { outcome: { status: "ignored", reason: narrowed.reason } };
+  const { rule } = narrowed;
   // Until the tool server records writes instead of sending them, an observed rule must not run at all.
   if (rule.mode === "observe")
     return { outcome: { status: "ignored", reason: `rule ${name}: observe mode is not available yet` } };
