@@ -3,6 +3,7 @@ import type { Env } from "./config-error.ts";
 import { configFileSchema, type ConfigFile } from "./config-file-schema.ts";
 import { describeConfigIssues } from "./describe-config-issues.ts";
 import { channelEnvProblems, notifyProblems } from "./resolve-channels.ts";
+import { webhookEnvProblems, webhookRuleProblems } from "./resolve-webhooks.ts";
 import { pathText, yamlPosition } from "./yaml-position.ts";
 
 export type ParsedConfigFile = { ok: true; config: ConfigFile } | { ok: false; problems: string[] };
@@ -11,7 +12,7 @@ export type ParsedConfigFile = { ok: true; config: ConfigFile } | { ok: false; p
  * Parses and validates the file's text. Each problem is one line, `file:line:column: path: what is
  * wrong and what is expected`, and all of them come at once. A file that is not valid YAML reports
  * only its syntax errors: checking the shape of a half-read document would report what is not there.
- * With `env`, each channel's variable must hold its secret (bin/ passes the environment at start).
+ * With `env`, each channel's and webhook's variable must hold its secret (bin/ passes the environment at start).
  */
 export function parseConfigFile(text: string, shown: string, env?: Env): ParsedConfigFile {
   const lines = new LineCounter();
@@ -36,7 +37,13 @@ export function parseConfigFile(text: string, shown: string, env?: Env): ParsedC
   const result = configFileSchema.safeParse(data);
   // Names and variables are checked once the shape is right: a misshapen section has nothing to look up.
   const issues = result.success
-    ? [...notifyProblems(result.data), ...(env ? channelEnvProblems(result.data.channels, env) : [])]
+    ? [
+        ...notifyProblems(result.data),
+        ...webhookRuleProblems(result.data),
+        ...(env
+          ? [...channelEnvProblems(result.data.channels, env), ...webhookEnvProblems(result.data.webhooks, env)]
+          : []),
+      ]
     : describeConfigIssues(result.error.issues, data, configFileSchema);
   if (result.success && issues.length === 0) return { ok: true, config: result.data };
   const problems = issues
