@@ -7,6 +7,7 @@ import type { RelayConfig } from "../config/load-relay-config.ts";
 import type { OpenWebUIChat } from "../deployment/create-open-webui-chat.ts";
 import type { ReloadResult } from "../config/config-holder.ts";
 import type { Rule } from "../config/rules-schema.ts";
+import type { NotifyChannel } from "./notify-after-run.ts";
 import { createRelayApp } from "./create-relay-app.ts";
 import { createRelayWorker } from "./create-relay-worker.ts";
 import { createRelayMetrics } from "./relay-metrics.ts";
@@ -25,6 +26,8 @@ export interface RelayDependencies {
   rules?: () => readonly Rule[];
   /** Reads the config file again (the deliveries page's "Reload config", the admin API). */
   reloadConfig: () => Promise<ReloadResult>;
+  /** Posts a run's result to a channel of the config file's `channels:` (a rule's `notify:`). */
+  notify?: NotifyChannel;
   /** The secret of the config file's `webhooks.<name>` now (POST /webhook/in/<name>); none without it. */
   webhookSecret?: (name: string) => string | null;
   pollIntervalMs?: number;

@@ -81,6 +81,8 @@ const migrations = [
   // pull request (its cooldown): one row per rule and thread.
   `ALTER TABLE deliveries ADD COLUMN rule TEXT;
    CREATE TABLE rule_runs (turn TEXT PRIMARY KEY, delivery_key TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;`,
+  // The notifications of a delivery's run that failed (a rule's notify:), for the deliveries page.
+  `ALTER TABLE deliveries ADD COLUMN notify_error TEXT;`,
 ];
 
 /** The schema version this code writes. */

@@ -70,10 +70,16 @@ rules:
     ]);
   });
 
-  it("counts each webhook's secret, with and without its whsec_ prefix, among the secrets never posted", () => {
-    const parsed = parseConfigFile(good, "f.yml");
-    const secrets = deploymentSecrets({ DEPLOYS_SECRET: secret }, parsed.ok ? parsed.config : undefined);
-    expect(secrets).toContain(secret);
-    expect(secrets).toContain(secret.slice("whsec_".length));
+  it("counts each webhook's secret (with and without whsec_) and each channel's URL or token among the secrets never posted", () => {
+    const yaml = `${good}channels:
+  ops: { kind: discord, url_env: OPS_URL }
+  bot: { kind: slack, token_env: BOT_TOKEN, channel: C0123456789 }
+`;
+    const env = { DEPLOYS_SECRET: secret, OPS_URL: "https://discord.com/api/webhooks/1/abc", BOT_TOKEN: "xoxb-1-2-3" };
+    const parsed = parseConfigFile(yaml, "f.yml", env);
+    const secrets = deploymentSecrets(env, parsed.ok ? parsed.config : undefined);
+    expect(secrets).toEqual(
+      expect.arrayContaining([secret, secret.slice("whsec_".length), env.OPS_URL, env.BOT_TOKEN]),
+    );
   });
 });
