@@ -2,6 +2,7 @@ import { z } from "zod";
 import { channelsSchema } from "./notify-schema.ts";
 import { peopleSchema } from "./people-schema.ts";
 import { rulesSchema } from "./rules-schema.ts";
+import { webhooksSchema } from "./webhooks-schema.ts";
 
 /**
  * openwebui-github.yml: what the environment cannot say. Every section is optional; without one the
@@ -13,6 +14,7 @@ export const configFileSchema = z
     people: peopleSchema.optional(),
     rules: rulesSchema.optional(),
     channels: channelsSchema.optional(),
+    webhooks: webhooksSchema.optional(),
   })
   .meta({
     title: "openwebui-github.yml",

@@ -7,7 +7,7 @@ export const channelName = z
 
 // Webhook URLs carry their own credential, so the file names the variable that holds one, never the value.
 // A refine, not a regex, so the problem does not quote the value: it may be the secret itself.
-const envName = z
+export const envName = z
   .string()
   .refine((name) => /^[A-Z_][A-Z0-9_]*$/.test(name), {
     message: "name an environment variable (upper-case letters, digits, _) that holds the secret, not the secret",

@@ -18,10 +18,11 @@ export const promptFields = {
   body: "untrusted: the issue or pull request body",
   comment: "untrusted: the comment or review that triggered the run (empty on other events)",
   comment_id: "the id of that comment or review (list_review_comments takes it); empty on other events",
+  payload: "untrusted, webhook rules: the JSON body the sender signed",
 } as const;
 export type PromptField = keyof typeof promptFields;
 
-export const untrustedFields: ReadonlySet<PromptField> = new Set<PromptField>(["title", "body", "comment"]);
+export const untrustedFields: ReadonlySet<PromptField> = new Set<PromptField>(["title", "body", "comment", "payload"]);
 
 /** `{{ name }}`: letters and underscores, spaces allowed inside the braces. */
 export const placeholderPattern = /\{\{\s*([A-Za-z_]+)\s*\}\}/g;

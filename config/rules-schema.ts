@@ -5,6 +5,9 @@ import { durationSchema } from "./duration.ts";
 import { ruleNotifySchema } from "./notify-schema.ts";
 import { promptFields, unknownPlaceholders } from "./prompt-fields.ts";
 import { authorAssociation, ruleConditionSchema } from "./rule-condition-schema.ts";
+import { ruleTargetSchema } from "./rule-target-schema.ts";
+import { webhookRuleProblems } from "./webhook-rule-problems.ts";
+import { webhookEventPattern } from "./webhooks-schema.ts";
 
 /** The `event.action` names a rule's `on:` may list: what the relay can answer. */
 export const supportedEvents = [
@@ -19,17 +22,24 @@ export const supportedEvents = [
 ] as const;
 export type SupportedEvent = (typeof supportedEvents)[number];
 
-const eventName = z.enum(supportedEvents, {
-  error: (issue) => `"${String(issue.input)}" is not a supported event; use one of ${supportedEvents.join(", ")}`,
+const eventChoices = `${supportedEvents.join(", ")}, or webhook.<name> (a webhook defined under webhooks:)`;
+const isEventName = (entry: unknown) =>
+  (supportedEvents as readonly unknown[]).includes(entry) ||
+  (typeof entry === "string" && webhookEventPattern.test(entry));
+
+// Aborting, so a bad entry fails the whole `on:` union and onProblem names every bad entry at once.
+const eventName = z.string().refine(isEventName, {
+  abort: true,
+  error: (issue) => `"${String(issue.input)}" is not a supported event; use one of ${eventChoices}`,
 });
 
 /** One message for a bad `on:`, naming the entries that are not supported events. */
 function onProblem(issue: { input?: unknown }): string {
   const entries = Array.isArray(issue.input) ? issue.input : [issue.input];
-  const bad = entries.filter((entry) => !(supportedEvents as readonly unknown[]).includes(entry));
+  const bad = entries.filter((entry) => !isEventName(entry));
   if (entries.length === 0) return "on: lists at least one event";
   const names = bad.map((entry) => JSON.stringify(entry)).join(", ");
-  return `${names} ${bad.length > 1 ? "are not supported events" : "is not a supported event"}; use one of ${supportedEvents.join(", ")}`;
+  return `${names} ${bad.length > 1 ? "are not supported events" : "is not a supported event"}; use one of ${eventChoices}`;
 }
 
 const repoPattern = z
@@ -75,6 +85,7 @@ export const ruleSchema = z
       .default("act")
       .meta({ description: "act writes to GitHub; observe records what it would have written instead." }),
     if: ruleConditionSchema.optional(),
+    target: ruleTargetSchema.optional(),
     notify: ruleNotifySchema.optional(),
     continue: z
       .boolean()
@@ -108,7 +119,7 @@ type Ctx = { addIssue(issue: { code: "custom"; message: string; path: PropertyKe
 const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
 /** What a schema cannot say field by field: patterns RE2 accepts, known placeholders, usable globs. */
-function ruleProblems(rule: { name?: unknown; if?: unknown; prompt?: unknown }, ctx: Ctx): void {
+function ruleProblems(rule: Record<string, unknown>, ctx: Ctx): void {
   const prefix = text(rule.name) ? `rule "${rule.name}"` : "this rule";
   const add = (message: string, path: PropertyKey[]) =>
     ctx.addIssue({ code: "custom", message: `${prefix}: ${message}`, path });
@@ -127,6 +138,7 @@ function ruleProblems(rule: { name?: unknown; if?: unknown; prompt?: unknown }, 
     add(`the prompt uses {{${name}}}, which is not a field; use one of ${Object.keys(promptFields).join(", ")}`, [
       "prompt",
     ]);
+  for (const problem of webhookRuleProblems(rule)) add(problem.message, problem.path);
 }
 
 export const rulesSchema = z

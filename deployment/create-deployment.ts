@@ -21,7 +21,7 @@ export function createDeployment(config: DeploymentConfig, options: DeploymentOp
   const githubConfig = config.relay?.github ?? config.toolServer?.github;
   const storeConfig = config.relay ?? config.toolServer;
   if (!githubConfig || !storeConfig) throw new Error("a deployment runs the relay, the tool server or both");
-  const secrets = deploymentSecrets(config.env);
+  const secrets = deploymentSecrets(config.env, config.configFile?.config);
   const debug = config.relay?.debug ?? config.toolServer?.debug ?? false;
   const logger =
     options.logger ??
@@ -31,7 +31,9 @@ export function createDeployment(config: DeploymentConfig, options: DeploymentOp
       base: { service: options.service ?? "openwebui-github" },
     });
   // Swapped on SIGHUP or the deliveries page's reload; readers ask it each time, never keep a copy.
-  const configFile = createConfigHolder(config.configFile ?? null, logger);
+  // With the relay here, a reload checks the channels' and webhooks' variables, as start-up did;
+  // a tool server alone is given none of them.
+  const configFile = createConfigHolder(config.configFile ?? null, logger, config.relay ? config.env : undefined);
   const fetchOption = options.fetch ? { fetch: options.fetch } : {};
   const github = createGitHubClients(githubConfig, logger, { ...fetchOption, ...options.github });
   const openWebUI = config.relay ? createOpenWebUIChat(config.relay.openWebUI, fetchOption) : null;

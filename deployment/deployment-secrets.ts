@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Env } from "../config/config-error.ts";
+import type { ConfigFile } from "../config/config-file-schema.ts";
+import { webhookSecrets } from "../config/resolve-webhooks.ts";
 
 // Every variable that holds a credential, whichever service reads it: `npm start` runs both services
 // on one .env, so the tool server knows the relay's secrets too and must never post them (issue 15:
@@ -45,12 +47,27 @@ function appPrivateKey(env: Env): string {
 }
 
 /**
- * The deployment's secrets, never to be posted or logged: every secret variable present in the
- * environment, whoever's it is. Computed once, by the composition root.
+ * The variables the config file names for its channels' webhook URLs and bot tokens and its signed
+ * webhooks' secrets: credentials like the rest, under names the deployment chooses.
  */
-export function deploymentSecrets(env: Env): readonly string[] {
+function configFileSecrets(file: ConfigFile | undefined, env: Env): string[] {
+  const channelVariables = Object.values(file?.channels ?? {}).flatMap((channel) =>
+    "token_env" in channel ? [channel.url_env, channel.token_env] : [channel.url_env],
+  );
+  return [
+    ...channelVariables.map((name) => (name ? (env[name]?.trim() ?? "") : "")),
+    ...webhookSecrets(file?.webhooks, env),
+  ];
+}
+
+/**
+ * The deployment's secrets, never to be posted or logged: every secret variable present in the
+ * environment, whoever's it is, and those the config file names. Computed once, by the composition root.
+ */
+export function deploymentSecrets(env: Env, file?: ConfigFile): readonly string[] {
   const values = [
     ...secretVariables.map((name) => env[name]?.trim() ?? ""),
+    ...configFileSecrets(file, env),
     env.GITHUB_APP_PRIVATE_KEY?.trim() ?? "",
     appPrivateKey(env),
     redisUrlPassword(env.REDIS_URL?.trim() ?? ""),

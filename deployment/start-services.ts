@@ -7,6 +7,8 @@ import { openWebUIToolId } from "../open-webui/tool-server-connection.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createRelay } from "../relay/create-relay.ts";
 import { effectiveRules } from "../relay/rules/builtin-rule.ts";
+import { webhookSecret } from "../config/resolve-webhooks.ts";
+import { createChannelNotifier } from "./create-channel-notifier.ts";
 import { readOpenWebUIVersion, reportOpenWebUIVersion } from "../open-webui/open-webui-version.ts";
 import { createOpenWebUIRequest } from "../open-webui/open-webui-request.ts";
 import type { RelayStores, ToolServerStores } from "../store/stores.ts";
@@ -38,6 +40,12 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     openWebUI,
     reloadConfig: configFile.reload,
     rules: () => effectiveRules(configFile.current().rules),
+    notify: createChannelNotifier(configFile, config.env, {
+      logger,
+      secrets,
+      ...pick(options, "fetch", "notifyTimeouts"),
+    }),
+    webhookSecret: (name) => webhookSecret(configFile.current().webhooks, config.env, name),
     ...pick(options, "pollIntervalMs", "commentLimits"),
   });
   relay.start();

@@ -11,6 +11,8 @@ import { createAdminApi } from "./admin-api.ts";
 import { createFailureLimit } from "./admin-failure-limit.ts";
 import { createDeliveriesPage } from "./deliveries-page.ts";
 import { createChatDoors } from "./doors/create-chat-doors.ts";
+import { createWebhookInDoor } from "./doors/webhook-in-door.ts";
+import type { Rule } from "../config/rules-schema.ts";
 
 export interface RelayAppOptions {
   deliveries: DeliveryLog;
@@ -22,12 +24,16 @@ export interface RelayAppOptions {
   onReplay: () => void;
   /** Reads the config file again, for the page's "Reload config" and POST /api/config/reload. */
   reloadConfig: () => Promise<ReloadResult>;
+  /** The rules now, for the signed webhooks' doors. */
+  rules: () => readonly Rule[];
+  /** The secret of the config file's `webhooks.<name>` now, or null (POST /webhook/in/<name> answers 404). */
+  webhookSecret: (name: string) => string | null;
 }
 
 /** Everything the relay serves but the webhook: health, metrics, the admin API and the deliveries page. */
 export function createRelayApp(
   config: Readonly<RelayConfig>,
-  { deliveries, coordination, registry, logger, onReplay, reloadConfig }: RelayAppOptions,
+  { deliveries, coordination, registry, logger, onReplay, reloadConfig, rules, webhookSecret }: RelayAppOptions,
 ) {
   const app = express();
   app.disable("x-powered-by");
@@ -41,6 +47,7 @@ export function createRelayApp(
   app.use(metricsEndpoint(registry, config.metricsToken));
   // Before any body parser: Slack and Discord sign the raw bytes. A stored request wakes the worker, as a replay does.
   app.use(createChatDoors(config.chatDoors, { deliveries, logger, onQueued: onReplay }));
+  app.use(createWebhookInDoor({ deliveries, rules, secretOf: webhookSecret, logger, onQueued: onReplay }));
   app.use(
     "/api",
     createAdminApi({ deliveries, token: config.adminToken, failureLimit, onReplay, reloadConfig, logger }),

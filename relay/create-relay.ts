@@ -7,11 +7,13 @@ import type { RelayConfig } from "../config/load-relay-config.ts";
 import type { OpenWebUIChat } from "../deployment/create-open-webui-chat.ts";
 import type { ReloadResult } from "../config/config-holder.ts";
 import type { Rule } from "../config/rules-schema.ts";
+import type { NotifyChannel } from "./notify-after-run.ts";
 import { createRelayApp } from "./create-relay-app.ts";
 import { createRelayWorker } from "./create-relay-worker.ts";
 import { createRelayMetrics } from "./relay-metrics.ts";
 import { startReconciliation } from "./start-reconciliation.ts";
 import { createWebhookHandler } from "./webhook-handler.ts";
+import { builtinRule } from "./rules/builtin-rule.ts";
 
 export interface RelayDependencies {
   stores: RelayStores;
@@ -24,6 +26,10 @@ export interface RelayDependencies {
   rules?: () => readonly Rule[];
   /** Reads the config file again (the deliveries page's "Reload config", the admin API). */
   reloadConfig: () => Promise<ReloadResult>;
+  /** Posts a run's result to a channel of the config file's `channels:` (a rule's `notify:`). */
+  notify?: NotifyChannel;
+  /** The secret of the config file's `webhooks.<name>` now (POST /webhook/in/<name>); none without it. */
+  webhookSecret?: (name: string) => string | null;
   pollIntervalMs?: number;
   /** GitHub's comment limits with shorter windows, for tests. */
   commentLimits?: readonly WriteLimit[];
@@ -58,7 +64,16 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
   });
   const onReplay = () => worker.wake();
   const { reloadConfig } = deps;
-  const app = createRelayApp(config, { deliveries, coordination, registry, logger, onReplay, reloadConfig });
+  const app = createRelayApp(config, {
+    deliveries,
+    coordination,
+    registry,
+    logger,
+    onReplay,
+    reloadConfig,
+    rules: deps.rules ?? (() => [builtinRule]),
+    webhookSecret: deps.webhookSecret ?? (() => null),
+  });
 
   let stopReconciling: (() => void) | undefined;
   // The webhook bypasses express: it reads the raw bytes itself (the signature is over them), and

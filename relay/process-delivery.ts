@@ -21,6 +21,7 @@ import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outc
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 import { runModel } from "./run-model.ts";
 import { runRuleOf } from "./rules/run-rule-of.ts";
+import { notifyAfterRun, type NotifyChannel } from "./notify-after-run.ts";
 import type { ConnectionKind } from "../open-webui/tool-server-connection.ts";
 
 export interface ProcessorOptions {
@@ -54,6 +55,8 @@ export interface ProcessorOptions {
   secrets: readonly string[];
   logger: Logger;
   observer?: RelayObserver;
+  /** Posts a run's result to a channel of a rule's `notify:`. */
+  notify?: NotifyChannel;
 }
 
 /**
@@ -103,7 +106,8 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
       title: event.title,
       log,
     });
-    return readRunOutcome({ ...options, observer }, target, { ...run, deliveryKey: delivery.key }, log);
+    const outcome = await readRunOutcome({ ...options, observer }, target, { ...run, deliveryKey: delivery.key }, log);
+    return notifyAfterRun(options, { rule, event, delivery, model: run }, outcome);
   };
 }
 

@@ -114,9 +114,15 @@ function row(d: DeliveryView, input: DeliveriesPageInput): string {
 <td>${d.attempts}</td>
 <td>${e(duration)}</td>
 <td>${links.join(" ") || `<span class="muted">—</span>`}</td>
-<td class="error">${d.lastError ? `${finalError ? "" : `<span class="muted">earlier attempt: </span>`}${e(d.lastError)}` : ""}</td>
+<td class="error">${d.lastError ? `${finalError ? "" : `<span class="muted">earlier attempt: </span>`}${e(d.lastError)}` : ""}${notifyCell(d)}</td>
 <td>${replay}</td>
 </tr>`;
+}
+
+/** A rule's notifications that failed: shown with the errors, though the delivery itself is done. */
+function notifyCell(d: DeliveryView): string {
+  if (!d.notifyError) return "";
+  return `${d.lastError ? "<br>" : ""}<span class="muted">not notified: </span>${e(d.notifyError)}`;
 }
 
 export function renderDeliveries(input: DeliveriesPageInput): string {

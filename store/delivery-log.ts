@@ -46,6 +46,8 @@ export interface DeliveryRecord {
   chatId: string | null;
   commentUrl: string | null;
   lastError: string | null;
+  /** The latest run's notifications that failed (`channel: error; ...`); null when all went, or none was asked. */
+  notifyError: string | null;
   nextAttemptAt: number | null;
   /** When the latest attempt was claimed, and when the delivery was last finished. */
   startedAt: number | null;

@@ -16,6 +16,8 @@ export interface DeliveryOutcome {
   status: "done" | "failed" | "ignored" | "dead";
   reason?: string;
   commentUrl?: string;
+  /** The channels of the rule's `notify:` that could not be told of the run: shown, never failing it. */
+  notifyError?: string;
 }
 
 /**

@@ -2,8 +2,9 @@ import { placeholderPattern, untrustedFields, type PromptField } from "../../con
 import type { Rule } from "../../config/rules-schema.ts";
 import { cleanIssueText } from "../../github/clean-issue-text.ts";
 import { breakMarkers, buildIssueMessage, systemPrompt } from "../build-prompt.ts";
-import { defaultPrompts, rulesSystemPrompt } from "./default-prompts.ts";
+import { defaultPrompts, rulesSystemPrompt, webhookSystemPrompt } from "./default-prompts.ts";
 import type { RuleEvent } from "./rule-event.ts";
+import { isWebhookRuleEvent } from "./webhook-rule-event.ts";
 
 // As relay/build-prompt.ts: one oversized text must not fill the model's context.
 const maxUntrustedLength = 20_000;
@@ -13,6 +14,11 @@ export function promptsFor(rule: Pick<Rule, "prompt">, event: RuleEvent): { syst
   // Today's prompt, unchanged, for issues.opened without a prompt of its own (the built-in rule).
   if (rule.prompt === undefined && event.name === "issues.opened")
     return { system: systemPrompt, user: buildIssueMessage(issueForPrompt(event)) };
+  // The body is always in a webhook run's prompt, where the rule puts it or else at the end.
+  if (isWebhookRuleEvent(event) && rule.prompt !== undefined) {
+    const template = /\{\{\s*payload\s*\}\}/.test(rule.prompt) ? rule.prompt : `${rule.prompt}\n{{payload}}`;
+    return { system: webhookSystemPrompt, user: renderTemplate(template, event) };
+  }
   const template = rule.prompt ?? defaultPrompts[event.name as keyof typeof defaultPrompts];
   if (template === undefined) throw new Error(`no prompt for ${event.name}: rules run only on supported events`);
   return { system: rulesSystemPrompt, user: renderTemplate(template, event) };
@@ -58,6 +64,7 @@ function fieldValues(event: RuleEvent): Record<PromptField, string> {
     body: event.body,
     comment: event.text?.body ?? "",
     comment_id: event.text ? String(event.text.id) : "",
+    payload: isWebhookRuleEvent(event) ? event.body : "",
   };
 }
 

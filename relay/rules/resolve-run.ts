@@ -10,6 +10,7 @@ import { deliveryReason } from "./delivery-reason.ts";
 import { narrowForRepo } from "./narrow-for-repo.ts";
 import type { RepoConfigReader } from "./repo-config-reader.ts";
 import { toRuleEvent, type RuleEvent } from "./rule-event.ts";
+import { webhookEvent, webhookRuleEvent } from "./webhook-rule-event.ts";
 
 export interface ResolveOptions {
   rules: () => readonly Rule[];
@@ -23,6 +24,7 @@ export interface ResolveOptions {
 
 /** The stored delivery as rules see it, or the outcome when its payload cannot be read back. */
 export function storedEvent(delivery: DeliveryRecord): RuleEvent | DeliveryOutcome {
+  if (delivery.event === webhookEvent) return webhookRuleEvent(delivery);
   const event = toRuleEvent(delivery.event, JSON.parse(delivery.payload ?? "null"));
   return typeof event === "string" ? { status: "failed", reason: `stored payload is unusable: ${event}` } : event;
 }

@@ -25,6 +25,8 @@ function finishing(outcome: DeliveryOutcome, t: number, dropDonePayload: boolean
   if (outcome.reason !== undefined) set.push("reason", outcome.reason);
   else remove.push("reason");
   if (outcome.commentUrl) set.push("commentUrl", outcome.commentUrl);
+  if (outcome.notifyError) set.push("notifyError", outcome.notifyError);
+  else remove.push("notifyError");
   if (outcome.status === "failed" || outcome.status === "dead") {
     if (outcome.reason !== undefined) set.push("lastError", outcome.reason);
     else remove.push("lastError");

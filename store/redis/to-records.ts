@@ -33,7 +33,17 @@ export function toDelivery(f: Fields): DeliveryRecord | undefined {
   return {
     ...read.strings("key", "deliveryId", "event"),
     status: f.status as DeliveryStatus,
-    ...read.texts("action", "reason", "repository", "rule", "payload", "chatId", "commentUrl", "lastError"),
+    ...read.texts(
+      "action",
+      "reason",
+      "repository",
+      "rule",
+      "payload",
+      "chatId",
+      "commentUrl",
+      "lastError",
+      "notifyError",
+    ),
     ...read.ints("issueNumber", "nextAttemptAt", "startedAt", "finishedAt"),
     ...read.numbers("receivedAt", "updatedAt"),
     attempts: Number(f.attempts ?? 0),

@@ -85,6 +85,8 @@ const migrations = [
   // run, and the review thread a review comment's run answers in.
   `ALTER TABLE runs ADD COLUMN rule_settings TEXT;
    ALTER TABLE runs ADD COLUMN review_comment_id INTEGER;`,
+  // The notifications of a delivery's run that failed (a rule's notify:), for the deliveries page.
+  `ALTER TABLE deliveries ADD COLUMN notify_error TEXT;`,
 ];
 
 /** The schema version this code writes. */

@@ -18,7 +18,7 @@ const finishedPayload = (keepDonePayloads: boolean) => (keepDonePayloads ? "payl
 
 function prepareFinish(db: Database.Database, keepDonePayloads: boolean) {
   return db.prepare(
-    `UPDATE deliveries SET status = @status, reason = @reason, comment_url = COALESCE(@commentUrl, comment_url),
+    `UPDATE deliveries SET status = @status, reason = @reason, comment_url = COALESCE(@commentUrl, comment_url), notify_error = @notifyError,
        payload = ${finishedPayload(keepDonePayloads)}, last_error = CASE WHEN @status IN ('failed', 'dead') THEN @reason ELSE last_error END,
        lease_until = NULL, lease_token = NULL, next_attempt_at = NULL, updated_at = @now, finished_at = @now
      WHERE ${held}`,
@@ -71,6 +71,7 @@ export function createSqliteDeliveryQueue(
           status: outcome.status,
           reason: outcome.reason ?? null,
           commentUrl: outcome.commentUrl ?? null,
+          notifyError: outcome.notifyError ?? null,
         }).changes === 1
       );
     },

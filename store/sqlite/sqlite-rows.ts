@@ -18,6 +18,7 @@ export interface DeliveryRow {
   chat_id: string | null;
   comment_url: string | null;
   last_error: string | null;
+  notify_error: string | null;
   next_attempt_at: number | null;
   started_at: number | null;
   finished_at: number | null;
@@ -61,6 +62,7 @@ export function toDelivery(row: DeliveryRow): DeliveryRecord {
     chatId: row.chat_id,
     commentUrl: row.comment_url,
     lastError: row.last_error,
+    notifyError: row.notify_error,
     nextAttemptAt: row.next_attempt_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

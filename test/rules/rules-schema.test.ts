@@ -65,13 +65,13 @@ describe("the rules: section's schema", () => {
         { on: [] },
       ]),
     ).toEqual([
-      '0.on: "push", "issues.closed" are not supported events; use one of issues.opened, issues.labeled, issue_comment.created, pull_request.opened, pull_request.synchronize, pull_request.ready_for_review, pull_request_review.submitted, pull_request_review_comment.created',
+      '0.on: "push", "issues.closed" are not supported events; use one of issues.opened, issues.labeled, issue_comment.created, pull_request.opened, pull_request.synchronize, pull_request.ready_for_review, pull_request_review.submitted, pull_request_review_comment.created, or webhook.<name> (a webhook defined under webhooks:)',
       '1.mode: Invalid option: expected one of "act"|"observe"',
       '1.cooldown: a duration is a whole number and a unit: "30s", "10m", "2h" or "1d"',
       '1.authors.0: "ADMIN" is not an author association; use one of OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER, MANNEQUIN, NONE',
       "2.tools.0: a tool name is lower-case letters, digits and _",
       '2: Unrecognized key: "colour"',
-      'rule "A": the prompt uses {{issue_title}}, which is not a field; use one of repository, owner, repo, number, kind, event, author, author_association, labels, label, head_sha, title, body, comment, comment_id'.replace(
+      'rule "A": the prompt uses {{issue_title}}, which is not a field; use one of repository, owner, repo, number, kind, event, author, author_association, labels, label, head_sha, title, body, comment, comment_id, payload'.replace(
         /^/,
         "2.prompt: ",
       ),

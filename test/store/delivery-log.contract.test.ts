@@ -37,6 +37,7 @@ describe.each(contractBackends())("the $name delivery log", (backend) => {
       chatId: null,
       commentUrl: null,
       lastError: null,
+      notifyError: null,
       nextAttemptAt: null,
       startedAt: null,
       finishedAt: null,

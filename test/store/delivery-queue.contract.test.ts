@@ -34,6 +34,19 @@ describe.each(contractBackends())("the $name delivery queue", (backend) => {
     expect(await deliveries.counts()).toEqual({ pending: 0, running: 1, done: 1, failed: 0, ignored: 1, dead: 0 });
   });
 
+  it("keeps the notifications that failed with a finished delivery; one whose notifications all went has none", async () => {
+    const { deliveries, queue } = await open(() => 1_000);
+    await deliveries.add(delivery("n"));
+    const first = await queue.claim(60_000);
+    const notifyError = "team-slack: Slack answered 404 no_service";
+    await queue.finish(first!.lease, { status: "done", commentUrl: "https://github.com/c/1", notifyError });
+    expect(await deliveries.get("n")).toMatchObject({ status: "done", lastError: null, notifyError });
+    await deliveries.add(delivery("m"));
+    const other = await queue.claim(60_000);
+    await queue.finish(other!.lease, { status: "done", commentUrl: "https://github.com/c/2" });
+    expect(await deliveries.get("m")).toMatchObject({ status: "done", notifyError: null });
+  });
+
   it("never gives one delivery to two processes at once", async () => {
     const { deliveries, queue } = await open();
     const other = (await open()).queue;

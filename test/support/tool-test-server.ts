@@ -84,16 +84,12 @@ export async function startToolTestServer(
     ...(options.commentLimits ? { TOOL_SERVER_COMMENT_BUDGET_WAIT_MS: "0" } : {}),
     ...(options.userJwtSecret ? { OPENWEBUI_USER_JWT_SECRET: options.userJwtSecret } : {}),
   };
-  const server = await startToolServerFor(
-    env,
-    stores,
-    {
-      github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } },
-      ...(options.workflowDispatch ? { workflowDispatch: options.workflowDispatch } : {}),
-      ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}),
-      ...(options.people ? { people: () => options.people! } : {}),
-    },
-  );
+  const server = await startToolServerFor(env, stores, {
+    github: { retry: { retries: 0, baseDelayMs: 5 }, pacing: { writeMs: 5, notificationMs: 5 } },
+    ...(options.workflowDispatch ? { workflowDispatch: options.workflowDispatch } : {}),
+    ...(options.commentLimits ? { commentLimits: options.commentLimits } : {}),
+    ...(options.people ? { people: () => options.people! } : {}),
+  });
   return {
     github,
     stores,
