@@ -85,6 +85,10 @@ const migrations = [
   // run, and the review thread a review comment's run answers in.
   `ALTER TABLE runs ADD COLUMN rule_settings TEXT;
    ALTER TABLE runs ADD COLUMN review_comment_id INTEGER;`,
+  // A `comment: update` rule's thread (rule, repository, issue or pull request): its one comment,
+  // and the newest delivery that started a run on it (older runs are superseded).
+  `CREATE TABLE comment_threads (thread TEXT PRIMARY KEY, comment_id INTEGER, comment_url TEXT,
+     newest_key TEXT, newest_id TEXT, newest_at INTEGER) WITHOUT ROWID;`,
 ];
 
 /** The schema version this code writes. */
