@@ -19,6 +19,8 @@ import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outc
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 import { runModel } from "./run-model.ts";
 import { runRuleOf } from "./rules/run-rule-of.ts";
+import { claimCommentThread } from "./claim-comment-thread.ts";
+import { threadRuleOf } from "../github/comment-thread.ts";
 import type { ConnectionKind } from "../open-webui/tool-server-connection.ts";
 
 export interface ProcessorOptions {
@@ -78,7 +80,10 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
       issueNumber: event.number,
       deliveryId: delivery.deliveryId,
       ownLogin,
+      threadRule: threadRuleOf(rule),
     };
+    const superseded = await claimCommentThread(options, target, delivery, log);
+    if (superseded) return superseded;
     const earlier = await earlierOutcome({ ...options, observer }, delivery, target, log);
     if (earlier) return earlier;
 
