@@ -109,6 +109,11 @@ export interface GitHubStandIn {
   unexpected: RecordedRequest[];
   /** The next `count` requests matching the filter (method, and a substring of the path with its query) get the fault. */
   failNext(count: number, kind: FaultKind, filter?: { method?: string; pathIncludes?: string }): void;
+  /**
+   * The next request matching the filter is carried out, but its answer is held until `release()`:
+   * a caller that dies meanwhile never learns that GitHub did it. `arrived` resolves once it was done.
+   */
+  holdNext(filter: { method?: string; pathIncludes?: string }): { arrived: Promise<void>; release(): void };
   /** Installation tokens handed out (POST /app/installations/{id}/access_tokens). */
   readonly installationTokensIssued: number;
   /** Revokes every installation token handed out so far (as DELETE /installation/token does); they answer 401 from now on. */
@@ -319,6 +324,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const comments = new Map<number, Comment>();
   const users = new Map<string, User>();
   const faults: FaultRule[] = [];
+  const holds: Array<{ method?: string; pathIncludes?: string; hold: (answer: () => void) => void }> = [];
   const requests: RecordedRequest[] = [];
   const unexpected: RecordedRequest[] = [];
   const used = new Map<string, number>();
@@ -1176,7 +1182,17 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     };
     requests.push(record);
     if (!routed || failed) unexpected.push(record);
+    const sendAnswer = () => writeAnswer(res, answer, caller, tooLarge);
+    const held = holds.findIndex(
+      (h) =>
+        (h.method === undefined || h.method === record.method) &&
+        (h.pathIncludes === undefined || (req.url ?? "").includes(h.pathIncludes)),
+    );
+    if (held === -1) sendAnswer();
+    else holds.splice(held, 1)[0]!.hold(sendAnswer);
+  }
 
+  function writeAnswer(res: ServerResponse, answer: Answer, caller: Caller | undefined, tooLarge: boolean): void {
     // 204 No Content: no body at all.
     const text = answer.status === 204 ? "" : answer.raw ? answer.raw.text : JSON.stringify(answer.body);
     res.writeHead(answer.status, {
@@ -1339,6 +1355,20 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     },
     reportRateLimitRemaining(remaining) {
       reportedRemaining = remaining;
+    },
+    holdNext(filter) {
+      let answer: (() => void) | undefined;
+      const arrived = new Promise<void>((resolve) =>
+        holds.push({
+          method: filter.method?.toUpperCase(),
+          pathIncludes: filter.pathIncludes,
+          hold: (send) => {
+            answer = send;
+            resolve();
+          },
+        }),
+      );
+      return { arrived, release: () => answer?.() };
     },
     failNext(count, kind, filter = {}) {
       if (!Number.isInteger(count) || count < 1)
