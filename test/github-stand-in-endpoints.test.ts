@@ -289,6 +289,25 @@ describe("GitHub stand-in endpoints, each answer checked against GitHub's OpenAP
     expect((await statusOf(readOnly.rest.issues.create({ ...repo, title: "t" }))).status).toBe(403);
   });
 
+  it("edits a comment in place, and refuses edits GitHub refuses: another repository's or a missing comment 404, no body 422, read-only token 403", async () => {
+    const seeded = github.addComment({ ...repo, issue_number: 7, body: "Summary at aaaaaaa." });
+    const { data } = await octokit.rest.issues.updateComment({ ...repo, comment_id: seeded.id, body: "Summary at b." });
+    expect(data).toMatchObject({ id: seeded.id, body: "Summary at b.", html_url: seeded.html_url });
+    expect(
+      github
+        .comments("octo", "app", 7)
+        .filter((c) => c.id === seeded.id)
+        .map((c) => c.body),
+    ).toEqual(["Summary at b."]);
+    const edit = (comment_id: number, body: string, client = octokit, where = repo) =>
+      statusOf(client.rest.issues.updateComment({ ...where, comment_id, body }));
+    expect((await edit(seeded.id, "x", octokit, { owner: "octo", repo: "other" })).status).toBe(404);
+    expect((await edit(999_999_999, "x")).status).toBe(404);
+    expect((await edit(seeded.id, "")).status).toBe(422);
+    expect((await edit(seeded.id, "x", checkedClient(github.url, "ghp_read_only_token"))).status).toBe(403);
+    expect(github.comments("octo", "app", 7).find((c) => c.id === seeded.id)?.body).toBe("Summary at b.");
+  });
+
   it("checked every answer above against GitHub's description", () => {
     expect(new Set(checked.map((c) => c.replace(/ \d+$/, "")))).toEqual(
       new Set([
@@ -304,6 +323,7 @@ describe("GitHub stand-in endpoints, each answer checked against GitHub's OpenAP
         "GET /repos/{owner}/{repo}/contents/{path}",
         "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
         "POST /repos/{owner}/{repo}/issues",
+        "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
       ]),
     );
   });
