@@ -58,6 +58,12 @@ export interface RecordedRequest {
 export type FaultKind =
   "server-error" | "bad-gateway" | "secondary-rate-limit" | "primary-rate-limit" | "too-many-requests";
 
+export interface HoldFilter {
+  method?: string;
+  pathIncludes?: string;
+  before?: boolean;
+}
+
 /** The parts of a webhook payload (issues.*, issue_comment.*) that seed an issue. */
 export interface IssuePayload {
   repository: { name: string; owner: { login: string } };
@@ -111,9 +117,10 @@ export interface GitHubStandIn {
   failNext(count: number, kind: FaultKind, filter?: { method?: string; pathIncludes?: string }): void;
   /**
    * The next request matching the filter is carried out, but its answer is held until `release()`:
-   * a caller that dies meanwhile never learns that GitHub did it. `arrived` resolves once it was done.
+   * a caller that dies meanwhile never learns that GitHub did it. With `before`, the request itself
+   * is held (still on its way to GitHub) and carried out on release. `arrived` resolves once it came.
    */
-  holdNext(filter: { method?: string; pathIncludes?: string }): { arrived: Promise<void>; release(): void };
+  holdNext(filter: HoldFilter): { arrived: Promise<void>; release(): void };
   /** Installation tokens handed out (POST /app/installations/{id}/access_tokens). */
   readonly installationTokensIssued: number;
   /** Revokes every installation token handed out so far (as DELETE /installation/token does); they answer 401 from now on. */
@@ -324,7 +331,18 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const comments = new Map<number, Comment>();
   const users = new Map<string, User>();
   const faults: FaultRule[] = [];
-  const holds: Array<{ method?: string; pathIncludes?: string; hold: (answer: () => void) => void }> = [];
+  const holds: Array<HoldFilter & { hold: (go: () => void) => void }> = [];
+  /** Takes the first hold for the request at that stage: it gets what to do on release. */
+  function takeHold(req: IncomingMessage, before: boolean) {
+    const method = (req.method ?? "GET").toUpperCase();
+    const index = holds.findIndex(
+      (h) =>
+        (h.before ?? false) === before &&
+        (h.method === undefined || h.method === method) &&
+        (h.pathIncludes === undefined || (req.url ?? "").includes(h.pathIncludes)),
+    );
+    return index === -1 ? undefined : holds.splice(index, 1)[0]!.hold;
+  }
   const requests: RecordedRequest[] = [];
   const unexpected: RecordedRequest[] = [];
   const used = new Map<string, number>();
@@ -1148,6 +1166,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   }
 
   function respond(req: IncomingMessage, res: ServerResponse, rawBody: Buffer, tooLarge: boolean): void {
+    const holdRequest = takeHold(req, true);
+    if (holdRequest) return holdRequest(() => respond(req, res, rawBody, tooLarge));
     const raw = rawBody.toString("utf8");
     let result: ReturnType<typeof handle>;
     let failed = false;
@@ -1183,13 +1203,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     requests.push(record);
     if (!routed || failed) unexpected.push(record);
     const sendAnswer = () => writeAnswer(res, answer, caller, tooLarge);
-    const held = holds.findIndex(
-      (h) =>
-        (h.method === undefined || h.method === record.method) &&
-        (h.pathIncludes === undefined || (req.url ?? "").includes(h.pathIncludes)),
-    );
-    if (held === -1) sendAnswer();
-    else holds.splice(held, 1)[0]!.hold(sendAnswer);
+    const hold = takeHold(req, false);
+    if (hold) hold(sendAnswer);
+    else sendAnswer();
   }
 
   function writeAnswer(res: ServerResponse, answer: Answer, caller: Caller | undefined, tooLarge: boolean): void {
@@ -1360,8 +1376,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       let answer: (() => void) | undefined;
       const arrived = new Promise<void>((resolve) =>
         holds.push({
+          ...filter,
           method: filter.method?.toUpperCase(),
-          pathIncludes: filter.pathIncludes,
           hold: (send) => {
             answer = send;
             resolve();

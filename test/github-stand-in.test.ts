@@ -132,6 +132,20 @@ describe("GitHub stand-in, driven by a real Octokit", () => {
     expect(answered).toBe(false);
     held.release();
     expect((await edit).data.body).toBe("2");
+
+    // Held before: not carried out until released.
+    const late = github.holdNext({ method: "PATCH", before: true });
+    const second = octokit.rest.issues.updateComment({
+      owner: "octo",
+      repo: "app",
+      comment_id: created.data.id,
+      body: "3",
+    });
+    await late.arrived;
+    expect(github.comments("octo", "app", 7).map((c) => c.body)).toEqual(["2"]);
+    late.release();
+    expect((await second).data.body).toBe("3");
+    expect(github.comments("octo", "app", 7).map((c) => c.body)).toEqual(["3"]);
   });
 
   it("updates a comment and moves its updated_at", async () => {

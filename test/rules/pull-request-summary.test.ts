@@ -132,6 +132,25 @@ describe.each(backends)("a pull request's one summary, kept current ($name store
     expect(edits()).toEqual([]);
   });
 
+  it("makes a newer run's write wait while an older run's write is under way, so the newer summary lands last", async () => {
+    await start(() => "tool");
+    // The older run's comment is on its way to GitHub: the run is mid-write.
+    const held = system.github.holdNext({ method: "POST", pathIncludes: "/issues/2/comments", before: true });
+    const older = await send("opened", shaA);
+    await held.arrived;
+    const newer = await send("synchronize", shaB);
+    await waitFor(
+      () => system.logs.some((l) => l.includes(`"msg":"tool call"`) && l.includes(`"deliveryId":"${newer}"`)),
+      "the newer run's post_issue_comment",
+    );
+    held.release();
+    expect(await deliveryOutcome(system.stores, newer)).toMatchObject({ status: "done" });
+    expect(await deliveryOutcome(system.stores, older)).toMatchObject({ reason: `superseded by ${newer}` });
+    expect(comments()).toHaveLength(1);
+    expect(comments()[0]!.body).toContain("Summary at bbbbbbb.");
+    expect(edits()).toHaveLength(1);
+  });
+
   it("after a crash between editing the comment and recording it, the retry finds the edit and posts nothing more", async () => {
     await start((sha) => (sha === shaA ? "tool" : "answer"), { startRelay: false });
     const env = relayProcessEnv(system, {
