@@ -279,6 +279,7 @@ const docs = {
   listComments: "https://docs.github.com/rest/issues/comments#list-issue-comments",
   createComment: "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
   updateComment: "https://docs.github.com/rest/issues/comments#update-an-issue-comment",
+  deleteComment: "https://docs.github.com/rest/issues/comments#delete-an-issue-comment",
   secondary: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
   primary: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit",
 };
@@ -803,6 +804,18 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     return undefined;
   }
 
+  /** DELETE of an issue comment: 204, or 404 when the repository does not hold it. */
+  function deleteComment(owner: string, repoName: string, commentId: number, caller: Caller): Answer {
+    if (!caller.canWrite)
+      return githubError(403, "Resource not accessible by personal access token", docs.deleteComment);
+    const comment = comments.get(commentId);
+    const repo = findRepo(owner, repoName);
+    if (!comment || !repo || comment.issue !== repo.issues.get(comment.issue.number))
+      return notFound(docs.deleteComment);
+    comments.delete(commentId);
+    return { status: 204, body: undefined };
+  }
+
   /** Checks a comment write's body as GitHub does; answers the error, or the text. */
   function commentText(headers: IncomingHttpHeaders, raw: string, documentationUrl: string): string | Answer {
     // Stricter than GitHub, which parses JSON whatever the Content-Type: every client we use declares it.
@@ -958,9 +971,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     }
     if (first !== "repos" || kind !== "issues" || rest.length > 0 || owner === "" || repoName === "") return undefined;
 
-    // PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}
+    // PATCH and DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}
     if (fourth === "comments" && fifth !== undefined) {
       const commentId = parseId(fifth);
+      if (method === "DELETE" && commentId !== undefined) return deleteComment(owner, repoName, commentId, caller);
       if (method !== "PATCH" || commentId === undefined) return undefined;
       if (!caller.canWrite)
         return githubError(403, "Resource not accessible by personal access token", docs.updateComment);

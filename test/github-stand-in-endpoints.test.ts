@@ -289,7 +289,7 @@ describe("GitHub stand-in endpoints, each answer checked against GitHub's OpenAP
     expect((await statusOf(readOnly.rest.issues.create({ ...repo, title: "t" }))).status).toBe(403);
   });
 
-  it("edits a comment in place, and refuses edits GitHub refuses: another repository's or a missing comment 404, no body 422, read-only token 403", async () => {
+  it("edits and deletes a comment, and refuses what GitHub refuses: another repository's or a missing comment 404, no body 422, read-only token 403", async () => {
     const seeded = github.addComment({ ...repo, issue_number: 7, body: "Summary at aaaaaaa." });
     const { data } = await octokit.rest.issues.updateComment({ ...repo, comment_id: seeded.id, body: "Summary at b." });
     expect(data).toMatchObject({ id: seeded.id, body: "Summary at b.", html_url: seeded.html_url });
@@ -306,6 +306,14 @@ describe("GitHub stand-in endpoints, each answer checked against GitHub's OpenAP
     expect((await edit(seeded.id, "")).status).toBe(422);
     expect((await edit(seeded.id, "x", checkedClient(github.url, "ghp_read_only_token"))).status).toBe(403);
     expect(github.comments("octo", "app", 7).find((c) => c.id === seeded.id)?.body).toBe("Summary at b.");
+
+    // Someone deletes it: 204, then it is gone for edits and deletes alike.
+    const remove = (client = octokit) => statusOf(client.rest.issues.deleteComment({ ...repo, comment_id: seeded.id }));
+    expect((await remove(checkedClient(github.url, "ghp_read_only_token"))).status).toBe(403);
+    expect((await octokit.rest.issues.deleteComment({ ...repo, comment_id: seeded.id })).status).toBe(204);
+    expect(github.comments("octo", "app", 7).map((c) => c.id)).not.toContain(seeded.id);
+    expect((await remove()).status).toBe(404);
+    expect((await edit(seeded.id, "x")).status).toBe(404);
   });
 
   it("checked every answer above against GitHub's description", () => {
@@ -324,6 +332,7 @@ describe("GitHub stand-in endpoints, each answer checked against GitHub's OpenAP
         "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
         "POST /repos/{owner}/{repo}/issues",
         "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+        "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}",
       ]),
     );
   });

@@ -1,3 +1,4 @@
+import { Octokit } from "@octokit/rest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -99,6 +100,45 @@ describe.each(backends)("a pull request's one summary, kept current ($name store
     expect(comments()[0]!.body).not.toContain("Summary at aaaaaaa.");
     expect(edits().map((r) => r.path)).toEqual([`/repos/Codertocat/Hello-World/issues/comments/${first!.id}`]);
     expect(synced.commentUrl).toBe(first!.html_url);
+  });
+
+  it("posts the summary anew on the next push when someone deleted it, and leaves a person's quote of it alone", async () => {
+    await start(() => "tool");
+    await deliveryOutcome(system.stores, await send("opened", shaA));
+    const [first] = comments();
+    const person = new Octokit({ baseUrl: system.github.url, auth: "ghp_standin_token_0123456789" });
+    await person.rest.issues.deleteComment({ owner: "Codertocat", repo: "Hello-World", comment_id: first!.id });
+    system.github.addComment({
+      owner: "Codertocat",
+      repo: "Hello-World",
+      issue_number: 2,
+      body: `quoting: ${first!.body}`,
+      user: { login: "someone-else" },
+    });
+    expect(await deliveryOutcome(system.stores, await send("synchronize", shaB))).toMatchObject({ status: "done" });
+    const ours = comments().filter((c) => c.user.login === first!.user.login);
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.id).not.toBe(first!.id);
+    expect(ours[0]!.body).toContain("Summary at bbbbbbb.");
+    expect(comments().find((c) => c.user.login === "someone-else")?.body).toContain("Summary at aaaaaaa.");
+  });
+
+  it("finds its summary on GitHub by the rule's marker when the store has none, never a person's copy of the marker", async () => {
+    await start(() => "tool");
+    const marker = "<!-- openwebui-github:rule=summarize-prs -->";
+    const where = { owner: "Codertocat", repo: "Hello-World", issue_number: 2 };
+    const copy = system.github.addComment({ ...where, body: `Copied: ${marker}`, user: { login: "someone-else" } });
+    // Posted before the store was lost (or recorded where GitHub's list lags behind).
+    const ours = system.github.addComment({
+      ...where,
+      body: `Old summary.${marker}`,
+      user: { login: system.github.login },
+    });
+    expect(await deliveryOutcome(system.stores, await send("opened", shaA))).toMatchObject({ status: "done" });
+    expect(comments().map((c) => [c.id, c.body.includes("Summary at aaaaaaa.")])).toEqual([
+      [copy.id, false],
+      [ours.id, true],
+    ]);
   });
 
   it("lets a push that lands mid-run supersede the older run: the newer summary stays, the older delivery ends ignored", async () => {
