@@ -3,6 +3,7 @@ import type { Coordination, WriteLimit } from "../store/coordination.ts";
 import type { RunStore } from "../store/run-store.ts";
 import { waitForCommentTurn, waitForWriteSlot } from "../store/wait-for-write-slot.ts";
 import { withLock } from "../store/with-lock.ts";
+import { supersedingClaim, threadKey, type Superseded } from "./comment-thread.ts";
 import { upsertRunComment, type PostedComment, type RunTarget } from "./run-comment.ts";
 
 /** A run's comment waits for its comment budget rather than being refused; the lock outlives that wait (config/timing-contract.ts). */
@@ -15,7 +16,7 @@ export interface CommentTiming {
 
 /** The run the comment is posted for, and where its comment is recorded. */
 export interface CommentRun {
-  runs: Pick<RunStore, "setComment" | "commentOf">;
+  runs: Pick<RunStore, "setComment" | "commentOf" | "threadOf" | "setThreadComment">;
   chatId: string;
   deliveryKey: string;
   /** This run's comment, when it already posted one. */
@@ -29,6 +30,11 @@ export interface CommentRun {
  * shared store; the comment is recorded with the delivery inside that lock, so
  * the second finds the first's comment in the store even when GitHub's comment
  * list lags, and by its marker on GitHub otherwise.
+ *
+ * A `comment: update` rule (target.threadRule) keeps one comment per issue or pull request: every
+ * run of the rule there takes the thread's lock instead, edits the thread's comment (recorded on
+ * the thread, or found by the rule's marker), and writes nothing once a newer delivery claimed
+ * the thread (Superseded): a write racing the newer run's either lands before it or not at all.
  */
 export function postRunComment(
   deps: {
@@ -43,12 +49,18 @@ export function postRunComment(
   target: RunTarget,
   analysis: string,
   run: CommentRun,
-): Promise<PostedComment> {
+): Promise<PostedComment | Superseded> {
+  const thread = threadKey(target);
   return withLock(
     deps.coordination,
-    `comment:${target.deliveryId}`,
+    thread ? `comment-thread:${thread}` : `comment:${target.deliveryId}`,
     async () => {
-      const known = run.commentId ?? (await run.runs.commentOf(run.deliveryKey))?.id;
+      const newer = await supersedingClaim(run.runs, target, run.deliveryKey);
+      if (newer) return { supersededBy: newer };
+      const known =
+        run.commentId ??
+        (thread ? (await run.runs.threadOf(thread))?.comment?.id : undefined) ??
+        (await run.runs.commentOf(run.deliveryKey))?.id;
       const posted = await upsertRunComment(
         deps.github,
         { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null },
@@ -61,6 +73,7 @@ export function postRunComment(
         },
       );
       await run.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });
+      if (thread) await run.runs.setThreadComment(thread, { id: posted.id, url: posted.html_url });
       return posted;
     },
     { ttlMs: deps.commentTiming.lockMs, waitMs: deps.commentTiming.lockMs },

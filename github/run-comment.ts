@@ -1,5 +1,5 @@
 import type { Octokit } from "@octokit/rest";
-import { commentPlace } from "./comment-place.ts";
+import { commentPlace, type CommentPlace } from "./comment-place.ts";
 import { neutralizeMentions } from "./safe-comment.ts";
 
 export interface RunTarget {
@@ -17,6 +17,11 @@ export interface RunTarget {
    * is a reply in that thread, never a comment on the conversation. Null or absent: the conversation.
    */
   reviewCommentId?: number | null;
+  /**
+   * `comment: update`: the rule whose one comment on the issue or pull request this run edits,
+   * whichever delivery posted it (found by the rule's marker); absent: the delivery's own comment.
+   */
+  threadRule?: string | null;
 }
 
 export interface PostedComment {
@@ -43,17 +48,25 @@ export function runMarker(deliveryId: string): string {
   return `<!-- openwebui-github:delivery=${deliveryId.replace(/[^A-Za-z0-9-]/g, "")} -->`;
 }
 
-/** The seed's comment format, plus the invisible marker that makes retries idempotent. */
-export function formatRunComment(analysis: string, deliveryId: string): string {
-  const marker = runMarker(deliveryId);
+/** Names the rule whose one comment this is (rule names are letters, digits, '.', '_' and '-'). */
+export function threadMarker(rule: string): string {
+  return `<!-- openwebui-github:rule=${rule.replace(/[^A-Za-z0-9._-]/g, "")} -->`;
+}
+
+/**
+ * The seed's comment format, plus the invisible marker that makes retries idempotent; a rule's
+ * one comment also names its rule, so a later delivery's run finds it to edit.
+ */
+export function formatRunComment(analysis: string, deliveryId: string, threadRule?: string | null): string {
+  const marker = runMarker(deliveryId) + (threadRule ? threadMarker(threadRule) : "");
   let text = neutralizeMentions(stripRunMarkers(analysis).trim());
   const room = maxCommentLength - header.length - footer.length - marker.length;
   if (text.length > room) text = text.slice(0, room - truncatedNote.length) + truncatedNote;
   return header + text + footer + marker;
 }
 
-export async function findRunComment(octokit: Octokit, target: RunTarget) {
-  const marker = runMarker(target.deliveryId);
+/** Our comment carrying the marker: the delivery's own unless another is asked for. */
+export async function findRunComment(octokit: Octokit, target: RunTarget, marker = runMarker(target.deliveryId)) {
   const comments = await commentPlace(octokit, target).list();
   const own = target.ownLogin?.toLowerCase();
   return comments.find(
@@ -74,12 +87,13 @@ export async function upsertRunComment(
   /** Runs right before a new comment is created (edits do not count as content creation). */
   beforeCreate: () => Promise<void> = async () => {},
 ): Promise<PostedComment> {
-  const body = formatRunComment(analysis, target.deliveryId);
+  const body = formatRunComment(analysis, target.deliveryId, target.threadRule);
   const place = commentPlace(octokit, target);
-  const existingId = knownCommentId ?? (await findRunComment(octokit, target))?.id;
+  const marker = target.threadRule ? threadMarker(target.threadRule) : undefined;
+  const existingId = knownCommentId ?? (await findRunComment(octokit, target, marker))?.id;
   if (existingId !== undefined) {
-    const data = await place.update(existingId, body);
-    return { id: data.id, html_url: data.html_url, action: "updated" };
+    const updated = await updateComment(place, target, existingId, body);
+    if (updated) return updated;
   }
   await beforeCreate();
   try {
@@ -91,6 +105,25 @@ export async function upsertRunComment(
     if (typeof status === "number" && status < 500) throw error;
     const stored = await findRunComment(octokit, target);
     if (stored) return { id: stored.id, html_url: stored.html_url, action: "created" };
+    throw error;
+  }
+}
+
+/**
+ * Edits the comment. A rule's one comment that someone deleted (404) is posted anew (undefined):
+ * the thread keeps its comment; a delivery's own comment is never posted twice.
+ */
+async function updateComment(
+  place: CommentPlace,
+  target: RunTarget,
+  commentId: number,
+  body: string,
+): Promise<PostedComment | undefined> {
+  try {
+    const data = await place.update(commentId, body);
+    return { id: data.id, html_url: data.html_url, action: "updated" };
+  } catch (error) {
+    if (target.threadRule && (error as { status?: unknown }).status === 404) return undefined;
     throw error;
   }
 }

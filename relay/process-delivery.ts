@@ -22,6 +22,8 @@ import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 import { runModel } from "./run-model.ts";
 import { runRuleOf } from "./rules/run-rule-of.ts";
 import { notifyAfterRun, type NotifyChannel } from "./notify-after-run.ts";
+import { claimCommentThread } from "./claim-comment-thread.ts";
+import { threadRuleOf } from "../github/comment-thread.ts";
 import type { ConnectionKind } from "../open-webui/tool-server-connection.ts";
 
 export interface ProcessorOptions {
@@ -87,7 +89,10 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
       ownLogin,
       // Fixed by code from the signed payload: a review comment is answered in its thread, nowhere else.
       reviewCommentId: event.text?.threadId ?? null,
+      threadRule: threadRuleOf(rule),
     };
+    const superseded = await claimCommentThread(options, target, delivery, log);
+    if (superseded) return superseded;
     const earlier = await earlierOutcome({ ...options, observer }, delivery, target, log);
     if (earlier) return earlier;
     const changed = await triggerTextReason(options.github, event);

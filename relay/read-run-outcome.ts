@@ -1,9 +1,11 @@
+import { supersededReason, supersedingClaim } from "../github/comment-thread.ts";
 import { postRunComment } from "../github/post-run-comment.ts";
 import type { RunTarget } from "../github/run-comment.ts";
 import { redactCredentials } from "../github/safe-comment.ts";
 import { TransientError } from "../lib/transient-error.ts";
 import { classifyError } from "./classify-error.ts";
 import type { DeliveryOutcome } from "../store/delivery-queue.ts";
+import type { ThreadClaim } from "../store/run-store.ts";
 import { failedToolCalls, finalAnswer, messageError } from "../open-webui/read-chat.ts";
 import type { ProcessorOptions } from "./process-delivery.ts";
 import type { RelayObserver } from "./relay-metrics.ts";
@@ -29,6 +31,9 @@ export async function readRunOutcome(
     observer.toolError(tool);
     logger.warn("a tool call failed in the run", { ...log, chatId, tool });
   }
+  // A newer push's run took the thread's comment over while this one ran: nothing of this run stays.
+  const newer = await supersedingClaim(runs, target, deliveryKey);
+  if (newer) return superseded(options, newer, { ...log, chatId });
   if (run?.commentUrl) {
     logger.info("comment posted by the model", { ...log, chatId, commentUrl: run.commentUrl });
     return { status: "done", reason: "commented by the model", commentUrl: run.commentUrl };
@@ -86,6 +91,12 @@ export async function postAnswer(
     logger.warn("answer kept until GitHub lets the relay comment again", { ...log, chatId, retryAfterMs });
     throw new TransientError(reason, { cause: error, retryAfterMs, keepsAttempt: true });
   }
+  if ("supersededBy" in posted) return superseded(options, posted.supersededBy, { ...log, chatId });
   logger.info("fallback: the relay posted the model's answer", { ...log, chatId, commentUrl: posted.html_url });
   return { status: "done", reason: "answer posted by the relay (fallback)", commentUrl: posted.html_url };
+}
+
+function superseded(options: OutcomeOptions, newer: ThreadClaim, log: Record<string, unknown>): DeliveryOutcome {
+  options.logger.info("run superseded by a newer delivery on its thread", { ...log, newer: newer.deliveryId });
+  return { status: "ignored", reason: supersededReason(newer) };
 }

@@ -64,6 +64,12 @@ export interface RecordedRequest {
 export type FaultKind =
   "server-error" | "bad-gateway" | "secondary-rate-limit" | "primary-rate-limit" | "too-many-requests";
 
+export interface HoldFilter {
+  method?: string;
+  pathIncludes?: string;
+  before?: boolean;
+}
+
 /** The parts of a webhook payload (issues.*, issue_comment.*) that seed an issue. */
 export interface IssuePayload {
   repository: { name: string; owner: { login: string } };
@@ -130,6 +136,12 @@ export interface GitHubStandIn {
   unexpected: RecordedRequest[];
   /** The next `count` requests matching the filter (method, and a substring of the path with its query) get the fault. */
   failNext(count: number, kind: FaultKind, filter?: { method?: string; pathIncludes?: string }): void;
+  /**
+   * The next request matching the filter is carried out, but its answer is held until `release()`:
+   * a caller that dies meanwhile never learns that GitHub did it. With `before`, the request itself
+   * is held (still on its way to GitHub) and carried out on release. `arrived` resolves once it came.
+   */
+  holdNext(filter: HoldFilter): { arrived: Promise<void>; release(): void };
   /** Installation tokens handed out (POST /app/installations/{id}/access_tokens). */
   readonly installationTokensIssued: number;
   /** Revokes every installation token handed out so far (as DELETE /installation/token does); they answer 401 from now on. */
@@ -289,6 +301,7 @@ const docs = {
   createComment: "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
   updateComment: "https://docs.github.com/rest/issues/comments#update-an-issue-comment",
   getComment: "https://docs.github.com/rest/issues/comments#get-an-issue-comment",
+  deleteComment: "https://docs.github.com/rest/issues/comments#delete-an-issue-comment",
   secondary: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
   primary: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit",
 };
@@ -341,6 +354,18 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const comments = new Map<number, Comment>();
   const users = new Map<string, User>();
   const faults: FaultRule[] = [];
+  const holds: Array<HoldFilter & { hold: (go: () => void) => void }> = [];
+  /** Takes the first hold for the request at that stage: it gets what to do on release. */
+  function takeHold(req: IncomingMessage, before: boolean) {
+    const method = (req.method ?? "GET").toUpperCase();
+    const index = holds.findIndex(
+      (h) =>
+        (h.before ?? false) === before &&
+        (h.method === undefined || h.method === method) &&
+        (h.pathIncludes === undefined || (req.url ?? "").includes(h.pathIncludes)),
+    );
+    return index === -1 ? undefined : holds.splice(index, 1)[0]!.hold;
+  }
   const requests: RecordedRequest[] = [];
   const unexpected: RecordedRequest[] = [];
   const used = new Map<string, number>();
@@ -808,6 +833,18 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     return undefined;
   }
 
+  /** DELETE of an issue comment: 204, or 404 when the repository does not hold it. */
+  function deleteComment(owner: string, repoName: string, commentId: number, caller: Caller): Answer {
+    if (!caller.canWrite)
+      return githubError(403, "Resource not accessible by personal access token", docs.deleteComment);
+    const comment = comments.get(commentId);
+    const repo = findRepo(owner, repoName);
+    if (!comment || !repo || comment.issue !== repo.issues.get(comment.issue.number))
+      return notFound(docs.deleteComment);
+    comments.delete(commentId);
+    return { status: 204, body: undefined };
+  }
+
   /** Checks a comment write's body as GitHub does; answers the error, or the text. */
   function commentText(headers: IncomingHttpHeaders, raw: string, documentationUrl: string): string | Answer {
     // Stricter than GitHub, which parses JSON whatever the Content-Type: every client we use declares it.
@@ -963,7 +1000,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     }
     if (first !== "repos" || kind !== "issues" || rest.length > 0 || owner === "" || repoName === "") return undefined;
 
-    // GET and PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}
+    // GET, PATCH and DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}
     if (fourth === "comments" && fifth !== undefined) {
       const commentId = parseId(fifth);
       if (commentId === undefined) return undefined;
@@ -973,6 +1010,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
         const found = comment && repo && comment.issue === repo.issues.get(comment.issue.number);
         return found ? { status: 200, body: commentJson(comment) } : notFound(docs.getComment);
       }
+      if (method === "DELETE") return deleteComment(owner, repoName, commentId, caller);
       if (method !== "PATCH") return undefined;
       if (!caller.canWrite)
         return githubError(403, "Resource not accessible by personal access token", docs.updateComment);
@@ -1178,6 +1216,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   }
 
   function respond(req: IncomingMessage, res: ServerResponse, rawBody: Buffer, tooLarge: boolean): void {
+    const holdRequest = takeHold(req, true);
+    if (holdRequest) return holdRequest(() => respond(req, res, rawBody, tooLarge));
     const raw = rawBody.toString("utf8");
     let result: ReturnType<typeof handle>;
     let failed = false;
@@ -1212,7 +1252,13 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     };
     requests.push(record);
     if (!routed || failed) unexpected.push(record);
+    const sendAnswer = () => writeAnswer(res, answer, caller, tooLarge);
+    const hold = takeHold(req, false);
+    if (hold) hold(sendAnswer);
+    else sendAnswer();
+  }
 
+  function writeAnswer(res: ServerResponse, answer: Answer, caller: Caller | undefined, tooLarge: boolean): void {
     // 204 No Content: no body at all.
     const text = answer.status === 204 ? "" : answer.raw ? answer.raw.text : JSON.stringify(answer.body);
     res.writeHead(answer.status, {
@@ -1400,6 +1446,20 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     },
     reportRateLimitRemaining(remaining) {
       reportedRemaining = remaining;
+    },
+    holdNext(filter) {
+      let answer: (() => void) | undefined;
+      const arrived = new Promise<void>((resolve) =>
+        holds.push({
+          ...filter,
+          method: filter.method?.toUpperCase(),
+          hold: (send) => {
+            answer = send;
+            resolve();
+          },
+        }),
+      );
+      return { arrived, release: () => answer?.() };
     },
     failNext(count, kind, filter = {}) {
       if (!Number.isInteger(count) || count < 1)

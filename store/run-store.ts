@@ -85,6 +85,32 @@ export interface RunStore {
   keepAnswer(chatId: string, answer: string): Promise<void>;
   /** The answer the delivery's latest run kept, if any, with that run's chat. */
   keptAnswerOf(deliveryKey: string): Promise<KeptAnswer | undefined>;
+  /**
+   * A `comment: update` rule's thread (relay/comment-thread.ts threadKey): its one comment, found
+   * here even when GitHub's comment list lags, and the newest delivery that started a run on it.
+   */
+  threadOf(thread: string): Promise<CommentThread | undefined>;
+  /**
+   * Makes the delivery the thread's newest unless one received later (or at the same time with a
+   * greater key) is recorded already; answers the newest after the call. Runs of any other
+   * delivery are superseded: their comments no longer reach the thread.
+   */
+  claimThread(thread: string, claim: ThreadClaim): Promise<ThreadClaim>;
+  /** Records the thread's comment (the relay and the tool server write it inside the thread's lock). */
+  setThreadComment(thread: string, comment: RunComment): Promise<void>;
+}
+
+/** The delivery whose run a thread's comment is for now. */
+export interface ThreadClaim {
+  deliveryKey: string;
+  deliveryId: string;
+  /** When the relay received the delivery (DeliveryRecord.receivedAt): later pushes supersede earlier ones. */
+  receivedAt: number;
+}
+
+export interface CommentThread {
+  comment: RunComment | null;
+  newest: ThreadClaim | null;
 }
 
 export interface RunComment {

@@ -298,6 +298,33 @@ describe("GitHub stand-in endpoints, each answer checked against GitHub's OpenAP
     expect((await statusOf(readOnly.rest.issues.create({ ...repo, title: "t" }))).status).toBe(403);
   });
 
+  it("edits and deletes a comment, and refuses what GitHub refuses: another repository's or a missing comment 404, no body 422, read-only token 403", async () => {
+    const seeded = github.addComment({ ...repo, issue_number: 7, body: "Summary at aaaaaaa." });
+    const { data } = await octokit.rest.issues.updateComment({ ...repo, comment_id: seeded.id, body: "Summary at b." });
+    expect(data).toMatchObject({ id: seeded.id, body: "Summary at b.", html_url: seeded.html_url });
+    expect(
+      github
+        .comments("octo", "app", 7)
+        .filter((c) => c.id === seeded.id)
+        .map((c) => c.body),
+    ).toEqual(["Summary at b."]);
+    const edit = (comment_id: number, body: string, client = octokit, where = repo) =>
+      statusOf(client.rest.issues.updateComment({ ...where, comment_id, body }));
+    expect((await edit(seeded.id, "x", octokit, { owner: "octo", repo: "other" })).status).toBe(404);
+    expect((await edit(999_999_999, "x")).status).toBe(404);
+    expect((await edit(seeded.id, "")).status).toBe(422);
+    expect((await edit(seeded.id, "x", checkedClient(github.url, "ghp_read_only_token"))).status).toBe(403);
+    expect(github.comments("octo", "app", 7).find((c) => c.id === seeded.id)?.body).toBe("Summary at b.");
+
+    // Someone deletes it: 204, then it is gone for edits and deletes alike.
+    const remove = (client = octokit) => statusOf(client.rest.issues.deleteComment({ ...repo, comment_id: seeded.id }));
+    expect((await remove(checkedClient(github.url, "ghp_read_only_token"))).status).toBe(403);
+    expect((await octokit.rest.issues.deleteComment({ ...repo, comment_id: seeded.id })).status).toBe(204);
+    expect(github.comments("octo", "app", 7).map((c) => c.id)).not.toContain(seeded.id);
+    expect((await remove()).status).toBe(404);
+    expect((await edit(seeded.id, "x")).status).toBe(404);
+  });
+
   it("checked every answer above against GitHub's description", () => {
     expect(new Set(checked.map((c) => c.replace(/ \d+$/, "")))).toEqual(
       new Set([
@@ -313,6 +340,8 @@ describe("GitHub stand-in endpoints, each answer checked against GitHub's OpenAP
         "GET /repos/{owner}/{repo}/contents/{path}",
         "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
         "POST /repos/{owner}/{repo}/issues",
+        "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+        "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}",
       ]),
     );
   });

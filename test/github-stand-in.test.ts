@@ -118,6 +118,36 @@ describe("GitHub stand-in, driven by a real Octokit", () => {
     expect(pages.map((r) => r.query.get("per_page"))).toEqual(["2", "2"]);
   });
 
+  it("holds the answer to a request it carried out until released, and answers others meanwhile", async () => {
+    const created = await octokit.rest.issues.createComment({ owner: "octo", repo: "app", issue_number: 7, body: "1" });
+    const held = github.holdNext({ method: "PATCH", pathIncludes: "/issues/comments/" });
+    let answered = false;
+    const edit = octokit.rest.issues
+      .updateComment({ owner: "octo", repo: "app", comment_id: created.data.id, body: "2" })
+      .then((response) => ((answered = true), response));
+    await held.arrived;
+    // Done on "GitHub", unknown to the caller.
+    expect(github.comments("octo", "app", 7).map((c) => c.body)).toEqual(["2"]);
+    await octokit.rest.issues.get({ owner: "octo", repo: "app", issue_number: 7 });
+    expect(answered).toBe(false);
+    held.release();
+    expect((await edit).data.body).toBe("2");
+
+    // Held before: not carried out until released.
+    const late = github.holdNext({ method: "PATCH", before: true });
+    const second = octokit.rest.issues.updateComment({
+      owner: "octo",
+      repo: "app",
+      comment_id: created.data.id,
+      body: "3",
+    });
+    await late.arrived;
+    expect(github.comments("octo", "app", 7).map((c) => c.body)).toEqual(["2"]);
+    late.release();
+    expect((await second).data.body).toBe("3");
+    expect(github.comments("octo", "app", 7).map((c) => c.body)).toEqual(["3"]);
+  });
+
   it("updates a comment and moves its updated_at", async () => {
     const created = await octokit.rest.issues.createComment({
       owner: "octo",

@@ -10,6 +10,8 @@
  * - P:pace:<name>  the next free turn of a shared pace (client clock)
  * - P:run:<chat>    hash per run; the delivery's hash names the run that commented
  *                   (commentChat) and the run whose answer is kept (answerChat)
+ * - P:thread:<thread>  hash per `comment: update` thread: commentId, commentUrl, and the newest
+ *                   delivery that started a run on it (newestKey, newestId, newestAt)
  * - P:epoch:<name>  a number that only grows (INCR); absent means 0
  * - P:runs:chats    zset of the runs whose Open WebUI chat is still there, by
  *                   when the run was added (chat retention; runs added before it
@@ -123,6 +125,16 @@ redis.call('HSET', key, 'answer', ARGV[4])
 local delivery = dkey(redis.call('HGET', key, 'deliveryKey'))
 if redis.call('EXISTS', delivery) == 1 then redis.call('HSET', delivery, 'answerChat', ARGV[3]) end
 return 1
+`,
+
+  /** ARGV[3] thread, [4] delivery key, [5] delivery id, [6] received at. The thread's newest after the claim (RunStore.claimThread). */
+  claimThread: `
+local key = P .. ':thread:' .. ARGV[3]
+local held = redis.call('HMGET', key, 'newestKey', 'newestId', 'newestAt')
+local at = tonumber(ARGV[6])
+if held[1] and (tonumber(held[3]) > at or (tonumber(held[3]) == at and held[1] >= ARGV[4])) then return held end
+redis.call('HSET', key, 'newestKey', ARGV[4], 'newestId', ARGV[5], 'newestAt', ARGV[6])
+return { ARGV[4], ARGV[5], ARGV[6] }
 `,
 
   /** ARGV[3] delivery key, [4] the delivery's field naming a run, [5..] that run's fields; nil without one. */

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { RunStore } from "../run-store.ts";
 import type { RunScript } from "./define-scripts.ts";
+import { createRedisCommentThreads } from "./redis-comment-threads.ts";
 import { pairsToFields, toRun } from "./to-records.ts";
 
 /** Runs on Redis (keys and scripts: coordination-scripts.ts). */
@@ -9,6 +10,7 @@ export function createRedisRunStore(redis: Redis, prefix: string, run: RunScript
   const runFields = async (deliveryKey: string, pointer: string, ...fields: string[]) =>
     ((await run("deliveryRunField", deliveryKey, pointer, ...fields)) as Array<string | null> | null) ?? [];
   return {
+    ...createRedisCommentThreads(redis, prefix, run),
     async add(record) {
       await run("addRun", JSON.stringify({ ...record, rule: record.rule ? JSON.stringify(record.rule) : null }));
     },

@@ -87,6 +87,10 @@ const migrations = [
    ALTER TABLE runs ADD COLUMN review_comment_id INTEGER;`,
   // The notifications of a delivery's run that failed (a rule's notify:), for the deliveries page.
   `ALTER TABLE deliveries ADD COLUMN notify_error TEXT;`,
+  // A `comment: update` rule's thread (rule, repository, issue or pull request): its one comment,
+  // and the newest delivery that started a run on it (older runs are superseded).
+  `CREATE TABLE comment_threads (thread TEXT PRIMARY KEY, comment_id INTEGER, comment_url TEXT,
+     newest_key TEXT, newest_id TEXT, newest_at INTEGER) WITHOUT ROWID;`,
 ];
 
 /** The schema version this code writes. */

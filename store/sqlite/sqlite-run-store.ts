@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { KeptAnswer, NewRun, RunComment, RunStore } from "../run-store.ts";
+import { createSqliteCommentThreads } from "./sqlite-comment-threads.ts";
 import { toRun, type RunRow } from "./sqlite-rows.ts";
 
 const insertRun = `INSERT INTO runs (chat_id, delivery_key, delivery_id, owner, repo, issue_number, message_id, user_id,
@@ -40,6 +41,7 @@ export function createSqliteRunStore(db: Database.Database, options: { now: () =
     link.run(run.chatId, run.deliveryKey);
   });
   return {
+    ...createSqliteCommentThreads(db),
     async add(run) {
       add.immediate(run, options.now());
     },

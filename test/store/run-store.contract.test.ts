@@ -141,4 +141,37 @@ describe.each(contractBackends())("the $name run store", (backend) => {
       live: true,
     });
   });
+
+  it("keeps a thread's one comment and its newest delivery: a later delivery supersedes, an earlier or repeated one does not", async () => {
+    const { runs } = await open();
+    const thread = "summarize:o/r#3";
+    expect(await runs.threadOf(thread)).toBeUndefined();
+    const older = { deliveryKey: "summarize:o/r#3@aaa", deliveryId: "g1", receivedAt: 1_000 };
+    const newer = { deliveryKey: "summarize:o/r#3@bbb", deliveryId: "g2", receivedAt: 2_000 };
+    expect(await runs.claimThread(thread, older)).toEqual(older);
+    // A retry of the same delivery keeps its claim.
+    expect(await runs.claimThread(thread, older)).toEqual(older);
+    const other = await open();
+    expect(await other.runs.claimThread(thread, newer)).toEqual(newer);
+    // The older delivery's retry (or a replay) comes back to find itself superseded.
+    expect(await runs.claimThread(thread, older)).toEqual(newer);
+    // Received in the same millisecond: the greater key wins, on every process alike.
+    const tied = { deliveryKey: "summarize:o/r#3@ccc", deliveryId: "g3", receivedAt: 2_000 };
+    expect(await runs.claimThread(thread, tied)).toEqual(tied);
+    expect(await other.runs.claimThread(thread, newer)).toEqual(tied);
+    expect(await other.runs.threadOf(thread)).toEqual({ comment: null, newest: tied });
+
+    await other.runs.setThreadComment(thread, { id: 42, url: "https://github.com/o/r/pull/3#issuecomment-42" });
+    expect(await runs.threadOf(thread)).toEqual({
+      comment: { id: 42, url: "https://github.com/o/r/pull/3#issuecomment-42" },
+      newest: tied,
+    });
+    // Another rule, or another pull request, is another thread.
+    expect(await runs.threadOf("summarize:o/r#4")).toBeUndefined();
+    await runs.setThreadComment("other:o/r#3", { id: 43, url: "https://github.com/o/r/pull/3#issuecomment-43" });
+    expect(await runs.threadOf("other:o/r#3")).toEqual({
+      comment: { id: 43, url: "https://github.com/o/r/pull/3#issuecomment-43" },
+      newest: null,
+    });
+  });
 });

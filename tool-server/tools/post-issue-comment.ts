@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { toHttpError } from "../../github/github-error.ts";
+import { threadRuleOf } from "../../github/comment-thread.ts";
 import { postRunComment } from "../../github/post-run-comment.ts";
 import { findCredentials } from "../../github/safe-comment.ts";
 import { HttpError } from "../../lib/http-error.ts";
@@ -84,10 +85,18 @@ async function postAsRun(input: Input, run: RunRecord, deps: ToolDependencies, w
         deliveryId: run.deliveryId,
         // Fixed by the relay from the signed payload, whatever the model asks: a review comment's run replies in its thread.
         reviewCommentId: run.reviewCommentId,
+        threadRule: threadRuleOf(run.rule),
       },
       input.body,
       { runs: deps.runs, chatId: run.chatId, deliveryKey: run.deliveryKey, commentId: run.commentId },
     );
+    if ("supersededBy" in posted) {
+      deps.logger.info("run comment refused: superseded", { deliveryId: run.deliveryId, chatId: run.chatId });
+      throw new HttpError(
+        409,
+        `A newer push started a newer run on ${runIssue(run)}; its comment replaces this run's, so nothing was posted. Your work here is done: do not call post_issue_comment again.`,
+      );
+    }
     deps.logger.info("run comment posted", {
       deliveryId: run.deliveryId,
       chatId: run.chatId,
