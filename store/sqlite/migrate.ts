@@ -85,6 +85,9 @@ const migrations = [
   // run, and the review thread a review comment's run answers in.
   `ALTER TABLE runs ADD COLUMN rule_settings TEXT;
    ALTER TABLE runs ADD COLUMN review_comment_id INTEGER;`,
+  // What a run has written so far, counted against its rule's max_comments and max_labels (labels as JSON).
+  `ALTER TABLE runs ADD COLUMN comments_posted INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE runs ADD COLUMN labels_added TEXT;`,
 ];
 
 /** The schema version this code writes. */
