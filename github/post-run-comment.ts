@@ -15,11 +15,13 @@ export interface CommentTiming {
 
 /** The run the comment is posted for, and where its comment is recorded. */
 export interface CommentRun {
-  runs: Pick<RunStore, "setComment" | "commentOf">;
+  runs: Pick<RunStore, "setComment" | "commentOf" | "get" | "setCommentsPosted">;
   chatId: string;
   deliveryKey: string;
   /** This run's comment, when it already posted one. */
   commentId?: number | null;
+  /** Comments the run may post (its rule's max_comments; 1 when absent); later calls edit the last. */
+  maxComments?: number;
 }
 
 /**
@@ -48,10 +50,14 @@ export function postRunComment(
     deps.coordination,
     `comment:${target.deliveryId}`,
     async () => {
-      const known = run.commentId ?? (await run.runs.commentOf(run.deliveryKey))?.id;
+      // Counted under the lock: two calls at once cannot both take the run's last new comment.
+      const written = (await run.runs.get(run.chatId))?.commentsPosted ?? 0;
+      const part = Math.max(1, Math.min(written + 1, run.maxComments ?? 1));
+      // The first is the delivery's comment, which a retry's run edits; later ones are found by their marker.
+      const known = part > 1 ? undefined : (run.commentId ?? (await run.runs.commentOf(run.deliveryKey))?.id);
       const posted = await upsertRunComment(
         deps.github,
-        { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null },
+        { ...target, part, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null },
         analysis,
         known,
         async () => {
@@ -60,7 +66,8 @@ export function postRunComment(
           await waitForCommentTurn(deps.coordination, budget, deps.commentTiming.spacingMs);
         },
       );
-      await run.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });
+      if (part === 1) await run.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });
+      if (part > written) await run.runs.setCommentsPosted(run.chatId, part);
       return posted;
     },
     { ttlMs: deps.commentTiming.lockMs, waitMs: deps.commentTiming.lockMs },

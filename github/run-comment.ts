@@ -11,6 +11,8 @@ export interface RunTarget {
    * so someone else's comment carrying a copied marker is never taken for ours.
    */
   ownLogin?: string | null;
+  /** Which of the run's comments (max_comments above 1): 1, the default, is the delivery's first. */
+  part?: number;
 }
 
 export interface PostedComment {
@@ -32,14 +34,16 @@ export function stripRunMarkers(text: string): string {
   return text.replace(anyMarker, "");
 }
 
-export function runMarker(deliveryId: string): string {
+export function runMarker(deliveryId: string, part = 1): string {
   // The delivery id is a GUID from GitHub; keep only safe characters so the marker cannot close early.
-  return `<!-- openwebui-github:delivery=${deliveryId.replace(/[^A-Za-z0-9-]/g, "")} -->`;
+  // A later comment of the run has its own marker, so a retry finds each one, not the first again.
+  const which = part > 1 ? ` part=${Math.floor(part)}` : "";
+  return `<!-- openwebui-github:delivery=${deliveryId.replace(/[^A-Za-z0-9-]/g, "")}${which} -->`;
 }
 
 /** The seed's comment format, plus the invisible marker that makes retries idempotent. */
-export function formatRunComment(analysis: string, deliveryId: string): string {
-  const marker = runMarker(deliveryId);
+export function formatRunComment(analysis: string, deliveryId: string, part = 1): string {
+  const marker = runMarker(deliveryId, part);
   let text = neutralizeMentions(stripRunMarkers(analysis).trim());
   const room = maxCommentLength - header.length - footer.length - marker.length;
   if (text.length > room) text = text.slice(0, room - truncatedNote.length) + truncatedNote;
@@ -47,7 +51,7 @@ export function formatRunComment(analysis: string, deliveryId: string): string {
 }
 
 export async function findRunComment(octokit: Octokit, target: RunTarget) {
-  const marker = runMarker(target.deliveryId);
+  const marker = runMarker(target.deliveryId, target.part);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner: target.owner,
     repo: target.repo,
@@ -73,7 +77,7 @@ export async function upsertRunComment(
   /** Runs right before a new comment is created (edits do not count as content creation). */
   beforeCreate: () => Promise<void> = async () => {},
 ): Promise<PostedComment> {
-  const body = formatRunComment(analysis, target.deliveryId);
+  const body = formatRunComment(analysis, target.deliveryId, target.part);
   const existingId = knownCommentId ?? (await findRunComment(octokit, target))?.id;
   if (existingId !== undefined) {
     const { data } = await octokit.rest.issues.updateComment({
