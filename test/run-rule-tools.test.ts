@@ -1,5 +1,9 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openMcpTools } from "../stand-ins/open-mcp-tools.ts";
+import { toolRegistry } from "../tool-server/tool-registry.ts";
 import { startToolTestServer, toolTestKey, type ToolTestServer } from "./support/tool-test-server.ts";
 
 // A rule's `tools:` is enforced on the tool server, whichever door the model's call comes through (issue 13).
@@ -56,22 +60,37 @@ describe("a relay run's tools are the ones its rule lists", () => {
     expect(allowed).toMatchObject({ status: 200, body: { title: "Crash" } });
   });
 
-  it("refuses it over MCP too, as a tool error the model reads", async () => {
-    const mcp = await openMcpTools("github", `${tools.url}/mcp`, {
-      authorization: `Bearer ${toolTestKey}`,
-      ...chat("run-reading"),
-    });
+  it("refuses it over MCP too, as a tool error the model reads, though the tool was not even listed", async () => {
+    const client = new Client({ name: "a-client-calling-by-name", version: "1" });
+    const headers = { authorization: `Bearer ${toolTestKey}`, ...chat("run-reading") };
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${tools.url}/mcp`), { requestInit: { headers } }));
     try {
-      const addLabels = mcp.tools.find((t) => t.name === "add_labels")!;
-      const answer = await addLabels.call({ ...app, issue_number: 7, labels: ["bug"] });
-      expect(answer).toEqual({
-        isError: true,
-        result: { error: expect.stringContaining("may use only these tools: get_issue, post_issue_comment") },
-      });
+      const answer = (await client.callTool({
+        name: "add_labels",
+        arguments: { ...app, issue_number: 7, labels: ["bug"] },
+      })) as CallToolResult;
+      expect(answer.isError).toBe(true);
+      expect(answer.content).toEqual([
+        { type: "text", text: expect.stringContaining("may use only these tools: get_issue, post_issue_comment") },
+      ]);
     } finally {
-      await mcp.close();
+      await client.close();
     }
     expect(labelWrites()).toBe(0);
+  });
+
+  it("lists over MCP only the run's rule tools to the run's chat, and every tool to other chats", async () => {
+    const listed = async (chatId: string) => {
+      const mcp = await openMcpTools("github", `${tools.url}/mcp`, {
+        authorization: `Bearer ${toolTestKey}`,
+        ...chat(chatId),
+      });
+      await mcp.close();
+      return mcp.tools.map((t) => t.name);
+    };
+    expect(await listed("run-reading")).toEqual(["get_issue", "post_issue_comment"]);
+    expect(await listed("a-users-chat")).toEqual(toolRegistry.map((t) => t.name));
+    expect(await listed("run-of-any-rule")).toEqual(toolRegistry.map((t) => t.name));
   });
 
   it("leaves every tool to a rule without tools:, and to a run recorded before rules", async () => {
