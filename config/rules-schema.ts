@@ -3,6 +3,7 @@ import { globProblem } from "../lib/path-glob.ts";
 import { patternProblem } from "../lib/safe-pattern.ts";
 import { durationSchema } from "./duration.ts";
 import { ruleNotifySchema } from "./notify-schema.ts";
+import { toolName } from "./tool-name-schema.ts";
 import { promptFields, unknownPlaceholders } from "./prompt-fields.ts";
 import { authorAssociation, ruleConditionSchema } from "./rule-condition-schema.ts";
 import { ruleTargetSchema } from "./rule-target-schema.ts";
@@ -69,7 +70,7 @@ export const ruleSchema = z
       }),
     model: z.string().min(1).optional().meta({ description: "Open WebUI model id; AI_MODEL when absent." }),
     tools: z
-      .array(z.string().regex(/^[a-z][a-z0-9_]*$/, "a tool name is lower-case letters, digits and _"))
+      .array(toolName)
       .optional()
       .meta({ description: "Tool names the model may call in this rule's runs; keep it to what the rule needs." }),
     labels: z
@@ -95,8 +96,18 @@ export const ruleSchema = z
       .enum(["new", "update"])
       .default("new")
       .meta({ description: "new: a comment per run; update: one comment per issue or pull request, edited." }),
-    max_comments: z.int().min(0).max(10).default(1).meta({ description: "Comments one run may post." }),
-    max_labels: z.int().min(0).max(100).optional().meta({ description: "Labels one run may add." }),
+    max_comments: z
+      .int()
+      .min(0)
+      .max(10)
+      .default(1)
+      .meta({ description: "Comments one run may post; 0: none, not even the relay's fallback." }),
+    max_labels: z
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .meta({ description: "Labels one run may add, across its add_labels calls; no cap beyond labels when absent." }),
     cooldown: durationSchema
       .optional()
       .meta({ description: "Least time between two runs of this rule on one issue or pull request." }),

@@ -16,11 +16,13 @@ export interface CommentTiming {
 
 /** The run the comment is posted for, and where its comment is recorded. */
 export interface CommentRun {
-  runs: Pick<RunStore, "setComment" | "commentOf" | "threadOf" | "setThreadComment">;
+  runs: Pick<RunStore, "setComment" | "commentOf" | "threadOf" | "setThreadComment" | "get" | "setCommentsPosted">;
   chatId: string;
   deliveryKey: string;
   /** This run's comment, when it already posted one. */
   commentId?: number | null;
+  /** Comments the run may post (its rule's max_comments; 1 when absent); later calls edit the last. */
+  maxComments?: number;
 }
 
 /**
@@ -57,13 +59,20 @@ export function postRunComment(
     async () => {
       const newer = await supersedingClaim(run.runs, target, run.deliveryKey);
       if (newer) return { supersededBy: newer };
+      // Counted under the lock: two calls at once cannot both take the run's last new comment.
+      const written = (await run.runs.get(run.chatId))?.commentsPosted ?? 0;
+      // A `comment: update` rule keeps one comment per thread: every call edits it.
+      const part = thread ? 1 : Math.max(1, Math.min(written + 1, run.maxComments ?? 1));
+      // The first is the delivery's comment, which a retry's run edits; later ones are found by their marker.
       const known =
-        run.commentId ??
-        (thread ? (await run.runs.threadOf(thread))?.comment?.id : undefined) ??
-        (await run.runs.commentOf(run.deliveryKey))?.id;
+        part > 1
+          ? undefined
+          : (run.commentId ??
+            (thread ? (await run.runs.threadOf(thread))?.comment?.id : undefined) ??
+            (await run.runs.commentOf(run.deliveryKey))?.id);
       const posted = await upsertRunComment(
         deps.github,
-        { ...target, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null },
+        { ...target, part, ownLogin: target.ownLogin ?? (await deps.ownLogin?.()) ?? null },
         analysis,
         known,
         async () => {
@@ -72,8 +81,9 @@ export function postRunComment(
           await waitForCommentTurn(deps.coordination, budget, deps.commentTiming.spacingMs);
         },
       );
-      await run.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });
+      if (part === 1) await run.runs.setComment(run.chatId, { id: posted.id, url: posted.html_url });
       if (thread) await run.runs.setThreadComment(thread, { id: posted.id, url: posted.html_url });
+      if (part > written) await run.runs.setCommentsPosted(run.chatId, part);
       return posted;
     },
     { ttlMs: deps.commentTiming.lockMs, waitMs: deps.commentTiming.lockMs },

@@ -22,6 +22,8 @@ export interface RunTarget {
    * whichever delivery posted it (found by the rule's marker); absent: the delivery's own comment.
    */
   threadRule?: string | null;
+  /** Which of the run's comments (max_comments above 1): 1, the default, is the delivery's first. */
+  part?: number;
 }
 
 export interface PostedComment {
@@ -43,9 +45,11 @@ export function stripRunMarkers(text: string): string {
   return text.replace(anyMarker, "");
 }
 
-export function runMarker(deliveryId: string): string {
+export function runMarker(deliveryId: string, part = 1): string {
   // The delivery id is a GUID from GitHub; keep only safe characters so the marker cannot close early.
-  return `<!-- openwebui-github:delivery=${deliveryId.replace(/[^A-Za-z0-9-]/g, "")} -->`;
+  // A later comment of the run has its own marker, so a retry finds each one, not the first again.
+  const which = part > 1 ? ` part=${Math.floor(part)}` : "";
+  return `<!-- openwebui-github:delivery=${deliveryId.replace(/[^A-Za-z0-9-]/g, "")}${which} -->`;
 }
 
 /** Names the rule whose one comment this is (rule names are letters, digits, '.', '_' and '-'). */
@@ -57,16 +61,24 @@ export function threadMarker(rule: string): string {
  * The seed's comment format, plus the invisible marker that makes retries idempotent; a rule's
  * one comment also names its rule, so a later delivery's run finds it to edit.
  */
-export function formatRunComment(analysis: string, deliveryId: string, threadRule?: string | null): string {
-  const marker = runMarker(deliveryId) + (threadRule ? threadMarker(threadRule) : "");
+export function formatRunComment(
+  analysis: string,
+  deliveryId: string,
+  { threadRule, part = 1 }: { threadRule?: string | null; part?: number } = {},
+): string {
+  const marker = runMarker(deliveryId, part) + (threadRule ? threadMarker(threadRule) : "");
   let text = neutralizeMentions(stripRunMarkers(analysis).trim());
   const room = maxCommentLength - header.length - footer.length - marker.length;
   if (text.length > room) text = text.slice(0, room - truncatedNote.length) + truncatedNote;
   return header + text + footer + marker;
 }
 
-/** Our comment carrying the marker: the delivery's own unless another is asked for. */
-export async function findRunComment(octokit: Octokit, target: RunTarget, marker = runMarker(target.deliveryId)) {
+/** Our comment carrying the marker: the delivery's own (this part of it) unless another is asked for. */
+export async function findRunComment(
+  octokit: Octokit,
+  target: RunTarget,
+  marker = runMarker(target.deliveryId, target.part),
+) {
   const comments = await commentPlace(octokit, target).list();
   const own = target.ownLogin?.toLowerCase();
   return comments.find(
@@ -87,7 +99,7 @@ export async function upsertRunComment(
   /** Runs right before a new comment is created (edits do not count as content creation). */
   beforeCreate: () => Promise<void> = async () => {},
 ): Promise<PostedComment> {
-  const body = formatRunComment(analysis, target.deliveryId, target.threadRule);
+  const body = formatRunComment(analysis, target.deliveryId, target);
   const place = commentPlace(octokit, target);
   const marker = target.threadRule ? threadMarker(target.threadRule) : undefined;
   const existingId = knownCommentId ?? (await findRunComment(octokit, target, marker))?.id;

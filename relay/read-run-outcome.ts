@@ -48,6 +48,10 @@ export async function readRunOutcome(
     if (error) throw new TransientError(`Open WebUI reported: ${error}`);
     return { status: "failed", reason: "the model neither called post_issue_comment nor gave an answer" };
   }
+  if (run?.rule?.maxComments === 0) {
+    logger.info("the model answered; its rule allows no comments, so the answer is not posted", { ...log, chatId });
+    return { status: "done", reason: "answered; not posted, the rule allows no comments (max_comments: 0)" };
+  }
   if (!options.commentFallback) {
     logger.warn("the model answered without commenting, and COMMENT_FALLBACK is off", { ...log, chatId });
     return { status: "failed", reason: "the model did not call post_issue_comment, and COMMENT_FALLBACK is off" };

@@ -30,11 +30,27 @@ export interface RunRecord {
   rule: RunRule | null;
   /** When a review comment started the run: its comments go as replies in that comment's review thread. */
   reviewCommentId: number | null;
+  /**
+   * Comments the run has written so far, new ones and one taken over from an earlier run of its
+   * delivery (a retry edits that one): what its rule's maxComments counts.
+   */
+  commentsPosted: number;
+  /** Labels the run has added so far, across its add_labels calls: what its rule's maxLabels counts. */
+  labelsAdded: readonly string[];
 }
 
 export type NewRun = Omit<
   RunRecord,
-  "commentId" | "commentUrl" | "createdAt" | "userId" | "finishedAt" | "live" | "rule" | "reviewCommentId"
+  | "commentId"
+  | "commentUrl"
+  | "createdAt"
+  | "userId"
+  | "finishedAt"
+  | "live"
+  | "rule"
+  | "reviewCommentId"
+  | "commentsPosted"
+  | "labelsAdded"
 > & {
   userId?: string | null;
   rule?: RunRule | null;
@@ -81,6 +97,10 @@ export interface RunStore {
    * when GitHub's comment list does not show it yet.
    */
   commentOf(deliveryKey: string): Promise<RunComment | undefined>;
+  /** Sets how many comments the run has written (RunRecord.commentsPosted); the caller holds the delivery's comment lock. */
+  setCommentsPosted(chatId: string, count: number): Promise<void>;
+  /** Sets every label the run has added so far (RunRecord.labelsAdded); the caller holds the run's label lock. */
+  setLabelsAdded(chatId: string, labels: readonly string[]): Promise<void>;
   /** Keeps the model's answer on the run, for a retry to post without asking the model again. */
   keepAnswer(chatId: string, answer: string): Promise<void>;
   /** The answer the delivery's latest run kept, if any, with that run's chat. */

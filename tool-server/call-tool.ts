@@ -13,6 +13,7 @@ export async function callTool(
   call: CallContext,
   deps: ToolDependencies,
 ): Promise<unknown> {
+  assertRuleAllows(tool, call);
   const input = validateInput(tool.input, args);
   if (!call.person) return tool.handler(input, call, deps);
   // A signed-in person's calls reach GitHub with their own token.
@@ -21,6 +22,20 @@ export async function callTool(
   } catch (error) {
     throw refusedPersonToken(error) ?? error;
   }
+}
+
+/**
+ * A relay run calls only the tools its rule lists, whichever door the call came through; a run
+ * recorded before rules reached the store (rule null), or a rule without `tools:`, keeps every tool.
+ */
+function assertRuleAllows(tool: ToolDefinition, call: CallContext): void {
+  const allowed = call.run?.rule?.tools;
+  if (!allowed || allowed.includes(tool.name)) return;
+  const offered = allowed.length > 0 ? `only these tools: ${allowed.join(", ")}` : "no tools";
+  throw new HttpError(
+    403,
+    `This automated run may use ${offered}. ${tool.name} is not one of them: do not call it again; carry on with the tools you have, or give your answer.`,
+  );
 }
 
 /** GitHub refusing a person's own token is theirs to mend, not the administrator's (github/github-error.ts). */

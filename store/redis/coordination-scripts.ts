@@ -117,6 +117,14 @@ if redis.call('EXISTS', delivery) == 1 then redis.call('HSET', delivery, 'commen
 return 1
 `,
 
+  /** ARGV[3] chat id, [4] a field of what the run wrote (commentsPosted, labelsAdded), [5] its value. */
+  setRunField: `
+local key = P .. ':run:' .. ARGV[3]
+if redis.call('EXISTS', key) == 0 then return 0 end
+redis.call('HSET', key, ARGV[4], ARGV[5])
+return 1
+`,
+
   /** ARGV[3] chat id, [4] the model's answer. */
   keepRunAnswer: `
 local key = P .. ':run:' .. ARGV[3]

@@ -33,6 +33,12 @@ export function createRedisRunStore(redis: Redis, prefix: string, run: RunScript
       const [id, url] = await runFields(deliveryKey, "commentChat", "commentId", "commentUrl");
       return id && url ? { id: Number(id), url } : undefined;
     },
+    async setCommentsPosted(chatId, count) {
+      await run("setRunField", chatId, "commentsPosted", count);
+    },
+    async setLabelsAdded(chatId, labels) {
+      await run("setRunField", chatId, "labelsAdded", JSON.stringify(labels));
+    },
     async keepAnswer(chatId, answer) {
       await run("keepRunAnswer", chatId, answer);
     },

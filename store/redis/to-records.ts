@@ -60,6 +60,8 @@ export function toRun(f: Fields): RunRecord | undefined {
     ...read.ints("commentId", "finishedAt", "reviewCommentId"),
     ...read.texts("commentUrl", "userId"),
     rule: f.rule ? (JSON.parse(f.rule) as RunRule) : null,
+    commentsPosted: Number(f.commentsPosted ?? 0),
+    labelsAdded: f.labelsAdded ? (JSON.parse(f.labelsAdded) as string[]) : [],
     live: f.live === "1",
   };
 }

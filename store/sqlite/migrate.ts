@@ -91,6 +91,9 @@ const migrations = [
   // and the newest delivery that started a run on it (older runs are superseded).
   `CREATE TABLE comment_threads (thread TEXT PRIMARY KEY, comment_id INTEGER, comment_url TEXT,
      newest_key TEXT, newest_id TEXT, newest_at INTEGER) WITHOUT ROWID;`,
+  // What a run has written so far, counted against its rule's max_comments and max_labels (labels as JSON).
+  `ALTER TABLE runs ADD COLUMN comments_posted INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE runs ADD COLUMN labels_added TEXT;`,
 ];
 
 /** The schema version this code writes. */

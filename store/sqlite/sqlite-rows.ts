@@ -40,6 +40,9 @@ export interface RunRow {
   /** RunRule as JSON. */
   rule_settings: string | null;
   review_comment_id: number | null;
+  comments_posted: number;
+  /** The labels as a JSON list; null before the run added any. */
+  labels_added: string | null;
   /** Computed by the run store's query (0 or 1). */
   live: number;
 }
@@ -85,6 +88,8 @@ export function toRun(row: RunRow): RunRecord {
     finishedAt: row.finished_at,
     rule: row.rule_settings === null ? null : (JSON.parse(row.rule_settings) as RunRule),
     reviewCommentId: row.review_comment_id,
+    commentsPosted: row.comments_posted,
+    labelsAdded: row.labels_added === null ? [] : (JSON.parse(row.labels_added) as string[]),
     live: row.live === 1,
   };
 }

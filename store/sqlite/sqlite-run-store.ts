@@ -13,6 +13,20 @@ function insertParameters({ rule, reviewCommentId, ...run }: NewRun, now: number
   return { ...run, userId: run.userId ?? null, ruleSettings, reviewCommentId: reviewCommentId ?? null, now };
 }
 
+/** What a run has written so far, for its rule's caps. */
+function runWrites(db: Database.Database): Pick<RunStore, "setCommentsPosted" | "setLabelsAdded"> {
+  const setCommentsPosted = db.prepare(`UPDATE runs SET comments_posted = ? WHERE chat_id = ?`);
+  const setLabelsAdded = db.prepare(`UPDATE runs SET labels_added = ? WHERE chat_id = ?`);
+  return {
+    async setCommentsPosted(chatId, count) {
+      setCommentsPosted.run(count, chatId);
+    },
+    async setLabelsAdded(chatId, labels) {
+      setLabelsAdded.run(JSON.stringify(labels), chatId);
+    },
+  };
+}
+
 /** Runs on SQLite: the relay adds them, the tool server (maybe another process on the file) reads them. */
 export function createSqliteRunStore(db: Database.Database, options: { now: () => number }): RunStore {
   const insert = db.prepare(insertRun);
@@ -64,6 +78,7 @@ export function createSqliteRunStore(db: Database.Database, options: { now: () =
     async commentOf(deliveryKey) {
       return commentOf.get(deliveryKey) as RunComment | undefined;
     },
+    ...runWrites(db),
     async keepAnswer(chatId, answer) {
       keepAnswer.run(answer, chatId);
     },

@@ -9,6 +9,14 @@ const openWebUIVersion = openWebUIVersionUnderTest();
 import { runRegister, startRealSystem, webhookSecret, type RealSystem } from "../../stand-ins/real-system.ts";
 import type { ModelRequest } from "../../stand-ins/scripted-model.ts";
 import { startRelayFor } from "../support/start-services.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { configFileLocation } from "../../config/config-file-location.ts";
+import { loadConfigFile } from "../../config/load-config-file.ts";
+import { loadRelayConfig } from "../../config/load-relay-config.ts";
+import { createDeployment } from "../../deployment/create-deployment.ts";
+import { silentLogger } from "../../lib/logger.ts";
 
 let system: RealSystem;
 let relay: { url: string; close(): Promise<void> };
@@ -189,5 +197,46 @@ describe(`the tools over MCP through the real Open WebUI ${openWebUIVersion}`, (
     const refused = await askAsUser("And torvalds/linux#1?");
     expect(refused.content).toMatch(/I could not read it: .*torvalds\/linux is not one this tool server may use/);
     expect(system.github.requests.slice(before).filter((r) => r.path.includes("torvalds"))).toEqual([]);
+  });
+
+  // Last: it replaces the suite's relay with one that reads a rules file.
+  it("offers a rule's run only the rule's tools: Open WebUI lists them per completion with the run's chat id", async () => {
+    await relay.close();
+    const dir = mkdtempSync(join(tmpdir(), "mcp-rule-"));
+    writeFileSync(
+      join(dir, "openwebui-github.yml"),
+      "rules:\n  - name: reply-only\n    on: issues.opened\n    tools: [get_issue, post_issue_comment]\n",
+    );
+    const env = { ...system.serviceEnv, OPENWEBUI_TOOL_CONNECTION: "mcp" };
+    const configFile = loadConfigFile(configFileLocation({}, dir));
+    relay = await createDeployment(
+      { env, relay: loadRelayConfig(env), toolServer: null, configFile },
+      {
+        logger: silentLogger,
+        host: "127.0.0.1",
+        github: { pacing: { writeMs: 5, notificationMs: 5 } },
+        pollIntervalMs: 200,
+      },
+    ).startRelay(system.stores);
+    rmSync(dir, { recursive: true, force: true });
+    const offers: string[][] = [];
+    system.model.setScript((request) => {
+      offers.push((request.tools ?? []).map((t) => t.function.name));
+      const target = issueAskedAbout(request);
+      if (toolResults(request).length > 0) return { content: "Posted." };
+      const body = "Only two tools here.";
+      return { toolCalls: [{ name: offered(request, "post_issue_comment"), arguments: { ...target, body } }] };
+    });
+    system.github.addIssueFromPayload(issuesOpened({ number: 14 }));
+    const response = await deliver(`${relay.url}/webhook/github`, {
+      event: "issues",
+      payload: issuesOpened({ number: 14 }),
+      secret: webhookSecret,
+    });
+    expect(await finished(response.deliveryId)).toMatchObject({ status: "done", rule: "reply-only" });
+    expect(offers).toEqual([
+      ["github_get_issue", "github_post_issue_comment"],
+      ["github_get_issue", "github_post_issue_comment"],
+    ]);
   });
 });

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { durationMs } from "../../config/duration.ts";
+import { parseConfigFile } from "../../config/parse-config-file.ts";
 import { rulesSchema } from "../../config/rules-schema.ts";
+import { toolRegistry } from "../../tool-server/tool-registry.ts";
 
 // The example of issue 13, as a maintainer would write it.
 const issueExample = `
@@ -69,7 +71,7 @@ describe("the rules: section's schema", () => {
       '1.mode: Invalid option: expected one of "act"|"observe"',
       '1.cooldown: a duration is a whole number and a unit: "30s", "10m", "2h" or "1d"',
       '1.authors.0: "ADMIN" is not an author association; use one of OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER, MANNEQUIN, NONE',
-      "2.tools.0: a tool name is lower-case letters, digits and _",
+      '2.tools.0: "Get-Issue" is not a tool; use one of get_issue, list_issue_comments, search_issues, post_issue_comment, add_labels, get_pull_request, get_pull_request_files, get_file_contents, create_issue, dispatch_workflow',
       '2: Unrecognized key: "colour"',
       'rule "A": the prompt uses {{issue_title}}, which is not a field; use one of repository, owner, repo, number, kind, event, author, author_association, labels, label, head_sha, title, body, comment, comment_id, payload'.replace(
         /^/,
@@ -90,6 +92,16 @@ describe("the rules: section's schema", () => {
         'if.paths.2: rule "docs": "/abs": paths are relative to the repository root, without a leading /',
       ].map((p) => `0.${p}`),
     );
+  });
+
+  it("refuses a tool the server does not have, with its line and the tools there are", () => {
+    const text = "rules:\n  - name: a\n    on: issues.opened\n    tools: [get_issue, get_issues]\n";
+    expect(parseConfigFile(text, "f.yml")).toEqual({
+      ok: false,
+      problems: [
+        `f.yml:4:24: rules[0].tools[1]: expected one of ${toolRegistry.map((t) => t.name).join(", ")}, got "get_issues"`,
+      ],
+    });
   });
 
   it("reads durations", () => {

@@ -30,6 +30,8 @@ describe.each(contractBackends())("the $name run store", (backend) => {
       finishedAt: null,
       rule: null,
       reviewCommentId: null,
+      commentsPosted: 0,
+      labelsAdded: [],
       live: true,
     });
     expect((await other.deliveries.get("h:run"))?.chatId).toBe("chat-1");
@@ -62,6 +64,20 @@ describe.each(contractBackends())("the $name run store", (backend) => {
     expect(await other.runs.get("chat-1")).toMatchObject({ rule, reviewCommentId: 9_000_000_001 });
     await runs.add({ ...run, chatId: "chat-2", messageId: "m2", rule: { ...rule, tools: null, labels: ["bug"] } });
     expect((await runs.get("chat-2"))?.rule).toEqual({ ...rule, tools: null, labels: ["bug"] });
+  });
+
+  it("keeps what the run has written so far, for its rule's caps, where the tool server reads it", async () => {
+    const { deliveries, runs } = await open();
+    await deliveries.add(delivery("h:run", { deliveryId: "gr" }));
+    await runs.add(run);
+    await runs.add({ ...run, chatId: "chat-2", messageId: "m2" });
+    await runs.setCommentsPosted("chat-1", 2);
+    await runs.setLabelsAdded("chat-1", ["bug", "needs-info"]);
+    await runs.setLabelsAdded("chat-missing", ["bug"]);
+    const other = await open();
+    expect(await other.runs.get("chat-1")).toMatchObject({ commentsPosted: 2, labelsAdded: ["bug", "needs-info"] });
+    expect(await other.runs.get("chat-2")).toMatchObject({ commentsPosted: 0, labelsAdded: [] });
+    expect(await other.runs.get("chat-missing")).toBeUndefined();
   });
 
   it("keeps the run's Open WebUI account, and a run is live only until it finishes or its delivery moves on", async () => {
@@ -138,6 +154,8 @@ describe.each(contractBackends())("the $name run store", (backend) => {
       finishedAt: null,
       rule: null,
       reviewCommentId: null,
+      commentsPosted: 0,
+      labelsAdded: [],
       live: true,
     });
   });

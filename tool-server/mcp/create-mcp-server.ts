@@ -14,8 +14,8 @@ import { mcpFailure, mcpSuccess } from "./mcp-tool-result.ts";
 
 export interface McpServerOptions {
   tools: readonly ToolDefinition[];
-  /** tools/list's answer, built once from the same tools (mcpToolListing). */
-  listing: Tool[];
+  /** tools/list's answer: the registry's listing (mcpToolListing), narrowed to a relay run's rule tools. */
+  listing: () => Promise<Tool[]>;
   deps: ToolDependencies;
   version: string;
   /** Who is calling; read only when a tool is called, since listing needs no run lookup. */
@@ -30,7 +30,7 @@ export interface McpServerOptions {
  */
 export function createMcpServer(options: McpServerOptions): Server {
   const server = new Server({ name: "openwebui-github", version: options.version }, { capabilities: { tools: {} } });
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: options.listing }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await options.listing() }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const tool = options.tools.find((t) => t.name === request.params.name);
     if (!tool) {

@@ -5,6 +5,9 @@ import type { ToolDefinition, ToolDependencies } from "../tool-definition.ts";
 import type { ToolServerMetrics } from "../tool-server-metrics.ts";
 import { createMcpServer } from "./create-mcp-server.ts";
 import { mcpToolListing } from "./mcp-tool-listing.ts";
+import { runToolListing } from "./run-tool-listing.ts";
+import { chatIdHeader } from "../auth/create-call-context.ts";
+import { headerValue } from "../auth/identify-caller.ts";
 
 export interface McpEndpointOptions {
   tools: readonly ToolDefinition[];
@@ -28,7 +31,11 @@ export function mountMcpEndpoint(app: Express, options: McpEndpointOptions) {
   app.post("/mcp", options.auth, json, async (req, res) => {
     const server = createMcpServer({
       ...options,
-      listing,
+      // A person signed in with GitHub is never a run: their chat lists every tool.
+      listing: () =>
+        res.locals.person
+          ? Promise.resolve(listing)
+          : runToolListing(listing, options.deps.runs, headerValue(req.get(chatIdHeader))),
       callContext: (tool) => options.callContext(tool, req, res),
     });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

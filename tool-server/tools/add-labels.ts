@@ -7,6 +7,7 @@ import { isRunTarget, runIssue } from "./access.ts";
 import { existingLabelNames, sameLabel } from "./existing-label-names.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
 import { fromGitHub } from "./read-scope.ts";
+import { withinLabelCap } from "./run-label-cap.ts";
 
 const same = sameLabel;
 
@@ -45,14 +46,16 @@ export const addLabels = defineTool({
     await requireAccess(call, deps, input.owner, input.repo, "write");
     const names = await existingLabelNames(deps, input.owner, input.repo, input.labels);
     const what = `issue ${input.owner}/${input.repo}#${input.issue_number}`;
-    const { data } = await fromGitHub(what, () =>
-      deps.github.rest.issues.addLabels({
-        owner: input.owner,
-        repo: input.repo,
-        issue_number: input.issue_number,
-        labels: names,
-      }),
-    );
+    const apply = () =>
+      fromGitHub(what, () =>
+        deps.github.rest.issues.addLabels({
+          owner: input.owner,
+          repo: input.repo,
+          issue_number: input.issue_number,
+          labels: names,
+        }),
+      );
+    const { data } = await (call.run ? withinLabelCap(call.run, names, deps, apply) : apply());
     const userId = call.caller.kind === "person" ? call.caller.person.userId : null;
     deps.logger.info("labels added", {
       deliveryId: call.run?.deliveryId,

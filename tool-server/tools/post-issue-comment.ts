@@ -39,7 +39,7 @@ export const postIssueComment = defineTool({
   name: "post_issue_comment",
   summary: "Comment on a GitHub issue",
   description:
-    "Post a comment on a GitHub issue, visible to everyone who can see the repository. Use it once you have read the issue and have a complete answer or analysis to share; write the whole comment in one call (Markdown). In an automated issue analysis, post exactly one comment on the issue you were asked about: calling again replaces that comment instead of adding another. In an automated run started by a review comment on a pull request, give that pull request's number: the comment is posted as a reply in that comment's review thread.",
+    "Post a comment on a GitHub issue, visible to everyone who can see the repository. Use it once you have read the issue and have a complete answer or analysis to share; write the whole comment in one call (Markdown). In an automated issue analysis, comment only on the issue you were asked about, once unless your instructions allow more: a call past what the run may post replaces its last comment instead of adding another. In an automated run started by a review comment on a pull request, give that pull request's number: the comment is posted as a reply in that comment's review thread.",
   input: inputSchema,
   output: outputSchema,
   async handler(input, call, deps) {
@@ -66,8 +66,14 @@ export const postIssueComment = defineTool({
   },
 });
 
-/** A relay run: only the issue it was started for, one comment, edited when called again. */
+/** A relay run: only the issue it was started for, up to its rule's max_comments, the last edited when called again. */
 async function postAsRun(input: Input, run: RunRecord, deps: ToolDependencies, what: string): Promise<Output> {
+  const maxComments = run.rule?.maxComments ?? 1;
+  if (maxComments === 0)
+    throw new HttpError(
+      403,
+      "This automated run may not comment: its rule allows no comments (max_comments: 0). Do not retry; give your answer in your final message instead.",
+    );
   if (!isRunTarget(run, input.owner, input.repo, input.issue_number)) {
     throw new HttpError(
       403,
@@ -88,7 +94,7 @@ async function postAsRun(input: Input, run: RunRecord, deps: ToolDependencies, w
         threadRule: threadRuleOf(run.rule),
       },
       input.body,
-      { runs: deps.runs, chatId: run.chatId, deliveryKey: run.deliveryKey, commentId: run.commentId },
+      { runs: deps.runs, chatId: run.chatId, deliveryKey: run.deliveryKey, commentId: run.commentId, maxComments },
     );
     if ("supersededBy" in posted) {
       deps.logger.info("run comment refused: superseded", { deliveryId: run.deliveryId, chatId: run.chatId });
