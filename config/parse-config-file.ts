@@ -3,6 +3,7 @@ import type { Env } from "./config-error.ts";
 import { configFileSchema, type ConfigFile } from "./config-file-schema.ts";
 import { describeConfigIssues } from "./describe-config-issues.ts";
 import { channelEnvProblems, notifyProblems } from "./resolve-channels.ts";
+import { scheduleTargetProblems } from "./schedule-schema.ts";
 import { pathText, yamlPosition } from "./yaml-position.ts";
 
 export type ParsedConfigFile = { ok: true; config: ConfigFile } | { ok: false; problems: string[] };
@@ -36,7 +37,11 @@ export function parseConfigFile(text: string, shown: string, env?: Env): ParsedC
   const result = configFileSchema.safeParse(data);
   // Names and variables are checked once the shape is right: a misshapen section has nothing to look up.
   const issues = result.success
-    ? [...notifyProblems(result.data), ...(env ? channelEnvProblems(result.data.channels, env) : [])]
+    ? [
+        ...notifyProblems(result.data),
+        ...scheduleTargetProblems(result.data),
+        ...(env ? channelEnvProblems(result.data.channels, env) : []),
+      ]
     : describeConfigIssues(result.error.issues, data, configFileSchema);
   if (result.success && issues.length === 0) return { ok: true, config: result.data };
   const problems = issues

@@ -8,6 +8,7 @@ import type { WriteLimit } from "../store/coordination.ts";
 import type { ToolDefinition } from "../tool-server/tool-definition.ts";
 import type { WorkflowDispatchSettings } from "../tool-server/tools/workflow-dispatch-settings.ts";
 import type { PeoplePolicy } from "../config/people-schema.ts";
+import type { ScheduleClock } from "../relay/schedules/schedule-clock.ts";
 
 /** What this process runs: the relay, the tool server, or both (null: not here). */
 export interface DeploymentConfig {
@@ -36,6 +37,8 @@ export interface DeploymentOptions {
   tools?: readonly ToolDefinition[];
   /** Workflows people may run from a chat, until the config file carries them; none when absent. */
   workflowDispatch?: WorkflowDispatchSettings;
+  /** The relay's schedules' clock; the machine's when absent. */
+  scheduleClock?: ScheduleClock;
   /** The people section the tool server decides by; defaultPeoplePolicy without one. */
   people?: () => PeoplePolicy;
 }

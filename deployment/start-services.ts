@@ -11,6 +11,9 @@ import { readOpenWebUIVersion, reportOpenWebUIVersion } from "../open-webui/open
 import { createOpenWebUIRequest } from "../open-webui/open-webui-request.ts";
 import type { RelayStores, ToolServerStores } from "../store/stores.ts";
 import { createToolServerApp } from "../tool-server/create-tool-server-app.ts";
+import { createNotifier } from "../notify/create-notifier.ts";
+import { defaultNotifyTimeouts, type NotifyMessage } from "../notify/notify-types.ts";
+import { resolveChannels } from "../config/resolve-channels.ts";
 
 /** What the composition root built once, handed to each service it starts. */
 export interface BuiltDeployment {
@@ -38,12 +41,23 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     openWebUI,
     reloadConfig: configFile.reload,
     rules: () => effectiveRules(configFile.current().rules),
-    ...pick(options, "pollIntervalMs", "commentLimits"),
+    ...pick(options, "pollIntervalMs", "commentLimits", "scheduleClock"),
+    // The channels as the file names them now: a reload that adds one is used by the next run.
+    notify: (channel: string, message: NotifyMessage) =>
+      createNotifier(resolveChannels(configFile.current().channels, config.env), {
+        logger,
+        secrets,
+        timeouts: defaultNotifyTimeouts,
+        ...pick(options, "fetch"),
+      }).notify(channel, message),
   });
+  // A reload that changes the file may add, remove or change schedules.
+  const stopListening = configFile.onChange(() => void relay.reschedule());
   relay.start();
   const server = await listen(relay.handler, relayConfig.port, address, relayConfig.http).catch(
     async (error: unknown) => {
       // A port already in use: a caller that starts again elsewhere must not be left with this one's worker.
+      stopListening();
       await relay.close(0);
       throw error;
     },
@@ -63,8 +77,13 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     url: server.url,
     worker: relay.worker,
     registry: relay.registry,
+    /** Resolves once the schedules' missed ticks are stored (tests wait on it). */
+    schedulesReady: relay.schedulesReady,
     /** Stops taking webhooks and work; runs still going after the grace period go back to the queue. */
-    close: async () => void (await Promise.all([server.close(), relay.close(), versionReported])),
+    close: async () => {
+      stopListening();
+      await Promise.all([server.close(), relay.close(), versionReported]);
+    },
   };
 }
 

@@ -77,6 +77,7 @@ function createQueueWorker(config: Readonly<RelayConfig>, deps: RelayDependencie
       allowList: config.github.allowList,
       logger,
       observer,
+      ...(deps.notify ? { notify: deps.notify } : {}),
     }),
   });
   return worker;

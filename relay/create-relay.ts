@@ -12,6 +12,9 @@ import { createRelayWorker } from "./create-relay-worker.ts";
 import { createRelayMetrics } from "./relay-metrics.ts";
 import { startReconciliation } from "./start-reconciliation.ts";
 import { createWebhookHandler } from "./webhook-handler.ts";
+import { createScheduler } from "./schedules/create-scheduler.ts";
+import type { ScheduleClock } from "./schedules/schedule-clock.ts";
+import type { NotifyChannel } from "./schedules/process-tick.ts";
 
 export interface RelayDependencies {
   stores: RelayStores;
@@ -27,6 +30,10 @@ export interface RelayDependencies {
   pollIntervalMs?: number;
   /** GitHub's comment limits with shorter windows, for tests. */
   commentLimits?: readonly WriteLimit[];
+  /** The schedules' clock (relay/schedules); the machine's when absent. Tests inject one. */
+  scheduleClock?: ScheduleClock;
+  /** Where a schedule with a notify target posts its answer. */
+  notify?: NotifyChannel;
 }
 
 /** The hook's URL may carry a query string or a trailing slash. */
@@ -55,11 +62,13 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     observer,
     ...config.webhook,
   });
+  const scheduler = schedulerFor(config, deps, () => worker.wake());
   const onReplay = () => worker.wake();
   const { reloadConfig } = deps;
   const app = createRelayApp(config, { deliveries, coordination, registry, logger, onReplay, reloadConfig });
 
   let stopReconciling: (() => void) | undefined;
+  let schedulesReady = Promise.resolve();
   // The webhook bypasses express: it reads the raw bytes itself (the signature is over them), and
   // express's per-request work would cost much of the acknowledgement path's throughput.
   const handler: RequestListener = (req, res) => {
@@ -73,10 +82,17 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     worker,
     /** The relay's metrics, as GET /metrics serves them. */
     registry,
+    /** Reads the rules' schedules again (after a config reload); resolves once missed ticks are stored. */
+    reschedule: () => scheduler.reschedule(),
+    /** Resolves once the schedules' missed ticks are stored and their timers set (start() begins it). */
+    get schedulesReady(): Promise<void> {
+      return schedulesReady;
+    },
     /** Starts the worker (unless RELAY_WORKER is off) and the webhook's reconciliation. */
     start() {
       void ownLogin.resolve();
       if (config.workerEnabled) worker.start();
+      schedulesReady = scheduler.start();
       const { reconcile } = config;
       if (reconcile) {
         // An app's own webhook log is read with the app's JWT, not the token.
@@ -87,7 +103,20 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     /** Stops taking work; runs still going after the grace period (RELAY_SHUTDOWN_GRACE_MS unless given) go back to the queue. */
     async close(graceMs = config.shutdownGraceMs) {
       stopReconciling?.();
+      scheduler.stop();
       await worker.stop(graceMs);
     },
   };
+}
+
+/** Stores the rules' schedule ticks as deliveries (relay/schedules), waking the worker for each. */
+function schedulerFor(config: Readonly<RelayConfig>, deps: RelayDependencies, onQueued: () => void) {
+  return createScheduler({
+    rules: deps.rules ?? (() => []),
+    deliveries: deps.stores.deliveries,
+    allowList: config.github.allowList,
+    logger: deps.logger,
+    onQueued,
+    ...(deps.scheduleClock ? { clock: deps.scheduleClock } : {}),
+  });
 }

@@ -19,6 +19,7 @@ import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outc
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 import { runModel } from "./run-model.ts";
 import type { ConnectionKind } from "../open-webui/tool-server-connection.ts";
+import { isTick, processTick, type NotifyChannel } from "./schedules/process-tick.ts";
 
 export interface ProcessorOptions {
   runs: RunStore;
@@ -49,6 +50,8 @@ export interface ProcessorOptions {
   secrets: readonly string[];
   logger: Logger;
   observer?: RelayObserver;
+  /** Where a schedule with a notify target posts its answer (relay/schedules/process-tick.ts). */
+  notify?: NotifyChannel;
 }
 
 /**
@@ -62,6 +65,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
   return async function processDelivery(delivery: DeliveryRecord): Promise<DeliveryOutcome> {
     const log: Record<string, unknown> = { deliveryId: delivery.deliveryId, attempt: delivery.attempts };
     if (isChatEvent(delivery.event)) return { status: "ignored", reason: waitingForChatPlatforms };
+    if (isTick(delivery)) return processTick(delivery, { ...options, observer });
     const event = storedEvent(delivery);
     if ("status" in event) return event;
     const ownLogin = await options.ownLogin();
@@ -103,7 +107,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
  * between posting and recording, one GitHub shows), or an answer it kept because the comment
  * budget or a rate limit stopped it, which is posted now without asking the model again.
  */
-async function earlierOutcome(
+export async function earlierOutcome(
   options: OutcomeOptions,
   delivery: DeliveryRecord,
   target: RunTarget,

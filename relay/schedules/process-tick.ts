@@ -1,0 +1,95 @@
+import type { RunTarget } from "../../github/run-comment.ts";
+import type { NotifyMessage, NotifyOutcome } from "../../notify/notify-types.ts";
+import { finalAnswer, messageError } from "../../open-webui/read-chat.ts";
+import { TransientError } from "../../lib/transient-error.ts";
+import type { DeliveryRecord } from "../../store/delivery-log.ts";
+import type { DeliveryOutcome } from "../../store/delivery-queue.ts";
+import { earlierOutcome, type ProcessorOptions } from "../process-delivery.ts";
+import { readRunOutcome, type OutcomeOptions } from "../read-run-outcome.ts";
+import { runModel } from "../run-model.ts";
+import { schedulePrompts } from "./schedule-prompts.ts";
+import { isScheduleRule, scheduleRepo, tickEvent, type ScheduleRule } from "./schedule-ticks.ts";
+
+/** Posts a run's answer to a named channel (notify/create-notifier.ts); never throws. */
+export type NotifyChannel = (channel: string, message: NotifyMessage) => Promise<NotifyOutcome>;
+
+/** The issue number a run records when its target is no issue: no tool call can name it (issues start at 1). */
+export const noIssue = 0;
+
+export function isTick(delivery: DeliveryRecord): boolean {
+  return delivery.event === tickEvent && delivery.action === "tick";
+}
+
+/** The tick's time, from its key (`schedule:<rule>@<ISO>`). */
+function tickTime(delivery: DeliveryRecord): number {
+  return Date.parse(delivery.key.slice(delivery.key.lastIndexOf("@") + 1));
+}
+
+/**
+ * One tick's run: the rule's prompt and model in a chat, with the write target the rule fixes. An
+ * issue target is recorded on the run, so the tool server lets post_issue_comment write there only;
+ * a notify target records no issue (nothing on GitHub can be written) and posts the answer itself.
+ */
+export async function processTick(delivery: DeliveryRecord, options: OutcomeOptions): Promise<DeliveryOutcome> {
+  const found = options.rules().find((rule) => rule.name === delivery.rule);
+  if (!found || !isScheduleRule(found))
+    return { status: "ignored", reason: `rule ${delivery.rule} is no longer a schedule in the config` };
+  const rule: ScheduleRule = found;
+  const { owner, repo } = scheduleRepo(rule);
+  if (!options.allowList.allows(owner, repo))
+    return { status: "ignored", reason: `${owner}/${repo} is not in GITHUB_REPOS` };
+  if (rule.mode === "observe")
+    return { status: "ignored", reason: `rule ${rule.name}: observe mode is not available yet` };
+  if ("create_issue" in rule.target)
+    return { status: "ignored", reason: `rule ${rule.name}: create_issue targets are not available yet` };
+  const log: Record<string, unknown> = { deliveryId: delivery.deliveryId, attempt: delivery.attempts, rule: rule.name };
+  const issueNumber = "issue" in rule.target ? rule.target.issue : noIssue;
+  const target: RunTarget = {
+    owner,
+    repo,
+    issueNumber,
+    deliveryId: delivery.deliveryId,
+    ownLogin: await options.ownLogin(),
+  };
+  if (issueNumber !== noIssue) {
+    const earlier = await earlierOutcome(options, delivery, target, log);
+    if (earlier) return earlier;
+  }
+  const tick = tickTime(delivery);
+  const run = await runModel(options, {
+    delivery,
+    target,
+    prompts: schedulePrompts(rule, tick),
+    model: rule.model ?? options.model,
+    mode: rule.mode,
+    allowed: rule,
+    title: `${rule.name} at ${new Date(tick).toISOString()}`,
+    log,
+  });
+  if ("notify" in rule.target) return notifyAnswer(options, rule.target.notify, { ...run, delivery, rule }, log);
+  return readRunOutcome(options, target, { ...run, deliveryKey: delivery.key }, log);
+}
+
+async function notifyAnswer(
+  options: Pick<ProcessorOptions, "openWebUI" | "logger" | "notify">,
+  channel: string,
+  run: { chatId: string; assistantMessageId: string; delivery: DeliveryRecord; rule: ScheduleRule },
+  log: Record<string, unknown>,
+): Promise<DeliveryOutcome> {
+  const record = await options.openWebUI.getChat(run.chatId);
+  const answer = finalAnswer(record, run.assistantMessageId);
+  if (!answer) {
+    const error = messageError(record, run.assistantMessageId);
+    if (error) throw new TransientError(`Open WebUI reported: ${error}`);
+    return { status: "failed", reason: "the model gave no answer to post" };
+  }
+  if (!options.notify) return { status: "failed", reason: `no notifier: channel ${channel} cannot be reached` };
+  const title = `${run.rule.name} (${run.rule.repos[0]})`;
+  const outcome = await options.notify(channel, { title, text: answer, deliveryId: run.delivery.deliveryId });
+  if (!outcome.ok) {
+    options.logger.warn("scheduled answer not posted to its channel", { ...log, channel, error: outcome.error });
+    return { status: "failed", reason: `posting to ${channel} failed: ${outcome.error ?? "unknown error"}` };
+  }
+  options.logger.info("scheduled answer posted to its channel", { ...log, channel, chatId: run.chatId });
+  return { status: "done", reason: `answer posted to ${channel}` };
+}
