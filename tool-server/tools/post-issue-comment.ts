@@ -6,7 +6,7 @@ import { HttpError } from "../../lib/http-error.ts";
 import type { RunRecord } from "../../store/run-store.ts";
 import { postAsSignedInPerson } from "../auth/oauth/post-as-signed-in-person.ts";
 import { defineTool, type ToolDependencies } from "../tool-definition.ts";
-import { assertRepoAllowed, isRunTarget, runIssue } from "./access.ts";
+import { assertRepoAllowed, assertRunHasIssue, isRunTarget, runIssue } from "./access.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
 import { postPersonComment } from "./post-person-comment.ts";
 
@@ -67,6 +67,7 @@ export const postIssueComment = defineTool({
 
 /** A relay run: only the issue it was started for, one comment, edited when called again. */
 async function postAsRun(input: Input, run: RunRecord, deps: ToolDependencies, what: string): Promise<Output> {
+  assertRunHasIssue(run, "post_issue_comment");
   if (!isRunTarget(run, input.owner, input.repo, input.issue_number)) {
     throw new HttpError(
       403,

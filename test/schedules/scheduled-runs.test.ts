@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { configFileLocation } from "../../config/config-file-location.ts";
+import { loadConfigFile } from "../../config/load-config-file.ts";
+import { toolResults } from "../../stand-ins/model-scripts.ts";
+import { waitFor } from "../../stand-ins/payloads.ts";
+import type { ModelScript } from "../../stand-ins/scripted-model.ts";
+import { startSlackStandIn, type SlackStandIn } from "../../stand-ins/slack-stand-in.ts";
+import { manualClock } from "../support/manual-clock.ts";
+import { deliveryOutcome, startSystem, type System } from "../support/system.ts";
+
+const digestRule = (target: string) => `rules:
+  - name: daily-digest
+    on: schedule
+    cron: "0 8 * * *"
+    repos: ["octo/app"]
+    prompt: Summarise the issues opened and closed in the last 24 hours in {{repository}}.
+    tools: [search_issues, post_issue_comment]
+    target: ${target}
+channels:
+  team-slack: { kind: slack, url_env: SLACK_DIGEST_URL }
+`;
+
+/** Tries issue #2 first (refused: the rule fixes the target), then whatever `then` says. */
+const digestScript =
+  (then: (done: number) => ReturnType<ModelScript>): ModelScript =>
+  (request) => {
+    const done = toolResults(request).length;
+    if (done === 0)
+      return {
+        toolCalls: [
+          { name: "post_issue_comment", arguments: { owner: "octo", repo: "app", issue_number: 2, body: "Digest" } },
+        ],
+      };
+    return then(done);
+  };
+
+// Ticks in the future of the machine's clock: the store stamps "first seen" with real time.
+const tick = (day: number) => `2030-01-0${day}T08:00:00.000Z`;
+
+describe("scheduled runs through the relay, with an injected clock", () => {
+  let system: System | undefined;
+  let slack: SlackStandIn | undefined;
+  let dir: string | undefined;
+  afterEach(async () => {
+    await system?.close();
+    await slack?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    system = slack = dir = undefined;
+  });
+
+  async function start(target: string, script: ModelScript) {
+    dir = mkdtempSync(join(tmpdir(), "schedules-"));
+    writeFileSync(join(dir, "openwebui-github.yml"), digestRule(target));
+    slack = await startSlackStandIn({ token: "xoxb-unused", channels: [] });
+    const clock = manualClock("2030-01-01T07:59:00Z");
+    system = await startSystem({
+      script,
+      scheduleClock: clock,
+      env: { SLACK_DIGEST_URL: slack.webhookUrl },
+      configFile: loadConfigFile(configFileLocation({}, dir)),
+    });
+    for (const number of [1, 2])
+      system.github.addIssue({ owner: "octo", repo: "app", number, title: `Issue ${number}`, body: "" });
+    await waitFor(async () => clock.timers > 0 || undefined, "the schedule to be armed");
+    return { system, clock, slack };
+  }
+
+  it("comments once per tick on the rule's tracking issue, and the model cannot comment on another", async () => {
+    const { system, clock } = await start(
+      "{ issue: 1 }",
+      digestScript((done) =>
+        done === 1
+          ? {
+              toolCalls: [
+                {
+                  name: "post_issue_comment",
+                  arguments: { owner: "octo", repo: "app", issue_number: 1, body: "Digest: 2 opened, 1 closed." },
+                },
+              ],
+            }
+          : { content: "I posted the digest." },
+      ),
+    );
+    await clock.advanceTo(tick(1));
+    expect(await deliveryOutcome(system.stores, `schedule:daily-digest@${tick(1)}`)).toMatchObject({
+      status: "done",
+      event: "schedule",
+      action: "tick",
+      rule: "daily-digest",
+      repository: "octo/app",
+      issueNumber: 1,
+    });
+    await clock.advanceTo(tick(2));
+    await deliveryOutcome(system.stores, `schedule:daily-digest@${tick(2)}`);
+    await system.relayIdle();
+    const comments = system.github.comments("octo", "app", 1);
+    expect(comments).toHaveLength(2);
+    expect(comments[0]!.body).toContain("Digest: 2 opened, 1 closed.");
+    expect(system.github.comments("octo", "app", 2)).toEqual([]);
+    // The refusal told the model which issue it may write on.
+    const refusals = system.model.requests.flatMap((r) => toolResults(r)).map((m) => String(m.content));
+    expect(refusals.some((text) => text.includes("may only comment on octo/app#1"))).toBe(true);
+  });
+
+  it("posts the answer of a schedule with a notify target to its channel, and writes nothing on GitHub", async () => {
+    const { system, clock, slack } = await start(
+      "{ notify: team-slack }",
+      digestScript(() => ({ content: "Digest: 2 opened, 1 closed." })),
+    );
+    await clock.advanceTo(tick(1));
+    expect(await deliveryOutcome(system.stores, `schedule:daily-digest@${tick(1)}`)).toMatchObject({
+      status: "done",
+      reason: "answer posted to team-slack",
+    });
+    expect(slack.received).toHaveLength(1);
+    expect(JSON.stringify(slack.received[0]!.body)).toContain("Digest: 2 opened, 1 closed.");
+    expect(system.github.allComments()).toEqual([]);
+    const refusals = system.model.requests.flatMap((r) => toolResults(r)).map((m) => String(m.content));
+    expect(refusals.some((text) => text.includes("This scheduled run writes nothing on GitHub"))).toBe(true);
+  });
+});
