@@ -7,6 +7,7 @@ import type { DeliveryOutcome } from "../../store/delivery-queue.ts";
 import { earlierOutcome, type ProcessorOptions } from "../process-delivery.ts";
 import { readRunOutcome, type OutcomeOptions } from "../read-run-outcome.ts";
 import { runModel } from "../run-model.ts";
+import { earlierIssue, openTickIssue } from "./create-tick-issue.ts";
 import { schedulePrompts } from "./schedule-prompts.ts";
 import { isScheduleRule, scheduleRepo, tickEvent, type ScheduleRule } from "./schedule-ticks.ts";
 
@@ -28,7 +29,8 @@ function tickTime(delivery: DeliveryRecord): number {
 /**
  * One tick's run: the rule's prompt and model in a chat, with the write target the rule fixes. An
  * issue target is recorded on the run, so the tool server lets post_issue_comment write there only;
- * a notify target records no issue (nothing on GitHub can be written) and posts the answer itself.
+ * a notify or create_issue target records no issue (the model can write nothing on GitHub), and
+ * the relay delivers the answer itself: to the channel, or as the tick's one new issue.
  */
 export async function processTick(delivery: DeliveryRecord, options: OutcomeOptions): Promise<DeliveryOutcome> {
   const found = options.rules().find((rule) => rule.name === delivery.rule);
@@ -40,8 +42,6 @@ export async function processTick(delivery: DeliveryRecord, options: OutcomeOpti
     return { status: "ignored", reason: `${owner}/${repo} is not in GITHUB_REPOS` };
   if (rule.mode === "observe")
     return { status: "ignored", reason: `rule ${rule.name}: observe mode is not available yet` };
-  if ("create_issue" in rule.target)
-    return { status: "ignored", reason: `rule ${rule.name}: create_issue targets are not available yet` };
   const log: Record<string, unknown> = { deliveryId: delivery.deliveryId, attempt: delivery.attempts, rule: rule.name };
   const issueNumber = "issue" in rule.target ? rule.target.issue : noIssue;
   const target: RunTarget = {
@@ -51,10 +51,13 @@ export async function processTick(delivery: DeliveryRecord, options: OutcomeOpti
     deliveryId: delivery.deliveryId,
     ownLogin: await options.ownLogin(),
   };
-  if (issueNumber !== noIssue) {
-    const earlier = await earlierOutcome(options, delivery, target, log);
-    if (earlier) return earlier;
-  }
+  const earlier =
+    issueNumber !== noIssue
+      ? await earlierOutcome(options, delivery, target, log)
+      : "create_issue" in rule.target
+        ? await earlierIssue(options, delivery)
+        : undefined;
+  if (earlier) return earlier;
   const tick = tickTime(delivery);
   const run = await runModel(options, {
     delivery,
@@ -66,23 +69,35 @@ export async function processTick(delivery: DeliveryRecord, options: OutcomeOpti
     title: `${rule.name} at ${new Date(tick).toISOString()}`,
     log,
   });
-  if ("notify" in rule.target) return notifyAnswer(options, rule.target.notify, { ...run, delivery, rule }, log);
-  return readRunOutcome(options, target, { ...run, deliveryKey: delivery.key }, log);
+  if ("issue" in rule.target) return readRunOutcome(options, target, { ...run, deliveryKey: delivery.key }, log);
+  const answer = await answerOf(options, run);
+  if (typeof answer !== "string") return answer;
+  if ("notify" in rule.target)
+    return notifyAnswer(options, rule.target.notify, { ...run, delivery, rule, answer }, log);
+  return openTickIssue(options, { chatId: run.chatId, delivery, rule, tick, answer });
+}
+
+/** The model's reply, which the relay delivers itself; or the outcome when there is none. */
+async function answerOf(
+  options: Pick<ProcessorOptions, "openWebUI">,
+  run: { chatId: string; assistantMessageId: string },
+): Promise<string | DeliveryOutcome> {
+  const record = await options.openWebUI.getChat(run.chatId);
+  const answer = finalAnswer(record, run.assistantMessageId);
+  if (answer) return answer;
+  const error = messageError(record, run.assistantMessageId);
+  // Open WebUI answers 200 and writes the provider's failure on the message: an outage, worth retrying.
+  if (error) throw new TransientError(`Open WebUI reported: ${error}`);
+  return { status: "failed", reason: "the model gave no answer to deliver" };
 }
 
 async function notifyAnswer(
-  options: Pick<ProcessorOptions, "openWebUI" | "logger" | "notify">,
+  options: Pick<ProcessorOptions, "logger" | "notify">,
   channel: string,
-  run: { chatId: string; assistantMessageId: string; delivery: DeliveryRecord; rule: ScheduleRule },
+  run: { chatId: string; delivery: DeliveryRecord; rule: ScheduleRule; answer: string },
   log: Record<string, unknown>,
 ): Promise<DeliveryOutcome> {
-  const record = await options.openWebUI.getChat(run.chatId);
-  const answer = finalAnswer(record, run.assistantMessageId);
-  if (!answer) {
-    const error = messageError(record, run.assistantMessageId);
-    if (error) throw new TransientError(`Open WebUI reported: ${error}`);
-    return { status: "failed", reason: "the model gave no answer to post" };
-  }
+  const { answer } = run;
   if (!options.notify) return { status: "failed", reason: `no notifier: channel ${channel} cannot be reached` };
   const title = `${run.rule.name} (${run.rule.repos[0]})`;
   const outcome = await options.notify(channel, { title, text: answer, deliveryId: run.delivery.deliveryId });

@@ -121,4 +121,44 @@ describe("scheduled runs through the relay, with an injected clock", () => {
     const refusals = system.model.requests.flatMap((r) => toolResults(r)).map((m) => String(m.content));
     expect(refusals.some((text) => text.includes("This scheduled run writes nothing on GitHub"))).toBe(true);
   });
+
+  it("opens the tick's issue with the rule's labels for a create_issue target, and no second one after an answer GitHub may have acted on", async () => {
+    const { system, clock } = await start(
+      "{ create_issue: { labels: [digest] } }",
+      digestScript(() => ({ content: "Digest for the week\n\nTwo opened, one closed. @octo/maintainers please look." })),
+    );
+    const issue = async (number: number) => {
+      const response = await fetch(`${system.github.url}/repos/octo/app/issues/${number}`, {
+        headers: { authorization: "Bearer ghp_standin_token_0123456789" },
+      });
+      return response.ok
+        ? ((await response.json()) as { title: string; body: string; labels: Array<{ name: string }> })
+        : null;
+    };
+    await clock.advanceTo(tick(1));
+    const first = await deliveryOutcome(system.stores, `schedule:daily-digest@${tick(1)}`);
+    expect(first).toMatchObject({ status: "done", reason: "issue opened by the relay" });
+    const opened = await issue(3);
+    expect(opened).toMatchObject({ title: "Digest for the week", labels: [{ name: "digest" }] });
+    expect(opened!.body).toContain("Two opened, one closed.");
+    // A team mention is defused as in every comment the relay posts.
+    expect(opened!.body).toContain("`@octo/maintainers` please look.");
+    expect(first.commentUrl).toMatch(/\/octo\/app\/issues\/3$/);
+    expect(system.github.allComments()).toEqual([]);
+
+    // GitHub answers 502 to the next tick's create: it may have opened the issue, so no attempt opens another.
+    system.github.failNext(1, "bad-gateway", { method: "POST", pathIncludes: "/repos/octo/app/issues" });
+    await clock.advanceTo(tick(2));
+    const second = await deliveryOutcome(system.stores, `schedule:daily-digest@${tick(2)}`);
+    expect(second).toMatchObject({ status: "failed" });
+    expect(second.reason).toContain("the issue was not opened");
+    const replayed = await system.stores.deliveries.replay(second.key);
+    expect(replayed?.status).toBe("pending");
+    await system.relayIdle();
+    expect(await system.stores.deliveries.get(second.key)).toMatchObject({
+      status: "failed",
+      reason: expect.stringContaining("an earlier attempt began opening the issue"),
+    });
+    expect(await issue(4)).toBeNull();
+  });
 });
