@@ -125,7 +125,9 @@ describe("scheduled runs through the relay, with an injected clock", () => {
   it("opens the tick's issue with the rule's labels for a create_issue target, and no second one after an answer GitHub may have acted on", async () => {
     const { system, clock } = await start(
       "{ create_issue: { labels: [digest] } }",
-      digestScript(() => ({ content: "Digest for the week\n\nTwo opened, one closed. @octo/maintainers please look." })),
+      digestScript(() => ({
+        content: "Digest for the week\n\nTwo opened, one closed. @octo/maintainers please look.",
+      })),
     );
     const issue = async (number: number) => {
       const response = await fetch(`${system.github.url}/repos/octo/app/issues/${number}`, {
