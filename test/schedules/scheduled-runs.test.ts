@@ -37,6 +37,20 @@ const digestScript =
     return then(done);
   };
 
+const adminToken = "relay-admin-token-schedules-0123456789";
+
+/** The deliveries page as an administrator sees it. */
+async function deliveriesPage(relayUrl: string): Promise<string> {
+  const signIn = await fetch(`${relayUrl}/deliveries/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ token: adminToken }),
+    redirect: "manual",
+  });
+  const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0]!;
+  return (await fetch(`${relayUrl}/deliveries`, { headers: { cookie } })).text();
+}
+
 // Ticks in the future of the machine's clock: the store stamps "first seen" with real time.
 const tick = (day: number) => `2030-01-0${day}T08:00:00.000Z`;
 
@@ -60,6 +74,7 @@ describe("scheduled runs through the relay, with an injected clock", () => {
       script,
       scheduleClock: clock,
       env: { SLACK_DIGEST_URL: slack.webhookUrl },
+      relayEnv: { RELAY_ADMIN_TOKEN: adminToken },
       configFile: loadConfigFile(configFileLocation({}, dir)),
     });
     for (const number of [1, 2])
@@ -68,7 +83,7 @@ describe("scheduled runs through the relay, with an injected clock", () => {
     return { system, clock, slack };
   }
 
-  it("comments once per tick on the rule's tracking issue, and the model cannot comment on another", async () => {
+  it("comments once per tick on the rule's tracking issue, the model cannot comment on another, and the deliveries page lists the ticks", async () => {
     const { system, clock } = await start(
       "{ issue: 1 }",
       digestScript((done) =>
@@ -100,6 +115,11 @@ describe("scheduled runs through the relay, with an injected clock", () => {
     expect(comments).toHaveLength(2);
     expect(comments[0]!.body).toContain("Digest: 2 opened, 1 closed.");
     expect(system.github.comments("octo", "app", 2)).toEqual([]);
+    // The deliveries page lists the ticks with the rest: event, rule, and the tick in the title column.
+    const page = await deliveriesPage(system.relayUrl);
+    expect(page).toContain(`<span class="muted">schedule:daily-digest@${tick(2)}</span>`);
+    expect(page).toContain("<td>schedule.tick</td>");
+    expect(page).toContain(`daily-digest at ${tick(1)}`);
     // The refusal told the model which issue it may write on.
     const refusals = system.model.requests.flatMap((r) => toolResults(r)).map((m) => String(m.content));
     expect(refusals.some((text) => text.includes("may only comment on octo/app#1"))).toBe(true);
@@ -162,5 +182,29 @@ describe("scheduled runs through the relay, with an injected clock", () => {
       reason: expect.stringContaining("an earlier attempt began opening the issue"),
     });
     expect(await issue(4)).toBeNull();
+  });
+
+  it("reschedules when the config file is reloaded: the changed cron's ticks run, the old one's do not", async () => {
+    const { system, clock } = await start(
+      "{ issue: 1 }",
+      digestScript(() => ({ content: "Digest." })),
+    );
+    writeFileSync(
+      join(dir!, "openwebui-github.yml"),
+      digestRule("{ issue: 1 }").replace('"0 8 * * *"', '"30 9 * * *"'),
+    );
+    const reload = await fetch(`${system.relayUrl}/api/config/reload`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(reload.status).toBe(200);
+    await waitFor(
+      async () => system.logs.some((l) => l.includes('"msg":"schedules armed"')) || undefined,
+      "rescheduled",
+    );
+    await waitFor(async () => clock.timers === 1 || undefined, "one timer, the new cron's");
+    await clock.advanceTo("2030-01-01T10:00:00Z");
+    await deliveryOutcome(system.stores, "schedule:daily-digest@2030-01-01T09:30:00.000Z");
+    expect(await system.stores.deliveries.get(`schedule:daily-digest@${tick(1)}`)).toBeUndefined();
   });
 });
