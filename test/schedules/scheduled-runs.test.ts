@@ -198,8 +198,9 @@ describe("scheduled runs through the relay, with an injected clock", () => {
       headers: { authorization: `Bearer ${adminToken}` },
     });
     expect(reload.status).toBe(200);
+    // Armed at start, then again by the reload.
     await waitFor(
-      async () => system.logs.some((l) => l.includes('"msg":"schedules armed"')) || undefined,
+      async () => system.logs.filter((l) => l.includes('"msg":"schedules armed"')).length >= 2 || undefined,
       "rescheduled",
     );
     await waitFor(async () => clock.timers === 1 || undefined, "one timer, the new cron's");
