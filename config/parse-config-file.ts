@@ -3,7 +3,7 @@ import type { Env } from "./config-error.ts";
 import { configFileSchema, type ConfigFile } from "./config-file-schema.ts";
 import { describeConfigIssues } from "./describe-config-issues.ts";
 import { channelEnvProblems, notifyProblems } from "./resolve-channels.ts";
-import { scheduleTargetProblems } from "./schedule-schema.ts";
+import { scheduleRepoProblems, scheduleTargetProblems } from "./schedule-schema.ts";
 import { pathText, yamlPosition } from "./yaml-position.ts";
 
 export type ParsedConfigFile = { ok: true; config: ConfigFile } | { ok: false; problems: string[] };
@@ -41,6 +41,7 @@ export function parseConfigFile(text: string, shown: string, env?: Env): ParsedC
         ...notifyProblems(result.data),
         ...scheduleTargetProblems(result.data),
         ...(env ? channelEnvProblems(result.data.channels, env) : []),
+        ...(env ? scheduleRepoProblems(result.data, env) : []),
       ]
     : describeConfigIssues(result.error.issues, data, configFileSchema);
   if (result.success && issues.length === 0) return { ok: true, config: result.data };

@@ -1,5 +1,7 @@
 import { Cron } from "croner";
 import { z } from "zod";
+import { parseRepoAllowList } from "../github/repo-allow-list.ts";
+import type { Env } from "./config-error.ts";
 import type { ConfigFile } from "./config-file-schema.ts";
 import type { ConfigIssue } from "./describe-config-issues.ts";
 import { channelName } from "./notify-schema.ts";
@@ -111,6 +113,28 @@ export function scheduleTargetProblems(config: ConfigFile): ConfigIssue[] {
         path: ["rules", index, "target", "notify"],
         atKey: false,
         message: `rule "${rule.name}": no channel named "${target.notify}"; define it under channels:`,
+      },
+    ];
+  });
+}
+
+/** At start (with the environment): each schedule's repository that GITHUB_REPOS does not allow. */
+export function scheduleRepoProblems(config: ConfigFile, env: Env): ConfigIssue[] {
+  const entries = (env.GITHUB_REPOS ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  // Without the variable, or with a bad entry, its own check says so.
+  const { allowList, problems } = parseRepoAllowList(entries);
+  if (entries.length === 0 || problems.length > 0) return [];
+  return (config.rules ?? []).flatMap((rule, index) => {
+    const [owner, repo] = (rule.on === scheduleOn ? (rule.repos?.[0] ?? "") : "").split("/");
+    if (!owner || !repo || allowList.allows(owner, repo)) return [];
+    return [
+      {
+        path: ["rules", index, "repos", 0],
+        atKey: false,
+        message: `rule "${rule.name}": ${owner}/${repo} is not in GITHUB_REPOS (${entries.join(",")}); a schedule works on one of those`,
       },
     ];
   });

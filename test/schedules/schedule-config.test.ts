@@ -73,4 +73,16 @@ describe("schedule rules in openwebui-github.yml", () => {
       expect.stringContaining('rules[0].target: rule "t": target: is only for rules with on: schedule'),
     ]);
   });
+
+  it("refuses at start a schedule whose repository GITHUB_REPOS does not allow", () => {
+    const text = digest("    target: { issue: 1 }");
+    const withRepos = (repos: string) => parseConfigFile(text, "openwebui-github.yml", { GITHUB_REPOS: repos });
+    expect(withRepos("octo/*").ok).toBe(true);
+    expect(withRepos("octo/other")).toEqual({
+      ok: false,
+      problems: [
+        'openwebui-github.yml:5:13: rules[0].repos[0]: rule "daily-digest": octo/app is not in GITHUB_REPOS (octo/other); a schedule works on one of those',
+      ],
+    });
+  });
 });
