@@ -4,6 +4,7 @@ import { describeConfigIssues } from "./describe-config-issues.ts";
 import { channelEnvProblems, notifyProblems } from "./resolve-channels.ts";
 import { positionedProblems, readYamlDocument } from "./yaml-document.ts";
 import { webhookEnvProblems, webhookRuleProblems } from "./resolve-webhooks.ts";
+import { scheduleRepoProblems, scheduleTargetProblems } from "./schedule-schema.ts";
 
 export type ParsedConfigFile = { ok: true; config: ConfigFile } | { ok: false; problems: string[] };
 
@@ -21,8 +22,13 @@ export function parseConfigFile(text: string, shown: string, env?: Env): ParsedC
     ? [
         ...notifyProblems(result.data),
         ...webhookRuleProblems(result.data),
+        ...scheduleTargetProblems(result.data),
         ...(env
-          ? [...channelEnvProblems(result.data.channels, env), ...webhookEnvProblems(result.data.webhooks, env)]
+          ? [
+              ...channelEnvProblems(result.data.channels, env),
+              ...webhookEnvProblems(result.data.webhooks, env),
+              ...scheduleRepoProblems(result.data, env),
+            ]
           : []),
       ]
     : describeConfigIssues(result.error.issues, read.data, configFileSchema);

@@ -6,9 +6,9 @@ import { ruleNotifySchema } from "./notify-schema.ts";
 import { toolName } from "./tool-name-schema.ts";
 import { promptFields, unknownPlaceholders } from "./prompt-fields.ts";
 import { authorAssociation, ruleConditionSchema } from "./rule-condition-schema.ts";
-import { ruleTargetSchema } from "./rule-target-schema.ts";
 import { webhookRuleProblems } from "./webhook-rule-problems.ts";
 import { webhookEventPattern } from "./webhooks-schema.ts";
+import { cronField, scheduleOn, scheduleProblems, scheduleTargetSchema, timezoneField } from "./schedule-schema.ts";
 
 /** The `event.action` names a rule's `on:` may list: what the relay can answer. */
 export const supportedEvents = [
@@ -37,10 +37,11 @@ const eventName = z.string().refine(isEventName, {
 /** One message for a bad `on:`, naming the entries that are not supported events. */
 function onProblem(issue: { input?: unknown }): string {
   const entries = Array.isArray(issue.input) ? issue.input : [issue.input];
+  const alsoSchedule = Array.isArray(issue.input) ? "" : `, or ${scheduleOn}`;
   const bad = entries.filter((entry) => !isEventName(entry));
   if (entries.length === 0) return "on: lists at least one event";
   const names = bad.map((entry) => JSON.stringify(entry)).join(", ");
-  return `${names} ${bad.length > 1 ? "are not supported events" : "is not a supported event"}; use one of ${eventChoices}`;
+  return `${names} ${bad.length > 1 ? "are not supported events" : "is not a supported event"}; use one of ${eventChoices}${alsoSchedule}`;
 }
 
 const repoPattern = z
@@ -54,8 +55,15 @@ export const ruleSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a rule name is letters, digits, '.', '_' or '-' (at most 64)")
       .meta({ description: "Unique name, shown on the deliveries page and part of each run's key." }),
     on: z
-      .union([eventName, z.array(eventName).min(1, "on: lists at least one event")], { error: onProblem })
-      .meta({ description: "The event.action (or a list) that starts this rule, e.g. issue_comment.created." }),
+      .union([eventName, z.literal(scheduleOn), z.array(eventName).min(1, "on: lists at least one event")], {
+        error: onProblem,
+      })
+      .meta({
+        description: "The event.action (or a list) that starts this rule, e.g. issue_comment.created; or schedule.",
+      }),
+    cron: cronField.optional(),
+    timezone: timezoneField.optional(),
+    target: scheduleTargetSchema.optional(),
     repos: z
       .array(repoPattern)
       .min(1)
@@ -86,7 +94,6 @@ export const ruleSchema = z
       .default("act")
       .meta({ description: "act writes to GitHub; observe records what it would have written instead." }),
     if: ruleConditionSchema.optional(),
-    target: ruleTargetSchema.optional(),
     notify: ruleNotifySchema.optional(),
     continue: z
       .boolean()
@@ -134,6 +141,7 @@ function ruleProblems(rule: Record<string, unknown>, ctx: Ctx): void {
   const prefix = text(rule.name) ? `rule "${rule.name}"` : "this rule";
   const add = (message: string, path: PropertyKey[]) =>
     ctx.addIssue({ code: "custom", message: `${prefix}: ${message}`, path });
+  scheduleProblems(rule as Record<string, unknown>, add);
   const conditions = (typeof rule.if === "object" && rule.if !== null ? rule.if : {}) as Record<string, unknown>;
   for (const key of ["title_matches", "body_matches"]) {
     const source = text(conditions[key]);

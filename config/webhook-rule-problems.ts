@@ -27,7 +27,12 @@ export function webhookRuleProblems(rule: Record<string, unknown>): Problem[] {
     if (!events.some((event) => githubEvent.test(event))) return [];
     return [
       ...(rule.target !== undefined
-        ? [{ message: "target: is for webhook rules; an event's run writes on its own issue", path: ["target"] }]
+        ? [
+            {
+              message: "target: is for schedules and webhook rules; an event's run writes on its own issue",
+              path: ["target"],
+            },
+          ]
         : []),
       ...(used.includes("payload")
         ? [{ message: "{{payload}} is a webhook rule's field; use title, body or comment", path: ["prompt"] }]
@@ -40,7 +45,8 @@ export function webhookRuleProblems(rule: Record<string, unknown>): Problem[] {
   const repos = Array.isArray(rule.repos) ? rule.repos : [];
   if (repos.length !== 1 || typeof repos[0] !== "string" || repos[0].endsWith("/*"))
     add('a webhook rule needs repos: with exactly one repository, e.g. repos: ["octo/app"]', ["repos"]);
-  if (rule.target === undefined)
+  const target = rule.target as Record<string, unknown> | undefined;
+  if (target === undefined || typeof target !== "object" || target === null || !("issue" in target))
     add("a webhook rule needs target: { issue: N }, the issue its runs write on", ["target"]);
   if (!prompt) add("a webhook rule needs a prompt: (there is no built-in one for a webhook)", ["prompt"]);
   if (rule.if !== undefined) add("if: applies to GitHub events; a webhook has no issue, labels or author", ["if"]);

@@ -9,6 +9,7 @@ import type { ToolDefinition } from "../tool-server/tool-definition.ts";
 import type { WorkflowDispatchSettings } from "../tool-server/tools/workflow-dispatch-settings.ts";
 import type { PeoplePolicy } from "../config/people-schema.ts";
 import type { NotifyTimeouts } from "../notify/notify-types.ts";
+import type { ScheduleClock } from "../relay/schedules/schedule-clock.ts";
 
 /** What this process runs: the relay, the tool server, or both (null: not here). */
 export interface DeploymentConfig {
@@ -39,6 +40,8 @@ export interface DeploymentOptions {
   workflowDispatch?: WorkflowDispatchSettings;
   /** Waits of the relay's notifications (a rule's notify:); notify/notify-types.ts defaults without them. */
   notifyTimeouts?: NotifyTimeouts;
+  /** The relay's schedules' clock; the machine's when absent. */
+  scheduleClock?: ScheduleClock;
   /** The people section the tool server decides by; defaultPeoplePolicy without one. */
   people?: () => PeoplePolicy;
 }

@@ -46,12 +46,15 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
       ...pick(options, "fetch", "notifyTimeouts"),
     }),
     webhookSecret: (name) => webhookSecret(configFile.current().webhooks, config.env, name),
-    ...pick(options, "pollIntervalMs", "commentLimits"),
+    ...pick(options, "pollIntervalMs", "commentLimits", "scheduleClock"),
   });
+  // A reload that changes the file may add, remove or change schedules.
+  const stopListening = configFile.onChange(() => void relay.reschedule());
   relay.start();
   const server = await listen(relay.handler, relayConfig.port, address, relayConfig.http).catch(
     async (error: unknown) => {
       // A port already in use: a caller that starts again elsewhere must not be left with this one's worker.
+      stopListening();
       await relay.close(0);
       throw error;
     },
@@ -71,8 +74,13 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     url: server.url,
     worker: relay.worker,
     registry: relay.registry,
+    /** Resolves once the schedules' missed ticks are stored (tests wait on it). */
+    schedulesReady: relay.schedulesReady,
     /** Stops taking webhooks and work; runs still going after the grace period go back to the queue. */
-    close: async () => void (await Promise.all([server.close(), relay.close(), versionReported])),
+    close: async () => {
+      stopListening();
+      await Promise.all([server.close(), relay.close(), versionReported]);
+    },
   };
 }
 

@@ -14,6 +14,8 @@ import { createRelayMetrics } from "./relay-metrics.ts";
 import { startReconciliation } from "./start-reconciliation.ts";
 import { createWebhookHandler } from "./webhook-handler.ts";
 import { builtinRule } from "./rules/builtin-rule.ts";
+import { createScheduler } from "./schedules/create-scheduler.ts";
+import type { ScheduleClock } from "./schedules/schedule-clock.ts";
 
 export interface RelayDependencies {
   stores: RelayStores;
@@ -26,13 +28,15 @@ export interface RelayDependencies {
   rules?: () => readonly Rule[];
   /** Reads the config file again (the deliveries page's "Reload config", the admin API). */
   reloadConfig: () => Promise<ReloadResult>;
-  /** Posts a run's result to a channel of the config file's `channels:` (a rule's `notify:`). */
+  /** Posts a run's result to a channel of the config file's `channels:` (a rule's `notify:`, a schedule's notify target). */
   notify?: NotifyChannel;
   /** The secret of the config file's `webhooks.<name>` now (POST /webhook/in/<name>); none without it. */
   webhookSecret?: (name: string) => string | null;
   pollIntervalMs?: number;
   /** GitHub's comment limits with shorter windows, for tests. */
   commentLimits?: readonly WriteLimit[];
+  /** The schedules' clock (relay/schedules); the machine's when absent. Tests inject one. */
+  scheduleClock?: ScheduleClock;
 }
 
 /** The hook's URL may carry a query string or a trailing slash. */
@@ -62,6 +66,7 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     observer,
     ...config.webhook,
   });
+  const scheduler = schedulerFor(config, deps, () => worker.wake());
   const onReplay = () => worker.wake();
   const { reloadConfig } = deps;
   const app = createRelayApp(config, {
@@ -76,6 +81,7 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
   });
 
   let stopReconciling: (() => void) | undefined;
+  let schedulesReady = Promise.resolve();
   // The webhook bypasses express: it reads the raw bytes itself (the signature is over them), and
   // express's per-request work would cost much of the acknowledgement path's throughput.
   const handler: RequestListener = (req, res) => {
@@ -89,10 +95,17 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     worker,
     /** The relay's metrics, as GET /metrics serves them. */
     registry,
+    /** Reads the rules' schedules again (after a config reload); resolves once missed ticks are stored. */
+    reschedule: () => scheduler.reschedule(),
+    /** Resolves once the schedules' missed ticks are stored and their timers set (start() begins it). */
+    get schedulesReady(): Promise<void> {
+      return schedulesReady;
+    },
     /** Starts the worker (unless RELAY_WORKER is off) and the webhook's reconciliation. */
     start() {
       void ownLogin.resolve();
       if (config.workerEnabled) worker.start();
+      schedulesReady = scheduler.start();
       const { reconcile } = config;
       if (reconcile) {
         // An app's own webhook log is read with the app's JWT, not the token.
@@ -103,7 +116,20 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
     /** Stops taking work; runs still going after the grace period (RELAY_SHUTDOWN_GRACE_MS unless given) go back to the queue. */
     async close(graceMs = config.shutdownGraceMs) {
       stopReconciling?.();
+      scheduler.stop();
       await worker.stop(graceMs);
     },
   };
+}
+
+/** Stores the rules' schedule ticks as deliveries (relay/schedules), waking the worker for each. */
+function schedulerFor(config: Readonly<RelayConfig>, deps: RelayDependencies, onQueued: () => void) {
+  return createScheduler({
+    rules: deps.rules ?? (() => []),
+    deliveries: deps.stores.deliveries,
+    allowList: config.github.allowList,
+    logger: deps.logger,
+    onQueued,
+    ...(deps.scheduleClock ? { clock: deps.scheduleClock } : {}),
+  });
 }

@@ -25,6 +25,7 @@ import { notifyAfterRun, type NotifyChannel } from "./notify-after-run.ts";
 import { claimCommentThread } from "./claim-comment-thread.ts";
 import { threadRuleOf } from "../github/comment-thread.ts";
 import type { ConnectionKind } from "../open-webui/tool-server-connection.ts";
+import { isTick, processTick } from "./schedules/process-tick.ts";
 
 export interface ProcessorOptions {
   runs: RunStore;
@@ -57,7 +58,7 @@ export interface ProcessorOptions {
   secrets: readonly string[];
   logger: Logger;
   observer?: RelayObserver;
-  /** Posts a run's result to a channel of a rule's `notify:`. */
+  /** Posts a run's result to a channel: a rule's `notify:` after a run, or a schedule's notify target (relay/schedules/process-tick.ts). */
   notify?: NotifyChannel;
 }
 
@@ -72,6 +73,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
   return async function processDelivery(delivery: DeliveryRecord): Promise<DeliveryOutcome> {
     const log: Record<string, unknown> = { deliveryId: delivery.deliveryId, attempt: delivery.attempts };
     if (isChatEvent(delivery.event)) return { status: "ignored", reason: waitingForChatPlatforms };
+    if (isTick(delivery)) return processTick(delivery, { ...options, observer });
     const event = storedEvent(delivery);
     if ("status" in event) return event;
     const ownLogin = await options.ownLogin();
@@ -121,7 +123,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
  * between posting and recording, one GitHub shows), or an answer it kept because the comment
  * budget or a rate limit stopped it, which is posted now without asking the model again.
  */
-async function earlierOutcome(
+export async function earlierOutcome(
   options: OutcomeOptions,
   delivery: DeliveryRecord,
   target: RunTarget,

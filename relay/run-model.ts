@@ -37,7 +37,11 @@ export async function runModel(
   const userMessageId = randomUUID();
   const assistantMessageId = randomUUID();
   const chat = await openWebUI.createChat({
-    title: `${target.owner}/${target.repo}#${target.issueNumber}: ${title}`.slice(0, 200),
+    // A run with no issue (a schedule that notifies) records issue 0, which is no place to name.
+    title: `${target.owner}/${target.repo}${target.issueNumber ? `#${target.issueNumber}` : ""}: ${title}`.slice(
+      0,
+      200,
+    ),
     model,
     userMessageId,
     assistantMessageId,

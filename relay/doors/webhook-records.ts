@@ -18,7 +18,7 @@ export function webhookRecords(name: string, webhookId: string, json: string, ru
   return listening.flatMap((rule) => {
     // The schema insists on both; a rule without them cannot say where to write, so it runs nothing.
     const repository = rule.repos?.[0];
-    const issueNumber = rule.target?.issue;
+    const issueNumber = rule.target && "issue" in rule.target ? rule.target.issue : undefined;
     if (!repository || issueNumber === undefined) return [];
     return [
       {

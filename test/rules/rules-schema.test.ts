@@ -71,7 +71,7 @@ describe("the rules: section's schema", () => {
       '1.mode: Invalid option: expected one of "act"|"observe"',
       '1.cooldown: a duration is a whole number and a unit: "30s", "10m", "2h" or "1d"',
       '1.authors.0: "ADMIN" is not an author association; use one of OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER, MANNEQUIN, NONE',
-      '2.tools.0: "Get-Issue" is not a tool; use one of get_issue, list_issue_comments, search_issues, post_issue_comment, add_labels, get_pull_request, get_pull_request_files, get_file_contents, create_issue, dispatch_workflow',
+      '2.tools.0: "Get-Issue" is not a tool; use one of get_issue, list_issue_comments, search_issues, post_issue_comment, add_labels, get_pull_request, get_pull_request_files, list_review_comments, get_file_contents, create_issue, dispatch_workflow',
       '2: Unrecognized key: "colour"',
       'rule "A": the prompt uses {{issue_title}}, which is not a field; use one of repository, owner, repo, number, kind, event, author, author_association, labels, label, head_sha, title, body, comment, comment_id, payload'.replace(
         /^/,

@@ -65,7 +65,7 @@ rules:
     prompt: "{{payload}}"
 `;
     expect(problems(onEvent).map((p) => p.replace(/^f\.yml:\d+:\d+: /, ""))).toEqual([
-      'rules[0].target: rule "triage": target: is for webhook rules; an event\'s run writes on its own issue',
+      'rules[0].target: rule "triage": target: is for schedules and webhook rules; an event\'s run writes on its own issue',
       'rules[0].prompt: rule "triage": {{payload}} is a webhook rule\'s field; use title, body or comment',
     ]);
   });

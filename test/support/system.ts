@@ -14,6 +14,7 @@ import { loadToolServerConfig } from "../../config/load-tool-server-config.ts";
 import { openWebUIConnection } from "../../open-webui/tool-server-connection.ts";
 import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from "../../stand-ins/github-stand-in.ts";
 import type { PeoplePolicy } from "../../config/people-schema.ts";
+import type { ScheduleClock } from "../../relay/schedules/schedule-clock.ts";
 import { startOpenWebUIStandIn, type OpenWebUIStandIn } from "../../stand-ins/open-webui-stand-in.ts";
 import { waitFor } from "../../stand-ins/payloads.ts";
 import { startScriptedModel, type ModelScript, type ScriptedModel } from "../../stand-ins/scripted-model.ts";
@@ -70,6 +71,8 @@ export async function startSystem(
     configFile?: LoadedConfigFile;
     /** The version the Open WebUI stand-in reports, and whose chat shape it stores (default 0.12.4). */
     openWebUIVersion?: string;
+    /** The relay's schedules' clock (test/support/manual-clock.ts); the machine's when absent. */
+    scheduleClock?: ScheduleClock;
   } = {},
 ): Promise<System> {
   const logs: string[] = [];
@@ -157,6 +160,7 @@ export async function startSystem(
           // Polled often unless a test sets its own RELAY_POLL_INTERVAL_MS (one that must not be rescued by a poll).
           ...(relayEnv.RELAY_POLL_INTERVAL_MS ? {} : { pollIntervalMs: 100 }),
           ...(options.relayFetch ? { fetch: options.relayFetch } : {}),
+          ...(options.scheduleClock ? { scheduleClock: options.scheduleClock } : {}),
         },
       );
       relay = await deployment.startRelay(stores);

@@ -1,6 +1,7 @@
 import type { RunRecord } from "../../store/run-store.ts";
 import { outsideAllowList } from "../policy/refusals.ts";
 import type { ToolDependencies } from "../tool-definition.ts";
+import { HttpError } from "../../lib/http-error.ts";
 
 export function assertRepoAllowed(deps: ToolDependencies, owner: string, repo: string) {
   if (!deps.allowList.allows(owner, repo)) throw outsideAllowList(owner, repo);
@@ -13,4 +14,16 @@ export function runIssue(run: RunRecord): string {
 export function isRunTarget(run: RunRecord, owner: string, repo: string, issueNumber?: number): boolean {
   const sameRepo = run.owner.toLowerCase() === owner.toLowerCase() && run.repo.toLowerCase() === repo.toLowerCase();
   return sameRepo && (issueNumber === undefined || run.issueNumber === issueNumber);
+}
+
+/**
+ * A run recorded with no issue (issue 0: a schedule whose target is a channel or a new issue) may
+ * write nothing on GitHub: the relay delivers its answer itself.
+ */
+export function assertRunHasIssue(run: RunRecord, tool: string): void {
+  if (run.issueNumber === 0)
+    throw new HttpError(
+      403,
+      `This scheduled run writes nothing on GitHub: do not call ${tool}. Reply with your result instead; the relay delivers your reply.`,
+    );
 }

@@ -3,7 +3,7 @@ import { HttpError } from "../../lib/http-error.ts";
 import type { RunRecord } from "../../store/run-store.ts";
 import { defineTool } from "../tool-definition.ts";
 import { requireAccess } from "../policy/require-access.ts";
-import { isRunTarget, runIssue } from "./access.ts";
+import { assertRunHasIssue, isRunTarget, runIssue } from "./access.ts";
 import { existingLabelNames, sameLabel } from "./existing-label-names.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
 import { fromGitHub } from "./read-scope.ts";
@@ -74,6 +74,7 @@ export const addLabels = defineTool({
 
 /** A relay run labels only the issue it was started for, and only with labels its rule allows. */
 function assertRunMayLabel(run: RunRecord, owner: string, repo: string, issueNumber: number, labels: string[]): void {
+  assertRunHasIssue(run, "add_labels");
   if (!isRunTarget(run, owner, repo, issueNumber)) {
     throw new HttpError(
       403,
