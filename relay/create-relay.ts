@@ -10,7 +10,7 @@ import type { Rule } from "../config/rules-schema.ts";
 import type { NotifyChannel } from "./notify-after-run.ts";
 import { createRelayApp } from "./create-relay-app.ts";
 import { createRelayWorker } from "./create-relay-worker.ts";
-import { createRelayMetrics } from "./relay-metrics.ts";
+import { createRelayMetrics, type RelayObserver } from "./relay-metrics.ts";
 import { startReconciliation } from "./start-reconciliation.ts";
 import { createWebhookHandler } from "./webhook-handler.ts";
 import { builtinRule } from "./rules/builtin-rule.ts";
@@ -45,6 +45,27 @@ function isWebhookPath(url: string | undefined): boolean {
   return path === "/webhook/github" || path === "/webhook/github/";
 }
 
+function webhookHandlerFor(
+  config: Readonly<RelayConfig>,
+  deps: RelayDependencies,
+  observer: RelayObserver,
+  onQueued: () => void,
+) {
+  const { deliveries, coordination } = deps.stores;
+  return createWebhookHandler({
+    secret: config.webhookSecret,
+    deliveries,
+    coordination,
+    allowList: config.github.allowList,
+    ownLogin: deps.github.ownLogin.known,
+    ...(deps.rules ? { rules: deps.rules } : {}),
+    onQueued,
+    logger: deps.logger,
+    observer,
+    ...config.webhook,
+  });
+}
+
 /** Wires the relay (webhook endpoint, worker, admin pages) with the deployment's clients; listens nowhere. */
 export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependencies) {
   const { stores, logger } = deps;
@@ -54,18 +75,7 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
   deps.github.onRateLimit(observer.githubRateLimit);
   deps.openWebUI.onError(observer.modelError);
   const worker = createRelayWorker(config, deps, observer);
-  const webhookHandler = createWebhookHandler({
-    secret: config.webhookSecret,
-    deliveries,
-    coordination,
-    allowList: config.github.allowList,
-    ownLogin: ownLogin.known,
-    ...(deps.rules ? { rules: deps.rules } : {}),
-    onQueued: () => worker.wake(),
-    logger,
-    observer,
-    ...config.webhook,
-  });
+  const webhookHandler = webhookHandlerFor(config, deps, observer, () => worker.wake());
   const scheduler = schedulerFor(config, deps, () => worker.wake());
   const onReplay = () => worker.wake();
   const { reloadConfig } = deps;
