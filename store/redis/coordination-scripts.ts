@@ -79,6 +79,7 @@ local earlier = redis.call('HGET', dkey(r.deliveryKey), 'runChats')
 redis.call('HSET', dkey(r.deliveryKey), 'chatId', r.chatId, 'runChats', earlier and (earlier .. ' ' .. r.chatId) or r.chatId)
 redis.call('ZADD', P .. ':runs:chats', now, r.chatId)
 if type(r.userId) == 'string' then redis.call('HSET', key, 'userId', r.userId) end
+if type(r.askedBy) == 'string' then redis.call('HSET', key, 'askedBy', r.askedBy) end
 return 1
 `,
 

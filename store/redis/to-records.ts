@@ -50,5 +50,6 @@ export function toRun(f: Fields): RunRecord | undefined {
     ...read.ints("commentId", "finishedAt"),
     ...read.texts("commentUrl", "userId"),
     live: f.live === "1",
+    ...(f.askedBy ? { askedBy: f.askedBy } : {}),
   };
 }

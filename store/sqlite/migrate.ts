@@ -81,6 +81,8 @@ const migrations = [
   // pull request (its cooldown): one row per rule and thread.
   `ALTER TABLE deliveries ADD COLUMN rule TEXT;
    CREATE TABLE rule_runs (turn TEXT PRIMARY KEY, delivery_key TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;`,
+  // Who asked a chat run in Slack, Discord or Teams (RunRecord.askedBy): the tool server applies that person's policy.
+  `ALTER TABLE runs ADD COLUMN asked_by TEXT;`,
 ];
 
 /** The schema version this code writes. */

@@ -36,6 +36,7 @@ export interface RunRow {
   created_at: number;
   user_id: string | null;
   finished_at: number | null;
+  asked_by: string | null;
   /** Computed by the run store's query (0 or 1). */
   live: number;
 }
@@ -79,5 +80,6 @@ export function toRun(row: RunRow): RunRecord {
     userId: row.user_id,
     finishedAt: row.finished_at,
     live: row.live === 1,
+    ...(row.asked_by ? { askedBy: row.asked_by } : {}),
   };
 }

@@ -5,8 +5,8 @@ import { toRun, type RunRow } from "./sqlite-rows.ts";
 /** Runs on SQLite: the relay adds them, the tool server (maybe another process on the file) reads them. */
 export function createSqliteRunStore(db: Database.Database, options: { now: () => number }): RunStore {
   const insert = db.prepare(
-    `INSERT INTO runs (chat_id, delivery_key, delivery_id, owner, repo, issue_number, message_id, user_id, created_at)
-     VALUES (@chatId, @deliveryKey, @deliveryId, @owner, @repo, @issueNumber, @messageId, @userId, @now)`,
+    `INSERT INTO runs (chat_id, delivery_key, delivery_id, owner, repo, issue_number, message_id, user_id, asked_by, created_at)
+     VALUES (@chatId, @deliveryKey, @deliveryId, @owner, @repo, @issueNumber, @messageId, @userId, @askedBy, @now)`,
   );
   const link = db.prepare(`UPDATE deliveries SET chat_id = ? WHERE key = ?`);
   const select = db.prepare(
@@ -29,7 +29,7 @@ export function createSqliteRunStore(db: Database.Database, options: { now: () =
      WHERE delivery_key = ? AND answer IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT 1`,
   );
   const add = db.transaction((run: Parameters<RunStore["add"]>[0], now: number) => {
-    insert.run({ ...run, userId: run.userId ?? null, now });
+    insert.run({ ...run, userId: run.userId ?? null, askedBy: run.askedBy ?? null, now });
     link.run(run.chatId, run.deliveryKey);
   });
   return {
