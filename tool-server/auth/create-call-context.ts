@@ -2,6 +2,7 @@ import type { Request, Response } from "express";
 import type { CallContext, ToolDependencies } from "../tool-definition.ts";
 import { createIdentifyCaller, headerValue, type IdentityOptions } from "./identify-caller.ts";
 import type { SignedInPerson } from "./oauth/person-auth.ts";
+import { chatAsker } from "../policy/chat-asker.ts";
 import { recogniseRun } from "./recognise-run.ts";
 
 // Sent by the connection's header templates, and by Open WebUI's own ENABLE_FORWARD_USER_INFO_HEADERS.
