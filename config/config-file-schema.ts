@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { chatSchema } from "./chat-schema.ts";
 import { channelsSchema } from "./notify-schema.ts";
 import { peopleSchema } from "./people-schema.ts";
 import { rulesSchema } from "./rules-schema.ts";
@@ -13,6 +14,7 @@ export const configFileSchema = z
     people: peopleSchema.optional(),
     rules: rulesSchema.optional(),
     channels: channelsSchema.optional(),
+    chat: chatSchema.optional(),
   })
   .meta({
     title: "openwebui-github.yml",

@@ -7,6 +7,7 @@ import { openWebUIToolId } from "../open-webui/tool-server-connection.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createRelay } from "../relay/create-relay.ts";
 import { effectiveRules } from "../relay/rules/builtin-rule.ts";
+import { teamsAnswerUrl } from "../relay/chat/teams-answer-url.ts";
 import { readOpenWebUIVersion, reportOpenWebUIVersion } from "../open-webui/open-webui-version.ts";
 import { createOpenWebUIRequest } from "../open-webui/open-webui-request.ts";
 import type { RelayStores, ToolServerStores } from "../store/stores.ts";
@@ -38,6 +39,7 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     openWebUI,
     reloadConfig: configFile.reload,
     rules: () => effectiveRules(configFile.current().rules),
+    teamsAnswerUrl: (channelId) => teamsAnswerUrl(configFile.current(), config.env, channelId),
     ...pick(options, "pollIntervalMs", "commentLimits"),
   });
   relay.start();

@@ -7,6 +7,7 @@ import type { RelayConfig } from "../config/load-relay-config.ts";
 import type { OpenWebUIChat } from "../deployment/create-open-webui-chat.ts";
 import type { ReloadResult } from "../config/config-holder.ts";
 import type { Rule } from "../config/rules-schema.ts";
+import type { TeamsAnswerUrl } from "./chat/teams-answer-url.ts";
 import { createRelayApp } from "./create-relay-app.ts";
 import { createRelayWorker } from "./create-relay-worker.ts";
 import { createRelayMetrics } from "./relay-metrics.ts";
@@ -25,6 +26,8 @@ export interface RelayDependencies {
   /** Reads the config file again (the deliveries page's "Reload config", the admin API). */
   reloadConfig: () => Promise<ReloadResult>;
   pollIntervalMs?: number;
+  /** Where a Teams channel's answers go (the config file's chat.teams_channels); none without it. */
+  teamsAnswerUrl?: (teamsChannelId: string) => TeamsAnswerUrl;
   /** GitHub's comment limits with shorter windows, for tests. */
   commentLimits?: readonly WriteLimit[];
 }

@@ -13,7 +13,8 @@ import { isDeferredMatch } from "./rules/decide-delivery.ts";
 import { matchInWorker } from "./rules/match-in-worker.ts";
 import { promptsFor } from "./rules/render-rule-prompt.ts";
 import { resolveRun, storedEvent } from "./rules/resolve-run.ts";
-import { isChatEvent, waitingForChatPlatforms } from "./doors/chat-request.ts";
+import { isChatEvent } from "./doors/chat-request.ts";
+import { answerChatRequest, type ChatSettings } from "./chat/answer-chat-request.ts";
 import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
 import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outcome.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
@@ -49,6 +50,8 @@ export interface ProcessorOptions {
   secrets: readonly string[];
   logger: Logger;
   observer?: RelayObserver;
+  /** How questions asked in Slack, Discord and Teams are answered; without it they fail, saying so. */
+  chat?: ChatSettings;
 }
 
 /**
@@ -61,7 +64,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
 
   return async function processDelivery(delivery: DeliveryRecord): Promise<DeliveryOutcome> {
     const log: Record<string, unknown> = { deliveryId: delivery.deliveryId, attempt: delivery.attempts };
-    if (isChatEvent(delivery.event)) return { status: "ignored", reason: waitingForChatPlatforms };
+    if (isChatEvent(delivery.event)) return answerChatRequest(options, delivery);
     const event = storedEvent(delivery);
     if ("status" in event) return event;
     const ownLogin = await options.ownLogin();

@@ -24,19 +24,21 @@ export interface ModelRunInput {
   title: string;
   /** The delivery's log fields. */
   log: Record<string, unknown>;
+  /** A chat run's asker (RunRecord.askedBy) and its chat's whole title; absent for an issue's run. */
+  chat?: { askedBy: string; title: string };
 }
 
 /** Opens the run's chat in Open WebUI, records the run, and lets the model work with our tools until its completion ends. */
 export async function runModel(
   options: Pick<ProcessorOptions, "runs" | "openWebUI" | "toolServerId" | "toolConnection" | "logger">,
-  { delivery, target, prompts, model, mode, allowed, title, log }: ModelRunInput,
+  { delivery, target, prompts, model, mode, allowed, title, log, chat: asked }: ModelRunInput,
 ): Promise<ModelRun> {
   const { runs, openWebUI, logger } = options;
   const userMessage = prompts.user;
   const userMessageId = randomUUID();
   const assistantMessageId = randomUUID();
   const chat = await openWebUI.createChat({
-    title: `${target.owner}/${target.repo}#${target.issueNumber}: ${title}`.slice(0, 200),
+    title: asked?.title ?? `${target.owner}/${target.repo}#${target.issueNumber}: ${title}`.slice(0, 200),
     model,
     userMessageId,
     assistantMessageId,
@@ -54,6 +56,7 @@ export async function runModel(
     userId: typeof chat.user_id === "string" ? chat.user_id : null,
     ...(allowed.labels ? { allowedLabels: allowed.labels } : {}),
     ...(allowed.workflows ? { allowedWorkflows: allowed.workflows } : {}),
+    ...(asked ? { askedBy: asked.askedBy } : {}),
   });
   logger.info("chat created", { ...log, chatId: chat.id, model, mode });
 

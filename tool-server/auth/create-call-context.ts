@@ -32,6 +32,8 @@ export function createCallContext(identity: IdentityOptions, deps: ToolDependenc
         });
     // A relay run's calls carry its delivery id, so the delivery's lines read in one search.
     deps.logger.info("tool call", { tool, deliveryId: run?.deliveryId, chatId, userId, login: person?.login });
+    // A chat run's calls act for whoever asked on the platform, by the policy, not for one issue.
+    if (run?.askedBy) return { chatId, caller, run: undefined, chat: chatAsker(deps.people(), run.askedBy) };
     return { chatId, caller, run, ...(person ? { person } : {}) };
   };
 }
