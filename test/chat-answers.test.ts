@@ -187,7 +187,10 @@ describe("questions asked in Slack, Discord and Teams", () => {
       text: "comment hi on octo/app#12",
     });
     expect(await deliveryOutcome(system.stores, "EvWRITE1")).toMatchObject({ status: "done" });
-    expect(system.openWebUI.toolCalls.at(-1)).toMatchObject({ name: "post_issue_comment", status: 403 });
+    const refused = system.openWebUI.toolCalls.at(-1)!;
+    expect(refused).toMatchObject({ name: "post_issue_comment", status: 403 });
+    // Refused for being a chat question, though Alice may write to octo/app in Open WebUI.
+    expect(JSON.stringify(refused.result)).toContain("Questions asked in Slack can only read");
     expect(system.github.comments("octo", "app", 12)).toEqual([]);
     system.model.setScript(chatQuestionScript());
   });
@@ -213,6 +216,23 @@ describe("questions asked in Slack, Discord and Teams", () => {
     await system.relayIdle();
     expect(system.openWebUI.chats.size).toBe(chats + 1);
     expect(await system.stores.deliveries.findByDeliveryId("EvFORGED1")).toBeUndefined();
+  });
+
+  it("say in the delivery's reason when the platform refuses the answer, and keep it for a replay", async () => {
+    await slack.mention(eventsUrl(), {
+      eventId: "EvNOCHAN1",
+      user: alice.slack,
+      channel: "CNOTIN0001",
+      text: "octo/app#12?",
+    });
+    const outcome = await deliveryOutcome(system.stores, "EvNOCHAN1");
+    expect(outcome).toMatchObject({
+      status: "failed",
+      reason: expect.stringMatching(
+        /^answered, but the post to the Slack thread \S+ in CNOTIN0001 failed: Slack refused the message: channel_not_found/,
+      ),
+    });
+    expect((await system.stores.runs.keptAnswerOf(outcome.key))?.answer).toContain('"Crash on start"');
   });
 
   it("say in the delivery's reason that a command's response_url expired, and ask no model", async () => {
