@@ -30,8 +30,8 @@ export type ChatRunOptions = Pick<
 /**
  * A question asked in Slack, Discord or Teams: an Open WebUI chat run whose tool calls act for the
  * person who asked (RunRecord.askedBy; the tool server reads only, by their policy), then its answer,
- * credentials removed, posted where it was asked. An answer whose post failed is kept on the run, and
- * the retry posts it without asking the model again.
+ * credentials removed, posted where it was asked. The answer is kept on the run: when its post fails, a
+ * replay of the delivery posts it without asking the model again.
  */
 export async function answerChatRequest(options: ChatRunOptions, delivery: DeliveryRecord): Promise<DeliveryOutcome> {
   const log: Record<string, unknown> = {
