@@ -265,4 +265,34 @@ describe("questions asked in Slack, Discord and Teams", () => {
     });
     expect(system.model.requests.length).toBe(asked);
   });
+
+  it("say in the delivery's reason that a Discord interaction's token expired, and ask no model", async () => {
+    const asked = system.model.requests.length;
+    const request = {
+      platform: "discord",
+      kind: "command",
+      teamId: "290926798626357999",
+      channelId: "645027906669510667",
+      userId: alice.discord,
+      text: "what is octo/app#12 about?",
+      command: "ask",
+      applicationId: discord.applicationId,
+      interactionToken: "aW50ZXJhY3Rpb246ZXhwaXJlZA",
+      expiresAt: Date.now() - 1,
+    };
+    await system.stores.deliveries.add({
+      key: "discord:interaction:1114556677889900666",
+      deliveryId: "1114556677889900666",
+      event: "discord",
+      action: "command",
+      status: "pending",
+      payload: JSON.stringify(request),
+    });
+    expect(await deliveryOutcome(system.stores, "1114556677889900666")).toMatchObject({
+      status: "failed",
+      reason:
+        "the interaction's token expired (Discord takes follow-ups for 15 minutes) before the run started; nothing was posted in Discord",
+    });
+    expect(system.model.requests.length).toBe(asked);
+  });
 });
