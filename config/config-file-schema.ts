@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { chatSchema } from "./chat-schema.ts";
 import { channelsSchema } from "./notify-schema.ts";
 import { peopleSchema } from "./people-schema.ts";
 import { rulesSchema } from "./rules-schema.ts";
@@ -15,6 +16,7 @@ export const configFileSchema = z
     rules: rulesSchema.optional(),
     channels: channelsSchema.optional(),
     webhooks: webhooksSchema.optional(),
+    chat: chatSchema.optional(),
   })
   .meta({
     title: "openwebui-github.yml",

@@ -22,6 +22,30 @@ export const grantSchema = z.union([
 ]);
 export type Grant = z.infer<typeof grantSchema>;
 
+/** A platform's user id: Slack's `U…`/`W…`, Discord's snowflake, Teams' `29:…` or Azure AD object id. */
+const platformUserId = z
+  .string()
+  .regex(/^[A-Za-z0-9:._@-]{1,200}$/, "a user id as the platform shows it (letters, digits, ':', '.', '_', '@', '-')");
+
+/**
+ * One person's accounts on the chat platforms, mapped to the email the grants name: a question they
+ * ask in Slack, Discord or Teams reads what their grants give them (never more than read).
+ */
+export const chatUserSchema = z
+  .strictObject({
+    email: z.email().meta({ description: "The identity the grants name (as a verified Open WebUI email)." }),
+    slack: platformUserId.optional().meta({ description: "Their Slack member id (U… or W…)." }),
+    discord: platformUserId.optional().meta({ description: "Their Discord user id." }),
+    teams: platformUserId
+      .optional()
+      .meta({ description: "Their Microsoft Teams id: the aadObjectId (or 29:… id) of the message's `from`." }),
+  })
+  .refine((user) => Boolean(user.slack || user.discord || user.teams), {
+    message: "name at least one of slack:, discord: or teams:",
+  })
+  .meta({ description: "A person's chat platform accounts." });
+export type ChatUser = z.infer<typeof chatUserSchema>;
+
 /**
  * The `people:` section of openwebui-github.yml: who may read and write through the tool server.
  * Without the section, a verified person reads what GITHUB_REPOS allows and writes nothing; an
@@ -40,6 +64,27 @@ export const peopleSchema = z
       .default(20)
       .meta({ description: "Comments one person may post per hour; relay runs keep a share of the token's budget." }),
     attribution: z.boolean().default(true).meta({ description: "People's comments end with who asked." }),
+    chat_users: z.array(chatUserSchema).optional().meta({
+      description:
+        "Who is who in Slack, Discord and Teams: their questions there read as that email's grants allow; anyone not listed gets the default (at most read).",
+    }),
+  })
+  .superRefine((people, ctx) => {
+    // One account names one person: a second entry would make who is asking ambiguous.
+    const seen = new Set<string>();
+    (people.chat_users ?? []).forEach((user, index) => {
+      for (const platform of ["slack", "discord", "teams"] as const) {
+        const id = user[platform];
+        if (!id) continue;
+        if (seen.has(`${platform}:${id}`))
+          ctx.addIssue({
+            code: "custom",
+            message: `${platform} user ${id} is named twice`,
+            path: ["chat_users", index, platform],
+          });
+        seen.add(`${platform}:${id}`);
+      }
+    });
   })
   .meta({ description: "Who may do what through the tool server." });
 export type PeoplePolicy = z.infer<typeof peopleSchema>;

@@ -22,6 +22,10 @@ const secretVariables = [
   "TOOL_SERVER_OAUTH_SECRET",
   // Slack's signing secret would let anyone sign requests as Slack (the Discord key is public).
   "SLACK_SIGNING_SECRET",
+  // The chat platforms: the bot posts as the app; the Teams token signs requests as Teams.
+  "SLACK_BOT_TOKEN",
+  "DISCORD_BOT_TOKEN",
+  "TEAMS_WEBHOOK_SECRET",
 ];
 
 function redisUrlPassword(url: string): string {

@@ -9,6 +9,7 @@ import { createRelay } from "../relay/create-relay.ts";
 import { effectiveRules } from "../relay/rules/builtin-rule.ts";
 import { webhookSecret } from "../config/resolve-webhooks.ts";
 import { createChannelNotifier } from "./create-channel-notifier.ts";
+import { teamsAnswerUrl } from "../relay/chat/teams-answer-url.ts";
 import { readOpenWebUIVersion, reportOpenWebUIVersion } from "../open-webui/open-webui-version.ts";
 import { createOpenWebUIRequest } from "../open-webui/open-webui-request.ts";
 import type { RelayStores, ToolServerStores } from "../store/stores.ts";
@@ -47,6 +48,7 @@ export async function startRelayService(built: BuiltDeployment, stores: RelaySto
     }),
     webhookSecret: (name) => webhookSecret(configFile.current().webhooks, config.env, name),
     ...pick(options, "pollIntervalMs", "commentLimits", "scheduleClock"),
+    teamsAnswerUrl: (channelId) => teamsAnswerUrl(configFile.current(), config.env, channelId),
   });
   // A reload that changes the file may add, remove or change schedules.
   const stopListening = configFile.onChange(() => void relay.reschedule());

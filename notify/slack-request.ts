@@ -36,7 +36,7 @@ export function slackRequest(channel: SlackChannel, message: NotifyMessage): Pla
 }
 
 /** The Web API answers 200 with `ok: false` and an error word for most failures. */
-function judgeWebApi(status: number, text: string, headers: Headers): AttemptResult {
+export function judgeWebApi(status: number, text: string, headers: Headers): AttemptResult {
   const judged = judgeStatus(status, text, headers);
   if (!judged.ok) return judged;
   let answer: { ok?: unknown; error?: unknown };

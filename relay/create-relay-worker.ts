@@ -6,6 +6,8 @@ import { createRetention } from "./start-retention.ts";
 import { createWorker } from "./worker.ts";
 import { builtinRule } from "./rules/builtin-rule.ts";
 import { createRepoConfigReader } from "./rules/repo-config-reader.ts";
+import type { ChatSettings } from "./chat/answer-chat-request.ts";
+import { defaultNotifyTimeouts } from "../notify/notify-types.ts";
 
 /**
  * The worker and the run it gives each delivery, from the relay's config and the deployment's clients;
@@ -84,7 +86,24 @@ function createQueueWorker(config: Readonly<RelayConfig>, deps: RelayDependencie
       logger,
       observer,
       ...(deps.notify ? { notify: deps.notify } : {}),
+      chat: chatSettings(config, deps),
     }),
   });
   return worker;
+}
+
+/** The chat doors' settings as the worker answers with them; Teams answers need the config file's channel. */
+function chatSettings(config: Readonly<RelayConfig>, deps: RelayDependencies): ChatSettings {
+  const { slack, discord } = config.chatDoors;
+  const teamsAnswerUrl =
+    deps.teamsAnswerUrl ??
+    (() => ({ problem: "no Workflows webhook is configured for Teams answers (chat.teams_channels)" }));
+  return {
+    platforms: {
+      slack: slack && { botToken: slack.botToken, apiUrl: slack.apiUrl },
+      discord: discord && { apiUrl: discord.apiUrl },
+      teamsAnswerUrl,
+    },
+    timeouts: defaultNotifyTimeouts,
+  };
 }

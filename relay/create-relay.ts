@@ -8,6 +8,7 @@ import type { OpenWebUIChat } from "../deployment/create-open-webui-chat.ts";
 import type { ReloadResult } from "../config/config-holder.ts";
 import type { Rule } from "../config/rules-schema.ts";
 import type { NotifyChannel } from "./notify-after-run.ts";
+import type { TeamsAnswerUrl } from "./chat/teams-answer-url.ts";
 import { createRelayApp } from "./create-relay-app.ts";
 import { createRelayWorker } from "./create-relay-worker.ts";
 import { createRelayMetrics, type RelayObserver } from "./relay-metrics.ts";
@@ -33,6 +34,8 @@ export interface RelayDependencies {
   /** The secret of the config file's `webhooks.<name>` now (POST /webhook/in/<name>); none without it. */
   webhookSecret?: (name: string) => string | null;
   pollIntervalMs?: number;
+  /** Where a Teams channel's answers go (the config file's chat.teams_channels); none without it. */
+  teamsAnswerUrl?: (teamsChannelId: string) => TeamsAnswerUrl;
   /** GitHub's comment limits with shorter windows, for tests. */
   commentLimits?: readonly WriteLimit[];
   /** The schedules' clock (relay/schedules); the machine's when absent. Tests inject one. */

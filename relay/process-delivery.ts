@@ -15,7 +15,8 @@ import { promptsFor } from "./rules/render-rule-prompt.ts";
 import { resolveRun, storedEvent } from "./rules/resolve-run.ts";
 import { triggerTextReason } from "./rules/trigger-text-reason.ts";
 import type { RepoConfigReader } from "./rules/repo-config-reader.ts";
-import { isChatEvent, waitingForChatPlatforms } from "./doors/chat-request.ts";
+import { isChatEvent } from "./doors/chat-request.ts";
+import { answerChatRequest, type ChatSettings } from "./chat/answer-chat-request.ts";
 import type { OpenWebUIClient } from "../open-webui/chat-client.ts";
 import { postAnswer, readRunOutcome, type OutcomeOptions } from "./read-run-outcome.ts";
 import { noObserver, type RelayObserver } from "./relay-metrics.ts";
@@ -60,6 +61,8 @@ export interface ProcessorOptions {
   observer?: RelayObserver;
   /** Posts a run's result to a channel: a rule's `notify:` after a run, or a schedule's notify target (relay/schedules/process-tick.ts). */
   notify?: NotifyChannel;
+  /** How questions asked in Slack, Discord and Teams are answered; without it they fail, saying so. */
+  chat?: ChatSettings;
 }
 
 /**
@@ -72,7 +75,7 @@ export function createDeliveryProcessor(options: ProcessorOptions) {
 
   return async function processDelivery(delivery: DeliveryRecord): Promise<DeliveryOutcome> {
     const log: Record<string, unknown> = { deliveryId: delivery.deliveryId, attempt: delivery.attempts };
-    if (isChatEvent(delivery.event)) return { status: "ignored", reason: waitingForChatPlatforms };
+    if (isChatEvent(delivery.event)) return answerChatRequest(options, delivery);
     if (isTick(delivery)) return processTick(delivery, { ...options, observer });
     const event = storedEvent(delivery);
     if ("status" in event) return event;

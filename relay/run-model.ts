@@ -25,12 +25,14 @@ export interface ModelRunInput {
   title: string;
   /** The delivery's log fields. */
   log: Record<string, unknown>;
+  /** A chat run's asker (RunRecord.askedBy) and its chat's whole title; absent for an issue's run. */
+  chat?: { askedBy: string; title: string };
 }
 
 /** Opens the run's chat in Open WebUI, records the run, and lets the model work with our tools until its completion ends. */
 export async function runModel(
   options: Pick<ProcessorOptions, "runs" | "openWebUI" | "toolServerId" | "toolConnection" | "logger">,
-  { delivery, target, prompts, model, rule, reviewCommentId, title, log }: ModelRunInput,
+  { delivery, target, prompts, model, rule, reviewCommentId, title, log, chat: asked }: ModelRunInput,
 ): Promise<ModelRun> {
   const { runs, openWebUI, logger } = options;
   const userMessage = prompts.user;
@@ -38,10 +40,9 @@ export async function runModel(
   const assistantMessageId = randomUUID();
   const chat = await openWebUI.createChat({
     // A run with no issue (a schedule that notifies) records issue 0, which is no place to name.
-    title: `${target.owner}/${target.repo}${target.issueNumber ? `#${target.issueNumber}` : ""}: ${title}`.slice(
-      0,
-      200,
-    ),
+    title:
+      asked?.title ??
+      `${target.owner}/${target.repo}${target.issueNumber ? `#${target.issueNumber}` : ""}: ${title}`.slice(0, 200),
     model,
     userMessageId,
     assistantMessageId,
@@ -59,6 +60,7 @@ export async function runModel(
     userId: typeof chat.user_id === "string" ? chat.user_id : null,
     rule,
     reviewCommentId,
+    ...(asked ? { askedBy: asked.askedBy } : {}),
   });
   logger.info("chat created", { ...log, chatId: chat.id, model, mode: rule.mode });
 

@@ -10,12 +10,20 @@ export interface DiscordStandIn extends PlatformStandIn {
  * token 401 (50027), empty message 400 (50006), content over 2,000 characters 400 (50035). A message
  * without `allowed_mentions` is taken, as Discord takes it, but noted in `problems`: it would ping.
  */
-export async function startDiscordStandIn(): Promise<DiscordStandIn> {
+export async function startDiscordStandIn(
+  options: {
+    /** An application's interaction tokens (discord-app-stand-in.ts): whether `token` is one, and still valid. */
+    interactionToken?: (applicationId: string, token: string) => "valid" | "expired" | "unknown";
+  } = {},
+): Promise<DiscordStandIn> {
   const id = "1234567890123456789";
   const token = "discord-webhook-token-abcdefghijklmnopqrstuvwxyz0123";
   const problems: string[] = [];
   const handle: Handle = ({ path, headers, body }) => {
     const match = /^\/api\/webhooks\/(\d+)\/([^/?]+)(\?.*)?$/.exec(path);
+    const follow = match && options.interactionToken?.(match[1]!, decodeURIComponent(match[2]!));
+    if (follow === "valid") return execute(headers, body, problems);
+    if (follow === "expired") return { status: 401, body: { message: "Invalid Webhook Token", code: 50027 } };
     if (!match || match[1] !== id) return { status: 404, body: { message: "Unknown Webhook", code: 10015 } };
     if (match[2] !== token) return { status: 401, body: { message: "Invalid Webhook Token", code: 50027 } };
     return execute(headers, body, problems);

@@ -54,3 +54,29 @@ export function analystScript(analysis: (issue: Record<string, unknown>) => stri
     return { content: "I posted my analysis on the issue." };
   };
 }
+
+/**
+ * A model answering a question asked in a chat platform: reads the issue the question names
+ * (owner/repo#number) with get_issue, then answers from what the tool gave, or says it could not
+ * read it. Two requests a question, as a real model's would be.
+ */
+export function chatQuestionScript(): ModelScript {
+  return (request): ModelTurn => {
+    const user = request.messages.find((m) => m.role === "user");
+    const text = typeof user?.content === "string" ? user.content : "";
+    const ref = /([\w.-]+)\/([\w.-]+)#(\d+)/.exec(text);
+    if (!ref) return { content: "Which issue do you mean? Name it as owner/repo#number." };
+    const [name, owner, repo, number] = ref;
+    if (toolResults(request).length === 0)
+      return { toolCalls: [{ name: "get_issue", arguments: { owner, repo, issue_number: Number(number) } }] };
+    let issue: Record<string, unknown> | null = null;
+    try {
+      issue = lastToolResult(request);
+    } catch {
+      // A refusal may come as plain text.
+    }
+    if (!issue || typeof issue.title !== "string")
+      return { content: `I could not read ${name}: ${String(toolResults(request).at(-1)?.content).slice(0, 300)}` };
+    return { content: `${name} is "${issue.title}" (${String(issue.state)}): ${String(issue.body).slice(0, 300)}` };
+  };
+}

@@ -12,10 +12,18 @@ export interface SlackStandIn extends PlatformStandIn {
  * status with an error word (400 invalid_payload, 404 no_service); the Web API answers 200 with
  * `{ok: false, error}` (not_authed, invalid_auth, channel_not_found, no_text).
  */
-export async function startSlackStandIn(options: { token: string; channels: string[] }): Promise<SlackStandIn> {
+export async function startSlackStandIn(options: {
+  token: string;
+  channels: string[];
+  /** More of Slack (a slash command's response_url: slack-app-stand-in.ts); undefined: not theirs. */
+  routes?: (request: Parameters<Handle>[0]) => Answer | undefined;
+}): Promise<SlackStandIn> {
   const webhookPath = "/services/T0001/B0001/XXXXXXXXXXXXXXXXXXXXXXXX";
   const problems: string[] = [];
-  const handle: Handle = ({ path, headers, body }) => {
+  const handle: Handle = (request) => {
+    const { path, headers, body } = request;
+    const routed = options.routes?.(request);
+    if (routed) return routed;
     if (path === webhookPath) return webhook(headers, body);
     if (path === "/api/chat.postMessage") return postMessage(headers, body, options);
     return { status: 404, body: "no_service" };
@@ -51,5 +59,8 @@ function postMessage(
   const channel = (body as { channel?: unknown } | null)?.channel;
   if (typeof channel !== "string" || !options.channels.includes(channel)) return refuse("channel_not_found");
   if (!hasText(body)) return refuse("no_text");
+  const thread = (body as { thread_ts?: unknown }).thread_ts;
+  if (thread !== undefined && (typeof thread !== "string" || !/^\d+\.\d+$/.test(thread)))
+    return refuse("invalid_thread_ts");
   return { status: 200, body: { ok: true, channel, ts: `${Date.now() / 1000}`, message: { text: body.text } } };
 }

@@ -37,6 +37,13 @@ export interface RunRecord {
   commentsPosted: number;
   /** Labels the run has added so far, across its add_labels calls: what its rule's maxLabels counts. */
   labelsAdded: readonly string[];
+  /**
+   * Set on a chat run (a question asked in Slack, Discord or Teams): who asked, as
+   * `<platform>:<user id>` (e.g. `slack:U061F7AUR`). Such a run has no issue (owner and repo are
+   * empty, issueNumber 0): the tool server treats its calls as the person this user maps to in the
+   * people policy (people.chat_users; the default for anyone else), and lets them read only.
+   */
+  askedBy?: string;
 }
 
 export type NewRun = Omit<

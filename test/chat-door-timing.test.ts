@@ -43,7 +43,15 @@ async function serve(deliveries: DeliveryLog, onQueued: () => void) {
   const logger = createLogger({ level: "error", write: () => {} });
   app.use(
     createChatDoors(
-      { slack: { signingSecret: slackSecret }, discord: { publicKey: discord.publicKeyHex } },
+      {
+        slack: { signingSecret: slackSecret, botToken: "xoxb-timing", apiUrl: "https://slack.com/api" },
+        discord: {
+          publicKey: discord.publicKeyHex,
+          applicationId: "1090000000000000001",
+          apiUrl: "https://discord.com/api/v10",
+        },
+        teams: null,
+      },
       { deliveries, logger, onQueued },
     ),
   );

@@ -15,7 +15,13 @@ describe.skipIf(!caddyBinary && !inCi)("the chat doors through Caddy", () => {
 
   beforeAll(async () => {
     system = await startSystem({
-      relayEnv: { SLACK_SIGNING_SECRET: slackSecret, DISCORD_PUBLIC_KEY: discord.publicKeyHex, RELAY_WORKER: "false" },
+      relayEnv: {
+        SLACK_SIGNING_SECRET: slackSecret,
+        SLACK_BOT_TOKEN: "xoxb-through-caddy-0123",
+        DISCORD_PUBLIC_KEY: discord.publicKeyHex,
+        DISCORD_APPLICATION_ID: "1090000000000000001",
+        RELAY_WORKER: "false",
+      },
     });
     caddy = await startCaddy({ relay: system.relayUrl, openWebUI: system.openWebUI.url });
   });

@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitingForChatPlatforms, type ChatRequest } from "../relay/doors/chat-request.ts";
+import type { ChatRequest } from "../relay/doors/chat-request.ts";
+import { teamsAck } from "../relay/doors/teams-messages.ts";
 import { slackCommandAck } from "../relay/doors/slack-commands.ts";
-import { deliveryOutcome, startSystem, type System } from "./support/system.ts";
+import { startSystem, type System } from "./support/system.ts";
 import { storeBackends } from "./support/store-backends.ts";
-import { discordCommand, discordPing, slackCommandForm, slackMention } from "./support/chat-payloads.ts";
-import { discordHeaders, discordKeys, slackHeaders, unixSeconds } from "./support/sign-chat-requests.ts";
+import { discordCommand, discordPing, slackCommandForm, slackMention, teamsMessage } from "./support/chat-payloads.ts";
+import { discordHeaders, discordKeys, slackHeaders, teamsHeaders, unixSeconds } from "./support/sign-chat-requests.ts";
 
 const slackSecret = "8f742231b10e8888abcd99yyyzzz85a5";
 const adminToken = "relay-admin-token-chat-0123456789";
 const discord = discordKeys();
+const teamsToken = Buffer.from("teams-outgoing-webhook-security-token").toString("base64");
 
 const backends = storeBackends();
 
@@ -19,7 +21,12 @@ describe.each(backends)("the chat doors on $name", (backend) => {
       ...backend.options(),
       relayEnv: {
         SLACK_SIGNING_SECRET: slackSecret,
+        SLACK_BOT_TOKEN: "xoxb-chat-doors-0123456789",
         DISCORD_PUBLIC_KEY: discord.publicKeyHex,
+        DISCORD_APPLICATION_ID: "1090000000000000001",
+        TEAMS_WEBHOOK_SECRET: teamsToken,
+        // The doors alone: what the worker makes of a stored request is test/chat-answers.test.ts's.
+        RELAY_WORKER: "false",
         RELAY_ADMIN_TOKEN: adminToken,
       },
     });
@@ -57,7 +64,7 @@ describe.each(backends)("the chat doors on $name", (backend) => {
       expect(await res.json()).toEqual({ challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" });
     });
 
-    it("stores a signed app_mention once, however often Slack retries it, and the worker leaves it for the chat platforms", async () => {
+    it("stores a signed app_mention once, however often Slack retries it", async () => {
       const body = JSON.stringify(slackMention("EvMENTION1"));
       const first = await post("/slack/events", body, { ...json, ...slackHeaders(slackSecret, body) });
       expect(first.status).toBe(200);
@@ -80,14 +87,11 @@ describe.each(backends)("the chat doors on $name", (backend) => {
         text: "<@U0LAN0Z89> what is octo/app#12 about?",
         threadTs: "1515449522.000016",
       });
-      const outcome = await deliveryOutcome(system.stores, "EvMENTION1");
-      expect(outcome).toMatchObject({
+      expect((await stored("EvMENTION1"))[0]).toMatchObject({
         event: "slack",
         action: "app_mention",
-        status: "ignored",
-        reason: waitingForChatPlatforms,
+        status: "pending",
       });
-      expect(system.model.requests).toEqual([]);
     });
 
     it("answers a mention inside a thread in that thread", async () => {
@@ -207,12 +211,10 @@ describe.each(backends)("the chat doors on $name", (backend) => {
       if (request.platform !== "discord") throw new Error("not a Discord command");
       expect(request.expiresAt).toBeGreaterThanOrEqual(before + 14 * 60_000);
       expect(request.expiresAt).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
-      const outcome = await deliveryOutcome(system.stores, "1114556677889900201");
-      expect(outcome).toMatchObject({
+      expect((await stored("1114556677889900201"))[0]).toMatchObject({
         event: "discord",
         action: "command",
-        status: "ignored",
-        reason: waitingForChatPlatforms,
+        status: "pending",
       });
     });
 
@@ -240,7 +242,6 @@ describe.each(backends)("the chat doors on $name", (backend) => {
       await post("/slack/events", mention, { ...json, ...slackHeaders(slackSecret, mention) });
       const command = JSON.stringify(discordCommand("1114556677889900333"));
       await post("/discord/interactions", command, { ...json, ...discordHeaders(discord.privateKey, command) });
-      await deliveryOutcome(system.stores, "1114556677889900333");
 
       const api = await fetch(`${system.relayUrl}/api/deliveries`, {
         headers: { authorization: `Bearer ${adminToken}` },
@@ -255,8 +256,7 @@ describe.each(backends)("the chat doors on $name", (backend) => {
       expect(deliveries.find((d) => d.deliveryId === "1114556677889900333")).toMatchObject({
         event: "discord",
         action: "command",
-        status: "ignored",
-        reason: waitingForChatPlatforms,
+        status: "pending",
       });
       // The interaction token lets whoever holds it post as the application for 15 minutes.
       expect(text).not.toContain(discordCommand().token);
@@ -273,15 +273,73 @@ describe.each(backends)("the chat doors on $name", (backend) => {
       const html = await page.text();
       expect(html).toMatch(/<tr data-delivery-id="EvLISTED1">[\s\S]*?<td>slack\.app_mention<\/td>/);
       expect(html).toMatch(/<tr data-delivery-id="1114556677889900333">[\s\S]*?<td>discord\.command<\/td>/);
-      expect(html).toContain("waiting for chat platforms");
       expect(html).not.toContain(discordCommand().token);
     });
   });
 
+  describe("the Teams door", () => {
+    it("replies to a signed mention at once with a short message, and stores it once however often it is replayed", async () => {
+      const body = JSON.stringify(teamsMessage("1485983408600"));
+      for (let i = 0; i < 2; i++) {
+        const started = Date.now();
+        const res = await post("/teams/messages", body, { ...json, ...teamsHeaders(teamsToken, body) });
+        expect(res.status).toBe(200);
+        expect(Date.now() - started).toBeLessThan(5_000);
+        expect(await res.json()).toEqual({ type: "message", text: teamsAck });
+      }
+      expect(await stored("1485983408600")).toHaveLength(1);
+      expect(await chatRequestOf("1485983408600")).toEqual({
+        platform: "teams",
+        kind: "mention",
+        teamId: "19:712d2f1e2bab4b02a9b2ae8c2b3c1a5e@thread.skype",
+        channelId: "19:253b1f341670408fb6fe51050b6e5ceb@thread.skype",
+        userId: "aad-tim-0001",
+        userName: "Tim Jones",
+        text: "<at>GitHub</at> what is octo/app#12 about?",
+      });
+    });
+
+    it("refuses, and stores nothing from, a message not signed with the webhook's token, or sent more than 5 minutes ago", async () => {
+      const body = JSON.stringify(teamsMessage("1485983408999"));
+      const stale = JSON.stringify(teamsMessage("1485983408999", new Date(Date.now() - 6 * 60_000)));
+      const ahead = JSON.stringify(teamsMessage("1485983408999", new Date(Date.now() + 6 * 60_000)));
+      const valid = teamsHeaders(teamsToken, body);
+      const cases: Array<[string, string, Record<string, string>]> = [
+        ["another token", body, teamsHeaders(Buffer.from("another-security-token-0123").toString("base64"), body)],
+        ["no signature", body, {}],
+        ["a bearer token instead", body, { authorization: "Bearer abc" }],
+        ["a body changed after signing", body.replace("octo/app#12", "octo/app#13"), valid],
+        ["a message 6 minutes old", stale, teamsHeaders(teamsToken, stale)],
+        ["a message 6 minutes ahead", ahead, teamsHeaders(teamsToken, ahead)],
+      ];
+      for (const [what, sent, headers] of cases) {
+        const res = await post("/teams/messages", sent, { ...json, ...headers });
+        expect(res.status, what).toBe(401);
+      }
+      expect(await stored("1485983408999")).toEqual([]);
+    });
+  });
+
   describe("the chat doors without their settings", () => {
-    it("are not found (404) when SLACK_SIGNING_SECRET and DISCORD_PUBLIC_KEY are empty", async () => {
+    it("answer mentions in Slack only with SLACK_BOT_TOKEN (they are answered with chat.postMessage)", async () => {
       await system.stopRelay();
-      await system.startRelay({ SLACK_SIGNING_SECRET: "", DISCORD_PUBLIC_KEY: "" });
+      await system.startRelay({ SLACK_BOT_TOKEN: "" });
+      const body = JSON.stringify(slackMention("EvNOBOT1"));
+      expect((await post("/slack/events", body, { ...json, ...slackHeaders(slackSecret, body) })).status).toBe(404);
+      const command = slackCommandForm("trigger.NOBOT");
+      const res = await post("/slack/commands", command, { ...form, ...slackHeaders(slackSecret, command) });
+      expect(res.status).toBe(200);
+    });
+
+    it("are not found (404) when their settings are empty", async () => {
+      await system.stopRelay();
+      const off = {
+        SLACK_SIGNING_SECRET: "",
+        DISCORD_PUBLIC_KEY: "",
+        DISCORD_APPLICATION_ID: "",
+        TEAMS_WEBHOOK_SECRET: "",
+      };
+      await system.startRelay(off);
       const body = JSON.stringify(slackMention("EvOFF1"));
       expect((await post("/slack/events", body, { ...json, ...slackHeaders(slackSecret, body) })).status).toBe(404);
       const form2 = slackCommandForm("trigger.OFF");
@@ -289,6 +347,10 @@ describe.each(backends)("the chat doors on $name", (backend) => {
       const interaction = JSON.stringify(discordPing());
       const headers = { ...json, ...discordHeaders(discord.privateKey, interaction) };
       expect((await post("/discord/interactions", interaction, headers)).status).toBe(404);
+      const message = JSON.stringify(teamsMessage("1485983408404"));
+      expect((await post("/teams/messages", message, { ...json, ...teamsHeaders(teamsToken, message) })).status).toBe(
+        404,
+      );
     });
   });
 });

@@ -75,7 +75,7 @@ describe("the config file", () => {
       "    - just text",
     ].join("\n");
     expect(problemsIn(text)).toEqual([
-      "openwebui-github.yml:1:1: peeple: unknown key (did you mean people?); allowed here: people, rules, channels, webhooks",
+      "openwebui-github.yml:1:1: peeple: unknown key (did you mean people?); allowed here: people, rules, channels, webhooks, chat",
       'openwebui-github.yml:3:12: people.default: expected one of none, read, write, got "writ"',
       "openwebui-github.yml:4:22: people.comments_per_hour: must be at most 1000, got 5000",
       "openwebui-github.yml:6:7: people.grants[0].access: missing: add access: none | read | write",

@@ -9,6 +9,7 @@ import type { RunRecord, RunStore } from "../store/run-store.ts";
 import type { WorkflowDispatchSettings } from "./tools/workflow-dispatch-settings.ts";
 import type { Caller } from "./auth/caller.ts";
 import type { SignedInPerson } from "./auth/oauth/person-auth.ts";
+import type { ChatAsker } from "./policy/chat-asker.ts";
 
 /** Who is calling and from which chat, as the server worked it out before the tool runs. */
 export interface CallContext {
@@ -23,6 +24,12 @@ export interface CallContext {
   run: RunRecord | undefined;
   /** Set when the caller signed in with GitHub (the OAuth connection): never a run; tools act with their token. */
   person?: SignedInPerson;
+  /**
+   * Set when the call comes from a chat run (a question asked in Slack, Discord or Teams): the call
+   * reads as the person who asked may (people.chat_users, else the default) and writes nothing. Such a
+   * call has no `run`: it is not scoped to an issue.
+   */
+  chat?: ChatAsker;
 }
 
 export interface ToolDependencies {

@@ -23,13 +23,13 @@ export interface DoorVerdict {
 }
 
 export interface DoorSpec {
-  name: "slack events" | "slack commands" | "discord";
+  name: "slack events" | "slack commands" | "discord" | "teams";
   /** The reason the request is not the platform's (bad or stale signature), or null. */
   verify: (req: IncomingMessage, body: Buffer, now: number) => string | null;
   read: (req: IncomingMessage, body: Buffer, now: number) => DoorVerdict;
 }
 
-// Slack and Discord send a few kilobytes; a megabyte leaves room without holding much memory.
+// Slack, Discord and Teams send a few kilobytes; a megabyte leaves room without holding much memory.
 const maxBodyBytes = 1024 * 1024;
 
 /**

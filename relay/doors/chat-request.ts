@@ -3,7 +3,7 @@
  * answer where the question was asked, without the platform's raw body (the relay never reads that
  * again). One shape for both platforms, so the worker has one reader.
  */
-export type ChatRequest = SlackMention | SlackCommand | DiscordCommand;
+export type ChatRequest = SlackMention | SlackCommand | DiscordCommand | TeamsMention;
 
 interface ChatRequestBase {
   /** The workspace (Slack team) or server (Discord guild); null in a Discord direct message. */
@@ -42,10 +42,15 @@ export interface DiscordCommand extends ChatRequestBase {
   expiresAt: number;
 }
 
-/** The delivery events the chat doors store; today's worker leaves them for the chat platforms' runs. */
-export const chatEvents: readonly string[] = ["slack", "discord"];
+export interface TeamsMention extends ChatRequestBase {
+  platform: "teams";
+  kind: "mention";
+  /** Who asked, by name: Teams' outgoing webhooks give no way to mention them back, the answer names them. */
+  userName: string | null;
+}
 
-export const waitingForChatPlatforms = "waiting for chat platforms: answering in Slack and Discord is not wired yet";
+/** The delivery events the chat doors store; the worker answers them with a chat run (relay/chat/). */
+export const chatEvents: readonly string[] = ["slack", "discord", "teams"];
 
 export function isChatEvent(event: string): boolean {
   return chatEvents.includes(event);

@@ -64,14 +64,23 @@ function command(payload: JsonObject, now: number): DiscordCommand {
   };
 }
 
-/** PING answered; an application command stored once per interaction id and deferred (type 5). */
-export function readDiscordInteraction(_req: IncomingMessage, body: Buffer, now: number): DoorVerdict {
+/**
+ * PING answered; an application command of DISCORD_APPLICATION_ID stored once per interaction id and
+ * deferred (type 5): its follow-up is sent as that application.
+ */
+export function readDiscordInteraction(applicationId: string) {
+  return (_req: IncomingMessage, body: Buffer, now: number): DoorVerdict => readInteraction(body, now, applicationId);
+}
+
+function readInteraction(body: Buffer, now: number, applicationId: string): DoorVerdict {
   const payload = parseJsonObject(body);
   if (payload.type === ping) return { answer: { status: 200, json: { type: pong } }, note: "PING" };
   if (payload.type !== applicationCommand)
     throw new HttpError(400, `Interactions of type ${String(payload.type)} are not handled; only slash commands are.`);
   const id = requiredString(payload, "id", "interaction");
   const request = command(payload, now);
+  if (request.applicationId !== applicationId)
+    throw new HttpError(400, "The interaction is for another application than DISCORD_APPLICATION_ID.");
   return {
     answer: { status: 200, json: { type: deferredChannelMessage } },
     store: {

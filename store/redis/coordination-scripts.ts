@@ -84,6 +84,7 @@ if type(r.userId) == 'string' then redis.call('HSET', key, 'userId', r.userId) e
 -- The rule comes as JSON text: cjson would turn its empty lists into objects.
 if type(r.rule) == 'string' then redis.call('HSET', key, 'rule', r.rule) end
 if type(r.reviewCommentId) == 'number' then redis.call('HSET', key, 'reviewCommentId', r.reviewCommentId) end
+if type(r.askedBy) == 'string' then redis.call('HSET', key, 'askedBy', r.askedBy) end
 return 1
 `,
 

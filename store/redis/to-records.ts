@@ -63,5 +63,6 @@ export function toRun(f: Fields): RunRecord | undefined {
     commentsPosted: Number(f.commentsPosted ?? 0),
     labelsAdded: f.labelsAdded ? (JSON.parse(f.labelsAdded) as string[]) : [],
     live: f.live === "1",
+    ...(f.askedBy ? { askedBy: f.askedBy } : {}),
   };
 }

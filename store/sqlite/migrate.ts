@@ -94,6 +94,8 @@ const migrations = [
   // What a run has written so far, counted against its rule's max_comments and max_labels (labels as JSON).
   `ALTER TABLE runs ADD COLUMN comments_posted INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE runs ADD COLUMN labels_added TEXT;`,
+  // Who asked a chat run in Slack, Discord or Teams (RunRecord.askedBy): the tool server applies that person's policy.
+  `ALTER TABLE runs ADD COLUMN asked_by TEXT;`,
 ];
 
 /** The schema version this code writes. */

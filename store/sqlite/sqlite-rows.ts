@@ -43,6 +43,7 @@ export interface RunRow {
   comments_posted: number;
   /** The labels as a JSON list; null before the run added any. */
   labels_added: string | null;
+  asked_by: string | null;
   /** Computed by the run store's query (0 or 1). */
   live: number;
 }
@@ -91,5 +92,6 @@ export function toRun(row: RunRow): RunRecord {
     commentsPosted: row.comments_posted,
     labelsAdded: row.labels_added === null ? [] : (JSON.parse(row.labels_added) as string[]),
     live: row.live === 1,
+    ...(row.asked_by ? { askedBy: row.asked_by } : {}),
   };
 }

@@ -4,13 +4,14 @@ import { createSqliteCommentThreads } from "./sqlite-comment-threads.ts";
 import { toRun, type RunRow } from "./sqlite-rows.ts";
 
 const insertRun = `INSERT INTO runs (chat_id, delivery_key, delivery_id, owner, repo, issue_number, message_id, user_id,
-       rule_settings, review_comment_id, created_at)
+       rule_settings, review_comment_id, asked_by, created_at)
      VALUES (@chatId, @deliveryKey, @deliveryId, @owner, @repo, @issueNumber, @messageId, @userId,
-       @ruleSettings, @reviewCommentId, @now)`;
+       @ruleSettings, @reviewCommentId, @askedBy, @now)`;
 
 function insertParameters({ rule, reviewCommentId, ...run }: NewRun, now: number) {
   const ruleSettings = rule ? JSON.stringify(rule) : null;
-  return { ...run, userId: run.userId ?? null, ruleSettings, reviewCommentId: reviewCommentId ?? null, now };
+  const askedBy = run.askedBy ?? null;
+  return { ...run, userId: run.userId ?? null, ruleSettings, reviewCommentId: reviewCommentId ?? null, askedBy, now };
 }
 
 /** What a run has written so far, for its rule's caps. */

@@ -192,4 +192,29 @@ describe.each(contractBackends())("the $name run store", (backend) => {
       newest: null,
     });
   });
+
+  it("keeps who asked a chat run, for the tool server to apply that person's policy; other runs have no asker", async () => {
+    const { deliveries, runs } = await open(() => 1_000);
+    await deliveries.add(delivery("slack:event:Ev1", { deliveryId: "Ev1" }));
+    await deliveries.add(delivery("h:run", { deliveryId: "gr" }));
+    const chat = {
+      ...run,
+      chatId: "chat-slack",
+      deliveryKey: "slack:event:Ev1",
+      deliveryId: "Ev1",
+      owner: "",
+      repo: "",
+      issueNumber: 0,
+    };
+    await runs.add({ ...chat, userId: "relay-account", askedBy: "slack:U061F7AUR" });
+    await runs.add(run);
+    const other = await open(() => 1_000);
+    expect(await other.runs.get("chat-slack")).toMatchObject({
+      askedBy: "slack:U061F7AUR",
+      owner: "",
+      issueNumber: 0,
+      live: true,
+    });
+    expect(await other.runs.get("chat-1")).not.toHaveProperty("askedBy");
+  });
 });

@@ -69,3 +69,31 @@ export function discordCommand(id = "1114556677889900112") {
     },
   };
 }
+
+/** A channel message that @mentions an outgoing webhook, shaped after Teams' outgoing webhook docs. */
+export function teamsMessage(id = "1485983408511", sentAt = new Date()) {
+  return {
+    type: "message",
+    id,
+    timestamp: sentAt.toISOString(),
+    localTimestamp: sentAt.toISOString(),
+    serviceUrl: "https://smba.trafficmanager.net/amer/",
+    channelId: "msteams",
+    from: { id: "29:1XJKJMvc5GBtc2JwZq0oj8tHZmzrQgFmB39ATiQWA85gQ", name: "Tim Jones", aadObjectId: "aad-tim-0001" },
+    conversation: { isGroup: true, id: `19:253b1f341670408fb6fe51050b6e5ceb@thread.skype;messageid=${id}` },
+    recipient: null,
+    textFormat: "plain",
+    attachmentLayout: "list",
+    text: "<at>GitHub</at> what is octo/app#12 about?",
+    attachments: [
+      { contentType: "text/html", content: "<div><span itemscope>GitHub</span> what is octo/app#12 about?</div>" },
+    ],
+    entities: [{ type: "clientInfo", locale: "en-US", country: "US", platform: "Web" }],
+    channelData: {
+      teamsChannelId: "19:253b1f341670408fb6fe51050b6e5ceb@thread.skype",
+      teamsTeamId: "19:712d2f1e2bab4b02a9b2ae8c2b3c1a5e@thread.skype",
+      tenant: { id: "72f988bf-86f1-41af-91ab-2d7cd011db47" },
+    },
+    locale: "en-US",
+  };
+}

@@ -24,3 +24,9 @@ export function discordHeaders(privateKey: KeyObject, body: string, timestamp = 
   const signature = sign(null, Buffer.from(timestamp + body), privateKey).toString("hex");
   return { "x-signature-ed25519": signature, "x-signature-timestamp": timestamp };
 }
+
+/** The header a Teams outgoing webhook sends: HMAC-SHA256 of the body keyed with the decoded security token. */
+export function teamsHeaders(securityToken: string, body: string): Record<string, string> {
+  const digest = createHmac("sha256", Buffer.from(securityToken, "base64")).update(body).digest("base64");
+  return { authorization: `HMAC ${digest}` };
+}

@@ -2,6 +2,7 @@ import type { Request, Response } from "express";
 import type { CallContext, ToolDependencies } from "../tool-definition.ts";
 import { createIdentifyCaller, headerValue, type IdentityOptions } from "./identify-caller.ts";
 import type { SignedInPerson } from "./oauth/person-auth.ts";
+import { chatAsker } from "../policy/chat-asker.ts";
 import { recogniseRun } from "./recognise-run.ts";
 
 // Sent by the connection's header templates, and by Open WebUI's own ENABLE_FORWARD_USER_INFO_HEADERS.
@@ -31,6 +32,8 @@ export function createCallContext(identity: IdentityOptions, deps: ToolDependenc
         });
     // A relay run's calls carry its delivery id, so the delivery's lines read in one search.
     deps.logger.info("tool call", { tool, deliveryId: run?.deliveryId, chatId, userId, login: person?.login });
+    // A chat run's calls act for whoever asked on the platform, by the policy, not for one issue.
+    if (run?.askedBy) return { chatId, caller, run: undefined, chat: chatAsker(deps.people(), run.askedBy) };
     return { chatId, caller, run, ...(person ? { person } : {}) };
   };
 }

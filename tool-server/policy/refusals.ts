@@ -1,5 +1,6 @@
 import { HttpError } from "../../lib/http-error.ts";
 import type { Caller } from "../auth/caller.ts";
+import type { ChatAsker } from "./chat-asker.ts";
 
 const doing = { read: "read", write: "write to" } as const;
 
@@ -34,5 +35,21 @@ export function outsideAllowList(owner: string, repo: string): HttpError {
   return new HttpError(
     403,
     `Repository ${owner}/${repo} is not one this tool server may use. Do not retry with this repository; tell the user an administrator must add it to GITHUB_REPOS.`,
+  );
+}
+
+const platformNames = { slack: "Slack", discord: "Discord", teams: "Microsoft Teams" } as const;
+
+/** A chat run's refusal: it never writes, and reads only what the asker's grants (or the default) give. */
+export function refuseChat(asker: ChatAsker, need: "read" | "write", owner: string, repo: string): HttpError {
+  const where = platformNames[asker.platform];
+  if (need === "write")
+    return new HttpError(
+      403,
+      `Questions asked in ${where} can only read; nothing may be changed on GitHub from there. Answer from what you read, and tell the person to use Open WebUI to make changes. Do not retry.`,
+    );
+  return new HttpError(
+    403,
+    `The person asking in ${where} may not read ${owner}/${repo}. Tell them they have no read access to it here (an administrator maps chat users in the people section of the deployment's config); do not retry and do not guess its content.`,
   );
 }

@@ -1,6 +1,6 @@
 import type { AccessLevel } from "../../config/people-schema.ts";
 import type { CallContext, ToolDependencies } from "../tool-definition.ts";
-import { outsideAllowList, refuse } from "./refusals.ts";
+import { outsideAllowList, refuse, refuseChat } from "./refusals.ts";
 import { namesGroups, repoAccess, type Subject } from "./repo-access.ts";
 
 async function subjectOf(call: CallContext, deps: ToolDependencies): Promise<Subject | null> {
@@ -25,6 +25,13 @@ export async function requireAccess(
   need: Exclude<AccessLevel, "none">,
 ): Promise<void> {
   if (!deps.allowList.allows(owner, repo)) throw outsideAllowList(owner, repo);
+  if (call.chat) {
+    // Chat runs only read; the asker's grants (by their mapped email) or the default decide what.
+    const { email } = call.chat;
+    const level = repoAccess(deps.people(), email ? { email, role: null, groups: [] } : null, owner, repo);
+    if (need === "write" || level === "none") throw refuseChat(call.chat, need, owner, repo);
+    return;
+  }
   // A relay run keeps its own scope; a person signed in with GitHub acts with their own token, so GitHub decides.
   if (call.run || call.person) return;
   const { caller } = call;
