@@ -173,6 +173,7 @@ local function drop(k, index, guid, chats)
     redis.call('ZREM', P .. ':runs:chats', chat)
   end
   redis.call('DEL', dkey(k))
+  redis.call('DEL', P .. ':obs:d:' .. k)
   redis.call('ZREM', index, k)
   redis.call('ZREM', P .. ':all', k)
   deleted = deleted + 1

@@ -14,6 +14,7 @@ export function createSqlitePruner(db: Database.Database): (policy: RetentionPol
     `SELECT key FROM deliveries WHERE status = @status AND updated_at < @before ORDER BY updated_at LIMIT @limit`,
   );
   const deleteRuns = db.prepare(`DELETE FROM runs WHERE delivery_key = ?`);
+  const deleteObservations = db.prepare(`DELETE FROM observations WHERE delivery_key = ?`);
   const deleteDelivery = db.prepare(`DELETE FROM deliveries WHERE key = ?`);
   const deleteLocks = db.prepare(`DELETE FROM locks WHERE expires_at < ?`);
   const deleteSlots = db.prepare(
@@ -29,6 +30,7 @@ export function createSqlitePruner(db: Database.Database): (policy: RetentionPol
       const keys = pick.all({ status, before: now - keepMs, limit: left }) as Array<{ key: string }>;
       for (const { key } of keys) {
         runsDeleted += deleteRuns.run(key).changes;
+        deleteObservations.run(key);
         deleted += deleteDelivery.run(key).changes;
       }
       left -= keys.length;
