@@ -47,6 +47,7 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
   const webhookHandler = createWebhookHandler({
     secret: config.webhookSecret,
     deliveries,
+    observations: stores.observations,
     allowList: config.github.allowList,
     ownLogin: ownLogin.known,
     ...(deps.rules ? { rules: deps.rules } : {}),
@@ -57,7 +58,16 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
   });
   const onReplay = () => worker.wake();
   const { reloadConfig } = deps;
-  const app = createRelayApp(config, { deliveries, coordination, registry, logger, onReplay, reloadConfig });
+  const { observations } = stores;
+  const app = createRelayApp(config, {
+    deliveries,
+    observations,
+    coordination,
+    registry,
+    logger,
+    onReplay,
+    reloadConfig,
+  });
 
   let stopReconciling: (() => void) | undefined;
   // The webhook bypasses express: it reads the raw bytes itself (the signature is over them), and

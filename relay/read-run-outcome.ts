@@ -8,6 +8,7 @@ import { failedToolCalls, finalAnswer, messageError } from "../open-webui/read-c
 import type { ProcessorOptions } from "./process-delivery.ts";
 import type { RelayObserver } from "./relay-metrics.ts";
 import type { ModelRun } from "./run-model.ts";
+import { isObserved, recordAnswer, recordedComment, recordedCommentOutcome } from "./rules/observed-outcome.ts";
 
 export type OutcomeOptions = Omit<ProcessorOptions, "observer"> & { observer: RelayObserver };
 
@@ -29,6 +30,10 @@ export async function readRunOutcome(
     observer.toolError(tool);
     logger.warn("a tool call failed in the run", { ...log, chatId, tool });
   }
+  if (isObserved(run) && (await recordedComment(options.observations, deliveryKey))) {
+    logger.info("observe mode: the model's comment was recorded", { ...log, chatId });
+    return recordedCommentOutcome;
+  }
   if (run?.commentUrl) {
     logger.info("comment posted by the model", { ...log, chatId, commentUrl: run.commentUrl });
     return { status: "done", reason: "commented by the model", commentUrl: run.commentUrl };
@@ -47,6 +52,7 @@ export async function readRunOutcome(
     logger.warn("the model answered without commenting, and COMMENT_FALLBACK is off", { ...log, chatId });
     return { status: "failed", reason: "the model did not call post_issue_comment, and COMMENT_FALLBACK is off" };
   }
+  if (isObserved(run)) return recordAnswer(options, run, answer, log);
   return postAnswer(options, target, { chatId, deliveryKey, answer }, log);
 }
 

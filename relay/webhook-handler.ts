@@ -12,6 +12,8 @@ import { noObserver, type RelayObserver } from "./relay-metrics.ts";
 import { builtinRule } from "./rules/builtin-rule.ts";
 import { decideDelivery } from "./rules/decide-delivery.ts";
 import type { Rule } from "../config/rules-schema.ts";
+import type { ObservationStore } from "../store/observation-store.ts";
+import { noteLabelChange } from "./rules/note-label-change.ts";
 
 export interface WebhookHandlerOptions {
   secret: string;
@@ -21,6 +23,8 @@ export interface WebhookHandlerOptions {
   ownLogin: () => string | null;
   /** The rules now (the config file's, else the built-in one); asked for each delivery, so a reload applies to the next. */
   rules?: () => readonly Rule[];
+  /** Observe mode's recordings: people's label changes on observed issues are kept for the label agreement. */
+  observations?: ObservationStore;
   /** Called after a delivery to work on is durably stored. */
   onQueued: () => void;
   logger: Logger;
@@ -68,7 +72,17 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       return;
     }
 
-    const records = deliveryRecords(header(req, "x-github-hook-id"), { deliveryId, event, payload, json }, decision);
+    const noted = options.observations
+      ? await noteLabelChange(event, payload, {
+          deliveryId,
+          observations: options.observations,
+          ownLogin: options.ownLogin(),
+          now: now(),
+        })
+      : null;
+    // No rule runs on it, but it is not nothing: say what was kept, and for which issue.
+    const kept = noted && decision.kind === "ignore" ? { kind: "ignore" as const, ...noted } : decision;
+    const records = deliveryRecords(header(req, "x-github-hook-id"), { deliveryId, event, payload, json }, kept);
     // One record per run: a delivery two rules run on is two keys, each deduplicated on its own.
     const added = await Promise.all(records.map((record) => deliveries.add(record)));
     const inserted = records.filter((_, index) => added[index]!.inserted);

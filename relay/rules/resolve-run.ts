@@ -39,9 +39,6 @@ export async function resolveRun(
   const name = delivery.rule ?? builtinRule.name;
   const rule = options.rules().find((candidate) => candidate.name === name);
   if (!rule) return { outcome: { status: "ignored", reason: `rule ${name} is no longer in the config` } };
-  // Until the tool server records writes instead of sending them, an observed rule must not run at all.
-  if (rule.mode === "observe")
-    return { outcome: { status: "ignored", reason: `rule ${name}: observe mode is not available yet` } };
   if (rule.cooldown) {
     const now = options.now();
     const turn = `${rule.name}:${event.owner}/${event.repo}`.toLowerCase() + `#${event.number}`;
