@@ -10,7 +10,7 @@ tr.observed td{background:#f6f8fa;border-top:0}
 .would{margin:.25rem 0}
 .would blockquote{margin:.3rem 0 .3rem 1rem;padding:.4rem .6rem;border-left:3px solid #8250df;background:#fff;white-space:pre-wrap;overflow-wrap:anywhere}
 .label{display:inline-block;margin-right:.3rem;padding:0 .5rem;border:1px solid #8250df;border-radius:1rem;color:#8250df}
-.agreement{margin-top:1rem}
+.agreement{margin:1rem 0}
 `;
 
 function labelList(labels: readonly string[]): string {
