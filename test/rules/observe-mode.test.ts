@@ -59,13 +59,14 @@ describe("a rule in observe mode, end to end through the relay", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start() {
+  async function start(options: Parameters<typeof startSystem>[0] = {}) {
     dir = mkdtempSync(join(tmpdir(), "observe-"));
     writeFileSync(join(dir, "openwebui-github.yml"), config);
     system = await startSystem({
       script: (request, index) => triage(labels, comment)(request, index),
       configFile: loadConfigFile(configFileLocation({}, dir)),
       relayEnv: { RELAY_ADMIN_TOKEN: adminToken },
+      ...options,
     });
     for (const name of ["bug", "question"]) system.github.addLabel({ owner: "Codertocat", repo: "Hello-World", name });
     for (const number of [1, 2])
@@ -191,5 +192,21 @@ describe("a rule in observe mode, end to end through the relay", () => {
     await send("issues", issuesPayload("unlabeled", 1));
     expect(await agreementRow()).toContain(`<td>0% <span class="muted">(0 of 2)</span></td>`);
     expect(githubWrites()).toEqual([]);
+  });
+
+  it("runs an observed rule at once while GitHub's comment budget is used up, and takes nothing from it", async () => {
+    labels = [];
+    comment = true;
+    const limits = [{ max: 1, windowMs: 3_600_000 }];
+    await start({ commentLimits: limits });
+    expect(await system.stores.coordination.reserveWrite("token", limits)).toEqual({ ok: true });
+    const sent = await send("issues", issuesPayload("opened", 1));
+    expect(await deliveryOutcome(system.stores, sent.deliveryId)).toMatchObject({
+      status: "done",
+      attempts: 1,
+      reason: "observe mode: the model's comment was recorded, not posted",
+    });
+    expect(githubWrites()).toEqual([]);
+    expect(system.logs.some((line) => line.includes("comment budget used up"))).toBe(false);
   });
 });
