@@ -9,6 +9,7 @@ import { toolResults } from "../../stand-ins/model-scripts.ts";
 import { deliver } from "../../stand-ins/payloads.ts";
 import type { ModelRequest, ModelScript } from "../../stand-ins/scripted-model.ts";
 import { recordedPayload, type Payload } from "../support/recorded-payloads.ts";
+import { storeBackends } from "../support/store-backends.ts";
 import { deliveryOutcome, startSystem, webhookSecret, type System } from "../support/system.ts";
 
 const adminToken = "q8Vn3kR7xT2mW9pL5cY1hJ4b-observe";
@@ -46,7 +47,9 @@ function issuesPayload(action: string, number: number, edit?: (p: Payload) => vo
   return payload;
 }
 
-describe("a rule in observe mode, end to end through the relay", () => {
+const backends = storeBackends();
+
+describe.each(backends)("a rule in observe mode, end to end through the relay ($name store)", (backend) => {
   let system: System;
   let dir: string;
   let labels: string[] = [];
@@ -66,6 +69,7 @@ describe("a rule in observe mode, end to end through the relay", () => {
       script: (request, index) => triage(labels, comment)(request, index),
       configFile: loadConfigFile(configFileLocation({}, dir)),
       relayEnv: { RELAY_ADMIN_TOKEN: adminToken },
+      ...backend.options(),
       ...options,
     });
     for (const name of ["bug", "question"]) system.github.addLabel({ owner: "Codertocat", repo: "Hello-World", name });
