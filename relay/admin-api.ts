@@ -8,6 +8,7 @@ import type { DeliveryLog, DeliveryRecord, DeliveryStatus } from "../store/deliv
 import type { ReloadResult } from "../config/config-holder.ts";
 import type { ObservationStore } from "../store/observation-store.ts";
 import type { ObservedWrite } from "./render-observed.ts";
+import { agreementSpanMs, agreementWindowMs, labelAgreement } from "./rules/label-agreement.ts";
 
 const statuses: DeliveryStatus[] = ["pending", "running", "done", "failed", "ignored", "dead"];
 
@@ -103,6 +104,13 @@ export function createAdminApi(options: {
       limit: Number(limitText),
     });
     res.json({ deliveries: await deliveryViews(deliveries, options.observations) });
+  });
+
+  // Observe mode's label agreement per rule, as the deliveries page shows it (docs/rules.md).
+  router.get("/observe/agreement", async (_req, res) => {
+    const none = { observations: [], changes: [] };
+    const history = options.observations ? await options.observations.labelHistory(Date.now() - agreementSpanMs) : none;
+    res.json({ windowDays: agreementWindowMs / 86_400_000, rules: labelAgreement(history) });
   });
 
   router.post("/deliveries/:deliveryId/replay", async (req, res) => {

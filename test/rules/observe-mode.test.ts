@@ -195,6 +195,13 @@ describe.each(backends)("a rule in observe mode, end to end through the relay ($
     // Someone takes bug off issue 1 again: the rule's label no longer agrees.
     await send("issues", issuesPayload("unlabeled", 1));
     expect(await agreementRow()).toContain(`<td>0% <span class="muted">(0 of 2)</span></td>`);
+    const api = await fetch(`${system.relayUrl}/api/observe/agreement`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(await api.json()).toEqual({
+      windowDays: 14,
+      rules: [{ rule: "triage-trial", runs: 2, judged: 2, recorded: 2, agreed: 0 }],
+    });
     expect(githubWrites()).toEqual([]);
   });
 
