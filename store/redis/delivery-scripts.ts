@@ -29,6 +29,8 @@ end
 local function ready(k) redis.call('ZADD', P .. ':ready', redis.call('HGET', dkey(k), 'seq'), k) end
 `;
 
+import { pruneObservations } from "./observation-scripts.ts";
+
 export const deliveryScripts = {
   /**
    * ARGV[3] key, [4] GUID, [5] status (pending or ignored), then field/value
@@ -198,6 +200,7 @@ redis.call('ZREMRANGEBYSCORE', P .. ':writes', '-inf', '(' .. ARGV[4])
 for _, budget in ipairs(redis.call('SMEMBERS', P .. ':budgets')) do
   redis.call('ZREMRANGEBYSCORE', P .. ':writes:' .. budget, '-inf', '(' .. ARGV[4])
 end
+${pruneObservations}
 return { deleted, runs }
 `,
 

@@ -118,7 +118,8 @@ const migrations = [
      at INTEGER NOT NULL,
      PRIMARY KEY (delivery_id, label)
    ) WITHOUT ROWID;
-   CREATE INDEX label_changes_by_thread ON label_changes (thread, at);`,
+   CREATE INDEX label_changes_by_thread ON label_changes (thread, at);
+   CREATE INDEX label_changes_by_age ON label_changes (at);`,
 ];
 
 /** The schema version this code writes. */

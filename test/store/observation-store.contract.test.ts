@@ -65,15 +65,22 @@ describe.each(contractBackends())("the $name observation store", (backend) => {
     expect((await observations.labelHistory(0)).observations.map((o) => o.issueNumber)).toEqual([1, 3]);
   });
 
-  it("lets an observation go with its delivery", async () => {
+  it("lets an observation go with its delivery, and people's label changes as old done deliveries go", async () => {
     let now = 1_000;
     const { deliveries, queue, observations } = await open(() => now);
     await deliveries.add(delivery("triage:o/r#3", { deliveryId: "g1" }));
     const claim = (await queue.claim(60_000))!;
-    await observations.record(comment);
+    await observations.record(labels);
+    const change = { deliveryId: "g7", owner: "octo", repo: "app", issueNumber: 3, label: "bug", at: 1_000 };
+    await observations.recordLabelChange({ ...change, change: "applied" });
     await queue.finish(claim.lease, { status: "done", reason: "observed" });
     now = 100_000;
     await deliveries.prune({ keepMs: 10_000, keepFailedMs: 10_000, batchSize: 10 }, now);
     expect(await observations.ofDeliveries(["triage:o/r#3"])).toEqual([]);
+    expect(await observations.labelHistory(0)).toEqual({ observations: [], changes: [] });
+    expect(await observations.observed("octo", "app", 3)).toBe(false);
+    // A new run on the issue starts from nothing: the old change went too.
+    await observations.record({ ...labels, deliveryKey: "triage:o/r#3:again" });
+    expect((await observations.labelHistory(0)).changes).toEqual([]);
   });
 });
