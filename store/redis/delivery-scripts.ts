@@ -1,3 +1,5 @@
+import { pruneObservations } from "./observation-scripts.ts";
+
 /**
  * The delivery log and its queue, each change one script, so that a change
  * and every index it touches happen together or not at all, across replicas.
@@ -28,8 +30,6 @@ local function unqueue(k)
 end
 local function ready(k) redis.call('ZADD', P .. ':ready', redis.call('HGET', dkey(k), 'seq'), k) end
 `;
-
-import { pruneObservations } from "./observation-scripts.ts";
 
 export const deliveryScripts = {
   /**
