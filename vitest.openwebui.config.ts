@@ -3,7 +3,7 @@ import { openWebUIVersion, openWebUIVersionUnderTest } from "./stand-ins/open-we
 
 // These start no Open WebUI (the deliveries page, Schemathesis) or the demo's own release (the
 // README's quick start): they run once, with the newest release, not once per tested release.
-const versionIndependent = ["deliveries-page", "schemathesis", "readme"].map(
+const versionIndependent = ["deliveries-page", "observe-page", "schemathesis", "readme"].map(
   (name) => `test/openwebui/${name}.test.ts`,
 );
 

@@ -6,6 +6,9 @@ import type { FailureLimit } from "./admin-failure-limit.ts";
 import { replayDelivery } from "./replay-delivery.ts";
 import type { DeliveryLog, DeliveryRecord, DeliveryStatus } from "../store/delivery-log.ts";
 import type { ReloadResult } from "../config/config-holder.ts";
+import type { ObservationStore } from "../store/observation-store.ts";
+import type { ObservedWrite } from "./render-observed.ts";
+import { agreementSpanMs, agreementWindowMs, labelAgreement } from "./rules/label-agreement.ts";
 
 const statuses: DeliveryStatus[] = ["pending", "running", "done", "failed", "ignored", "dead"];
 
@@ -50,7 +53,22 @@ export function deliveryView(record: DeliveryRecord) {
   return { ...rest, commentUrl: httpUrl(record.commentUrl), issueTitle: issue.title, issueUrl: issue.url, durationMs };
 }
 
-export type DeliveryView = ReturnType<typeof deliveryView>;
+/** `observed`: what an observed run of the delivery would have written (observe mode). */
+export type DeliveryView = ReturnType<typeof deliveryView> & { observed?: readonly ObservedWrite[] };
+
+/** Deliveries as views, each with the writes its observed runs recorded. */
+export async function deliveryViews(
+  records: readonly DeliveryRecord[],
+  observations: ObservationStore | undefined,
+): Promise<DeliveryView[]> {
+  const found = observations ? await observations.ofDeliveries(records.map((r) => r.key)) : [];
+  return records.map((record) => {
+    const observed = found
+      .filter((o) => o.deliveryKey === record.key)
+      .map(({ tool, target, text, labels, at }) => ({ tool, target, text, labels, at }));
+    return { ...deliveryView(record), ...(observed.length > 0 ? { observed } : {}) };
+  });
+}
 
 function adminAuth(token: string | null, limit: FailureLimit, logger: Logger): RequestHandler {
   if (!token)
@@ -61,6 +79,8 @@ function adminAuth(token: string | null, limit: FailureLimit, logger: Logger): R
 /** Lists deliveries and replays failed or dead-lettered ones, behind RELAY_ADMIN_TOKEN. */
 export function createAdminApi(options: {
   deliveries: DeliveryLog;
+  /** Observe mode's recordings, shown with their deliveries. */
+  observations?: ObservationStore;
   token: string | null;
   /** Shared with the deliveries page's sign-in: both take RELAY_ADMIN_TOKEN. */
   failureLimit: FailureLimit;
@@ -83,7 +103,14 @@ export function createAdminApi(options: {
       ...(status ? { status: status as DeliveryStatus } : {}),
       limit: Number(limitText),
     });
-    res.json({ deliveries: deliveries.map(deliveryView) });
+    res.json({ deliveries: await deliveryViews(deliveries, options.observations) });
+  });
+
+  // Observe mode's label agreement per rule, as the deliveries page shows it (docs/rules.md).
+  router.get("/observe/agreement", async (_req, res) => {
+    const none = { observations: [], changes: [] };
+    const history = options.observations ? await options.observations.labelHistory(Date.now() - agreementSpanMs) : none;
+    res.json({ windowDays: agreementWindowMs / 86_400_000, rules: labelAgreement(history) });
   });
 
   router.post("/deliveries/:deliveryId/replay", async (req, res) => {

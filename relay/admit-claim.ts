@@ -24,6 +24,8 @@ export async function admitClaim(
     logger: Logger;
     observer: RelayObserver;
     now: () => number;
+    /** True for a delivery whose run posts nothing (an observed rule's): it does not wait for the budget. */
+    postsNothing?: (delivery: Claim["delivery"]) => boolean;
   },
 ): Promise<Admission> {
   const { queue, logger } = options;
@@ -38,6 +40,7 @@ export async function admitClaim(
     }
     return { run: false };
   }
+  if (options.postsNothing?.(delivery)) return { run: true };
   const budget = await budgetOf(delivery.repository, options.budgetFor);
   if (budget === undefined) return { run: true };
   const slot = await options.coordination.reserveWrite(budget, options.writeLimits, { peek: true });

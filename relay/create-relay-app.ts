@@ -6,6 +6,7 @@ import type { Logger } from "../lib/logger.ts";
 import { metricsEndpoint } from "../lib/metrics-endpoint.ts";
 import type { Coordination } from "../store/coordination.ts";
 import type { DeliveryLog } from "../store/delivery-log.ts";
+import type { ObservationStore } from "../store/observation-store.ts";
 import type { ReloadResult } from "../config/config-holder.ts";
 import { createAdminApi } from "./admin-api.ts";
 import { createFailureLimit } from "./admin-failure-limit.ts";
@@ -16,6 +17,8 @@ import type { Rule } from "../config/rules-schema.ts";
 
 export interface RelayAppOptions {
   deliveries: DeliveryLog;
+  /** Observe mode's recordings, for the page and the admin API. */
+  observations?: ObservationStore;
   /** Holds the admin session epoch every replica checks. */
   coordination: Coordination;
   registry: Registry;
@@ -33,7 +36,17 @@ export interface RelayAppOptions {
 /** Everything the relay serves but the webhook: health, metrics, the admin API and the deliveries page. */
 export function createRelayApp(
   config: Readonly<RelayConfig>,
-  { deliveries, coordination, registry, logger, onReplay, reloadConfig, rules, webhookSecret }: RelayAppOptions,
+  {
+    deliveries,
+    observations,
+    coordination,
+    registry,
+    logger,
+    onReplay,
+    reloadConfig,
+    rules,
+    webhookSecret,
+  }: RelayAppOptions,
 ) {
   const app = express();
   app.disable("x-powered-by");
@@ -50,11 +63,20 @@ export function createRelayApp(
   app.use(createWebhookInDoor({ deliveries, rules, secretOf: webhookSecret, logger, onQueued: onReplay }));
   app.use(
     "/api",
-    createAdminApi({ deliveries, token: config.adminToken, failureLimit, onReplay, reloadConfig, logger }),
+    createAdminApi({
+      deliveries,
+      observations,
+      token: config.adminToken,
+      failureLimit,
+      onReplay,
+      reloadConfig,
+      logger,
+    }),
   );
   app.use(
     createDeliveriesPage({
       deliveries,
+      observations,
       token: config.adminToken,
       coordination,
       failureLimit,

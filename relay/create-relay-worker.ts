@@ -43,6 +43,7 @@ function createQueueWorker(config: Readonly<RelayConfig>, deps: RelayDependencie
   const { stores, logger, secrets } = deps;
   const { coordination } = stores;
   const commentLimits = deps.commentLimits ?? config.github.commentLimits;
+  const rules = deps.rules ?? (() => [builtinRule]);
   const worker = createWorker({
     queue: stores.queue,
     coordination,
@@ -56,10 +57,13 @@ function createQueueWorker(config: Readonly<RelayConfig>, deps: RelayDependencie
     budgetFor: deps.github.budgetFor,
     secrets,
     observer,
+    // An observed rule's run records its writes: the comment budget is not its to wait for.
+    postsNothing: (delivery) => rules().find((rule) => rule.name === delivery.rule)?.mode === "observe",
     process: createDeliveryProcessor({
       runs: stores.runs,
+      observations: stores.observations,
       deliveries: stores.deliveries,
-      rules: deps.rules ?? (() => [builtinRule]),
+      rules,
       repoConfig: createRepoConfigReader({
         github: deps.github.github,
         coordination,

@@ -59,6 +59,7 @@ function webhookHandlerFor(
     secret: config.webhookSecret,
     deliveries,
     coordination,
+    observations: deps.stores.observations,
     allowList: config.github.allowList,
     ownLogin: deps.github.ownLogin.known,
     ...(deps.rules ? { rules: deps.rules } : {}),
@@ -82,8 +83,10 @@ export function createRelay(config: Readonly<RelayConfig>, deps: RelayDependenci
   const scheduler = schedulerFor(config, deps, () => worker.wake());
   const onReplay = () => worker.wake();
   const { reloadConfig } = deps;
+  const { observations } = stores;
   const app = createRelayApp(config, {
     deliveries,
+    observations,
     coordination,
     registry,
     logger,

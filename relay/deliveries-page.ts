@@ -3,7 +3,9 @@ import { Router, type RequestHandler, type Response } from "express";
 import { isHttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { DeliveryLog, DeliveryStatus } from "../store/delivery-log.ts";
-import { deliveryView } from "./admin-api.ts";
+import { deliveryViews } from "./admin-api.ts";
+import type { ObservationStore } from "../store/observation-store.ts";
+import { agreementSpanMs, labelAgreement } from "./rules/label-agreement.ts";
 import type { Coordination } from "../store/coordination.ts";
 import type { FailureLimit } from "./admin-failure-limit.ts";
 import { createAdminSession } from "./admin-session.ts";
@@ -18,6 +20,8 @@ const pageLimit = 100;
 
 export interface DeliveriesPageOptions {
   deliveries: DeliveryLog;
+  /** Observe mode's recordings: what observed runs would have written, and their label agreement. */
+  observations?: ObservationStore;
   token: string | null;
   /** Where the session epoch lives, so a sign-out on one replica ends the session on all. */
   coordination: Pick<Coordination, "readEpoch" | "advanceEpoch">;
@@ -115,11 +119,14 @@ export function createDeliveriesPage(options: DeliveriesPageOptions) {
     reload?: ReloadResult,
   ) {
     const deliveries = await options.deliveries.list({ ...(status ? { status } : {}), limit: pageLimit });
+    const { observations } = options;
+    const history = observations ? await observations.labelHistory(now() - agreementSpanMs) : undefined;
     html(
       res,
       httpStatus,
       renderDeliveries({
-        deliveries: deliveries.map(deliveryView),
+        deliveries: await deliveryViews(deliveries, observations),
+        agreement: history ? labelAgreement(history) : [],
         status,
         limit: pageLimit,
         csrf: session.csrfFor(sessionValue),

@@ -7,6 +7,8 @@ import type { Coordination, WriteLimit } from "../store/coordination.ts";
 import type { DeliveryRecord } from "../store/delivery-log.ts";
 import type { DeliveryOutcome } from "../store/delivery-queue.ts";
 import type { RunStore } from "../store/run-store.ts";
+import type { ObservationStore } from "../store/observation-store.ts";
+import { recordedComment } from "./rules/observed-outcome.ts";
 import type { Rule } from "../config/rules-schema.ts";
 import type { DeliveryLog } from "../store/delivery-log.ts";
 import { isDeferredMatch } from "./rules/decide-delivery.ts";
@@ -30,6 +32,8 @@ import { isTick, processTick } from "./schedules/process-tick.ts";
 
 export interface ProcessorOptions {
   runs: RunStore;
+  /** Where an observed run's fallback comment is recorded instead of posted (observe mode). */
+  observations: ObservationStore;
   /** For the runs a deferred match queues, and rules' cooldowns. */
   deliveries: Pick<DeliveryLog, "add" | "startRuleRun">;
   /** The rules now; a run looks its rule up by name when it starts. */
@@ -137,6 +141,10 @@ export async function earlierOutcome(
   if (delivery.chatId) {
     const recorded = await runs.commentOf(delivery.key);
     if (recorded) return byEarlierAttempt(logger, log, recorded.url);
+    if (await recordedComment(options.observations, delivery.key)) {
+      logger.info("observe mode: an earlier attempt recorded the comment", log);
+      return { status: "done", reason: "observe mode: the comment was recorded by an earlier attempt, not posted" };
+    }
     const kept = await runs.keptAnswerOf(delivery.key);
     if (kept) {
       logger.info("posting the answer an earlier run kept", { ...log, chatId: kept.chatId });

@@ -10,6 +10,7 @@ import { failedToolCalls, finalAnswer, messageError } from "../open-webui/read-c
 import type { ProcessorOptions } from "./process-delivery.ts";
 import type { RelayObserver } from "./relay-metrics.ts";
 import type { ModelRun } from "./run-model.ts";
+import { isObserved, recordAnswer, recordedComment, recordedCommentOutcome } from "./rules/observed-outcome.ts";
 
 export type OutcomeOptions = Omit<ProcessorOptions, "observer"> & { observer: RelayObserver };
 
@@ -34,6 +35,10 @@ export async function readRunOutcome(
   // A newer push's run took the thread's comment over while this one ran: nothing of this run stays.
   const newer = await supersedingClaim(runs, target, deliveryKey);
   if (newer) return superseded(options, newer, { ...log, chatId });
+  if (isObserved(run) && (await recordedComment(options.observations, deliveryKey))) {
+    logger.info("observe mode: the model's comment was recorded", { ...log, chatId });
+    return recordedCommentOutcome;
+  }
   if (run?.commentUrl) {
     logger.info("comment posted by the model", { ...log, chatId, commentUrl: run.commentUrl });
     return { status: "done", reason: "commented by the model", commentUrl: run.commentUrl };
@@ -56,6 +61,7 @@ export async function readRunOutcome(
     logger.warn("the model answered without commenting, and COMMENT_FALLBACK is off", { ...log, chatId });
     return { status: "failed", reason: "the model did not call post_issue_comment, and COMMENT_FALLBACK is off" };
   }
+  if (isObserved(run)) return recordAnswer(options, run, answer, log);
   return postAnswer(options, target, { chatId, deliveryKey, answer }, log);
 }
 

@@ -4,6 +4,8 @@ import type { DeliveryStatus } from "../store/delivery-log.ts";
 import type { DeliveryView } from "./admin-api.ts";
 import type { ReloadResult } from "../config/config-holder.ts";
 import { reloadConfigForm, renderReloadResult } from "./render-config-reload.ts";
+import { observedStyle, renderAgreement, renderObservedRow } from "./render-observed.ts";
+import type { RuleAgreement } from "./rules/label-agreement.ts";
 
 export const deliveryStatuses: readonly DeliveryStatus[] = ["pending", "running", "done", "failed", "dead", "ignored"];
 
@@ -29,7 +31,7 @@ form.inline{display:inline;margin:0}
 button{font:inherit;padding:.2rem .7rem;border:1px solid #d0d7de;border-radius:.3rem;background:#f6f8fa;cursor:pointer}
 .sign-in{max-width:24rem;margin:4rem auto;background:#fff;border:1px solid #d0d7de;border-radius:.5rem;padding:1.5rem}
 .sign-in input{display:block;width:100%;box-sizing:border-box;margin:.5rem 0 1rem;padding:.4rem;font:inherit}
-`;
+${observedStyle}`;
 
 /** The CSP admits exactly this inline stylesheet and no script at all. */
 export const styleHash = `'sha256-${createHash("sha256").update(style).digest("base64")}'`;
@@ -83,6 +85,8 @@ export interface DeliveriesPageInput {
   notice?: string;
   /** The result of the "Reload config" button, when this page answers it. */
   reload?: ReloadResult;
+  /** Observe mode's label agreement per rule. */
+  agreement?: readonly RuleAgreement[];
 }
 
 function row(d: DeliveryView, input: DeliveriesPageInput): string {
@@ -116,7 +120,7 @@ function row(d: DeliveryView, input: DeliveriesPageInput): string {
 <td>${links.join(" ") || `<span class="muted">—</span>`}</td>
 <td class="error">${d.lastError ? `${finalError ? "" : `<span class="muted">earlier attempt: </span>`}${e(d.lastError)}` : ""}${notifyCell(d)}</td>
 <td>${replay}</td>
-</tr>`;
+</tr>${renderObservedRow(d.deliveryId, d.observed, 10)}`;
 }
 
 /** A rule's notifications that failed: shown with the errors, though the delivery itself is done. */
@@ -140,6 +144,7 @@ export function renderDeliveries(input: DeliveriesPageInput): string {
 <form class="inline" method="post" action="/deliveries/sign-out"><button type="submit">Sign out</button></form></span></header>
 <main>
 ${input.notice ? `<p class="notice" role="alert">${e(input.notice)}</p>` : ""}${renderReloadResult(input.reload)}
+${renderAgreement(input.agreement ?? [])}
 <nav class="filter" aria-label="Filter by status">${filters}</nav>
 <p class="muted">The ${input.limit} most recent${input.status ? ` ${e(input.status)}` : ""} deliveries, newest first.
 Duration is the latest attempt's, from the moment a worker took it until it finished.${inProgress ? ` This page reloads every ${refreshSeconds} s while a delivery is in progress.` : ""}</p>

@@ -14,6 +14,8 @@ import { decideDelivery } from "./rules/decide-delivery.ts";
 import type { Rule } from "../config/rules-schema.ts";
 import type { Coordination } from "../store/coordination.ts";
 import { pushDecision } from "./refresh-repo-config.ts";
+import type { ObservationStore } from "../store/observation-store.ts";
+import { noteLabelChange } from "./rules/note-label-change.ts";
 
 export interface WebhookHandlerOptions {
   secret: string;
@@ -25,6 +27,8 @@ export interface WebhookHandlerOptions {
   rules?: () => readonly Rule[];
   /** With it, a push to a default branch refreshes the repository's own config file (refresh-repo-config.ts). */
   coordination?: Pick<Coordination, "advanceEpoch">;
+  /** Observe mode's recordings: people's label changes on observed issues are kept for the label agreement. */
+  observations?: ObservationStore;
   /** Called after a delivery to work on is durably stored. */
   onQueued: () => void;
   logger: Logger;
@@ -36,6 +40,22 @@ export interface WebhookHandlerOptions {
   /** Accept hooks set to application/x-www-form-urlencoded (GITHUB_WEBHOOK_FORM_ENCODED). */
   formEncoded?: boolean;
   now?: () => number;
+}
+
+/** A label change on an observed issue, kept for observe mode's label agreement; null for anything else. */
+function noteForObserveMode(
+  options: WebhookHandlerOptions,
+  delivery: { deliveryId: string; event: string; payload: Record<string, unknown> },
+  now: number,
+) {
+  if (!options.observations) return Promise.resolve(null);
+  const { observations } = options;
+  return noteLabelChange(delivery.event, delivery.payload, {
+    ...delivery,
+    observations,
+    ownLogin: options.ownLogin(),
+    now,
+  });
 }
 
 /**
@@ -76,7 +96,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       return;
     }
 
-    const records = deliveryRecords(header(req, "x-github-hook-id"), { deliveryId, event, payload, json }, decision);
+    const noted = await noteForObserveMode(options, { deliveryId, event, payload }, now());
+    // No rule runs on it, but it is not nothing: say what was kept, and for which issue.
+    const kept = noted && decision.kind === "ignore" ? { kind: "ignore" as const, ...noted } : decision;
+    const records = deliveryRecords(header(req, "x-github-hook-id"), { deliveryId, event, payload, json }, kept);
     // One record per run: a delivery two rules run on is two keys, each deduplicated on its own.
     const added = await Promise.all(records.map((record) => deliveries.add(record)));
     const inserted = records.filter((_, index) => added[index]!.inserted);

@@ -33,6 +33,8 @@ export interface WorkerOptions {
   secrets?: readonly string[];
   observer?: RelayObserver;
   now?: () => number;
+  /** A delivery whose run posts nothing (an observed rule's) does not wait for the comment budget. */
+  postsNothing?: (delivery: DeliveryRecord) => boolean;
 }
 
 /** Takes stored deliveries one by one, at most `concurrency` at a time. */

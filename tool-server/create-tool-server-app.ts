@@ -54,6 +54,7 @@ export function createToolServerApp(config: Readonly<ToolServerConfig>, deps: To
     deps: {
       github: deps.github.github,
       runs: deps.stores.runs,
+      observations: deps.stores.observations,
       coordination: deps.stores.coordination,
       allowList: config.github.allowList,
       logger: deps.logger,

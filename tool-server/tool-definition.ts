@@ -6,6 +6,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { Coordination, WriteLimit } from "../store/coordination.ts";
 import type { PeoplePolicy } from "../config/people-schema.ts";
 import type { RunRecord, RunStore } from "../store/run-store.ts";
+import type { ObservationStore } from "../store/observation-store.ts";
 import type { WorkflowDispatchSettings } from "./tools/workflow-dispatch-settings.ts";
 import type { Caller } from "./auth/caller.ts";
 import type { SignedInPerson } from "./auth/oauth/person-auth.ts";
@@ -37,6 +38,8 @@ export interface ToolDependencies {
   workflowDispatch?: WorkflowDispatchSettings;
   github: Octokit;
   runs: RunStore;
+  /** Where an observed run's writes are recorded instead of sent (observe mode). */
+  observations: ObservationStore;
   /** Locks and the comment budget, shared with the relay. */
   coordination: Coordination;
   allowList: RepoAllowList;

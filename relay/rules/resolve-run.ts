@@ -59,9 +59,6 @@ export async function resolveRun(
     : { rule: found };
   if ("reason" in narrowed) return { outcome: { status: "ignored", reason: narrowed.reason } };
   const { rule } = narrowed;
-  // Until the tool server records writes instead of sending them, an observed rule must not run at all.
-  if (rule.mode === "observe")
-    return { outcome: { status: "ignored", reason: `rule ${name}: observe mode is not available yet` } };
   if (rule.cooldown) {
     const now = options.now();
     const turn = `${rule.name}:${event.owner}/${event.repo}`.toLowerCase() + `#${event.number}`;

@@ -1,3 +1,5 @@
+import { pruneObservations } from "./observation-scripts.ts";
+
 /**
  * The delivery log and its queue, each change one script, so that a change
  * and every index it touches happen together or not at all, across replicas.
@@ -173,6 +175,7 @@ local function drop(k, index, guid, chats)
     redis.call('ZREM', P .. ':runs:chats', chat)
   end
   redis.call('DEL', dkey(k))
+  redis.call('DEL', P .. ':obs:d:' .. k)
   redis.call('ZREM', index, k)
   redis.call('ZREM', P .. ':all', k)
   deleted = deleted + 1
@@ -197,6 +200,7 @@ redis.call('ZREMRANGEBYSCORE', P .. ':writes', '-inf', '(' .. ARGV[4])
 for _, budget in ipairs(redis.call('SMEMBERS', P .. ':budgets')) do
   redis.call('ZREMRANGEBYSCORE', P .. ':writes:' .. budget, '-inf', '(' .. ARGV[4])
 end
+${pruneObservations}
 return { deleted, runs }
 `,
 

@@ -22,6 +22,8 @@ import { createRedisCoordination } from "./redis-coordination.ts";
 import { createRedisDeliveryLog } from "./redis-delivery-log.ts";
 import { createRedisDeliveryQueue } from "./redis-delivery-queue.ts";
 import { createRedisRunStore } from "./redis-run-store.ts";
+import { createRedisObservationStore } from "./redis-observation-store.ts";
+import { observationScripts } from "./observation-scripts.ts";
 
 export interface RedisPersistence {
   appendonly: string;
@@ -49,12 +51,17 @@ export async function openRedisRelayStores(
 ): Promise<RelayStores & { persistence: RedisPersistence | null }> {
   const now = options.now ?? Date.now;
   const redis = await connectRedis(config);
-  const run = defineScripts(redis, config.prefix, now, { ...deliveryScripts, ...coordinationScripts });
+  const run = defineScripts(redis, config.prefix, now, {
+    ...deliveryScripts,
+    ...coordinationScripts,
+    ...observationScripts,
+  });
   return {
     deliveries: createRedisDeliveryLog(redis, config.prefix, run),
     queue: createRedisDeliveryQueue(run, now, { keepDonePayloads: options.keepDonePayloads ?? false }),
     runs: createRedisRunStore(redis, config.prefix, run),
     coordination: createRedisCoordination(run, now),
+    observations: createRedisObservationStore(redis, config.prefix, run, now),
     persistence: await readPersistence(redis),
     close: () => closeRedis(redis),
   };
@@ -67,10 +74,11 @@ export async function openRedisToolServerStores(
 ): Promise<ToolServerStores> {
   const now = options.now ?? Date.now;
   const redis = await connectRedis(config);
-  const run = defineScripts(redis, config.prefix, now, coordinationScripts);
+  const run = defineScripts(redis, config.prefix, now, { ...coordinationScripts, ...observationScripts });
   return {
     runs: createRedisRunStore(redis, config.prefix, run),
     coordination: createRedisCoordination(run, now),
+    observations: createRedisObservationStore(redis, config.prefix, run, now),
     close: () => closeRedis(redis),
   };
 }

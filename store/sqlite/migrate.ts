@@ -96,6 +96,41 @@ const migrations = [
    ALTER TABLE runs ADD COLUMN labels_added TEXT;`,
   // Who asked a chat run in Slack, Discord or Teams (RunRecord.askedBy): the tool server applies that person's policy.
   `ALTER TABLE runs ADD COLUMN asked_by TEXT;`,
+  // Observe mode (store/observation-store.ts): the writes an observed run would have made, found by
+  // delivery (the deliveries page) and by issue (the webhook door, the label agreement); and people's
+  // label changes on those issues, once per delivery and label.
+  `CREATE TABLE observations (
+     id INTEGER PRIMARY KEY,
+     delivery_key TEXT NOT NULL,
+     delivery_id TEXT NOT NULL,
+     chat_id TEXT NOT NULL,
+     rule TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     repo TEXT NOT NULL,
+     issue_number INTEGER NOT NULL,
+     thread TEXT NOT NULL,
+     tool TEXT NOT NULL,
+     target TEXT NOT NULL,
+     text TEXT,
+     labels TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );
+   CREATE INDEX observations_by_delivery ON observations (delivery_key, id);
+   CREATE INDEX observations_by_thread ON observations (thread, at);
+   CREATE INDEX observations_with_labels ON observations (at) WHERE labels <> '[]';
+   CREATE TABLE label_changes (
+     delivery_id TEXT NOT NULL,
+     label TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     repo TEXT NOT NULL,
+     issue_number INTEGER NOT NULL,
+     thread TEXT NOT NULL,
+     change TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     PRIMARY KEY (delivery_id, label)
+   ) WITHOUT ROWID;
+   CREATE INDEX label_changes_by_thread ON label_changes (thread, at);
+   CREATE INDEX label_changes_by_age ON label_changes (at);`,
 ];
 
 /** The schema version this code writes. */

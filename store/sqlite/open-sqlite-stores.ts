@@ -4,6 +4,7 @@ import { openSqliteDatabase } from "./open-sqlite-database.ts";
 import { createSqliteCoordination } from "./sqlite-coordination.ts";
 import { createSqliteDeliveryLog } from "./sqlite-delivery-log.ts";
 import { createSqliteDeliveryQueue } from "./sqlite-delivery-queue.ts";
+import { createSqliteObservationStore } from "./sqlite-observation-store.ts";
 import { createSqliteRunStore } from "./sqlite-run-store.ts";
 import { startWalCheckpointer } from "./wal-checkpointer.ts";
 
@@ -50,6 +51,7 @@ export async function openSqliteRelayStores(options: SqliteStoreOptions): Promis
     queue: createSqliteDeliveryQueue(db, { now, keepDonePayloads: options.keepDonePayloads ?? false }),
     runs: createSqliteRunStore(db, { now }),
     coordination: createSqliteCoordination(db, { now }),
+    observations: createSqliteObservationStore(db, { now }),
     async close() {
       inserts.flush();
       await checkpointer?.stop();
@@ -69,6 +71,7 @@ export async function openSqliteToolServerStores(options: SqliteStoreOptions): P
   return {
     runs: createSqliteRunStore(db, { now }),
     coordination: createSqliteCoordination(db, { now }),
+    observations: createSqliteObservationStore(db, { now }),
     async close() {
       if (db.open) db.close();
     },

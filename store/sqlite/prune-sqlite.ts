@@ -14,8 +14,11 @@ export function createSqlitePruner(db: Database.Database): (policy: RetentionPol
     `SELECT key FROM deliveries WHERE status = @status AND updated_at < @before ORDER BY updated_at LIMIT @limit`,
   );
   const deleteRuns = db.prepare(`DELETE FROM runs WHERE delivery_key = ?`);
+  const deleteObservations = db.prepare(`DELETE FROM observations WHERE delivery_key = ?`);
   const deleteDelivery = db.prepare(`DELETE FROM deliveries WHERE key = ?`);
   const deleteLocks = db.prepare(`DELETE FROM locks WHERE expires_at < ?`);
+  // Observe mode's label history goes as old done deliveries do (their observations went with them).
+  const deleteLabelChanges = db.prepare(`DELETE FROM label_changes WHERE at < ?`);
   const deleteSlots = db.prepare(
     `DELETE FROM write_slots WHERE rowid IN (SELECT rowid FROM write_slots WHERE at < ? LIMIT ?)`,
   );
@@ -29,11 +32,13 @@ export function createSqlitePruner(db: Database.Database): (policy: RetentionPol
       const keys = pick.all({ status, before: now - keepMs, limit: left }) as Array<{ key: string }>;
       for (const { key } of keys) {
         runsDeleted += deleteRuns.run(key).changes;
+        deleteObservations.run(key);
         deleted += deleteDelivery.run(key).changes;
       }
       left -= keys.length;
     }
     deleteLocks.run(now);
+    deleteLabelChanges.run(now - policy.keepMs);
     // Spent slots are deleted as slots are taken; these are what a store that stopped commenting left.
     deleteSlots.run(now - policy.keepMs, policy.batchSize);
     return { deleted, runsDeleted, more: left <= 0 };

@@ -76,7 +76,7 @@ describe.skipIf(!withRedis)("the Redis backend", () => {
     );
   });
 
-  it("opens the tool server's stores on one plain connection, sharing runs and the comment budget with the relay", async () => {
+  it("opens the tool server's stores on one plain connection, sharing runs, the comment budget and observations with the relay", async () => {
     const config = configFor();
     let now = 10_000;
     const relay = track(await openRedisRelayStores(config, { now: () => now }));
@@ -104,6 +104,17 @@ describe.skipIf(!withRedis)("the Redis backend", () => {
     expect(await tool.coordination.reserveWrite("token", limits)).toEqual({ ok: true });
     now += 500;
     expect(await relay.coordination.reserveWrite("token", limits)).toEqual({ ok: false, retryInMs: 701 });
+    // Observe mode: what the tool server records, the relay's page shows.
+    const write = { deliveryKey: "h:run", deliveryId: "gr", chatId: "chat-1", rule: "triage", owner: "o", repo: "r" };
+    await tool.observations.record({
+      ...write,
+      issueNumber: 3,
+      tool: "add_labels",
+      target: "o/r#3",
+      text: null,
+      labels: ["bug"],
+    });
+    expect(await relay.observations.ofDeliveries(["h:run"])).toMatchObject([{ tool: "add_labels", labels: ["bug"] }]);
   });
 
   it("keeps a key per comment budget, and retention trims the spent slots of every budget", async () => {

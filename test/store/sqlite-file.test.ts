@@ -22,7 +22,7 @@ describe("the SQLite store's file", () => {
     await again.close();
   });
 
-  it("gives the tool server the runs and the coordination of the relay's file", async () => {
+  it("gives the tool server the runs, the coordination and the observations of the relay's file", async () => {
     dir = mkdtempSync(join(tmpdir(), "store-"));
     const toolServer = await openSqliteToolServerStores({ dataDir: dir });
     const relay = await openSqliteRelayStores({ dataDir: dir });
@@ -39,7 +39,18 @@ describe("the SQLite store's file", () => {
     expect(await toolServer.runs.get("c")).toMatchObject({ deliveryKey: "h:run" });
     expect(await toolServer.coordination.tryLock("x", "tool-server", 60_000)).toBe(true);
     expect(await relay.coordination.tryLock("x", "relay", 60_000)).toBe(false);
-    expect(Object.keys(toolServer).sort()).toEqual(["close", "coordination", "runs"]);
+    // Observe mode: what the tool server records, the relay's page shows.
+    const write = { deliveryKey: "h:run", deliveryId: "h:run", chatId: "c", rule: "triage", owner: "o", repo: "r" };
+    await toolServer.observations.record({
+      ...write,
+      issueNumber: 1,
+      tool: "add_labels",
+      target: "o/r#1",
+      text: null,
+      labels: ["bug"],
+    });
+    expect(await relay.observations.ofDeliveries(["h:run"])).toMatchObject([{ tool: "add_labels", labels: ["bug"] }]);
+    expect(Object.keys(toolServer).sort()).toEqual(["close", "coordination", "observations", "runs"]);
     await toolServer.close();
     await relay.close();
   });

@@ -8,6 +8,7 @@ import { existingLabelNames, sameLabel } from "./existing-label-names.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
 import { fromGitHub } from "./read-scope.ts";
 import { withinLabelCap } from "./run-label-cap.ts";
+import { observedField, observedNote, observedRun, recordObservedWrite } from "../observe/record-observed-write.ts";
 
 const same = sameLabel;
 
@@ -32,6 +33,7 @@ export const addLabels = defineTool({
       description: "The labels this call applied, as the repository spells them (some may have been on it already).",
     }),
     labels: z.array(z.string()).meta({ description: "All labels on the issue now." }),
+    observed: observedField,
   }),
   async handler(input, call, deps) {
     // A write without the chat id could be a relay run outside its scope, as for post_issue_comment.
@@ -46,6 +48,13 @@ export const addLabels = defineTool({
     await requireAccess(call, deps, input.owner, input.repo, "write");
     const names = await existingLabelNames(deps, input.owner, input.repo, input.labels);
     const what = `issue ${input.owner}/${input.repo}#${input.issue_number}`;
+    // Observe mode (issue 13): checked as in act mode, then recorded instead of applied.
+    const observed = observedRun(call);
+    if (observed) {
+      const target = runIssue(observed);
+      await recordObservedWrite(deps, observed, { tool: "add_labels", target, text: null, labels: names });
+      return { issue_number: input.issue_number, applied: names, labels: names, observed: observedNote };
+    }
     const apply = () =>
       fromGitHub(what, () =>
         deps.github.rest.issues.addLabels({

@@ -9,6 +9,7 @@ import { personMayWrite } from "./person-write.ts";
 import { fromGitHub } from "./read-scope.ts";
 import { checkInputs, readDeclaredInputs, workflowPath } from "./workflow-inputs.ts";
 import type { WorkflowDispatchSettings } from "./workflow-dispatch-settings.ts";
+import { observedField, observedNote, observedRun, recordObservedWrite } from "../observe/record-observed-write.ts";
 
 const inputSchema = z.object({
   owner: ownerField,
@@ -43,6 +44,7 @@ const outputSchema = z.strictObject({
   confirmation_token: z.string().optional().meta({ description: "Pass it back to run exactly this, once." }),
   expires_at: z.string().optional().meta({ description: "When the confirmation token stops working." }),
   runs_url: z.url().meta({ description: "The workflow's runs on GitHub; give it to the user." }),
+  observed: observedField,
 });
 
 type Output = z.input<typeof outputSchema>;
@@ -69,6 +71,8 @@ export const dispatchWorkflow = defineTool({
         return needsConfirmation(request, await issueConfirmation(settings, request, person));
       await redeemConfirmation(settings, deps.coordination, input.confirmation_token, request, person);
     }
+    const observed = observedRun(call);
+    if (observed) return observeDispatch(deps, observed, request);
     return dispatch(deps, call, request);
   },
 });
@@ -105,6 +109,15 @@ async function dispatch(deps: ToolDependencies, call: CallContext, request: Disp
   );
   deps.logger.info("workflow dispatched", { deliveryId: call.run?.deliveryId, chatId: call.chatId, workflow, ref });
   return { status: "dispatched", workflow, ref, inputs, runs_url: runsUrl(request) };
+}
+
+/** Observe mode (issue 13): the checked dispatch is recorded instead of run. */
+async function observeDispatch(deps: ToolDependencies, run: RunRecord, request: DispatchRequest): Promise<Output> {
+  const { owner, repo, workflow, ref, inputs } = request;
+  const target = `${owner}/${repo} workflow ${workflow}@${ref}`;
+  const text = Object.keys(inputs).length > 0 ? JSON.stringify(inputs) : null;
+  await recordObservedWrite(deps, run, { tool: "dispatch_workflow", target, text, labels: [] });
+  return { status: "dispatched", workflow, ref, inputs, runs_url: runsUrl(request), observed: observedNote };
 }
 
 /** A relay run dispatches only in its own repository, only workflows its rule names. */

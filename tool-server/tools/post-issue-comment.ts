@@ -10,6 +10,8 @@ import { defineTool, type ToolDependencies } from "../tool-definition.ts";
 import { assertRepoAllowed, assertRunHasIssue, isRunTarget, runIssue } from "./access.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
 import { postPersonComment } from "./post-person-comment.ts";
+import { observeComment } from "../observe/observe-comment.ts";
+import { observedField, observedRun } from "../observe/record-observed-write.ts";
 
 // Leaves room under GitHub's 65,536-character limit for the run's header, footer and marker.
 const maxBodyLength = 60_000;
@@ -30,6 +32,7 @@ const outputSchema = z.strictObject({
   updated: z
     .boolean()
     .meta({ description: "True when an earlier comment of this run was replaced instead of a new one posted." }),
+  observed: observedField,
 });
 
 type Input = z.infer<typeof inputSchema>;
@@ -43,6 +46,9 @@ export const postIssueComment = defineTool({
   input: inputSchema,
   output: outputSchema,
   async handler(input, call, deps) {
+    // Observe mode (issue 13): recorded instead of posted, before anything reaches GitHub.
+    const observed = observedRun(call);
+    if (observed) return observeComment(input, observed, deps);
     const what = `issue ${input.owner}/${input.repo}#${input.issue_number}`;
     const leaked = findCredentials(input.body, deps.secrets);
     if (leaked.length > 0) {
