@@ -15,27 +15,22 @@ import type { RuleEvent } from "./rule-event.ts";
 export async function narrowForRepo(
   rule: Rule,
   event: RuleEvent,
-  options: { rules: readonly Rule[]; reader: RepoConfigReader; logger?: Logger },
+  options: { rules: readonly Rule[]; reader?: RepoConfigReader; logger?: Logger },
 ): Promise<{ rule: Rule } | { reason: string }> {
+  if (!options.reader) return { rule };
   const repository = `${event.owner}/${event.repo}`;
   const file = await options.reader.read(event.owner, event.repo);
   if (file.kind === "absent") return { rule };
-  const problems = file.kind === "unusable" ? [file.problem] : parsed(file.text, options.rules, repository);
-  if (Array.isArray(problems)) {
-    for (const problem of problems)
-      options.logger?.warn("repository config refused: no rule runs there until it is fixed", {
-        repository,
-        problem,
-      });
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more in the log)` : "";
-    return {
-      reason: `${repository}'s ${repoConfigPath} is invalid, so no rule runs there until it is fixed: ${problems[0]}${more}`,
-    };
-  }
-  return narrowRule(rule, problems.rules?.[rule.name], event);
-}
-
-function parsed(text: string, rules: readonly Rule[], repository: string) {
-  const result = parseRepoConfig(text, rules, repository);
-  return result.ok ? result.config : result.problems;
+  const parsed =
+    file.kind === "unusable"
+      ? { ok: false as const, problems: [file.problem] }
+      : parseRepoConfig(file.text, options.rules, repository);
+  if (parsed.ok) return narrowRule(rule, parsed.config.rules?.[rule.name], event);
+  const { problems } = parsed;
+  for (const problem of problems)
+    options.logger?.warn("repository config refused: no rule runs there until it is fixed", { repository, problem });
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more in the log)` : "";
+  return {
+    reason: `${repository}'s ${repoConfigPath} is invalid, so no rule runs there until it is fixed: ${problems[0]}${more}`,
+  };
 }

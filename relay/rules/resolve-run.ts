@@ -50,13 +50,12 @@ export async function resolveRun(
   const found = rules.find((candidate) => candidate.name === name);
   if (!found) return { outcome: { status: "ignored", reason: `rule ${name} is no longer in the config` } };
   // Asked here, not at the door: the door never waits on GitHub.
-  const narrowed = options.repoConfig
-    ? await narrowForRepo(found, event, {
-        rules,
-        reader: options.repoConfig,
-        ...(options.logger ? { logger: options.logger } : {}),
-      })
-    : { rule: found };
+  const { repoConfig: reader, logger } = options;
+  const narrowed = await narrowForRepo(found, event, {
+    rules,
+    ...(reader ? { reader } : {}),
+    ...(logger ? { logger } : {}),
+  });
   if ("reason" in narrowed) return { outcome: { status: "ignored", reason: narrowed.reason } };
   const { rule } = narrowed;
   if (rule.cooldown) {

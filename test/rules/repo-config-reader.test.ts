@@ -117,4 +117,19 @@ describe("reading a repository's .github/openwebui-github.yml", () => {
       rule: { ...triage, tools: ["get_issue"], labels: ["bug"], workflows: ["lint.yml"], prompt: "Only {{title}}" },
     });
   });
+
+  it("checks the cached file against the rules as they are now: a reload that drops a rule it names stops every rule there", async () => {
+    addFile("rules:\n  triage:\n    tools: [get_issue]\n");
+    const files = reader();
+    const event = toRuleEvent("issues", issuesOpened({ ...repo, number: 1 })) as RuleEvent;
+    expect(await narrowForRepo(triage!, event, { rules: [triage!], reader: files })).toHaveProperty("rule");
+    const [renamed] = rulesSchema.parse([{ name: "labels", on: "issues.opened" }]);
+    const after = await narrowForRepo(renamed!, event, { rules: [renamed!], reader: files });
+    expect(after).toEqual({
+      reason: expect.stringMatching(
+        /^octo\/app's \.github\/openwebui-github\.yml is invalid, so no rule runs there until it is fixed: \.github\/openwebui-github\.yml:2:3: rules\.triage: the deployment has no rule "triage"/,
+      ),
+    });
+    expect(reads()).toBe(1);
+  });
 });
