@@ -45,12 +45,13 @@ describe("a signed generic webhook (POST /webhook/in/<name>)", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start() {
+  async function start(options: { modelDelayMs?: number } = {}) {
     dir = mkdtempSync(join(tmpdir(), "webhook-in-"));
     writeFileSync(join(dir, "openwebui-github.yml"), config);
     const env = { DEPLOYS_WEBHOOK_SECRET: signedWebhookSecret };
     system = await startSystem({
       script: reporter,
+      ...options,
       configFile: loadConfigFile(configFileLocation({}, dir), env),
       relayEnv: env,
     });
@@ -93,6 +94,17 @@ describe("a signed generic webhook (POST /webhook/in/<name>)", () => {
     await system.relayIdle();
     expect(comments()).toHaveLength(1);
     expect(system.model.requests).toHaveLength(2);
+  });
+
+  it("answers once the webhook is stored, without waiting for the model", async () => {
+    await start({ modelDelayMs: 1_500 });
+    const started = Date.now();
+    const sent = await sendSignedWebhook(url());
+    expect(sent.status).toBe(202);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(comments()).toHaveLength(0);
+    expect((await deliveryOutcome(system.stores, sent.id)).status).toBe("done");
+    expect(comments()).toHaveLength(1);
   });
 
   it("refuses a wrong signature, a stale or future timestamp, missing headers and an unknown name; nothing is stored or run", async () => {
