@@ -45,14 +45,15 @@ describe("a signed generic webhook (POST /webhook/in/<name>)", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start() {
+  async function start(options: { modelDelayMs?: number; relayEnv?: Record<string, string> } = {}) {
     dir = mkdtempSync(join(tmpdir(), "webhook-in-"));
     writeFileSync(join(dir, "openwebui-github.yml"), config);
     const env = { DEPLOYS_WEBHOOK_SECRET: signedWebhookSecret };
     system = await startSystem({
       script: reporter,
+      ...options,
       configFile: loadConfigFile(configFileLocation({}, dir), env),
-      relayEnv: env,
+      relayEnv: { ...env, ...options.relayEnv },
     });
     system.github.addIssue({
       owner: "octo",
@@ -95,6 +96,17 @@ describe("a signed generic webhook (POST /webhook/in/<name>)", () => {
     expect(system.model.requests).toHaveLength(2);
   });
 
+  it("answers once the webhook is stored, without waiting for the model", async () => {
+    await start({ modelDelayMs: 1_500 });
+    const started = Date.now();
+    const sent = await sendSignedWebhook(url());
+    expect(sent.status).toBe(202);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(comments()).toHaveLength(0);
+    expect((await deliveryOutcome(system.stores, sent.id)).status).toBe("done");
+    expect(comments()).toHaveLength(1);
+  });
+
   it("refuses a wrong signature, a stale or future timestamp, missing headers and an unknown name; nothing is stored or run", async () => {
     await start();
     const other = `whsec_${Buffer.from("another-secret-of-thirty-two-by!").toString("base64")}`;
@@ -121,6 +133,30 @@ describe("a signed generic webhook (POST /webhook/in/<name>)", () => {
     const skewed = await sendSignedWebhook(url(), { at: minutes(-4) });
     expect(skewed.status).toBe(202);
     await deliveryOutcome(system.stores, skewed.id);
+    await system.relayIdle();
+    expect(comments()).toHaveLength(1);
+  });
+
+  it("takes a reloaded webhooks: section at the next request, and refuses a reload whose secret variable is unset", async () => {
+    const adminToken = "webhook-reload-Admin-7Hq2xZ9p";
+    await start({ relayEnv: { RELAY_ADMIN_TOKEN: adminToken, BUILDS_WEBHOOK_SECRET: signedWebhookSecret } });
+    const reload = async (yaml: string) => {
+      writeFileSync(join(dir, "openwebui-github.yml"), yaml);
+      const response = await fetch(`${system.relayUrl}/api/config/reload`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      return { status: response.status, body: (await response.json()) as { problems?: string[] } };
+    };
+    const refused = await reload("webhooks:\n  builds: { secret_env: UNSET_WEBHOOK_SECRET }\n");
+    expect(refused.status).toBe(422);
+    expect(refused.body.problems).toEqual([expect.stringContaining("UNSET_WEBHOOK_SECRET is not set")]);
+    expect((await sendSignedWebhook(url(), { body: {} })).status).toBe(202);
+
+    expect((await reload("webhooks:\n  builds: { secret_env: BUILDS_WEBHOOK_SECRET }\n")).status).toBe(200);
+    expect((await sendSignedWebhook(url())).status).toBe(404);
+    const builds = await sendSignedWebhook(`${system.relayUrl}/webhook/in/builds`);
+    expect(builds).toMatchObject({ status: 202, answer: { status: "ignored", reason: "no rule for webhook.builds" } });
     await system.relayIdle();
     expect(comments()).toHaveLength(1);
   });
