@@ -4,7 +4,7 @@ import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { GitHubAppCredentials } from "../config/read-github-config.ts";
 import { isRequestError } from "./github-error.ts";
-import { createInstallationIds } from "./installation-ids.ts";
+import { createInstallationIds, type Installation } from "./installation-ids.ts";
 
 /** What Octokit hands an auth strategy's hook. */
 type RequestFn = ((route: string, parameters?: Record<string, unknown>) => Promise<unknown>) & {
@@ -26,8 +26,30 @@ export interface InstallationAuthOptions {
 
 // An installation token lives an hour; one this close to its end is replaced before use.
 const refreshMarginMs = 60_000;
-// Only what the tools and the relay need, whatever more the installation was granted.
-const permissions = { issues: "write", metadata: "read" } as const;
+// What the tools and the relay can use: issues and comments, pull requests and their review threads,
+// files (get_file_contents, a repository's .github/openwebui-github.yml) and workflow dispatches.
+const wanted: Record<string, "read" | "write"> = {
+  issues: "write",
+  metadata: "read",
+  pull_requests: "write",
+  contents: "read",
+  actions: "write",
+};
+
+/**
+ * The token's permissions: what the tools can use, within what the installation was granted (asking
+ * for more is refused with a 422, so an app granted only Issues keeps working for issues). Never
+ * more than the tools use, whatever else the installation holds.
+ */
+export function tokenPermissions(granted: Record<string, string>): Record<string, "read" | "write"> {
+  const permissions: Record<string, "read" | "write"> = {};
+  for (const [name, level] of Object.entries(wanted)) {
+    const has = granted[name];
+    if (has === "write" || has === "admin") permissions[name] = level;
+    else if (has === "read") permissions[name] = "read";
+  }
+  return permissions;
+}
 const repoPath = /\/repos\/([^/?#]+)\/([^/?#]+)/;
 
 /** The repository a request is for, read from its URL: an installation token is for repositories only. */
@@ -45,7 +67,7 @@ function repositoryOf(method: string, url: string): { owner: string; repo: strin
 /**
  * An Octokit auth strategy for acting as a GitHub App: each request to a
  * repository goes out with an installation token of that repository's
- * installation, narrowed to the repository and to issues. One client then
+ * installation, narrowed to the repository and to what the tools use (tokenPermissions). One client then
  * serves every allowed repository, whichever account installed the app there.
  * @octokit/auth-app creates and caches the tokens; its cache does not look at
  * their expiry, so that is checked here, and a 401 gets one fresh token.
@@ -57,14 +79,14 @@ export function createInstallationAuth(options: InstallationAuthOptions) {
     privateKey: options.app.privateKey,
     request: appClient.request,
   });
-  const { installationFor, forget } = createInstallationIds(appClient, logger);
+  const { installationFor, installation, forget } = createInstallationIds(appClient, logger);
 
-  async function tokenFor(installationId: number, repo: string, refresh: boolean): Promise<string> {
+  async function tokenFor(found: Installation, repo: string, refresh: boolean): Promise<string> {
     const ask = {
       type: "installation" as const,
-      installationId,
+      installationId: found.id,
       repositoryNames: [repo],
-      permissions,
+      permissions: tokenPermissions(found.permissions),
       ...(refresh ? { refresh: true } : {}),
     };
     const auth = await tokens(ask);
@@ -76,11 +98,12 @@ export function createInstallationAuth(options: InstallationAuthOptions) {
   async function hook(request: RequestFn, route: string, parameters?: Record<string, unknown>): Promise<unknown> {
     const endpoint = request.endpoint.merge(route, parameters);
     const { owner, repo } = repositoryOf(String(endpoint.method), request.endpoint.parse(endpoint).url);
-    const installationId = await installationFor(owner, repo);
+    const found = await installation(owner, repo);
+    const installationId = found.id;
     const send = async (refresh: boolean) => {
       let token: string;
       try {
-        token = await tokenFor(installationId, repo, refresh);
+        token = await tokenFor(found, repo, refresh);
       } catch (error) {
         // Uninstalled (or reinstalled under a new id) since the lookup: look it up again next time.
         if (isRequestError(error) && (error.status === 404 || error.status === 422)) forget(owner, repo);

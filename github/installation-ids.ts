@@ -3,24 +3,30 @@ import { HttpError } from "../lib/http-error.ts";
 import type { Logger } from "../lib/logger.ts";
 import { isRequestError } from "./github-error.ts";
 
+export interface Installation {
+  id: number;
+  /** Permission name → "read" or "write", as the installation was granted them. */
+  permissions: Record<string, string>;
+}
+
 /**
  * Which installation of the GitHub App serves a repository, looked up once per
  * repository (a pending lookup is shared) and forgotten when it fails or when
  * the installation turns out to be gone.
  */
 export function createInstallationIds(appClient: Octokit, logger: Logger) {
-  // owner/repo (lower case) → installation id.
-  const installations = new Map<string, Promise<number>>();
+  // owner/repo (lower case) → the installation's id and what it was granted.
+  const installations = new Map<string, Promise<Installation>>();
   const keyOf = (owner: string, repo: string) => `${owner}/${repo}`.toLowerCase();
 
-  function installationFor(owner: string, repo: string): Promise<number> {
+  function lookUp(owner: string, repo: string): Promise<Installation> {
     const key = keyOf(owner, repo);
     let found = installations.get(key);
     if (!found) {
       found = appClient.rest.apps.getRepoInstallation({ owner, repo }).then(
         ({ data }) => {
           logger.info("GitHub App installation found", { repository: `${owner}/${repo}`, installationId: data.id });
-          return data.id;
+          return { id: data.id, permissions: (data.permissions ?? {}) as Record<string, string> };
         },
         (error: unknown) => {
           installations.delete(key);
@@ -39,5 +45,9 @@ export function createInstallationIds(appClient: Octokit, logger: Logger) {
     return found;
   }
 
-  return { installationFor, forget: (owner: string, repo: string) => void installations.delete(keyOf(owner, repo)) };
+  return {
+    installationFor: async (owner: string, repo: string) => (await lookUp(owner, repo)).id,
+    /** The installation's id and the permissions it was granted (from the same one lookup). */
+    installation: lookUp,
+    forget: (owner: string, repo: string) => void installations.delete(keyOf(owner, repo)) };
 }

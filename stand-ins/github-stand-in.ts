@@ -190,7 +190,13 @@ export interface StandInApp {
   /** The app's slug; its bot posts as `<slug>[bot]`. */
   slug?: string;
   /** Where the app is installed: each installation covers these owner/repo names. */
-  installations?: Array<{ id: number; account: string; repositories: string[] }>;
+  installations?: Array<{
+    id: number;
+    account: string;
+    repositories: string[];
+    /** What the installation was granted; GitHub's app default here is Issues write and Metadata read. */
+    permissions?: Record<string, "read" | "write">;
+  }>;
   /** How long an installation token lives (GitHub: one hour); tests shorten it. */
   tokenTtlMs?: number;
 }
@@ -761,7 +767,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
           app_slug: slug,
           target_type: "Organization",
           repository_selection: "selected",
-          permissions: { issues: "write", metadata: "read" },
+          permissions: found.permissions ?? { issues: "write", metadata: "read" },
         },
       };
     }
@@ -797,7 +803,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
           );
         covered = asked as string[];
       }
-      const granted = { issues: "write", metadata: "read" } as Record<string, string>;
+      const granted: Record<string, string> = installation.permissions ?? { issues: "write", metadata: "read" };
       if (body.permissions !== undefined) {
         const asked = body.permissions as Record<string, unknown>;
         if (

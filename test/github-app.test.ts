@@ -21,6 +21,7 @@ import type { PeoplePolicy } from "../config/people-schema.ts";
 import type { WriteLimit } from "../store/coordination.ts";
 import { acknowledgedByDeadRelay } from "./support/dead-relay.ts";
 import type { ModelScript } from "../stand-ins/scripted-model.ts";
+import type { StandInApp } from "../stand-ins/github-stand-in.ts";
 
 // One key for the file: generating RSA keys is slow on a shared machine.
 const { publicKey, privateKey } = generateKeyPairSync("rsa", {
@@ -45,7 +46,7 @@ function startAppSystem(
     tokenTtlMs?: number;
     relayEnv?: Record<string, string>;
     env?: Record<string, string>;
-    installations?: typeof installations;
+    installations?: StandInApp["installations"];
     commentLimits?: WriteLimit[];
     people?: PeoplePolicy;
   } = {},
@@ -130,6 +131,36 @@ describe("running as a GitHub App", () => {
     for (const call of repoCalls) expect(String(call.headers.authorization)).toMatch(/^token ghs_/);
     // Tokens are cached: the relay and the tool server each ask at most once per repository.
     expect(tokenRequests.length).toBeLessThanOrEqual(2);
+  });
+
+  it("asks for the permissions the tools use within what the installation was granted, never more", async () => {
+    const granted = {
+      issues: "write",
+      metadata: "read",
+      contents: "read",
+      pull_requests: "read",
+      actions: "write",
+      administration: "write",
+    } as const;
+    system = await startAppSystem({
+      script: analystScript(() => "Analysed with a wider installation."),
+      installations: [{ ...installations[0]!, permissions: granted }],
+    });
+    system.github.addIssueFromPayload(issuesOpened());
+    expect(await finished(await open())).toMatchObject({ status: "done", reason: "commented by the model" });
+    const tokenRequests = system.github.requests.filter((r) => r.path.endsWith("/access_tokens"));
+    expect(tokenRequests.length).toBeGreaterThanOrEqual(1);
+    for (const request of tokenRequests) {
+      expect(request.status).toBe(201);
+      // Contents for the repository's own config file, pull requests only as granted (read), no administration.
+      expect((request.body as { permissions: unknown }).permissions).toEqual({
+        issues: "write",
+        metadata: "read",
+        pull_requests: "read",
+        contents: "read",
+        actions: "write",
+      });
+    }
   });
 
   it("the relay's fallback comment is posted as the app's bot too", async () => {
