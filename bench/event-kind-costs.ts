@@ -14,7 +14,8 @@ interface RunCost {
   /** The first request's system and user messages and its `tools` JSON, in o200k_base tokens. */
   promptTokens: number;
   toolTokens: number;
-  toolsOffered: number;
+  /** The names the first request offered, as the model saw them. */
+  toolsOffered: string[];
 }
 
 const tokens = (text: string) => encode(text).length;
@@ -27,12 +28,12 @@ function firstRequestCost(request: ModelRequest) {
   return {
     promptTokens: messages.reduce((sum, text) => sum + tokens(text), 0) + toolTokens,
     toolTokens,
-    toolsOffered: request.tools?.length ?? 0,
+    toolsOffered: (request.tools ?? []).map((t) => t.function.name),
   };
 }
 
 /** One delivery per kind, one at a time, through a system whose relay reaches the tools over `connection`. */
-async function measure(connection: ConnectionKind): Promise<Map<string, RunCost>> {
+export async function measureEventKindCosts(connection: ConnectionKind): Promise<Map<string, RunCost>> {
   const system = await startEventKindSystem({ connection, configYaml: eventKindsConfig(), script: commentOnceScript });
   try {
     const payloads = new Map(eventKinds.map((k) => [k.kind, k.payload(system.github.login)]));
@@ -71,19 +72,19 @@ export async function benchEventKindCosts(options: {
   options.say(
     "\nCost per run, per event kind (GitHub's recorded payload; a model that posts one comment from what the delivery carries, then answers; tokens: o200k_base, first request's system + user messages + tools JSON):",
   );
-  const own = await measure("mcp");
-  const all = await measure("openapi");
+  const own = await measureEventKindCosts("mcp");
+  const all = await measureEventKindCosts("openapi");
   const rows = eventKinds.map(({ kind }) => [kind, own.get(kind)!, all.get(kind)!] as const);
   for (const [kind, mine, every] of rows)
     options.report(
       `${kind}: model requests per run; first prompt tokens, rule's tools (MCP) / all tools (OpenAPI), of which tool schemas`,
-      `${mine.requests} / ${every.requests}; ${fmt(mine.promptTokens)} / ${fmt(every.promptTokens)}, of which ${fmt(mine.toolTokens)} / ${fmt(every.toolTokens)} (${mine.toolsOffered} / ${every.toolsOffered} tools)`,
+      `${mine.requests} / ${every.requests}; ${fmt(mine.promptTokens)} / ${fmt(every.promptTokens)}, of which ${fmt(mine.toolTokens)} / ${fmt(every.toolTokens)} (${mine.toolsOffered.length} / ${every.toolsOffered.length} tools)`,
     );
   options.say(
     "\n| event kind | model requests per run | first prompt tokens, rule's tools (MCP) / all tools (OpenAPI) | of which tool schemas | tools offered |\n| --- | --- | --- | --- | --- |",
   );
   for (const [kind, mine, every] of rows)
     options.say(
-      `| ${kind} | ${mine.requests} / ${every.requests} | ${fmt(mine.promptTokens)} / ${fmt(every.promptTokens)} | ${fmt(mine.toolTokens)} / ${fmt(every.toolTokens)} | ${mine.toolsOffered} / ${every.toolsOffered} |`,
+      `| ${kind} | ${mine.requests} / ${every.requests} | ${fmt(mine.promptTokens)} / ${fmt(every.promptTokens)} | ${fmt(mine.toolTokens)} / ${fmt(every.toolTokens)} | ${mine.toolsOffered.length} / ${every.toolsOffered.length} |`,
     );
 }
