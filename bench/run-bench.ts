@@ -12,6 +12,7 @@ import { pacedLoad, type PacedResult } from "./paced-load.ts";
 import { createGitHubClient } from "../github/create-github-client.ts";
 import { createPluginGitHubClient } from "./create-plugin-github-client.ts";
 import { benchGitHubClients } from "./github-client-bench.ts";
+import { benchEventKindCosts } from "./event-kind-costs.ts";
 import { openRedisRelayStores } from "../store/redis/open-redis-stores.ts";
 import { openSqliteRelayStores, openSqliteToolServerStores } from "../store/sqlite/open-sqlite-stores.ts";
 import type { RelayStores } from "../store/stores.ts";
@@ -38,6 +39,16 @@ const report = (what: string, value: string) => {
   rows.push([what, value]);
   say(`  ${what}: ${value}`);
 };
+const printTable = () => {
+  say("\n| figure | value |\n| --- | --- |");
+  for (const [what, value] of rows) say(`| ${what} | ${value} |`);
+};
+// `npm run bench -- --events`: only the cost per run of each event kind, without the load phases.
+if (process.argv.includes("--events")) {
+  await benchEventKindCosts({ report, say });
+  printTable();
+  process.exit(0);
+}
 
 // GitHub's recorded issues.opened payload with the longest body, padded to about 20 KB as a long issue would be.
 // Each delivery is about an issue of its own, opened now: the relay runs issues.opened once per issue and
@@ -546,5 +557,7 @@ await benchGitHubClients({
   say,
 });
 
-say("\n| figure | value |\n| --- | --- |");
-for (const [what, value] of rows) say(`| ${what} | ${value} |`);
+// 6. What a run costs in model requests and prompt tokens, per event kind.
+await benchEventKindCosts({ report, say });
+
+printTable();
