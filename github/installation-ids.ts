@@ -49,5 +49,6 @@ export function createInstallationIds(appClient: Octokit, logger: Logger) {
     installationFor: async (owner: string, repo: string) => (await lookUp(owner, repo)).id,
     /** The installation's id and the permissions it was granted (from the same one lookup). */
     installation: lookUp,
-    forget: (owner: string, repo: string) => void installations.delete(keyOf(owner, repo)) };
+    forget: (owner: string, repo: string) => void installations.delete(keyOf(owner, repo)),
+  };
 }
