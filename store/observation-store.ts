@@ -1,3 +1,4 @@
+import type { RunRecord } from "./run-store.ts";
 /**
  * Writes an observed run would have made (a rule in `mode: observe`, issue 13), recorded instead of
  * sent, and people's later label changes on the issues they were for, so the deliveries page can
@@ -51,4 +52,13 @@ export interface ObservationStore {
 /** How the stores name an issue: letter case does not matter on GitHub. */
 export function threadOf(owner: string, repo: string, issueNumber: number): string {
   return `${owner}/${repo}`.toLowerCase() + `#${issueNumber}`;
+}
+
+/** What a run would have written, as recorded under the run's delivery and rule. */
+export function observationOf(
+  run: RunRecord,
+  write: Pick<NewObservation, "tool" | "target" | "text" | "labels">,
+): NewObservation {
+  const { deliveryKey, deliveryId, chatId, owner, repo, issueNumber } = run;
+  return { deliveryKey, deliveryId, chatId, rule: run.rule?.name ?? "", owner, repo, issueNumber, ...write };
 }

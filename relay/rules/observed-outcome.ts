@@ -1,7 +1,7 @@
 import { redactCredentials } from "../../github/safe-comment.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { DeliveryOutcome } from "../../store/delivery-queue.ts";
-import type { ObservationStore } from "../../store/observation-store.ts";
+import { observationOf, type ObservationStore } from "../../store/observation-store.ts";
 import type { RunRecord } from "../../store/run-store.ts";
 
 /** The tools whose recording stands for the run's comment (`answer`: the relay's own fallback comment). */
@@ -32,19 +32,10 @@ export async function recordAnswer(
   log: Record<string, unknown>,
 ): Promise<DeliveryOutcome> {
   const text = redactCredentials(answer, options.secrets);
-  await options.observations.record({
-    deliveryKey: run.deliveryKey,
-    deliveryId: run.deliveryId,
-    chatId: run.chatId,
-    rule: run.rule?.name ?? "",
-    owner: run.owner,
-    repo: run.repo,
-    issueNumber: run.issueNumber,
-    tool: "answer",
-    target: `${run.owner}/${run.repo}#${run.issueNumber}`,
-    text,
-    labels: [],
-  });
+  await options.observations.record(
+    observationOf(run, { tool: "answer", target: `${run.owner}/${run.repo}#${run.issueNumber}`, text, labels: [] }),
+  );
+
   options.logger.info("observe mode: the model's answer recorded as the relay's comment, not posted", {
     ...log,
     chatId: run.chatId,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { RunRecord } from "../../store/run-store.ts";
+import { observationOf } from "../../store/observation-store.ts";
 import type { CallContext, ToolDependencies } from "../tool-definition.ts";
 
 /** The relay run of this call when its rule is in observe mode: its writes are recorded, never sent. */
@@ -23,16 +24,8 @@ export async function recordObservedWrite(
   run: RunRecord,
   write: { tool: string; target: string; text: string | null; labels: readonly string[] },
 ): Promise<void> {
-  await deps.observations.record({
-    deliveryKey: run.deliveryKey,
-    deliveryId: run.deliveryId,
-    chatId: run.chatId,
-    rule: run.rule?.name ?? "",
-    owner: run.owner,
-    repo: run.repo,
-    issueNumber: run.issueNumber,
-    ...write,
-  });
+  await deps.observations.record(observationOf(run, write));
+
   deps.logger.info("observed write recorded, not sent", {
     deliveryId: run.deliveryId,
     chatId: run.chatId,
