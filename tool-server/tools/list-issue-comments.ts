@@ -4,9 +4,8 @@ import { defineTool } from "../tool-definition.ts";
 import { authorField, authorOf } from "./author-field.ts";
 import { capTexts } from "./cap-texts.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
-import { hasMoreField, noteField, pageField } from "./page-field.ts";
+import { commentsPerPageField, hasMoreField, noteField, pageField } from "./page-field.ts";
 import { assertReadable, fromGitHub, hasNextPage } from "./read-scope.ts";
-import { wholeNumber } from "./whole-number.ts";
 
 // Enough for a long thread's gist; one huge comment cannot fill the model's context.
 const limits = { perItem: 4_000, total: 20_000 };
@@ -21,15 +20,7 @@ export const listIssueComments = defineTool({
     repo: repoField,
     issue_number: issueNumberField,
     page: pageField,
-    per_page: wholeNumber(
-      z
-        .int()
-        .min(1)
-        .max(50)
-        .meta({ examples: [20] }),
-    )
-      .optional()
-      .meta({ description: "How many comments a page holds, 1 to 50 (default 20)." }),
+    per_page: commentsPerPageField,
   }),
   output: z.strictObject({
     repository: z.string().meta({ description: "owner/repo" }),

@@ -7,7 +7,7 @@ import { isRunTarget } from "./access.ts";
 import { authorField, authorOf } from "./author-field.ts";
 import { capTexts } from "./cap-texts.ts";
 import { ownerField, repoField } from "./issue-fields.ts";
-import { hasMoreField, noteField, pageField } from "./page-field.ts";
+import { commentsPerPageField, hasMoreField, noteField, pageField } from "./page-field.ts";
 import { pullNumberField } from "./pull-number-field.ts";
 import { reviewCommentsPage } from "./review-comments-page.ts";
 import { assertReadable } from "./read-scope.ts";
@@ -35,15 +35,7 @@ const input = z.object({
     "A review comment's id: lists the whole review thread it belongs to, first comment and replies. Give this or review_id.",
   ),
   page: pageField,
-  per_page: wholeNumber(
-    z
-      .int()
-      .min(1)
-      .max(50)
-      .meta({ examples: [20] }),
-  )
-    .optional()
-    .meta({ description: "How many comments a page holds, 1 to 50 (default 20)." }),
+  per_page: commentsPerPageField,
 });
 
 const comment = z.strictObject({

@@ -13,6 +13,17 @@ export const pageField = wholeNumber(
     description: "Which page of results to read, from 1 (the default). Ask for the next page when has_more is true.",
   });
 
+/** How many comments one page of a comment listing holds. */
+export const commentsPerPageField = wholeNumber(
+  z
+    .int()
+    .min(1)
+    .max(50)
+    .meta({ examples: [20] }),
+)
+  .optional()
+  .meta({ description: "How many comments a page holds, 1 to 50 (default 20)." });
+
 export const hasMoreField = z
   .boolean()
   .meta({ description: "True when there is another page: call again with page set to the next number." });
