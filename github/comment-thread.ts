@@ -12,10 +12,14 @@ export function threadRuleOf(rule: Pick<RunRule, "name" | "comment"> | null | un
 }
 
 /** The thread a `comment: update` rule keeps one comment on (RunStore.threadOf), or null for the delivery's own comment. */
-export function threadKey(target: Pick<RunTarget, "owner" | "repo" | "issueNumber" | "threadRule">): string | null {
+export function threadKey(
+  target: Pick<RunTarget, "owner" | "repo" | "issueNumber" | "threadRule" | "reviewCommentId">,
+): string | null {
   if (!target.threadRule) return null;
   // GitHub's names are case-insensitive; rule names hold no ':' or '#'.
-  return `${target.threadRule}:${target.owner}/${target.repo}`.toLowerCase() + `#${target.issueNumber}`;
+  const key = `${target.threadRule}:${target.owner}/${target.repo}`.toLowerCase() + `#${target.issueNumber}`;
+  // Each review thread keeps its own one reply: a question in one thread never edits, or supersedes, another's.
+  return target.reviewCommentId ? `${key}/review-thread:${target.reviewCommentId}` : key;
 }
 
 /** The newer delivery that superseded this one on its thread, if any. */
