@@ -21,6 +21,7 @@ describe("a relay run writes at most what its rule's caps allow", () => {
       runs: [
         { chatId: "run-two-comments", ...app, issueNumber: 1, rule: { maxComments: 2 } },
         { chatId: "run-no-comments", ...app, issueNumber: 2, rule: { maxComments: 0 } },
+        { chatId: "run-observed-no-comments", ...app, issueNumber: 2, rule: { maxComments: 0, mode: "observe" } },
         {
           chatId: "run-two-labels",
           ...app,
@@ -83,6 +84,14 @@ describe("a relay run writes at most what its rule's caps allow", () => {
           "This automated run may not comment: its rule allows no comments (max_comments: 0). Do not retry; give your answer in your final message instead.",
       },
     });
+    expect(comments(2)).toEqual([]);
+  });
+
+  it("refuses it in observe mode too, so the recordings never show a comment act mode would refuse", async () => {
+    const refused = await comment("run-observed-no-comments", 2, "My analysis.");
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toContain("max_comments: 0");
+    expect(await tools.stores.observations.observed("octo", "app", 2)).toBe(false);
     expect(comments(2)).toEqual([]);
   });
 

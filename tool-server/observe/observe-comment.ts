@@ -2,7 +2,7 @@ import { findCredentials } from "../../github/safe-comment.ts";
 import { HttpError } from "../../lib/http-error.ts";
 import type { RunRecord } from "../../store/run-store.ts";
 import type { ToolDependencies } from "../tool-definition.ts";
-import { isRunTarget, runIssue } from "../tools/access.ts";
+import { assertRunMayComment, isRunTarget, runIssue } from "../tools/access.ts";
 import { issueUrl, observedNote, recordObservedWrite } from "./record-observed-write.ts";
 
 interface CommentInput {
@@ -17,6 +17,8 @@ interface CommentInput {
  * credential), otherwise recorded with its text instead of posted, and no comment budget spent.
  */
 export async function observeComment(input: CommentInput, run: RunRecord, deps: ToolDependencies) {
+  // What act mode refuses is refused here too, so the recordings show only what would have been sent.
+  assertRunMayComment(run);
   if (!isRunTarget(run, input.owner, input.repo, input.issue_number)) {
     throw new HttpError(
       403,

@@ -27,3 +27,13 @@ export function assertRunHasIssue(run: RunRecord, tool: string): void {
       `This scheduled run writes nothing on GitHub: do not call ${tool}. Reply with your result instead; the relay delivers your reply.`,
     );
 }
+
+/** A run comments only where it has an issue and only when its rule allows comments (max_comments above 0). */
+export function assertRunMayComment(run: RunRecord): void {
+  assertRunHasIssue(run, "post_issue_comment");
+  if ((run.rule?.maxComments ?? 1) === 0)
+    throw new HttpError(
+      403,
+      "This automated run may not comment: its rule allows no comments (max_comments: 0). Do not retry; give your answer in your final message instead.",
+    );
+}

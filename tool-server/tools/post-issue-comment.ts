@@ -7,7 +7,7 @@ import { HttpError } from "../../lib/http-error.ts";
 import type { RunRecord } from "../../store/run-store.ts";
 import { postAsSignedInPerson } from "../auth/oauth/post-as-signed-in-person.ts";
 import { defineTool, type ToolDependencies } from "../tool-definition.ts";
-import { assertRepoAllowed, assertRunHasIssue, isRunTarget, runIssue } from "./access.ts";
+import { assertRepoAllowed, assertRunMayComment, isRunTarget, runIssue } from "./access.ts";
 import { issueNumberField, ownerField, repoField } from "./issue-fields.ts";
 import { postPersonComment } from "./post-person-comment.ts";
 import { observeComment } from "../observe/observe-comment.ts";
@@ -74,13 +74,8 @@ export const postIssueComment = defineTool({
 
 /** A relay run: only the issue it was started for, up to its rule's max_comments, the last edited when called again. */
 async function postAsRun(input: Input, run: RunRecord, deps: ToolDependencies, what: string): Promise<Output> {
-  assertRunHasIssue(run, "post_issue_comment");
+  assertRunMayComment(run);
   const maxComments = run.rule?.maxComments ?? 1;
-  if (maxComments === 0)
-    throw new HttpError(
-      403,
-      "This automated run may not comment: its rule allows no comments (max_comments: 0). Do not retry; give your answer in your final message instead.",
-    );
   if (!isRunTarget(run, input.owner, input.repo, input.issue_number)) {
     throw new HttpError(
       403,
