@@ -37,7 +37,16 @@ export const defaultNotifyTimeouts: NotifyTimeouts = Object.freeze({
 });
 
 /** How one answer from a platform is taken. */
-export type AttemptResult = { ok: true } | { ok: false; retry: boolean; error: string; retryAfterMs?: number };
+export type AttemptResult =
+  | { ok: true }
+  | {
+      ok: false;
+      retry: boolean;
+      error: string;
+      retryAfterMs?: number;
+      /** No answer in time: the request may have landed all the same. */
+      timedOut?: boolean;
+    };
 
 /** One request to a platform, built by the kind's payload module. */
 export interface PlatformRequest {

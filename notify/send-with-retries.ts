@@ -5,6 +5,11 @@ export interface SendOptions {
   timeouts: NotifyTimeouts;
   /** Applied to every error text: a platform may echo the URL, which is the secret. */
   redact(text: string): string;
+  /**
+   * false: an attempt that timed out is not sent again, since it may have landed (a chat answer posted
+   * twice is worse than one reported as maybe lost). Default true.
+   */
+  retryAfterTimeout?: boolean;
 }
 
 /**
@@ -13,7 +18,7 @@ export interface SendOptions {
  */
 export async function sendWithRetries(
   request: PlatformRequest,
-  { fetch, timeouts, redact }: SendOptions,
+  { fetch, timeouts, redact, retryAfterTimeout = true }: SendOptions,
 ): Promise<{ ok: boolean; attempts: number; error?: string }> {
   const deadline = Date.now() + timeouts.totalMs;
   let attempts = 0;
@@ -23,6 +28,8 @@ export async function sendWithRetries(
     const result = await attempt(request, fetch, Math.min(timeouts.attemptMs, left));
     if (result.ok) return { ok: true, attempts };
     const error = redact(result.error);
+    if (result.timedOut && !retryAfterTimeout)
+      return { ok: false, attempts, error: `${error}; not sent again, as it may have been posted` };
     if (!result.retry || attempts >= timeouts.attempts) return { ok: false, attempts, error };
     const wait = Math.max(timeouts.backoffMs * 2 ** (attempts - 1), result.retryAfterMs ?? 0);
     if (Date.now() + wait >= deadline)
@@ -48,6 +55,6 @@ async function attempt(request: PlatformRequest, fetch: SendOptions["fetch"], ms
     const { cause } = error as { cause?: { code?: string; message?: string } };
     const why = cause?.code ?? cause?.message ?? (error as Error).message;
     const error_ = timedOut ? `no answer within ${ms} ms` : `could not reach the platform (${why})`;
-    return { ok: false, retry: true, error: error_ };
+    return { ok: false, retry: true, error: error_, ...(timedOut ? { timedOut: true } : {}) };
   }
 }

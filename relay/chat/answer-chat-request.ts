@@ -126,6 +126,8 @@ async function postAnswer(
     fetch: chat.fetch ?? globalThis.fetch,
     timeouts: chat.timeouts,
     redact,
+    // Slack's chat.postMessage and Discord's follow-ups are not idempotent: a timed-out post may have landed.
+    retryAfterTimeout: false,
   });
   if (sent.ok) {
     logger.info("chat answer posted", { ...log, attempts: sent.attempts });
