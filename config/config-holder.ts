@@ -1,3 +1,4 @@
+import { newSecretVariablesProblem } from "./secret-variable-names.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Env } from "./config-error.ts";
 import { emptyConfigFile, type ConfigFile } from "./config-file-schema.ts";
@@ -25,7 +26,8 @@ export interface ConfigHolder {
 /**
  * Holds what `loadConfigFile` read at start. Without `initial` (a deployment built without a file,
  * as tests do) the built-in defaults hold and a reload has nothing to read. With `env`, a reload
- * refuses a file whose channels name a variable that is not set, as start-up does.
+ * refuses a file whose channels name a variable that is not set, as start-up does, and one that names
+ * a credential variable the file at start did not (its value is not among the secrets never posted).
  */
 export function createConfigHolder(initial: LoadedConfigFile | null, logger: Logger, env?: Env): ConfigHolder {
   let loaded = initial;
@@ -36,7 +38,9 @@ export function createConfigHolder(initial: LoadedConfigFile | null, logger: Log
 
   async function reloadNow(): Promise<ReloadResult> {
     if (!loaded) return { ok: true, changed: false, summary: "this process was started without a config file" };
-    const result = await readConfigFile(loaded.location, env);
+    const read = await readConfigFile(loaded.location, env);
+    const added = read.ok && env && initial ? newSecretVariablesProblem(initial.config, read.loaded.config) : null;
+    const result = added ? { ok: false as const, problems: [`${loaded.location.shown}: ${added}`] } : read;
     if (!result.ok) {
       for (const problem of result.problems)
         logger.warn("config file refused, the previous one stays", { file: loaded.location.shown, problem });

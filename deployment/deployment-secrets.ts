@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Env } from "../config/config-error.ts";
 import type { ConfigFile } from "../config/config-file-schema.ts";
 import { webhookSecrets } from "../config/resolve-webhooks.ts";
+import { secretVariableNames } from "../config/secret-variable-names.ts";
 
 // Every variable that holds a credential, whichever service reads it: `npm start` runs both services
 // on one .env, so the tool server knows the relay's secrets too and must never post them (issue 15:
@@ -55,13 +56,7 @@ function appPrivateKey(env: Env): string {
  * webhooks' secrets: credentials like the rest, under names the deployment chooses.
  */
 function configFileSecrets(file: ConfigFile | undefined, env: Env): string[] {
-  const channelVariables = Object.values(file?.channels ?? {}).flatMap((channel) =>
-    "token_env" in channel ? [channel.url_env, channel.token_env] : [channel.url_env],
-  );
-  return [
-    ...channelVariables.map((name) => (name ? (env[name]?.trim() ?? "") : "")),
-    ...webhookSecrets(file?.webhooks, env),
-  ];
+  return [...secretVariableNames(file).map((name) => env[name]?.trim() ?? ""), ...webhookSecrets(file?.webhooks, env)];
 }
 
 /**

@@ -137,7 +137,7 @@ describe("a signed generic webhook (POST /webhook/in/<name>)", () => {
     expect(comments()).toHaveLength(1);
   });
 
-  it("takes a reloaded webhooks: section at the next request, and refuses a reload whose secret variable is unset", async () => {
+  it("takes a reloaded webhooks: section at the next request; refuses a reload whose secret variable is unset or was not named at start", async () => {
     const adminToken = "webhook-reload-Admin-7Hq2xZ9p";
     await start({ relayEnv: { RELAY_ADMIN_TOKEN: adminToken, BUILDS_WEBHOOK_SECRET: signedWebhookSecret } });
     const reload = async (yaml: string) => {
@@ -153,7 +153,11 @@ describe("a signed generic webhook (POST /webhook/in/<name>)", () => {
     expect(refused.body.problems).toEqual([expect.stringContaining("UNSET_WEBHOOK_SECRET is not set")]);
     expect((await sendSignedWebhook(url(), { body: {} })).status).toBe(202);
 
-    expect((await reload("webhooks:\n  builds: { secret_env: BUILDS_WEBHOOK_SECRET }\n")).status).toBe(200);
+    // A credential variable the file at start did not name: its value is not among the secrets never posted.
+    const added = await reload("webhooks:\n  builds: { secret_env: BUILDS_WEBHOOK_SECRET }\n");
+    expect(added.status).toBe(422);
+    expect(added.body.problems).toEqual([expect.stringContaining("BUILDS_WEBHOOK_SECRET is a credential variable")]);
+    expect((await reload("webhooks:\n  builds: { secret_env: DEPLOYS_WEBHOOK_SECRET }\n")).status).toBe(200);
     expect((await sendSignedWebhook(url())).status).toBe(404);
     const builds = await sendSignedWebhook(`${system.relayUrl}/webhook/in/builds`);
     expect(builds).toMatchObject({ status: 202, answer: { status: "ignored", reason: "no rule for webhook.builds" } });
