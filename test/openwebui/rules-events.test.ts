@@ -132,6 +132,21 @@ describe(`the README's example rules through the real Open WebUI ${openWebUIVers
     ]);
   });
 
+  it("label-triage answers once when a person adds the label it watches", async () => {
+    const payload = written("issues", "labeled");
+    payload.label = { ...payload.label, name: "needs-info" };
+    payload.issue.labels = [...(payload.issue.labels ?? []), payload.label];
+    system.model.setScript(poster(1, "Please add the steps to reproduce."));
+    const record = await run("issues", payload);
+    expect(record).toMatchObject({ status: "done", rule: "label-triage", reason: "commented by the model" });
+    expect(toolCallsOf(record.chatId)).toEqual(["post_issue_comment"]);
+    expect(
+      ours(1)
+        .filter((c) => c.html_url === record.commentUrl)
+        .map((c) => c.body.split("\n")[2]),
+    ).toEqual(["Please add the steps to reproduce."]);
+  });
+
   it("summarize-prs posts one summary on an opened pull request", async () => {
     system.model.setScript(poster(2, "This pull request updates the README."));
     const record = await run("pull_request", written("pull_request", "opened"));
@@ -169,6 +184,23 @@ describe(`the README's example rules through the real Open WebUI ${openWebUIVers
     ]);
     // The summary stays the conversation's only comment of ours.
     expect(ours(2)).toHaveLength(1);
+  });
+
+  it("review-mentions answers a submitted review that mentions the bot on the pull request's conversation", async () => {
+    const payload = recordedPayload("pull_request_review", "submitted");
+    const now = new Date().toISOString();
+    payload.pull_request.created_at = now;
+    Object.assign(payload.review, { submitted_at: now, body: `@${bot} please have a look` });
+    const { id, body, user } = payload.review;
+    system.github.addReview({ ...repo, pull_number: 2, id, body, user });
+    system.model.setScript(poster(2, "Had a look: fine to merge."));
+    const record = await run("pull_request_review", payload);
+    expect(record).toMatchObject({ status: "done", rule: "review-mentions", reason: "commented by the model" });
+    expect(toolCallsOf(record.chatId)).toEqual(["post_issue_comment"]);
+    expect(ours(2).map((c) => c.body.split("\n")[2])).toEqual([
+      "This pull request updates the README.",
+      "Had a look: fine to merge.",
+    ]);
     expect(system.github.unexpected).toEqual([]);
     expect(system.model.errors).toEqual([]);
   });
